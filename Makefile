@@ -1,0 +1,47 @@
+# One command to install and run the platform, one to install and run the tests.
+# Everything installs into .venv/ at the repository root (so .venv/bin/kamld is the CLI).
+
+PYTHON ?= python3
+VENV := .venv
+UV := $(VENV)/bin/uv
+UV_VERSION := 0.13.9
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: install up test test-unit test-integration bench lint lock clean
+
+$(UV):
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+$(VENV)/.installed: $(UV) uv.lock pyproject.toml $(wildcard libs/*/pyproject.toml services/*/pyproject.toml)
+	$(UV) sync --frozen --all-packages --python $(VENV)/bin/python
+	@touch $@
+
+install: $(VENV)/.installed
+
+up: install
+	$(VENV)/bin/kamld up
+
+test: install
+	$(VENV)/bin/python -m pytest
+
+test-unit: install
+	$(VENV)/bin/python -m pytest libs services
+
+test-integration: install
+	$(VENV)/bin/python -m pytest tests
+
+bench: install
+	$(UV) sync --frozen --all-packages --group bench --python $(VENV)/bin/python
+	@rm -f $(VENV)/.installed
+	$(VENV)/bin/python -m bench
+
+lint: install
+	$(VENV)/bin/ruff check libs services tests bench
+
+lock: $(UV)
+	$(UV) lock
+
+clean:
+	rm -rf $(VENV)

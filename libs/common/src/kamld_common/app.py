@@ -1,0 +1,89 @@
+"""The FastAPI application factory every service builds on.
+
+It wires what all services share (logging, tracing, metrics, problem+json errors, health,
+caller identity, the internal token) so a service's ``create_app()`` only adds its own routers,
+readiness checks and start-up work.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI, Request, Response
+
+from kamld_common import health
+from kamld_common.errors import Unauthorized, problem_response
+from kamld_common.http import CALLER_HEADER, INTERNAL_TOKEN_HEADER, current_caller
+from kamld_common.logging import configure_logging
+from kamld_common.settings import ServiceSettings
+from kamld_common.telemetry import instrument_app, shutdown_tracing
+
+Hook = Callable[[FastAPI], Awaitable[None]]
+
+OPEN_PATHS = frozenset({"/healthz", "/readyz", "/metrics", "/openapi.json", "/docs", "/redoc"})
+
+
+def create_service_app(
+    *,
+    settings: ServiceSettings,
+    version: str,
+    title: str,
+    description: str,
+    routers: Sequence[APIRouter] = (),
+    on_startup: Iterable[Hook] = (),
+    on_shutdown: Iterable[Hook] = (),
+    public: bool = False,
+) -> FastAPI:
+    """Build a service app; ``public`` apps skip the internal-token check (they authenticate users)."""
+    configure_logging(settings.service_name, settings.log_level, settings.log_format)
+    startup, shutdown = list(on_startup), list(on_shutdown)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        for hook in startup:
+            await hook(app)
+        try:
+            yield
+        finally:
+            for hook in reversed(shutdown):
+                await hook(app)
+            shutdown_tracing()
+
+    app = FastAPI(title=title, description=description, version=version, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.service_info = {"service": settings.service_name, "version": version}
+    app.state.readiness = {}
+
+    from kamld_common.errors import install_error_handlers
+
+    install_error_handlers(app)
+    app.include_router(health.router)
+    for router in routers:
+        app.include_router(router)
+
+    internal_token = None if public else settings.internal_token
+
+    @app.middleware("http")
+    async def identity(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        if internal_token and request.url.path not in OPEN_PATHS:
+            offered = request.headers.get(INTERNAL_TOKEN_HEADER, "")
+            if not hmac.compare_digest(offered.encode(), internal_token.encode()):
+                return problem_response(
+                    Unauthorized("missing or wrong internal token", code="internal_token_required"),
+                    request.url.path,
+                )
+        token = current_caller.set(request.headers.get(CALLER_HEADER))
+        try:
+            return await call_next(request)
+        finally:
+            current_caller.reset(token)
+
+    instrument_app(app, settings.service_name, version)
+    return app
+
+
+def add_readiness_check(app: FastAPI, name: str, check: Callable[[], Awaitable[None]]) -> None:
+    """Register a dependency that ``/readyz`` must find answering."""
+    app.state.readiness[name] = check

@@ -1,0 +1,105 @@
+"""The one HTTP client services use to call each other.
+
+:class:`ServiceClient` is an ``httpx.AsyncClient`` that
+- times out every call,
+- retries idempotent calls (and calls the caller marks ``retry=True``) on transport errors and
+  408/429/502/503/504 with exponential backoff and jitter, honouring ``Retry-After``,
+- forwards the caller's identity (``X-Kamld-Caller``) and the internal token; W3C trace context is
+  injected by the OpenTelemetry httpx instrumentation,
+- turns problem+json answers back into the :class:`~kamld_common.errors.KamldError` they describe.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import random
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+from kamld_common.errors import KamldError, Unavailable, error_from_problem
+
+CALLER_HEADER = "X-Kamld-Caller"
+INTERNAL_TOKEN_HEADER = "X-Kamld-Internal-Token"
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+RETRY_STATUSES = frozenset({408, 429, 502, 503, 504})
+
+current_caller: contextvars.ContextVar[str | None] = contextvars.ContextVar("kamld_caller", default=None)
+
+
+class ServiceClient(httpx.AsyncClient):
+    """An httpx client for one other KAML-D service."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        service: str,
+        user_agent: str,
+        timeout: float = 10.0,
+        retries: int = 3,
+        backoff_s: float = 0.1,
+        internal_token: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        headers = {"User-Agent": user_agent, **dict(kwargs.pop("headers", {}) or {})}
+        if internal_token:
+            headers[INTERNAL_TOKEN_HEADER] = internal_token
+        limits = kwargs.pop("limits", httpx.Limits(max_connections=100, max_keepalive_connections=50))
+        super().__init__(base_url=base_url, timeout=timeout, headers=headers, limits=limits, **kwargs)
+        self.service = service
+        self.retries = retries
+        self.backoff_s = backoff_s
+
+    async def request(self, method: str, url: Any, *, retry: bool | None = None, **kwargs: Any) -> httpx.Response:  # type: ignore[override]
+        """Send with retries when safe; raise the KamldError of a 4xx/5xx answer."""
+        caller = current_caller.get()
+        if caller:
+            headers = dict(kwargs.pop("headers", None) or {})
+            headers.setdefault(CALLER_HEADER, caller)
+            kwargs["headers"] = headers
+        may_retry = retry if retry is not None else method.upper() in IDEMPOTENT_METHODS
+        attempts = self.retries + 1 if may_retry else 1
+        for attempt in range(attempts):
+            last = attempt == attempts - 1
+            try:
+                response = await super().request(method, url, **kwargs)
+            except httpx.TransportError as exc:
+                if last:
+                    raise Unavailable(
+                        f"{self.service} did not answer: {type(exc).__name__}",
+                        code="upstream_unavailable",
+                        extra={"service": self.service},
+                    ) from exc
+                await asyncio.sleep(self._delay(attempt, None))
+                continue
+            if response.status_code in RETRY_STATUSES and not last:
+                await response.aread()
+                await asyncio.sleep(self._delay(attempt, response.headers.get("Retry-After")))
+                continue
+            if response.status_code >= 400:
+                await response.aread()
+                raise self._error(response)
+            return response
+        raise AssertionError("unreachable")
+
+    def _delay(self, attempt: int, retry_after: str | None) -> float:
+        if retry_after:
+            try:
+                return min(float(retry_after), 30.0)
+            except ValueError:
+                pass
+        return self.backoff_s * (2**attempt) * (0.5 + random.random())
+
+    def _error(self, response: httpx.Response) -> KamldError:
+        body: Mapping[str, Any] | None = None
+        try:
+            parsed = response.json()
+            body = parsed if isinstance(parsed, dict) else None
+        except ValueError:
+            body = None
+        if body is None:
+            body = {"detail": f"{self.service} answered HTTP {response.status_code}"}
+        return error_from_problem(response.status_code, body)

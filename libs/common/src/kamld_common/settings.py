@@ -1,0 +1,53 @@
+"""Settings base shared by every service.
+
+Each service subclasses :class:`ServiceSettings` with its own ``env_prefix``
+(``KAMLD_<SERVICE>_``), so one environment can configure all five without clashes.
+``KAMLD_HOME`` is the one unprefixed variable: the data directory every service defaults into.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def kamld_home() -> Path:
+    """The data directory of a local platform (``KAMLD_HOME``, default ``~/.kamld``)."""
+    return Path(os.environ.get("KAMLD_HOME") or "~/.kamld").expanduser()
+
+
+class ServiceSettings(BaseSettings):
+    """What every service can be told from its environment."""
+
+    model_config = SettingsConfigDict(env_prefix="KAMLD_", extra="ignore", env_nested_delimiter="__")
+
+    service_name: str = "kamld"
+    host: str = "127.0.0.1"
+    port: int = Field(8080, ge=1, le=65535)
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    log_format: Literal["json", "console"] = "json"
+    data_dir: Path | None = Field(None, description="Where this service keeps local state; default $KAMLD_HOME/<service>")
+    database_url: str | None = Field(
+        None, description="SQLAlchemy async URL; default SQLite in data_dir, e.g. postgresql+asyncpg://host/db"
+    )
+    request_timeout_s: float = Field(10.0, gt=0, description="Timeout of calls to other services")
+    internal_token: str | None = Field(
+        None, description="Shared secret other services must present; unset means trust the network"
+    )
+
+    @model_validator(mode="after")
+    def _fill_defaults(self) -> ServiceSettings:
+        if self.data_dir is None:
+            self.data_dir = kamld_home() / self.service_name
+        self.data_dir = Path(self.data_dir).expanduser()
+        if not self.database_url:
+            self.database_url = f"sqlite+aiosqlite:///{self.data_dir / 'db.sqlite3'}"
+        return self
+
+    @property
+    def uses_sqlite(self) -> bool:
+        return (self.database_url or "").startswith("sqlite")

@@ -1,0 +1,62 @@
+"""OpenTelemetry tracing and Prometheus metrics for one service.
+
+Spans are exported over OTLP/HTTP only when ``OTEL_EXPORTER_OTLP_ENDPOINT`` (or the traces-specific
+variable) is set; propagation is W3C ``traceparent`` both on incoming FastAPI requests and on outgoing
+httpx calls, so one user request forms one trace across every service it touches.
+"""
+
+from __future__ import annotations
+
+import os
+
+from fastapi import FastAPI
+from opentelemetry import propagate, trace
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+from prometheus_fastapi_instrumentator import Instrumentator
+
+_provider: TracerProvider | None = None
+
+EXCLUDED_PATHS = "healthz,readyz,metrics"
+
+
+def exporter_configured() -> bool:
+    return bool(os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT") or os.environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"))
+
+
+def setup_tracing(service: str, version: str) -> TracerProvider:
+    """Install the process-wide tracer provider once; later calls return the same provider."""
+    global _provider
+    if _provider is not None:
+        return _provider
+    resource = Resource.create({"service.name": service, "service.version": version})
+    provider = TracerProvider(resource=resource)
+    if exporter_configured():
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+        provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(), schedule_delay_millis=500))
+    trace.set_tracer_provider(provider)
+    propagate.set_global_textmap(TraceContextTextMapPropagator())
+    HTTPXClientInstrumentor().instrument()
+    _provider = provider
+    return provider
+
+
+def instrument_app(app: FastAPI, service: str, version: str) -> None:
+    """Trace every request of ``app`` and expose Prometheus metrics at ``/metrics``."""
+    provider = setup_tracing(service, version)
+    FastAPIInstrumentor.instrument_app(app, tracer_provider=provider, excluded_urls=EXCLUDED_PATHS)
+    Instrumentator(
+        excluded_handlers=["/metrics", "/healthz", "/readyz"],
+        should_group_status_codes=False,
+    ).instrument(app).expose(app, endpoint="/metrics", include_in_schema=False)
+
+
+def shutdown_tracing() -> None:
+    """Flush spans still buffered, so a stopping service loses none."""
+    if _provider is not None:
+        _provider.force_flush(timeout_millis=3000)

@@ -1,0 +1,14 @@
+"""``python -m kamld_metadata_hub`` serves metadata-hub."""
+
+from kamld_common.serve import serve
+from kamld_metadata_hub.app import create_app
+from kamld_metadata_hub.config import Settings
+
+
+def main() -> None:
+    settings = Settings()
+    serve(lambda: create_app(settings), settings)
+
+
+if __name__ == "__main__":
+    main()

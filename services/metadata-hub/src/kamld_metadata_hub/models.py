@@ -1,0 +1,1 @@
+"""metadata-hub's ORM models."""

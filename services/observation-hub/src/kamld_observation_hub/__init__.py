@@ -1,0 +1,3 @@
+"""KAML-D observation-hub."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,8 @@
+"""Alembic environment of observation-hub (applied at start by ``Database.migrate``)."""
+
+from kamld_common.db import run_migrations
+from kamld_observation_hub import models  # noqa: F401 - registers the tables on Base.metadata
+from kamld_observation_hub.config import Settings
+from kamld_observation_hub.db import Base
+
+run_migrations(Base.metadata, lambda: Settings().database_url)

@@ -1,0 +1,1 @@
+"""observation-hub's ORM models."""

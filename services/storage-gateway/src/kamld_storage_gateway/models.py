@@ -1,0 +1,1 @@
+"""storage-gateway's ORM models."""

@@ -1,0 +1,3 @@
+"""KAML-D trainer."""
+
+__version__ = "0.1.0"

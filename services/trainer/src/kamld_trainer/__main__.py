@@ -1,0 +1,14 @@
+"""``python -m kamld_trainer`` serves trainer."""
+
+from kamld_common.serve import serve
+from kamld_trainer.app import create_app
+from kamld_trainer.config import Settings
+
+
+def main() -> None:
+    settings = Settings()
+    serve(lambda: create_app(settings), settings)
+
+
+if __name__ == "__main__":
+    main()

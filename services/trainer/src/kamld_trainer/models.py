@@ -1,0 +1,1 @@
+"""trainer's ORM models."""

@@ -1,0 +1,14 @@
+"""``python -m kamld_workbench_api`` serves workbench-api."""
+
+from kamld_common.serve import serve
+from kamld_workbench_api.app import create_app
+from kamld_workbench_api.config import Settings
+
+
+def main() -> None:
+    settings = Settings()
+    serve(lambda: create_app(settings), settings)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""workbench-api's ORM models."""
