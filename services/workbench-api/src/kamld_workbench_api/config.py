@@ -1,5 +1,6 @@
 """workbench-api settings (environment prefix ``KAMLD_WORKBENCH_API_``)."""
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from kamld_common.settings import ServiceSettings
@@ -10,3 +11,10 @@ class Settings(ServiceSettings):
 
     service_name: str = "workbench-api"
     port: int = 8080
+    metadata_hub_url: str = Field("http://127.0.0.1:8081", description="Base URL of metadata-hub")
+    storage_gateway_url: str = Field("http://127.0.0.1:8082", description="Base URL of storage-gateway")
+    trainer_url: str = Field("http://127.0.0.1:8083", description="Base URL of trainer")
+    observation_hub_url: str = Field("http://127.0.0.1:8084", description="Base URL of observation-hub")
+    bootstrap_admin_token: str | None = Field(
+        None, description="Admin API token ensured at start (kamld up sets it; stored hashed)"
+    )
