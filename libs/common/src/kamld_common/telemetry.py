@@ -16,12 +16,34 @@ from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.sdk.trace.sampling import ALWAYS_OFF, ALWAYS_ON, ParentBased, Sampler
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 from prometheus_fastapi_instrumentator import Instrumentator
 
 _provider: TracerProvider | None = None
 
-EXCLUDED_PATHS = "healthz,readyz,metrics"
+PROBE_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+
+
+class SkipProbeRoots(Sampler):
+    """Start no trace for probes and scrapes, yet trace them when they belong to a caller's trace.
+
+    Kubernetes probes and Prometheus scrapes would otherwise flood the trace store, while a
+    ``/readyz`` called by the gateway's status view is part of the user's request and must show
+    up in its trace. Wrapped in :class:`ParentBased`, this decides only for spans without a parent.
+    """
+
+    def should_sample(  # type: ignore[no-untyped-def]
+        self, parent_context, trace_id, name, kind=None, attributes=None, links=None, trace_state=None
+    ):
+        attributes = attributes or {}
+        paths = {attributes.get("http.route"), attributes.get("url.path"), attributes.get("http.target"),
+                 name.partition(" ")[2]}
+        sampler = ALWAYS_OFF if paths & PROBE_PATHS else ALWAYS_ON
+        return sampler.should_sample(parent_context, trace_id, name, kind, attributes, links, trace_state)
+
+    def get_description(self) -> str:
+        return "SkipProbeRoots"
 
 
 def exporter_configured() -> bool:
@@ -34,7 +56,7 @@ def setup_tracing(service: str, version: str) -> TracerProvider:
     if _provider is not None:
         return _provider
     resource = Resource.create({"service.name": service, "service.version": version})
-    provider = TracerProvider(resource=resource)
+    provider = TracerProvider(resource=resource, sampler=ParentBased(root=SkipProbeRoots()))
     if exporter_configured():
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
@@ -49,7 +71,7 @@ def setup_tracing(service: str, version: str) -> TracerProvider:
 def instrument_app(app: FastAPI, service: str, version: str) -> None:
     """Trace every request of ``app`` and expose Prometheus metrics at ``/metrics``."""
     provider = setup_tracing(service, version)
-    FastAPIInstrumentor.instrument_app(app, tracer_provider=provider, excluded_urls=EXCLUDED_PATHS)
+    FastAPIInstrumentor.instrument_app(app, tracer_provider=provider)
     Instrumentator(
         excluded_handlers=["/metrics", "/healthz", "/readyz"],
         should_group_status_codes=False,

@@ -1,4 +1,4 @@
-"""observation-hub: the catalog of artifacts, versions, aliases and lineage."""
+"""observation-hub: platform status and the activity/audit feed."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from kamld_common.app import add_readiness_check, create_service_app
 from kamld_common.db import Database
 from kamld_observation_hub import __version__
 from kamld_observation_hub.config import Settings
+from kamld_observation_hub.events.endpoints import router as events_router
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -29,8 +30,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings=settings,
         version=__version__,
         title="KAML-D observation-hub",
-        description="The catalog: artifacts, versions, aliases, lineage.",
-        routers=[],
+        description=(
+            "The activity and audit feed of the platform: `POST /events` records what happened "
+            "(who, what, to which subject), `GET /events` pages through it newest first."
+        ),
+        routers=[events_router],
         on_startup=[start],
         on_shutdown=[stop],
     )

@@ -1,4 +1,4 @@
-"""trainer: the catalog of artifacts, versions, aliases and lineage."""
+"""trainer: training runs on pinned input versions."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from kamld_common.app import add_readiness_check, create_service_app
 from kamld_common.db import Database
 from kamld_trainer import __version__
 from kamld_trainer.config import Settings
+from kamld_trainer.runs.endpoints import router as runs_router
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -29,8 +30,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings=settings,
         version=__version__,
         title="KAML-D trainer",
-        description="The catalog: artifacts, versions, aliases, lineage.",
-        routers=[],
+        description=(
+            "Training runs: `POST /runs` records what to train (command, parameters, pinned input "
+            "versions, the model artifact to produce) with status `queued`; `GET /runs` lists them. "
+            "Executing queued runs is not available yet: runs stay `queued`."
+        ),
+        routers=[runs_router],
         on_startup=[start],
         on_shutdown=[stop],
     )

@@ -1,1 +1,5 @@
 """trainer's ORM models."""
+
+from kamld_trainer.runs.models import RunRecord
+
+__all__ = ["RunRecord"]

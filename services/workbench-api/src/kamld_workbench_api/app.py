@@ -9,19 +9,28 @@ from fastapi import FastAPI
 from kamld_common.app import add_readiness_check, create_service_app
 from kamld_common.db import Database
 from kamld_workbench_api import __version__
+from kamld_workbench_api.api import public_router
+from kamld_workbench_api.auth.schemas import Role
+from kamld_workbench_api.auth.service import TokenService
 from kamld_workbench_api.config import Settings
+from kamld_workbench_api.openapi import install_public_openapi
+from kamld_workbench_api.status.endpoints import router as status_router
 from kamld_workbench_api.upstreams import install_upstreams
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+BOOTSTRAP_TOKEN_NAME = "kamld-up"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     database = Database(settings.database_url, MIGRATIONS)
-    routers: list = []
+    tokens = TokenService(database)
+    routers: list = [public_router, status_router]
 
     async def start(app: FastAPI) -> None:
         await database.migrate()
+        if settings.bootstrap_admin_token:
+            await tokens.ensure(BOOTSTRAP_TOKEN_NAME, settings.bootstrap_admin_token, Role.admin)
         add_readiness_check(app, "database", database.ping)
         upstreams = install_upstreams(app, settings)
         for name, client in upstreams.by_name().items():
@@ -42,6 +51,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         public=True,
     )
     app.state.database = database
+    app.state.tokens = tokens
+    install_public_openapi(app, __version__)
     return app
 
 

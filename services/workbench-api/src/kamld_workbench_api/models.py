@@ -1,1 +1,5 @@
-"""workbench-api's ORM models."""
+"""workbench-api's ORM models (imported so Alembic sees every table)."""
+
+from kamld_workbench_api.auth.models import ApiToken
+
+__all__ = ["ApiToken"]

@@ -2,4 +2,222 @@
 
 from __future__ import annotations
 
-from kamld.cli import app  # noqa: F401
+import json
+import os
+import secrets
+import signal
+import threading
+import tomllib
+from pathlib import Path
+from types import FrameType
+from typing import Annotated, Any
+
+import httpx
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from kamld import config
+from kamld.cli import app
+from kamld.supervisor import (
+    DEFAULT_PORT_BASE,
+    GATEWAY,
+    SERVICES,
+    STATE_FILE,
+    PortTaken,
+    ServiceFailed,
+    Supervisor,
+    plan,
+)
+
+console = Console()
+errors = Console(stderr=True)
+
+
+class _StopRequested(Exception):
+    """SIGTERM arrived: leave whatever we are doing and stop the services."""
+
+
+def _raise_stop(signum: int, frame: FrameType | None) -> None:
+    raise _StopRequested(signal.Signals(signum).name)
+
+
+def _stored_token() -> str | None:
+    """The admin token an earlier ``kamld up`` wrote, so a restart keeps the CLI logged in."""
+    path = config.config_path()
+    if not path.is_file():
+        return None
+    with path.open("rb") as fh:
+        token = tomllib.load(fh).get("token")
+    return str(token) if token else None
+
+
+@app.command()
+def up(
+    home: Annotated[
+        Path | None, typer.Option("--home", help="Data directory (default $KAMLD_HOME or ~/.kamld)")
+    ] = None,
+    port_base: Annotated[
+        int,
+        typer.Option(
+            "--port-base",
+            envvar="KAMLD_PORT_BASE",
+            help="First of five consecutive ports; KAMLD_<SERVICE>_PORT moves a single service",
+        ),
+    ] = DEFAULT_PORT_BASE,
+    ready_timeout: Annotated[
+        float, typer.Option("--ready-timeout", help="Seconds to wait for every service to be ready")
+    ] = 90.0,
+) -> None:
+    """Start all five services locally with the embedded defaults, until Ctrl-C."""
+    if home is not None:
+        os.environ["KAMLD_HOME"] = str(home.expanduser().resolve())
+    root = config.kamld_home().resolve()
+    root.mkdir(parents=True, exist_ok=True)
+    token = _stored_token() or secrets.token_urlsafe(32)
+    specs = plan(root, port_base=port_base, bootstrap_admin_token=token)
+    supervisor = Supervisor(specs, root, notify=lambda message: console.print(f"[yellow]{message}[/]"))
+
+    previous = signal.signal(signal.SIGTERM, _raise_stop)
+    try:
+        try:
+            supervisor.start()
+        except PortTaken as exc:
+            errors.print(
+                f"kamld up: {exc}; choose other ports with --port-base or "
+                f"KAMLD_{exc.service.upper().replace('-', '_')}_PORT",
+                highlight=False,
+                soft_wrap=True,
+            )
+            raise typer.Exit(2) from None
+        _wait_ready(supervisor, ready_timeout)
+        gateway = next(spec for spec in specs if spec.name == GATEWAY)
+        config_file = config.save_config(gateway.url, token)
+        _print_services(supervisor, config_file)
+        stop = threading.Event()
+        while not stop.wait(0.5):
+            supervisor.watch_once()
+    except ServiceFailed as exc:
+        errors.print(f"kamld up: {exc}", highlight=False, soft_wrap=True)
+        if exc.log_tail:
+            errors.print(f"--- last lines of {root / 'logs' / (exc.service + '.log')} ---", highlight=False)
+            errors.print(exc.log_tail.rstrip(), highlight=False, markup=False)
+        raise typer.Exit(1) from None
+    except (KeyboardInterrupt, _StopRequested):
+        console.print("stopping services…")
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        supervisor.stop()
+        signal.signal(signal.SIGTERM, previous)
+    console.print("all services stopped")
+
+
+def _wait_ready(supervisor: Supervisor, timeout_s: float) -> None:
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        tasks = {
+            s.spec.name: progress.add_task(f"starting {s.spec.name}", total=1) for s in supervisor.services
+        }
+
+        def ready(spec: Any) -> None:
+            progress.update(tasks[spec.name], completed=1, description=f"[green]{spec.name} ready")
+
+        supervisor.wait_ready(timeout_s, on_ready=ready)
+
+
+def _print_services(supervisor: Supervisor, config_file: Path) -> None:
+    table = Table(title="KAML-D is running")
+    table.add_column("service")
+    table.add_column("url")
+    table.add_column("pid", justify="right")
+    table.add_column("log")
+    for service in supervisor.services:
+        table.add_row(service.spec.name, service.spec.url, str(service.pid), str(service.log_path))
+    console.print(table)
+    console.print(f"CLI config (URL and admin token): {config_file}")
+    console.print("Press Ctrl-C to stop.")
+
+
+def _probe(client: httpx.Client, name: str, url: str) -> dict[str, Any]:
+    """One service's state from its own ``/readyz`` (used when the gateway cannot answer)."""
+    entry: dict[str, Any] = {
+        "name": name, "url": url, "status": "down", "version": None, "checks": {}, "detail": None,
+    }
+    try:
+        response = client.get(url + "/readyz")
+    except httpx.HTTPError as exc:
+        entry["detail"] = f"no answer: {type(exc).__name__}"
+        return entry
+    try:
+        body = response.json()
+    except ValueError:
+        body = {}
+    body = body if isinstance(body, dict) else {}
+    entry["checks"] = body.get("checks") or {}
+    if response.status_code == 200:
+        entry.update(status="ok", version=body.get("version"))
+    else:
+        entry.update(status="not_ready", detail=body.get("detail") or f"HTTP {response.status_code}")
+    return entry
+
+
+def _service_urls(gateway_url: str) -> dict[str, str]:
+    """Where each service listens: what ``kamld up`` recorded, else the default ports."""
+    urls = {name: f"http://127.0.0.1:{DEFAULT_PORT_BASE + i}" for i, name in enumerate(SERVICES)}
+    state = config.kamld_home() / STATE_FILE
+    if state.is_file():
+        try:
+            urls.update({name: entry["url"] for name, entry in json.loads(state.read_text()).items()})
+        except (ValueError, KeyError, TypeError, AttributeError):
+            pass
+    urls[GATEWAY] = gateway_url
+    return urls
+
+
+def _collect_status(timeout_s: float) -> dict[str, Any]:
+    cfg = config.load_config()
+    headers = {"Authorization": f"Bearer {cfg.token}"} if cfg.token else {}
+    with httpx.Client(timeout=timeout_s) as client:
+        try:
+            response = client.get(cfg.url + "/api/v1/status", headers=headers)
+            if response.status_code == 200:
+                report = response.json()
+                report["source"] = "gateway"
+                return report
+            reason = f"{cfg.url}/api/v1/status answered HTTP {response.status_code}"
+        except httpx.HTTPError as exc:
+            reason = f"{cfg.url} did not answer ({type(exc).__name__})"
+        services = [_probe(client, name, url) for name, url in _service_urls(cfg.url).items()]
+    overall = "ok" if all(s["status"] == "ok" for s in services) else "degraded"
+    return {"status": overall, "services": services, "source": "direct", "note": reason}
+
+
+@app.command()
+def status(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for each answer")] = 10.0,
+) -> None:
+    """Health and version of every service; the exit code is 1 when any is not ready."""
+    report = _collect_status(timeout)
+    healthy = report["status"] == "ok"
+    if as_json:
+        typer.echo(json.dumps(report, indent=2))
+    else:
+        if report.get("note"):
+            errors.print(f"[yellow]{report['note']}; asked each service directly[/]", highlight=False)
+        table = Table(title=f"KAML-D: {report['status']}")
+        for column in ("service", "status", "version", "url", "detail"):
+            table.add_column(column)
+        colours = {"ok": "green", "not_ready": "yellow", "down": "red"}
+        for entry in report["services"]:
+            state = entry["status"]
+            table.add_row(
+                entry["name"],
+                f"[{colours.get(state, 'red')}]{state}[/]",
+                entry.get("version") or "-",
+                entry.get("url") or "-",
+                entry.get("detail") or "",
+            )
+        console.print(table)
+    raise typer.Exit(0 if healthy else 1)

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
+from kamld_common.errors import Unavailable
+
 
 @dataclass(frozen=True)
 class ObjectInfo:
@@ -21,6 +23,42 @@ class ObjectInfo:
 
 class ObjectNotFound(KeyError):
     """The key names no object in this store."""
+
+
+class InvalidKey(ValueError):
+    """The key breaks the key rules of :func:`validate_key` (a bug in the caller, not bad data)."""
+
+
+class ObjectStoreUnavailable(Unavailable):
+    """The store cannot be reached, refuses our credentials, or failed; the caller may retry later."""
+
+    code = "object_store_unavailable"
+    title = "Object store unavailable"
+
+
+MAX_KEY_BYTES = 1024
+
+
+def validate_key(key: str) -> str:
+    """``key`` when it is a relative ``/``-separated name every backend can store; else InvalidKey.
+
+    Components may not be empty, ``.``/``..`` or start with ``.`` (reserved for a backend's
+    temporary files), and no control characters or backslashes are allowed, so a key can never
+    name something outside the store.
+    """
+    if not isinstance(key, str) or not key:
+        raise InvalidKey(f"object key must be a non-empty string, got {key!r}")
+    try:
+        encoded = key.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidKey(f"object key {key[:100]!r} is not valid UTF-8") from None
+    if len(encoded) > MAX_KEY_BYTES:
+        raise InvalidKey(f"object key is longer than {MAX_KEY_BYTES} bytes")
+    if any(ord(char) < 0x20 or ord(char) == 0x7F or char == "\\" for char in key):
+        raise InvalidKey(f"object key {key[:100]!r} contains a control character or a backslash")
+    if any(part == "" or part.startswith(".") for part in key.split("/")):
+        raise InvalidKey(f"object key {key[:100]!r} has an empty component or one starting with '.'")
+    return key
 
 
 @runtime_checkable

@@ -1,0 +1,90 @@
+"""The binary framing of chunk batches (``application/vnd.kamld.chunks``), used both ways.
+
+A batch is zero or more records, back to back, with no header or trailer::
+
+    u8   digest length n (71 for "blake3:<64 hex>")
+    n    digest, ASCII
+    u64  size s, big-endian
+    s    the chunk's bytes
+
+It is trivial to write from any language and can be read incrementally as it arrives.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Iterable, Iterator
+
+MEDIA_TYPE = "application/vnd.kamld.chunks"
+_SIZE = struct.Struct(">Q")
+
+
+class FramingError(ValueError):
+    """The bytes are not a well-formed chunk batch."""
+
+
+def encode_frame(digest: str, data: bytes | memoryview) -> bytes:
+    name = digest.encode("ascii")
+    if not 0 < len(name) < 256:
+        raise FramingError(f"digest {digest[:80]!r} cannot be framed")
+    return bytes([len(name)]) + name + _SIZE.pack(len(data)) + bytes(data)
+
+
+def encode_frames(frames: Iterable[tuple[str, bytes]]) -> bytes:
+    return b"".join(encode_frame(digest, data) for digest, data in frames)
+
+
+class FrameReader:
+    """Incremental decoder: :meth:`feed` bytes as they arrive, get complete ``(digest, data)`` back."""
+
+    def __init__(self, max_frame_bytes: int | None = None) -> None:
+        self.max_frame_bytes = max_frame_bytes
+        self._buffer = bytearray()
+        self._start = 0
+
+    def feed(self, data: bytes) -> Iterator[tuple[str, bytes]]:
+        if self._start:
+            del self._buffer[: self._start]
+            self._start = 0
+        self._buffer.extend(data)
+        while True:
+            frame = self._next()
+            if frame is None:
+                return
+            yield frame
+
+    def _next(self) -> tuple[str, bytes] | None:
+        buffer, start = self._buffer, self._start
+        if start >= len(buffer):
+            return None
+        name_length = buffer[start]
+        if name_length == 0:
+            raise FramingError("a frame has an empty digest")
+        header = 1 + name_length + _SIZE.size
+        if len(buffer) - start < header:
+            return None
+        (size,) = _SIZE.unpack_from(buffer, start + 1 + name_length)
+        if self.max_frame_bytes is not None and size > self.max_frame_bytes:
+            raise FramingError(f"a frame of {size} bytes exceeds the limit of {self.max_frame_bytes}")
+        if len(buffer) - start < header + size:
+            return None
+        try:
+            digest = bytes(buffer[start + 1 : start + 1 + name_length]).decode("ascii")
+        except UnicodeDecodeError:
+            raise FramingError("a frame's digest is not ASCII") from None
+        data = bytes(buffer[start + header : start + header + size])
+        self._start = start + header + size
+        return digest, data
+
+    def close(self) -> None:
+        """Raise when bytes of an unfinished frame are left over."""
+        left = len(self._buffer) - self._start
+        if left:
+            raise FramingError(f"the batch ends inside a frame ({left} bytes left over)")
+
+
+def decode_frames(data: bytes, max_frame_bytes: int | None = None) -> list[tuple[str, bytes]]:
+    reader = FrameReader(max_frame_bytes)
+    frames = list(reader.feed(data))
+    reader.close()
+    return frames

@@ -1,0 +1,217 @@
+"""``kamld.Client``: the Python face of the public API, returning typed objects.
+
+Every method is one or a few calls to ``/api/v1``; errors come back as the typed exceptions of
+:mod:`kamld.errors`. The URL and token default to ``KAMLD_URL`` / ``KAMLD_TOKEN`` over the config
+file that ``kamld up`` writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+from urllib.parse import quote
+
+import httpx
+from pydantic import BaseModel
+
+from kamld import __version__
+from kamld.config import load_config
+from kamld.errors import ConnectionFailed, error_from_response
+from kamld.models import (
+    Alias,
+    AliasEvent,
+    Artifact,
+    CreatedToken,
+    Diff,
+    FileInfo,
+    Lineage,
+    Page,
+    PullResult,
+    Token,
+    Version,
+)
+from kamld.references import Reference, parse_reference
+
+API = "/api/v1"
+M = TypeVar("M", bound=BaseModel)
+InputSpec = str | tuple[str, str]
+
+
+def _segment(value: str) -> str:
+    """One URL path segment (refs may hold ':'; aliases and names never hold '/')."""
+    return quote(value, safe="")
+
+
+class Client:
+    """A connection to a KAML-D platform."""
+
+    def __init__(
+        self,
+        url: str | None = None,
+        token: str | None = None,
+        *,
+        timeout: float = 60.0,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        config = load_config()
+        self.url = (url or config.url).rstrip("/")
+        self.token = token if token is not None else config.token
+        headers = {"User-Agent": f"kamld-python/{__version__}"}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        self.http = httpx.Client(
+            base_url=self.url,
+            headers=headers,
+            timeout=httpx.Timeout(timeout, connect=10.0),
+            transport=transport,
+        )
+
+    # plumbing -----------------------------------------------------------------------------------
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.http.close()
+
+    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """Send one request; raise the typed error of any 4xx/5xx answer."""
+        try:
+            response = self.http.request(method, path, **kwargs)
+        except httpx.TransportError as exc:
+            raise ConnectionFailed(
+                f"cannot reach KAML-D at {self.url}: {type(exc).__name__} (is `kamld up` running? is KAMLD_URL right?)",
+                code="connection_failed",
+            ) from exc
+        if response.status_code >= 400:
+            raise error_from_response(response)
+        return response
+
+    def stream(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """Open a streamed response (the caller closes it); errors are raised like :meth:`request`."""
+        try:
+            response = self.http.send(self.http.build_request(method, path, **kwargs), stream=True)
+        except httpx.TransportError as exc:
+            raise ConnectionFailed(f"cannot reach KAML-D at {self.url}: {type(exc).__name__}",
+                                   code="connection_failed") from exc
+        if response.status_code >= 400:
+            try:
+                raise error_from_response(response)
+            finally:
+                response.close()
+        return response
+
+    def _get(self, model: type[M], path: str, **kwargs: Any) -> M:
+        return model.model_validate(self.request("GET", path, **kwargs).json())
+
+    def _pages(self, model: type[M], path: str, params: Mapping[str, Any] | None = None) -> Iterator[M]:
+        """Every item of a paged listing, fetching the next page as iteration reaches it."""
+        query = dict(params or {})
+        while True:
+            page = Page[model].model_validate(self.request("GET", path, params=query).json())  # type: ignore[valid-type]
+            yield from page.items
+            if not page.next:
+                return
+            query["after"] = page.next
+
+    @staticmethod
+    def _version_path(ref: Reference) -> str:
+        return f"{API}/artifacts/{_segment(ref.artifact)}/versions/{_segment(ref.ref)}"
+
+    # artifacts and versions ---------------------------------------------------------------------
+
+    def artifacts(self, *, kind: str | None = None, labels: Sequence[str] = (),
+                  include_archived: bool = False) -> list[Artifact]:
+        """Artifacts sorted by name, optionally only one kind or those with ``KEY=VALUE`` labels."""
+        params: dict[str, Any] = {"include_archived": include_archived, "label": list(labels)}
+        if kind:
+            params["kind"] = kind
+        return list(self._pages(Artifact, f"{API}/artifacts", params))
+
+    def artifact(self, name: str) -> Artifact:
+        return self._get(Artifact, f"{API}/artifacts/{_segment(name)}")
+
+    def create_artifact(self, name: str, kind: str, description: str = "",
+                        labels: Mapping[str, str] | None = None) -> Artifact:
+        body = {"name": name, "kind": kind, "description": description, "labels": dict(labels or {})}
+        return Artifact.model_validate(self.request("POST", f"{API}/artifacts", json=body).json())
+
+    def log(self, name: str, *, limit: int | None = None) -> list[Version]:
+        """Versions of an artifact, newest first."""
+        versions = self._pages(Version, f"{API}/artifacts/{_segment(name)}/versions")
+        out: list[Version] = []
+        for version in versions:
+            out.append(version)
+            if limit is not None and len(out) >= limit:
+                break
+        return out
+
+    def show(self, ref: str) -> Version:
+        """One version, from ``NAME[:REF]``."""
+        return self._get(Version, self._version_path(parse_reference(ref)))
+
+    def ls(self, ref: str, prefix: str | None = None) -> list[FileInfo]:
+        """Files of a version (``NAME[:REF][/PREFIX]``), sorted by path."""
+        parsed = parse_reference(ref, allow_path=True)
+        params = {}
+        if prefix or parsed.path:
+            params["prefix"] = prefix or parsed.path
+        return list(self._pages(FileInfo, self._version_path(parsed) + "/files", params))
+
+    def diff(self, ref_a: str, ref_b: str) -> Diff:
+        """Files added, removed and modified from ``ref_a`` to ``ref_b`` (two versions of one artifact)."""
+        a, b = parse_reference(ref_a), parse_reference(ref_b)
+        if b.artifact != a.artifact and ":" not in ref_b:
+            b = Reference(artifact=a.artifact, ref=ref_b)
+        if a.artifact != b.artifact:
+            from kamld.errors import InvalidInput
+
+            raise InvalidInput(f"diff compares versions of one artifact, not {a.artifact} and {b.artifact}",
+                               code="invalid_ref")
+        params = {"from": a.ref, "to": b.ref}
+        return self._get(Diff, f"{API}/artifacts/{_segment(a.artifact)}/diff", params=params)
+
+    def lineage(self, ref: str, *, direction: Literal["up", "down", "both"] = "up", depth: int = 10) -> Lineage:
+        """Where a version came from (``up``) or what was made from it (``down``)."""
+        parsed = parse_reference(ref)
+        params = {"direction": direction, "depth": depth}
+        return self._get(Lineage, self._version_path(parsed) + "/lineage", params=params)
+
+    # aliases ------------------------------------------------------------------------------------
+
+    def aliases(self, name: str) -> list[Alias]:
+        answer = self.request("GET", f"{API}/artifacts/{_segment(name)}/aliases").json()
+        items = answer["items"] if isinstance(answer, dict) else answer
+        return [Alias.model_validate(item) for item in items]
+
+    def alias_set(self, name: str, alias: str, ref: str, *, expected_version: str | None = None) -> Alias:
+        """Point ``alias`` at ``ref``; with ``expected_version`` only if it still points there."""
+        target = parse_reference(ref) if ":" in ref else Reference(artifact=name, ref=ref)
+        body: dict[str, Any] = {"version": target.ref}
+        if expected_version is not None:
+            body["expected_version"] = expected_version
+        path = f"{API}/artifacts/{_segment(name)}/aliases/{_segment(alias)}"
+        return Alias.model_validate(self.request("PUT", path, json=body).json())
+
+    def alias_delete(self, name: str, alias: str) -> None:
+        self.request("DELETE", f"{API}/artifacts/{_segment(name)}/aliases/{_segment(alias)}")
+
+    def alias_history(self, name: str, alias: str) -> list[AliasEvent]:
+        path = f"{API}/artifacts/{_segment(name)}/aliases/{_segment(alias)}/history"
+        return list(self._pages(AliasEvent, path))
+
+    # tokens -------------------------------------------------------------------------------------
+
+    def tokens(self) -> list[Token]:
+        return [Token.model_validate(t) for t in self.request("GET", f"{API}/tokens").json()]
+
+    def token_create(self, name: str, role: Literal["viewer", "editor", "admin"]) -> CreatedToken:
+        answer = self.request("POST", f"{API}/tokens", json={"name": name, "role": role})
+        return CreatedToken.model_validate(answer.json())
+
+    def token_revoke(self, name: str) -> None:
+        self.request("DELETE", f"{API}/tokens/{_segment(name)}")

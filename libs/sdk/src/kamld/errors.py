@@ -1,0 +1,113 @@
+"""Errors the client raises: one class per kind of problem the API reports.
+
+The API answers errors as RFC 9457 problem details with a stable ``code``; :func:`error_from_response`
+turns one into the matching exception, keeping ``status``, ``code``, ``detail`` and any extra
+members (``errors`` naming invalid fields, ``suggestions`` for an unknown name).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+
+class KamldClientError(Exception):
+    """Base of every error the KAML-D client raises."""
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        status: int | None = None,
+        code: str = "client_error",
+        problem: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.status = status
+        self.code = code
+        self.problem: dict[str, Any] = dict(problem or {})
+
+    @property
+    def suggestions(self) -> list[str]:
+        """Close names the server found for an unknown one (``did you mean …?``)."""
+        value = self.problem.get("suggestions") or []
+        return [str(v) for v in value] if isinstance(value, list) else []
+
+    def __str__(self) -> str:
+        if self.suggestions:
+            return f"{self.detail} (did you mean {', '.join(self.suggestions)}?)"
+        return self.detail
+
+
+class BadRequest(KamldClientError):
+    """400: the request could not be understood."""
+
+
+class Unauthorized(KamldClientError):
+    """401: no API token, or an unknown or revoked one."""
+
+
+class Forbidden(KamldClientError):
+    """403: the token's role does not allow this operation."""
+
+
+class NotFound(KamldClientError):
+    """404: no such artifact, version, alias, file or token."""
+
+
+class Conflict(KamldClientError):
+    """409: the state changed underneath (expected parent or version did not match, name taken)."""
+
+
+class InvalidInput(KamldClientError):
+    """422: the input breaks a rule; ``problem['errors']`` names the fields."""
+
+
+class PayloadTooLarge(KamldClientError):
+    """413: the input is larger than the server accepts."""
+
+
+class ServerError(KamldClientError):
+    """5xx: the platform failed or a service is down."""
+
+
+class Unavailable(ServerError):
+    """503: a service is down or not ready."""
+
+
+class ConnectionFailed(KamldClientError):
+    """The platform did not answer at all."""
+
+
+class IntegrityError(KamldClientError):
+    """Downloaded content did not match its digest."""
+
+
+_BY_STATUS: dict[int, type[KamldClientError]] = {
+    400: BadRequest,
+    401: Unauthorized,
+    403: Forbidden,
+    404: NotFound,
+    409: Conflict,
+    412: Conflict,
+    413: PayloadTooLarge,
+    422: InvalidInput,
+    503: Unavailable,
+}
+
+
+def error_from_response(response: httpx.Response) -> KamldClientError:
+    """The exception a problem+json (or any error) response stands for; reads the body if needed."""
+    try:
+        response.read()
+        body = response.json()
+    except (ValueError, httpx.StreamError):
+        body = None
+    problem = body if isinstance(body, dict) else {}
+    status = response.status_code
+    cls = _BY_STATUS.get(status) or (ServerError if status >= 500 else KamldClientError)
+    detail = problem.get("detail") or f"HTTP {status} from {response.request.method} {response.request.url.path}"
+    code = str(problem.get("code") or f"http_{status}")
+    return cls(str(detail), status=status, code=code, problem=problem)

@@ -1,0 +1,292 @@
+"""Running the five services as local processes: what ``kamld up`` does under its display.
+
+The :class:`Supervisor` starts each service with ``python -m kamld_<service>``, appends its
+output to ``$KAMLD_HOME/logs/<service>.log``, waits for every ``/readyz`` to answer, restarts a
+service that dies (with exponential backoff) and stops them all with SIGTERM, then SIGKILL for
+any that outlive the grace period. It knows nothing of the terminal; callers pass callbacks.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+HOST = "127.0.0.1"
+DEFAULT_PORT_BASE = 8080
+SERVICES: tuple[str, ...] = ("workbench-api", "metadata-hub", "storage-gateway", "trainer", "observation-hub")
+GATEWAY = "workbench-api"
+STATE_FILE = "services.json"
+
+
+def env_prefix(service: str) -> str:
+    """``metadata-hub`` -> ``KAMLD_METADATA_HUB_``, the prefix of that service's settings."""
+    return "KAMLD_" + service.upper().replace("-", "_") + "_"
+
+
+def module_of(service: str) -> str:
+    return "kamld_" + service.replace("-", "_")
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    """One service to run: its name, where it listens and the environment it gets on top of ours."""
+
+    name: str
+    port: int
+    env: Mapping[str, str] = field(default_factory=dict)
+    host: str = HOST
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", module_of(self.name)]
+
+
+def plan(
+    home: Path,
+    *,
+    port_base: int = DEFAULT_PORT_BASE,
+    environ: Mapping[str, str] | None = None,
+    bootstrap_admin_token: str | None = None,
+) -> list[ServiceSpec]:
+    """The five services on ``port_base``..``port_base+4``; ``KAMLD_<SERVICE>_PORT`` moves one of them."""
+    environ = os.environ if environ is None else environ
+    ports: dict[str, int] = {}
+    for index, name in enumerate(SERVICES):
+        override = environ.get(env_prefix(name) + "PORT")
+        ports[name] = int(override) if override else port_base + index
+    urls = {name: f"http://{HOST}:{port}" for name, port in ports.items()}
+    specs = []
+    for name in SERVICES:
+        prefix = env_prefix(name)
+        env = {"KAMLD_HOME": str(home), prefix + "PORT": str(ports[name]), prefix + "HOST": HOST}
+        if name == GATEWAY:
+            for upstream in SERVICES[1:]:
+                env[prefix + upstream.upper().replace("-", "_") + "_URL"] = urls[upstream]
+            if bootstrap_admin_token:
+                env[prefix + "BOOTSTRAP_ADMIN_TOKEN"] = bootstrap_admin_token
+        if name == "storage-gateway":
+            env[prefix + "METADATA_HUB_URL"] = urls["metadata-hub"]
+        specs.append(ServiceSpec(name=name, port=ports[name], env=env))
+    return specs
+
+
+class PortTaken(Exception):
+    """A port a service needs is already in use."""
+
+    def __init__(self, service: str, host: str, port: int) -> None:
+        super().__init__(f"port {port} on {host} is already in use (needed by {service})")
+        self.service, self.host, self.port = service, host, port
+
+
+class ServiceFailed(Exception):
+    """A service did not become ready; carries the end of its log so the cause is visible."""
+
+    def __init__(self, service: str, reason: str, log_tail: str) -> None:
+        super().__init__(f"{service} {reason}")
+        self.service, self.reason, self.log_tail = service, reason, log_tail
+
+
+def port_is_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            if exc.errno in (errno.EADDRINUSE, errno.EACCES):
+                return False
+            raise
+    return True
+
+
+def check_ports(specs: Iterable[ServiceSpec]) -> None:
+    """Raise :class:`PortTaken` for the first port that cannot be bound, before anything starts."""
+    for spec in specs:
+        if not port_is_free(spec.host, spec.port):
+            raise PortTaken(spec.name, spec.host, spec.port)
+
+
+def tail(path: Path, lines: int = 20) -> str:
+    """The last ``lines`` lines of a log file (empty when there is none yet)."""
+    try:
+        with path.open("r", errors="replace") as fh:
+            return "".join(deque(fh, maxlen=lines))
+    except FileNotFoundError:
+        return ""
+
+
+def _die_with_parent() -> None:
+    """In the child: get SIGTERM if the supervisor dies, so no service outlives a killed ``kamld up``."""
+    if sys.platform == "linux":
+        pr_set_pdeathsig = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+class ServiceProcess:
+    """One running (or restarting) service process."""
+
+    def __init__(self, spec: ServiceSpec, log_path: Path) -> None:
+        self.spec = spec
+        self.log_path = log_path
+        self.process: subprocess.Popen[bytes] | None = None
+        self.restarts = 0
+        self.started_at = 0.0
+        self.restart_at: float | None = None
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid if self.process else None
+
+    def start(self) -> None:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                self.spec.command,
+                env={**os.environ, **self.spec.env},
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                preexec_fn=_die_with_parent,
+            )
+        self.started_at = time.monotonic()
+        self.restart_at = None
+
+    def exit_code(self) -> int | None:
+        """The exit status once the process has ended, else ``None``."""
+        return None if self.process is None else self.process.poll()
+
+
+class Supervisor:
+    """Start, watch, restart and stop the platform's service processes."""
+
+    def __init__(
+        self,
+        specs: Iterable[ServiceSpec],
+        home: Path,
+        *,
+        notify: Callable[[str], None] = lambda message: None,
+        max_backoff_s: float = 30.0,
+        stable_after_s: float = 60.0,
+    ) -> None:
+        self.home = home
+        self.log_dir = home / "logs"
+        self.services = [ServiceProcess(spec, self.log_dir / f"{spec.name}.log") for spec in specs]
+        self.notify = notify
+        self.max_backoff_s = max_backoff_s
+        self.stable_after_s = stable_after_s
+
+    def start(self) -> None:
+        """Check every port, then start every service and record where they listen."""
+        check_ports(s.spec for s in self.services)
+        for service in self.services:
+            service.start()
+        self.write_state()
+
+    def write_state(self) -> Path:
+        """``$KAMLD_HOME/services.json``: each service's URL and pid, for ``kamld status``."""
+        path = self.home / STATE_FILE
+        state = {s.spec.name: {"url": s.spec.url, "pid": s.pid} for s in self.services}
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(state, indent=2) + "\n")
+        tmp.replace(path)
+        return path
+
+    def wait_ready(
+        self, timeout_s: float = 60.0, on_ready: Callable[[ServiceSpec], None] = lambda spec: None
+    ) -> None:
+        """Return once every ``/readyz`` answers 200; raise :class:`ServiceFailed` naming the laggard."""
+        pending = {s.spec.name: s for s in self.services}
+        deadline = time.monotonic() + timeout_s
+        with httpx.Client(timeout=2.0) as client:
+            while pending:
+                for name, service in list(pending.items()):
+                    code = service.exit_code()
+                    if code is not None:
+                        raise ServiceFailed(
+                            name, f"exited with code {code} while starting", tail(service.log_path)
+                        )
+                    try:
+                        ready = client.get(service.spec.url + "/readyz").status_code == 200
+                    except httpx.HTTPError:
+                        ready = False
+                    if ready:
+                        del pending[name]
+                        on_ready(service.spec)
+                if not pending:
+                    return
+                if time.monotonic() > deadline:
+                    name, service = next(iter(pending.items()))
+                    others = f" (also not ready: {', '.join(list(pending)[1:])})" if len(pending) > 1 else ""
+                    raise ServiceFailed(
+                        name,
+                        f"was not ready after {timeout_s:g}s at {service.spec.url}/readyz{others}",
+                        tail(service.log_path),
+                    )
+                time.sleep(0.2)
+
+    def backoff(self, restarts: int) -> float:
+        return min(self.max_backoff_s, 2.0 ** restarts)
+
+    def watch_once(self) -> None:
+        """Restart services that died, each after its backoff; call this in the supervision loop."""
+        now = time.monotonic()
+        for service in self.services:
+            if service.restart_at is not None:
+                if now >= service.restart_at:
+                    service.start()
+                    self.write_state()
+                    self.notify(
+                        f"{service.spec.name} restarted (pid {service.pid}, restart {service.restarts})"
+                    )
+                continue
+            code = service.exit_code()
+            if code is None:
+                continue
+            if now - service.started_at > self.stable_after_s:
+                service.restarts = 0
+            delay = self.backoff(service.restarts)
+            service.restarts += 1
+            service.restart_at = now + delay
+            self.notify(
+                f"{service.spec.name} exited with code {code}; restarting in {delay:g}s "
+                f"(see {service.log_path})"
+            )
+
+    def stop(self, grace_s: float = 10.0) -> None:
+        """SIGTERM every service, wait up to ``grace_s``, then SIGKILL the ones still running."""
+        running = [s.process for s in self.services if s.process is not None and s.process.poll() is None]
+        for process in running:
+            _signal(process, signal.SIGTERM)
+        deadline = time.monotonic() + grace_s
+        for process in running:
+            try:
+                process.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                _signal(process, signal.SIGKILL)
+                process.wait()
+        for service in self.services:
+            service.restart_at = None
+
+
+def _signal(process: subprocess.Popen[bytes], sig: signal.Signals) -> None:
+    try:
+        process.send_signal(sig)
+    except ProcessLookupError:
+        pass

@@ -1,0 +1,57 @@
+"""Routes of ``/artifacts/{name}/aliases``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Response, status
+
+from kamld_metadata_hub.aliases.schemas import AliasEventView, AliasSet, AliasView
+from kamld_metadata_hub.aliases.service import AliasService
+from kamld_metadata_hub.dependencies import ActorDep, ArtifactName, DatabaseDep
+from kamld_metadata_hub.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
+
+router = APIRouter(prefix="/artifacts/{name}/aliases", tags=["aliases"])
+
+AliasName = Annotated[str, Path(max_length=63, description="Alias name, e.g. `production`")]
+
+NOT_FOUND = {404: {"description": "Unknown artifact, alias or version"}}
+
+
+@router.get("", summary="List aliases", responses=NOT_FOUND)
+async def list_aliases(name: ArtifactName, database: DatabaseDep) -> list[AliasView]:
+    """Every alias of the artifact with the version it points at, `latest` included."""
+    return await AliasService(database).list(name)
+
+
+@router.put(
+    "/{alias}",
+    summary="Set or move an alias",
+    responses={**NOT_FOUND, 409: {"description": "`alias_mismatch` (compare-and-set lost) or `artifact_archived`"},
+               422: {"description": "Invalid or reserved alias (`latest`)"}},
+)
+async def set_alias(
+    name: ArtifactName, alias: AliasName, body: AliasSet, database: DatabaseDep, actor: ActorDep
+) -> AliasView:
+    """Point the alias at a version, recording the move; `expected_version` makes it compare-and-set."""
+    return await AliasService(database).set(name, alias, body, actor)
+
+
+@router.delete("/{alias}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete an alias",
+               responses=NOT_FOUND)
+async def delete_alias(name: ArtifactName, alias: AliasName, database: DatabaseDep, actor: ActorDep) -> Response:
+    """Remove the alias; the deletion stays in its history."""
+    await AliasService(database).delete(name, alias, actor)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/{alias}/history", summary="Alias history", responses=NOT_FOUND)
+async def history(
+    name: ArtifactName,
+    alias: AliasName,
+    database: DatabaseDep,
+    after: Annotated[str | None, Query(max_length=20, description="Cursor: the `next` of the previous page")] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+) -> Page[AliasEventView]:
+    """Every move of the alias (who, when, from which version to which), newest first."""
+    return await AliasService(database).history(name, alias, after, limit)

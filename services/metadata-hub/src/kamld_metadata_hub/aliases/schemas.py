@@ -1,0 +1,38 @@
+"""Request and response bodies of the alias routes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from kamld_metadata_hub.schemas import StrictModel, VersionLink
+
+
+class AliasSet(StrictModel):
+    version: str = Field(max_length=100, description="`v3`, `3`, another alias, or a digest prefix",
+                         examples=["v3"])
+    expected_version: str | None = Field(
+        None, max_length=100,
+        description="Compare-and-set: refuse (409) unless the alias points at this version now",
+    )
+
+
+class AliasView(BaseModel):
+    artifact: str
+    alias: str
+    version: VersionLink
+    updated_at: datetime
+    updated_by: str
+
+
+class AliasEventView(BaseModel):
+    id: int = Field(description="Increases with every move; the history cursor")
+    artifact: str
+    alias: str
+    action: Literal["set", "move", "delete"]
+    from_version: int | None = Field(description="Number the alias pointed at before; null when newly set")
+    to_version: int | None = Field(description="Number the alias points at after; null when deleted")
+    actor: str
+    at: datetime

@@ -1,0 +1,131 @@
+"""Aliases: movable names for versions, every move recorded; `latest` is moved only by pushes."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kamld_common.db import Database
+from kamld_common.errors import Conflict, Invalid, NotFound
+from kamld_metadata_hub.aliases.repository import AliasRepository
+from kamld_metadata_hub.aliases.schemas import AliasEventView, AliasSet, AliasView
+from kamld_metadata_hub.artifacts.repository import ArtifactRepository
+from kamld_metadata_hub.artifacts.service import existing_artifact
+from kamld_metadata_hub.db import in_transaction
+from kamld_metadata_hub.models import Alias, Artifact, Version, utcnow
+from kamld_metadata_hub.pagination import Page, page_of
+from kamld_metadata_hub.references import LATEST, check_alias_name, parse_version_selector, version_ref
+from kamld_metadata_hub.schemas import as_utc
+from kamld_metadata_hub.versions.service import VersionResolver, link
+
+
+def _view(artifact: Artifact, alias: Alias, version: Version) -> AliasView:
+    return AliasView(
+        artifact=artifact.name,
+        alias=alias.name,
+        version=link(artifact.name, version),
+        updated_at=as_utc(alias.updated_at),
+        updated_by=alias.updated_by,
+    )
+
+
+def _movable(alias: str) -> str:
+    check_alias_name(alias, ["path", "alias"])
+    if alias == LATEST:
+        raise Invalid("`latest` is moved by every push and cannot be set by hand", field=["path", "alias"],
+                      code="alias_reserved")
+    return alias
+
+
+def _writable(artifact: Artifact) -> Artifact:
+    if artifact.archived:
+        raise Conflict(f"artifact {artifact.name!r} is archived", code="artifact_archived",
+                       extra={"artifact": artifact.name})
+    return artifact
+
+
+def _parse_cursor(after: str | None) -> int | None:
+    if after is None or after == "":
+        return None
+    if not after.isdigit() or len(after) > 18:
+        raise Invalid(f"cursor {after!r} must be an event id", field=["query", "after"])
+    return int(after)
+
+
+class AliasService:
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    async def list(self, name: str) -> list[AliasView]:
+        async with self.database.unit_of_work() as session:
+            artifact = await existing_artifact(ArtifactRepository(session), name)
+            rows = await AliasRepository(session).of_artifact(artifact.id)
+            return [_view(artifact, alias, version) for alias, version in rows]
+
+    async def set(self, name: str, alias: str, body: AliasSet, actor: str) -> AliasView:
+        """Point ``alias`` at a version; with ``expected_version`` only if it points there now."""
+        _movable(alias)
+        target_selector = parse_version_selector(body.version, ["body", "version"])
+        expected_selector = (
+            parse_version_selector(body.expected_version, ["body", "expected_version"])
+            if body.expected_version is not None
+            else None
+        )
+
+        async def work(session: AsyncSession) -> AliasView:
+            artifact = _writable(await existing_artifact(ArtifactRepository(session), name, lock=True))
+            resolver = VersionResolver(session)
+            target = await resolver.version(artifact, target_selector, ["body", "version"])
+            aliases = AliasRepository(session)
+            if expected_selector is not None:
+                expected = await resolver.version(artifact, expected_selector, ["body", "expected_version"])
+                current = await aliases.get(artifact.id, alias)
+                if current is None or current.version_id != expected.id:
+                    now_at = None
+                    if current is not None:
+                        now_at = version_ref(artifact.name, (await session.get(Version, current.version_id)).number)
+                    raise Conflict(
+                        f"alias {alias!r} points at {now_at or 'nothing'}, not "
+                        f"{version_ref(artifact.name, expected.number)}",
+                        code="alias_mismatch",
+                        extra={"artifact": artifact.name, "alias": alias, "current": now_at,
+                               "expected": version_ref(artifact.name, expected.number)},
+                    )
+            moved = await aliases.point(artifact.id, alias, target.id, actor, utcnow())
+            return _view(artifact, moved, target)
+
+        return await in_transaction(self.database, work)
+
+    async def delete(self, name: str, alias: str, actor: str) -> None:
+        _movable(alias)
+
+        async def work(session: AsyncSession) -> None:
+            artifact = _writable(await existing_artifact(ArtifactRepository(session), name, lock=True))
+            aliases = AliasRepository(session)
+            current = await aliases.get(artifact.id, alias)
+            if current is None:
+                raise NotFound(f"{name} has no alias {alias!r}", code="alias_not_found",
+                               extra={"artifact": name, "alias": alias})
+            await aliases.remove(current, actor, utcnow())
+
+        await in_transaction(self.database, work)
+
+    async def history(self, name: str, alias: str, after: str | None, limit: int) -> Page[AliasEventView]:
+        check_alias_name(alias, ["path", "alias"])
+        before = _parse_cursor(after)
+        async with self.database.unit_of_work() as session:
+            artifact = await existing_artifact(ArtifactRepository(session), name)
+            rows = await AliasRepository(session).history(artifact.id, alias, before, limit + 1)
+        events = [
+            AliasEventView(
+                id=event.id,
+                artifact=artifact.name,
+                alias=event.alias,
+                action="set" if source is None else "delete" if target is None else "move",
+                from_version=source,
+                to_version=target,
+                actor=event.actor,
+                at=as_utc(event.at),
+            )
+            for event, source, target in rows
+        ]
+        return page_of(events, limit, lambda event: str(event.id))

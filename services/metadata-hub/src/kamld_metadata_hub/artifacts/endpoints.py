@@ -1,0 +1,63 @@
+"""Routes of ``/artifacts``: thin wrappers over :class:`ArtifactService`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from kamld_metadata_hub.artifacts.schemas import ArtifactCreate, ArtifactUpdate, ArtifactView
+from kamld_metadata_hub.artifacts.service import ArtifactService
+from kamld_metadata_hub.dependencies import ActorDep, ArtifactName, DatabaseDep
+from kamld_metadata_hub.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
+from kamld_metadata_hub.schemas import Kind
+
+router = APIRouter(prefix="/artifacts", tags=["artifacts"])
+
+PROBLEMS = {404: {"description": "Unknown artifact (with `suggestions`)"}, 422: {"description": "Invalid input"}}
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, summary="Create an artifact",
+             responses={409: {"description": "The name is taken"}, 422: PROBLEMS[422]})
+async def create(body: ArtifactCreate, database: DatabaseDep, actor: ActorDep) -> ArtifactView:
+    """Register a new, empty artifact (pushing a version with a `kind` also creates one)."""
+    return await ArtifactService(database).create(body, actor)
+
+
+@router.get("", summary="List artifacts")
+async def list_artifacts(
+    database: DatabaseDep,
+    kind: Kind | None = None,
+    label: Annotated[list[str], Query(description="`KEY=VALUE` or `KEY`; repeat to require several")] = [],  # noqa: B006
+    include_archived: bool = False,
+    after: Annotated[str | None, Query(max_length=128, description="Cursor: the `next` of the previous page")] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+) -> Page[ArtifactView]:
+    """Artifacts sorted by name, filtered by kind and labels; archived ones only on request."""
+    return await ArtifactService(database).list(
+        kind=kind, label_filters=label, include_archived=include_archived, after=after, limit=limit
+    )
+
+
+@router.get("/{name}", summary="Get an artifact", responses=PROBLEMS)
+async def get(name: ArtifactName, database: DatabaseDep) -> ArtifactView:
+    """One artifact with its labels, version count and the version `latest` points at."""
+    return await ArtifactService(database).get(name)
+
+
+@router.patch("/{name}", summary="Update description and labels", responses=PROBLEMS)
+async def update(name: ArtifactName, body: ArtifactUpdate, database: DatabaseDep, actor: ActorDep) -> ArtifactView:
+    """Merge patch: set the description; set labels, or remove them by sending null."""
+    return await ArtifactService(database).update(name, body, actor)
+
+
+@router.post("/{name}/archive", summary="Archive an artifact", responses=PROBLEMS)
+async def archive(name: ArtifactName, database: DatabaseDep, actor: ActorDep) -> ArtifactView:
+    """Hide the artifact from listings and refuse new versions; its versions stay readable."""
+    return await ArtifactService(database).set_archived(name, True, actor)
+
+
+@router.post("/{name}/unarchive", summary="Restore an archived artifact", responses=PROBLEMS)
+async def unarchive(name: ArtifactName, database: DatabaseDep, actor: ActorDep) -> ArtifactView:
+    """Undo an archive: the artifact is listed and accepts versions again."""
+    return await ArtifactService(database).set_archived(name, False, actor)

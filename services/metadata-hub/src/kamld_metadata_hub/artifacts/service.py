@@ -1,0 +1,177 @@
+"""Artifacts: create, read, list, describe, label and archive."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kamld_common.db import Database
+from kamld_common.errors import Conflict, Invalid, NotFound
+from kamld_metadata_hub.artifacts.repository import ArtifactRepository
+from kamld_metadata_hub.artifacts.schemas import ArtifactCreate, ArtifactUpdate, ArtifactView
+from kamld_metadata_hub.db import in_transaction
+from kamld_metadata_hub.models import Artifact, utcnow
+from kamld_metadata_hub.pagination import Page, page_of
+from kamld_metadata_hub.references import LABEL_KEY
+from kamld_metadata_hub.schemas import MAX_LABELS, as_utc
+
+
+async def unknown_artifact(repository: ArtifactRepository, name: str) -> NotFound:
+    """The 404 for a missing artifact, with the names the caller probably meant."""
+    suggestions = difflib.get_close_matches(name, await repository.names(), n=5, cutoff=0.6)
+    hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
+    return NotFound(
+        f"artifact {name!r} does not exist{hint}",
+        code="artifact_not_found",
+        extra={"artifact": name, "suggestions": suggestions},
+    )
+
+
+async def existing_artifact(repository: ArtifactRepository, name: str, *, lock: bool = False) -> Artifact:
+    artifact = await (repository.lock(name) if lock else repository.get(name))
+    if artifact is None:
+        raise await unknown_artifact(repository, name)
+    return artifact
+
+
+async def artifact_views(repository: ArtifactRepository, artifacts: list[Artifact]) -> list[ArtifactView]:
+    labels = await repository.labels_of(a.id for a in artifacts)
+    latest = await repository.latest_of(artifacts)
+    return [
+        ArtifactView(
+            name=a.name,
+            kind=a.kind,  # type: ignore[arg-type]
+            description=a.description,
+            labels=labels[a.id],
+            created_at=as_utc(a.created_at),
+            created_by=a.created_by,
+            updated_at=as_utc(a.updated_at),
+            archived=a.archived,
+            archived_at=as_utc(a.archived_at) if a.archived_at else None,
+            archived_by=a.archived_by,
+            version_count=a.next_number - 1,
+            latest=latest.get(a.id),
+        )
+        for a in artifacts
+    ]
+
+
+def parse_label_filters(filters: list[str]) -> dict[str, str | None]:
+    """``key=value`` requires that value; a bare ``key`` requires the label to exist."""
+    parsed: dict[str, str | None] = {}
+    for item in filters:
+        key, equals, value = item.partition("=")
+        if not LABEL_KEY.fullmatch(key):
+            raise Invalid(f"label filter {item!r} must be KEY or KEY=VALUE", field=["query", "label"])
+        parsed[key] = value if equals else None
+    return parsed
+
+
+async def new_artifact(
+    repository: ArtifactRepository,
+    *,
+    name: str,
+    kind: str,
+    description: str,
+    labels: Mapping[str, str],
+    actor: str,
+) -> Artifact:
+    """Insert an artifact; a name taken concurrently surfaces as IntegrityError (the transaction retries)."""
+    now = utcnow()
+    artifact = await repository.add(
+        Artifact(
+            name=name,
+            kind=kind,
+            description=description,
+            created_at=now,
+            created_by=actor,
+            updated_at=now,
+            archived=False,
+            next_number=1,
+        )
+    )
+    if labels:
+        await repository.apply_labels(artifact.id, dict(labels))
+    return artifact
+
+
+class ArtifactService:
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    async def create(self, data: ArtifactCreate, actor: str) -> ArtifactView:
+        async def work(session: AsyncSession) -> ArtifactView:
+            repository = ArtifactRepository(session)
+            if await repository.get(data.name) is not None:
+                raise Conflict(
+                    f"artifact {data.name!r} already exists", code="artifact_exists", extra={"artifact": data.name}
+                )
+            artifact = await new_artifact(
+                repository,
+                name=data.name,
+                kind=data.kind,
+                description=data.description,
+                labels=data.labels,
+                actor=actor,
+            )
+            return (await artifact_views(repository, [artifact]))[0]
+
+        return await in_transaction(self.database, work)
+
+    async def get(self, name: str) -> ArtifactView:
+        async with self.database.unit_of_work() as session:
+            repository = ArtifactRepository(session)
+            artifact = await existing_artifact(repository, name)
+            return (await artifact_views(repository, [artifact]))[0]
+
+    async def list(
+        self,
+        *,
+        kind: str | None = None,
+        label_filters: list[str] | None = None,
+        include_archived: bool = False,
+        after: str | None = None,
+        limit: int = 100,
+    ) -> Page[ArtifactView]:
+        labels = parse_label_filters(label_filters or [])
+        async with self.database.unit_of_work() as session:
+            repository = ArtifactRepository(session)
+            artifacts = await repository.search(
+                kind=kind, labels=labels, include_archived=include_archived, after=after, limit=limit + 1
+            )
+            views = await artifact_views(repository, artifacts)
+        return page_of(views, limit, lambda view: view.name)
+
+    async def update(self, name: str, patch: ArtifactUpdate, actor: str) -> ArtifactView:
+        async def work(session: AsyncSession) -> ArtifactView:
+            repository = ArtifactRepository(session)
+            artifact = await existing_artifact(repository, name, lock=True)
+            if patch.description is not None:
+                artifact.description = patch.description
+            if patch.labels:
+                await repository.apply_labels(artifact.id, patch.labels)
+                labels = await repository.labels_of([artifact.id])
+                if len(labels[artifact.id]) > MAX_LABELS:
+                    raise Invalid(f"an artifact has at most {MAX_LABELS} labels", field=["body", "labels"])
+            await repository.touch(artifact, utcnow())
+            return (await artifact_views(repository, [artifact]))[0]
+
+        return await in_transaction(self.database, work)
+
+    async def set_archived(self, name: str, archived: bool, actor: str) -> ArtifactView:
+        """Archive (hide from listings, refuse new versions) or restore; versions stay readable."""
+
+        async def work(session: AsyncSession) -> ArtifactView:
+            repository = ArtifactRepository(session)
+            artifact = await existing_artifact(repository, name, lock=True)
+            if artifact.archived != archived:
+                now = utcnow()
+                artifact.archived = archived
+                artifact.archived_at = now if archived else None
+                artifact.archived_by = actor if archived else None
+                await repository.touch(artifact, now)
+            return (await artifact_views(repository, [artifact]))[0]
+
+        return await in_transaction(self.database, work)

@@ -1,0 +1,28 @@
+"""FastAPI dependencies shared by the routers: the database and the caller."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
+
+from kamld_common.db import Database
+from kamld_common.http import current_caller
+
+ANONYMOUS = "anonymous"
+
+
+def get_database(request: Request) -> Database:
+    return request.app.state.database
+
+
+def get_actor() -> str:
+    """Who acts: the user workbench-api authenticated (``X-Kamld-Caller``), else ``anonymous``."""
+    return (current_caller.get() or "").strip()[:256] or ANONYMOUS
+
+
+DatabaseDep = Annotated[Database, Depends(get_database)]
+ActorDep = Annotated[str, Depends(get_actor)]
+ArtifactName = Annotated[
+    str, Path(pattern=r"^[a-z0-9][a-z0-9._-]{0,127}$", description="Artifact name", examples=["faces"])
+]

@@ -1,0 +1,66 @@
+"""Routes of versions: push, log, resolve, and the digest listing garbage collection reads."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, status
+
+from kamld_metadata_hub.dependencies import ActorDep, ArtifactName, DatabaseDep
+from kamld_metadata_hub.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
+from kamld_metadata_hub.versions.schemas import ResolvedReference, VersionCreate, VersionView
+from kamld_metadata_hub.versions.service import VersionService
+
+router = APIRouter(tags=["versions"])
+
+VersionRef = Annotated[str, Path(max_length=100, description="`v3`, `3`, an alias, or a digest prefix (8+ hex)")]
+
+NOT_FOUND = {404: {"description": "Unknown artifact (with `suggestions`) or version"}}
+AMBIGUOUS = {409: {"description": "The digest prefix matches several versions (`candidates`)"}}
+
+
+@router.post(
+    "/artifacts/{name}/versions",
+    status_code=status.HTTP_201_CREATED,
+    summary="Record a new version",
+    responses={**NOT_FOUND, 409: {"description": "`parent_mismatch`, `artifact_archived` or `kind_mismatch`"}},
+)
+async def create(name: ArtifactName, body: VersionCreate, database: DatabaseDep, actor: ActorDep) -> VersionView:
+    """Number the next version, link its parents and inputs, move `latest`; creates the artifact when `kind` is given."""
+    return await VersionService(database).create(name, body, actor)
+
+
+@router.get("/artifacts/{name}/versions", summary="Version log", responses=NOT_FOUND)
+async def log(
+    name: ArtifactName,
+    database: DatabaseDep,
+    after: Annotated[str | None, Query(max_length=12, description="Cursor: the `next` of the previous page")] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+) -> Page[VersionView]:
+    """The artifact's versions, newest first."""
+    return await VersionService(database).log(name, after, limit)
+
+
+@router.get("/artifacts/{name}/versions/{ref}", summary="Resolve a version", responses={**NOT_FOUND, **AMBIGUOUS})
+async def get(name: ArtifactName, ref: VersionRef, database: DatabaseDep) -> VersionView:
+    """One version by number, alias or digest prefix."""
+    return await VersionService(database).get(name, ref)
+
+
+@router.get("/resolve", summary="Resolve NAME[:REF][/PATH]", responses={**NOT_FOUND, **AMBIGUOUS})
+async def resolve(
+    database: DatabaseDep,
+    ref: Annotated[str, Query(min_length=1, max_length=4096, examples=["faces:v3/train.csv"])],
+) -> ResolvedReference:
+    """The version a full reference names (no REF means `latest`), plus the path it carries."""
+    return await VersionService(database).resolve(ref)
+
+
+@router.get("/digests", summary="All version digests")
+async def digests(
+    database: DatabaseDep,
+    after: Annotated[str | None, Query(max_length=71, description="Cursor: the `next` of the previous page")] = None,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+) -> Page[str]:
+    """Every distinct digest any version references (archived artifacts included), sorted; what GC keeps."""
+    return await VersionService(database).digests(after, limit)

@@ -1,0 +1,72 @@
+"""Request and response bodies of the version routes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field, field_validator
+
+from kamld_metadata_hub.schemas import Kind, Labels, Metadata, StrictModel, Text, VersionLink
+
+MAX_INPUTS = 256
+MAX_PARENTS = 16
+
+
+class InputSpec(StrictModel):
+    ref: str = Field(max_length=300, description="`NAME[:REF]` of a version of another artifact",
+                     examples=["faces:v3"])
+    role: str = Field(pattern=r"^[a-z][a-z0-9_]{0,31}$", examples=["trained_on", "derived_from"])
+
+    @field_validator("role")
+    @classmethod
+    def _not_parent(cls, role: str) -> str:
+        if role == "parent":
+            raise ValueError("'parent' is reserved for versions of the same artifact: use `parents`")
+        return role
+
+
+class VersionCreate(StrictModel):
+    digest: str = Field(pattern=r"^blake3:[0-9a-f]{64}$", description="Merkle root of the manifest")
+    file_count: int = Field(ge=0, le=2**53)
+    total_bytes: int = Field(ge=0, le=2**62)
+    message: Text = ""
+    metadata: Metadata = Field(default_factory=dict)
+    inputs: list[InputSpec] = Field(default_factory=list, max_length=MAX_INPUTS)
+    parents: list[str] | None = Field(
+        None, max_length=MAX_PARENTS,
+        description="Refs of this artifact's versions this one derives from; default: the current latest",
+    )
+    expected_parent: str | None = Field(
+        None, max_length=100,
+        description="Refuse (409) unless this ref is the artifact's newest version when the push lands",
+    )
+    kind: Kind | None = Field(None, description="Creates the artifact on first push when given")
+    labels: Labels | None = Field(None, description="Labels of an artifact this push creates")
+    description: Text | None = Field(None, description="Description of an artifact this push creates")
+
+
+class InputLink(VersionLink):
+    role: str
+
+
+class VersionView(BaseModel):
+    artifact: str
+    kind: Kind
+    number: int
+    name: str = Field(description="`v<number>`")
+    ref: str = Field(description="`<artifact>:v<number>`")
+    digest: str
+    parents: list[VersionLink]
+    inputs: list[InputLink]
+    message: str
+    author: str
+    created_at: datetime
+    metadata: dict[str, Any]
+    file_count: int
+    total_bytes: int
+    aliases: list[str]
+
+
+class ResolvedReference(VersionView):
+    path: str | None = Field(None, description="The `/PATH` part of the reference, if any")

@@ -1,0 +1,1 @@
+"""The activity and audit feed: who did what to which artifact, in the order it was recorded."""

@@ -1,0 +1,1 @@
+"""Garbage collection: remove objects no committed version and no open upload references."""

@@ -1,0 +1,189 @@
+"""Objects as read-only files under one directory, written atomically and durably.
+
+Durability policy: an object is written to a temporary file in its final directory, the file is
+fsynced, then linked into place (``os.link`` fails when the name exists, which makes "write only
+if absent" exact under concurrent writers; filesystems without hard links fall back to
+``os.replace``), and finally the directory is fsynced so the new name survives a power loss.
+Directories created on the way are fsynced into their parents too. A crash leaves at worst a
+temporary file (a name starting with ``.``), which listing ignores.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import os
+import stat
+import tempfile
+from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+from kamld_storage_gateway.objectstore.base import (
+    InvalidKey,
+    ObjectInfo,
+    ObjectNotFound,
+    ObjectStoreUnavailable,
+    validate_key,
+)
+
+READ_ONLY = 0o444
+_LIST_BATCH = 1000
+_NO_HARD_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK}
+
+
+def _fsync_directory(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class LocalObjectStore:
+    """An :class:`ObjectStore` in a local directory (the embedded default)."""
+
+    name = "local"
+
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root).expanduser().absolute()
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    def _path(self, key: str) -> Path:
+        validate_key(key)
+        path = Path(os.path.normpath(self.root / key))
+        if self.root not in path.parents:
+            raise InvalidKey(f"object key {key[:100]!r} escapes the store")
+        return path
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def _make_directories(self, directory: Path) -> None:
+        missing = []
+        while not directory.exists():
+            missing.append(directory)
+            directory = directory.parent
+        for new in reversed(missing):
+            try:
+                new.mkdir()
+            except FileExistsError:
+                continue
+            _fsync_directory(new.parent)
+
+    def _put_if_absent(self, key: str, data: bytes) -> bool:
+        path = self._path(key)
+        if path.exists():
+            return False
+        self._make_directories(path.parent)
+        fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        temp = Path(temp_name)
+        try:
+            with os.fdopen(fd, "wb") as stream:
+                stream.write(data)
+                stream.flush()
+                os.fchmod(stream.fileno(), READ_ONLY)
+                os.fsync(stream.fileno())
+            try:
+                os.link(temp, path)
+            except FileExistsError:
+                return False
+            except OSError as exc:
+                if exc.errno not in _NO_HARD_LINKS:
+                    raise
+                os.replace(temp, path)
+            _fsync_directory(path.parent)
+            return True
+        finally:
+            temp.unlink(missing_ok=True)
+
+    async def put_if_absent(self, key: str, data: bytes) -> bool:
+        return await asyncio.to_thread(self._put_if_absent, key, data)
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def _read(self, key: str, start: int, length: int | None) -> bytes:
+        path = self._path(key)
+        try:
+            with open(path, "rb") as stream:
+                if start:
+                    stream.seek(start)
+                return stream.read() if length is None else stream.read(length)
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            raise ObjectNotFound(key) from None
+
+    async def get(self, key: str) -> bytes:
+        return await asyncio.to_thread(self._read, key, 0, None)
+
+    async def get_range(self, key: str, start: int, length: int) -> bytes:
+        if start < 0 or length < 0:
+            raise ValueError(f"range must not be negative, got start={start} length={length}")
+        return await asyncio.to_thread(self._read, key, start, length)
+
+    def _stat(self, key: str) -> ObjectInfo | None:
+        try:
+            st = os.stat(self._path(key))
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        if not stat.S_ISREG(st.st_mode):
+            return None
+        return ObjectInfo(key=key, size=st.st_size, modified=datetime.fromtimestamp(st.st_mtime, UTC))
+
+    async def stat(self, key: str) -> ObjectInfo | None:
+        return await asyncio.to_thread(self._stat, key)
+
+    def _exists_many(self, keys: list[str]) -> set[str]:
+        return {key for key in keys if self._path(key).is_file()}
+
+    async def exists_many(self, keys: Iterable[str]) -> set[str]:
+        return await asyncio.to_thread(self._exists_many, list(keys))
+
+    # -- deleting and listing ----------------------------------------------------------------
+
+    def _delete(self, key: str) -> None:
+        path = self._path(key)
+        try:
+            path.unlink()
+        except (FileNotFoundError, NotADirectoryError):
+            return
+        _fsync_directory(path.parent)
+
+    async def delete(self, key: str) -> None:
+        await asyncio.to_thread(self._delete, key)
+
+    def _walk(self, directory: Path, relative: str, prefix: str) -> Iterator[ObjectInfo]:
+        try:
+            entries = list(os.scandir(directory))
+        except (FileNotFoundError, NotADirectoryError):
+            return
+        # Sorting directories as "name/" yields keys in plain lexicographic order.
+        named = [(entry.name + "/" if entry.is_dir(follow_symlinks=False) else entry.name, entry) for entry in entries]
+        for sort_name, entry in sorted(named, key=lambda item: item[0]):
+            if entry.name.startswith("."):
+                continue
+            key = relative + sort_name
+            if sort_name.endswith("/"):
+                if key.startswith(prefix) or prefix.startswith(key):
+                    yield from self._walk(Path(entry.path), key, prefix)
+            elif key.startswith(prefix) and entry.is_file(follow_symlinks=False):
+                st = entry.stat(follow_symlinks=False)
+                yield ObjectInfo(key=key, size=st.st_size, modified=datetime.fromtimestamp(st.st_mtime, UTC))
+
+    async def list(self, prefix: str = "") -> AsyncIterator[ObjectInfo]:
+        walker = self._walk(self.root, "", prefix)
+        while True:
+            batch = await asyncio.to_thread(lambda: [item for _, item in zip(range(_LIST_BATCH), walker, strict=False)])
+            for item in batch:
+                yield item
+            if len(batch) < _LIST_BATCH:
+                return
+
+    async def presign_get(self, key: str, expires_s: int = 3600) -> str | None:
+        validate_key(key)
+        return None
+
+    def _check(self) -> None:
+        if not self.root.is_dir() or not os.access(self.root, os.W_OK | os.X_OK):
+            raise ObjectStoreUnavailable("the local object directory is missing or not writable")
+
+    async def check(self) -> None:
+        await asyncio.to_thread(self._check)

@@ -1,0 +1,118 @@
+"""Upload sessions in the storage-gateway database (add and flush only; the caller commits)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable
+from datetime import datetime
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kamld_storage_gateway.models import UploadChunk, UploadFile, UploadSession
+
+
+def _insert(session: AsyncSession, model: type) -> object:
+    return (pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert)(model)
+
+
+class UploadRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add_session(self, upload: UploadSession) -> None:
+        self.session.add(upload)
+        await self.session.flush()
+
+    async def get_session(self, upload_id: str, *, for_update: bool = False) -> UploadSession | None:
+        query = select(UploadSession).where(UploadSession.id == upload_id)
+        if for_update and self.session.bind.dialect.name == "postgresql":
+            query = query.with_for_update()
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def record_chunks(self, upload_id: str, digests: Iterable[str]) -> None:
+        rows = [{"session_id": upload_id, "digest": digest} for digest in sorted(set(digests))]
+        if rows:
+            statement = _insert(self.session, UploadChunk).values(rows).on_conflict_do_nothing()  # type: ignore[attr-defined]
+            await self.session.execute(statement)
+
+    async def put_file(self, upload_id: str, path: str, size: int, mode: int, digest: str, entry: str) -> None:
+        values = {"session_id": upload_id, "path": path, "size": size, "mode": mode, "digest": digest, "entry": entry}
+        statement = _insert(self.session, UploadFile).values(values)
+        statement = statement.on_conflict_do_update(  # type: ignore[attr-defined]
+            index_elements=["session_id", "path"],
+            set_={"size": size, "mode": mode, "digest": digest, "entry": entry},
+        )
+        await self.session.execute(statement)
+
+    async def iter_file_entries(self, upload_id: str, batch: int = 1000) -> AsyncIterator[str]:
+        """Canonical lines of the session's whole-file uploads, in byte order of their paths."""
+        path = UploadFile.path
+        if self.session.bind.dialect.name == "postgresql":
+            path = path.collate("C")  # type: ignore[assignment]
+        after: str | None = None
+        while True:
+            query = select(UploadFile.path, UploadFile.entry).where(UploadFile.session_id == upload_id)
+            if after is not None:
+                query = query.where(path > after)
+            rows = (await self.session.execute(query.order_by(path).limit(batch))).all()
+            for row in rows:
+                yield row.entry
+            if len(rows) < batch:
+                return
+            after = rows[-1].path
+
+    async def mark_committed(self, upload_id: str, *, digest: str, file_count: int, total_bytes: int,
+                             at: datetime) -> None:
+        await self.session.execute(
+            update(UploadSession)
+            .where(UploadSession.id == upload_id)
+            .values(state="committed", manifest_digest=digest, file_count=file_count, total_bytes=total_bytes,
+                    committed_at=at)
+        )
+
+    # Garbage collection's view: what open sessions protect.
+
+    async def protected_manifests(self, now: datetime) -> list[str]:
+        query = select(UploadSession.manifest_digest).where(
+            UploadSession.expires_at > now, UploadSession.manifest_digest.is_not(None)
+        )
+        return [digest for digest in (await self.session.execute(query)).scalars()]
+
+    async def manifests_committed_since(self, since: datetime) -> list[str]:
+        query = select(UploadSession.manifest_digest).where(
+            UploadSession.committed_at >= since, UploadSession.manifest_digest.is_not(None)
+        )
+        return [digest for digest in (await self.session.execute(query)).scalars()]
+
+    async def iter_protected_chunks(self, now: datetime, batch: int = 10_000) -> AsyncIterator[str]:
+        after = ""
+        while True:
+            query = (
+                select(UploadChunk.digest)
+                .join(UploadSession, UploadSession.id == UploadChunk.session_id)
+                .where(UploadSession.expires_at > now, UploadChunk.digest > after)
+                .distinct()
+                .order_by(UploadChunk.digest)
+                .limit(batch)
+            )
+            digests = list((await self.session.execute(query)).scalars())
+            for digest in digests:
+                yield digest
+            if len(digests) < batch:
+                return
+            after = digests[-1]
+
+    async def protected_among(self, digests: Iterable[str], now: datetime) -> set[str]:
+        wanted = list(digests)
+        query = (
+            select(UploadChunk.digest)
+            .join(UploadSession, UploadSession.id == UploadChunk.session_id)
+            .where(UploadSession.expires_at > now, UploadChunk.digest.in_(wanted))
+        )
+        return set((await self.session.execute(query)).scalars())
+
+    async def delete_expired(self, now: datetime) -> int:
+        result = await self.session.execute(delete(UploadSession).where(UploadSession.expires_at <= now))
+        return result.rowcount or 0

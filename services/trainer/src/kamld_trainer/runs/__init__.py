@@ -1,0 +1,1 @@
+"""Training runs: what to train, on which pinned inputs, producing which model."""

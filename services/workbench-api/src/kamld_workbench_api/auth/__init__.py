@@ -1,0 +1,1 @@
+"""API tokens, roles and the ``require(role)`` dependency every public route uses."""

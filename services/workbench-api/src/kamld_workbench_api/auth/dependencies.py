@@ -1,0 +1,50 @@
+"""``require(role)``: the one place a public route checks who calls it."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from kamld_common.errors import Forbidden, Unauthorized
+from kamld_common.http import current_caller
+from kamld_workbench_api.auth.schemas import Caller, Role
+from kamld_workbench_api.auth.service import TokenService
+
+bearer = HTTPBearer(auto_error=False, description="An API token: `Authorization: Bearer <token>`")
+
+
+def get_token_service(request: Request) -> TokenService:
+    return request.app.state.tokens
+
+
+def require(role: Role) -> Callable[..., Awaitable[Caller]]:
+    """A dependency admitting callers whose token has at least ``role``: 401 without one, 403 below it."""
+
+    async def dependency(
+        credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
+        tokens: TokenService = Depends(get_token_service),
+    ) -> Caller:
+        if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
+            raise Unauthorized("an API token is required: send 'Authorization: Bearer <token>'",
+                               code="token_required")
+        caller = await tokens.authenticate(credentials.credentials)
+        if caller is None:
+            raise Unauthorized("the API token is unknown or was revoked", code="token_invalid")
+        current_caller.set(caller.name)
+        if not caller.role.allows(role):
+            raise Forbidden(
+                f"this needs the {role.value} role; token {caller.name!r} has {caller.role.value}",
+                code="role_required",
+                extra={"required_role": role.value, "role": caller.role.value},
+            )
+        return caller
+
+    dependency.__name__ = f"require_{role.value}"
+    return dependency
+
+
+require_viewer = require(Role.viewer)
+require_editor = require(Role.editor)
+require_admin = require(Role.admin)

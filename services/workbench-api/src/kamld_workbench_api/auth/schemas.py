@@ -1,0 +1,53 @@
+"""Token shapes on the wire and the role order."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Role(StrEnum):
+    """What a token may do; each role includes the ones before it."""
+
+    viewer = "viewer"
+    editor = "editor"
+    admin = "admin"
+
+    @property
+    def rank(self) -> int:
+        return list(Role).index(self)
+
+    def allows(self, needed: Role) -> bool:
+        return self.rank >= needed.rank
+
+
+TOKEN_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
+
+
+class TokenCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(pattern=TOKEN_NAME_PATTERN, description="Unique name; it identifies the caller in logs")
+    role: Role
+
+
+class TokenInfo(BaseModel):
+    name: str
+    role: Role
+    hint: str = Field(description="The first characters of the secret, to recognise it")
+    created_at: datetime
+    created_by: str | None = None
+    last_used_at: datetime | None = None
+
+
+class TokenCreated(TokenInfo):
+    token: str = Field(description="The secret; shown only in this answer, store it now")
+
+
+class Caller(BaseModel):
+    """Who sent the current request."""
+
+    name: str
+    role: Role

@@ -1,0 +1,33 @@
+"""``GET /api/v1/status``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+
+from kamld_workbench_api import __version__
+from kamld_workbench_api.auth.dependencies import require_viewer
+from kamld_workbench_api.auth.schemas import Caller
+from kamld_workbench_api.status.schemas import PlatformStatus
+from kamld_workbench_api.status.service import own_status, platform_status
+from kamld_workbench_api.upstreams import Upstreams, get_upstreams
+
+router = APIRouter(prefix="/api/v1", tags=["status"])
+
+
+@router.get("/status", summary="Platform status", response_model=PlatformStatus)
+async def get_status(
+    request: Request,
+    _: Annotated[Caller, Depends(require_viewer)],
+    upstreams: Annotated[Upstreams, Depends(get_upstreams)],
+) -> PlatformStatus:
+    """Health, readiness and version of every service; ``status`` is ``degraded`` when any is not ready."""
+    settings = request.app.state.settings
+    own = own_status(
+        settings.service_name,
+        str(request.base_url).rstrip("/"),
+        __version__,
+        {"database": request.app.state.database.ping},
+    )
+    return await platform_status(own, upstreams.by_name())
