@@ -73,12 +73,13 @@ class Invalid(KamldError):
         field: str | Sequence[str | int] | None = None,
         code: str | None = None,
         extra: Mapping[str, Any] | None = None,
+        status: int | None = None,
     ) -> None:
         merged = dict(extra or {})
         if field is not None:
             location = [field] if isinstance(field, str) else list(field)
             merged.setdefault("errors", [{"loc": location, "msg": detail or self.title, "type": code or self.code}])
-        super().__init__(detail, code=code, extra=merged)
+        super().__init__(detail, code=code, extra=merged, status=status)
 
 
 class BadRequest(KamldError):

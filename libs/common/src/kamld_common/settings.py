@@ -26,10 +26,10 @@ class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="KAMLD_", extra="ignore", env_nested_delimiter="__")
 
     service_name: str = "kamld"
-    host: str = "127.0.0.1"
-    port: int = Field(8080, ge=1, le=65535)
-    log_level: Literal["debug", "info", "warning", "error"] = "info"
-    log_format: Literal["json", "console"] = "json"
+    host: str = Field("127.0.0.1", description="Interface to listen on (0.0.0.0 in containers)")
+    port: int = Field(8080, ge=1, le=65535, description="Port to listen on")
+    log_level: Literal["debug", "info", "warning", "error"] = Field("info", description="Lowest level logged")
+    log_format: Literal["json", "console"] = Field("json", description="JSON lines, or plain text for a terminal")
     data_dir: Path | None = Field(None, description="Where this service keeps local state; default $KAMLD_HOME/<service>")
     database_url: str | None = Field(
         None, description="SQLAlchemy async URL; default SQLite in data_dir, e.g. postgresql+asyncpg://host/db"

@@ -172,8 +172,14 @@ class Client:
 
             raise InvalidInput(f"diff compares versions of one artifact, not {a.artifact} and {b.artifact}",
                                code="invalid_ref")
-        params = {"from": a.ref, "to": b.ref}
-        return self._get(Diff, f"{API}/artifacts/{_segment(a.artifact)}/diff", params=params)
+        params: dict[str, Any] = {"from": a.ref, "to": b.ref}
+        path = f"{API}/artifacts/{_segment(a.artifact)}/diff"
+        first = self.request("GET", path, params=params).json()
+        changes, page = list(first["changes"]), first
+        while page.get("next"):
+            page = self.request("GET", path, params={**params, "after": page["next"]}).json()
+            changes.extend(page["changes"])
+        return Diff.model_validate({**first, "changes": changes})
 
     def lineage(self, ref: str, *, direction: Literal["up", "down", "both"] = "up", depth: int = 10) -> Lineage:
         """Where a version came from (``up``) or what was made from it (``down``)."""
@@ -185,8 +191,7 @@ class Client:
 
     def aliases(self, name: str) -> list[Alias]:
         answer = self.request("GET", f"{API}/artifacts/{_segment(name)}/aliases").json()
-        items = answer["items"] if isinstance(answer, dict) else answer
-        return [Alias.model_validate(item) for item in items]
+        return [Alias.model_validate(item) for item in answer]
 
     def alias_set(self, name: str, alias: str, ref: str, *, expected_version: str | None = None) -> Alias:
         """Point ``alias`` at ``ref``; with ``expected_version`` only if it still points there."""

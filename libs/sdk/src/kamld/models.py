@@ -77,6 +77,7 @@ class FileInfo(ApiModel):
 
 
 class Alias(ApiModel):
+    artifact: str
     alias: str
     version: VersionLink
     updated_at: datetime
@@ -84,56 +85,85 @@ class Alias(ApiModel):
 
 
 class AliasEvent(ApiModel):
-    """One move of an alias; ``from_version`` is null when it was set, ``to_version`` when deleted."""
+    """One move of an alias: version numbers before and after (null when set, or when deleted)."""
 
+    id: int
+    artifact: str
     alias: str
-    from_version: VersionLink | None = None
-    to_version: VersionLink | None = None
+    action: Literal["set", "move", "delete"]
+    from_version: int | None = None
+    to_version: int | None = None
     actor: str
     at: datetime
 
 
 class FileChange(ApiModel):
+    """One changed path, with the old and new sizes and digests where they exist."""
+
+    change: Literal["added", "removed", "modified", "renamed"]
     path: str
-    size: int | None = None
+    old_path: str | None = None
     old_size: int | None = None
-    digest: str | None = None
+    new_size: int | None = None
     old_digest: str | None = None
+    new_digest: str | None = None
 
 
 class Diff(ApiModel):
-    """What changed between two versions of an artifact."""
+    """What changed from one version of an artifact to another, in path order."""
 
-    from_version: VersionLink | None = None
-    to_version: VersionLink | None = None
-    added: list[FileChange] = Field(default_factory=list)
-    removed: list[FileChange] = Field(default_factory=list)
-    modified: list[FileChange] = Field(default_factory=list)
+    from_version: VersionLink
+    to_version: VersionLink
+    changes: list[FileChange] = Field(default_factory=list)
+
+    def of(self, change: str) -> list[FileChange]:
+        return [c for c in self.changes if c.change == change]
+
+    @property
+    def added(self) -> list[FileChange]:
+        return self.of("added")
+
+    @property
+    def removed(self) -> list[FileChange]:
+        return self.of("removed")
+
+    @property
+    def modified(self) -> list[FileChange]:
+        return self.of("modified")
 
     @property
     def changed_paths(self) -> set[str]:
-        return {c.path for c in [*self.added, *self.removed, *self.modified]}
+        return {c.path for c in self.changes} | {c.old_path for c in self.changes if c.old_path}
 
 
-class LineageNode(ApiModel):
-    ref: str
-    artifact: str
-    number: int
-    kind: str | None = None
-    digest: str | None = None
+class LineageNode(VersionLink):
+    kind: str
+    author: str
+    created_at: datetime
+    message: str = ""
+    distance: int = 0
 
 
 class LineageEdge(ApiModel):
-    source: str = Field(description="The version that was used (`NAME:vN`)")
-    target: str = Field(description="The version made from it")
-    relation: str = Field(description="`parent` or the input's role")
+    """``source`` was used to make ``target``: a parent (role ``parent``) or an input in ``role``."""
+
+    model_config = ConfigDict(extra="allow", frozen=True, populate_by_name=True)
+
+    source: str = Field(alias="from")
+    target: str = Field(alias="to")
+    role: str
 
 
 class Lineage(ApiModel):
     root: str
-    direction: Literal["up", "down", "both"] = "both"
+    direction: Literal["up", "down", "both"]
+    depth: int
     nodes: list[LineageNode] = Field(default_factory=list)
     edges: list[LineageEdge] = Field(default_factory=list)
+    truncated: bool = False
+
+    def node(self, ref: str) -> LineageNode | None:
+        return next((n for n in self.nodes if n.ref == ref), None)
 
 
 class Token(ApiModel):

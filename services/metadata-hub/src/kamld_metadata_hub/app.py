@@ -9,7 +9,11 @@ from fastapi import FastAPI
 from kamld_common.app import add_readiness_check, create_service_app
 from kamld_common.db import Database
 from kamld_metadata_hub import __version__
+from kamld_metadata_hub.aliases.endpoints import router as aliases_router
+from kamld_metadata_hub.artifacts.endpoints import router as artifacts_router
 from kamld_metadata_hub.config import Settings
+from kamld_metadata_hub.lineage.endpoints import router as lineage_router
+from kamld_metadata_hub.versions.endpoints import router as versions_router
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -29,8 +33,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings=settings,
         version=__version__,
         title="KAML-D metadata-hub",
-        description="The catalog: artifacts, versions, aliases, lineage.",
-        routers=[],
+        description=(
+            "The catalog: artifacts, versions, aliases and their history, lineage. Internal API behind "
+            "workbench-api, which passes the authenticated user in `X-Kamld-Caller` (recorded as author/actor). "
+            "Errors are RFC 9457 problem+json with a stable `code`."
+        ),
+        routers=[artifacts_router, versions_router, aliases_router, lineage_router],
         on_startup=[start],
         on_shutdown=[stop],
     )

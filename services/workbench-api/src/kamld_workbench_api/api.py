@@ -9,6 +9,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field
 
 from kamld_workbench_api.auth.endpoints import router as tokens_router
+from kamld_workbench_api.catalog.endpoints import router as catalog_router
 
 
 class Problem(BaseModel):
@@ -39,3 +40,4 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 public_router = APIRouter(prefix="/api/v1", responses=PROBLEM_RESPONSES, generate_unique_id_function=_operation_id)
 public_router.include_router(tokens_router)
+public_router.include_router(catalog_router)

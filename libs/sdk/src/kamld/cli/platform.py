@@ -131,7 +131,7 @@ def _print_services(supervisor: Supervisor, config_file: Path) -> None:
     table.add_column("service")
     table.add_column("url")
     table.add_column("pid", justify="right")
-    table.add_column("log")
+    table.add_column("log", overflow="fold")
     for service in supervisor.services:
         table.add_row(service.spec.name, service.spec.url, str(service.pid), str(service.log_path))
     console.print(table)

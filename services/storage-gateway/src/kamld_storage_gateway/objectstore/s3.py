@@ -132,7 +132,10 @@ class S3ObjectStore:
     async def get(self, key: str) -> bytes:
         name = self._name(key)
         await self._ready()
-        return await self._run(self._read, name, 0, 0)
+        try:
+            return await self._run(self._read, name, 0, 0)
+        except ObjectNotFound:
+            raise ObjectNotFound(key) from None
 
     async def get_range(self, key: str, start: int, length: int) -> bytes:
         if start < 0 or length < 0:
@@ -145,6 +148,8 @@ class S3ObjectStore:
             return b""
         try:
             return await self._run(self._read, name, start, length)
+        except ObjectNotFound:
+            raise ObjectNotFound(key) from None
         except ObjectStoreUnavailable as exc:
             if isinstance(exc.__cause__, S3Error) and exc.__cause__.code == "InvalidRange":
                 return b""
@@ -207,9 +212,9 @@ class S3ObjectStore:
         )
 
     async def check(self) -> None:
+        await self._ready()
         if not await self._run(self._client.bucket_exists, self.bucket):
             raise ObjectStoreUnavailable(f"bucket {self.bucket!r} does not exist")
-        self._bucket_ready = True
 
     def close(self) -> None:
         """Stop the worker threads (pending calls finish first)."""

@@ -20,7 +20,7 @@ async def create(
     return TokenCreated(**token_info(token), token=secret)
 
 
-@router.get("", summary="List tokens", response_model=list[TokenInfo])
+@router.get("", summary="List tokens", response_model=list[TokenInfo], name="list")
 async def list_tokens(
     _: Caller = Depends(require_admin), tokens: TokenService = Depends(get_token_service)
 ) -> list[TokenInfo]:

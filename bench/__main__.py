@@ -1,0 +1,253 @@
+"""``make bench``: KAML-D against ``cp -r`` and DVC on the same data, in the same run.
+
+For every profile (many-small, few-large, tabular) it pushes v1 and v2 through the running
+services with the ``kamld`` client and pulls v1 into an empty directory; does the same with
+``dvc add`` + ``dvc push`` to a local remote and ``dvc pull`` into a fresh clone; copies with
+``cp -r``; and prints seconds, MB/s, ratios, stored bytes and peak memory. Then it measures ref
+resolution through the gateway under 50 concurrent clients, on SQLite and on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.baselines import DvcRepo, copy_tree
+from bench.datasets import GENERATORS, Profile, tree_bytes
+from bench.measure import Measured, ServiceMemoryWatch, mb, run_measured
+
+ROOT = Path(__file__).resolve().parent
+VENV_BIN = Path(sys.executable).parent
+
+
+@dataclass
+class Row:
+    profile: str
+    tool: str
+    operation: str
+    seconds: float
+    data_bytes: int
+    peak_rss: int
+    stored: int | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def mb_per_s(self) -> float:
+        return mb(self.data_bytes) / self.seconds if self.seconds else float("inf")
+
+
+class Platform:
+    """The five services started with ``kamld up`` in a home of their own, for one benchmark run."""
+
+    def __init__(self, home: Path, port_base: int, env: dict[str, str] | None = None) -> None:
+        self.home = home
+        self.port_base = port_base
+        self.env = {**os.environ, "KAMLD_HOME": str(home), **(env or {})}
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> Platform:
+        shutil.rmtree(self.home, ignore_errors=True)
+        self.home.mkdir(parents=True)
+        log = (self.home / "up.log").open("wb")
+        self.process = subprocess.Popen(
+            [str(VENV_BIN / "kamld"), "up", "--home", str(self.home), "--port-base", str(self.port_base)],
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"kamld up exited: {(self.home / 'up.log').read_text()[-2000:]}")
+            status = subprocess.run(
+                [str(VENV_BIN / "kamld"), "status", "--json"], env=self.client_env, capture_output=True
+            )
+            if status.returncode == 0:
+                return self
+            time.sleep(0.5)
+        raise RuntimeError("the platform did not become ready within 90 s")
+
+    def __exit__(self, *_: object) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+    @property
+    def client_env(self) -> dict[str, str]:
+        return {k: v for k, v in self.env.items() if k not in ("KAMLD_URL", "KAMLD_TOKEN")}
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port_base}"
+
+    def service_pids(self) -> dict[str, int]:
+        state = json.loads((self.home / "services.json").read_text())
+        services = state.get("services", state)
+        return {name: info["pid"] for name, info in services.items() if info.get("pid")}
+
+    def stored_bytes(self) -> int:
+        return tree_bytes(self.home / "storage-gateway" / "objects")
+
+    def kamld(self, *args: str) -> Measured:
+        return run_measured([str(VENV_BIN / "kamld"), *args], env=self.client_env)
+
+
+def bench_kamld(platform: Platform, profile: Profile, work: Path) -> list[Row]:
+    name = f"bench-{profile.name}"
+    rows = []
+    push1 = platform.kamld("push", str(profile.v1), name, "-m", "v1", "--json")
+    stored_v1 = platform.stored_bytes()
+    rows.append(Row(profile.name, "kamld", "ingest v1", push1.seconds, profile.bytes_v1, push1.peak_rss, stored_v1))
+    push2 = platform.kamld("push", str(profile.v2), name, "-m", "v2", "--json")
+    stored_v2 = platform.stored_bytes()
+    rows.append(
+        Row(profile.name, "kamld", "ingest v2", push2.seconds, tree_bytes(profile.v2), push2.peak_rss, stored_v2 - stored_v1)
+    )
+    target = work / "kamld-pull"
+    shutil.rmtree(target, ignore_errors=True)
+    pull = platform.kamld("pull", f"{name}:v1", str(target), "--json")
+    if tree_bytes(target) != profile.bytes_v1:
+        raise RuntimeError(f"kamld pull of {name}:v1 returned {tree_bytes(target)} bytes, expected {profile.bytes_v1}")
+    rows.append(Row(profile.name, "kamld", "pull v1", pull.seconds, profile.bytes_v1, pull.peak_rss))
+    shutil.rmtree(target, ignore_errors=True)
+    return rows
+
+
+def bench_dvc(profile: Profile, work: Path) -> list[Row]:
+    dvc = shutil.which("dvc", path=str(VENV_BIN)) or shutil.which("dvc")
+    if not dvc:
+        print("dvc is not installed: DVC rows are left out (make bench installs it)", file=sys.stderr)
+        return []
+    repo = DvcRepo(work / "dvc", dvc)
+    repo.init()
+    repo.stage(profile.v1)
+    v1 = repo.add_and_push("v1")
+    stored_v1 = tree_bytes(repo.remote)
+    repo.stage(profile.v2)
+    v2 = repo.add_and_push("v2")
+    stored_v2 = tree_bytes(repo.remote)
+    pull = repo.pull_into_fresh_clone(work / "dvc-clone")
+    rows = [
+        Row(profile.name, "dvc", "ingest v1", v1.seconds, profile.bytes_v1, v1.peak_rss, stored_v1),
+        Row(profile.name, "dvc", "ingest v2", v2.seconds, tree_bytes(profile.v2), v2.peak_rss, stored_v2 - stored_v1),
+        Row(profile.name, "dvc", "pull v1", pull.seconds, profile.bytes_v1, pull.peak_rss),
+    ]
+    shutil.rmtree(work / "dvc", ignore_errors=True)
+    shutil.rmtree(work / "dvc-clone", ignore_errors=True)
+    return rows
+
+
+def bench_cp(profile: Profile, work: Path) -> list[Row]:
+    copied = copy_tree(profile.v1, work / "cp-target")
+    shutil.rmtree(work / "cp-target", ignore_errors=True)
+    return [Row(profile.name, "cp -r", "copy v1", copied.seconds, profile.bytes_v1, copied.peak_rss, profile.bytes_v1)]
+
+
+def print_table(rows: list[Row], service_peaks: dict[str, int]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    by_key = {(r.profile, r.tool, r.operation): r for r in rows}
+    table = Table(title="KAML-D vs DVC vs cp -r (same data, same run)")
+    for column in ("profile", "tool", "operation", "seconds", "MB/s", "DVC time / this", "cp time / this",
+                   "stored (MB)", "stored % of data", "peak RSS (MB)"):
+        table.add_column(column, justify="right" if column not in ("profile", "tool", "operation") else "left")
+    for r in rows:
+        dvc_row = by_key.get((r.profile, "dvc", r.operation))
+        cp_row = by_key.get((r.profile, "cp -r", "copy v1"))
+        vs_dvc = f"{dvc_row.seconds / r.seconds:.2f}x" if dvc_row and r.tool != "dvc" else "—"
+        vs_cp = f"{cp_row.seconds / r.seconds:.2f}x" if cp_row and r.tool != "cp -r" else "—"
+        stored = f"{mb(r.stored):.1f}" if r.stored is not None else ""
+        pct = f"{100 * r.stored / r.data_bytes:.2f}%" if r.stored is not None else ""
+        table.add_row(r.profile, r.tool, r.operation, f"{r.seconds:.2f}", f"{r.mb_per_s:.1f}", vs_dvc, vs_cp,
+                      stored, pct, f"{mb(r.peak_rss):.0f}")
+    console = Console(width=200)
+    console.print(table)
+    if service_peaks:
+        console.print("Peak RSS of each service during the run: " + ", ".join(
+            f"{name} {mb(peak):.0f} MB" for name, peak in sorted(service_peaks.items())))
+
+
+@contextmanager
+def _postgres_urls():
+    from kamld_testing.postgres import fresh_postgres_database
+
+    with fresh_postgres_database() as wb, fresh_postgres_database() as mh, fresh_postgres_database() as sg:
+        yield {
+            "KAMLD_WORKBENCH_API_DATABASE_URL": wb,
+            "KAMLD_METADATA_HUB_DATABASE_URL": mh,
+            "KAMLD_STORAGE_GATEWAY_DATABASE_URL": sg,
+        }
+
+
+def bench_resolution(work: Path, port_base: int, duration_s: float, concurrency: int) -> None:
+    from bench.resolve_load import run_load
+
+    for engine in ("sqlite", "postgresql"):
+        try:
+            ctx = _postgres_urls() if engine == "postgresql" else _no_env()
+            with ctx as env, Platform(work / f"home-resolve-{engine}", port_base, env) as platform:
+                result = run_load(platform, duration_s=duration_s, concurrency=concurrency)
+        except Exception as exc:  # noqa: BLE001 - one engine failing should not hide the other's figures
+            print(f"ref resolution on {engine}: failed: {exc}", file=sys.stderr)
+            continue
+        print(
+            f"ref resolution GET /api/v1/artifacts/{{name}}/versions/latest on {engine}, {concurrency} clients: "
+            f"{result.rps:.0f} req/s, p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms, "
+            f"{result.errors} errors over {result.requests} requests"
+        )
+
+
+@contextmanager
+def _no_env():
+    yield {}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--profiles", nargs="+", default=list(GENERATORS), choices=list(GENERATORS))
+    parser.add_argument("--scale", type=float, default=1.0, help="shrink every profile (0.1 = a tenth)")
+    parser.add_argument("--work", type=Path, default=ROOT / ".work", help="where data and stores go")
+    parser.add_argument("--port-base", type=int, default=18080)
+    parser.add_argument("--no-dvc", action="store_true", help="leave DVC out")
+    parser.add_argument("--skip-storage", action="store_true", help="only the ref-resolution load test")
+    parser.add_argument("--skip-resolution", action="store_true", help="leave the ref-resolution load test out")
+    parser.add_argument("--duration", type=float, default=15.0, help="seconds of load per engine")
+    parser.add_argument("--concurrency", type=int, default=50)
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+
+    if not args.skip_storage:
+        rows: list[Row] = []
+        data = args.work / "data"
+        with Platform(args.work / "home", args.port_base) as platform, ServiceMemoryWatch(
+            platform.service_pids()
+        ) as watch:
+            for name in args.profiles:
+                print(f"[{name}] generating data (scale {args.scale})", flush=True)
+                profile = GENERATORS[name](data, args.scale)
+                print(f"[{name}] {mb(profile.bytes_v1):.0f} MB: cp -r, kamld, dvc", flush=True)
+                rows += bench_cp(profile, args.work)
+                rows += bench_kamld(platform, profile, args.work)
+                if not args.no_dvc:
+                    rows += bench_dvc(profile, args.work)
+        print_table(rows, watch.peaks)
+    if not args.skip_resolution:
+        bench_resolution(args.work, args.port_base, args.duration, args.concurrency)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

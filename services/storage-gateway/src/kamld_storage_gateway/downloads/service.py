@@ -1,0 +1,105 @@
+"""Reading committed content, without HTTP. Only committed manifests are reachable from here."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from kamld_common.errors import KamldError, NotFound
+from kamld_content.manifest import FileEntry
+from kamld_content.paths import InvalidPath, normalize_path
+from kamld_storage_gateway.chunks import ChunkStore
+from kamld_storage_gateway.manifests.service import ManifestService
+
+
+class RangeNotSatisfiable(KamldError):
+    status = 416
+    code = "range_not_satisfiable"
+    title = "Range not satisfiable"
+
+
+@dataclass(frozen=True, slots=True)
+class ByteRange:
+    start: int
+    end: int  # inclusive
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start + 1
+
+
+def parse_range(header: str | None, size: int) -> ByteRange | None:
+    """The one byte range of a ``Range`` header, None for the whole file (absent or multi-range).
+
+    Raises :class:`RangeNotSatisfiable` for a range that selects nothing of a ``size``-byte file.
+    """
+    if not header:
+        return None
+    unit, _, spec = header.partition("=")
+    if unit.strip().lower() != "bytes" or "," in spec:
+        return None
+    first, dash, last = spec.strip().partition("-")
+    unsatisfiable = RangeNotSatisfiable(f"range {header!r} selects nothing of a {size}-byte file",
+                                        extra={"size": size})
+    if not dash:
+        raise unsatisfiable
+    try:
+        if first == "":
+            suffix = int(last)
+            if suffix <= 0 or size == 0:
+                raise unsatisfiable
+            return ByteRange(max(0, size - suffix), size - 1)
+        start = int(first)
+        end = int(last) if last else size - 1
+    except ValueError:
+        raise unsatisfiable from None
+    if start < 0 or start >= size or end < start:
+        raise unsatisfiable
+    return ByteRange(start, min(end, size - 1))
+
+
+class DownloadService:
+    def __init__(self, manifests: ManifestService, chunks: ChunkStore) -> None:
+        self.manifests = manifests
+        self.chunks = chunks
+
+    async def file(self, digest: str, raw_path: str) -> FileEntry:
+        try:
+            path = normalize_path(raw_path)
+        except InvalidPath:
+            path = None
+        entry = await self.manifests.get_file(digest, path) if path is not None else None
+        if entry is None:
+            await self.manifests.summary(digest)  # an unknown manifest is reported as such
+            raise NotFound(f"no file {raw_path!r} in manifest {digest}", code="file_not_found",
+                           extra={"path": raw_path, "digest": digest})
+        return entry
+
+    async def iter_content(self, entry: FileEntry, byte_range: ByteRange | None = None) -> AsyncIterator[bytes]:
+        """The file's bytes (or a range of them), chunk by chunk, each chunk verified."""
+        if entry.size == 0:
+            return
+        wanted = byte_range or ByteRange(0, entry.size - 1)
+        offsets = [chunk.offset for chunk in entry.chunks]
+        index = bisect.bisect_right(offsets, wanted.start) - 1
+        for chunk in entry.chunks[index:]:
+            if chunk.offset > wanted.end:
+                return
+            data = await self.chunks.get(chunk.digest)
+            low = max(wanted.start - chunk.offset, 0)
+            high = min(wanted.end - chunk.offset + 1, chunk.size)
+            yield data[low:high]
+
+    async def read_chunks(self, digests: list[str]) -> AsyncIterator[tuple[str, bytes]]:
+        """The named chunks, verified, one at a time; :class:`NotFound` (before any byte) lists absent ones."""
+        unique = list(dict.fromkeys(digests))
+        absent = await self.chunks.missing(unique)
+        if absent:
+            raise NotFound(f"{len(absent)} chunk(s) are not stored", code="chunk_not_found",
+                           extra={"missing": sorted(absent)[:1000]})
+        return self._iter_chunks(unique)
+
+    async def _iter_chunks(self, digests: list[str]) -> AsyncIterator[tuple[str, bytes]]:
+        for digest in digests:
+            yield digest, await self.chunks.get(digest)

@@ -1,0 +1,290 @@
+"""The upload protocol, without HTTP: sessions, missing chunks, chunk batches, whole files, commit.
+
+Rules that keep a push safe:
+- every chunk is verified against its digest before anything of its batch is stored;
+- each stored chunk is recorded in its session, so garbage collection spares it while the
+  session is open (the record and the write happen under the GC write guard);
+- a commit writes pages first and the root last, and only after every referenced chunk was
+  found, so a failed or interrupted commit leaves no visible version.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+import uuid
+from collections.abc import AsyncIterable, AsyncIterator, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from kamld_common.errors import Conflict, Invalid, KamldError, NotFound, PayloadTooLarge
+from kamld_content.chunking import iter_file_chunks
+from kamld_content.hashing import Hasher, digest_bytes, is_digest
+from kamld_content.manifest import REGULAR_MODE, FileEntry
+from kamld_content.paths import InvalidPath, normalize_path
+from kamld_storage_gateway.chunks import ChunkStore
+from kamld_storage_gateway.gc.guard import WriteGuard
+from kamld_storage_gateway.manifests.service import ManifestService, ManifestSummary
+from kamld_storage_gateway.models import UploadSession
+from kamld_storage_gateway.uploads.ndjson import iter_lines, parse_entry
+from kamld_storage_gateway.uploads.repository import UploadRepository
+
+MAX_MISSING_QUERY = 10_000
+MISSING_CHECK_BATCH = 5_000
+MISSING_REPORT_LIMIT = 1_000
+_CHUNKS_PER_WRITE = 16
+
+
+class UploadExpired(KamldError):
+    status = 410
+    code = "upload_expired"
+    title = "Upload session expired"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def validate_digest(value: str, field: list[str | int] | str) -> str:
+    if not is_digest(value):
+        raise Invalid(f"{value[:80]!r} is not a digest of the form 'blake3:<64 hex>'", field=field,
+                      code="invalid_digest")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class OpenedSession:
+    id: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StoredChunks:
+    received: int
+    stored: int
+    bytes: int
+
+
+class UploadService:
+    def __init__(
+        self,
+        guard: WriteGuard,
+        chunks: ChunkStore,
+        manifests: ManifestService,
+        *,
+        ttl_s: int,
+        max_file_bytes: int,
+        max_line_bytes: int,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.guard = guard
+        self.database = guard.database
+        self.chunks = chunks
+        self.manifests = manifests
+        self.ttl = timedelta(seconds=ttl_s)
+        self.max_file_bytes = max_file_bytes
+        self.max_line_bytes = max_line_bytes
+        self.clock = clock
+
+    async def open(self) -> OpenedSession:
+        now = self.clock()
+        upload = UploadSession(id=uuid.uuid4().hex, state="open", created_at=now, expires_at=now + self.ttl)
+        async with self.database.unit_of_work() as session:
+            await UploadRepository(session).add_session(upload)
+        return OpenedSession(upload.id, upload.expires_at)
+
+    async def _require_open(self, repository: UploadRepository, upload_id: str, *, for_update: bool = False) -> UploadSession:
+        upload = await repository.get_session(upload_id, for_update=for_update)
+        if upload is None:
+            raise NotFound(f"no upload session {upload_id!r}", code="upload_not_found", extra={"upload_id": upload_id})
+        if _aware(upload.expires_at) <= self.clock():
+            raise UploadExpired(f"upload session {upload_id!r} expired; open a new one", extra={"upload_id": upload_id})
+        if upload.state != "open":
+            raise Conflict(
+                f"upload session {upload_id!r} is already committed",
+                code="upload_committed",
+                extra={"upload_id": upload_id, "digest": upload.manifest_digest},
+            )
+        return upload
+
+    async def check_open(self, upload_id: str) -> None:
+        async with self.database.unit_of_work() as session:
+            await self._require_open(UploadRepository(session), upload_id)
+
+    async def missing(self, upload_id: str, digests: list[str]) -> list[str]:
+        """Which of ``digests`` the store lacks (order kept, duplicates once)."""
+        for index, digest in enumerate(digests):
+            validate_digest(digest, ["digests", index])
+        await self.check_open(upload_id)
+        unique = list(dict.fromkeys(digests))
+        absent = set(await self.chunks.missing(unique))
+        return [digest for digest in unique if digest in absent]
+
+    async def put_chunks(self, upload_id: str | None, frames: list[tuple[str, bytes]], *, field: str = "chunks") -> StoredChunks:
+        """Verify every chunk, then store them all and record them in the session (if any)."""
+        for index, (digest, data) in enumerate(frames):
+            validate_digest(digest, [field, index, "digest"])
+            actual = await asyncio.to_thread(digest_bytes, data) if len(data) > 1 << 20 else digest_bytes(data)
+            if actual != digest:
+                raise Invalid(
+                    f"chunk {index} does not match its digest {digest} (its bytes hash to {actual}); nothing was stored",
+                    field=[field, index],
+                    code="digest_mismatch",
+                )
+        if upload_id is not None:
+            await self.check_open(upload_id)
+        stored = 0
+        async with self.guard.writing() as session:
+            for digest, data in frames:
+                if await self.chunks.put(digest, data):
+                    stored += 1
+            if upload_id is not None:
+                await UploadRepository(session).record_chunks(upload_id, (digest for digest, _ in frames))
+        return StoredChunks(len(frames), stored, sum(len(data) for _, data in frames))
+
+    async def put_file(self, upload_id: str, raw_path: str, body: AsyncIterable[bytes], *, mode: int = REGULAR_MODE) -> FileEntry:
+        """Chunk a streamed whole file on the server and remember it for the commit."""
+        try:
+            path = normalize_path(raw_path)
+        except InvalidPath as exc:
+            raise Invalid(str(exc), field="path", code="invalid_path", extra={"path": raw_path}) from None
+        if mode not in (0o644, 0o755):
+            raise Invalid("mode must be 420 (0o644) or 493 (0o755)", field="mode")
+        await self.check_open(upload_id)
+        with tempfile.TemporaryDirectory(prefix="kamld-upload-") as scratch:
+            spooled = os.path.join(scratch, "body")
+            size, file_digest = await self._spool(body, spooled)
+            chunk_refs = []
+            batch: list[tuple[str, bytes]] = []
+            chunk_iter = iter_file_chunks(spooled)
+            while (item := await asyncio.to_thread(next, chunk_iter, None)) is not None:
+                ref, data = item
+                chunk_refs.append(ref)
+                batch.append((ref.digest, data))
+                if len(batch) >= _CHUNKS_PER_WRITE:
+                    await self.put_chunks(upload_id, batch)
+                    batch = []
+            if batch:
+                await self.put_chunks(upload_id, batch)
+        entry = FileEntry(path=path, size=size, mode=mode, digest=file_digest, chunks=chunk_refs)
+        async with self.database.unit_of_work() as session:
+            repository = UploadRepository(session)
+            await self._require_open(repository, upload_id)
+            await repository.put_file(upload_id, path, size, mode, file_digest, entry.to_canonical())
+        return entry
+
+    async def _spool(self, body: AsyncIterable[bytes], target: str) -> tuple[int, str]:
+        hasher = Hasher()
+        with open(target, "wb") as out:
+            async for block in body:
+                if hasher.size + len(block) > self.max_file_bytes:
+                    raise PayloadTooLarge(
+                        f"the file is larger than {self.max_file_bytes} bytes",
+                        code="file_too_large",
+                        extra={"errors": [{"loc": ["body"], "msg": "file too large", "type": "file_too_large"}]},
+                    )
+                hasher.update(block)
+                await asyncio.to_thread(out.write, block) if len(block) > 1 << 20 else out.write(block)
+        return hasher.size, hasher.digest()
+
+    async def commit(self, upload_id: str, body: AsyncIterable[bytes]) -> ManifestSummary:
+        """Build the manifest from the streamed file list merged with the session's whole files.
+
+        The streamed lines must be sorted by path (byte order); a path that is both streamed and
+        uploaded as a whole file is a duplicate. Nothing becomes visible unless all checks pass.
+        """
+        async with self.guard.writing() as session:
+            repository = UploadRepository(session)
+            await self._require_open(repository, upload_id, for_update=True)
+            writer = self.manifests.writer()
+            checker = _ChunkPresence(self.chunks)
+            streamed = _parsed(iter_lines(body, self.max_line_bytes))
+            uploaded = _decoded(repository.iter_file_entries(upload_id))
+            async for entry in _merge(streamed, uploaded):
+                await writer.add(entry)
+                await checker.add(entry)
+            await checker.flush()
+            if checker.missing:
+                raise Invalid(
+                    f"{checker.missing_count} referenced chunk(s) are not stored; upload them and commit again",
+                    code="missing_chunks",
+                    extra={
+                        "missing": checker.missing,
+                        "missing_count": checker.missing_count,
+                        "errors": [{"loc": ["files"], "msg": "missing chunks", "type": "missing_chunks"}],
+                    },
+                )
+            summary = await writer.finish()
+            await repository.mark_committed(
+                upload_id, digest=summary.digest, file_count=summary.file_count,
+                total_bytes=summary.total_bytes, at=self.clock(),
+            )
+        return summary
+
+
+async def _parsed(lines: AsyncIterator[tuple[int, bytes]]) -> AsyncIterator[FileEntry]:
+    previous: str | None = None
+    async for number, line in lines:
+        entry = parse_entry(number, line)
+        if previous is not None and entry.path <= previous:
+            code = "duplicate_path" if entry.path == previous else "unsorted_paths"
+            raise Invalid(
+                f"line {number}: path {entry.path!r} " + ("is listed twice" if entry.path == previous
+                                                          else f"comes after {previous!r}; send paths sorted"),
+                field=["files", number, "path"], code=code, extra={"path": entry.path},
+            )
+        previous = entry.path
+        yield entry
+
+
+async def _decoded(lines: AsyncIterator[str]) -> AsyncIterator[FileEntry]:
+    async for line in lines:
+        yield FileEntry.from_canonical(line)
+
+
+async def _merge(left: AsyncIterator[FileEntry], right: AsyncIterator[FileEntry]) -> AsyncIterator[FileEntry]:
+    """Merge two path-sorted entry streams; a path present in both is a duplicate."""
+    a = await anext(left, None)
+    b = await anext(right, None)
+    while a is not None or b is not None:
+        if b is None or (a is not None and a.path < b.path):
+            yield a  # type: ignore[misc]
+            a = await anext(left, None)
+        elif a is None or b.path < a.path:
+            yield b
+            b = await anext(right, None)
+        else:
+            raise Invalid(
+                f"path {a.path!r} is both in the file list and uploaded as a whole file",
+                field=["files", a.path], code="duplicate_path", extra={"path": a.path},
+            )
+
+
+class _ChunkPresence:
+    """Checks referenced chunks exist, in batches, remembering a bounded sample of the missing."""
+
+    def __init__(self, chunks: ChunkStore) -> None:
+        self.chunks = chunks
+        self._pending: set[str] = set()
+        self.missing: list[str] = []
+        self.missing_count = 0
+
+    async def add(self, entry: FileEntry) -> None:
+        self._pending.update(chunk.digest for chunk in entry.chunks)
+        if len(self._pending) >= MISSING_CHECK_BATCH:
+            await self.flush()
+
+    async def flush(self) -> None:
+        if not self._pending:
+            return
+        absent = sorted(await self.chunks.missing(sorted(self._pending)))
+        self._pending.clear()
+        self.missing_count += len(absent)
+        room = MISSING_REPORT_LIMIT - len(self.missing)
+        if room > 0:
+            self.missing.extend(absent[:room])

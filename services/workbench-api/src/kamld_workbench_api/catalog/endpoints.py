@@ -1,0 +1,204 @@
+"""Public catalog routes: thin handlers over :class:`Catalog`, each with the role it needs."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Header, Path, Query, Response, status
+from fastapi.responses import StreamingResponse
+
+from kamld_workbench_api.auth.dependencies import require_admin, require_editor, require_viewer
+from kamld_workbench_api.catalog.schemas import (
+    AliasEventView,
+    AliasSet,
+    AliasView,
+    ArtifactCreate,
+    ArtifactUpdate,
+    ArtifactView,
+    DiffView,
+    FileView,
+    Kind,
+    LineageGraph,
+    Page,
+    VersionCreate,
+    VersionView,
+)
+from kamld_workbench_api.catalog.service import Catalog
+from kamld_workbench_api.upstreams import Upstreams, get_upstreams
+
+router = APIRouter(prefix="/artifacts")
+
+Viewer = [Depends(require_viewer)]
+Editor = [Depends(require_editor)]
+Admin = [Depends(require_admin)]
+
+Name = Annotated[str, Path(max_length=128, description="Artifact name", examples=["faces"])]
+Ref = Annotated[str, Path(max_length=100, description="`v3`, `3`, an alias, or a digest prefix (8+ hex)")]
+AliasName = Annotated[str, Path(max_length=63, description="Alias name, e.g. `production`")]
+After = Annotated[str | None, Query(max_length=4096, description="Cursor: the `next` of the previous page")]
+Limit = Annotated[int, Query(ge=1, le=1000)]
+
+
+def get_catalog(upstreams: Upstreams = Depends(get_upstreams)) -> Catalog:
+    return Catalog(upstreams.metadata_hub, upstreams.storage_gateway)
+
+
+CatalogDep = Annotated[Catalog, Depends(get_catalog)]
+
+
+@router.get("", tags=["artifacts"], summary="List artifacts", dependencies=Viewer, name="list")
+async def list_artifacts(
+    catalog: CatalogDep,
+    kind: Kind | None = None,
+    label: Annotated[list[str], Query(description="`KEY=VALUE` or `KEY`; repeat to require several")] = [],  # noqa: B006
+    include_archived: bool = False,
+    after: After = None,
+    limit: Limit = 100,
+) -> Page[ArtifactView]:
+    """Artifacts sorted by name, filtered by kind and labels."""
+    return await catalog.list_artifacts(kind=kind, label=label, include_archived=include_archived,
+                                        after=after, limit=limit)
+
+
+@router.post("", tags=["artifacts"], summary="Create an artifact", dependencies=Editor,
+             status_code=status.HTTP_201_CREATED, name="create")
+async def create_artifact(body: ArtifactCreate, catalog: CatalogDep) -> ArtifactView:
+    """Register a new, empty artifact (a push with `kind` also creates one)."""
+    return await catalog.create_artifact(body.model_dump())
+
+
+@router.get("/{name}", tags=["artifacts"], summary="Get an artifact", dependencies=Viewer, name="get")
+async def get_artifact(name: Name, catalog: CatalogDep) -> ArtifactView:
+    """One artifact with its labels, version count and latest version."""
+    return await catalog.get_artifact(name)
+
+
+@router.patch("/{name}", tags=["artifacts"], summary="Update an artifact", dependencies=Editor, name="update")
+async def update_artifact(name: Name, body: ArtifactUpdate, catalog: CatalogDep) -> ArtifactView:
+    """Merge patch of description and labels (a label set to null is removed)."""
+    return await catalog.update_artifact(name, body.model_dump(exclude_unset=True))
+
+
+@router.post("/{name}/archive", tags=["artifacts"], summary="Archive an artifact", dependencies=Admin,
+             name="archive")
+async def archive_artifact(name: Name, catalog: CatalogDep) -> ArtifactView:
+    """Hide the artifact from listings and refuse new versions; its versions stay readable."""
+    return await catalog.set_archived(name, True)
+
+
+@router.post("/{name}/unarchive", tags=["artifacts"], summary="Restore an archived artifact",
+             dependencies=Admin, name="unarchive")
+async def unarchive_artifact(name: Name, catalog: CatalogDep) -> ArtifactView:
+    """Undo an archive."""
+    return await catalog.set_archived(name, False)
+
+
+@router.get("/{name}/versions", tags=["versions"], summary="Version log", dependencies=Viewer, name="log")
+async def log(name: Name, catalog: CatalogDep, after: After = None, limit: Limit = 100) -> Page[VersionView]:
+    """The artifact's versions, newest first."""
+    return await catalog.log(name, after=after, limit=limit)
+
+
+@router.post("/{name}/versions", tags=["versions"], summary="Create a version from a committed upload",
+             dependencies=Editor, status_code=status.HTTP_201_CREATED, name="create")
+async def create_version(name: Name, body: VersionCreate, catalog: CatalogDep) -> VersionView:
+    """Record the committed manifest `digest` as the next version; moves `latest`."""
+    return await catalog.create_version(name, body.model_dump(exclude_unset=True))
+
+
+@router.get("/{name}/versions/{ref}", tags=["versions"], summary="Get a version", dependencies=Viewer, name="get")
+async def get_version(name: Name, ref: Ref, catalog: CatalogDep) -> VersionView:
+    """One version by number, alias or digest prefix."""
+    return await catalog.get_version(name, ref)
+
+
+@router.get("/{name}/versions/{ref}/files", tags=["files"], summary="List files", dependencies=Viewer,
+            name="list")
+async def list_files(
+    name: Name,
+    ref: Ref,
+    catalog: CatalogDep,
+    prefix: Annotated[str, Query(max_length=4096, description="Only paths starting with this")] = "",
+    after: After = None,
+    limit: Limit = 1000,
+) -> Page[FileView]:
+    """The version's files in path order, a page at a time."""
+    return await catalog.list_files(name, ref, prefix=prefix or None, after=after, limit=limit)
+
+
+@router.get(
+    "/{name}/versions/{ref}/files/{path:path}",
+    tags=["files"],
+    summary="Download a file",
+    dependencies=Viewer,
+    name="download",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"application/octet-stream": {}}, "description": "The file's bytes"},
+               206: {"content": {"application/octet-stream": {}}, "description": "The requested range"}},
+)
+async def download(
+    name: Name,
+    ref: Ref,
+    path: Annotated[str, Path(max_length=4096, description="Path of the file in the version")],
+    catalog: CatalogDep,
+    range_: Annotated[str | None, Header(alias="Range", max_length=200)] = None,
+) -> StreamingResponse:
+    """Stream one file; a `Range: bytes=…` request answers 206 with that part."""
+    stream = await catalog.open_file(name, ref, path, range_)
+    return StreamingResponse(stream.chunks(), status_code=stream.status, headers=stream.headers)
+
+
+@router.get("/{name}/diff", tags=["versions"], summary="Diff two versions", dependencies=Viewer, name="diff")
+async def diff(
+    name: Name,
+    catalog: CatalogDep,
+    from_: Annotated[str, Query(alias="from", max_length=100, description="The older ref")],
+    to: Annotated[str, Query(max_length=100, description="The newer ref")],
+    after: After = None,
+    limit: Limit = 1000,
+) -> DiffView:
+    """Files added, removed, modified or renamed from one version to another, in path order."""
+    return await catalog.diff(name, from_, to, after=after, limit=limit)
+
+
+@router.get("/{name}/aliases", tags=["aliases"], summary="List aliases", dependencies=Viewer, name="list")
+async def list_aliases(name: Name, catalog: CatalogDep) -> list[AliasView]:
+    """Every alias of the artifact with the version it points at."""
+    return await catalog.aliases(name)
+
+
+@router.put("/{name}/aliases/{alias}", tags=["aliases"], summary="Set or move an alias", dependencies=Editor,
+            name="set")
+async def set_alias(name: Name, alias: AliasName, body: AliasSet, catalog: CatalogDep) -> AliasView:
+    """Point the alias at a version; `expected_version` makes the move compare-and-set (409 when lost)."""
+    return await catalog.set_alias(name, alias, body.model_dump(exclude_unset=True))
+
+
+@router.delete("/{name}/aliases/{alias}", tags=["aliases"], summary="Delete an alias", dependencies=Editor,
+               status_code=status.HTTP_204_NO_CONTENT, name="delete")
+async def delete_alias(name: Name, alias: AliasName, catalog: CatalogDep) -> Response:
+    """Remove the alias; the deletion stays in its history."""
+    await catalog.delete_alias(name, alias)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/{name}/aliases/{alias}/history", tags=["aliases"], summary="Alias history", dependencies=Viewer,
+            name="history")
+async def alias_history(
+    name: Name, alias: AliasName, catalog: CatalogDep, after: After = None, limit: Limit = 100
+) -> Page[AliasEventView]:
+    """Every move of the alias, newest first."""
+    return await catalog.alias_history(name, alias, after=after, limit=limit)
+
+
+@router.get("/{name}/versions/{ref}/lineage", tags=["lineage"], summary="Lineage graph", dependencies=Viewer,
+            name="get")
+async def lineage(
+    name: Name,
+    ref: Ref,
+    catalog: CatalogDep,
+    direction: Literal["up", "down", "both"] = "up",
+    depth: Annotated[int, Query(ge=1, le=100)] = 10,
+) -> LineageGraph:
+    """Versions this one was made from (`up`), made from it (`down`), or both, to `depth` hops."""
+    return await catalog.lineage(name, ref, direction=direction, depth=depth)

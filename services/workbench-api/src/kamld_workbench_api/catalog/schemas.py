@@ -1,0 +1,188 @@
+"""Public request and response bodies of the catalog routes.
+
+Responses mirror what metadata-hub and storage-gateway answer; the gateway declares them so
+the public OpenAPI document describes every field. Detailed rules (name patterns, label keys,
+metadata size) are enforced by the owning service and come back as 422 naming the field.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+T = TypeVar("T")
+
+Kind = Literal["dataset", "model", "code"]
+DIGEST_PATTERN = r"^blake3:[0-9a-f]{64}$"
+
+
+class Request(BaseModel):
+    """Request bodies refuse unknown fields, so a typo is a 422 rather than silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next: str | None = Field(None, description="Pass as `after` to get the following page; null on the last page")
+
+
+class VersionLink(BaseModel):
+    artifact: str
+    number: int
+    name: str = Field(description="`v<number>`")
+    ref: str = Field(description="`<artifact>:v<number>`")
+    digest: str
+
+
+class InputLink(VersionLink):
+    role: str
+
+
+class ArtifactCreate(Request):
+    name: str = Field(max_length=128, examples=["faces"])
+    kind: Kind
+    description: str = ""
+    labels: dict[str, str] = Field(default_factory=dict)
+
+
+class ArtifactUpdate(Request):
+    """A merge patch: absent fields stay; a label set to null is removed."""
+
+    description: str | None = None
+    labels: dict[str, str | None] | None = None
+
+
+class ArtifactView(BaseModel):
+    name: str
+    kind: Kind
+    description: str
+    labels: dict[str, str]
+    created_at: datetime
+    created_by: str
+    updated_at: datetime
+    archived: bool
+    archived_at: datetime | None = None
+    archived_by: str | None = None
+    version_count: int
+    latest: VersionLink | None = None
+
+
+class InputSpec(Request):
+    ref: str = Field(max_length=300, description="`NAME[:REF]` of a version of another artifact", examples=["faces:v3"])
+    role: str = Field("input", max_length=32, examples=["trained_on", "derived_from"])
+
+
+class VersionCreate(Request):
+    """A new version from a committed upload: the manifest digest names its content."""
+
+    digest: str = Field(pattern=DIGEST_PATTERN, description="Digest of the committed manifest")
+    message: str = ""
+    metadata: dict[str, Any] = Field(default_factory=dict)
+    inputs: list[InputSpec] = Field(default_factory=list, max_length=256)
+    parents: list[str] | None = Field(None, max_length=16, description="Default: the artifact's latest version")
+    expected_parent: str | None = Field(
+        None, max_length=100, description="Refuse (409) unless this ref is the artifact's newest version"
+    )
+    kind: Kind | None = Field(None, description="Creates the artifact on first push when given")
+    labels: dict[str, str] | None = Field(None, description="Labels of an artifact this push creates")
+    description: str | None = Field(None, description="Description of an artifact this push creates")
+
+
+class VersionView(BaseModel):
+    artifact: str
+    kind: Kind
+    number: int
+    name: str
+    ref: str
+    digest: str
+    parents: list[VersionLink]
+    inputs: list[InputLink]
+    message: str
+    author: str
+    created_at: datetime
+    metadata: dict[str, Any]
+    file_count: int
+    total_bytes: int
+    aliases: list[str]
+
+
+class FileView(BaseModel):
+    path: str
+    size: int
+    mode: int
+    digest: str
+
+
+class AliasSet(Request):
+    version: str = Field(max_length=100, description="`v3`, `3`, another alias, or a digest prefix", examples=["v3"])
+    expected_version: str | None = Field(
+        None, max_length=100, description="Compare-and-set: refuse (409) unless the alias points at this version now"
+    )
+
+
+class AliasView(BaseModel):
+    artifact: str
+    alias: str
+    version: VersionLink
+    updated_at: datetime
+    updated_by: str
+
+
+class AliasEventView(BaseModel):
+    id: int
+    artifact: str
+    alias: str
+    action: Literal["set", "move", "delete"]
+    from_version: int | None
+    to_version: int | None
+    actor: str
+    at: datetime
+
+
+class FileChange(BaseModel):
+    """One changed path; sizes and digests of the old and new file where they exist."""
+
+    change: Literal["added", "removed", "modified", "renamed"]
+    path: str
+    old_path: str | None = None
+    old_size: int | None = None
+    new_size: int | None = None
+    old_digest: str | None = None
+    new_digest: str | None = None
+
+
+class DiffView(BaseModel):
+    from_version: VersionLink
+    to_version: VersionLink
+    changes: list[FileChange]
+    next: str | None = Field(None, description="Pass as `after` for the following changes")
+
+
+class LineageNode(VersionLink):
+    kind: Kind
+    author: str
+    created_at: datetime
+    message: str
+    distance: int = Field(description="Edges between this version and the root (0 for the root)")
+
+
+class LineageEdge(BaseModel):
+    """``from`` was used to make ``to``: a parent (role `parent`) or an input in ``role``."""
+
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+    source: str = Field(alias="from", description="Ref of the upstream version")
+    target: str = Field(alias="to", description="Ref of the downstream version")
+    role: str
+
+
+class LineageGraph(BaseModel):
+    root: str
+    direction: Literal["up", "down", "both"]
+    depth: int
+    nodes: list[LineageNode]
+    edges: list[LineageEdge]
+    truncated: bool = Field(description="True when the node limit cut the walk short")

@@ -1,0 +1,189 @@
+"""The catalog composed from metadata-hub (names, versions, aliases, lineage) and storage-gateway
+(manifests and content). No HTTP framework types here: callers get plain JSON-like values, and
+upstream errors arrive as the :class:`~kamld_common.errors.KamldError` each service reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from kamld_common.errors import error_from_problem
+from kamld_common.http import ServiceClient
+
+JSON = dict[str, Any]
+
+# Headers of a download that the client needs and that are safe to pass on from storage-gateway.
+PASSED_DOWNLOAD_HEADERS = ("content-type", "content-length", "content-range", "accept-ranges", "etag",
+                           "last-modified", "content-disposition")
+
+
+def segment(value: str) -> str:
+    """One path segment for an upstream URL."""
+    return quote(value, safe="")
+
+
+def file_path(value: str) -> str:
+    """A file path for an upstream URL: its slashes stay, everything else is escaped."""
+    return quote(value, safe="/")
+
+
+def _params(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in values.items() if value is not None and value != []}
+
+
+@dataclass
+class Download:
+    """An open stream of one file's bytes from storage-gateway; ``close`` releases the connection."""
+
+    status: int
+    headers: dict[str, str]
+    response: httpx.Response = field(repr=False)
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in self.response.aiter_raw():
+                yield chunk
+        finally:
+            await self.response.aclose()
+
+    async def close(self) -> None:
+        await self.response.aclose()
+
+
+async def open_stream(client: ServiceClient, method: str, url: str, **kwargs: Any) -> httpx.Response:
+    """Send a request whose answer is streamed; an error answer is read and raised as its KamldError."""
+    response = await client.send(client.build_request(method, url, **kwargs), stream=True)
+    if response.status_code >= 400:
+        await response.aread()
+        await response.aclose()
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        raise error_from_problem(response.status_code, body if isinstance(body, dict) else None)
+    return response
+
+
+class Catalog:
+    """What the public catalog routes do, one method per operation."""
+
+    def __init__(self, metadata: ServiceClient, storage: ServiceClient) -> None:
+        self.metadata = metadata
+        self.storage = storage
+
+    # artifacts ---------------------------------------------------------------------------------
+
+    async def list_artifacts(self, **query: Any) -> JSON:
+        return (await self.metadata.get("/artifacts", params=_params(query))).json()
+
+    async def create_artifact(self, body: JSON) -> JSON:
+        return (await self.metadata.post("/artifacts", json=body)).json()
+
+    async def get_artifact(self, name: str) -> JSON:
+        return (await self.metadata.get(f"/artifacts/{segment(name)}")).json()
+
+    async def update_artifact(self, name: str, patch: JSON) -> JSON:
+        return (await self.metadata.patch(f"/artifacts/{segment(name)}", json=patch)).json()
+
+    async def set_archived(self, name: str, archived: bool) -> JSON:
+        action = "archive" if archived else "unarchive"
+        return (await self.metadata.post(f"/artifacts/{segment(name)}/{action}")).json()
+
+    # versions ----------------------------------------------------------------------------------
+
+    async def log(self, name: str, **query: Any) -> JSON:
+        return (await self.metadata.get(f"/artifacts/{segment(name)}/versions", params=_params(query))).json()
+
+    async def get_version(self, name: str, ref: str) -> JSON:
+        return (await self.metadata.get(f"/artifacts/{segment(name)}/versions/{segment(ref)}")).json()
+
+    async def create_version(self, name: str, request: JSON) -> JSON:
+        """Record a committed upload as the artifact's next version.
+
+        The manifest must exist in storage-gateway (so a version never names content that is not
+        there), and its file count and size are taken from it rather than trusted from the client.
+        """
+        manifest = await self.manifest(request["digest"])
+        body = {**request, "file_count": manifest["file_count"], "total_bytes": manifest["total_bytes"]}
+        answer = await self.metadata.post(f"/artifacts/{segment(name)}/versions", json=body)
+        return answer.json()
+
+    # content -----------------------------------------------------------------------------------
+
+    async def manifest(self, digest: str) -> JSON:
+        return (await self.storage.get(f"/manifests/{segment(digest)}")).json()
+
+    async def list_files(self, name: str, ref: str, **query: Any) -> JSON:
+        version = await self.get_version(name, ref)
+        answer = await self.storage.get(f"/manifests/{segment(version['digest'])}/files", params=_params(query))
+        page = answer.json()
+        page["items"] = [_file_view(entry) for entry in page["items"]]
+        return page
+
+    async def open_file(self, name: str, ref: str, path: str, byte_range: str | None) -> Download:
+        """Stream one file of a version, passing a ``Range`` request on to storage-gateway."""
+        version = await self.get_version(name, ref)
+        headers = {"Range": byte_range} if byte_range else {}
+        url = f"/manifests/{segment(version['digest'])}/files/{file_path(path)}"
+        response = await open_stream(self.storage, "GET", url, headers=headers)
+        passed = {k: v for k, v in response.headers.items() if k.lower() in PASSED_DOWNLOAD_HEADERS}
+        return Download(status=response.status_code, headers=passed, response=response)
+
+    async def diff(self, name: str, from_ref: str, to_ref: str, **query: Any) -> JSON:
+        """Resolve both refs in the catalog, then diff their manifests in storage-gateway."""
+        old = await self.get_version(name, from_ref)
+        new = await self.get_version(name, to_ref)
+        url = f"/manifests/{segment(old['digest'])}/diff/{segment(new['digest'])}"
+        page = (await self.storage.get(url, params=_params(query))).json()
+        return {
+            "from_version": _link(old),
+            "to_version": _link(new),
+            "changes": [_change_view(change) for change in page["changes"]],
+            "next": page.get("next"),
+        }
+
+    # aliases and lineage -----------------------------------------------------------------------
+
+    async def aliases(self, name: str) -> list[JSON]:
+        return (await self.metadata.get(f"/artifacts/{segment(name)}/aliases")).json()
+
+    async def set_alias(self, name: str, alias: str, body: JSON) -> JSON:
+        url = f"/artifacts/{segment(name)}/aliases/{segment(alias)}"
+        return (await self.metadata.put(url, json=body)).json()
+
+    async def delete_alias(self, name: str, alias: str) -> None:
+        await self.metadata.delete(f"/artifacts/{segment(name)}/aliases/{segment(alias)}")
+
+    async def alias_history(self, name: str, alias: str, **query: Any) -> JSON:
+        url = f"/artifacts/{segment(name)}/aliases/{segment(alias)}/history"
+        return (await self.metadata.get(url, params=_params(query))).json()
+
+    async def lineage(self, name: str, ref: str, **query: Any) -> JSON:
+        url = f"/artifacts/{segment(name)}/versions/{segment(ref)}/lineage"
+        return (await self.metadata.get(url, params=_params(query))).json()
+
+
+def _link(version: JSON) -> JSON:
+    return {key: version[key] for key in ("artifact", "number", "name", "ref", "digest")}
+
+
+def _file_view(entry: JSON) -> JSON:
+    return {"path": entry["path"], "size": entry["size"], "mode": entry["mode"], "digest": entry["digest"]}
+
+
+def _change_view(change: JSON) -> JSON:
+    old, new = change.get("old") or {}, change.get("new") or {}
+    return {
+        "change": change["change"],
+        "path": change["path"],
+        "old_path": change.get("old_path"),
+        "old_size": old.get("size"),
+        "new_size": new.get("size"),
+        "old_digest": old.get("digest"),
+        "new_digest": new.get("digest"),
+    }
