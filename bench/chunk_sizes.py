@@ -45,7 +45,8 @@ def write_random(path: Path, size: int, seed: int) -> bytes:
 
 def csv_rows(rng: random.Random, count: int, start: int) -> bytes:
     lines = [
-        f"{start + i},{rng.random():.6f},{rng.randint(0, 10**6)},label_{rng.randint(0, 99)},{rng.gauss(0, 1):.5f}\n"
+        f"{start + i},{rng.random():.6f},{rng.randint(0, 10**6)},"
+        f"label_{rng.randint(0, 99)},{rng.gauss(0, 1):.5f}\n"
         for i in range(count)
     ]
     return "".join(lines).encode()
@@ -96,12 +97,18 @@ def main() -> None:
         blake3.blake3(reference, max_threads=blake3.blake3.AUTO).digest()
         hash_s = time.perf_counter() - start
         del reference
-        print(f"cpu cores: {os.cpu_count()}; BLAKE3 alone (threaded) over {args.big_mib} MiB: "
-              f"{big / MIB / hash_s:.0f} MiB/s")
-        print(f"binary file {args.big_mib} MiB, 1 MiB edit in the middle; CSV {args.csv_mib} MiB + 1% appended "
-              f"({len(appended) / MIB:.2f} MiB)")
-        header = (f"{'min/avg/max KiB':>18} {'MiB/s':>7} {'chunks':>7} {'mean KiB':>9} "
-                  f"{'overwrite new MiB':>18} {'insert new MiB':>15} {'csv append new MiB':>19}")
+        print(
+            f"cpu cores: {os.cpu_count()}; BLAKE3 alone (threaded) over {args.big_mib} MiB: "
+            f"{big / MIB / hash_s:.0f} MiB/s"
+        )
+        print(
+            f"binary file {args.big_mib} MiB, 1 MiB edit in the middle; CSV {args.csv_mib} MiB + 1% appended "
+            f"({len(appended) / MIB:.2f} MiB)"
+        )
+        header = (
+            f"{'min/avg/max KiB':>18} {'MiB/s':>7} {'chunks':>7} {'mean KiB':>9} "
+            f"{'overwrite new MiB':>18} {'insert new MiB':>15} {'csv append new MiB':>19}"
+        )
         print(header)
         for params in CANDIDATES:
             chunk_file(root / "v1.bin", params)  # warm the page cache and the code path

@@ -5,8 +5,6 @@ from __future__ import annotations
 import httpx
 import pytest
 from fastapi import FastAPI, HTTPException
-from pydantic import BaseModel, Field
-
 from kamld_common.app import create_service_app
 from kamld_common.errors import (
     PROBLEM_JSON,
@@ -19,6 +17,7 @@ from kamld_common.errors import (
     error_from_problem,
 )
 from kamld_common.settings import ServiceSettings
+from pydantic import BaseModel, Field
 
 
 class Widget(BaseModel):

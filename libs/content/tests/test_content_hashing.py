@@ -70,7 +70,9 @@ def test_parse_digest_rejects_non_strings():
         parse_digest(b"blake3:" + b"0" * 64)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("key", ["manifests/x", "blake3/ab", "blake3/abc/" + "0" * 61, "sha256/00/" + "0" * 62])
+@pytest.mark.parametrize(
+    "key", ["manifests/x", "blake3/ab", "blake3/abc/" + "0" * 61, "sha256/00/" + "0" * 62]
+)
 def test_digest_from_key_rejects_other_keys(key):
     with pytest.raises(ValueError):
         digest_from_key(key)

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from kamld_common.db import Database
 from kamld_metadata_hub.app import MIGRATIONS, create_app
 from kamld_metadata_hub.config import Settings
@@ -69,3 +68,25 @@ async def client(database_url: str, tmp_path: Path) -> AsyncIterator[httpx.Async
 @pytest.fixture
 def digest() -> str:
     return new_digest()
+
+
+@pytest.fixture
+def make_digest():
+    """A factory of distinct well-formed digests."""
+    return new_digest
+
+
+@pytest.fixture
+def push(client: httpx.AsyncClient):
+    """Push a version over HTTP (creating a dataset artifact on first push) and return its JSON."""
+
+    async def push_version(name: str, *, expect: int = 201, **body: object) -> dict:
+        body.setdefault("digest", new_digest())
+        body.setdefault("file_count", 1)
+        body.setdefault("total_bytes", 10)
+        body.setdefault("kind", "dataset")
+        response = await client.post(f"/artifacts/{name}/versions", json=body)
+        assert response.status_code == expect, response.text
+        return response.json()
+
+    return push_version

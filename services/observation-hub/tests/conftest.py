@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
 import httpx
 import pytest
-
 from kamld_observation_hub.app import create_app
 from kamld_observation_hub.config import Settings
+from kamld_testing.postgres import PostgresUnavailable, fresh_postgres_database
 
 ClientFactory = Callable[[], AbstractAsyncContextManager[httpx.AsyncClient]]
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """One fresh PostgreSQL database for this test session, dropped afterwards."""
+    try:
+        with fresh_postgres_database() as url:
+            yield url
+    except PostgresUnavailable as exc:
+        pytest.skip(f"PostgreSQL unavailable: {exc}")
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -24,7 +34,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(database_url=database_url, data_dir=tmp_path / "data")
+    return Settings(database_url=database_url, data_dir=tmp_path / "data", log_level="warning")
 
 
 @pytest.fixture

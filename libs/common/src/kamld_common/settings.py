@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -38,6 +38,14 @@ class ServiceSettings(BaseSettings):
     internal_token: str | None = Field(
         None, description="Shared secret other services must present; unset means trust the network"
     )
+
+    @field_validator("port")
+    @classmethod
+    def _port_in_range(cls, port: int) -> int:
+        """Checked here, not only on the field, because every service redeclares ``port`` with its default."""
+        if not 1 <= port <= 65535:
+            raise ValueError("port must be between 1 and 65535")
+        return port
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> ServiceSettings:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Response
 from opentelemetry import propagate, trace
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
@@ -18,6 +18,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.sdk.trace.sampling import ALWAYS_OFF, ALWAYS_ON, ParentBased, Sampler
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
 from prometheus_fastapi_instrumentator import Instrumentator
 
 _provider: TracerProvider | None = None
@@ -72,10 +73,19 @@ def instrument_app(app: FastAPI, service: str, version: str) -> None:
     """Trace every request of ``app`` and expose Prometheus metrics at ``/metrics``."""
     provider = setup_tracing(service, version)
     FastAPIInstrumentor.instrument_app(app, tracer_provider=provider)
+    # HTTP metrics live in a registry of this app (several apps in one process, as in tests, would
+    # otherwise collide and leave all but the first uncounted); /metrics adds the process-wide one,
+    # where process, runtime and service-specific metrics are registered.
+    http_registry = CollectorRegistry()
     Instrumentator(
         excluded_handlers=["/metrics", "/healthz", "/readyz"],
         should_group_status_codes=False,
-    ).instrument(app).expose(app, endpoint="/metrics", include_in_schema=False)
+        registry=http_registry,
+    ).instrument(app)
+
+    @app.get("/metrics", include_in_schema=False)
+    def metrics() -> Response:
+        return Response(generate_latest(REGISTRY) + generate_latest(http_registry), media_type=CONTENT_TYPE_LATEST)
 
 
 def shutdown_tracing() -> None:

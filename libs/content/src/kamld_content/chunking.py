@@ -89,7 +89,9 @@ def _chunk_digest(data: memoryview | bytes) -> str:
     return format_digest(blake3.blake3(data).hexdigest())
 
 
-def _iter_stream(raw: BinaryIO, params: ChunkingParams, hasher: Hasher) -> Iterator[tuple[ChunkRef, memoryview]]:
+def _iter_stream(
+    raw: BinaryIO, params: ChunkingParams, hasher: Hasher
+) -> Iterator[tuple[ChunkRef, memoryview]]:
     reader = _HashingReader(raw, hasher)
     for chunk in params.new_cutter().cut_stream(reader):
         yield ChunkRef(_chunk_digest(chunk.data), chunk.offset, chunk.length), chunk.data
@@ -103,7 +105,9 @@ def iter_stream_chunks(
         yield ref, bytes(data)
 
 
-def iter_file_chunks(path: str | os.PathLike[str], params: ChunkingParams = DEFAULT_PARAMS) -> Iterator[tuple[ChunkRef, bytes]]:
+def iter_file_chunks(
+    path: str | os.PathLike[str], params: ChunkingParams = DEFAULT_PARAMS
+) -> Iterator[tuple[ChunkRef, bytes]]:
     """Yield ``(ChunkRef, bytes)`` for each chunk of the file at ``path`` (for uploading)."""
     with open(path, "rb", buffering=0) as raw:
         yield from iter_stream_chunks(raw, params)
@@ -129,7 +133,9 @@ def chunk_bytes(data: bytes | bytearray | memoryview, params: ChunkingParams = D
     if len(view) == 0:
         return FileChunks(size=0, file_digest=file_digest, chunks=[])
     if len(view) <= params.whole_below:
-        return FileChunks(size=len(view), file_digest=file_digest, chunks=[ChunkRef(file_digest, 0, len(view))])
+        return FileChunks(
+            size=len(view), file_digest=file_digest, chunks=[ChunkRef(file_digest, 0, len(view))]
+        )
     chunks = [
         ChunkRef(_chunk_digest(chunk.data), chunk.offset, chunk.length)
         for chunk in params.new_cutter().cut_buf(view)
@@ -143,5 +149,7 @@ def read_chunk(path: str | os.PathLike[str] | Path, ref: ChunkRef) -> bytes:
         stream.seek(ref.offset)
         data = stream.read(ref.size)
     if len(data) != ref.size or digest_bytes(data) != ref.digest:
-        raise ContentChanged(f"{os.fspath(path)!r} changed since it was chunked (bytes at offset {ref.offset})")
+        raise ContentChanged(
+            f"{os.fspath(path)!r} changed since it was chunked (bytes at offset {ref.offset})"
+        )
     return data

@@ -69,7 +69,9 @@ def parse_digest(value: str) -> str:
     if algorithm != ALGORITHM:
         raise ValueError(f"digest algorithm {algorithm[:32]!r} is not supported: only {ALGORITHM!r}")
     if len(hex_digest) != HEX_LENGTH:
-        raise ValueError(f"digest {value[:80]!r} must have {HEX_LENGTH} hex characters, has {len(hex_digest)}")
+        raise ValueError(
+            f"digest {value[:80]!r} must have {HEX_LENGTH} hex characters, has {len(hex_digest)}"
+        )
     if not _HEX.fullmatch(hex_digest):
         raise ValueError(f"digest {value[:80]!r} must be lowercase hexadecimal")
     return hex_digest

@@ -62,9 +62,11 @@ def _with_database(server_url: str, database: str, driver: str = "postgresql+asy
     return urlunsplit(parts._replace(scheme=driver, path=f"/{database}"))
 
 
-async def _answers(server_url: str, timeout: float) -> str | None:
+async def _answers(server_url: str, connect_timeout: float) -> str | None:
     try:
-        connection = await asyncpg.connect(_with_database(server_url, "postgres", "postgresql"), timeout=timeout)
+        connection = await asyncpg.connect(
+            _with_database(server_url, "postgres", "postgresql"), timeout=connect_timeout
+        )
     except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
         return f"{type(exc).__name__}: {exc}"
     await connection.close()
@@ -108,7 +110,9 @@ class _ThrowAwayServer:
             try:
                 owner = pwd.getpwnam("postgres")
             except KeyError as exc:
-                raise PostgresUnavailable("running as root and there is no 'postgres' user to run initdb") from exc
+                raise PostgresUnavailable(
+                    "running as root and there is no 'postgres' user to run initdb"
+                ) from exc
 
             def demote() -> None:
                 os.setgid(owner.pw_gid)
@@ -121,18 +125,51 @@ class _ThrowAwayServer:
         atexit.register(self.stop)
         environment = {**os.environ, "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"}
         initialised = subprocess.run(
-            [str(binaries / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
-             "--no-sync", "--locale=C"],
-            preexec_fn=demote, capture_output=True, env=environment, cwd=self.directory, check=False,
+            [
+                str(binaries / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--no-sync",
+                "--locale=C",
+            ],
+            preexec_fn=demote,
+            capture_output=True,
+            env=environment,
+            cwd=self.directory,
+            check=False,
         )
         if initialised.returncode != 0:
             raise PostgresUnavailable(f"initdb failed: {initialised.stderr.decode(errors='replace')[-500:]}")
         port = self._free_port()
         self.process = subprocess.Popen(
-            [str(binaries / "postgres"), "-D", str(data), "-p", str(port), "-h", "127.0.0.1",
-             "-k", str(self.directory), "-c", "fsync=off", "-c", "full_page_writes=off",
-             "-c", "synchronous_commit=off", "-c", "max_connections=200"],
-            preexec_fn=demote, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=environment,
+            [
+                str(binaries / "postgres"),
+                "-D",
+                str(data),
+                "-p",
+                str(port),
+                "-h",
+                "127.0.0.1",
+                "-k",
+                str(self.directory),
+                "-c",
+                "fsync=off",
+                "-c",
+                "full_page_writes=off",
+                "-c",
+                "synchronous_commit=off",
+                "-c",
+                "max_connections=200",
+            ],
+            preexec_fn=demote,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env=environment,
             cwd=self.directory,
         )
         url = f"postgresql://postgres@127.0.0.1:{port}"
@@ -140,7 +177,9 @@ class _ThrowAwayServer:
         reason: str | None = "not started"
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                error = self.process.stderr.read().decode(errors="replace")[-500:] if self.process.stderr else ""
+                error = (
+                    self.process.stderr.read().decode(errors="replace")[-500:] if self.process.stderr else ""
+                )
                 raise PostgresUnavailable(f"the throw-away PostgreSQL server exited: {error}")
             reason = _run(_answers(url, 1.0))
             if reason is None:

@@ -74,7 +74,12 @@ def _accepts_writes(endpoint: S3Endpoint) -> bool:
     """True once a signed write and read succeed: S3, filer and volume server are all up."""
     http = urllib3.PoolManager(retries=False, timeout=urllib3.Timeout(connect=0.5, read=5.0))
     client = Minio(
-        endpoint.host, endpoint.access_key, endpoint.secret_key, secure=False, region=endpoint.region, http_client=http
+        endpoint.host,
+        endpoint.access_key,
+        endpoint.secret_key,
+        secure=False,
+        region=endpoint.region,
+        http_client=http,
     )
     try:
         if not client.bucket_exists(endpoint.bucket):
@@ -116,9 +121,9 @@ def run_seaweedfs(tmpdir: str | os.PathLike[str], bucket: str = "kamld-test") ->
             }
         )
     )
-    (
-        s3, s3_grpc, master, master_grpc, volume, volume_grpc, filer, filer_grpc, admin, admin_grpc
-    ) = _free_ports(10)
+    (s3, s3_grpc, master, master_grpc, volume, volume_grpc, filer, filer_grpc, admin, admin_grpc) = (
+        _free_ports(10)
+    )
     command = [
         weed, "mini",
         f"-dir={data}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
@@ -130,11 +135,15 @@ def run_seaweedfs(tmpdir: str | os.PathLike[str], bucket: str = "kamld-test") ->
         f"-admin.port={admin}", f"-admin.port.grpc={admin_grpc}",
         "-webdav=false", "-admin.ui=false",
     ]  # fmt: skip
-    endpoint = S3Endpoint(url=f"http://127.0.0.1:{s3}", access_key=access_key, secret_key=secret_key, bucket=bucket)
+    endpoint = S3Endpoint(
+        url=f"http://127.0.0.1:{s3}", access_key=access_key, secret_key=secret_key, bucket=bucket
+    )
     log_path = root / "weed.log"
     with ExitStack() as stack:
         log = stack.enter_context(open(log_path, "wb"))
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=root, start_new_session=True)
+        process = subprocess.Popen(
+            command, stdout=log, stderr=subprocess.STDOUT, cwd=root, start_new_session=True
+        )
         stack.callback(_stop, process)
         deadline = time.monotonic() + STARTUP_TIMEOUT_S
         while not _accepts_writes(endpoint):
@@ -154,4 +163,3 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=10)
-

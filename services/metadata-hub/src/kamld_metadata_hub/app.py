@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
-
 from kamld_common.app import add_readiness_check, create_service_app
 from kamld_common.db import Database
+
 from kamld_metadata_hub import __version__
 from kamld_metadata_hub.aliases.endpoints import router as aliases_router
 from kamld_metadata_hub.artifacts.endpoints import router as artifacts_router
@@ -35,7 +35,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="KAML-D metadata-hub",
         description=(
             "The catalog: artifacts, versions, aliases and their history, lineage. Internal API behind "
-            "workbench-api, which passes the authenticated user in `X-Kamld-Caller` (recorded as author/actor). "
+            "workbench-api, which passes the authenticated user in `X-Kamld-Caller` "
+            "(recorded as author/actor). "
             "Errors are RFC 9457 problem+json with a stable `code`."
         ),
         routers=[artifacts_router, versions_router, aliases_router, lineage_router],

@@ -1,8 +1,7 @@
 """metadata-hub settings (environment prefix ``KAMLD_METADATA_HUB_``)."""
 
-from pydantic_settings import SettingsConfigDict
-
 from kamld_common.settings import ServiceSettings
+from pydantic_settings import SettingsConfigDict
 
 
 class Settings(ServiceSettings):

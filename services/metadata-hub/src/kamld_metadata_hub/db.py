@@ -13,11 +13,10 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 import structlog
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from kamld_common.db import Database, declarative_base
 from kamld_common.errors import Conflict, Unavailable
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 Base = declarative_base()
 
@@ -44,7 +43,9 @@ async def in_transaction(database: Database, work: Callable[[AsyncSession], Awai
                 return await work(session)
         except IntegrityError as exc:
             if attempt == MAX_ATTEMPTS:
-                raise Conflict("a concurrent change conflicted with this one; retry", code="write_conflict") from exc
+                raise Conflict(
+                    "a concurrent change conflicted with this one; retry", code="write_conflict"
+                ) from exc
             log.info("transaction_retry", reason="integrity", attempt=attempt)
         except DBAPIError as exc:
             if not _is_transient(exc):

@@ -124,7 +124,9 @@ class AliasEvent(Base):
     from_version_id: Mapped[int | None] = mapped_column(
         ForeignKey("versions.id", ondelete="CASCADE"), nullable=True
     )
-    to_version_id: Mapped[int | None] = mapped_column(ForeignKey("versions.id", ondelete="CASCADE"), nullable=True)
+    to_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("versions.id", ondelete="CASCADE"), nullable=True
+    )
     actor: Mapped[str] = mapped_column(String(256))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

@@ -14,7 +14,9 @@ MAX_LIMIT = 1000
 
 class Page(BaseModel, Generic[T]):
     items: list[T]
-    next: str | None = Field(None, description="Pass as `after` to get the following page; null on the last page")
+    next: str | None = Field(
+        None, description="Pass as `after` to get the following page; null on the last page"
+    )
 
 
 def page_of(items: list[T], limit: int, cursor_of) -> Page[T]:

@@ -66,7 +66,9 @@ def version_ref(artifact: str, number: int) -> str:
 def check_artifact_name(name: str, field: str | list[str | int] = "name") -> str:
     if not isinstance(name, str) or not ARTIFACT_NAME.fullmatch(name):
         raise Invalid(
-            f"artifact name {name!r} must match [a-z0-9][a-z0-9._-]{{0,127}}", field=field, code="invalid_name"
+            f"artifact name {name!r} must match [a-z0-9][a-z0-9._-]{{0,127}}",
+            field=field,
+            code="invalid_name",
         )
     return name
 
@@ -78,7 +80,9 @@ def check_alias_name(alias: str, field: str | list[str | int] = "alias") -> str:
         )
     if _VERSION_NAME.fullmatch(alias) or _HEX_PREFIX.fullmatch(alias):
         raise Invalid(
-            f"alias {alias!r} would read as a version number or a digest prefix", field=field, code="invalid_alias"
+            f"alias {alias!r} would read as a version number or a digest prefix",
+            field=field,
+            code="invalid_alias",
         )
     return alias
 
@@ -89,10 +93,12 @@ def parse_version_selector(ref: str | None, field: str | list[str | int] = "ref"
         return VersionSelector.latest()
     text = ref.strip().lower()
     if text.startswith(DIGEST_ALGORITHM):
-        prefix = text[len(DIGEST_ALGORITHM):]
+        prefix = text[len(DIGEST_ALGORITHM) :]
         if not _HEX_PREFIX.fullmatch(prefix):
             raise Invalid(
-                f"digest prefix {ref!r} needs 8 to 64 hex characters after 'blake3:'", field=field, code="invalid_ref"
+                f"digest prefix {ref!r} needs 8 to 64 hex characters after 'blake3:'",
+                field=field,
+                code="invalid_ref",
             )
         return VersionSelector(SelectorKind.DIGEST_PREFIX, prefix)
     if number := _NUMBER.fullmatch(text):
@@ -114,12 +120,17 @@ def parse_version_selector(ref: str | None, field: str | list[str | int] = "ref"
 def _check_path(path: str, field: str | list[str | int]) -> str:
     parts = path.split("/")
     if "\\" in path or "\x00" in path or any(part in ("", ".", "..") for part in parts):
-        raise Invalid(f"path {path!r} must be a relative path without '.', '..' or empty parts", field=field,
-                      code="invalid_path")
+        raise Invalid(
+            f"path {path!r} must be a relative path without '.', '..' or empty parts",
+            field=field,
+            code="invalid_path",
+        )
     return path
 
 
-def parse_reference(text: str, field: str | list[str | int] = "ref", *, allow_path: bool = False) -> Reference:
+def parse_reference(
+    text: str, field: str | list[str | int] = "ref", *, allow_path: bool = False
+) -> Reference:
     """Read ``NAME[:REF]`` (and ``/PATH`` when ``allow_path``)."""
     head, slash, path = text.partition("/")
     if slash and not allow_path:

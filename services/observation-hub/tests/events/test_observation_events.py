@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
-
 from kamld_observation_hub.events.schemas import MAX_DATA_BYTES
 
 
@@ -30,13 +29,20 @@ async def test_record_returns_the_stored_event(client: httpx.AsyncClient) -> Non
     assert response.status_code == 201
     body = response.json()
     assert body["id"] >= 1
-    assert (body["type"], body["actor"], body["subject"], body["data"]) == ("version.created", "ann", subject, {"files": 3})
+    assert (body["type"], body["actor"], body["subject"], body["data"]) == (
+        "version.created",
+        "ann",
+        subject,
+        {"files": 3},
+    )
     assert body["occurred_at"] == body["recorded_at"]
     assert datetime.fromisoformat(body["recorded_at"]).tzinfo is not None
 
 
 async def test_occurred_at_keeps_the_instant_in_utc(client: httpx.AsyncClient) -> None:
-    response = await client.post("/events", json=event(unique_subject(), occurred_at="2024-05-01T12:00:00+02:00"))
+    response = await client.post(
+        "/events", json=event(unique_subject(), occurred_at="2024-05-01T12:00:00+02:00")
+    )
     assert response.status_code == 201
     assert datetime.fromisoformat(response.json()["occurred_at"]) == datetime(2024, 5, 1, 10, 0, tzinfo=UTC)
 
@@ -66,7 +72,9 @@ async def test_malformed_events_are_refused_naming_the_field(
 
 
 async def test_a_body_that_is_not_json_is_refused(client: httpx.AsyncClient) -> None:
-    response = await client.post("/events", content=b"{not json", headers={"content-type": "application/json"})
+    response = await client.post(
+        "/events", content=b"{not json", headers={"content-type": "application/json"}
+    )
     assert response.status_code == 422
     assert response.json()["code"] == "validation_error"
 
@@ -89,7 +97,9 @@ async def test_listing_is_newest_first_and_filtered(client: httpx.AsyncClient) -
 
 async def test_paging_walks_the_whole_feed_once(client: httpx.AsyncClient) -> None:
     subject = unique_subject()
-    created = [(await client.post("/events", json=event(subject, data={"n": n}))).json()["id"] for n in range(5)]
+    created = [
+        (await client.post("/events", json=event(subject, data={"n": n}))).json()["id"] for n in range(5)
+    ]
     seen: list[int] = []
     params: dict[str, object] = {"subject": subject, "limit": 2}
     while True:
@@ -102,7 +112,9 @@ async def test_paging_walks_the_whole_feed_once(client: httpx.AsyncClient) -> No
 
 
 @pytest.mark.parametrize("params", [{"limit": 0}, {"limit": 501}, {"after": 0}, {"after": "x"}])
-async def test_bad_listing_parameters_are_refused(client: httpx.AsyncClient, params: dict[str, object]) -> None:
+async def test_bad_listing_parameters_are_refused(
+    client: httpx.AsyncClient, params: dict[str, object]
+) -> None:
     response = await client.get("/events", params=params)
     assert response.status_code == 422
     assert ["query", next(iter(params))] in error_locations(response)

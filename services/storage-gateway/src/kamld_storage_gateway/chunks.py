@@ -87,7 +87,9 @@ class ChunkStore:
         if digest_bytes(data) != digest:
             CORRUPT_CHUNKS.labels(self.objects.name).inc()
             log.error("corrupt_chunk", digest=digest, key=key, size=len(data), backend=self.objects.name)
-            raise CorruptChunk(f"chunk {digest} failed verification and was not served", extra={"digest": digest})
+            raise CorruptChunk(
+                f"chunk {digest} failed verification and was not served", extra={"digest": digest}
+            )
         self._remember(digest, data)
         return data
 

@@ -15,7 +15,9 @@ class Settings(ServiceSettings):
     port: int = 8082
 
     object_store: str = Field("local", description="Where chunks and manifests live: 'local' or 's3'")
-    local_root: Path | None = Field(None, description="Directory of the local object store; default data_dir/objects")
+    local_root: Path | None = Field(
+        None, description="Directory of the local object store; default data_dir/objects"
+    )
     s3_endpoint: str | None = Field(None, description="host:port or http(s)://host:port of the S3 service")
     s3_access_key: str | None = None
     s3_secret_key: SecretStr | None = None
@@ -24,6 +26,29 @@ class Settings(ServiceSettings):
     s3_secure: bool = Field(True, description="Use TLS when s3_endpoint has no scheme")
     s3_prefix: str = Field("", description="Key prefix inside the bucket, to share a bucket")
     s3_create_bucket: bool = Field(True, description="Create the bucket at first use when it is missing")
+
+    # Uploads, downloads, manifests and garbage collection.
+    metadata_hub_url: str = Field(
+        "http://127.0.0.1:8081",
+        description="metadata-hub, asked for the manifest digests the catalog references",
+    )
+    upload_ttl_s: int = Field(24 * 3600, gt=0, description="How long an upload session stays open")
+    gc_grace_s: int = Field(
+        3600, ge=0, description="Unreferenced objects younger than this survive garbage collection"
+    )
+    max_batch_bytes: int = Field(64 << 20, gt=0, description="Largest body of a chunk batch upload")
+    max_read_digests: int = Field(
+        1000, gt=0, le=10000, description="Most digests one batched chunk read may name"
+    )
+    max_file_bytes: int = Field(16 << 30, gt=0, description="Largest body of a whole-file upload")
+    max_commit_line_bytes: int = Field(
+        16 << 20, gt=0, description="Longest line of a commit's NDJSON file list"
+    )
+    diff_rename_limit: int = Field(
+        100_000,
+        ge=0,
+        description="Renames are looked for only when a diff adds and removes at most this many files",
+    )
 
     @property
     def local_objects_dir(self) -> Path:

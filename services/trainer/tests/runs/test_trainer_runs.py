@@ -80,7 +80,9 @@ async def test_malformed_runs_are_refused_naming_the_field(
 
 async def test_listing_is_newest_first_and_pages_through_every_run(client: httpx.AsyncClient) -> None:
     artifact = unique_artifact()
-    created = [(await client.post("/runs", json=run_spec(artifact, name=f"r{n}"))).json()["id"] for n in range(5)]
+    created = [
+        (await client.post("/runs", json=run_spec(artifact, name=f"r{n}"))).json()["id"] for n in range(5)
+    ]
     assert (await client.post("/runs", json=run_spec(unique_artifact()))).status_code == 201
 
     seen: list[str] = []
@@ -100,7 +102,9 @@ async def test_listing_is_newest_first_and_pages_through_every_run(client: httpx
 @pytest.mark.parametrize(
     "params", [{"limit": 0}, {"status": "exploded"}, {"after": "nope"}, {"after": str(uuid.uuid4())}]
 )
-async def test_bad_listing_parameters_are_refused(client: httpx.AsyncClient, params: dict[str, object]) -> None:
+async def test_bad_listing_parameters_are_refused(
+    client: httpx.AsyncClient, params: dict[str, object]
+) -> None:
     response = await client.get("/runs", params=params)
     assert response.status_code == 422
     assert ["query", next(iter(params))] in error_locations(response)

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kamld_workbench_api.auth.endpoints import router as tokens_router
 from kamld_workbench_api.catalog.endpoints import router as catalog_router
+from kamld_workbench_api.content.endpoints import router as content_router
 
 
 class Problem(BaseModel):
@@ -41,3 +42,4 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
 public_router = APIRouter(prefix="/api/v1", responses=PROBLEM_RESPONSES, generate_unique_id_function=_operation_id)
 public_router.include_router(tokens_router)
 public_router.include_router(catalog_router)
+public_router.include_router(content_router)

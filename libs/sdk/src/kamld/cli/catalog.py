@@ -1,5 +1,403 @@
-"""Catalog commands: push, pull, log, show, ls, diff, alias, lineage, token."""
+"""Catalog commands: push, pull, log, show, ls, diff, alias, lineage, token.
+
+Every command takes ``--json`` for scripts. Errors print one line (the server's detail, plus
+"did you mean …?" when it has suggestions) and exit with status 1; never a traceback.
+"""
 
 from __future__ import annotations
 
-from kamld.cli import app  # noqa: F401
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from pydantic import BaseModel
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
+from rich.table import Table
+from rich.tree import Tree
+
+from kamld.cli import app
+from kamld.client import Client
+from kamld.errors import KamldClientError
+from kamld.models import Lineage
+
+console = Console()
+errors = Console(stderr=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON")]
+
+alias_app = typer.Typer(help="Movable names for versions: production, staging, …", no_args_is_help=True)
+token_app = typer.Typer(help="API tokens (admin)", no_args_is_help=True)
+app.add_typer(alias_app, name="alias")
+app.add_typer(token_app, name="token")
+
+
+def reports_errors(command: F) -> F:
+    """Turn client errors into one line on stderr and exit status 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except KamldClientError as exc:
+            errors.print(f"[red]error:[/red] {exc}", markup=True, highlight=False, soft_wrap=True)
+            raise typer.Exit(1) from None
+        except OSError as exc:
+            errors.print(f"[red]error:[/red] {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
+                         markup=True, highlight=False)
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def emit_json(value: Any) -> None:
+    def plain(item: Any) -> Any:
+        if isinstance(item, BaseModel):
+            return item.model_dump(mode="json", by_alias=True)
+        if isinstance(item, list):
+            return [plain(i) for i in item]
+        return item
+
+    sys.stdout.write(json.dumps(plain(value), indent=2) + "\n")
+
+
+def human_size(size: int | None) -> str:
+    if size is None:
+        return "-"
+    value = float(size)
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if value < 1024 or unit == "TiB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} B"
+
+
+def parse_pairs(values: list[str], what: str) -> dict[str, str]:
+    pairs = {}
+    for value in values:
+        key, sep, val = value.partition("=")
+        if not sep or not key:
+            raise typer.BadParameter(f"{what} {value!r} must be KEY=VALUE")
+        pairs[key] = val
+    return pairs
+
+
+class PushProgress:
+    """Three bars: files hashed, bytes sent, bytes already stored (deduplicated)."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.hashed = progress.add_task("files hashed", total=None)
+        self.sent = progress.add_task("bytes sent", total=None)
+        self.deduplicated = progress.add_task("bytes deduplicated", total=None)
+
+    def __call__(self, event: Any) -> None:
+        fields = event if isinstance(event, dict) else getattr(event, "__dict__", {})
+        mapping = {
+            self.hashed: ("files_hashed", "files_total"),
+            self.sent: ("bytes_sent", "bytes_to_send"),
+            self.deduplicated: ("bytes_deduplicated", "bytes_total"),
+        }
+        for task, (done, total) in mapping.items():
+            if fields.get(done) is not None:
+                self.progress.update(task, completed=fields[done], total=fields.get(total))
+
+
+@app.command()
+@reports_errors
+def push(
+    directory: Annotated[Path, typer.Argument(help="Directory to version", exists=True, file_okay=False)],
+    name: Annotated[str, typer.Argument(help="Artifact name")],
+    message: Annotated[str, typer.Option("-m", "--message", help="What changed")] = "",
+    kind: Annotated[str | None, typer.Option(help="dataset, model or code (creates the artifact)")] = None,
+    input_: Annotated[list[str], typer.Option("--input", help="REF[=ROLE] this version was made from")] = [],  # noqa: B006
+    label: Annotated[list[str], typer.Option("--label", help="KEY=VALUE label of a new artifact")] = [],  # noqa: B006
+    expect_parent: Annotated[str | None, typer.Option("--expect-parent", help="Refuse unless REF is the newest")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Push DIRECTORY as the next version of NAME (only chunks the platform lacks are sent)."""
+    inputs = [tuple(item.split("=", 1)) if "=" in item else item for item in input_]
+    labels = parse_pairs(label, "label")
+    with Client() as client:
+        if as_json or not console.is_terminal:
+            version = client.push(directory, name, message=message, kind=kind, inputs=inputs, labels=labels,
+                                  expected_parent=expect_parent)
+        else:
+            columns = [TextColumn("{task.description:>20}"), BarColumn(), DownloadColumn(), TransferSpeedColumn()]
+            with Progress(*columns, console=errors, transient=True) as progress:
+                version = client.push(directory, name, message=message, kind=kind, inputs=inputs, labels=labels,
+                                      expected_parent=expect_parent, progress=PushProgress(progress))
+    if as_json:
+        emit_json(version)
+        return
+    console.print(f"pushed [bold]{version.ref}[/bold] ({version.file_count} files, "
+                  f"{human_size(version.total_bytes)}) digest {version.digest[:19]}")
+
+
+@app.command()
+@reports_errors
+def pull(
+    ref: Annotated[str, typer.Argument(help="NAME[:REF]")],
+    directory: Annotated[Path, typer.Argument(help="Where to write the files")],
+    include: Annotated[list[str], typer.Option("--include", help="Only paths matching GLOB (repeatable)")] = [],  # noqa: B006
+    as_json: JsonOption = False,
+) -> None:
+    """Fetch a version into DIRECTORY: only files it lacks, each verified and written atomically."""
+    with Client() as client:
+        result = client.pull(ref, directory, include=include)
+    if as_json:
+        emit_json(result)
+        return
+    console.print(f"pulled [bold]{result.version.ref}[/bold] into {result.directory}: "
+                  f"{result.files_written} written, {result.files_unchanged} already there, "
+                  f"{human_size(result.bytes_downloaded)} downloaded")
+
+
+@app.command()
+@reports_errors
+def log(
+    name: Annotated[str, typer.Argument(help="Artifact name")],
+    limit: Annotated[int | None, typer.Option("-n", "--limit", help="At most N versions")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The versions of an artifact, newest first."""
+    with Client() as client:
+        versions = client.log(name, limit=limit)
+    if as_json:
+        emit_json(versions)
+        return
+    table = Table("version", "aliases", "files", "size", "author", "created", "message", box=None)
+    for v in versions:
+        table.add_row(v.name, ",".join(v.aliases), str(v.file_count), human_size(v.total_bytes), v.author,
+                      v.created_at.strftime("%Y-%m-%d %H:%M"), v.message.splitlines()[0] if v.message else "")
+    console.print(table)
+
+
+@app.command()
+@reports_errors
+def show(ref: Annotated[str, typer.Argument(help="NAME[:REF]")], as_json: JsonOption = False) -> None:
+    """One version: digest, parents, inputs, aliases, metadata."""
+    with Client() as client:
+        version = client.show(ref)
+    if as_json:
+        emit_json(version)
+        return
+    console.print(f"[bold]{version.ref}[/bold] ({version.kind})  {version.digest}")
+    console.print(f"  author   {version.author}  {version.created_at:%Y-%m-%d %H:%M:%S %Z}")
+    console.print(f"  files    {version.file_count} ({human_size(version.total_bytes)})")
+    if version.aliases:
+        console.print(f"  aliases  {', '.join(version.aliases)}")
+    if version.parents:
+        console.print(f"  parents  {', '.join(p.ref for p in version.parents)}")
+    for link in version.inputs:
+        console.print(f"  input    {link.ref} ({link.role})")
+    if version.message:
+        console.print(f"\n    {version.message}")
+
+
+@app.command("ls")
+@reports_errors
+def ls(
+    ref: Annotated[str | None, typer.Argument(help="NAME[:REF][/PREFIX]; none lists artifacts")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List artifacts, or the files of a version."""
+    with Client() as client:
+        if ref is None:
+            artifacts = client.artifacts()
+            if as_json:
+                emit_json(artifacts)
+                return
+            table = Table("name", "kind", "versions", "latest", "description", box=None)
+            for a in artifacts:
+                table.add_row(a.name, a.kind, str(a.version_count), a.latest.name if a.latest else "-",
+                              a.description)
+            console.print(table)
+            return
+        files = client.ls(ref)
+    if as_json:
+        emit_json(files)
+        return
+    table = Table("size", "path", box=None)
+    for f in files:
+        table.add_row(human_size(f.size), f.path)
+    console.print(table)
+
+
+@app.command()
+@reports_errors
+def diff(
+    ref_a: Annotated[str, typer.Argument(help="NAME:REF (older)")],
+    ref_b: Annotated[str, typer.Argument(help="NAME:REF or REF (newer)")],
+    as_json: JsonOption = False,
+) -> None:
+    """Files added, removed and modified between two versions, with sizes."""
+    with Client() as client:
+        result = client.diff(ref_a, ref_b)
+    if as_json:
+        emit_json(result)
+        return
+    marks = {"added": "[green]+[/green]", "removed": "[red]-[/red]", "modified": "[yellow]M[/yellow]",
+             "renamed": "[cyan]R[/cyan]"}
+    console.print(f"{result.from_version.ref} -> {result.to_version.ref}: {len(result.changes)} changes")
+    for c in result.changes:
+        if c.change == "modified":
+            sizes = f"{human_size(c.old_size)} -> {human_size(c.new_size)}"
+        elif c.change == "removed":
+            sizes = human_size(c.old_size)
+        else:
+            sizes = human_size(c.new_size)
+        label = f"{c.old_path} -> {c.path}" if c.change == "renamed" else c.path
+        console.print(f"{marks[c.change]} {label}  ({sizes})", highlight=False)
+
+
+def lineage_tree(graph: Lineage, upstream: bool) -> Tree:
+    nodes = {n.ref: n for n in graph.nodes}
+    children: dict[str, list[tuple[str, str]]] = {}
+    for e in graph.edges:
+        key, other = (e.target, e.source) if upstream else (e.source, e.target)
+        children.setdefault(key, []).append((other, e.role))
+
+    def label(ref: str, role: str | None) -> str:
+        node = nodes.get(ref)
+        kind = f" [dim]{node.kind}[/dim]" if node else ""
+        return f"{ref}{kind}" + (f" [cyan]({role})[/cyan]" if role else "")
+
+    tree = Tree(label(graph.root, None))
+
+    def grow(branch: Tree, ref: str, seen: frozenset[str]) -> None:
+        for other, role in sorted(children.get(ref, [])):
+            child = branch.add(label(other, role))
+            if other not in seen:
+                grow(child, other, seen | {other})
+
+    grow(tree, graph.root, frozenset({graph.root}))
+    return tree
+
+
+@app.command()
+@reports_errors
+def lineage(
+    ref: Annotated[str, typer.Argument(help="NAME[:REF]")],
+    up: Annotated[bool, typer.Option("--up", help="What it was made from (default)")] = False,
+    down: Annotated[bool, typer.Option("--down", help="What was made from it")] = False,
+    depth: Annotated[int, typer.Option(help="How many hops to follow", min=1, max=100)] = 10,
+    as_json: JsonOption = False,
+) -> None:
+    """The lineage of a version as a tree: parents and inputs (--up) or what used it (--down)."""
+    if up and down:
+        raise typer.BadParameter("choose one of --up and --down")
+    direction = "down" if down else "up"
+    with Client() as client:
+        graph = client.lineage(ref, direction=direction, depth=depth)
+    if as_json:
+        emit_json(graph)
+        return
+    console.print(lineage_tree(graph, upstream=direction == "up"))
+
+
+@alias_app.command("set")
+@reports_errors
+def alias_set(
+    name: Annotated[str, typer.Argument(help="Artifact name")],
+    alias: Annotated[str, typer.Argument(help="Alias, e.g. production")],
+    ref: Annotated[str, typer.Argument(help="Version: v3, 3, another alias or a digest prefix")],
+    expected: Annotated[str | None, typer.Option("--expect", help="Only if the alias points here now")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Point ALIAS of NAME at a version (the move is recorded)."""
+    with Client() as client:
+        result = client.alias_set(name, alias, ref, expected_version=expected)
+    if as_json:
+        emit_json(result)
+        return
+    console.print(f"{name}:{alias} -> {result.version.ref}")
+
+
+@alias_app.command("ls")
+@reports_errors
+def alias_ls(name: Annotated[str, typer.Argument(help="Artifact name")], as_json: JsonOption = False) -> None:
+    """The aliases of an artifact."""
+    with Client() as client:
+        result = client.aliases(name)
+    if as_json:
+        emit_json(result)
+        return
+    table = Table("alias", "version", "moved by", "at", box=None)
+    for a in result:
+        table.add_row(a.alias, a.version.name, a.updated_by, a.updated_at.strftime("%Y-%m-%d %H:%M"))
+    console.print(table)
+
+
+@alias_app.command("history")
+@reports_errors
+def alias_history(
+    name: Annotated[str, typer.Argument(help="Artifact name")],
+    alias: Annotated[str, typer.Argument(help="Alias")],
+    as_json: JsonOption = False,
+) -> None:
+    """Every move of an alias, newest first."""
+    with Client() as client:
+        events = client.alias_history(name, alias)
+    if as_json:
+        emit_json(events)
+        return
+    table = Table("at", "action", "from", "to", "by", box=None)
+    for e in events:
+        table.add_row(e.at.strftime("%Y-%m-%d %H:%M:%S"), e.action,
+                      f"v{e.from_version}" if e.from_version else "-", f"v{e.to_version}" if e.to_version else "-",
+                      e.actor)
+    console.print(table)
+
+
+@token_app.command("create")
+@reports_errors
+def token_create(
+    name: Annotated[str, typer.Argument(help="Token name")],
+    role: Annotated[str, typer.Option(help="viewer, editor or admin")] = "viewer",
+    as_json: JsonOption = False,
+) -> None:
+    """Create a token; its secret is printed once."""
+    if role not in ("viewer", "editor", "admin"):
+        raise typer.BadParameter("role must be viewer, editor or admin", param_hint="--role")
+    with Client() as client:
+        created = client.token_create(name, role)  # type: ignore[arg-type]
+    if as_json:
+        emit_json(created)
+        return
+    errors.print(f"created {created.role} token {created.name!r}; store it now, it is not shown again:")
+    console.print(created.token, highlight=False)
+
+
+@token_app.command("ls")
+@reports_errors
+def token_ls(as_json: JsonOption = False) -> None:
+    """Every token with its role and when it was last used."""
+    with Client() as client:
+        tokens = client.tokens()
+    if as_json:
+        emit_json(tokens)
+        return
+    table = Table("name", "role", "hint", "created", "last used", box=None)
+    for t in tokens:
+        table.add_row(t.name, t.role, t.hint + "…", t.created_at.strftime("%Y-%m-%d %H:%M"),
+                      t.last_used_at.strftime("%Y-%m-%d %H:%M") if t.last_used_at else "never")
+    console.print(table)
+
+
+@token_app.command("revoke")
+@reports_errors
+def token_revoke(name: Annotated[str, typer.Argument(help="Token name")], as_json: JsonOption = False) -> None:
+    """Revoke a token at once."""
+    with Client() as client:
+        client.token_revoke(name)
+    if as_json:
+        emit_json({"revoked": name})
+        return
+    console.print(f"revoked token {name!r}")

@@ -27,8 +27,11 @@ async def list_aliases(name: ArtifactName, database: DatabaseDep) -> list[AliasV
 @router.put(
     "/{alias}",
     summary="Set or move an alias",
-    responses={**NOT_FOUND, 409: {"description": "`alias_mismatch` (compare-and-set lost) or `artifact_archived`"},
-               422: {"description": "Invalid or reserved alias (`latest`)"}},
+    responses={
+        **NOT_FOUND,
+        409: {"description": "`alias_mismatch` (compare-and-set lost) or `artifact_archived`"},
+        422: {"description": "Invalid or reserved alias (`latest`)"},
+    },
 )
 async def set_alias(
     name: ArtifactName, alias: AliasName, body: AliasSet, database: DatabaseDep, actor: ActorDep
@@ -37,9 +40,12 @@ async def set_alias(
     return await AliasService(database).set(name, alias, body, actor)
 
 
-@router.delete("/{alias}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete an alias",
-               responses=NOT_FOUND)
-async def delete_alias(name: ArtifactName, alias: AliasName, database: DatabaseDep, actor: ActorDep) -> Response:
+@router.delete(
+    "/{alias}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete an alias", responses=NOT_FOUND
+)
+async def delete_alias(
+    name: ArtifactName, alias: AliasName, database: DatabaseDep, actor: ActorDep
+) -> Response:
     """Remove the alias; the deletion stays in its history."""
     await AliasService(database).delete(name, alias, actor)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -50,7 +56,9 @@ async def history(
     name: ArtifactName,
     alias: AliasName,
     database: DatabaseDep,
-    after: Annotated[str | None, Query(max_length=20, description="Cursor: the `next` of the previous page")] = None,
+    after: Annotated[
+        str | None, Query(max_length=20, description="Cursor: the `next` of the previous page")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
 ) -> Page[AliasEventView]:
     """Every move of the alias (who, when, from which version to which), newest first."""

@@ -26,7 +26,7 @@ class AliasRepository:
             .where(Alias.artifact_id == artifact_id)
             .order_by(Alias.name)
         )
-        return [(alias, version) for alias, version in rows.tuples()]
+        return [(alias, version) for alias, version in rows]
 
     async def names_by_version(self, version_ids: Iterable[int]) -> dict[int, list[str]]:
         ids = list(version_ids)
@@ -43,13 +43,31 @@ class AliasRepository:
         """Set or move ``alias`` to ``version_id`` and record the move (no record when it stays put)."""
         current = await self.get(artifact_id, alias)
         if current is None:
-            current = Alias(artifact_id=artifact_id, name=alias, version_id=version_id, updated_at=now, updated_by=actor)
+            current = Alias(
+                artifact_id=artifact_id, name=alias, version_id=version_id, updated_at=now, updated_by=actor
+            )
             self.session.add(current)
-            self.session.add(AliasEvent(artifact_id=artifact_id, alias=alias, from_version_id=None,
-                                        to_version_id=version_id, actor=actor, at=now))
+            self.session.add(
+                AliasEvent(
+                    artifact_id=artifact_id,
+                    alias=alias,
+                    from_version_id=None,
+                    to_version_id=version_id,
+                    actor=actor,
+                    at=now,
+                )
+            )
         elif current.version_id != version_id:
-            self.session.add(AliasEvent(artifact_id=artifact_id, alias=alias, from_version_id=current.version_id,
-                                        to_version_id=version_id, actor=actor, at=now))
+            self.session.add(
+                AliasEvent(
+                    artifact_id=artifact_id,
+                    alias=alias,
+                    from_version_id=current.version_id,
+                    to_version_id=version_id,
+                    actor=actor,
+                    at=now,
+                )
+            )
             current.version_id = version_id
             current.updated_at = now
             current.updated_by = actor
@@ -57,8 +75,16 @@ class AliasRepository:
         return current
 
     async def remove(self, alias: Alias, actor: str, now: datetime) -> None:
-        self.session.add(AliasEvent(artifact_id=alias.artifact_id, alias=alias.name, from_version_id=alias.version_id,
-                                    to_version_id=None, actor=actor, at=now))
+        self.session.add(
+            AliasEvent(
+                artifact_id=alias.artifact_id,
+                alias=alias.name,
+                from_version_id=alias.version_id,
+                to_version_id=None,
+                actor=actor,
+                at=now,
+            )
+        )
         await self.session.delete(alias)
         await self.session.flush()
 
@@ -77,4 +103,4 @@ class AliasRepository:
         )
         if before_id is not None:
             statement = statement.where(AliasEvent.id < before_id)
-        return [(event, before, after) for event, before, after in (await self.session.execute(statement)).tuples()]
+        return [(event, before, after) for event, before, after in await self.session.execute(statement)]

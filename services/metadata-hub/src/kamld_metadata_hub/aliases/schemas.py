@@ -11,10 +11,12 @@ from kamld_metadata_hub.schemas import StrictModel, VersionLink
 
 
 class AliasSet(StrictModel):
-    version: str = Field(max_length=100, description="`v3`, `3`, another alias, or a digest prefix",
-                         examples=["v3"])
+    version: str = Field(
+        max_length=100, description="`v3`, `3`, another alias, or a digest prefix", examples=["v3"]
+    )
     expected_version: str | None = Field(
-        None, max_length=100,
+        None,
+        max_length=100,
         description="Compare-and-set: refuse (409) unless the alias points at this version now",
     )
 

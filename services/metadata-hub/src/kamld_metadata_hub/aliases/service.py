@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from kamld_common.db import Database
 from kamld_common.errors import Conflict, Invalid, NotFound
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from kamld_metadata_hub.aliases.repository import AliasRepository
 from kamld_metadata_hub.aliases.schemas import AliasEventView, AliasSet, AliasView
 from kamld_metadata_hub.artifacts.repository import ArtifactRepository
@@ -31,15 +31,21 @@ def _view(artifact: Artifact, alias: Alias, version: Version) -> AliasView:
 def _movable(alias: str) -> str:
     check_alias_name(alias, ["path", "alias"])
     if alias == LATEST:
-        raise Invalid("`latest` is moved by every push and cannot be set by hand", field=["path", "alias"],
-                      code="alias_reserved")
+        raise Invalid(
+            "`latest` is moved by every push and cannot be set by hand",
+            field=["path", "alias"],
+            code="alias_reserved",
+        )
     return alias
 
 
 def _writable(artifact: Artifact) -> Artifact:
     if artifact.archived:
-        raise Conflict(f"artifact {artifact.name!r} is archived", code="artifact_archived",
-                       extra={"artifact": artifact.name})
+        raise Conflict(
+            f"artifact {artifact.name!r} is archived",
+            code="artifact_archived",
+            extra={"artifact": artifact.name},
+        )
     return artifact
 
 
@@ -82,13 +88,19 @@ class AliasService:
                 if current is None or current.version_id != expected.id:
                     now_at = None
                     if current is not None:
-                        now_at = version_ref(artifact.name, (await session.get(Version, current.version_id)).number)
+                        now_at = version_ref(
+                            artifact.name, (await session.get(Version, current.version_id)).number
+                        )
                     raise Conflict(
                         f"alias {alias!r} points at {now_at or 'nothing'}, not "
                         f"{version_ref(artifact.name, expected.number)}",
                         code="alias_mismatch",
-                        extra={"artifact": artifact.name, "alias": alias, "current": now_at,
-                               "expected": version_ref(artifact.name, expected.number)},
+                        extra={
+                            "artifact": artifact.name,
+                            "alias": alias,
+                            "current": now_at,
+                            "expected": version_ref(artifact.name, expected.number),
+                        },
                     )
             moved = await aliases.point(artifact.id, alias, target.id, actor, utcnow())
             return _view(artifact, moved, target)
@@ -103,8 +115,11 @@ class AliasService:
             aliases = AliasRepository(session)
             current = await aliases.get(artifact.id, alias)
             if current is None:
-                raise NotFound(f"{name} has no alias {alias!r}", code="alias_not_found",
-                               extra={"artifact": name, "alias": alias})
+                raise NotFound(
+                    f"{name} has no alias {alias!r}",
+                    code="alias_not_found",
+                    extra={"artifact": name, "alias": alias},
+                )
             await aliases.remove(current, actor, utcnow())
 
         await in_transaction(self.database, work)

@@ -14,11 +14,18 @@ from kamld_metadata_hub.schemas import Kind
 
 router = APIRouter(prefix="/artifacts", tags=["artifacts"])
 
-PROBLEMS = {404: {"description": "Unknown artifact (with `suggestions`)"}, 422: {"description": "Invalid input"}}
+PROBLEMS = {
+    404: {"description": "Unknown artifact (with `suggestions`)"},
+    422: {"description": "Invalid input"},
+}
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, summary="Create an artifact",
-             responses={409: {"description": "The name is taken"}, 422: PROBLEMS[422]})
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    summary="Create an artifact",
+    responses={409: {"description": "The name is taken"}, 422: PROBLEMS[422]},
+)
 async def create(body: ArtifactCreate, database: DatabaseDep, actor: ActorDep) -> ArtifactView:
     """Register a new, empty artifact (pushing a version with a `kind` also creates one)."""
     return await ArtifactService(database).create(body, actor)
@@ -30,7 +37,9 @@ async def list_artifacts(
     kind: Kind | None = None,
     label: Annotated[list[str], Query(description="`KEY=VALUE` or `KEY`; repeat to require several")] = [],  # noqa: B006
     include_archived: bool = False,
-    after: Annotated[str | None, Query(max_length=128, description="Cursor: the `next` of the previous page")] = None,
+    after: Annotated[
+        str | None, Query(max_length=128, description="Cursor: the `next` of the previous page")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
 ) -> Page[ArtifactView]:
     """Artifacts sorted by name, filtered by kind and labels; archived ones only on request."""
@@ -46,7 +55,9 @@ async def get(name: ArtifactName, database: DatabaseDep) -> ArtifactView:
 
 
 @router.patch("/{name}", summary="Update description and labels", responses=PROBLEMS)
-async def update(name: ArtifactName, body: ArtifactUpdate, database: DatabaseDep, actor: ActorDep) -> ArtifactView:
+async def update(
+    name: ArtifactName, body: ArtifactUpdate, database: DatabaseDep, actor: ActorDep
+) -> ArtifactView:
     """Merge patch: set the description; set labels, or remove them by sending null."""
     return await ArtifactService(database).update(name, body, actor)
 

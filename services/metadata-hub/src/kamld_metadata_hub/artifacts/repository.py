@@ -61,7 +61,9 @@ class ArtifactRepository:
         """Set the labels given a value and remove those given ``None``."""
         for key, value in changes.items():
             await self.session.execute(
-                delete(ArtifactLabel).where(ArtifactLabel.artifact_id == artifact_id, ArtifactLabel.key == key)
+                delete(ArtifactLabel).where(
+                    ArtifactLabel.artifact_id == artifact_id, ArtifactLabel.key == key
+                )
             )
             if value is not None:
                 self.session.add(ArtifactLabel(artifact_id=artifact_id, key=key, value=value))
@@ -80,7 +82,11 @@ class ArtifactRepository:
         for artifact_id, number, digest in rows:
             name = by_id[artifact_id].name
             links[artifact_id] = VersionLink(
-                artifact=name, number=number, name=version_name(number), ref=version_ref(name, number), digest=digest
+                artifact=name,
+                number=number,
+                name=version_name(number),
+                ref=version_ref(name, number),
+                digest=digest,
             )
         return links
 

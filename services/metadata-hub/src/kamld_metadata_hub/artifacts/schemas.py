@@ -36,4 +36,6 @@ class ArtifactView(BaseModel):
     archived_at: datetime | None
     archived_by: str | None
     version_count: int
-    latest: VersionLink | None = Field(description="The version `latest` points at; null before the first push")
+    latest: VersionLink | None = Field(
+        description="The version `latest` points at; null before the first push"
+    )

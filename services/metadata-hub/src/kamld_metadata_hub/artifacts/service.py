@@ -5,10 +5,10 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from kamld_common.db import Database
 from kamld_common.errors import Conflict, Invalid, NotFound
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from kamld_metadata_hub.artifacts.repository import ArtifactRepository
 from kamld_metadata_hub.artifacts.schemas import ArtifactCreate, ArtifactUpdate, ArtifactView
 from kamld_metadata_hub.db import in_transaction
@@ -106,7 +106,9 @@ class ArtifactService:
             repository = ArtifactRepository(session)
             if await repository.get(data.name) is not None:
                 raise Conflict(
-                    f"artifact {data.name!r} already exists", code="artifact_exists", extra={"artifact": data.name}
+                    f"artifact {data.name!r} already exists",
+                    code="artifact_exists",
+                    extra={"artifact": data.name},
                 )
             artifact = await new_artifact(
                 repository,

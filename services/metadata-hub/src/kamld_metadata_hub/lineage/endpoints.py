@@ -16,7 +16,10 @@ router = APIRouter(tags=["lineage"])
 @router.get(
     "/artifacts/{name}/versions/{ref}/lineage",
     summary="Lineage of a version",
-    responses={404: {"description": "Unknown artifact or version"}, 409: {"description": "Ambiguous digest prefix"}},
+    responses={
+        404: {"description": "Unknown artifact or version"},
+        409: {"description": "Ambiguous digest prefix"},
+    },
 )
 async def lineage(
     name: ArtifactName,

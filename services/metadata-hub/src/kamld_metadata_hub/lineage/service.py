@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kamld_common.db import Database
+
 from kamld_metadata_hub.lineage.repository import Edge, LineageRepository
 from kamld_metadata_hub.lineage.schemas import Direction, LineageEdge, LineageGraph, LineageNode
 from kamld_metadata_hub.references import parse_version_selector, version_name, version_ref
@@ -33,7 +34,9 @@ class LineageService:
                 for level in range(1, depth + 1):
                     if not frontier:
                         break
-                    found = await (repository.edges_into(frontier) if walk == "up" else repository.edges_out_of(frontier))
+                    found = await (
+                        repository.edges_into(frontier) if walk == "up" else repository.edges_out_of(frontier)
+                    )
                     next_frontier: set[int] = set()
                     for edge in found:
                         neighbour = edge[0] if walk == "up" else edge[1]
@@ -49,9 +52,16 @@ class LineageService:
         refs = {vid: version_ref(a.name, v.number) for vid, (v, a) in rows.items()}
         nodes = [
             LineageNode(
-                artifact=a.name, number=v.number, name=version_name(v.number), ref=refs[vid], digest=v.digest,
+                artifact=a.name,
+                number=v.number,
+                name=version_name(v.number),
+                ref=refs[vid],
+                digest=v.digest,
                 kind=a.kind,  # type: ignore[arg-type]
-                author=v.author, created_at=as_utc(v.created_at), message=v.message, distance=distance[vid],
+                author=v.author,
+                created_at=as_utc(v.created_at),
+                message=v.message,
+                distance=distance[vid],
             )
             for vid, (v, a) in rows.items()
         ]
@@ -62,8 +72,11 @@ class LineageService:
             depth=depth,
             nodes=nodes,
             edges=sorted(
-                (LineageEdge(source=refs[s], target=refs[t], role=role) for s, t, role in edges
-                 if s in refs and t in refs),
+                (
+                    LineageEdge(source=refs[s], target=refs[t], role=role)
+                    for s, t, role in edges
+                    if s in refs and t in refs
+                ),
                 key=lambda e: (e.source, e.target, e.role),
             ),
             truncated=truncated,

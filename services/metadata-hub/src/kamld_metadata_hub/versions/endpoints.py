@@ -13,7 +13,9 @@ from kamld_metadata_hub.versions.service import VersionService
 
 router = APIRouter(tags=["versions"])
 
-VersionRef = Annotated[str, Path(max_length=100, description="`v3`, `3`, an alias, or a digest prefix (8+ hex)")]
+VersionRef = Annotated[
+    str, Path(max_length=100, description="`v3`, `3`, an alias, or a digest prefix (8+ hex)")
+]
 
 NOT_FOUND = {404: {"description": "Unknown artifact (with `suggestions`) or version"}}
 AMBIGUOUS = {409: {"description": "The digest prefix matches several versions (`candidates`)"}}
@@ -23,10 +25,15 @@ AMBIGUOUS = {409: {"description": "The digest prefix matches several versions (`
     "/artifacts/{name}/versions",
     status_code=status.HTTP_201_CREATED,
     summary="Record a new version",
-    responses={**NOT_FOUND, 409: {"description": "`parent_mismatch`, `artifact_archived` or `kind_mismatch`"}},
+    responses={
+        **NOT_FOUND,
+        409: {"description": "`parent_mismatch`, `artifact_archived` or `kind_mismatch`"},
+    },
 )
-async def create(name: ArtifactName, body: VersionCreate, database: DatabaseDep, actor: ActorDep) -> VersionView:
-    """Number the next version, link its parents and inputs, move `latest`; creates the artifact when `kind` is given."""
+async def create(
+    name: ArtifactName, body: VersionCreate, database: DatabaseDep, actor: ActorDep
+) -> VersionView:
+    """Number the next version, link parents and inputs, move `latest`; `kind` creates a new artifact."""
     return await VersionService(database).create(name, body, actor)
 
 
@@ -34,14 +41,18 @@ async def create(name: ArtifactName, body: VersionCreate, database: DatabaseDep,
 async def log(
     name: ArtifactName,
     database: DatabaseDep,
-    after: Annotated[str | None, Query(max_length=12, description="Cursor: the `next` of the previous page")] = None,
+    after: Annotated[
+        str | None, Query(max_length=12, description="Cursor: the `next` of the previous page")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
 ) -> Page[VersionView]:
     """The artifact's versions, newest first."""
     return await VersionService(database).log(name, after, limit)
 
 
-@router.get("/artifacts/{name}/versions/{ref}", summary="Resolve a version", responses={**NOT_FOUND, **AMBIGUOUS})
+@router.get(
+    "/artifacts/{name}/versions/{ref}", summary="Resolve a version", responses={**NOT_FOUND, **AMBIGUOUS}
+)
 async def get(name: ArtifactName, ref: VersionRef, database: DatabaseDep) -> VersionView:
     """One version by number, alias or digest prefix."""
     return await VersionService(database).get(name, ref)
@@ -59,7 +70,9 @@ async def resolve(
 @router.get("/digests", summary="All version digests")
 async def digests(
     database: DatabaseDep,
-    after: Annotated[str | None, Query(max_length=71, description="Cursor: the `next` of the previous page")] = None,
+    after: Annotated[
+        str | None, Query(max_length=71, description="Cursor: the `next` of the previous page")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
 ) -> Page[str]:
     """Every distinct digest any version references (archived artifacts included), sorted; what GC keeps."""

@@ -45,7 +45,9 @@ class VersionRepository:
             )
         )
 
-    async def add(self, version: Version, parent_ids: Sequence[int], inputs: Sequence[tuple[int, str]]) -> Version:
+    async def add(
+        self, version: Version, parent_ids: Sequence[int], inputs: Sequence[tuple[int, str]]
+    ) -> Version:
         self.session.add(version)
         await self.session.flush()
         for position, parent_id in enumerate(parent_ids):
@@ -57,7 +59,10 @@ class VersionRepository:
 
     async def log(self, artifact_id: int, before: int | None, limit: int) -> list[Version]:
         statement = (
-            select(Version).where(Version.artifact_id == artifact_id).order_by(Version.number.desc()).limit(limit)
+            select(Version)
+            .where(Version.artifact_id == artifact_id)
+            .order_by(Version.number.desc())
+            .limit(limit)
         )
         if before is not None:
             statement = statement.where(Version.number < before)
@@ -72,7 +77,7 @@ class VersionRepository:
             .order_by(VersionParent.child_id, VersionParent.position)
         )
         found: dict[int, list[Version]] = {version_id: [] for version_id in version_ids}
-        for child_id, version in rows.tuples():
+        for child_id, version in rows:
             found[child_id].append(version)
         return found
 
@@ -87,7 +92,7 @@ class VersionRepository:
             .order_by(VersionInput.version_id, Artifact.name, source.number, VersionInput.role)
         )
         found: dict[int, list[tuple[Version, str, str]]] = {version_id: [] for version_id in version_ids}
-        for version_id, version, artifact_name, role in rows.tuples():
+        for version_id, version, artifact_name, role in rows:
             found[version_id].append((version, artifact_name, role))
         return found
 

@@ -14,8 +14,9 @@ MAX_PARENTS = 16
 
 
 class InputSpec(StrictModel):
-    ref: str = Field(max_length=300, description="`NAME[:REF]` of a version of another artifact",
-                     examples=["faces:v3"])
+    ref: str = Field(
+        max_length=300, description="`NAME[:REF]` of a version of another artifact", examples=["faces:v3"]
+    )
     role: str = Field(pattern=r"^[a-z][a-z0-9_]{0,31}$", examples=["trained_on", "derived_from"])
 
     @field_validator("role")
@@ -34,11 +35,13 @@ class VersionCreate(StrictModel):
     metadata: Metadata = Field(default_factory=dict)
     inputs: list[InputSpec] = Field(default_factory=list, max_length=MAX_INPUTS)
     parents: list[str] | None = Field(
-        None, max_length=MAX_PARENTS,
+        None,
+        max_length=MAX_PARENTS,
         description="Refs of this artifact's versions this one derives from; default: the current latest",
     )
     expected_parent: str | None = Field(
-        None, max_length=100,
+        None,
+        max_length=100,
         description="Refuse (409) unless this ref is the artifact's newest version when the push lands",
     )
     kind: Kind | None = Field(None, description="Creates the artifact on first push when given")

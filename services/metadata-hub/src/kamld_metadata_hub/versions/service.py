@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from kamld_common.db import Database
 from kamld_common.errors import Conflict, Invalid, NotFound
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from kamld_metadata_hub.aliases.repository import AliasRepository
 from kamld_metadata_hub.artifacts.repository import ArtifactRepository
 from kamld_metadata_hub.artifacts.service import existing_artifact, new_artifact, unknown_artifact
@@ -43,7 +43,9 @@ def link(artifact_name: str, version: Version) -> VersionLink:
     )
 
 
-async def version_views(session: AsyncSession, artifact: Artifact, versions: Sequence[Version]) -> list[VersionView]:
+async def version_views(
+    session: AsyncSession, artifact: Artifact, versions: Sequence[Version]
+) -> list[VersionView]:
     """Full views of versions of one artifact, loading their edges and aliases in three queries."""
     ids = [version.id for version in versions]
     repository = VersionRepository(session)
@@ -95,8 +97,11 @@ class VersionResolver:
             found = await self.versions.by_alias(artifact.id, str(selector.value))
             if found is None:
                 if selector.value == LATEST:
-                    raise NotFound(f"{artifact.name} has no versions yet", code="no_versions",
-                                   extra={"artifact": artifact.name, "field": field})
+                    raise NotFound(
+                        f"{artifact.name} has no versions yet",
+                        code="no_versions",
+                        extra={"artifact": artifact.name, "field": field},
+                    )
                 raise NotFound(
                     f"{artifact.name} has no alias {selector.value!r}",
                     code="alias_not_found",
@@ -112,10 +117,15 @@ class VersionResolver:
             )
         if len(matches) > 1:
             raise Conflict(
-                f"digest prefix {selector.value} matches several versions of {artifact.name}; give more characters",
+                f"digest prefix {selector.value} matches several versions of {artifact.name}; "
+                "give more characters",
                 code="ambiguous_ref",
-                extra={"artifact": artifact.name, "ref": selector.value, "field": field,
-                       "candidates": [link(artifact.name, v).model_dump() for v in matches[:MAX_CANDIDATES]]},
+                extra={
+                    "artifact": artifact.name,
+                    "ref": selector.value,
+                    "field": field,
+                    "candidates": [link(artifact.name, v).model_dump() for v in matches[:MAX_CANDIDATES]],
+                },
             )
         return matches[0]
 
@@ -148,8 +158,14 @@ class VersionService:
                     error = await unknown_artifact(artifacts, name)
                     error.detail += "; give `kind` to create it with this push"
                     raise error
-                await new_artifact(artifacts, name=name, kind=body.kind, description=body.description or "",
-                                   labels=body.labels or {}, actor=actor)
+                await new_artifact(
+                    artifacts,
+                    name=name,
+                    kind=body.kind,
+                    description=body.description or "",
+                    labels=body.labels or {},
+                    actor=actor,
+                )
                 artifact = await artifacts.lock(name, take_number=True)
                 assert artifact is not None
             self._check_accepts(artifact, body)
@@ -185,8 +201,11 @@ class VersionService:
     @staticmethod
     def _check_accepts(artifact: Artifact, body: VersionCreate) -> None:
         if artifact.archived:
-            raise Conflict(f"artifact {artifact.name!r} is archived; restore it before pushing",
-                           code="artifact_archived", extra={"artifact": artifact.name})
+            raise Conflict(
+                f"artifact {artifact.name!r} is archived; restore it before pushing",
+                code="artifact_archived",
+                extra={"artifact": artifact.name},
+            )
         if body.kind is not None and body.kind != artifact.kind:
             raise Conflict(
                 f"artifact {artifact.name!r} is a {artifact.kind}, not a {body.kind}",
@@ -206,8 +225,11 @@ class VersionService:
                 f"{artifact.name} moved on: its newest version is {current}, not "
                 f"{version_ref(artifact.name, expected.number)}",
                 code="parent_mismatch",
-                extra={"artifact": artifact.name, "expected": version_ref(artifact.name, expected.number),
-                       "current": current},
+                extra={
+                    "artifact": artifact.name,
+                    "expected": version_ref(artifact.name, expected.number),
+                    "current": current,
+                },
             )
 
     @staticmethod
@@ -230,8 +252,9 @@ class VersionService:
             field: Field = ["body", "inputs", index, "ref"]
             reference = parse_reference(spec.ref, field)
             if reference.artifact == name:
-                raise Invalid("an input must be a version of another artifact; use `parents` for this one",
-                              field=field)
+                raise Invalid(
+                    "an input must be a version of another artifact; use `parents` for this one", field=field
+                )
             _, source = await resolver.reference(reference, field)
             inputs[(source.id, spec.role)] = None
         return list(inputs)

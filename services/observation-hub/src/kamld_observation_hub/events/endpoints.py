@@ -38,7 +38,9 @@ async def create_event(body: EventIn, events: Events) -> Event:
 async def list_events(
     events: Events,
     type: Annotated[str | None, Query(max_length=128, description="Only events of this type")] = None,
-    subject: Annotated[str | None, Query(max_length=1024, description="Only events about this subject")] = None,
+    subject: Annotated[
+        str | None, Query(max_length=1024, description="Only events about this subject")
+    ] = None,
     after: Annotated[int | None, Query(ge=1, description="`next_after` of the previous page")] = None,
     limit: Annotated[int, Query(ge=1, le=500, description="Page size")] = 50,
 ) -> EventPage:

@@ -28,11 +28,15 @@ class EventIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     type: EventType
-    actor: str = Field(min_length=1, max_length=256, description="Who caused it: a user, token or service name")
+    actor: str = Field(
+        min_length=1, max_length=256, description="Who caused it: a user, token or service name"
+    )
     subject: str = Field(
         min_length=1, max_length=1024, description="What it is about, usually a reference such as `faces:v4`"
     )
-    data: dict[str, Any] = Field(default_factory=dict, description=f"Free details, at most {MAX_DATA_BYTES} bytes as JSON")
+    data: dict[str, Any] = Field(
+        default_factory=dict, description=f"Free details, at most {MAX_DATA_BYTES} bytes as JSON"
+    )
     occurred_at: AwareDatetime | None = Field(
         None, description="When it happened (with a time zone); default: when it is recorded"
     )

@@ -40,8 +40,9 @@ def parse_range(header: str | None, size: int) -> ByteRange | None:
     if unit.strip().lower() != "bytes" or "," in spec:
         return None
     first, dash, last = spec.strip().partition("-")
-    unsatisfiable = RangeNotSatisfiable(f"range {header!r} selects nothing of a {size}-byte file",
-                                        extra={"size": size})
+    unsatisfiable = RangeNotSatisfiable(
+        f"range {header!r} selects nothing of a {size}-byte file", extra={"size": size}
+    )
     if not dash:
         raise unsatisfiable
     try:
@@ -72,11 +73,16 @@ class DownloadService:
         entry = await self.manifests.get_file(digest, path) if path is not None else None
         if entry is None:
             await self.manifests.summary(digest)  # an unknown manifest is reported as such
-            raise NotFound(f"no file {raw_path!r} in manifest {digest}", code="file_not_found",
-                           extra={"path": raw_path, "digest": digest})
+            raise NotFound(
+                f"no file {raw_path!r} in manifest {digest}",
+                code="file_not_found",
+                extra={"path": raw_path, "digest": digest},
+            )
         return entry
 
-    async def iter_content(self, entry: FileEntry, byte_range: ByteRange | None = None) -> AsyncIterator[bytes]:
+    async def iter_content(
+        self, entry: FileEntry, byte_range: ByteRange | None = None
+    ) -> AsyncIterator[bytes]:
         """The file's bytes (or a range of them), chunk by chunk, each chunk verified."""
         if entry.size == 0:
             return
@@ -96,8 +102,11 @@ class DownloadService:
         unique = list(dict.fromkeys(digests))
         absent = await self.chunks.missing(unique)
         if absent:
-            raise NotFound(f"{len(absent)} chunk(s) are not stored", code="chunk_not_found",
-                           extra={"missing": sorted(absent)[:1000]})
+            raise NotFound(
+                f"{len(absent)} chunk(s) are not stored",
+                code="chunk_not_found",
+                extra={"missing": sorted(absent)[:1000]},
+            )
         return self._iter_chunks(unique)
 
     async def _iter_chunks(self, digests: list[str]) -> AsyncIterator[tuple[str, bytes]]:

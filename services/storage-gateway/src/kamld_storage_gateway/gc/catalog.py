@@ -30,7 +30,9 @@ class MetadataHubDigests:
             response = await self.client.get("/digests", params=params)
             body = response.json()
             if not isinstance(body, dict) or not isinstance(body.get("items"), list):
-                raise UpstreamError("metadata-hub answered /digests with an unexpected body", code="upstream_invalid")
+                raise UpstreamError(
+                    "metadata-hub answered /digests with an unexpected body", code="upstream_invalid"
+                )
             for digest in body["items"]:
                 yield digest
             cursor = body.get("next")

@@ -79,8 +79,11 @@ class GarbageCollector:
                 for digest in await uploads.manifests_committed_since(checked_since):
                     await self._mark_manifest(digest, marked, walked)
                 checked_since = now
-                chunk_digests = {info.key: digest_from_key(info.key) for info in candidates
-                                 if info.key.startswith(CHUNK_PREFIX)}
+                chunk_digests = {
+                    info.key: digest_from_key(info.key)
+                    for info in candidates
+                    if info.key.startswith(CHUNK_PREFIX)
+                }
                 protected = await uploads.protected_among(chunk_digests.values(), now)
                 for info in candidates:
                     if info.key in marked or chunk_digests.get(info.key) in protected:

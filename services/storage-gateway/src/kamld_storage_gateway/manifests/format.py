@@ -58,8 +58,12 @@ class ManifestRoot:
     pages: list[PageRef]
 
     def encode(self) -> bytes:
-        header = {"file_count": self.file_count, "format": FORMAT, "page_count": len(self.pages),
-                  "total_bytes": self.total_bytes}
+        header = {
+            "file_count": self.file_count,
+            "format": FORMAT,
+            "page_count": len(self.pages),
+            "total_bytes": self.total_bytes,
+        }
         lines = [_compact(header)] + [page.encode() for page in self.pages]
         return ("\n".join(lines) + "\n").encode("utf-8")
 

@@ -81,7 +81,9 @@ class ManifestRepository:
         try:
             data = await self.store.get(root_key(digest))
         except ObjectNotFound:
-            raise NotFound(f"no manifest {digest}", code="manifest_not_found", extra={"digest": digest}) from None
+            raise NotFound(
+                f"no manifest {digest}", code="manifest_not_found", extra={"digest": digest}
+            ) from None
         self._verify(digest, data, "manifest")
         try:
             root = ManifestRoot.decode(data)

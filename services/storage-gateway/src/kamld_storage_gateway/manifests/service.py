@@ -44,7 +44,9 @@ class ManifestWriter:
         path = entry.path
         if self._last_path is not None:
             if path == self._last_path:
-                raise Invalid(f"path {path!r} is listed twice", field=[self.field, path], code="duplicate_path")
+                raise Invalid(
+                    f"path {path!r} is listed twice", field=[self.field, path], code="duplicate_path"
+                )
             if path < self._last_path:
                 raise Invalid(
                     f"paths must come in sorted order: {path!r} after {self._last_path!r}",
@@ -133,12 +135,16 @@ class ManifestService:
         root = await self.repository.get_root(digest)
         return ManifestSummary(digest, root.file_count, root.total_bytes, len(root.pages))
 
-    async def list_files(self, digest: str, *, prefix: str = "", after: str | None = None, limit: int = 1000) -> FilePage:
+    async def list_files(
+        self, digest: str, *, prefix: str = "", after: str | None = None, limit: int = 1000
+    ) -> FilePage:
         """Entries with ``path > after`` starting with ``prefix``, seeking pages by their path range."""
         root = await self.repository.get_root(digest)
         start = after if after is not None and after >= prefix else None
-        index = _first_page_after(root.pages, start) if start is not None else bisect.bisect_left(
-            [page.last_path for page in root.pages], prefix
+        index = (
+            _first_page_after(root.pages, start)
+            if start is not None
+            else bisect.bisect_left([page.last_path for page in root.pages], prefix)
         )
         found: list[FileEntry] = []
         for page in root.pages[index:]:
@@ -215,14 +221,20 @@ class ManifestService:
                 paired_removed.add(old_entry.path)
         return renamed_from, paired_removed, True
 
-    async def _walk(self, old_root: ManifestRoot, new_root: ManifestRoot, after: str | None) -> AsyncIterator[Change]:
+    async def _walk(
+        self, old_root: ManifestRoot, new_root: ManifestRoot, after: str | None
+    ) -> AsyncIterator[Change]:
         """Merge both manifests in path order, skipping pairs of pages with equal digests."""
         old_side = _Side(self.repository, old_root.pages, after)
         new_side = _Side(self.repository, new_root.pages, after)
         await old_side.start()
         await new_side.start()
         while True:
-            if old_side.at_page_start and new_side.at_page_start and old_side.next_digest == new_side.next_digest:
+            if (
+                old_side.at_page_start
+                and new_side.at_page_start
+                and old_side.next_digest == new_side.next_digest
+            ):
                 if old_side.next_digest is None:
                     return
                 old_side.skip_page()
@@ -258,7 +270,11 @@ class _Side:
 
     async def start(self) -> None:
         # The page that straddles the cursor is read at once, so its head is a real path > after.
-        if self.after is not None and self.index < len(self.pages) and self.pages[self.index].first_path <= self.after:
+        if (
+            self.after is not None
+            and self.index < len(self.pages)
+            and self.pages[self.index].first_path <= self.after
+        ):
             await self._load()
 
     @property

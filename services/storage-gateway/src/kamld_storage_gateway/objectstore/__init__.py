@@ -26,7 +26,9 @@ def _local(settings: Settings) -> ObjectStore:
 
 
 def _s3(settings: Settings) -> ObjectStore:
-    missing = [name for name in ("s3_endpoint", "s3_access_key", "s3_secret_key") if not getattr(settings, name)]
+    missing = [
+        name for name in ("s3_endpoint", "s3_access_key", "s3_secret_key") if not getattr(settings, name)
+    ]
     if missing:
         fields = ", ".join("KAMLD_STORAGE_GATEWAY_" + name.upper() for name in missing)
         raise ValueError(f"object_store 's3' needs {fields}")

@@ -156,7 +156,10 @@ class LocalObjectStore:
         except (FileNotFoundError, NotADirectoryError):
             return
         # Sorting directories as "name/" yields keys in plain lexicographic order.
-        named = [(entry.name + "/" if entry.is_dir(follow_symlinks=False) else entry.name, entry) for entry in entries]
+        named = [
+            (entry.name + "/" if entry.is_dir(follow_symlinks=False) else entry.name, entry)
+            for entry in entries
+        ]
         for sort_name, entry in sorted(named, key=lambda item: item[0]):
             if entry.name.startswith("."):
                 continue
@@ -171,7 +174,9 @@ class LocalObjectStore:
     async def list(self, prefix: str = "") -> AsyncIterator[ObjectInfo]:
         walker = self._walk(self.root, "", prefix)
         while True:
-            batch = await asyncio.to_thread(lambda: [item for _, item in zip(range(_LIST_BATCH), walker, strict=False)])
+            batch = await asyncio.to_thread(
+                lambda: [item for _, item in zip(range(_LIST_BATCH), walker, strict=False)]
+            )
             for item in batch:
                 yield item
             if len(batch) < _LIST_BATCH:

@@ -72,7 +72,12 @@ class S3ObjectStore:
             retries=urllib3.Retry(total=3, backoff_factor=0.2, status_forcelist=[500, 502, 503, 504]),
         )
         self._client = Minio(
-            host, access_key=access_key, secret_key=secret_key, secure=tls, region=region or None, http_client=http
+            host,
+            access_key=access_key,
+            secret_key=secret_key,
+            secure=tls,
+            region=region or None,
+            http_client=http,
         )
         self.bucket = bucket
         self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
@@ -93,8 +98,16 @@ class S3ObjectStore:
             if exc.code in _MISSING_OBJECT:
                 raise ObjectNotFound(exc.object_name or "") from None
             raise ObjectStoreUnavailable(f"the object store refused the request ({exc.code})") from exc
-        except (ServerError, InvalidResponseError, MinioException, urllib3.exceptions.HTTPError, OSError) as exc:
-            raise ObjectStoreUnavailable(f"the object store cannot be reached ({type(exc).__name__})") from exc
+        except (
+            ServerError,
+            InvalidResponseError,
+            MinioException,
+            urllib3.exceptions.HTTPError,
+            OSError,
+        ) as exc:
+            raise ObjectStoreUnavailable(
+                f"the object store cannot be reached ({type(exc).__name__})"
+            ) from exc
 
     async def _ready(self) -> None:
         if self._bucket_ready:
@@ -108,9 +121,10 @@ class S3ObjectStore:
                 try:
                     await self._run(self._client.make_bucket, self.bucket)
                 except ObjectStoreUnavailable as exc:
-                    if not (isinstance(exc.__cause__, S3Error) and exc.__cause__.code in {
-                        "BucketAlreadyOwnedByYou", "BucketAlreadyExists"
-                    }):
+                    if not (
+                        isinstance(exc.__cause__, S3Error)
+                        and exc.__cause__.code in {"BucketAlreadyOwnedByYou", "BucketAlreadyExists"}
+                    ):
                         raise
             self._bucket_ready = True
 

@@ -31,7 +31,9 @@ async def iter_lines(stream: AsyncIterable[bytes], max_line_bytes: int) -> Async
             raise PayloadTooLarge(
                 f"line {number + 1} of the file list is longer than {max_line_bytes} bytes",
                 code="line_too_long",
-                extra={"errors": [{"loc": [FIELD, number + 1], "msg": "line too long", "type": "line_too_long"}]},
+                extra={
+                    "errors": [{"loc": [FIELD, number + 1], "msg": "line too long", "type": "line_too_long"}]
+                },
             )
     line = bytes(pending).strip()
     if line:
@@ -43,21 +45,28 @@ def parse_entry(number: int, line: bytes) -> FileEntry:
     try:
         body = json.loads(line)
     except (json.JSONDecodeError, UnicodeDecodeError):
-        raise Invalid(f"line {number} of the file list is not JSON", field=[FIELD, number], code="invalid_json") from None
+        raise Invalid(
+            f"line {number} of the file list is not JSON", field=[FIELD, number], code="invalid_json"
+        ) from None
     if not isinstance(body, dict):
         raise Invalid(f"line {number} of the file list is not an object", field=[FIELD, number])
     path = body.get("path")
     if not isinstance(path, str):
-        raise Invalid(f"line {number}: 'path' must be a string", field=[FIELD, number, "path"], code="invalid_path")
+        raise Invalid(
+            f"line {number}: 'path' must be a string", field=[FIELD, number, "path"], code="invalid_path"
+        )
     try:
         normalized = normalize_path(path)
     except InvalidPath as exc:
-        raise Invalid(f"line {number}: {exc}", field=[FIELD, number, "path"], code="invalid_path",
-                      extra={"path": path}) from None
+        raise Invalid(
+            f"line {number}: {exc}", field=[FIELD, number, "path"], code="invalid_path", extra={"path": path}
+        ) from None
     if normalized != path:
         raise Invalid(
             f"line {number}: path {path!r} is not in normal form (expected {normalized!r})",
-            field=[FIELD, number, "path"], code="invalid_path", extra={"path": path},
+            field=[FIELD, number, "path"],
+            code="invalid_path",
+            extra={"path": path},
         )
     chunks_field = body.get("chunks", [])
     chunks: list[ChunkRef] = []
@@ -65,13 +74,26 @@ def parse_entry(number: int, line: bytes) -> FileEntry:
     if not isinstance(chunks_field, list):
         raise Invalid(f"{path}: 'chunks' must be a list of [digest, size]", field=[FIELD, number, "chunks"])
     for index, pair in enumerate(chunks_field):
-        if not (isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str) and type(pair[1]) is int):
-            raise Invalid(f"{path}: chunk {index} must be [digest, size]", field=[FIELD, number, "chunks", index])
+        if not (
+            isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str) and type(pair[1]) is int
+        ):
+            raise Invalid(
+                f"{path}: chunk {index} must be [digest, size]", field=[FIELD, number, "chunks", index]
+            )
         chunks.append(ChunkRef(pair[0], offset, pair[1]))
         offset += pair[1]
     try:
-        return FileEntry(path=path, size=body.get("size"), mode=body.get("mode", 0o644), digest=body.get("digest"),
-                         chunks=chunks)
+        return FileEntry(
+            path=path,
+            size=body.get("size"),
+            mode=body.get("mode", 0o644),
+            digest=body.get("digest"),
+            chunks=chunks,
+        )
     except (ValueError, TypeError) as exc:
-        raise Invalid(f"line {number} ({path}): {exc}", field=[FIELD, number], code="invalid_entry",
-                      extra={"path": path}) from None
+        raise Invalid(
+            f"line {number} ({path}): {exc}",
+            field=[FIELD, number],
+            code="invalid_entry",
+            extra={"path": path},
+        ) from None

@@ -37,8 +37,17 @@ class UploadRepository:
             statement = _insert(self.session, UploadChunk).values(rows).on_conflict_do_nothing()  # type: ignore[attr-defined]
             await self.session.execute(statement)
 
-    async def put_file(self, upload_id: str, path: str, size: int, mode: int, digest: str, entry: str) -> None:
-        values = {"session_id": upload_id, "path": path, "size": size, "mode": mode, "digest": digest, "entry": entry}
+    async def put_file(
+        self, upload_id: str, path: str, size: int, mode: int, digest: str, entry: str
+    ) -> None:
+        values = {
+            "session_id": upload_id,
+            "path": path,
+            "size": size,
+            "mode": mode,
+            "digest": digest,
+            "entry": entry,
+        }
         statement = _insert(self.session, UploadFile).values(values)
         statement = statement.on_conflict_do_update(  # type: ignore[attr-defined]
             index_elements=["session_id", "path"],
@@ -63,13 +72,19 @@ class UploadRepository:
                 return
             after = rows[-1].path
 
-    async def mark_committed(self, upload_id: str, *, digest: str, file_count: int, total_bytes: int,
-                             at: datetime) -> None:
+    async def mark_committed(
+        self, upload_id: str, *, digest: str, file_count: int, total_bytes: int, at: datetime
+    ) -> None:
         await self.session.execute(
             update(UploadSession)
             .where(UploadSession.id == upload_id)
-            .values(state="committed", manifest_digest=digest, file_count=file_count, total_bytes=total_bytes,
-                    committed_at=at)
+            .values(
+                state="committed",
+                manifest_digest=digest,
+                file_count=file_count,
+                total_bytes=total_bytes,
+                committed_at=at,
+            )
         )
 
     # Garbage collection's view: what open sessions protect.

@@ -52,8 +52,11 @@ def _aware(moment: datetime) -> datetime:
 
 def validate_digest(value: str, field: list[str | int] | str) -> str:
     if not is_digest(value):
-        raise Invalid(f"{value[:80]!r} is not a digest of the form 'blake3:<64 hex>'", field=field,
-                      code="invalid_digest")
+        raise Invalid(
+            f"{value[:80]!r} is not a digest of the form 'blake3:<64 hex>'",
+            field=field,
+            code="invalid_digest",
+        )
     return value
 
 
@@ -98,12 +101,18 @@ class UploadService:
             await UploadRepository(session).add_session(upload)
         return OpenedSession(upload.id, upload.expires_at)
 
-    async def _require_open(self, repository: UploadRepository, upload_id: str, *, for_update: bool = False) -> UploadSession:
+    async def _require_open(
+        self, repository: UploadRepository, upload_id: str, *, for_update: bool = False
+    ) -> UploadSession:
         upload = await repository.get_session(upload_id, for_update=for_update)
         if upload is None:
-            raise NotFound(f"no upload session {upload_id!r}", code="upload_not_found", extra={"upload_id": upload_id})
+            raise NotFound(
+                f"no upload session {upload_id!r}", code="upload_not_found", extra={"upload_id": upload_id}
+            )
         if _aware(upload.expires_at) <= self.clock():
-            raise UploadExpired(f"upload session {upload_id!r} expired; open a new one", extra={"upload_id": upload_id})
+            raise UploadExpired(
+                f"upload session {upload_id!r} expired; open a new one", extra={"upload_id": upload_id}
+            )
         if upload.state != "open":
             raise Conflict(
                 f"upload session {upload_id!r} is already committed",
@@ -125,11 +134,15 @@ class UploadService:
         absent = set(await self.chunks.missing(unique))
         return [digest for digest in unique if digest in absent]
 
-    async def put_chunks(self, upload_id: str | None, frames: list[tuple[str, bytes]], *, field: str = "chunks") -> StoredChunks:
+    async def put_chunks(
+        self, upload_id: str | None, frames: list[tuple[str, bytes]], *, field: str = "chunks"
+    ) -> StoredChunks:
         """Verify every chunk, then store them all and record them in the session (if any)."""
         for index, (digest, data) in enumerate(frames):
             validate_digest(digest, [field, index, "digest"])
-            actual = await asyncio.to_thread(digest_bytes, data) if len(data) > 1 << 20 else digest_bytes(data)
+            actual = (
+                await asyncio.to_thread(digest_bytes, data) if len(data) > 1 << 20 else digest_bytes(data)
+            )
             if actual != digest:
                 raise Invalid(
                     f"chunk {index} does not match its digest {digest} (its bytes hash to {actual}); nothing was stored",
@@ -147,7 +160,9 @@ class UploadService:
                 await UploadRepository(session).record_chunks(upload_id, (digest for digest, _ in frames))
         return StoredChunks(len(frames), stored, sum(len(data) for _, data in frames))
 
-    async def put_file(self, upload_id: str, raw_path: str, body: AsyncIterable[bytes], *, mode: int = REGULAR_MODE) -> FileEntry:
+    async def put_file(
+        self, upload_id: str, raw_path: str, body: AsyncIterable[bytes], *, mode: int = REGULAR_MODE
+    ) -> FileEntry:
         """Chunk a streamed whole file on the server and remember it for the commit."""
         try:
             path = normalize_path(raw_path)
@@ -186,7 +201,9 @@ class UploadService:
                     raise PayloadTooLarge(
                         f"the file is larger than {self.max_file_bytes} bytes",
                         code="file_too_large",
-                        extra={"errors": [{"loc": ["body"], "msg": "file too large", "type": "file_too_large"}]},
+                        extra={
+                            "errors": [{"loc": ["body"], "msg": "file too large", "type": "file_too_large"}]
+                        },
                     )
                 hasher.update(block)
                 await asyncio.to_thread(out.write, block) if len(block) > 1 << 20 else out.write(block)
@@ -221,8 +238,11 @@ class UploadService:
                 )
             summary = await writer.finish()
             await repository.mark_committed(
-                upload_id, digest=summary.digest, file_count=summary.file_count,
-                total_bytes=summary.total_bytes, at=self.clock(),
+                upload_id,
+                digest=summary.digest,
+                file_count=summary.file_count,
+                total_bytes=summary.total_bytes,
+                at=self.clock(),
             )
         return summary
 
@@ -234,9 +254,15 @@ async def _parsed(lines: AsyncIterator[tuple[int, bytes]]) -> AsyncIterator[File
         if previous is not None and entry.path <= previous:
             code = "duplicate_path" if entry.path == previous else "unsorted_paths"
             raise Invalid(
-                f"line {number}: path {entry.path!r} " + ("is listed twice" if entry.path == previous
-                                                          else f"comes after {previous!r}; send paths sorted"),
-                field=["files", number, "path"], code=code, extra={"path": entry.path},
+                f"line {number}: path {entry.path!r} "
+                + (
+                    "is listed twice"
+                    if entry.path == previous
+                    else f"comes after {previous!r}; send paths sorted"
+                ),
+                field=["files", number, "path"],
+                code=code,
+                extra={"path": entry.path},
             )
         previous = entry.path
         yield entry
@@ -261,7 +287,9 @@ async def _merge(left: AsyncIterator[FileEntry], right: AsyncIterator[FileEntry]
         else:
             raise Invalid(
                 f"path {a.path!r} is both in the file list and uploaded as a whole file",
-                field=["files", a.path], code="duplicate_path", extra={"path": a.path},
+                field=["files", a.path],
+                code="duplicate_path",
+                extra={"path": a.path},
             )
 
 

@@ -39,7 +39,9 @@ async def create_run(body: RunIn, runs: Runs) -> Run:
 async def list_runs(
     runs: Runs,
     status: Annotated[RunStatus | None, Query(description="Only runs in this status")] = None,
-    artifact: Annotated[str | None, Query(max_length=128, description="Only runs producing this artifact")] = None,
+    artifact: Annotated[
+        str | None, Query(max_length=128, description="Only runs producing this artifact")
+    ] = None,
     after: Annotated[uuid.UUID | None, Query(description="`next_after` of the previous page")] = None,
     limit: Annotated[int, Query(ge=1, le=500, description="Page size")] = 50,
 ) -> RunPage:

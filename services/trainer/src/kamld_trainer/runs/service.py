@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from kamld_common.errors import Invalid, NotFound
+
 from kamld_trainer.runs.models import RunRecord
 from kamld_trainer.runs.repository import RunFilter, RunRepository
 from kamld_trainer.runs.schemas import Run, RunIn, RunPage, RunStatus
@@ -61,7 +62,9 @@ class RunService:
         if after is not None:
             anchor = await self.repository.get(after)
             if anchor is None:
-                raise Invalid(f"no run {str(after)!r} to page after", field=["query", "after"], code="unknown_cursor")
+                raise Invalid(
+                    f"no run {str(after)!r} to page after", field=["query", "after"], code="unknown_cursor"
+                )
             before_seq = anchor.seq
         where = RunFilter(status=status.value if status else None, artifact=artifact, before_seq=before_seq)
         rows = list(await self.repository.newest(where, limit + 1))

@@ -134,7 +134,9 @@ async def list_files(
     name="download",
     response_class=StreamingResponse,
     responses={200: {"content": {"application/octet-stream": {}}, "description": "The file's bytes"},
-               206: {"content": {"application/octet-stream": {}}, "description": "The requested range"}},
+               206: {"content": {"application/octet-stream": {}}, "description": "The requested range"},
+               304: {"description": "Not modified (If-None-Match matched the ETag)"},
+               416: {"description": "Range not satisfiable"}},
 )
 async def download(
     name: Name,
@@ -142,9 +144,12 @@ async def download(
     path: Annotated[str, Path(max_length=4096, description="Path of the file in the version")],
     catalog: CatalogDep,
     range_: Annotated[str | None, Header(alias="Range", max_length=200)] = None,
+    if_range: Annotated[str | None, Header(alias="If-Range", max_length=200)] = None,
+    if_none_match: Annotated[str | None, Header(alias="If-None-Match", max_length=200)] = None,
 ) -> StreamingResponse:
-    """Stream one file; a `Range: bytes=…` request answers 206 with that part."""
-    stream = await catalog.open_file(name, ref, path, range_)
+    """Stream one file; a `Range: bytes=…` request answers 206 with that part; `ETag` is the file digest."""
+    conditions = {"Range": range_, "If-Range": if_range, "If-None-Match": if_none_match}
+    stream = await catalog.open_file(name, ref, path, {k: v for k, v in conditions.items() if v})
     return StreamingResponse(stream.chunks(), status_code=stream.status, headers=stream.headers)
 
 

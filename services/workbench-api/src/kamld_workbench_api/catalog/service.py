@@ -12,8 +12,8 @@ from urllib.parse import quote
 
 import httpx
 
-from kamld_common.errors import error_from_problem
-from kamld_common.http import ServiceClient
+from kamld_common.errors import Unavailable, error_from_problem
+from kamld_common.http import CALLER_HEADER, ServiceClient, current_caller
 
 JSON = dict[str, Any]
 
@@ -57,7 +57,14 @@ class Download:
 
 async def open_stream(client: ServiceClient, method: str, url: str, **kwargs: Any) -> httpx.Response:
     """Send a request whose answer is streamed; an error answer is read and raised as its KamldError."""
-    response = await client.send(client.build_request(method, url, **kwargs), stream=True)
+    caller = current_caller.get()
+    if caller:
+        kwargs["headers"] = {**dict(kwargs.get("headers") or {}), CALLER_HEADER: caller}
+    try:
+        response = await client.send(client.build_request(method, url, **kwargs), stream=True)
+    except httpx.TransportError as exc:
+        raise Unavailable(f"{client.service} did not answer: {type(exc).__name__}", code="upstream_unavailable",
+                          extra={"service": client.service}) from exc
     if response.status_code >= 400:
         await response.aread()
         await response.aclose()
@@ -125,10 +132,10 @@ class Catalog:
         page["items"] = [_file_view(entry) for entry in page["items"]]
         return page
 
-    async def open_file(self, name: str, ref: str, path: str, byte_range: str | None) -> Download:
-        """Stream one file of a version, passing a ``Range`` request on to storage-gateway."""
+    async def open_file(self, name: str, ref: str, path: str, conditions: Mapping[str, str]) -> Download:
+        """Stream one file of a version, passing ``Range``/``If-Range``/``If-None-Match`` on to storage-gateway."""
         version = await self.get_version(name, ref)
-        headers = {"Range": byte_range} if byte_range else {}
+        headers = {key: value for key, value in conditions.items() if value}
         url = f"/manifests/{segment(version['digest'])}/files/{file_path(path)}"
         response = await open_stream(self.storage, "GET", url, headers=headers)
         passed = {k: v for k, v in response.headers.items() if k.lower() in PASSED_DOWNLOAD_HEADERS}
@@ -143,7 +150,7 @@ class Catalog:
         return {
             "from_version": _link(old),
             "to_version": _link(new),
-            "changes": [_change_view(change) for change in page["changes"]],
+            "changes": [_change_view(change) for change in page["items"]],
             "next": page.get("next"),
         }
 

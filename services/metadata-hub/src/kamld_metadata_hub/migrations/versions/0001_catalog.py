@@ -44,7 +44,10 @@ def upgrade() -> None:
         sa.Column("key", sa.String(length=63), nullable=False),
         sa.Column("value", sa.String(length=256), nullable=False),
         sa.ForeignKeyConstraint(
-            ["artifact_id"], ["artifacts.id"], name=op.f("fk_artifact_labels_artifact_id_artifacts"), ondelete="CASCADE"
+            ["artifact_id"],
+            ["artifacts.id"],
+            name=op.f("fk_artifact_labels_artifact_id_artifacts"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("artifact_id", "key", name=op.f("pk_artifact_labels")),
     )
@@ -63,7 +66,10 @@ def upgrade() -> None:
         sa.Column("file_count", sa.BigInteger(), nullable=False),
         sa.Column("total_bytes", sa.BigInteger(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["artifact_id"], ["artifacts.id"], name=op.f("fk_versions_artifact_id_artifacts"), ondelete="CASCADE"
+            ["artifact_id"],
+            ["artifacts.id"],
+            name=op.f("fk_versions_artifact_id_artifacts"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_versions")),
         sa.UniqueConstraint("artifact_id", "number", name="uq_versions_artifact_id_number"),
@@ -76,10 +82,16 @@ def upgrade() -> None:
         sa.Column("parent_id", sa.Integer(), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["child_id"], ["versions.id"], name=op.f("fk_version_parents_child_id_versions"), ondelete="CASCADE"
+            ["child_id"],
+            ["versions.id"],
+            name=op.f("fk_version_parents_child_id_versions"),
+            ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["parent_id"], ["versions.id"], name=op.f("fk_version_parents_parent_id_versions"), ondelete="CASCADE"
+            ["parent_id"],
+            ["versions.id"],
+            name=op.f("fk_version_parents_parent_id_versions"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("child_id", "parent_id", name=op.f("pk_version_parents")),
     )
@@ -91,10 +103,16 @@ def upgrade() -> None:
         sa.Column("input_id", sa.Integer(), nullable=False),
         sa.Column("role", sa.String(length=32), nullable=False),
         sa.ForeignKeyConstraint(
-            ["input_id"], ["versions.id"], name=op.f("fk_version_inputs_input_id_versions"), ondelete="CASCADE"
+            ["input_id"],
+            ["versions.id"],
+            name=op.f("fk_version_inputs_input_id_versions"),
+            ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["version_id"], ["versions.id"], name=op.f("fk_version_inputs_version_id_versions"), ondelete="CASCADE"
+            ["version_id"],
+            ["versions.id"],
+            name=op.f("fk_version_inputs_version_id_versions"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("version_id", "input_id", "role", name=op.f("pk_version_inputs")),
     )
@@ -108,7 +126,10 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_by", sa.String(length=256), nullable=False),
         sa.ForeignKeyConstraint(
-            ["artifact_id"], ["artifacts.id"], name=op.f("fk_aliases_artifact_id_artifacts"), ondelete="CASCADE"
+            ["artifact_id"],
+            ["artifacts.id"],
+            name=op.f("fk_aliases_artifact_id_artifacts"),
+            ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
             ["version_id"], ["versions.id"], name=op.f("fk_aliases_version_id_versions"), ondelete="CASCADE"
@@ -127,13 +148,22 @@ def upgrade() -> None:
         sa.Column("actor", sa.String(length=256), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["artifact_id"], ["artifacts.id"], name=op.f("fk_alias_events_artifact_id_artifacts"), ondelete="CASCADE"
+            ["artifact_id"],
+            ["artifacts.id"],
+            name=op.f("fk_alias_events_artifact_id_artifacts"),
+            ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["from_version_id"], ["versions.id"], name=op.f("fk_alias_events_from_version_id_versions"), ondelete="CASCADE"
+            ["from_version_id"],
+            ["versions.id"],
+            name=op.f("fk_alias_events_from_version_id_versions"),
+            ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["to_version_id"], ["versions.id"], name=op.f("fk_alias_events_to_version_id_versions"), ondelete="CASCADE"
+            ["to_version_id"],
+            ["versions.id"],
+            name=op.f("fk_alias_events_to_version_id_versions"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_alias_events")),
     )
@@ -141,5 +171,13 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("alias_events", "aliases", "version_inputs", "version_parents", "versions", "artifact_labels", "artifacts"):
+    for table in (
+        "alias_events",
+        "aliases",
+        "version_inputs",
+        "version_parents",
+        "versions",
+        "artifact_labels",
+        "artifacts",
+    ):
         op.drop_table(table)

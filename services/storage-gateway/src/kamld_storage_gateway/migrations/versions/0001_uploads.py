@@ -36,8 +36,10 @@ def upgrade() -> None:
         sa.Column("session_id", sa.String(length=32), nullable=False),
         sa.Column("digest", sa.String(length=71), nullable=False),
         sa.ForeignKeyConstraint(
-            ["session_id"], ["upload_sessions.id"],
-            name=op.f("fk_upload_chunks_session_id_upload_sessions"), ondelete="CASCADE",
+            ["session_id"],
+            ["upload_sessions.id"],
+            name=op.f("fk_upload_chunks_session_id_upload_sessions"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("session_id", "digest", name=op.f("pk_upload_chunks")),
     )
@@ -51,8 +53,10 @@ def upgrade() -> None:
         sa.Column("digest", sa.String(length=71), nullable=False),
         sa.Column("entry", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["session_id"], ["upload_sessions.id"],
-            name=op.f("fk_upload_files_session_id_upload_sessions"), ondelete="CASCADE",
+            ["session_id"],
+            ["upload_sessions.id"],
+            name=op.f("fk_upload_files_session_id_upload_sessions"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("session_id", "path", name=op.f("pk_upload_files")),
     )

@@ -1,0 +1,394 @@
+"""Moving directories to and from storage: chunk locally, send only what is missing, verify on pull.
+
+``push_directory`` walks a directory, chunks and hashes its files in threads, asks the server
+which chunks it lacks (at most 10,000 digests per question), sends those in batched requests
+in parallel and commits the sorted file list as NDJSON. A push that is interrupted can simply
+be run again: chunks already stored are not sent twice.
+
+``pull_manifest`` lists a manifest page by page, skips files the target already holds with the
+right digest, fetches the missing chunks in batches, verifies every chunk and every file, and
+writes each file under a temporary name that is renamed into place only when complete.
+
+``base_path`` is ``""`` against storage-gateway itself and ``"/api/v1"`` through the gateway.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import os
+import tempfile
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from kamld.errors import IntegrityError, KamldClientError, error_from_response
+from kamld_content.chunking import ChunkRef, FileChunks, chunk_file, read_chunk
+from kamld_content.framing import MEDIA_TYPE, FrameReader, encode_frame
+from kamld_content.hashing import Hasher, digest_bytes, digest_file
+from kamld_content.manifest import FileEntry, mode_from_stat
+from kamld_content.paths import InvalidPath, normalize_path, resolve_inside
+
+MISSING_BATCH = 10_000
+UPLOAD_BATCH_BYTES = 8 << 20
+DOWNLOAD_BATCH_BYTES = 32 << 20
+DOWNLOAD_BATCH_DIGESTS = 1000
+LIST_PAGE = 1000
+TEMP_PREFIX = ".kamld-tmp-"
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a transfer stands: ``phase`` is scan, upload, commit or download; counts are bytes."""
+
+    phase: str
+    done: int
+    total: int
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+@dataclass(frozen=True)
+class CommitResult:
+    digest: str
+    file_count: int
+    total_bytes: int
+    bytes_sent: int
+    bytes_deduplicated: int
+
+
+@dataclass(frozen=True)
+class PullResult:
+    file_count: int
+    files_written: int
+    files_skipped: int
+    bytes_downloaded: int
+
+
+def _check(response: httpx.Response) -> httpx.Response:
+    if response.status_code >= 400:
+        raise error_from_response(response)
+    return response
+
+
+class _Counter:
+    """A thread-safe byte counter that reports progress as it grows."""
+
+    def __init__(self, phase: str, total: int, progress: ProgressCallback | None) -> None:
+        self.phase, self.total, self.progress = phase, total, progress
+        self.done = 0
+        self._lock = threading.Lock()
+
+    def add(self, amount: int) -> None:
+        with self._lock:
+            self.done += amount
+            done = self.done
+        if self.progress is not None:
+            self.progress(Progress(self.phase, done, self.total))
+
+
+# -- push ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _LocalFile:
+    path: str
+    source: Path
+    mode: int
+    chunks: FileChunks
+
+    def entry(self) -> FileEntry:
+        return FileEntry(self.path, self.chunks.size, self.mode, self.chunks.file_digest, list(self.chunks.chunks))
+
+
+def _walk(directory: Path) -> list[tuple[str, Path, int]]:
+    """``(manifest path, file to read, mode)`` for every regular file, symlinks resolved inside the tree."""
+    found = []
+    for root, dirs, files in os.walk(directory):
+        dirs.sort()
+        for name in sorted(files):
+            local = Path(root) / name
+            relative = local.relative_to(directory).as_posix()
+            path = normalize_path(relative)
+            source = resolve_inside(directory, local) if local.is_symlink() else local
+            if not source.is_file():
+                continue
+            found.append((path, source, mode_from_stat(source.stat().st_mode)))
+    return found
+
+
+def scan_directory(
+    directory: str | os.PathLike[str], *, concurrency: int = 8, progress: ProgressCallback | None = None
+) -> list[_LocalFile]:
+    """Chunk and hash every file of ``directory`` in threads; sorted by manifest path."""
+    root = Path(directory)
+    if not root.is_dir():
+        raise KamldClientError(f"{os.fspath(directory)!r} is not a directory", code="not_a_directory")
+    listed = _walk(root)
+    counter = _Counter("scan", sum(source.stat().st_size for _, source, _ in listed), progress)
+
+    def chunk(item: tuple[str, Path, int]) -> _LocalFile:
+        path, source, mode = item
+        chunks = chunk_file(source)
+        counter.add(chunks.size)
+        return _LocalFile(path, source, mode, chunks)
+
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        scanned = list(pool.map(chunk, listed))
+    return sorted(scanned, key=lambda item: item.path)
+
+
+def _batches(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _group_by_bytes(refs: Iterable[tuple[str, Path, ChunkRef]], limit: int) -> Iterator[list[tuple[Path, ChunkRef]]]:
+    group: list[tuple[Path, ChunkRef]] = []
+    size = 0
+    for _, source, ref in refs:
+        if group and size + ref.size > limit:
+            yield group
+            group, size = [], 0
+        group.append((source, ref))
+        size += ref.size
+    if group:
+        yield group
+
+
+def push_directory(
+    client: httpx.Client,
+    base_path: str,
+    directory: str | os.PathLike[str],
+    *,
+    progress: ProgressCallback | None = None,
+    concurrency: int = 8,
+) -> CommitResult:
+    """Upload ``directory`` as one manifest and return its digest; sends only chunks the server lacks."""
+    files = scan_directory(directory, concurrency=concurrency, progress=progress)
+    upload_id = _check(client.post(f"{base_path}/uploads")).json()["id"]
+
+    where: dict[str, tuple[str, Path, ChunkRef]] = {}
+    for item in files:
+        for ref in item.chunks.chunks:
+            where.setdefault(ref.digest, (item.path, item.source, ref))
+    missing: list[str] = []
+    for batch in _batches(list(where), MISSING_BATCH):
+        response = _check(client.post(f"{base_path}/uploads/{upload_id}/missing", json={"digests": list(batch)}))
+        missing.extend(response.json()["missing"])
+
+    total_bytes = sum(item.chunks.size for item in files)
+    bytes_sent = _send_chunks(client, base_path, upload_id, [where[d] for d in missing], concurrency, progress)
+
+    def ndjson() -> Iterator[bytes]:
+        for item in files:
+            yield (item.entry().to_canonical() + "\n").encode("utf-8")
+
+    headers = {"Content-Type": "application/x-ndjson"}
+    response = client.post(f"{base_path}/uploads/{upload_id}/commit", content=ndjson(), headers=headers)
+    if response.status_code == 422 and _problem_code(response) == "missing_chunks":
+        # Chunks that were present when asked may have been collected since; send them and retry once.
+        lost = [where[digest] for digest in response.json().get("missing", []) if digest in where]
+        bytes_sent += _send_chunks(client, base_path, upload_id, lost, concurrency, progress)
+        response = client.post(f"{base_path}/uploads/{upload_id}/commit", content=ndjson(), headers=headers)
+    body = _check(response).json()
+    if progress is not None:
+        progress(Progress("commit", total_bytes, total_bytes))
+    return CommitResult(
+        digest=body["digest"],
+        file_count=body["file_count"],
+        total_bytes=body["total_bytes"],
+        bytes_sent=bytes_sent,
+        bytes_deduplicated=total_bytes - bytes_sent,
+    )
+
+
+def _problem_code(response: httpx.Response) -> str | None:
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return body.get("code") if isinstance(body, dict) else None
+
+
+def _send_chunks(
+    client: httpx.Client,
+    base_path: str,
+    upload_id: str,
+    refs: list[tuple[str, Path, ChunkRef]],
+    concurrency: int,
+    progress: ProgressCallback | None,
+) -> int:
+    counter = _Counter("upload", sum(ref.size for _, _, ref in refs), progress)
+
+    def send(group: list[tuple[Path, ChunkRef]]) -> int:
+        body = b"".join(encode_frame(ref.digest, read_chunk(source, ref)) for source, ref in group)
+        _check(
+            client.post(
+                f"{base_path}/uploads/{upload_id}/chunks", content=body, headers={"Content-Type": MEDIA_TYPE}
+            )
+        )
+        sent = sum(ref.size for _, ref in group)
+        counter.add(sent)
+        return sent
+
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        return sum(pool.map(send, _group_by_bytes(refs, UPLOAD_BATCH_BYTES)))
+
+
+# -- pull ----------------------------------------------------------------------------------------
+
+
+def iter_manifest(client: httpx.Client, base_path: str, digest: str, prefix: str = "") -> Iterator[FileEntry]:
+    """Every file of manifest ``digest`` (optionally under ``prefix``), fetched one page at a time."""
+    after: str | None = None
+    while True:
+        params: dict[str, str | int] = {"limit": LIST_PAGE, "prefix": prefix}
+        if after is not None:
+            params["after"] = after
+        body = _check(client.get(f"{base_path}/manifests/{digest}/files", params=params)).json()
+        for item in body["items"]:
+            offset = 0
+            chunks = []
+            for chunk_digest, size in item["chunks"]:
+                chunks.append(ChunkRef(chunk_digest, offset, size))
+                offset += size
+            yield FileEntry(item["path"], item["size"], item["mode"], item["digest"], chunks)
+        after = body.get("next")
+        if not after:
+            return
+
+
+def _matches(path: str, include: Sequence[str]) -> bool:
+    return not include or any(
+        fnmatch.fnmatchcase(path, pattern) or path.startswith(pattern.rstrip("/") + "/") for pattern in include
+    )
+
+
+def _target(root: Path, path: str) -> Path:
+    try:
+        if normalize_path(path) != path:
+            raise InvalidPath(path, "is not in normal form")
+    except InvalidPath as exc:
+        raise IntegrityError(f"the manifest holds an unsafe path: {exc}", code="unsafe_path") from None
+    return root.joinpath(*path.split("/"))
+
+
+def _already_present(target: Path, entry: FileEntry) -> bool:
+    try:
+        if not target.is_file() or target.is_symlink() or target.stat().st_size != entry.size:
+            return False
+    except OSError:
+        return False
+    return digest_file(target) == entry.digest
+
+
+def pull_manifest(
+    client: httpx.Client,
+    base_path: str,
+    digest: str,
+    directory: str | os.PathLike[str],
+    include: Sequence[str] = (),
+    *,
+    progress: ProgressCallback | None = None,
+    concurrency: int = 8,
+) -> PullResult:
+    """Make ``directory`` hold the files of manifest ``digest`` (those matching ``include``, if given)."""
+    root = Path(directory)
+    root.mkdir(parents=True, exist_ok=True)
+    counter = _Counter("download", _check(client.get(f"{base_path}/manifests/{digest}")).json()["total_bytes"],
+                       progress)
+    file_count = written = skipped = 0
+    downloaded = 0
+    lock = threading.Lock()
+
+    def fetch(entry: FileEntry) -> None:
+        nonlocal written, skipped, downloaded
+        target = _target(root, entry.path)
+        if _already_present(target, entry):
+            os.chmod(target, entry.mode)
+            counter.add(entry.size)
+            with lock:
+                skipped += 1
+            return
+        received = _write_file(client, base_path, target, entry, counter)
+        with lock:
+            written += 1
+            downloaded += received
+
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        pending = []
+        for entry in iter_manifest(client, base_path, digest):
+            if not _matches(entry.path, include):
+                continue
+            file_count += 1
+            pending.append(pool.submit(fetch, entry))
+            if len(pending) >= concurrency * 4:
+                for future in pending:
+                    future.result()
+                pending = []
+        for future in pending:
+            future.result()
+    return PullResult(file_count, written, skipped, downloaded)
+
+
+def _read_chunks(client: httpx.Client, base_path: str, digests: list[str]) -> Iterator[tuple[str, bytes]]:
+    with client.stream("POST", f"{base_path}/chunks/read", json={"digests": digests}) as response:
+        _check(response)
+        reader = FrameReader()
+        for block in response.iter_bytes():
+            for chunk_digest, data in reader.feed(block):
+                if digest_bytes(data) != chunk_digest:
+                    raise IntegrityError(f"chunk {chunk_digest} did not match its digest", code="corrupt_chunk")
+                yield chunk_digest, data
+        reader.close()
+
+
+def _write_file(client: httpx.Client, base_path: str, target: Path, entry: FileEntry, counter: _Counter) -> int:
+    """Download ``entry`` into a temporary file beside ``target``, verify it, rename it into place."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.is_dir() and not target.is_symlink():
+        raise IntegrityError(f"{target} is a directory; cannot write the file {entry.path!r}", code="path_clash")
+    hasher = Hasher()
+    received = 0
+    handle, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            for group in _chunk_groups(entry.chunks):
+                unique = list(dict.fromkeys(ref.digest for ref in group))
+                fetched = dict(_read_chunks(client, base_path, unique))
+                for ref in group:
+                    data = fetched[ref.digest]
+                    out.write(data)
+                    hasher.update(data)
+                received += sum(len(data) for data in fetched.values())
+                counter.add(sum(ref.size for ref in group))
+            out.flush()
+            os.fsync(out.fileno())
+        if hasher.size != entry.size or hasher.digest() != entry.digest:
+            raise IntegrityError(f"{entry.path}: downloaded content does not match {entry.digest}",
+                                 code="corrupt_file")
+        os.chmod(temp_name, entry.mode)
+        os.replace(temp_name, target)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+    return received
+
+
+def _chunk_groups(chunks: list[ChunkRef]) -> Iterator[list[ChunkRef]]:
+    group: list[ChunkRef] = []
+    size = 0
+    for ref in chunks:
+        if group and (size + ref.size > DOWNLOAD_BATCH_BYTES or len(group) >= DOWNLOAD_BATCH_DIGESTS):
+            yield group
+            group, size = [], 0
+        group.append(ref)
+        size += ref.size
+    if group:
+        yield group

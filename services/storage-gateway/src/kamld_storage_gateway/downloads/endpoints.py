@@ -1,0 +1,169 @@
+"""Download routes: only committed manifests (and the chunks they name) are reachable here."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import StreamingResponse
+
+from kamld_common.errors import Invalid, problem_response
+from kamld_content.framing import MEDIA_TYPE, encode_frame
+from kamld_storage_gateway.dependencies import Services, services
+from kamld_storage_gateway.downloads.schemas import (
+    ChangeOut,
+    ChunkReadRequest,
+    DiffOut,
+    FileList,
+    FileOut,
+    ManifestOut,
+)
+from kamld_storage_gateway.downloads.service import RangeNotSatisfiable, parse_range
+from kamld_storage_gateway.uploads.service import validate_digest
+
+router = APIRouter(tags=["downloads"])
+
+ServicesDep = Annotated[Services, Depends(services)]
+Limit = Annotated[int, Query(ge=1, le=10_000, description="Page size")]
+PROBLEMS = {
+    404: {"description": "Unknown manifest, file or chunk"},
+    422: {"description": "Malformed input; `errors[].loc` names the field"},
+}
+
+
+@router.get("/manifests/{digest}", summary="Manifest summary", response_model=ManifestOut, responses=PROBLEMS)
+async def get_manifest(digest: str, svc: ServicesDep) -> ManifestOut:
+    """File count, total bytes and page count of a committed manifest."""
+    validate_digest(digest, ["path", "digest"])
+    summary = await svc.manifests.summary(digest)
+    return ManifestOut(
+        digest=digest,
+        file_count=summary.file_count,
+        total_bytes=summary.total_bytes,
+        page_count=summary.page_count,
+    )
+
+
+@router.get("/manifests/{digest}/files", summary="List files", response_model=FileList, responses=PROBLEMS)
+async def list_files(
+    digest: str,
+    svc: ServicesDep,
+    prefix: Annotated[str, Query(max_length=4096, description="Only paths starting with this")] = "",
+    after: Annotated[
+        str | None, Query(max_length=4096, description="Cursor: the `next` of the previous page")
+    ] = None,
+    limit: Limit = 1000,
+) -> FileList:
+    """Files in path order, with their chunks, one page at a time."""
+    validate_digest(digest, ["path", "digest"])
+    page = await svc.manifests.list_files(digest, prefix=prefix, after=after, limit=limit)
+    return FileList(items=[FileOut.of(entry) for entry in page.entries], next=page.next)
+
+
+@router.get(
+    "/manifests/{digest}/files/{path:path}",
+    summary="Download a file",
+    responses={
+        **PROBLEMS,
+        206: {"description": "Partial content"},
+        416: {"description": "Range not satisfiable"},
+    },
+    response_class=StreamingResponse,
+)
+async def get_file(digest: str, path: str, request: Request, svc: ServicesDep) -> Response:
+    """The file's bytes, streamed; honours a single ``Range`` and answers ``ETag`` = the file digest."""
+    validate_digest(digest, ["path", "digest"])
+    entry = await svc.downloads.file(digest, path)
+    etag = f'"{entry.digest}"'
+    headers = {"ETag": etag, "Accept-Ranges": "bytes"}
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=headers)
+    byte_range = None
+    if_range = request.headers.get("if-range")
+    if if_range is None or if_range == etag:
+        try:
+            byte_range = parse_range(request.headers.get("range"), entry.size)
+        except RangeNotSatisfiable as exc:
+            response = problem_response(exc, request.url.path)
+            response.headers["Content-Range"] = f"bytes */{entry.size}"
+            return response
+    if byte_range is None:
+        headers["Content-Length"] = str(entry.size)
+        return StreamingResponse(
+            svc.downloads.iter_content(entry), media_type="application/octet-stream", headers=headers
+        )
+    headers["Content-Length"] = str(byte_range.length)
+    headers["Content-Range"] = f"bytes {byte_range.start}-{byte_range.end}/{entry.size}"
+    return StreamingResponse(
+        svc.downloads.iter_content(entry, byte_range),
+        status_code=206,
+        media_type="application/octet-stream",
+        headers=headers,
+    )
+
+
+@router.get(
+    "/manifests/{old}/diff/{new}", summary="Diff two manifests", response_model=DiffOut, responses=PROBLEMS
+)
+async def diff(
+    old: str,
+    new: str,
+    svc: ServicesDep,
+    after: Annotated[
+        str | None, Query(max_length=4096, description="Cursor: the `next` of the previous page")
+    ] = None,
+    limit: Limit = 1000,
+) -> DiffOut:
+    """Added, removed, modified and renamed files from ``old`` to ``new``, in path order."""
+    validate_digest(old, ["path", "old"])
+    validate_digest(new, ["path", "new"])
+    page = await svc.manifests.diff(old, new, after=after, limit=limit)
+    items = [
+        ChangeOut(
+            change=change.change,
+            path=change.path,
+            old_path=change.old_path,
+            old=FileOut.of(change.old) if change.old else None,
+            new=FileOut.of(change.new) if change.new else None,
+        )
+        for change in page.changes
+    ]
+    return DiffOut(items=items, next=page.next, renames_detected=page.renames_detected)
+
+
+@router.get("/chunks/{digest}", summary="Download one chunk", response_class=Response, responses=PROBLEMS)
+async def get_chunk(digest: str, svc: ServicesDep) -> Response:
+    """The chunk's verified bytes."""
+    validate_digest(digest, ["path", "digest"])
+    data = await svc.downloads.chunks.get(digest)
+    return Response(data, media_type="application/octet-stream", headers={"ETag": f'"{digest}"'})
+
+
+@router.post(
+    "/chunks/read",
+    summary="Download a batch of chunks",
+    response_class=StreamingResponse,
+    responses={
+        **PROBLEMS,
+        200: {
+            "description": "The chunks in the batch framing of `POST /uploads/{id}/chunks`",
+            "content": {MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+        },
+    },
+)
+async def read_chunks(body: ChunkReadRequest, svc: ServicesDep) -> StreamingResponse:
+    """Several verified chunks in one response, each digest once, in request order."""
+    limit = svc.settings.max_read_digests
+    if len(body.digests) > limit:
+        raise Invalid(
+            f"at most {limit} digests per request", field=["body", "digests"], code="too_many_digests"
+        )
+    for index, digest in enumerate(body.digests):
+        validate_digest(digest, ["body", "digests", index])
+    frames = await svc.downloads.read_chunks(body.digests)
+
+    async def encoded():
+        async for digest, data in frames:
+            yield encode_frame(digest, data)
+
+    return StreamingResponse(encoded(), media_type=MEDIA_TYPE)

@@ -1,0 +1,24 @@
+"""Garbage collection route (admin; reached through workbench-api's ``kamld gc``)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from kamld_storage_gateway.dependencies import Services, services
+from kamld_storage_gateway.gc.schemas import GcResult
+
+router = APIRouter(tags=["gc"])
+
+
+@router.post("/gc", summary="Collect garbage", response_model=GcResult)
+async def collect(
+    svc: Annotated[Services, Depends(services)],
+    dry_run: Annotated[bool, Query(description="Only count what would be deleted")] = True,
+    grace_s: Annotated[int | None, Query(ge=0, description="Override the grace period (seconds)")] = None,
+) -> GcResult:
+    """Delete objects that no catalog version and no open upload references, older than the grace period."""
+    grace = svc.settings.gc_grace_s if grace_s is None else grace_s
+    report = await svc.collector.run(dry_run=dry_run, grace_s=grace)
+    return GcResult(objects=report.objects, bytes=report.bytes, dry_run=report.dry_run, marked=report.marked)

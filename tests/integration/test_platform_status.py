@@ -1,0 +1,60 @@
+"""``GET /api/v1/status`` through the gateway, and one trace across the services it calls."""
+
+from __future__ import annotations
+
+import secrets
+import time
+
+import httpx
+import pytest
+
+SERVICES = ("workbench-api", "metadata-hub", "storage-gateway", "trainer", "observation-hub")
+
+pytestmark = pytest.mark.integration
+
+
+def test_status_needs_a_token(platform) -> None:
+    response = httpx.get(platform.gateway + "/api/v1/status")
+    assert response.status_code == 401
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_status_reports_every_service_ready_with_its_version(platform) -> None:
+    response = httpx.get(platform.gateway + "/api/v1/status", headers=platform.auth)
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert report["status"] == "ok"
+    by_name = {entry["name"]: entry for entry in report["services"]}
+    assert list(by_name) == list(SERVICES)
+    for name, entry in by_name.items():
+        assert entry["status"] == "ok", entry
+        assert entry["version"]
+        assert entry["checks"]["database"] == "ok"
+        assert entry["url"] == platform.urls[name]
+
+
+def test_one_request_is_one_trace_across_processes(platform, otlp_receiver) -> None:
+    """The caller's trace context reaches the gateway, and from it every service the gateway calls."""
+    trace_id, caller_span_id = secrets.token_hex(16), secrets.token_hex(8)
+    response = httpx.get(
+        platform.gateway + "/api/v1/status",
+        headers={**platform.auth, "traceparent": f"00-{trace_id}-{caller_span_id}-01"},
+    )
+    assert response.status_code == 200
+
+    expected = {"workbench-api", "metadata-hub", "storage-gateway", "trainer", "observation-hub"}
+    deadline = time.monotonic() + 20
+    while True:
+        in_trace = [span for span in otlp_receiver.snapshot() if span.trace_id == trace_id]
+        if expected <= {span.service for span in in_trace} or time.monotonic() > deadline:
+            break
+        time.sleep(0.25)
+
+    assert expected <= {span.service for span in in_trace}, sorted((s.service, s.name) for s in in_trace)
+    gateway = [s for s in in_trace if s.service == "workbench-api" and s.name == "GET /api/v1/status"]
+    assert [s.parent_span_id for s in gateway] == [caller_span_id]
+    own_spans = {s.span_id for s in in_trace}
+    for upstream in expected - {"workbench-api"}:
+        readyz = [s for s in in_trace if s.service == upstream and s.name == "GET /readyz"]
+        assert readyz, f"{upstream} exported no server span for the gateway's /readyz call"
+        assert all(s.parent_span_id in own_spans for s in readyz)
