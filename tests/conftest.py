@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import httpx
 import pytest
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
     ExportTraceServiceRequest,
@@ -95,8 +94,13 @@ class OtlpReceiver:
                 for scope_spans in resource_spans.scope_spans:
                     for span in scope_spans.spans:
                         self.spans.append(
-                            ReceivedSpan(service, span.trace_id.hex(), span.span_id.hex(),
-                                         span.parent_span_id.hex(), span.name)
+                            ReceivedSpan(
+                                service,
+                                span.trace_id.hex(),
+                                span.span_id.hex(),
+                                span.parent_span_id.hex(),
+                                span.name,
+                            )
                         )
 
     def snapshot(self) -> list[ReceivedSpan]:
@@ -171,7 +175,10 @@ def start_platform(home: Path, env: dict[str, str], ports: list[int]) -> tuple[s
     output = (home / "up.out").open("wb")
     process = subprocess.Popen(
         kamld_command("up", "--home", str(home), "--ready-timeout", str(START_TIMEOUT_S)),
-        env=env, stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        env=env,
+        stdout=output,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
     )
     output.close()
     config = home / "config"
@@ -179,7 +186,9 @@ def start_platform(home: Path, env: dict[str, str], ports: list[int]) -> tuple[s
     deadline = time.monotonic() + START_TIMEOUT_S + 10
     while not config.exists() or config.stat().st_ino == earlier:
         if process.poll() is not None:
-            raise AssertionError(f"kamld up exited with {process.returncode}:\n{(home / 'up.out').read_text()}")
+            raise AssertionError(
+                f"kamld up exited with {process.returncode}:\n{(home / 'up.out').read_text()}"
+            )
         if time.monotonic() > deadline:
             stop_platform(process)
             raise AssertionError(f"kamld up did not get ready:\n{(home / 'up.out').read_text()}")
@@ -200,8 +209,9 @@ def stop_platform(process: subprocess.Popen[bytes], timeout_s: float = 30.0) -> 
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])
-def platform(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-             otlp_receiver: OtlpReceiver) -> Iterator[Platform]:
+def platform(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, otlp_receiver: OtlpReceiver
+) -> Iterator[Platform]:
     """All five services as real processes, started by ``kamld up``, on SQLite or PostgreSQL."""
     env = clean_environment()
     env["OTEL_EXPORTER_OTLP_ENDPOINT"] = otlp_receiver.endpoint
@@ -254,8 +264,14 @@ def kamld_cli() -> Iterator:
 
     def run(*args: str, home: Path, env: dict[str, str] | None = None, timeout: float = 60.0):
         environment = {**clean_environment(), "KAMLD_HOME": str(home), **(env or {})}
-        return subprocess.run(kamld_command(*args), env=environment, capture_output=True, text=True,
-                              timeout=timeout, check=False)
+        return subprocess.run(
+            kamld_command(*args),
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
 
     yield run
 

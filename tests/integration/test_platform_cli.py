@@ -54,9 +54,7 @@ def test_up_status_crash_restart_and_sigterm(kamld_up, kamld_cli, is_alive) -> N
     # A killed service is restarted (with a new pid) and becomes ready again.
     os.kill(pids["metadata-hub"], signal.SIGKILL)
     wait_until(lambda: platform.pids()["metadata-hub"] != pids["metadata-hub"], what="metadata-hub restart")
-    wait_until(
-        lambda: _ready(platform.urls["metadata-hub"]), what="the restarted metadata-hub to be ready"
-    )
+    wait_until(lambda: _ready(platform.urls["metadata-hub"]), what="the restarted metadata-hub to be ready")
     assert "metadata-hub exited with code -9; restarting" in (platform.home / "up.out").read_text()
 
     # SIGTERM stops every service, then kamld up itself.

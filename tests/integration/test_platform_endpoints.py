@@ -92,7 +92,9 @@ def test_malformed_body_is_problem_json_422_naming_the_field(platform, service: 
 def test_body_that_is_not_json_is_422(platform, service: str) -> None:
     _, path = JSON_POST_ROUTES[service]
     response = httpx.post(
-        platform.urls[service] + path, content=b"{oops", headers={**platform.auth, "Content-Type": "application/json"}
+        platform.urls[service] + path,
+        content=b"{oops",
+        headers={**platform.auth, "Content-Type": "application/json"},
     )
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == "application/problem+json"

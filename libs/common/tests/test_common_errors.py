@@ -26,8 +26,12 @@ class Widget(BaseModel):
 
 
 def build_app() -> FastAPI:
-    app = create_service_app(settings=ServiceSettings(service_name="errors-demo"), version="9.9.9", title="demo",
-                             description="demo")
+    app = create_service_app(
+        settings=ServiceSettings(service_name="errors-demo"),
+        version="9.9.9",
+        title="demo",
+        description="demo",
+    )
 
     @app.post("/widgets")
     async def create(widget: Widget) -> Widget:
@@ -83,7 +87,9 @@ def test_malformed_body_is_422_naming_each_field(base_url: str) -> None:
 
 
 def test_body_that_is_not_json_is_422(base_url: str) -> None:
-    response = httpx.post(base_url + "/widgets", content=b"{not json", headers={"content-type": "application/json"})
+    response = httpx.post(
+        base_url + "/widgets", content=b"{not json", headers={"content-type": "application/json"}
+    )
     assert response.status_code == 422
     assert response.json()["code"] == "validation_error"
 

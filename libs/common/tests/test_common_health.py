@@ -10,8 +10,12 @@ from kamld_common.settings import ServiceSettings
 
 
 def build_app(database_up: bool) -> FastAPI:
-    app = create_service_app(settings=ServiceSettings(service_name="health-demo"), version="4.5.6", title="demo",
-                             description="demo")
+    app = create_service_app(
+        settings=ServiceSettings(service_name="health-demo"),
+        version="4.5.6",
+        title="demo",
+        description="demo",
+    )
 
     async def database() -> None:
         if not database_up:
@@ -32,7 +36,11 @@ def build_app(database_up: bool) -> FastAPI:
 
 def test_healthz_reports_service_and_version(serve) -> None:
     url = serve(build_app(database_up=False))
-    assert httpx.get(url + "/healthz").json() == {"status": "ok", "service": "health-demo", "version": "4.5.6"}
+    assert httpx.get(url + "/healthz").json() == {
+        "status": "ok",
+        "service": "health-demo",
+        "version": "4.5.6",
+    }
 
 
 def test_readyz_is_503_naming_the_dependency_that_is_down(serve) -> None:
@@ -52,7 +60,10 @@ def test_readyz_is_200_when_every_dependency_answers(serve) -> None:
     response = httpx.get(url + "/readyz")
     assert response.status_code == 200
     assert response.json() == {
-        "status": "ready", "service": "health-demo", "version": "4.5.6", "checks": {"database": "ok", "cache": "ok"},
+        "status": "ready",
+        "service": "health-demo",
+        "version": "4.5.6",
+        "checks": {"database": "ok", "cache": "ok"},
     }
 
 

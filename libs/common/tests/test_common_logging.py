@@ -37,7 +37,9 @@ def test_log_lines_inside_a_span_carry_its_ids(capsys, restore_logging) -> None:
 
     inside, library, outside = json_lines(capsys.readouterr().err)
     expected = {"trace_id": format(context.trace_id, "032x"), "span_id": format(context.span_id, "016x")}
-    assert inside["event"] == "inside" and inside["artifact"] == "faces" and inside["service"] == "logging-demo"
+    assert (
+        inside["event"] == "inside" and inside["artifact"] == "faces" and inside["service"] == "logging-demo"
+    )
     assert {k: inside[k] for k in expected} == expected
     assert library["event"] == "from the standard library" and library["level"] == "warning"
     assert {k: library[k] for k in expected} == expected

@@ -26,7 +26,9 @@ def build_app(internal_token: str | None = None) -> FastAPI:
     app.state.hits = hits
 
     @app.api_route("/flaky/{key}", methods=["GET", "POST", "PUT"])
-    async def flaky(key: str, failures: int = 1, status: int = 503, retry_after: str | None = None) -> Response:
+    async def flaky(
+        key: str, failures: int = 1, status: int = 503, retry_after: str | None = None
+    ) -> Response:
         hits[key] += 1
         if hits[key] <= failures:
             headers = {"Retry-After": retry_after} if retry_after is not None else {}
@@ -106,7 +108,9 @@ async def test_backoff_grows_exponentially_with_jitter(base_url: str) -> None:
 
 async def test_retry_after_is_honoured(base_url: str) -> None:
     async with client(base_url, retries=2, backoff_s=0.5) as c:
-        response = await c.get("/flaky/retry-after", params={"failures": 1, "status": 429, "retry_after": "0"})
+        response = await c.get(
+            "/flaky/retry-after", params={"failures": 1, "status": 429, "retry_after": "0"}
+        )
     assert response.status_code == 200
     assert c.delays == [(0, "0", 0.0)]
 

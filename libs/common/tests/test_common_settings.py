@@ -48,7 +48,9 @@ def test_kamld_home_defaults_to_the_user_directory(monkeypatch) -> None:
     assert kamld_home() == Path("~/.kamld").expanduser()
 
 
-@pytest.mark.parametrize("variable, value", [("KAMLD_ALPHA_PORT", "70000"), ("KAMLD_ALPHA_LOG_LEVEL", "loud")])
+@pytest.mark.parametrize(
+    "variable, value", [("KAMLD_ALPHA_PORT", "70000"), ("KAMLD_ALPHA_LOG_LEVEL", "loud")]
+)
 def test_bad_values_are_refused_naming_the_setting(monkeypatch, variable: str, value: str) -> None:
     monkeypatch.setenv(variable, value)
     with pytest.raises(ValidationError) as caught:

@@ -33,7 +33,9 @@ def test_probe_inside_a_callers_trace_is_traced() -> None:
             pass
     names = [span.name for span in exporter.get_finished_spans()]
     assert names == ["GET /readyz", "GET /api/v1/status"]
-    assert {span.context.trace_id for span in exporter.get_finished_spans()} == {parent.get_span_context().trace_id}
+    assert {span.context.trace_id for span in exporter.get_finished_spans()} == {
+        parent.get_span_context().trace_id
+    }
 
 
 def test_ordinary_requests_are_traced() -> None:

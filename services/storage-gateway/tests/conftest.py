@@ -47,11 +47,36 @@ def s3_store_factory(seaweedfs):
         store.close()
 
 
-@pytest.fixture(params=["local", pytest.param("s3", marks=pytest.mark.s3)])
+@pytest.fixture
+def external_s3_store():
+    """A store on the S3 server named by KAMLD_TEST_S3_ENDPOINT (MinIO, AWS S3, Ceph RGW); skipped if unset."""
+    import os
+
+    endpoint = os.environ.get("KAMLD_TEST_S3_ENDPOINT")
+    if not endpoint:
+        pytest.skip("KAMLD_TEST_S3_ENDPOINT is not set: no external S3 server to test against")
+    store = S3ObjectStore(
+        endpoint=endpoint,
+        access_key=os.environ.get("KAMLD_TEST_S3_ACCESS_KEY", ""),
+        secret_key=os.environ.get("KAMLD_TEST_S3_SECRET_KEY", ""),
+        bucket=os.environ.get("KAMLD_TEST_S3_BUCKET", "kamld-test"),
+        region=os.environ.get("KAMLD_TEST_S3_REGION") or None,
+        secure=endpoint.startswith("https://"),
+        prefix="t-" + secrets.token_hex(6),
+    )
+    yield store
+    store.close()
+
+
+@pytest.fixture(
+    params=["local", pytest.param("s3", marks=pytest.mark.s3), pytest.param("external-s3", marks=pytest.mark.s3)]
+)
 def object_store(request, tmp_path):
     """Every backend in turn, so one test holds each to the same contract."""
     if request.param == "local":
         return LocalObjectStore(tmp_path / "objects")
+    if request.param == "external-s3":
+        return request.getfixturevalue("external_s3_store")
     return request.getfixturevalue("s3_store_factory")()
 
 

@@ -85,7 +85,8 @@ def instrument_app(app: FastAPI, service: str, version: str) -> None:
 
     @app.get("/metrics", include_in_schema=False)
     def metrics() -> Response:
-        return Response(generate_latest(REGISTRY) + generate_latest(http_registry), media_type=CONTENT_TYPE_LATEST)
+        body = generate_latest(REGISTRY) + generate_latest(http_registry)
+        return Response(body, media_type=CONTENT_TYPE_LATEST)
 
 
 def shutdown_tracing() -> None:

@@ -8,6 +8,7 @@ file that ``kamld up`` writes.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 from urllib.parse import quote
@@ -28,6 +29,7 @@ from kamld.models import (
     Lineage,
     Page,
     PullResult,
+    PushedVersion,
     Token,
     Version,
 )
@@ -36,6 +38,16 @@ from kamld.references import Reference, parse_reference
 API = "/api/v1"
 M = TypeVar("M", bound=BaseModel)
 InputSpec = str | tuple[str, str]
+ProgressCallback = Callable[[Any], None]
+DEFAULT_INPUT_ROLE = "input"
+
+
+def _input(spec: InputSpec) -> dict[str, str]:
+    """``"faces:v3"`` or ``("faces:v3", "trained_on")`` as the API's ``{ref, role}``."""
+    if isinstance(spec, str):
+        return {"ref": spec, "role": DEFAULT_INPUT_ROLE}
+    ref, role = spec
+    return {"ref": ref, "role": role or DEFAULT_INPUT_ROLE}
 
 
 def _segment(value: str) -> str:
@@ -186,6 +198,85 @@ class Client:
         parsed = parse_reference(ref)
         params = {"direction": direction, "depth": depth}
         return self._get(Lineage, self._version_path(parsed) + "/lineage", params=params)
+
+    # push and pull ----------------------------------------------------------------------------
+
+    def push(
+        self,
+        directory: str | Path,
+        name: str,
+        message: str = "",
+        *,
+        kind: str | None = None,
+        inputs: Sequence[InputSpec] = (),
+        labels: Mapping[str, str] | None = None,
+        expected_parent: str | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> PushedVersion:
+        """Upload ``directory`` (only chunks the platform lacks) and record it as ``name``'s next version.
+
+        ``inputs`` are refs of versions it was made from, as ``"faces:v3"`` or ``("faces:v3", "trained_on")``;
+        ``kind`` creates the artifact on its first push; ``expected_parent`` refuses the push (409) unless
+        that ref is still the newest version.
+        """
+        from kamld.transfer import push_directory
+
+        directory = Path(directory)
+        if not directory.is_dir():
+            from kamld.errors import InvalidInput
+
+            raise InvalidInput(f"{directory} is not a directory", code="not_a_directory")
+        with self._transport_errors():
+            commit = push_directory(self.http, API, directory, progress=progress)
+        body: dict[str, Any] = {"digest": commit.digest, "message": message, "inputs": [_input(i) for i in inputs]}
+        if kind:
+            body["kind"] = kind
+        if labels:
+            body["labels"] = dict(labels)
+        if expected_parent:
+            body["expected_parent"] = expected_parent
+        if metadata:
+            body["metadata"] = dict(metadata)
+        answer = self.request("POST", f"{API}/artifacts/{_segment(name)}/versions", json=body).json()
+        return PushedVersion.model_validate(
+            {**answer, "bytes_sent": commit.bytes_sent, "bytes_deduplicated": commit.bytes_deduplicated}
+        )
+
+    def pull(
+        self,
+        ref: str,
+        directory: str | Path,
+        *,
+        include: Sequence[str] = (),
+        progress: ProgressCallback | None = None,
+    ) -> PullResult:
+        """Make ``directory`` hold version ``ref`` (files matching ``include`` globs, if given).
+
+        Files already there with the right content are kept; the others are downloaded, verified
+        against their digests and renamed into place only when complete.
+        """
+        from kamld.transfer import pull_manifest
+
+        version = self.show(ref)
+        with self._transport_errors():
+            result = pull_manifest(self.http, API, version.digest, directory, include, progress=progress)
+        return PullResult(
+            version=version,
+            directory=str(Path(directory).resolve()),
+            file_count=result.file_count,
+            files_written=result.files_written,
+            files_unchanged=result.files_skipped,
+            bytes_downloaded=result.bytes_downloaded,
+        )
+
+    @contextmanager
+    def _transport_errors(self) -> Iterator[None]:
+        try:
+            yield
+        except httpx.TransportError as exc:
+            raise ConnectionFailed(f"lost the connection to KAML-D at {self.url}: {type(exc).__name__}",
+                                   code="connection_failed") from exc
 
     # aliases ------------------------------------------------------------------------------------
 

@@ -62,6 +62,13 @@ class Version(ApiModel):
     aliases: list[str] = Field(default_factory=list)
 
 
+class PushedVersion(Version):
+    """The version a push recorded, with what the push had to send."""
+
+    bytes_sent: int = 0
+    bytes_deduplicated: int = Field(0, description="Bytes the platform already held and were not sent")
+
+
 class Page(ApiModel, Generic[T]):
     items: list[T]
     next: str | None = None
@@ -184,6 +191,7 @@ class PullResult(ApiModel):
 
     version: Version
     directory: str
+    file_count: int = 0
     files_written: int = 0
     files_unchanged: int = 0
     bytes_downloaded: int = 0

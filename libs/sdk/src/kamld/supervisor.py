@@ -242,7 +242,7 @@ class Supervisor:
                 time.sleep(0.2)
 
     def backoff(self, restarts: int) -> float:
-        return min(self.max_backoff_s, 2.0 ** restarts)
+        return min(self.max_backoff_s, 2.0**restarts)
 
     def watch_once(self) -> None:
         """Restart services that died, each after its backoff; call this in the supervision loop."""

@@ -89,24 +89,37 @@ def parse_pairs(values: list[str], what: str) -> dict[str, str]:
 
 
 class PushProgress:
-    """Three bars: files hashed, bytes sent, bytes already stored (deduplicated)."""
+    """Live bars of a push: bytes hashed, bytes sent, and bytes the platform already had (deduplicated)."""
 
     def __init__(self, progress: Progress) -> None:
         self.progress = progress
-        self.hashed = progress.add_task("files hashed", total=None)
-        self.sent = progress.add_task("bytes sent", total=None)
-        self.deduplicated = progress.add_task("bytes deduplicated", total=None)
+        self.hashed = progress.add_task("hashed", total=None)
+        self.sent = progress.add_task("sent", total=None)
+        self.deduplicated = progress.add_task("deduplicated", total=None)
+        self.scanned = 0
 
     def __call__(self, event: Any) -> None:
-        fields = event if isinstance(event, dict) else getattr(event, "__dict__", {})
-        mapping = {
-            self.hashed: ("files_hashed", "files_total"),
-            self.sent: ("bytes_sent", "bytes_to_send"),
-            self.deduplicated: ("bytes_deduplicated", "bytes_total"),
-        }
-        for task, (done, total) in mapping.items():
-            if fields.get(done) is not None:
-                self.progress.update(task, completed=fields[done], total=fields.get(total))
+        if event.phase == "scan":
+            self.scanned = event.total
+            self.progress.update(self.hashed, completed=event.done, total=event.total)
+        elif event.phase == "upload":
+            self.progress.update(self.sent, completed=event.done, total=event.total)
+            skipped = max(self.scanned - event.total, 0)
+            self.progress.update(self.deduplicated, completed=skipped, total=skipped or None)
+
+
+class PullProgress:
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.task = progress.add_task("downloaded", total=None)
+
+    def __call__(self, event: Any) -> None:
+        self.progress.update(self.task, completed=event.done, total=event.total)
+
+
+def progress_bars() -> Progress:
+    columns = [TextColumn("{task.description:>14}"), BarColumn(), DownloadColumn(), TransferSpeedColumn()]
+    return Progress(*columns, console=errors, transient=True)
 
 
 @app.command()
@@ -125,19 +138,16 @@ def push(
     inputs = [tuple(item.split("=", 1)) if "=" in item else item for item in input_]
     labels = parse_pairs(label, "label")
     with Client() as client:
-        if as_json or not console.is_terminal:
+        with progress_bars() as bars:
             version = client.push(directory, name, message=message, kind=kind, inputs=inputs, labels=labels,
-                                  expected_parent=expect_parent)
-        else:
-            columns = [TextColumn("{task.description:>20}"), BarColumn(), DownloadColumn(), TransferSpeedColumn()]
-            with Progress(*columns, console=errors, transient=True) as progress:
-                version = client.push(directory, name, message=message, kind=kind, inputs=inputs, labels=labels,
-                                      expected_parent=expect_parent, progress=PushProgress(progress))
+                                  expected_parent=expect_parent,
+                                  progress=None if as_json else PushProgress(bars))
     if as_json:
         emit_json(version)
         return
-    console.print(f"pushed [bold]{version.ref}[/bold] ({version.file_count} files, "
-                  f"{human_size(version.total_bytes)}) digest {version.digest[:19]}")
+    console.print(f"pushed [bold]{version.ref}[/bold]: {version.file_count} files, "
+                  f"{human_size(version.total_bytes)}; sent {human_size(version.bytes_sent)}, "
+                  f"{human_size(version.bytes_deduplicated)} already stored; digest {version.digest[:19]}…")
 
 
 @app.command()
@@ -149,8 +159,8 @@ def pull(
     as_json: JsonOption = False,
 ) -> None:
     """Fetch a version into DIRECTORY: only files it lacks, each verified and written atomically."""
-    with Client() as client:
-        result = client.pull(ref, directory, include=include)
+    with Client() as client, progress_bars() as bars:
+        result = client.pull(ref, directory, include=include, progress=None if as_json else PullProgress(bars))
     if as_json:
         emit_json(result)
         return

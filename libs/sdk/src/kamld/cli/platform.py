@@ -142,7 +142,12 @@ def _print_services(supervisor: Supervisor, config_file: Path) -> None:
 def _probe(client: httpx.Client, name: str, url: str) -> dict[str, Any]:
     """One service's state from its own ``/readyz`` (used when the gateway cannot answer)."""
     entry: dict[str, Any] = {
-        "name": name, "url": url, "status": "down", "version": None, "checks": {}, "detail": None,
+        "name": name,
+        "url": url,
+        "status": "down",
+        "version": None,
+        "checks": {},
+        "detail": None,
     }
     try:
         response = client.get(url + "/readyz")
