@@ -260,7 +260,7 @@ def kamld_up(tmp_path: Path) -> Iterator:
 
 @pytest.fixture
 def kamld_cli() -> Iterator:
-    """Run a ``kamld`` command with ``KAMLD_HOME`` set (and extra environment); returns the completed process."""
+    """Run ``kamld`` with ``KAMLD_HOME`` set (and extra environment); returns the completed process."""
 
     def run(*args: str, home: Path, env: dict[str, str] | None = None, timeout: float = 60.0):
         environment = {**clean_environment(), "KAMLD_HOME": str(home), **(env or {})}

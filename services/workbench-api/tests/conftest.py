@@ -44,7 +44,8 @@ class Gateway:
     def token(self, role: str) -> str:
         """A fresh token with ``role``, created through the API."""
         with self.client(self.admin_token) as admin:
-            answer = admin.post("/api/v1/tokens", json={"name": f"{role}-{secrets.token_hex(4)}", "role": role})
+            body = {"name": f"{role}-{secrets.token_hex(4)}", "role": role}
+            answer = admin.post("/api/v1/tokens", json=body)
             answer.raise_for_status()
             return answer.json()["token"]
 
@@ -77,12 +78,12 @@ def start_services(home: Path, extra_env: dict[str, str] | None = None) -> Gatew
     modules = {**BACKENDS, "workbench-api": "kamld_workbench_api"}
     try:
         for name, module in modules.items():
-            log = home / f"{name}.log"
-            process = subprocess.Popen(
-                [sys.executable, "-m", module], env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT
-            )
-            gateway.processes[name] = process
-            _wait_healthy(f"http://127.0.0.1:{ports[name]}", process, log)
+            with (home / f"{name}.log").open("wb") as log:
+                gateway.processes[name] = subprocess.Popen(
+                    [sys.executable, "-m", module], env=env, stdout=log, stderr=subprocess.STDOUT
+                )
+        for name, process in gateway.processes.items():
+            _wait_healthy(f"http://127.0.0.1:{ports[name]}", process, home / f"{name}.log", timeout=60.0)
     except BaseException:
         stop_services(gateway)
         raise
@@ -111,4 +112,30 @@ def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
 @pytest.fixture(scope="session")
 def tokens(gateway: Gateway) -> dict[str, str]:
     """One token per role (admin is the bootstrap token)."""
-    return {"viewer": gateway.token("viewer"), "editor": gateway.token("editor"), "admin": gateway.admin_token}
+    return {
+        "viewer": gateway.token("viewer"),
+        "editor": gateway.token("editor"),
+        "admin": gateway.admin_token,
+    }
+
+
+def push_files(client: httpx.Client, name: str, files: dict[str, bytes], **version: object) -> dict:
+    """A version made the way a client that cannot chunk makes one: whole files, commit, record."""
+    upload = client.post("/api/v1/uploads").raise_for_status().json()["id"]
+    for path, data in sorted(files.items()):
+        client.put(f"/api/v1/uploads/{upload}/files/{path}", content=data).raise_for_status()
+    commit = (
+        client.post(
+            f"/api/v1/uploads/{upload}/commit", content=b"", headers={"Content-Type": "application/x-ndjson"}
+        )
+        .raise_for_status()
+        .json()
+    )
+    answer = client.post(f"/api/v1/artifacts/{name}/versions", json={"digest": commit["digest"], **version})
+    return answer.raise_for_status().json()
+
+
+@pytest.fixture(scope="session")
+def push():
+    """``push(client, name, {path: bytes}, **version_fields)`` -> the new version's JSON."""
+    return push_files

@@ -1,10 +1,10 @@
 """KAML-D client: ``kamld.Client`` for every catalog operation, ``kamld.open`` to read one file.
 
-    import kamld
-    client = kamld.Client()                      # KAMLD_URL / KAMLD_TOKEN or $KAMLD_HOME/config
-    version = client.push("./faces", "faces", message="more images", kind="dataset")
-    with kamld.open("faces:v3/train.csv") as f:
-        header = f.readline()
+import kamld
+client = kamld.Client()                      # KAMLD_URL / KAMLD_TOKEN or $KAMLD_HOME/config
+version = client.push("./faces", "faces", message="more images", kind="dataset")
+with kamld.open("faces:v3/train.csv") as f:
+    header = f.readline()
 """
 
 from __future__ import annotations

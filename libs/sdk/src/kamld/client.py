@@ -96,7 +96,8 @@ class Client:
             response = self.http.request(method, path, **kwargs)
         except httpx.TransportError as exc:
             raise ConnectionFailed(
-                f"cannot reach KAML-D at {self.url}: {type(exc).__name__} (is `kamld up` running? is KAMLD_URL right?)",
+                f"cannot reach KAML-D at {self.url}: {type(exc).__name__} "
+                "(is `kamld up` running? is KAMLD_URL right?)",
                 code="connection_failed",
             ) from exc
         if response.status_code >= 400:
@@ -108,8 +109,9 @@ class Client:
         try:
             response = self.http.send(self.http.build_request(method, path, **kwargs), stream=True)
         except httpx.TransportError as exc:
-            raise ConnectionFailed(f"cannot reach KAML-D at {self.url}: {type(exc).__name__}",
-                                   code="connection_failed") from exc
+            raise ConnectionFailed(
+                f"cannot reach KAML-D at {self.url}: {type(exc).__name__}", code="connection_failed"
+            ) from exc
         if response.status_code >= 400:
             try:
                 raise error_from_response(response)
@@ -136,8 +138,9 @@ class Client:
 
     # artifacts and versions ---------------------------------------------------------------------
 
-    def artifacts(self, *, kind: str | None = None, labels: Sequence[str] = (),
-                  include_archived: bool = False) -> list[Artifact]:
+    def artifacts(
+        self, *, kind: str | None = None, labels: Sequence[str] = (), include_archived: bool = False
+    ) -> list[Artifact]:
         """Artifacts sorted by name, optionally only one kind or those with ``KEY=VALUE`` labels."""
         params: dict[str, Any] = {"include_archived": include_archived, "label": list(labels)}
         if kind:
@@ -147,8 +150,9 @@ class Client:
     def artifact(self, name: str) -> Artifact:
         return self._get(Artifact, f"{API}/artifacts/{_segment(name)}")
 
-    def create_artifact(self, name: str, kind: str, description: str = "",
-                        labels: Mapping[str, str] | None = None) -> Artifact:
+    def create_artifact(
+        self, name: str, kind: str, description: str = "", labels: Mapping[str, str] | None = None
+    ) -> Artifact:
         body = {"name": name, "kind": kind, "description": description, "labels": dict(labels or {})}
         return Artifact.model_validate(self.request("POST", f"{API}/artifacts", json=body).json())
 
@@ -182,8 +186,10 @@ class Client:
         if a.artifact != b.artifact:
             from kamld.errors import InvalidInput
 
-            raise InvalidInput(f"diff compares versions of one artifact, not {a.artifact} and {b.artifact}",
-                               code="invalid_ref")
+            raise InvalidInput(
+                f"diff compares versions of one artifact, not {a.artifact} and {b.artifact}",
+                code="invalid_ref",
+            )
         params: dict[str, Any] = {"from": a.ref, "to": b.ref}
         path = f"{API}/artifacts/{_segment(a.artifact)}/diff"
         first = self.request("GET", path, params=params).json()
@@ -193,7 +199,9 @@ class Client:
             changes.extend(page["changes"])
         return Diff.model_validate({**first, "changes": changes})
 
-    def lineage(self, ref: str, *, direction: Literal["up", "down", "both"] = "up", depth: int = 10) -> Lineage:
+    def lineage(
+        self, ref: str, *, direction: Literal["up", "down", "both"] = "up", depth: int = 10
+    ) -> Lineage:
         """Where a version came from (``up``) or what was made from it (``down``)."""
         parsed = parse_reference(ref)
         params = {"direction": direction, "depth": depth}
@@ -229,7 +237,11 @@ class Client:
             raise InvalidInput(f"{directory} is not a directory", code="not_a_directory")
         with self._transport_errors():
             commit = push_directory(self.http, API, directory, progress=progress)
-        body: dict[str, Any] = {"digest": commit.digest, "message": message, "inputs": [_input(i) for i in inputs]}
+        body: dict[str, Any] = {
+            "digest": commit.digest,
+            "message": message,
+            "inputs": [_input(i) for i in inputs],
+        }
         if kind:
             body["kind"] = kind
         if labels:
@@ -275,8 +287,9 @@ class Client:
         try:
             yield
         except httpx.TransportError as exc:
-            raise ConnectionFailed(f"lost the connection to KAML-D at {self.url}: {type(exc).__name__}",
-                                   code="connection_failed") from exc
+            raise ConnectionFailed(
+                f"lost the connection to KAML-D at {self.url}: {type(exc).__name__}", code="connection_failed"
+            ) from exc
 
     # aliases ------------------------------------------------------------------------------------
 

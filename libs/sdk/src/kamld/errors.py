@@ -108,6 +108,8 @@ def error_from_response(response: httpx.Response) -> KamldClientError:
     problem = body if isinstance(body, dict) else {}
     status = response.status_code
     cls = _BY_STATUS.get(status) or (ServerError if status >= 500 else KamldClientError)
-    detail = problem.get("detail") or f"HTTP {status} from {response.request.method} {response.request.url.path}"
+    detail = (
+        problem.get("detail") or f"HTTP {status} from {response.request.method} {response.request.url.path}"
+    )
     code = str(problem.get("code") or f"http_{status}")
     return cls(str(detail), status=status, code=code, problem=problem)

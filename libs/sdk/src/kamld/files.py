@@ -63,17 +63,24 @@ class RemoteFile(io.RawIOBase):
         data = answer.content
         expected = end - self._position + 1
         if answer.status_code == 200:
-            data = data[self._position:end + 1]
+            data = data[self._position : end + 1]
         if len(data) != expected:
-            raise IntegrityError(f"{self.name}: asked for {expected} bytes at {self._position}, got {len(data)}",
-                                 code="short_read")
+            raise IntegrityError(
+                f"{self.name}: asked for {expected} bytes at {self._position}, got {len(data)}",
+                code="short_read",
+            )
         view[: len(data)] = data
         self._position += len(data)
         return len(data)
 
 
-def open_file(client, reference: str, *, owns_client: bool = False,  # noqa: ANN001 - kamld.Client
-              buffer_size: int = DEFAULT_BUFFER) -> io.BufferedReader:
+def open_file(
+    client,
+    reference: str,
+    *,
+    owns_client: bool = False,  # noqa: ANN001 - kamld.Client
+    buffer_size: int = DEFAULT_BUFFER,
+) -> io.BufferedReader:
     """A buffered binary stream of ``NAME[:REF]/PATH``."""
     from kamld.client import API, _segment
     from kamld.references import parse_reference
@@ -87,4 +94,6 @@ def open_file(client, reference: str, *, owns_client: bool = False,  # noqa: ANN
     if not match:
         raise NotFound(f"{ref.artifact}:{ref.ref} has no file {ref.path!r}", code="file_not_found")
     url = f"{version_path}/files/{quote(ref.path, safe='/')}"
-    return io.BufferedReader(RemoteFile(client, url, match[0], owns_client=owns_client), buffer_size=buffer_size)
+    return io.BufferedReader(
+        RemoteFile(client, url, match[0], owns_client=owns_client), buffer_size=buffer_size
+    )

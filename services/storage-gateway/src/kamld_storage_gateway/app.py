@@ -55,7 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         downloads=DownloadService(manifests, chunks),
         manifests=manifests,
         collector=GarbageCollector(
-            guard, objects, manifests.repository, MetadataHubDigests(metadata_hub), utcnow
+            guard, objects, chunks, manifests.repository, MetadataHubDigests(metadata_hub), utcnow
         ),
     )
 

@@ -39,7 +39,9 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     422: {"description": "Invalid input; `errors` names the fields", **PROBLEM},
 }
 
-public_router = APIRouter(prefix="/api/v1", responses=PROBLEM_RESPONSES, generate_unique_id_function=_operation_id)
+public_router = APIRouter(
+    prefix="/api/v1", responses=PROBLEM_RESPONSES, generate_unique_id_function=_operation_id
+)
 public_router.include_router(tokens_router)
 public_router.include_router(catalog_router)
 public_router.include_router(content_router)

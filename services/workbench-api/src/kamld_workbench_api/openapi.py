@@ -45,7 +45,7 @@ def _referenced_schemas(root: Any, schemas: dict[str, Any]) -> set[str]:
         if isinstance(node, dict):
             ref = node.get("$ref")
             if isinstance(ref, str) and ref.startswith(SCHEMA_REF):
-                name = ref[len(SCHEMA_REF):]
+                name = ref[len(SCHEMA_REF) :]
                 if name not in seen and name in schemas:
                     seen.add(name)
                     pending.append(schemas[name])

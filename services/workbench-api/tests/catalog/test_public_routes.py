@@ -11,7 +11,6 @@ from typing import Any
 
 import httpx
 import pytest
-
 from kamld_workbench_api.app import create_app
 from kamld_workbench_api.openapi import public_openapi
 
@@ -29,25 +28,13 @@ class Route:
     expect: int = 200
 
 
-def push_version(client: httpx.Client, name: str, files: dict[str, bytes], **version: Any) -> dict[str, Any]:
-    """A version made the way a client that cannot chunk makes one: whole files, then commit."""
-    upload = client.post("/api/v1/uploads").raise_for_status().json()["id"]
-    for path, data in sorted(files.items()):
-        client.put(f"/api/v1/uploads/{upload}/files/{path}", content=data).raise_for_status()
-    commit = client.post(f"/api/v1/uploads/{upload}/commit", content=b"",
-                         headers={"Content-Type": "application/x-ndjson"}).raise_for_status().json()
-    answer = client.post(f"/api/v1/artifacts/{name}/versions", json={"digest": commit["digest"], **version})
-    answer.raise_for_status()
-    return answer.json()
-
-
 @pytest.fixture(scope="module")
-def seeded(gateway, tokens) -> dict[str, Any]:
+def seeded(gateway, tokens, push) -> dict[str, Any]:
     """An artifact with two versions and an alias, for the valid calls."""
     name = f"routes-{secrets.token_hex(3)}"
     with gateway.client(tokens["editor"]) as editor:
-        v1 = push_version(editor, name, {"data.csv": CSV, "img/a.png": b"\x89PNG one"}, kind="dataset", message="one")
-        v2 = push_version(editor, name, {"data.csv": CSV + b"3,emu\n", "img/a.png": b"\x89PNG one"}, message="two")
+        v1 = push(editor, name, {"data.csv": CSV, "img/a.png": b"\x89PNG one"}, kind="dataset", message="one")
+        v2 = push(editor, name, {"data.csv": CSV + b"3,emu\n", "img/a.png": b"\x89PNG one"}, message="two")
         editor.put(f"/api/v1/artifacts/{name}/aliases/staging", json={"version": "v1"}).raise_for_status()
         chunk = editor.get(f"/api/v1/manifests/{v1['digest']}/files").json()["items"][0]["chunks"][0][0]
     return {"name": name, "v1": v1, "v2": v2, "chunk": chunk}
@@ -60,61 +47,167 @@ def route_table(seeded: dict[str, Any]) -> list[Route]:
         Route("GET", "/api/v1/artifacts", "viewer", {}, None),
         Route("POST", "/api/v1/artifacts", "editor", {"json": {"name": fresh, "kind": "model"}}, None, 201),
         Route("GET", "/api/v1/artifacts/{name}", "viewer", {"name": n}, {"name": "no-such-thing"}),
-        Route("PATCH", "/api/v1/artifacts/{name}", "editor", {"name": n, "json": {"description": "faces"}},
-              {"name": "no-such-thing", "json": {"description": "faces"}}),
-        Route("POST", "/api/v1/artifacts/{name}/archive", "admin", {"name": fresh}, {"name": "no-such-thing"}),
-        Route("POST", "/api/v1/artifacts/{name}/unarchive", "admin", {"name": fresh}, {"name": "no-such-thing"}),
+        Route(
+            "PATCH",
+            "/api/v1/artifacts/{name}",
+            "editor",
+            {"name": n, "json": {"description": "faces"}},
+            {"name": "no-such-thing", "json": {"description": "faces"}},
+        ),
+        Route(
+            "POST", "/api/v1/artifacts/{name}/archive", "admin", {"name": fresh}, {"name": "no-such-thing"}
+        ),
+        Route(
+            "POST", "/api/v1/artifacts/{name}/unarchive", "admin", {"name": fresh}, {"name": "no-such-thing"}
+        ),
         Route("GET", "/api/v1/artifacts/{name}/versions", "viewer", {"name": n}, {"name": "no-such-thing"}),
-        Route("POST", "/api/v1/artifacts/{name}/versions", "editor",
-              {"name": n, "json": {"digest": d2, "message": "same content again"}},
-              {"name": n, "json": {"digest": ZERO}}, 201),
-        Route("GET", "/api/v1/artifacts/{name}/versions/{ref}", "viewer", {"name": n, "ref": "v1"},
-              {"name": n, "ref": "v999"}),
-        Route("GET", "/api/v1/artifacts/{name}/versions/{ref}/files", "viewer", {"name": n, "ref": "v1"},
-              {"name": n, "ref": "v999"}),
-        Route("GET", "/api/v1/artifacts/{name}/versions/{ref}/files/{path}", "viewer",
-              {"name": n, "ref": "v1", "path": "data.csv"}, {"name": n, "ref": "v1", "path": "nope.csv"}),
-        Route("GET", "/api/v1/artifacts/{name}/diff", "viewer", {"name": n, "params": {"from": "v1", "to": "v2"}},
-              {"name": n, "params": {"from": "v1", "to": "v999"}}),
+        Route(
+            "POST",
+            "/api/v1/artifacts/{name}/versions",
+            "editor",
+            {"name": n, "json": {"digest": d2, "message": "same content again"}},
+            {"name": n, "json": {"digest": ZERO}},
+            201,
+        ),
+        Route(
+            "GET",
+            "/api/v1/artifacts/{name}/versions/{ref}",
+            "viewer",
+            {"name": n, "ref": "v1"},
+            {"name": n, "ref": "v999"},
+        ),
+        Route(
+            "GET",
+            "/api/v1/artifacts/{name}/versions/{ref}/files",
+            "viewer",
+            {"name": n, "ref": "v1"},
+            {"name": n, "ref": "v999"},
+        ),
+        Route(
+            "GET",
+            "/api/v1/artifacts/{name}/versions/{ref}/files/{path}",
+            "viewer",
+            {"name": n, "ref": "v1", "path": "data.csv"},
+            {"name": n, "ref": "v1", "path": "nope.csv"},
+        ),
+        Route(
+            "GET",
+            "/api/v1/artifacts/{name}/diff",
+            "viewer",
+            {"name": n, "params": {"from": "v1", "to": "v2"}},
+            {"name": n, "params": {"from": "v1", "to": "v999"}},
+        ),
         Route("GET", "/api/v1/artifacts/{name}/aliases", "viewer", {"name": n}, {"name": "no-such-thing"}),
-        Route("PUT", "/api/v1/artifacts/{name}/aliases/{alias}", "editor",
-              {"name": n, "alias": "production", "json": {"version": "v2"}},
-              {"name": n, "alias": "production", "json": {"version": "v999"}}),
-        Route("GET", "/api/v1/artifacts/{name}/aliases/{alias}/history", "viewer", {"name": n, "alias": "staging"},
-              {"name": "no-such-thing", "alias": "staging"}),
-        Route("DELETE", "/api/v1/artifacts/{name}/aliases/{alias}", "editor", {"name": n, "alias": "staging"},
-              {"name": n, "alias": "never-set"}, 204),
-        Route("GET", "/api/v1/artifacts/{name}/versions/{ref}/lineage", "viewer", {"name": n, "ref": "v2"},
-              {"name": n, "ref": "v999"}),
+        Route(
+            "PUT",
+            "/api/v1/artifacts/{name}/aliases/{alias}",
+            "editor",
+            {"name": n, "alias": "production", "json": {"version": "v2"}},
+            {"name": n, "alias": "production", "json": {"version": "v999"}},
+        ),
+        Route(
+            "GET",
+            "/api/v1/artifacts/{name}/aliases/{alias}/history",
+            "viewer",
+            {"name": n, "alias": "staging"},
+            {"name": "no-such-thing", "alias": "staging"},
+        ),
+        Route(
+            "DELETE",
+            "/api/v1/artifacts/{name}/aliases/{alias}",
+            "editor",
+            {"name": n, "alias": "staging"},
+            {"name": n, "alias": "never-set"},
+            204,
+        ),
+        Route(
+            "GET",
+            "/api/v1/artifacts/{name}/versions/{ref}/lineage",
+            "viewer",
+            {"name": n, "ref": "v2"},
+            {"name": n, "ref": "v999"},
+        ),
         Route("POST", "/api/v1/uploads", "editor", {}, None, 201),
-        Route("POST", "/api/v1/uploads/{upload_id}/missing", "editor",
-              {"upload_id": "@upload", "json": {"digests": [ZERO]}},
-              {"upload_id": "no-such-upload", "json": {"digests": [ZERO]}}),
-        Route("POST", "/api/v1/uploads/{upload_id}/chunks", "editor",
-              {"upload_id": "@upload", "content": b"", "headers": {"Content-Type": "application/vnd.kamld.chunks"}},
-              {"upload_id": "no-such-upload", "content": b""}),
-        Route("PUT", "/api/v1/uploads/{upload_id}/files/{path}", "editor",
-              {"upload_id": "@upload", "path": "x/y.txt", "content": b"hello"},
-              {"upload_id": "no-such-upload", "path": "x/y.txt", "content": b"hello"}),
-        Route("POST", "/api/v1/uploads/{upload_id}/commit", "editor",
-              {"upload_id": "@upload", "content": b"", "headers": {"Content-Type": "application/x-ndjson"}},
-              {"upload_id": "no-such-upload", "content": b""}),
-        Route("PUT", "/api/v1/chunks/{digest}", "editor",
-              {"digest": "@digest-of-hello", "content": b"hello"}, None),
+        Route(
+            "POST",
+            "/api/v1/uploads/{upload_id}/missing",
+            "editor",
+            {"upload_id": "@upload", "json": {"digests": [ZERO]}},
+            {"upload_id": "no-such-upload", "json": {"digests": [ZERO]}},
+        ),
+        Route(
+            "POST",
+            "/api/v1/uploads/{upload_id}/chunks",
+            "editor",
+            {
+                "upload_id": "@upload",
+                "content": b"",
+                "headers": {"Content-Type": "application/vnd.kamld.chunks"},
+            },
+            {"upload_id": "no-such-upload", "content": b""},
+        ),
+        Route(
+            "PUT",
+            "/api/v1/uploads/{upload_id}/files/{path}",
+            "editor",
+            {"upload_id": "@upload", "path": "x/y.txt", "content": b"hello"},
+            {"upload_id": "no-such-upload", "path": "x/y.txt", "content": b"hello"},
+        ),
+        Route(
+            "POST",
+            "/api/v1/uploads/{upload_id}/commit",
+            "editor",
+            {"upload_id": "@upload", "content": b"", "headers": {"Content-Type": "application/x-ndjson"}},
+            {"upload_id": "no-such-upload", "content": b""},
+        ),
+        Route(
+            "PUT",
+            "/api/v1/chunks/{digest}",
+            "editor",
+            {"digest": "@digest-of-hello", "content": b"hello"},
+            None,
+        ),
         Route("GET", "/api/v1/chunks/{digest}", "viewer", {"digest": chunk}, {"digest": ZERO}),
-        Route("POST", "/api/v1/chunks/read", "viewer", {"json": {"digests": [chunk]}},
-              {"json": {"digests": [ZERO]}}),
+        Route(
+            "POST",
+            "/api/v1/chunks/read",
+            "viewer",
+            {"json": {"digests": [chunk]}},
+            {"json": {"digests": [ZERO]}},
+        ),
         Route("GET", "/api/v1/manifests/{digest}", "viewer", {"digest": d1}, {"digest": ZERO}),
         Route("GET", "/api/v1/manifests/{digest}/files", "viewer", {"digest": d1}, {"digest": ZERO}),
-        Route("GET", "/api/v1/manifests/{digest}/files/{path}", "viewer", {"digest": d1, "path": "data.csv"},
-              {"digest": d1, "path": "nope.csv"}),
-        Route("GET", "/api/v1/manifests/{old}/diff/{new}", "viewer", {"old": d1, "new": d2},
-              {"old": d1, "new": ZERO}),
+        Route(
+            "GET",
+            "/api/v1/manifests/{digest}/files/{path}",
+            "viewer",
+            {"digest": d1, "path": "data.csv"},
+            {"digest": d1, "path": "nope.csv"},
+        ),
+        Route(
+            "GET",
+            "/api/v1/manifests/{old}/diff/{new}",
+            "viewer",
+            {"old": d1, "new": d2},
+            {"old": d1, "new": ZERO},
+        ),
         Route("GET", "/api/v1/tokens", "admin", {}, None),
-        Route("POST", "/api/v1/tokens", "admin", {"json": {"name": f"t-{secrets.token_hex(3)}", "role": "viewer"}},
-              None, 201),
-        Route("DELETE", "/api/v1/tokens/{name}", "admin", {"name": "@throwaway-token"}, {"name": "no-such-token"},
-              204),
+        Route(
+            "POST",
+            "/api/v1/tokens",
+            "admin",
+            {"json": {"name": f"t-{secrets.token_hex(3)}", "role": "viewer"}},
+            None,
+            201,
+        ),
+        Route(
+            "DELETE",
+            "/api/v1/tokens/{name}",
+            "admin",
+            {"name": "@throwaway-token"},
+            {"name": "no-such-token"},
+            204,
+        ),
         Route("GET", "/api/v1/status", None, {}, None),
     ]
 
@@ -133,8 +226,9 @@ def _call(gateway, tokens, client: httpx.Client, route: Route, values: dict[str,
             values[key] = digest_bytes(b"hello")
         elif value == "@throwaway-token":
             values[key] = f"gone-{secrets.token_hex(3)}"
-            client.post("/api/v1/tokens", json={"name": values[key], "role": "viewer"},
-                        headers=_auth(tokens["admin"])).raise_for_status()
+            client.post(
+                "/api/v1/tokens", json={"name": values[key], "role": "viewer"}, headers=_auth(tokens["admin"])
+            ).raise_for_status()
     request = {k: values.pop(k) for k in ("json", "content", "params", "headers") if k in values}
     url = route.template.format(**values)
     return client.request(route.method, url, **request)
@@ -170,17 +264,24 @@ def test_every_route_answers_401_anonymous_403_below_its_role_404_for_unknown_an
             with gateway.client(tokens[LOWER[route.role]]) as weaker:
                 answer = _call(gateway, tokens, weaker, route, route.valid)
                 if answer.status_code != 403 or answer.json()["code"] != "role_required":
-                    failures.append(f"{route.method} {route.template} as {LOWER[route.role]}: {answer.status_code}")
+                    failures.append(
+                        f"{route.method} {route.template} as {LOWER[route.role]}: {answer.status_code}"
+                    )
         role = route.role or "viewer"
         with gateway.client(tokens[role]) as allowed:
             if route.missing is not None:
                 answer = _call(gateway, tokens, allowed, route, route.missing)
                 if answer.status_code != 404 or not answer.headers["content-type"].startswith(
-                        "application/problem+json"):
-                    failures.append(f"{route.method} {route.template} unknown: {answer.status_code} {answer.text[:200]}")
+                    "application/problem+json"
+                ):
+                    failures.append(
+                        f"{route.method} {route.template} unknown: {answer.status_code} {answer.text[:200]}"
+                    )
             answer = _call(gateway, tokens, allowed, route, route.valid)
             if answer.status_code != route.expect:
-                failures.append(f"{route.method} {route.template} valid: {answer.status_code} {answer.text[:300]}")
+                failures.append(
+                    f"{route.method} {route.template} valid: {answer.status_code} {answer.text[:300]}"
+                )
     assert not failures, json.dumps(failures, indent=1)
 
 

@@ -49,8 +49,11 @@ def reports_errors(command: F) -> F:
             errors.print(f"[red]error:[/red] {exc}", markup=True, highlight=False, soft_wrap=True)
             raise typer.Exit(1) from None
         except OSError as exc:
-            errors.print(f"[red]error:[/red] {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
-                         markup=True, highlight=False)
+            errors.print(
+                f"[red]error:[/red] {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
+                markup=True,
+                highlight=False,
+            )
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
@@ -131,7 +134,9 @@ def push(
     kind: Annotated[str | None, typer.Option(help="dataset, model or code (creates the artifact)")] = None,
     input_: Annotated[list[str], typer.Option("--input", help="REF[=ROLE] this version was made from")] = [],  # noqa: B006
     label: Annotated[list[str], typer.Option("--label", help="KEY=VALUE label of a new artifact")] = [],  # noqa: B006
-    expect_parent: Annotated[str | None, typer.Option("--expect-parent", help="Refuse unless REF is the newest")] = None,
+    expect_parent: Annotated[
+        str | None, typer.Option("--expect-parent", help="Refuse unless REF is the newest")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Push DIRECTORY as the next version of NAME (only chunks the platform lacks are sent)."""
@@ -139,15 +144,24 @@ def push(
     labels = parse_pairs(label, "label")
     with Client() as client:
         with progress_bars() as bars:
-            version = client.push(directory, name, message=message, kind=kind, inputs=inputs, labels=labels,
-                                  expected_parent=expect_parent,
-                                  progress=None if as_json else PushProgress(bars))
+            version = client.push(
+                directory,
+                name,
+                message=message,
+                kind=kind,
+                inputs=inputs,
+                labels=labels,
+                expected_parent=expect_parent,
+                progress=None if as_json else PushProgress(bars),
+            )
     if as_json:
         emit_json(version)
         return
-    console.print(f"pushed [bold]{version.ref}[/bold]: {version.file_count} files, "
-                  f"{human_size(version.total_bytes)}; sent {human_size(version.bytes_sent)}, "
-                  f"{human_size(version.bytes_deduplicated)} already stored; digest {version.digest[:19]}…")
+    console.print(
+        f"pushed [bold]{version.ref}[/bold]: {version.file_count} files, "
+        f"{human_size(version.total_bytes)}; sent {human_size(version.bytes_sent)}, "
+        f"{human_size(version.bytes_deduplicated)} already stored; digest {version.digest[:19]}…"
+    )
 
 
 @app.command()
@@ -155,18 +169,24 @@ def push(
 def pull(
     ref: Annotated[str, typer.Argument(help="NAME[:REF]")],
     directory: Annotated[Path, typer.Argument(help="Where to write the files")],
-    include: Annotated[list[str], typer.Option("--include", help="Only paths matching GLOB (repeatable)")] = [],  # noqa: B006
+    include: Annotated[
+        list[str], typer.Option("--include", help="Only paths matching GLOB (repeatable)")
+    ] = [],  # noqa: B006
     as_json: JsonOption = False,
 ) -> None:
     """Fetch a version into DIRECTORY: only files it lacks, each verified and written atomically."""
     with Client() as client, progress_bars() as bars:
-        result = client.pull(ref, directory, include=include, progress=None if as_json else PullProgress(bars))
+        result = client.pull(
+            ref, directory, include=include, progress=None if as_json else PullProgress(bars)
+        )
     if as_json:
         emit_json(result)
         return
-    console.print(f"pulled [bold]{result.version.ref}[/bold] into {result.directory}: "
-                  f"{result.files_written} written, {result.files_unchanged} already there, "
-                  f"{human_size(result.bytes_downloaded)} downloaded")
+    console.print(
+        f"pulled [bold]{result.version.ref}[/bold] into {result.directory}: "
+        f"{result.files_written} written, {result.files_unchanged} already there, "
+        f"{human_size(result.bytes_downloaded)} downloaded"
+    )
 
 
 @app.command()
@@ -184,8 +204,15 @@ def log(
         return
     table = Table("version", "aliases", "files", "size", "author", "created", "message", box=None)
     for v in versions:
-        table.add_row(v.name, ",".join(v.aliases), str(v.file_count), human_size(v.total_bytes), v.author,
-                      v.created_at.strftime("%Y-%m-%d %H:%M"), v.message.splitlines()[0] if v.message else "")
+        table.add_row(
+            v.name,
+            ",".join(v.aliases),
+            str(v.file_count),
+            human_size(v.total_bytes),
+            v.author,
+            v.created_at.strftime("%Y-%m-%d %H:%M"),
+            v.message.splitlines()[0] if v.message else "",
+        )
     console.print(table)
 
 
@@ -226,8 +253,9 @@ def ls(
                 return
             table = Table("name", "kind", "versions", "latest", "description", box=None)
             for a in artifacts:
-                table.add_row(a.name, a.kind, str(a.version_count), a.latest.name if a.latest else "-",
-                              a.description)
+                table.add_row(
+                    a.name, a.kind, str(a.version_count), a.latest.name if a.latest else "-", a.description
+                )
             console.print(table)
             return
         files = client.ls(ref)
@@ -253,8 +281,12 @@ def diff(
     if as_json:
         emit_json(result)
         return
-    marks = {"added": "[green]+[/green]", "removed": "[red]-[/red]", "modified": "[yellow]M[/yellow]",
-             "renamed": "[cyan]R[/cyan]"}
+    marks = {
+        "added": "[green]+[/green]",
+        "removed": "[red]-[/red]",
+        "modified": "[yellow]M[/yellow]",
+        "renamed": "[cyan]R[/cyan]",
+    }
     console.print(f"{result.from_version.ref} -> {result.to_version.ref}: {len(result.changes)} changes")
     for c in result.changes:
         if c.change == "modified":
@@ -318,7 +350,9 @@ def alias_set(
     name: Annotated[str, typer.Argument(help="Artifact name")],
     alias: Annotated[str, typer.Argument(help="Alias, e.g. production")],
     ref: Annotated[str, typer.Argument(help="Version: v3, 3, another alias or a digest prefix")],
-    expected: Annotated[str | None, typer.Option("--expect", help="Only if the alias points here now")] = None,
+    expected: Annotated[
+        str | None, typer.Option("--expect", help="Only if the alias points here now")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Point ALIAS of NAME at a version (the move is recorded)."""
@@ -360,9 +394,13 @@ def alias_history(
         return
     table = Table("at", "action", "from", "to", "by", box=None)
     for e in events:
-        table.add_row(e.at.strftime("%Y-%m-%d %H:%M:%S"), e.action,
-                      f"v{e.from_version}" if e.from_version else "-", f"v{e.to_version}" if e.to_version else "-",
-                      e.actor)
+        table.add_row(
+            e.at.strftime("%Y-%m-%d %H:%M:%S"),
+            e.action,
+            f"v{e.from_version}" if e.from_version else "-",
+            f"v{e.to_version}" if e.to_version else "-",
+            e.actor,
+        )
     console.print(table)
 
 
@@ -396,14 +434,21 @@ def token_ls(as_json: JsonOption = False) -> None:
         return
     table = Table("name", "role", "hint", "created", "last used", box=None)
     for t in tokens:
-        table.add_row(t.name, t.role, t.hint + "…", t.created_at.strftime("%Y-%m-%d %H:%M"),
-                      t.last_used_at.strftime("%Y-%m-%d %H:%M") if t.last_used_at else "never")
+        table.add_row(
+            t.name,
+            t.role,
+            t.hint + "…",
+            t.created_at.strftime("%Y-%m-%d %H:%M"),
+            t.last_used_at.strftime("%Y-%m-%d %H:%M") if t.last_used_at else "never",
+        )
     console.print(table)
 
 
 @token_app.command("revoke")
 @reports_errors
-def token_revoke(name: Annotated[str, typer.Argument(help="Token name")], as_json: JsonOption = False) -> None:
+def token_revoke(
+    name: Annotated[str, typer.Argument(help="Token name")], as_json: JsonOption = False
+) -> None:
     """Revoke a token at once."""
     with Client() as client:
         client.token_revoke(name)

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 import structlog
 
 from kamld_content.hashing import digest_from_key, is_digest, object_key
+from kamld_storage_gateway.chunks import ChunkStore
 from kamld_storage_gateway.gc.catalog import CatalogDigests
 from kamld_storage_gateway.gc.guard import WriteGuard
 from kamld_storage_gateway.manifests.repository import MANIFEST_PREFIX, ManifestRepository, page_key, root_key
@@ -42,12 +43,14 @@ class GarbageCollector:
         self,
         guard: WriteGuard,
         store: ObjectStore,
+        chunks: ChunkStore,
         manifests: ManifestRepository,
         catalog: CatalogDigests,
         clock: Callable[[], datetime],
     ) -> None:
         self.guard = guard
         self.store = store
+        self.chunks = chunks
         self.manifests = manifests
         self.catalog = catalog
         self.clock = clock
@@ -89,7 +92,7 @@ class GarbageCollector:
                     if info.key in marked or chunk_digests.get(info.key) in protected:
                         continue
                     if not dry_run:
-                        await self.store.delete(info.key)
+                        await self._delete(info.key, chunk_digests.get(info.key))
                     objects += 1
                     freed += info.size
 
@@ -108,6 +111,13 @@ class GarbageCollector:
                 await UploadRepository(session).delete_expired(started)
         log.info("gc_swept", objects=objects, bytes=freed, dry_run=dry_run, marked=len(marked))
         return GcReport(objects, freed, dry_run, len(marked))
+
+    async def _delete(self, key: str, chunk_digest: str | None) -> None:
+        # Chunks go through the chunk store so its read cache forgets them too.
+        if chunk_digest is not None:
+            await self.chunks.delete(chunk_digest)
+        else:
+            await self.store.delete(key)
 
     async def _mark_manifest(self, digest: str, marked: set[str], walked: set[str]) -> None:
         if digest in walked:

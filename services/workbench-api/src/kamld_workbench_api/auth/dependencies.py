@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-
 from kamld_common.errors import Forbidden, Unauthorized
 from kamld_common.http import current_caller
+
 from kamld_workbench_api.auth.schemas import Caller, Role
 from kamld_workbench_api.auth.service import TokenService
 
@@ -23,12 +24,13 @@ def require(role: Role) -> Callable[..., Awaitable[Caller]]:
     """A dependency admitting callers whose token has at least ``role``: 401 without one, 403 below it."""
 
     async def dependency(
-        credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
-        tokens: TokenService = Depends(get_token_service),
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+        tokens: Annotated[TokenService, Depends(get_token_service)],
     ) -> Caller:
         if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
-            raise Unauthorized("an API token is required: send 'Authorization: Bearer <token>'",
-                               code="token_required")
+            raise Unauthorized(
+                "an API token is required: send 'Authorization: Bearer <token>'", code="token_required"
+            )
         caller = await tokens.authenticate(credentials.credentials)
         if caller is None:
             raise Unauthorized("the API token is unknown or was revoked", code="token_invalid")

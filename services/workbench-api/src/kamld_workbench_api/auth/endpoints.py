@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Depends, Response, status
 
 from kamld_workbench_api.auth.dependencies import get_token_service, require_admin
@@ -10,28 +12,25 @@ from kamld_workbench_api.auth.service import TokenService, token_info
 
 router = APIRouter(prefix="/tokens", tags=["tokens"])
 
+AdminCaller = Annotated[Caller, Depends(require_admin)]
+Tokens = Annotated[TokenService, Depends(get_token_service)]
+
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Create a token", response_model=TokenCreated)
-async def create(
-    body: TokenCreate, caller: Caller = Depends(require_admin), tokens: TokenService = Depends(get_token_service)
-) -> TokenCreated:
+async def create(body: TokenCreate, caller: AdminCaller, tokens: Tokens) -> TokenCreated:
     """Issue a token; its secret appears in this answer only."""
     token, secret = await tokens.create(body.name, body.role, created_by=caller.name)
     return TokenCreated(**token_info(token), token=secret)
 
 
 @router.get("", summary="List tokens", response_model=list[TokenInfo], name="list")
-async def list_tokens(
-    _: Caller = Depends(require_admin), tokens: TokenService = Depends(get_token_service)
-) -> list[TokenInfo]:
+async def list_tokens(_: AdminCaller, tokens: Tokens) -> list[TokenInfo]:
     """Every token with its role and when it was last used (never the secrets)."""
     return [TokenInfo(**token_info(t)) for t in await tokens.list()]
 
 
 @router.delete("/{name}", status_code=status.HTTP_204_NO_CONTENT, summary="Revoke a token")
-async def revoke(
-    name: str, _: Caller = Depends(require_admin), tokens: TokenService = Depends(get_token_service)
-) -> Response:
+async def revoke(name: str, _: AdminCaller, tokens: Tokens) -> Response:
     """Revoke a token at once; requests carrying it are refused from now on."""
     await tokens.revoke(name)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -15,7 +15,9 @@ class TokenRepository:
         self.session = session
 
     async def by_name(self, name: str) -> ApiToken | None:
-        return (await self.session.execute(select(ApiToken).where(ApiToken.name == name))).scalar_one_or_none()
+        return (
+            await self.session.execute(select(ApiToken).where(ApiToken.name == name))
+        ).scalar_one_or_none()
 
     async def by_secret_hash(self, secret_sha256: str) -> ApiToken | None:
         query = select(ApiToken).where(ApiToken.secret_sha256 == secret_sha256)

@@ -39,7 +39,7 @@ After = Annotated[str | None, Query(max_length=4096, description="Cursor: the `n
 Limit = Annotated[int, Query(ge=1, le=1000)]
 
 
-def get_catalog(upstreams: Upstreams = Depends(get_upstreams)) -> Catalog:
+def get_catalog(upstreams: Annotated[Upstreams, Depends(get_upstreams)]) -> Catalog:
     return Catalog(upstreams.metadata_hub, upstreams.storage_gateway)
 
 
@@ -56,12 +56,19 @@ async def list_artifacts(
     limit: Limit = 100,
 ) -> Page[ArtifactView]:
     """Artifacts sorted by name, filtered by kind and labels."""
-    return await catalog.list_artifacts(kind=kind, label=label, include_archived=include_archived,
-                                        after=after, limit=limit)
+    return await catalog.list_artifacts(
+        kind=kind, label=label, include_archived=include_archived, after=after, limit=limit
+    )
 
 
-@router.post("", tags=["artifacts"], summary="Create an artifact", dependencies=Editor,
-             status_code=status.HTTP_201_CREATED, name="create")
+@router.post(
+    "",
+    tags=["artifacts"],
+    summary="Create an artifact",
+    dependencies=Editor,
+    status_code=status.HTTP_201_CREATED,
+    name="create",
+)
 async def create_artifact(body: ArtifactCreate, catalog: CatalogDep) -> ArtifactView:
     """Register a new, empty artifact (a push with `kind` also creates one)."""
     return await catalog.create_artifact(body.model_dump())
@@ -79,15 +86,21 @@ async def update_artifact(name: Name, body: ArtifactUpdate, catalog: CatalogDep)
     return await catalog.update_artifact(name, body.model_dump(exclude_unset=True))
 
 
-@router.post("/{name}/archive", tags=["artifacts"], summary="Archive an artifact", dependencies=Admin,
-             name="archive")
+@router.post(
+    "/{name}/archive", tags=["artifacts"], summary="Archive an artifact", dependencies=Admin, name="archive"
+)
 async def archive_artifact(name: Name, catalog: CatalogDep) -> ArtifactView:
     """Hide the artifact from listings and refuse new versions; its versions stay readable."""
     return await catalog.set_archived(name, True)
 
 
-@router.post("/{name}/unarchive", tags=["artifacts"], summary="Restore an archived artifact",
-             dependencies=Admin, name="unarchive")
+@router.post(
+    "/{name}/unarchive",
+    tags=["artifacts"],
+    summary="Restore an archived artifact",
+    dependencies=Admin,
+    name="unarchive",
+)
 async def unarchive_artifact(name: Name, catalog: CatalogDep) -> ArtifactView:
     """Undo an archive."""
     return await catalog.set_archived(name, False)
@@ -99,21 +112,30 @@ async def log(name: Name, catalog: CatalogDep, after: After = None, limit: Limit
     return await catalog.log(name, after=after, limit=limit)
 
 
-@router.post("/{name}/versions", tags=["versions"], summary="Create a version from a committed upload",
-             dependencies=Editor, status_code=status.HTTP_201_CREATED, name="create")
+@router.post(
+    "/{name}/versions",
+    tags=["versions"],
+    summary="Create a version from a committed upload",
+    dependencies=Editor,
+    status_code=status.HTTP_201_CREATED,
+    name="create",
+)
 async def create_version(name: Name, body: VersionCreate, catalog: CatalogDep) -> VersionView:
     """Record the committed manifest `digest` as the next version; moves `latest`."""
     return await catalog.create_version(name, body.model_dump(exclude_unset=True))
 
 
-@router.get("/{name}/versions/{ref}", tags=["versions"], summary="Get a version", dependencies=Viewer, name="get")
+@router.get(
+    "/{name}/versions/{ref}", tags=["versions"], summary="Get a version", dependencies=Viewer, name="get"
+)
 async def get_version(name: Name, ref: Ref, catalog: CatalogDep) -> VersionView:
     """One version by number, alias or digest prefix."""
     return await catalog.get_version(name, ref)
 
 
-@router.get("/{name}/versions/{ref}/files", tags=["files"], summary="List files", dependencies=Viewer,
-            name="list")
+@router.get(
+    "/{name}/versions/{ref}/files", tags=["files"], summary="List files", dependencies=Viewer, name="list"
+)
 async def list_files(
     name: Name,
     ref: Ref,
@@ -133,10 +155,12 @@ async def list_files(
     dependencies=Viewer,
     name="download",
     response_class=StreamingResponse,
-    responses={200: {"content": {"application/octet-stream": {}}, "description": "The file's bytes"},
-               206: {"content": {"application/octet-stream": {}}, "description": "The requested range"},
-               304: {"description": "Not modified (If-None-Match matched the ETag)"},
-               416: {"description": "Range not satisfiable"}},
+    responses={
+        200: {"content": {"application/octet-stream": {}}, "description": "The file's bytes"},
+        206: {"content": {"application/octet-stream": {}}, "description": "The requested range"},
+        304: {"description": "Not modified (If-None-Match matched the ETag)"},
+        416: {"description": "Range not satisfiable"},
+    },
 )
 async def download(
     name: Name,
@@ -172,23 +196,39 @@ async def list_aliases(name: Name, catalog: CatalogDep) -> list[AliasView]:
     return await catalog.aliases(name)
 
 
-@router.put("/{name}/aliases/{alias}", tags=["aliases"], summary="Set or move an alias", dependencies=Editor,
-            name="set")
+@router.put(
+    "/{name}/aliases/{alias}",
+    tags=["aliases"],
+    summary="Set or move an alias",
+    dependencies=Editor,
+    name="set",
+)
 async def set_alias(name: Name, alias: AliasName, body: AliasSet, catalog: CatalogDep) -> AliasView:
     """Point the alias at a version; `expected_version` makes the move compare-and-set (409 when lost)."""
     return await catalog.set_alias(name, alias, body.model_dump(exclude_unset=True))
 
 
-@router.delete("/{name}/aliases/{alias}", tags=["aliases"], summary="Delete an alias", dependencies=Editor,
-               status_code=status.HTTP_204_NO_CONTENT, name="delete")
+@router.delete(
+    "/{name}/aliases/{alias}",
+    tags=["aliases"],
+    summary="Delete an alias",
+    dependencies=Editor,
+    status_code=status.HTTP_204_NO_CONTENT,
+    name="delete",
+)
 async def delete_alias(name: Name, alias: AliasName, catalog: CatalogDep) -> Response:
     """Remove the alias; the deletion stays in its history."""
     await catalog.delete_alias(name, alias)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/{name}/aliases/{alias}/history", tags=["aliases"], summary="Alias history", dependencies=Viewer,
-            name="history")
+@router.get(
+    "/{name}/aliases/{alias}/history",
+    tags=["aliases"],
+    summary="Alias history",
+    dependencies=Viewer,
+    name="history",
+)
 async def alias_history(
     name: Name, alias: AliasName, catalog: CatalogDep, after: After = None, limit: Limit = 100
 ) -> Page[AliasEventView]:
@@ -196,8 +236,13 @@ async def alias_history(
     return await catalog.alias_history(name, alias, after=after, limit=limit)
 
 
-@router.get("/{name}/versions/{ref}/lineage", tags=["lineage"], summary="Lineage graph", dependencies=Viewer,
-            name="get")
+@router.get(
+    "/{name}/versions/{ref}/lineage",
+    tags=["lineage"],
+    summary="Lineage graph",
+    dependencies=Viewer,
+    name="get",
+)
 async def lineage(
     name: Name,
     ref: Ref,

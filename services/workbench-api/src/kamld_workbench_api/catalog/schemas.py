@@ -26,7 +26,9 @@ class Request(BaseModel):
 
 class Page(BaseModel, Generic[T]):
     items: list[T]
-    next: str | None = Field(None, description="Pass as `after` to get the following page; null on the last page")
+    next: str | None = Field(
+        None, description="Pass as `after` to get the following page; null on the last page"
+    )
 
 
 class VersionLink(BaseModel):
@@ -71,7 +73,9 @@ class ArtifactView(BaseModel):
 
 
 class InputSpec(Request):
-    ref: str = Field(max_length=300, description="`NAME[:REF]` of a version of another artifact", examples=["faces:v3"])
+    ref: str = Field(
+        max_length=300, description="`NAME[:REF]` of a version of another artifact", examples=["faces:v3"]
+    )
     role: str = Field("input", max_length=32, examples=["trained_on", "derived_from"])
 
 
@@ -82,7 +86,9 @@ class VersionCreate(Request):
     message: str = ""
     metadata: dict[str, Any] = Field(default_factory=dict)
     inputs: list[InputSpec] = Field(default_factory=list, max_length=256)
-    parents: list[str] | None = Field(None, max_length=16, description="Default: the artifact's latest version")
+    parents: list[str] | None = Field(
+        None, max_length=16, description="Default: the artifact's latest version"
+    )
     expected_parent: str | None = Field(
         None, max_length=100, description="Refuse (409) unless this ref is the artifact's newest version"
     )
@@ -117,9 +123,13 @@ class FileView(BaseModel):
 
 
 class AliasSet(Request):
-    version: str = Field(max_length=100, description="`v3`, `3`, another alias, or a digest prefix", examples=["v3"])
+    version: str = Field(
+        max_length=100, description="`v3`, `3`, another alias, or a digest prefix", examples=["v3"]
+    )
     expected_version: str | None = Field(
-        None, max_length=100, description="Compare-and-set: refuse (409) unless the alias points at this version now"
+        None,
+        max_length=100,
+        description="Compare-and-set: refuse (409) unless the alias points at this version now",
     )
 
 

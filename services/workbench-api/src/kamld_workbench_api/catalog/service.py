@@ -11,15 +11,21 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
-
 from kamld_common.errors import Unavailable, error_from_problem
 from kamld_common.http import CALLER_HEADER, ServiceClient, current_caller
 
 JSON = dict[str, Any]
 
 # Headers of a download that the client needs and that are safe to pass on from storage-gateway.
-PASSED_DOWNLOAD_HEADERS = ("content-type", "content-length", "content-range", "accept-ranges", "etag",
-                           "last-modified", "content-disposition")
+PASSED_DOWNLOAD_HEADERS = (
+    "content-type",
+    "content-length",
+    "content-range",
+    "accept-ranges",
+    "etag",
+    "last-modified",
+    "content-disposition",
+)
 
 
 def segment(value: str) -> str:
@@ -63,8 +69,11 @@ async def open_stream(client: ServiceClient, method: str, url: str, **kwargs: An
     try:
         response = await client.send(client.build_request(method, url, **kwargs), stream=True)
     except httpx.TransportError as exc:
-        raise Unavailable(f"{client.service} did not answer: {type(exc).__name__}", code="upstream_unavailable",
-                          extra={"service": client.service}) from exc
+        raise Unavailable(
+            f"{client.service} did not answer: {type(exc).__name__}",
+            code="upstream_unavailable",
+            extra={"service": client.service},
+        ) from exc
     if response.status_code >= 400:
         await response.aread()
         await response.aclose()
@@ -127,13 +136,15 @@ class Catalog:
 
     async def list_files(self, name: str, ref: str, **query: Any) -> JSON:
         version = await self.get_version(name, ref)
-        answer = await self.storage.get(f"/manifests/{segment(version['digest'])}/files", params=_params(query))
+        answer = await self.storage.get(
+            f"/manifests/{segment(version['digest'])}/files", params=_params(query)
+        )
         page = answer.json()
         page["items"] = [_file_view(entry) for entry in page["items"]]
         return page
 
     async def open_file(self, name: str, ref: str, path: str, conditions: Mapping[str, str]) -> Download:
-        """Stream one file of a version, passing ``Range``/``If-Range``/``If-None-Match`` on to storage-gateway."""
+        """Stream one file of a version, passing ``Range``, ``If-Range`` and ``If-None-Match`` on."""
         version = await self.get_version(name, ref)
         headers = {key: value for key, value in conditions.items() if value}
         url = f"/manifests/{segment(version['digest'])}/files/{file_path(path)}"

@@ -1,4 +1,4 @@
-"""``/uploads``, ``/chunks`` and ``/manifests``: the content API of storage-gateway behind the gateway's roles.
+"""``/uploads``, ``/chunks`` and ``/manifests``: storage-gateway's content API behind the gateway's roles.
 
 Bodies and answers stream through unchanged; editors write, viewers read.
 """
@@ -10,9 +10,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import StreamingResponse
+from kamld_common.http import ServiceClient
 from pydantic import BaseModel, Field
 
-from kamld_common.http import ServiceClient
 from kamld_workbench_api.auth.dependencies import require_editor, require_viewer
 from kamld_workbench_api.catalog.service import file_path, segment
 from kamld_workbench_api.content.proxy import forward
@@ -27,7 +27,7 @@ Digest = Annotated[str, Path(max_length=71, description="`blake3:<64 hex>`")]
 FRAMES = "application/vnd.kamld.chunks"
 
 
-def get_storage(upstreams: Upstreams = Depends(get_upstreams)) -> ServiceClient:
+def get_storage(upstreams: Annotated[Upstreams, Depends(get_upstreams)]) -> ServiceClient:
     return upstreams.storage_gateway
 
 
@@ -35,8 +35,13 @@ Storage = Annotated[ServiceClient, Depends(get_storage)]
 
 
 def _binary(media_type: str, description: str = "") -> dict[str, Any]:
-    return {"requestBody": {"required": True, "description": description,
-                            "content": {media_type: {"schema": {"type": "string", "format": "binary"}}}}}
+    return {
+        "requestBody": {
+            "required": True,
+            "description": description,
+            "content": {media_type: {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
 
 
 class UploadOpened(BaseModel):
@@ -107,30 +112,54 @@ class ManifestDiff(BaseModel):
     renames_detected: bool
 
 
-@router.post("/uploads", summary="Open an upload session", dependencies=Editor, status_code=201,
-             response_model=UploadOpened, name="open_upload")
+@router.post(
+    "/uploads",
+    summary="Open an upload session",
+    dependencies=Editor,
+    status_code=201,
+    response_model=UploadOpened,
+    name="open_upload",
+)
 async def open_upload(request: Request, storage: Storage) -> StreamingResponse:
     """Start a push; what it uploads is safe from garbage collection until the session expires."""
     return await forward(storage, request, "/uploads")
 
 
-@router.post("/uploads/{upload_id}/missing", summary="Which chunks are missing", dependencies=Editor,
-             response_model=MissingChunks, name="missing")
-async def missing(upload_id: UploadId, body: DigestList, request: Request, storage: Storage) -> StreamingResponse:
+@router.post(
+    "/uploads/{upload_id}/missing",
+    summary="Which chunks are missing",
+    dependencies=Editor,
+    response_model=MissingChunks,
+    name="missing",
+)
+async def missing(
+    upload_id: UploadId, body: DigestList, request: Request, storage: Storage
+) -> StreamingResponse:
     """Of up to 10,000 chunk digests, those the store lacks (send only these)."""
     return await forward(storage, request, f"/uploads/{segment(upload_id)}/missing")
 
 
-@router.post("/uploads/{upload_id}/chunks", summary="Upload a batch of chunks", dependencies=Editor,
-             response_model=ChunksStored, openapi_extra=_binary(FRAMES, "Chunk frames: u8 n, n-byte digest, "
-                                                               "u64 big-endian size, content"), name="upload_chunks")
+@router.post(
+    "/uploads/{upload_id}/chunks",
+    summary="Upload a batch of chunks",
+    dependencies=Editor,
+    response_model=ChunksStored,
+    openapi_extra=_binary(FRAMES, "Chunk frames: u8 n, n-byte digest, u64 big-endian size, content"),
+    name="upload_chunks",
+)
 async def upload_chunks(upload_id: UploadId, request: Request, storage: Storage) -> StreamingResponse:
     """Store several chunks at once; each is verified against its digest."""
     return await forward(storage, request, f"/uploads/{segment(upload_id)}/chunks")
 
 
-@router.put("/uploads/{upload_id}/files/{path:path}", summary="Upload a whole file", dependencies=Editor,
-            response_model=FileStored, openapi_extra=_binary("application/octet-stream"), name="upload_file")
+@router.put(
+    "/uploads/{upload_id}/files/{path:path}",
+    summary="Upload a whole file",
+    dependencies=Editor,
+    response_model=FileStored,
+    openapi_extra=_binary("application/octet-stream"),
+    name="upload_file",
+)
 async def upload_file(
     upload_id: UploadId,
     path: Annotated[str, Path(max_length=4096)],
@@ -142,51 +171,89 @@ async def upload_file(
     return await forward(storage, request, f"/uploads/{segment(upload_id)}/files/{file_path(path)}")
 
 
-@router.post("/uploads/{upload_id}/commit", summary="Commit the manifest", dependencies=Editor,
-             response_model=CommitResult, openapi_extra={"requestBody": {"required": False, "content": {
-                 "application/x-ndjson": {"schema": {"type": "string"}}}}}, name="commit")
+@router.post(
+    "/uploads/{upload_id}/commit",
+    summary="Commit the manifest",
+    dependencies=Editor,
+    response_model=CommitResult,
+    openapi_extra={
+        "requestBody": {
+            "required": False,
+            "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
+        }
+    },
+    name="commit",
+)
 async def commit(upload_id: UploadId, request: Request, storage: Storage) -> StreamingResponse:
     """Build the manifest from NDJSON file entries (sorted by path) and files uploaded whole."""
     return await forward(storage, request, f"/uploads/{segment(upload_id)}/commit")
 
 
-@router.put("/chunks/{digest}", summary="Upload one chunk", dependencies=Editor, response_model=ChunksStored,
-            openapi_extra=_binary("application/octet-stream"), name="put_chunk")
+@router.put(
+    "/chunks/{digest}",
+    summary="Upload one chunk",
+    dependencies=Editor,
+    response_model=ChunksStored,
+    openapi_extra=_binary("application/octet-stream"),
+    name="put_chunk",
+)
 async def put_chunk(
     digest: Digest,
     request: Request,
     storage: Storage,
-    upload_id: Annotated[str | None, Query(max_length=64, description="Session that protects the chunk")] = None,
+    upload_id: Annotated[
+        str | None, Query(max_length=64, description="Session that protects the chunk")
+    ] = None,
 ) -> StreamingResponse:
     """Store one chunk whose body hashes to `digest`; idempotent."""
     return await forward(storage, request, f"/chunks/{segment(digest)}")
 
 
-@router.get("/chunks/{digest}", summary="Download one chunk", dependencies=Viewer, name="get_chunk",
-            response_class=StreamingResponse,
-            responses={200: {"content": {"application/octet-stream": {}}, "description": "The chunk"}})
+@router.get(
+    "/chunks/{digest}",
+    summary="Download one chunk",
+    dependencies=Viewer,
+    name="get_chunk",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"application/octet-stream": {}}, "description": "The chunk"}},
+)
 async def get_chunk(digest: Digest, request: Request, storage: Storage) -> StreamingResponse:
     """The chunk's verified bytes."""
     return await forward(storage, request, f"/chunks/{segment(digest)}")
 
 
-@router.post("/chunks/read", summary="Download a batch of chunks", dependencies=Viewer, name="read_chunks",
-             response_class=StreamingResponse,
-             responses={200: {"content": {FRAMES: {}}, "description": "The chunks, in the upload framing"}})
+@router.post(
+    "/chunks/read",
+    summary="Download a batch of chunks",
+    dependencies=Viewer,
+    name="read_chunks",
+    response_class=StreamingResponse,
+    responses={200: {"content": {FRAMES: {}}, "description": "The chunks, in the upload framing"}},
+)
 async def read_chunks(body: DigestList, request: Request, storage: Storage) -> StreamingResponse:
     """Several verified chunks in one streamed response."""
     return await forward(storage, request, "/chunks/read")
 
 
-@router.get("/manifests/{digest}", summary="Manifest summary", dependencies=Viewer,
-            response_model=ManifestSummary, name="get_manifest")
+@router.get(
+    "/manifests/{digest}",
+    summary="Manifest summary",
+    dependencies=Viewer,
+    response_model=ManifestSummary,
+    name="get_manifest",
+)
 async def get_manifest(digest: Digest, request: Request, storage: Storage) -> StreamingResponse:
     """File count, total bytes and page count of a committed manifest."""
     return await forward(storage, request, f"/manifests/{segment(digest)}")
 
 
-@router.get("/manifests/{digest}/files", summary="List a manifest's files", dependencies=Viewer,
-            response_model=ManifestFiles, name="list_manifest_files")
+@router.get(
+    "/manifests/{digest}/files",
+    summary="List a manifest's files",
+    dependencies=Viewer,
+    response_model=ManifestFiles,
+    name="list_manifest_files",
+)
 async def list_manifest_files(
     digest: Digest,
     request: Request,
@@ -199,10 +266,17 @@ async def list_manifest_files(
     return await forward(storage, request, f"/manifests/{segment(digest)}/files")
 
 
-@router.get("/manifests/{digest}/files/{path:path}", summary="Download a file of a manifest", dependencies=Viewer,
-            name="get_manifest_file", response_class=StreamingResponse,
-            responses={200: {"content": {"application/octet-stream": {}}, "description": "The file"},
-                       206: {"description": "The requested range"}})
+@router.get(
+    "/manifests/{digest}/files/{path:path}",
+    summary="Download a file of a manifest",
+    dependencies=Viewer,
+    name="get_manifest_file",
+    response_class=StreamingResponse,
+    responses={
+        200: {"content": {"application/octet-stream": {}}, "description": "The file"},
+        206: {"description": "The requested range"},
+    },
+)
 async def get_manifest_file(
     digest: Digest, path: Annotated[str, Path(max_length=4096)], request: Request, storage: Storage
 ) -> StreamingResponse:
@@ -210,8 +284,13 @@ async def get_manifest_file(
     return await forward(storage, request, f"/manifests/{segment(digest)}/files/{file_path(path)}")
 
 
-@router.get("/manifests/{old}/diff/{new}", summary="Diff two manifests", dependencies=Viewer,
-            response_model=ManifestDiff, name="diff_manifests")
+@router.get(
+    "/manifests/{old}/diff/{new}",
+    summary="Diff two manifests",
+    dependencies=Viewer,
+    response_model=ManifestDiff,
+    name="diff_manifests",
+)
 async def diff_manifests(
     old: Digest,
     new: Digest,

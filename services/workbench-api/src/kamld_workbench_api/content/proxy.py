@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import Request
 from fastapi.responses import StreamingResponse
+from kamld_common.http import ServiceClient
 from starlette.background import BackgroundTask
 
-from kamld_common.http import ServiceClient
 from kamld_workbench_api.catalog.service import open_stream
 
 REQUEST_HEADERS = ("content-type", "content-length", "range", "if-range", "if-none-match")
@@ -18,8 +18,13 @@ async def forward(upstream: ServiceClient, request: Request, path: str) -> Strea
     """Send ``request`` to ``path`` on ``upstream``; errors come back as the upstream's problem."""
     headers = {k: v for k, v in request.headers.items() if k.lower() in REQUEST_HEADERS}
     body = None if request.method in BODYLESS else request.stream()
-    response = await open_stream(upstream, request.method, path, params=request.query_params, headers=headers,
-                                 content=body)
+    response = await open_stream(
+        upstream, request.method, path, params=request.query_params, headers=headers, content=body
+    )
     passed = {k: v for k, v in response.headers.items() if k.lower() in RESPONSE_HEADERS}
-    return StreamingResponse(response.aiter_raw(), status_code=response.status_code, headers=passed,
-                             background=BackgroundTask(response.aclose))
+    return StreamingResponse(
+        response.aiter_raw(),
+        status_code=response.status_code,
+        headers=passed,
+        background=BackgroundTask(response.aclose),
+    )

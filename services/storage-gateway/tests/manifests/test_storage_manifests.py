@@ -1,0 +1,144 @@
+"""Manifests as pages under a Merkle root: determinism, seeking, diffs, and scale with bounded memory.
+
+The scale test commits, lists and diffs 200,000 files by default. The 1,000,000-file run is
+opt-in: ``KAMLD_TEST_MANIFEST_FILES=1000000 pytest services/storage-gateway/tests/manifests``.
+"""
+
+from __future__ import annotations
+
+import os
+import tracemalloc
+
+import pytest
+
+from kamld_common.errors import Invalid, NotFound
+from kamld_content.chunking import ChunkRef
+from kamld_content.hashing import digest_bytes
+from kamld_content.manifest import FileEntry
+from kamld_storage_gateway.manifests.format import PAGE_MAX_ENTRIES
+from kamld_storage_gateway.manifests.repository import ManifestRepository
+from kamld_storage_gateway.manifests.service import ManifestService
+from kamld_storage_gateway.objectstore import LocalObjectStore
+
+SCALE = int(os.environ.get("KAMLD_TEST_MANIFEST_FILES", "200000"))
+
+
+def entry(index: int, version: int = 0) -> FileEntry:
+    data = f"{index}:{version}".encode()
+    digest = digest_bytes(data)
+    return FileEntry(f"d{index % 97:02}/f{index:08}.bin", len(data), 0o644, digest, [ChunkRef(digest, 0, len(data))])
+
+
+def sorted_entries(indices, version_of=lambda index: 0):
+    return sorted((entry(i, version_of(i)) for i in indices), key=lambda e: e.path)
+
+
+@pytest.fixture
+def service(tmp_path) -> ManifestService:
+    return ManifestService(ManifestRepository(LocalObjectStore(tmp_path / "objects"), cached_pages=4))
+
+
+async def commit(service: ManifestService, entries) -> str:
+    writer = service.writer()
+    for item in entries:
+        await writer.add(item)
+    return (await writer.finish()).digest
+
+
+async def test_same_files_same_digest_and_one_edit_changes_one_page(service):
+    base = sorted_entries(range(5000))
+    first = await commit(service, base)
+    assert await commit(service, base) == first
+    edited = sorted_entries(range(5000), lambda i: 1 if i == 1234 else 0)
+    second = await commit(service, edited)
+    assert second != first
+    old_pages = {page.digest for page in (await service.repository.get_root(first)).pages}
+    new_pages = [page.digest for page in (await service.repository.get_root(second)).pages]
+    assert len(new_pages) > 2
+    assert sum(digest not in old_pages for digest in new_pages) == 1
+    inserted = await commit(service, sorted_entries([*range(5000), 777777]))
+    inserted_pages = [page.digest for page in (await service.repository.get_root(inserted)).pages]
+    assert sum(digest not in old_pages for digest in inserted_pages) <= 2  # boundaries follow paths, not positions
+
+
+async def test_writer_refuses_disorder_duplicates_and_clashes(service):
+    writer = service.writer()
+    await writer.add(entry(2))
+    with pytest.raises(Invalid) as unsorted:
+        await writer.add(entry(1))
+    assert unsorted.value.code == "unsorted_paths"
+    with pytest.raises(Invalid) as duplicate:
+        await writer.add(entry(2))
+    assert duplicate.value.code == "duplicate_path"
+    digest = digest_bytes(b"")
+    clash = service.writer()
+    await clash.add(FileEntry("a", 0, 0o644, digest))
+    await clash.add(FileEntry("a.txt", 0, 0o644, digest))
+    with pytest.raises(Invalid) as both:
+        await clash.add(FileEntry("a/b", 0, 0o644, digest))
+    assert both.value.code == "file_directory_clash"
+
+
+async def test_unknown_manifest_is_not_found(service):
+    with pytest.raises(NotFound):
+        await service.summary(digest_bytes(b"no such root"))
+
+
+async def test_listing_and_diff_at_scale_with_bounded_memory(service):
+    """Commit SCALE files, list them all page by page, diff against an edit; peak memory stays small."""
+    removed, modified, added = {10, 20_000}, {5, 150_001 % SCALE}, [SCALE + 1, SCALE + 2]
+    tracemalloc.start()
+    try:
+        writer = service.writer()
+        for item in _ordered(range(SCALE)):
+            await writer.add(item)
+        old = await writer.finish()
+        writer = service.writer()
+        for item in _ordered([*(i for i in range(SCALE) if i not in removed), *added], modified):
+            await writer.add(item)
+        new = await writer.finish()
+        tracemalloc.reset_peak()
+
+        assert old.file_count == SCALE and old.page_count >= SCALE // PAGE_MAX_ENTRIES
+        count, after, previous = 0, None, ""
+        while True:
+            page = await service.list_files(old.digest, after=after, limit=5000)
+            for item in page.entries:
+                assert item.path > previous
+                previous = item.path
+            count += len(page.entries)
+            if page.next is None:
+                break
+            after = page.next
+        assert count == SCALE
+        prefixed = await service.list_files(old.digest, prefix="d42/", limit=SCALE)
+        assert len(prefixed.entries) == len([i for i in range(SCALE) if i % 97 == 42])
+
+        changes = []
+        after = None
+        while True:
+            page = await service.diff(old.digest, new.digest, after=after, limit=2)
+            changes.extend(page.changes)
+            if page.next is None:
+                break
+            after = page.next
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    by_kind = {(change.change, change.path) for change in changes}
+    assert by_kind == {
+        *(("removed", entry(i).path) for i in removed),
+        *(("modified", entry(i).path) for i in modified),
+        *(("added", entry(i).path) for i in added),
+    }
+    assert peak < 64 << 20, f"listing and diffing used {peak / 2**20:.1f} MiB at peak"
+
+
+def _ordered(indices, modified=frozenset()):
+    """Entries in path order, produced per directory so no list of all entries is ever built."""
+    by_directory: dict[int, list[int]] = {}
+    for index in indices:
+        by_directory.setdefault(index % 97, []).append(index)
+    for directory in sorted(by_directory):
+        for index in sorted(by_directory.pop(directory), key=lambda i: f"f{i:08}"):
+            yield entry(index, 1 if index in modified else 0)
