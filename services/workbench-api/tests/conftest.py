@@ -18,10 +18,16 @@ import pytest
 BACKENDS = {"metadata-hub": "kamld_metadata_hub", "storage-gateway": "kamld_storage_gateway"}
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def free_ports(count: int) -> list[int]:
+    """Ports nothing listens on now, held open together so that they differ."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
 
 
 def env_prefix(service: str) -> str:
@@ -65,7 +71,8 @@ def _wait_healthy(url: str, process: subprocess.Popen, log: Path, timeout: float
 
 
 def start_services(home: Path, extra_env: dict[str, str] | None = None) -> Gateway:
-    ports = {name: free_port() for name in [*BACKENDS, "workbench-api"]}
+    names = [*BACKENDS, "workbench-api"]
+    ports = dict(zip(names, free_ports(len(names)), strict=True))
     admin_token = "kamld_" + secrets.token_urlsafe(32)
     env = {**os.environ, "KAMLD_HOME": str(home), **(extra_env or {})}
     for name, port in ports.items():

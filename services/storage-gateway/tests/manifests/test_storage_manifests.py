@@ -117,7 +117,7 @@ async def test_listing_and_diff_at_scale_with_bounded_memory(service):
         changes = []
         after = None
         while True:
-            page = await service.diff(old.digest, new.digest, after=after, limit=2)
+            page = await service.diff(old.digest, new.digest, after=after, limit=3)
             changes.extend(page.changes)
             if page.next is None:
                 break
