@@ -107,11 +107,12 @@ class Platform:
 def bench_kamld(platform: Platform, profile: Profile, work: Path) -> list[Row]:
     name = f"bench-{profile.name}"
     rows = []
+    stored_before = platform.stored_bytes()
     push1 = platform.kamld("push", str(profile.v1), name, "-m", "v1", "--json")
-    stored_v1 = platform.stored_bytes()
+    stored_v1 = platform.stored_bytes() - stored_before
     rows.append(Row(profile.name, "kamld", "ingest v1", push1.seconds, profile.bytes_v1, push1.peak_rss, stored_v1))
     push2 = platform.kamld("push", str(profile.v2), name, "-m", "v2", "--json")
-    stored_v2 = platform.stored_bytes()
+    stored_v2 = platform.stored_bytes() - stored_before
     rows.append(
         Row(profile.name, "kamld", "ingest v2", push2.seconds, tree_bytes(profile.v2), push2.peak_rss, stored_v2 - stored_v1)
     )

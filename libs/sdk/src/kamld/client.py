@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from kamld import __version__
 from kamld.config import load_config
-from kamld.errors import ConnectionFailed, error_from_response
+from kamld.errors import ConnectionFailed, NotFound, error_from_response
 from kamld.models import (
     Alias,
     AliasEvent,
@@ -40,6 +40,7 @@ M = TypeVar("M", bound=BaseModel)
 InputSpec = str | tuple[str, str]
 ProgressCallback = Callable[[Any], None]
 DEFAULT_INPUT_ROLE = "input"
+DEFAULT_KIND = "dataset"
 
 
 def _input(spec: InputSpec) -> dict[str, str]:
@@ -225,7 +226,7 @@ class Client:
         """Upload ``directory`` (only chunks the platform lacks) and record it as ``name``'s next version.
 
         ``inputs`` are refs of versions it was made from, as ``"faces:v3"`` or ``("faces:v3", "trained_on")``;
-        ``kind`` creates the artifact on its first push; ``expected_parent`` refuses the push (409) unless
+        ``kind`` names the artifact's kind on its first push (default ``dataset``); ``expected_parent`` refuses the push (409) unless
         that ref is still the newest version.
         """
         from kamld.transfer import push_directory
@@ -250,7 +251,13 @@ class Client:
             body["expected_parent"] = expected_parent
         if metadata:
             body["metadata"] = dict(metadata)
-        answer = self.request("POST", f"{API}/artifacts/{_segment(name)}/versions", json=body).json()
+        path = f"{API}/artifacts/{_segment(name)}/versions"
+        try:
+            answer = self.request("POST", path, json=body).json()
+        except NotFound as exc:
+            if kind or exc.code != "artifact_not_found":
+                raise
+            answer = self.request("POST", path, json={**body, "kind": DEFAULT_KIND}).json()
         return PushedVersion.model_validate(
             {**answer, "bytes_sent": commit.bytes_sent, "bytes_deduplicated": commit.bytes_deduplicated}
         )

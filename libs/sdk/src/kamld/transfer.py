@@ -103,7 +103,9 @@ class _LocalFile:
     chunks: FileChunks
 
     def entry(self) -> FileEntry:
-        return FileEntry(self.path, self.chunks.size, self.mode, self.chunks.file_digest, list(self.chunks.chunks))
+        return FileEntry(
+            self.path, self.chunks.size, self.mode, self.chunks.file_digest, list(self.chunks.chunks)
+        )
 
 
 def _walk(directory: Path) -> list[tuple[str, Path, int]]:
@@ -148,7 +150,9 @@ def _batches(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
         yield items[start : start + size]
 
 
-def _group_by_bytes(refs: Iterable[tuple[str, Path, ChunkRef]], limit: int) -> Iterator[list[tuple[Path, ChunkRef]]]:
+def _group_by_bytes(
+    refs: Iterable[tuple[str, Path, ChunkRef]], limit: int
+) -> Iterator[list[tuple[Path, ChunkRef]]]:
     group: list[tuple[Path, ChunkRef]] = []
     size = 0
     for _, source, ref in refs:
@@ -179,11 +183,15 @@ def push_directory(
             where.setdefault(ref.digest, (item.path, item.source, ref))
     missing: list[str] = []
     for batch in _batches(list(where), MISSING_BATCH):
-        response = _check(client.post(f"{base_path}/uploads/{upload_id}/missing", json={"digests": list(batch)}))
+        response = _check(
+            client.post(f"{base_path}/uploads/{upload_id}/missing", json={"digests": list(batch)})
+        )
         missing.extend(response.json()["missing"])
 
     total_bytes = sum(item.chunks.size for item in files)
-    bytes_sent = _send_chunks(client, base_path, upload_id, [where[d] for d in missing], concurrency, progress)
+    bytes_sent = _send_chunks(
+        client, base_path, upload_id, [where[d] for d in missing], concurrency, progress
+    )
 
     def ndjson() -> Iterator[bytes]:
         for item in files:
@@ -266,7 +274,8 @@ def iter_manifest(client: httpx.Client, base_path: str, digest: str, prefix: str
 
 def _matches(path: str, include: Sequence[str]) -> bool:
     return not include or any(
-        fnmatch.fnmatchcase(path, pattern) or path.startswith(pattern.rstrip("/") + "/") for pattern in include
+        fnmatch.fnmatchcase(path, pattern) or path.startswith(pattern.rstrip("/") + "/")
+        for pattern in include
     )
 
 
@@ -301,8 +310,9 @@ def pull_manifest(
     """Make ``directory`` hold the files of manifest ``digest`` (those matching ``include``, if given)."""
     root = Path(directory)
     root.mkdir(parents=True, exist_ok=True)
-    counter = _Counter("download", _check(client.get(f"{base_path}/manifests/{digest}")).json()["total_bytes"],
-                       progress)
+    counter = _Counter(
+        "download", _check(client.get(f"{base_path}/manifests/{digest}")).json()["total_bytes"], progress
+    )
     file_count = written = skipped = 0
     downloaded = 0
     lock = threading.Lock()
@@ -344,16 +354,22 @@ def _read_chunks(client: httpx.Client, base_path: str, digests: list[str]) -> It
         for block in response.iter_bytes():
             for chunk_digest, data in reader.feed(block):
                 if digest_bytes(data) != chunk_digest:
-                    raise IntegrityError(f"chunk {chunk_digest} did not match its digest", code="corrupt_chunk")
+                    raise IntegrityError(
+                        f"chunk {chunk_digest} did not match its digest", code="corrupt_chunk"
+                    )
                 yield chunk_digest, data
         reader.close()
 
 
-def _write_file(client: httpx.Client, base_path: str, target: Path, entry: FileEntry, counter: _Counter) -> int:
+def _write_file(
+    client: httpx.Client, base_path: str, target: Path, entry: FileEntry, counter: _Counter
+) -> int:
     """Download ``entry`` into a temporary file beside ``target``, verify it, rename it into place."""
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.is_dir() and not target.is_symlink():
-        raise IntegrityError(f"{target} is a directory; cannot write the file {entry.path!r}", code="path_clash")
+        raise IntegrityError(
+            f"{target} is a directory; cannot write the file {entry.path!r}", code="path_clash"
+        )
     hasher = Hasher()
     received = 0
     handle, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=target.parent)
@@ -371,8 +387,9 @@ def _write_file(client: httpx.Client, base_path: str, target: Path, entry: FileE
             out.flush()
             os.fsync(out.fileno())
         if hasher.size != entry.size or hasher.digest() != entry.digest:
-            raise IntegrityError(f"{entry.path}: downloaded content does not match {entry.digest}",
-                                 code="corrupt_file")
+            raise IntegrityError(
+                f"{entry.path}: downloaded content does not match {entry.digest}", code="corrupt_file"
+            )
         os.chmod(temp_name, entry.mode)
         os.replace(temp_name, target)
     except BaseException:

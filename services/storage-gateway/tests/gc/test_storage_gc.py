@@ -13,8 +13,12 @@ def register(hub, name: str, result) -> None:
     with hub.client() as client:
         response = client.post(
             f"/artifacts/{name}/versions",
-            json={"digest": result.digest, "file_count": result.file_count, "total_bytes": result.total_bytes,
-                  "kind": "dataset"},
+            json={
+                "digest": result.digest,
+                "file_count": result.file_count,
+                "total_bytes": result.total_bytes,
+                "kind": "dataset",
+            },
         )
         assert response.status_code == 201, response.text
 
@@ -35,8 +39,12 @@ def test_gc_keeps_catalog_and_open_sessions_and_sweeps_orphans(gateway, metadata
         assert client.put(f"/chunks/{digest_bytes(orphan)}", content=orphan).status_code == 200
         session = client.post("/uploads").json()["id"]
         pending = b"uploaded to an open session " + rng.randbytes(16)
-        assert client.put(f"/chunks/{digest_bytes(pending)}", params={"upload_id": session},
-                          content=pending).status_code == 200
+        assert (
+            client.put(
+                f"/chunks/{digest_bytes(pending)}", params={"upload_id": session}, content=pending
+            ).status_code
+            == 200
+        )
 
         dry = client.post("/gc", params={"dry_run": "true", "grace_s": 0}).json()
         assert dry["dry_run"] is True and dry["objects"] >= 1 and dry["marked"] >= 3
@@ -75,7 +83,9 @@ def test_upload_running_during_gc_loses_nothing(gateway, metadata_hub, tmp_path)
         assert collected and collected[0]["dry_run"] is False
         # Every chunk went out exactly once: none was swept and had to be sent again at commit.
         assert pushed.bytes_sent == pushed.total_bytes
-        after = client.post("/gc", params={"dry_run": "false", "grace_s": 0}).json()  # committed session protects
+        after = client.post(
+            "/gc", params={"dry_run": "false", "grace_s": 0}
+        ).json()  # committed session protects
         assert after["dry_run"] is False
         pull_manifest(client, "", pushed.digest, tmp_path / "dst")
     assert files_of(tmp_path / "dst") == files_of(source)

@@ -10,7 +10,6 @@ import os
 import tracemalloc
 
 import pytest
-
 from kamld_common.errors import Invalid, NotFound
 from kamld_content.chunking import ChunkRef
 from kamld_content.hashing import digest_bytes
@@ -26,7 +25,9 @@ SCALE = int(os.environ.get("KAMLD_TEST_MANIFEST_FILES", "200000"))
 def entry(index: int, version: int = 0) -> FileEntry:
     data = f"{index}:{version}".encode()
     digest = digest_bytes(data)
-    return FileEntry(f"d{index % 97:02}/f{index:08}.bin", len(data), 0o644, digest, [ChunkRef(digest, 0, len(data))])
+    return FileEntry(
+        f"d{index % 97:02}/f{index:08}.bin", len(data), 0o644, digest, [ChunkRef(digest, 0, len(data))]
+    )
 
 
 def sorted_entries(indices, version_of=lambda index: 0):
@@ -58,7 +59,9 @@ async def test_same_files_same_digest_and_one_edit_changes_one_page(service):
     assert sum(digest not in old_pages for digest in new_pages) == 1
     inserted = await commit(service, sorted_entries([*range(5000), 777777]))
     inserted_pages = [page.digest for page in (await service.repository.get_root(inserted)).pages]
-    assert sum(digest not in old_pages for digest in inserted_pages) <= 2  # boundaries follow paths, not positions
+    assert (
+        sum(digest not in old_pages for digest in inserted_pages) <= 2
+    )  # boundaries follow paths, not positions
 
 
 async def test_writer_refuses_disorder_duplicates_and_clashes(service):
@@ -87,18 +90,16 @@ async def test_unknown_manifest_is_not_found(service):
 async def test_listing_and_diff_at_scale_with_bounded_memory(service):
     """Commit SCALE files, list them all page by page, diff against an edit; peak memory stays small."""
     removed, modified, added = {10, 20_000}, {5, 150_001 % SCALE}, [SCALE + 1, SCALE + 2]
+    writer = service.writer()
+    for item in _ordered(range(SCALE)):
+        await writer.add(item)
+    old = await writer.finish()
+    writer = service.writer()
+    for item in _ordered([*(i for i in range(SCALE) if i not in removed), *added], modified):
+        await writer.add(item)
+    new = await writer.finish()
     tracemalloc.start()
     try:
-        writer = service.writer()
-        for item in _ordered(range(SCALE)):
-            await writer.add(item)
-        old = await writer.finish()
-        writer = service.writer()
-        for item in _ordered([*(i for i in range(SCALE) if i not in removed), *added], modified):
-            await writer.add(item)
-        new = await writer.finish()
-        tracemalloc.reset_peak()
-
         assert old.file_count == SCALE and old.page_count >= SCALE // PAGE_MAX_ENTRIES
         count, after, previous = 0, None, ""
         while True:

@@ -50,7 +50,9 @@ def send(client, upload_id: str, *blobs: bytes):
 def test_missing_batch_upload_commit_and_download(client, upload_id):
     a, b = b"alpha" * 100, b"beta" * 50
     asked = client.post(f"/uploads/{upload_id}/missing", json={"digests": [digest_bytes(a), digest_bytes(b)]})
-    assert set(asked.json()["missing"]) >= set()  # chunks may exist from other tests; what is asked is answered
+    assert (
+        set(asked.json()["missing"]) >= set()
+    )  # chunks may exist from other tests; what is asked is answered
     stored = send(client, upload_id, a, b)
     assert stored.status_code == 200 and stored.json()["received"] == 2
     assert send(client, upload_id, a).json()["stored"] == 0  # idempotent
@@ -73,7 +75,9 @@ def test_missing_batch_upload_commit_and_download(client, upload_id):
     part = client.get(f"/manifests/{digest}/files/data/a.txt", headers={"Range": "bytes=5-9"})
     assert part.status_code == 206 and part.content == a[5:10]
     assert part.headers["content-range"] == f"bytes 5-9/{len(a)}"
-    assert client.get(f"/manifests/{digest}/files/data/a.txt", headers={"Range": "bytes=-3"}).content == a[-3:]
+    assert (
+        client.get(f"/manifests/{digest}/files/data/a.txt", headers={"Range": "bytes=-3"}).content == a[-3:]
+    )
     beyond = client.get(f"/manifests/{digest}/files/data/a.txt", headers={"Range": f"bytes={len(a)}-"})
     problem(beyond, 416)
     assert beyond.headers["content-range"] == f"bytes */{len(a)}"
@@ -118,11 +122,19 @@ def test_commit_refuses_bad_paths_naming_them(client, upload_id, path, reason):
 
 def test_commit_refuses_unsorted_duplicate_and_missing(client, upload_id):
     unsorted = line("b.txt", b"") + "\n" + line("a.txt", b"") + "\n"
-    assert problem(client.post(f"/uploads/{upload_id}/commit", content=unsorted), 422)["code"] == "unsorted_paths"
+    assert (
+        problem(client.post(f"/uploads/{upload_id}/commit", content=unsorted), 422)["code"]
+        == "unsorted_paths"
+    )
     twice = line("a.txt", b"") + "\n" + line("a.txt", b"") + "\n"
-    assert problem(client.post(f"/uploads/{upload_id}/commit", content=twice), 422)["code"] == "duplicate_path"
+    assert (
+        problem(client.post(f"/uploads/{upload_id}/commit", content=twice), 422)["code"] == "duplicate_path"
+    )
     clash = line("a", b"") + "\n" + line("a/b", b"") + "\n"
-    assert problem(client.post(f"/uploads/{upload_id}/commit", content=clash), 422)["code"] == "file_directory_clash"
+    assert (
+        problem(client.post(f"/uploads/{upload_id}/commit", content=clash), 422)["code"]
+        == "file_directory_clash"
+    )
     absent = b"never uploaded " + upload_id.encode()
     body = problem(client.post(f"/uploads/{upload_id}/commit", content=line("x.bin", absent) + "\n"), 422)
     assert body["code"] == "missing_chunks" and body["missing"] == [digest_bytes(absent)]
@@ -140,22 +152,30 @@ def test_batch_with_a_wrong_digest_stores_nothing(client, upload_id):
     missing = client.post(f"/uploads/{upload_id}/missing", json={"digests": [digest_bytes(good)]}).json()
     assert missing["missing"] == [digest_bytes(good)]
     truncated = encode_frame(digest_bytes(good), good)[:-3]
-    response = client.post(f"/uploads/{upload_id}/chunks", content=truncated, headers={"Content-Type": MEDIA_TYPE})
+    response = client.post(
+        f"/uploads/{upload_id}/chunks", content=truncated, headers={"Content-Type": MEDIA_TYPE}
+    )
     assert problem(response, 422)["code"] == "invalid_framing"
 
 
 def test_limits_and_malformed_input(client, upload_id, any_gateway):
     too_many = {"digests": [ZERO] * 10_001}
-    assert ["body", "digests"] in locations(problem(client.post(f"/uploads/{upload_id}/missing", json=too_many), 422))
+    assert ["body", "digests"] in locations(
+        problem(client.post(f"/uploads/{upload_id}/missing", json=too_many), 422)
+    )
     malformed = problem(client.post(f"/uploads/{upload_id}/missing", json={"digests": ["md5:abc"]}), 422)
     assert ["digests", 0] in locations(malformed)
     assert ["path", "digest"] in locations(problem(client.get("/manifests/blake3:xyz"), 422))
     assert ["path", "digest"] in locations(problem(client.get("/chunks/nonsense"), 422))
     assert problem(client.get(f"/manifests/{ZERO}"), 404)["code"] == "manifest_not_found"
     assert problem(client.get(f"/chunks/{ZERO}"), 404)["code"] == "chunk_not_found"
-    assert problem(client.post("/uploads/nope/missing", json={"digests": []}), 404)["code"] == "upload_not_found"
+    assert (
+        problem(client.post("/uploads/nope/missing", json={"digests": []}), 404)["code"] == "upload_not_found"
+    )
     oversized = b"\0" * ((64 << 20) + 1) if "pg" in str(any_gateway.home) else b"\0" * ((12 << 20) + 1)
-    response = client.post(f"/uploads/{upload_id}/chunks", content=oversized, headers={"Content-Type": MEDIA_TYPE})
+    response = client.post(
+        f"/uploads/{upload_id}/chunks", content=oversized, headers={"Content-Type": MEDIA_TYPE}
+    )
     assert problem(response, 413)["code"] == "body_too_large"
     wrong = client.put(f"/chunks/{digest_bytes(b'x')}", content=b"y")
     assert problem(wrong, 422)["code"] == "digest_mismatch"
@@ -172,7 +192,9 @@ def test_diff_reports_added_removed_modified_and_renamed(client):
         assert response.status_code == 200, response.text
         return response.json()["digest"]
 
-    old = commit({"keep.txt": b"same", "edit.txt": b"v1", "gone.txt": b"bye", "old/name.bin": b"moved content"})
+    old = commit(
+        {"keep.txt": b"same", "edit.txt": b"v1", "gone.txt": b"bye", "old/name.bin": b"moved content"}
+    )
     new = commit({"keep.txt": b"same", "edit.txt": b"v2", "new.txt": b"hi", "new/name.bin": b"moved content"})
     diff = client.get(f"/manifests/{old}/diff/{new}").json()
     changes = {(item["change"], item["path"], item.get("old_path")) for item in diff["items"]}

@@ -131,7 +131,7 @@ def push(
     directory: Annotated[Path, typer.Argument(help="Directory to version", exists=True, file_okay=False)],
     name: Annotated[str, typer.Argument(help="Artifact name")],
     message: Annotated[str, typer.Option("-m", "--message", help="What changed")] = "",
-    kind: Annotated[str | None, typer.Option(help="dataset, model or code (creates the artifact)")] = None,
+    kind: Annotated[str | None, typer.Option(help="dataset, model or code: the kind of a new artifact (default dataset)")] = None,
     input_: Annotated[list[str], typer.Option("--input", help="REF[=ROLE] this version was made from")] = [],  # noqa: B006
     label: Annotated[list[str], typer.Option("--label", help="KEY=VALUE label of a new artifact")] = [],  # noqa: B006
     expect_parent: Annotated[

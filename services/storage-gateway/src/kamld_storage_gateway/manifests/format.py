@@ -129,8 +129,13 @@ def _trusted_entry(body: dict) -> FileEntry:
         chunks.append(ChunkRef(digest, offset, size))
         offset += size
     entry = object.__new__(FileEntry)
-    for name, value in (("path", body["path"]), ("size", body["size"]), ("mode", body["mode"]),
-                        ("digest", body["digest"]), ("chunks", chunks)):
+    for name, value in (
+        ("path", body["path"]),
+        ("size", body["size"]),
+        ("mode", body["mode"]),
+        ("digest", body["digest"]),
+        ("chunks", chunks),
+    ):
         object.__setattr__(entry, name, value)
     return entry
 

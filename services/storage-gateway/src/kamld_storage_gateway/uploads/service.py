@@ -195,7 +195,8 @@ class UploadService:
 
     async def _spool(self, body: AsyncIterable[bytes], target: str) -> tuple[int, str]:
         hasher = Hasher()
-        with open(target, "wb") as out:
+        out = await asyncio.to_thread(open, target, "wb")
+        with out:
             async for block in body:
                 if hasher.size + len(block) > self.max_file_bytes:
                     raise PayloadTooLarge(
@@ -206,7 +207,7 @@ class UploadService:
                         },
                     )
                 hasher.update(block)
-                await asyncio.to_thread(out.write, block) if len(block) > 1 << 20 else out.write(block)
+                await asyncio.to_thread(out.write, block)
         return hasher.size, hasher.digest()
 
     async def commit(self, upload_id: str, body: AsyncIterable[bytes]) -> ManifestSummary:
