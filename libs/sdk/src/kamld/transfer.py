@@ -6,8 +6,9 @@ in parallel and commits the sorted file list as NDJSON. A push that is interrupt
 be run again: chunks already stored are not sent twice.
 
 ``pull_manifest`` lists a manifest page by page, skips files the target already holds with the
-right digest, fetches the missing chunks in batches, verifies every chunk and every file, and
-writes each file under a temporary name that is renamed into place only when complete.
+right digest, fetches the chunks of many small files in one request (a large file streams in
+groups of chunks), verifies every chunk and every file, and writes each file under a temporary
+name that is renamed into place only when complete.
 
 ``base_path`` is ``""`` against storage-gateway itself and ``"/api/v1"`` through the gateway.
 """
@@ -15,14 +16,15 @@ writes each file under a temporary name that is renamed into place only when com
 from __future__ import annotations
 
 import fnmatch
-import json
 import os
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import httpx
 
@@ -35,7 +37,7 @@ from kamld_content.paths import InvalidPath, normalize_path, resolve_inside
 
 MISSING_BATCH = 10_000
 UPLOAD_BATCH_BYTES = 8 << 20
-DOWNLOAD_BATCH_BYTES = 32 << 20
+DOWNLOAD_BATCH_BYTES = 16 << 20
 DOWNLOAD_BATCH_DIGESTS = 1000
 LIST_PAGE = 1000
 TEMP_PREFIX = ".kamld-tmp-"
@@ -307,44 +309,96 @@ def pull_manifest(
     progress: ProgressCallback | None = None,
     concurrency: int = 8,
 ) -> PullResult:
-    """Make ``directory`` hold the files of manifest ``digest`` (those matching ``include``, if given)."""
+    """Make ``directory`` hold the files of manifest ``digest`` (those matching ``include``, if given).
+
+    Small files travel together: one ``/chunks/read`` request fetches the chunks of many files
+    (at most ``DOWNLOAD_BATCH_BYTES`` and ``DOWNLOAD_BATCH_DIGESTS``), and a file too large for a
+    batch streams on its own, a group of chunks at a time.
+    """
     root = Path(directory)
     root.mkdir(parents=True, exist_ok=True)
     counter = _Counter(
         "download", _check(client.get(f"{base_path}/manifests/{digest}")).json()["total_bytes"], progress
     )
-    file_count = written = skipped = 0
-    downloaded = 0
-    lock = threading.Lock()
+    tally = _PullTally()
 
-    def fetch(entry: FileEntry) -> None:
-        nonlocal written, skipped, downloaded
-        target = _target(root, entry.path)
-        if _already_present(target, entry):
-            os.chmod(target, entry.mode)
-            counter.add(entry.size)
-            with lock:
-                skipped += 1
-            return
-        received = _write_file(client, base_path, target, entry, counter)
-        with lock:
-            written += 1
-            downloaded += received
+    def fetch(batch: list[FileEntry]) -> None:
+        wanted: list[tuple[FileEntry, Path]] = []
+        for entry in batch:
+            target = _target(root, entry.path)
+            if _already_present(target, entry):
+                os.chmod(target, entry.mode)
+                counter.add(entry.size)
+                tally.skipped()
+            else:
+                wanted.append((entry, target))
+        if len(batch) == 1 and wanted and _is_large(batch[0]):
+            entry, target = wanted[0]
+            tally.written(_write_large_file(client, base_path, target, entry, counter))
+        elif wanted:
+            tally.written(_write_batch(client, base_path, wanted, counter), files=len(wanted))
 
+    file_count = 0
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        pending = []
-        for entry in iter_manifest(client, base_path, digest):
-            if not _matches(entry.path, include):
-                continue
-            file_count += 1
-            pending.append(pool.submit(fetch, entry))
-            if len(pending) >= concurrency * 4:
-                for future in pending:
-                    future.result()
-                pending = []
-        for future in pending:
-            future.result()
-    return PullResult(file_count, written, skipped, downloaded)
+        pending: set[Future[None]] = set()
+        try:
+            for batch in _download_batches(
+                entry for entry in iter_manifest(client, base_path, digest) if _matches(entry.path, include)
+            ):
+                file_count += len(batch)
+                pending.add(pool.submit(fetch, batch))
+                if len(pending) >= concurrency * 2:
+                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        future.result()
+            for future in pending:
+                future.result()
+        except BaseException:
+            for future in pending:
+                future.cancel()
+            raise
+    return PullResult(file_count, tally.files_written, tally.files_skipped, tally.bytes_received)
+
+
+class _PullTally:
+    """Files written and skipped, and bytes received, added up across download threads."""
+
+    def __init__(self) -> None:
+        self.files_written = self.files_skipped = self.bytes_received = 0
+        self._lock = threading.Lock()
+
+    def skipped(self) -> None:
+        with self._lock:
+            self.files_skipped += 1
+
+    def written(self, received: int, *, files: int = 1) -> None:
+        with self._lock:
+            self.files_written += files
+            self.bytes_received += received
+
+
+def _is_large(entry: FileEntry) -> bool:
+    return entry.size > DOWNLOAD_BATCH_BYTES or len(entry.chunks) > DOWNLOAD_BATCH_DIGESTS
+
+
+def _download_batches(entries: Iterable[FileEntry]) -> Iterator[list[FileEntry]]:
+    """Files grouped so that each group's chunks fit one batched read; a large file is a group alone."""
+    batch: list[FileEntry] = []
+    size = digests = 0
+    for entry in entries:
+        if _is_large(entry):
+            yield [entry]
+            continue
+        if batch and (
+            size + entry.size > DOWNLOAD_BATCH_BYTES or digests + len(entry.chunks) > DOWNLOAD_BATCH_DIGESTS
+        ):
+            yield batch
+            batch, size, digests = [], 0, 0
+        batch.append(entry)
+        size += entry.size
+        digests += len(entry.chunks)
+    if batch:
+        yield batch
 
 
 def _read_chunks(client: httpx.Client, base_path: str, digests: list[str]) -> Iterator[tuple[str, bytes]]:
@@ -361,32 +415,74 @@ def _read_chunks(client: httpx.Client, base_path: str, digests: list[str]) -> It
         reader.close()
 
 
-def _write_file(
+def _fetch(client: httpx.Client, base_path: str, refs: Iterable[ChunkRef]) -> dict[str, bytes]:
+    """The verified bytes of ``refs``' chunks in one request, each distinct chunk once."""
+    wanted = list(dict.fromkeys(ref.digest for ref in refs))
+    fetched = dict(_read_chunks(client, base_path, wanted)) if wanted else {}
+    absent = [chunk_digest for chunk_digest in wanted if chunk_digest not in fetched]
+    if absent:
+        raise IntegrityError(f"the server did not send chunk {absent[0]}", code="missing_chunk")
+    return fetched
+
+
+def _write_batch(
+    client: httpx.Client, base_path: str, files: list[tuple[FileEntry, Path]], counter: _Counter
+) -> int:
+    """Fetch the chunks of several small files in one request, then write each file; bytes received."""
+    fetched = _fetch(client, base_path, (ref for entry, _ in files for ref in entry.chunks))
+    for entry, target in files:
+        with _new_file(target, entry) as out:
+            for ref in entry.chunks:
+                out.write(fetched[ref.digest])
+        counter.add(entry.size)
+    return sum(len(data) for data in fetched.values())
+
+
+def _write_large_file(
     client: httpx.Client, base_path: str, target: Path, entry: FileEntry, counter: _Counter
 ) -> int:
-    """Download ``entry`` into a temporary file beside ``target``, verify it, rename it into place."""
+    """Download a file too large for one batch, a group of chunks per request; bytes received."""
+    received = 0
+    with _new_file(target, entry) as out:
+        for group in _chunk_groups(entry.chunks):
+            fetched = _fetch(client, base_path, group)
+            for ref in group:
+                out.write(fetched[ref.digest])
+            received += sum(len(data) for data in fetched.values())
+            counter.add(sum(ref.size for ref in group))
+    return received
+
+
+class _VerifiedWriter:
+    """Writes a file's bytes and digests them on the way, to compare with the manifest at the end."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
+        self.hasher = Hasher()
+
+    def write(self, data: bytes) -> None:
+        self._stream.write(data)
+        self.hasher.update(data)
+
+
+@contextmanager
+def _new_file(target: Path, entry: FileEntry) -> Iterator[_VerifiedWriter]:
+    """Write ``entry`` to a temporary name beside ``target``; verify it, then rename it into place.
+
+    Files are not fsynced: the server holds the durable copy, and a pull run again after a crash
+    finds any file whose size or digest is wrong and fetches it anew.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.is_dir() and not target.is_symlink():
         raise IntegrityError(
             f"{target} is a directory; cannot write the file {entry.path!r}", code="path_clash"
         )
-    hasher = Hasher()
-    received = 0
     handle, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=target.parent)
     try:
-        with os.fdopen(handle, "wb") as out:
-            for group in _chunk_groups(entry.chunks):
-                unique = list(dict.fromkeys(ref.digest for ref in group))
-                fetched = dict(_read_chunks(client, base_path, unique))
-                for ref in group:
-                    data = fetched[ref.digest]
-                    out.write(data)
-                    hasher.update(data)
-                received += sum(len(data) for data in fetched.values())
-                counter.add(sum(ref.size for ref in group))
-            out.flush()
-            os.fsync(out.fileno())
-        if hasher.size != entry.size or hasher.digest() != entry.digest:
+        with os.fdopen(handle, "wb") as stream:
+            writer = _VerifiedWriter(stream)
+            yield writer
+        if writer.hasher.size != entry.size or writer.hasher.digest() != entry.digest:
             raise IntegrityError(
                 f"{entry.path}: downloaded content does not match {entry.digest}", code="corrupt_file"
             )
@@ -395,7 +491,6 @@ def _write_file(
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise
-    return received
 
 
 def _chunk_groups(chunks: list[ChunkRef]) -> Iterator[list[ChunkRef]]:

@@ -6,7 +6,7 @@ backends never interpret them. Objects are immutable: ``put_if_absent`` never ov
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, runtime_checkable
@@ -69,6 +69,13 @@ class ObjectStore(Protocol):
 
     async def put_if_absent(self, key: str, data: bytes) -> bool:
         """Store ``data`` under ``key`` unless it exists; True when this call wrote it."""
+
+    async def put_many_if_absent(self, items: Sequence[tuple[str, bytes]]) -> set[str]:
+        """Store each ``(key, data)`` whose key is absent; the keys this call wrote.
+
+        Every object is stored (durably, where the backend promises it) when this returns; a
+        backend may write them concurrently, which is the point of asking for several at once.
+        """
 
     async def get(self, key: str) -> bytes:
         """The whole object; raises :class:`ObjectNotFound`."""

@@ -6,6 +6,11 @@ if absent" exact under concurrent writers; filesystems without hard links fall b
 ``os.replace``), and finally the directory is fsynced so the new name survives a power loss.
 Directories created on the way are fsynced into their parents too. A crash leaves at worst a
 temporary file (a name starting with ``.``), which listing ignores.
+
+A batch (:meth:`LocalObjectStore.put_many_if_absent`) keeps that policy but pays for it once per
+batch rather than once per object: the objects are written and fsynced by many threads at once,
+so the filesystem folds their flushes into a few journal commits, and each directory that gained
+names is fsynced once, after all its links, before the batch reports success.
 """
 
 from __future__ import annotations
@@ -15,7 +20,8 @@ import errno
 import os
 import stat
 import tempfile
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -30,6 +36,9 @@ from kamld_storage_gateway.objectstore.base import (
 READ_ONLY = 0o444
 _LIST_BATCH = 1000
 _NO_HARD_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK}
+# fsync mostly waits on the disk, so many threads in flight let the filesystem commit them together.
+_SYNC_THREADS = 32
+_SYNC_POOL = ThreadPoolExecutor(max_workers=_SYNC_THREADS, thread_name_prefix="kamld-local-sync")
 
 
 def _fsync_directory(path: Path) -> None:
@@ -70,10 +79,14 @@ class LocalObjectStore:
                 continue
             _fsync_directory(new.parent)
 
-    def _put_if_absent(self, key: str, data: bytes) -> bool:
+    def _link_new(self, key: str, data: bytes) -> Path | None:
+        """Write ``data`` durably and link it as ``key``; the directory that gained the name, or None.
+
+        The caller fsyncs the returned directory before it reports the object as stored.
+        """
         path = self._path(key)
         if path.exists():
-            return False
+            return None
         self._make_directories(path.parent)
         fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         temp = Path(temp_name)
@@ -86,18 +99,47 @@ class LocalObjectStore:
             try:
                 os.link(temp, path)
             except FileExistsError:
-                return False
+                return None
             except OSError as exc:
                 if exc.errno not in _NO_HARD_LINKS:
                     raise
                 os.replace(temp, path)
-            _fsync_directory(path.parent)
-            return True
+            return path.parent
         finally:
             temp.unlink(missing_ok=True)
 
+    def _put_if_absent(self, key: str, data: bytes) -> bool:
+        directory = self._link_new(key, data)
+        if directory is None:
+            return False
+        _fsync_directory(directory)
+        return True
+
     async def put_if_absent(self, key: str, data: bytes) -> bool:
         return await asyncio.to_thread(self._put_if_absent, key, data)
+
+    async def put_many_if_absent(self, items: Sequence[tuple[str, bytes]]) -> set[str]:
+        """Store every ``(key, data)`` absent so far; the keys this call wrote.
+
+        Objects are written in parallel and each directory that gained names is fsynced once.
+        """
+        unique = dict(items)
+        for key in unique:
+            validate_key(key)
+        loop = asyncio.get_running_loop()
+        outcomes = await asyncio.gather(
+            *(loop.run_in_executor(_SYNC_POOL, self._link_new, key, data) for key, data in unique.items()),
+            return_exceptions=True,
+        )
+        # Names linked before a failure are made durable too: another request may already see them.
+        changed = {outcome for outcome in outcomes if isinstance(outcome, Path)}
+        await asyncio.gather(
+            *(loop.run_in_executor(_SYNC_POOL, _fsync_directory, directory) for directory in changed)
+        )
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                raise outcome
+        return {key for key, outcome in zip(unique, outcomes, strict=True) if isinstance(outcome, Path)}
 
     # -- reading ---------------------------------------------------------------------------
 

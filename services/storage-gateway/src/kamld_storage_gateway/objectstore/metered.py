@@ -6,7 +6,7 @@ Kept as a wrapper so that every backend is measured the same way and none carrie
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Awaitable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Iterable, Sequence
 from contextlib import contextmanager
 from typing import TypeVar
 
@@ -65,6 +65,12 @@ class MeteredObjectStore:
         written = await self._call("put", self.inner.put_if_absent(key, data))
         if written:
             BYTES.labels(self.name, "put").inc(len(data))
+        return written
+
+    async def put_many_if_absent(self, items: Sequence[tuple[str, bytes]]) -> set[str]:
+        written = await self._call("put_many", self.inner.put_many_if_absent(items))
+        sizes = {key: len(data) for key, data in items}
+        BYTES.labels(self.name, "put").inc(sum(sizes[key] for key in written))
         return written
 
     async def get(self, key: str) -> bytes:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import io
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
@@ -134,6 +134,12 @@ class S3ObjectStore:
             return False
         await self._run(self._client.put_object, self.bucket, name, io.BytesIO(data), len(data))
         return True
+
+    async def put_many_if_absent(self, items: Sequence[tuple[str, bytes]]) -> set[str]:
+        """Each object as by :meth:`put_if_absent`, concurrently (the connection pool bounds how many)."""
+        unique = dict(items)
+        written = await asyncio.gather(*(self.put_if_absent(key, data) for key, data in unique.items()))
+        return {key for key, new in zip(unique, written, strict=True) if new}
 
     def _read(self, name: str, offset: int, length: int) -> bytes:
         response = self._client.get_object(self.bucket, name, offset=offset, length=length)

@@ -138,24 +138,21 @@ class UploadService:
         self, upload_id: str | None, frames: list[tuple[str, bytes]], *, field: str = "chunks"
     ) -> StoredChunks:
         """Verify every chunk, then store them all and record them in the session (if any)."""
-        for index, (digest, data) in enumerate(frames):
+        for index, (digest, _) in enumerate(frames):
             validate_digest(digest, [field, index, "digest"])
-            actual = (
-                await asyncio.to_thread(digest_bytes, data) if len(data) > 1 << 20 else digest_bytes(data)
+        mismatch = await asyncio.to_thread(_first_mismatch, frames)
+        if mismatch is not None:
+            index, actual = mismatch
+            raise Invalid(
+                f"chunk {index} does not match its digest {frames[index][0]} "
+                f"(its bytes hash to {actual}); nothing was stored",
+                field=[field, index],
+                code="digest_mismatch",
             )
-            if actual != digest:
-                raise Invalid(
-                    f"chunk {index} does not match its digest {digest} (its bytes hash to {actual}); nothing was stored",
-                    field=[field, index],
-                    code="digest_mismatch",
-                )
         if upload_id is not None:
             await self.check_open(upload_id)
-        stored = 0
         async with self.guard.writing() as session:
-            for digest, data in frames:
-                if await self.chunks.put(digest, data):
-                    stored += 1
+            stored = await self.chunks.put_verified(frames)
             if upload_id is not None:
                 await UploadRepository(session).record_chunks(upload_id, (digest for digest, _ in frames))
         return StoredChunks(len(frames), stored, sum(len(data) for _, data in frames))
@@ -246,6 +243,15 @@ class UploadService:
                 at=self.clock(),
             )
         return summary
+
+
+def _first_mismatch(frames: list[tuple[str, bytes]]) -> tuple[int, str] | None:
+    """``(index, actual digest)`` of the first chunk whose bytes do not hash to its digest."""
+    for index, (digest, data) in enumerate(frames):
+        actual = digest_bytes(data)
+        if actual != digest:
+            return index, actual
+    return None
 
 
 async def _parsed(lines: AsyncIterator[tuple[int, bytes]]) -> AsyncIterator[FileEntry]:
