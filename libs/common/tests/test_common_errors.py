@@ -83,7 +83,15 @@ def test_malformed_body_is_422_naming_each_field(base_url: str) -> None:
     body = response.json()
     assert body["code"] == "validation_error"
     assert sorted(tuple(e["loc"]) for e in body["errors"]) == [("body", "name"), ("body", "size")]
-    assert "body.name" in body["detail"] and "body.size" in body["detail"]
+    assert body["detail"].startswith("Invalid input: name: ")
+    assert "; size: " in body["detail"]
+
+
+def test_validation_detail_names_where_a_non_body_field_is() -> None:
+    from kamld_common.errors import _validation_detail
+
+    detail = _validation_detail([{"loc": ["query", "limit"], "msg": "Input should be greater than 0", "type": "x"}])
+    assert detail == "Invalid input: limit (query): Input should be greater than 0"
 
 
 def test_body_that_is_not_json_is_422(base_url: str) -> None:

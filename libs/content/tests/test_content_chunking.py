@@ -88,6 +88,17 @@ def test_small_files_stay_one_chunk_named_by_the_file_digest(random_bytes):
     assert result.chunks[0].size == len(data)
 
 
+@pytest.mark.parametrize(
+    "size",
+    [1, 4096, DEFAULT_PARAMS.whole_below - 1, DEFAULT_PARAMS.whole_below, DEFAULT_PARAMS.whole_below + 1],
+)
+def test_file_at_the_whole_chunk_bound_chunks_as_the_streaming_chunker_does(tmp_path, random_bytes, size):
+    data = random_bytes(size, 8)
+    path = tmp_path / "edge.bin"
+    path.write_bytes(data)
+    assert chunk_file(path) == chunk_stream(io.BytesIO(data)) == chunk_bytes(data)
+
+
 def test_empty_input_has_no_chunks(tmp_path):
     (tmp_path / "empty").write_bytes(b"")
     result = chunk_file(tmp_path / "empty")

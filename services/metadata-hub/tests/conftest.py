@@ -1,9 +1,12 @@
-"""Fixtures of metadata-hub's tests: the app on a real SQLite file or a real PostgreSQL database."""
+"""Fixtures of metadata-hub's tests: the app on a real SQLite file or a real PostgreSQL database.
+
+``database_url`` and ``postgres_url`` come from the ``kamld`` pytest plugin (kamld_testing.fixtures).
+"""
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -11,31 +14,13 @@ import pytest
 from kamld_common.db import Database
 from kamld_metadata_hub.app import MIGRATIONS, create_app
 from kamld_metadata_hub.config import Settings
-from kamld_testing.postgres import PostgresUnavailable, fresh_postgres_database
+from kamld_testing.asgi import asgi_client
 
 CALLER = "alice"
 
 
 def new_digest() -> str:
     return "blake3:" + secrets.token_hex(32)
-
-
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """One fresh PostgreSQL database for this test session, dropped afterwards."""
-    try:
-        with fresh_postgres_database() as url:
-            yield url
-    except PostgresUnavailable as exc:
-        pytest.skip(f"PostgreSQL unavailable: {exc}")
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """The catalog database: a new SQLite file per test, or the session's PostgreSQL database."""
-    if request.param == "sqlite":
-        return f"sqlite+aiosqlite:///{tmp_path / 'catalog.sqlite3'}"
-    return request.getfixturevalue("postgres_url")
 
 
 @pytest.fixture
@@ -57,12 +42,10 @@ async def database(database_url: str) -> AsyncIterator[Database]:
 async def client(database_url: str, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client for an in-process metadata-hub, its lifespan (migrations) run."""
     app = create_app(Settings(database_url=database_url, data_dir=tmp_path, log_level="warning"))
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://metadata-hub", headers={"X-Kamld-Caller": CALLER}
-        ) as http:
-            yield http
+    async with asgi_client(
+        app, "http://metadata-hub", raise_app_exceptions=False, headers={"X-Kamld-Caller": CALLER}
+    ) as http:
+        yield http
 
 
 @pytest.fixture

@@ -172,6 +172,20 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     return errors
 
 
+def _validation_detail(errors: list[dict[str, Any]]) -> str:
+    """One readable line naming each bad field: ``Invalid input: name (path): String should match …``."""
+    if not errors:
+        return "Invalid input"
+    parts = []
+    for error in errors[:5]:
+        loc = [str(p) for p in error["loc"]]
+        where = loc[0] if loc and loc[0] in ("body", "path", "query", "header", "cookie") else None
+        field = ".".join(loc[1:] if where else loc) or (where or "request")
+        parts.append(f"{field}{f' ({where})' if where and where != 'body' else ''}: {error['msg']}")
+    more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
+    return "Invalid input: " + "; ".join(parts) + more
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Render every error of ``app`` as problem+json: domain errors, 422s, HTTP errors and crashes."""
 
@@ -184,8 +198,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = _validation_errors(exc)
-        fields = ", ".join(".".join(str(p) for p in e["loc"]) for e in errors) or "request"
-        err = Invalid(f"Invalid input: {fields}", code="validation_error", extra={"errors": errors})
+        err = Invalid(_validation_detail(errors), code="validation_error", extra={"errors": errors})
         return problem_response(err, request.url.path)
 
     @app.exception_handler(StarletteHTTPException)

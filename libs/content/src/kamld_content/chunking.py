@@ -121,21 +121,33 @@ def chunk_stream(stream: BinaryIO, params: ChunkingParams = DEFAULT_PARAMS) -> F
 
 
 def chunk_file(path: str | os.PathLike[str], params: ChunkingParams = DEFAULT_PARAMS) -> FileChunks:
-    """Cut the file at ``path`` into chunks and digest it, in one pass with bounded memory."""
+    """Cut the file at ``path`` into chunks and digest it, in one pass with bounded memory.
+
+    A file no larger than ``params.whole_below`` is one chunk whatever its bytes, so it is read
+    and hashed once, without setting up the chunker (most of the cost for small files).
+    """
     with open(path, "rb", buffering=0) as raw:
+        if os.fstat(raw.fileno()).st_size <= params.whole_below:
+            data = raw.read(params.whole_below + 1)
+            if len(data) <= params.whole_below:
+                return _whole(data)
+            raw.seek(0)
         return chunk_stream(raw, params)
+
+
+def _whole(data: bytes | memoryview) -> FileChunks:
+    """``data`` as a file of one chunk (none when empty): the chunk's digest is the file's."""
+    file_digest = digest_bytes(data)
+    chunks = [ChunkRef(file_digest, 0, len(data))] if len(data) else []
+    return FileChunks(size=len(data), file_digest=file_digest, chunks=chunks)
 
 
 def chunk_bytes(data: bytes | bytearray | memoryview, params: ChunkingParams = DEFAULT_PARAMS) -> FileChunks:
     """Cut an in-memory buffer into chunks (the server side of whole-file uploads)."""
     view = memoryview(data)
-    file_digest = digest_bytes(view)
-    if len(view) == 0:
-        return FileChunks(size=0, file_digest=file_digest, chunks=[])
     if len(view) <= params.whole_below:
-        return FileChunks(
-            size=len(view), file_digest=file_digest, chunks=[ChunkRef(file_digest, 0, len(view))]
-        )
+        return _whole(view)
+    file_digest = digest_bytes(view)
     chunks = [
         ChunkRef(_chunk_digest(chunk.data), chunk.offset, chunk.length)
         for chunk in params.new_cutter().cut_buf(view)

@@ -10,6 +10,7 @@ Paths are compared byte for byte: no case folding, no Unicode normalization.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -26,9 +27,7 @@ class InvalidPath(ValueError):
         self.reason = reason
 
 
-def _is_control(char: str) -> bool:
-    code = ord(char)
-    return code < 0x20 or 0x7F <= code <= 0x9F
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 def normalize_path(path: str) -> str:
@@ -37,7 +36,7 @@ def normalize_path(path: str) -> str:
         raise InvalidPath(repr(path), f"a path must be a string, got {type(path).__name__}")
     if "\x00" in path:
         raise InvalidPath(path, "contains a NUL character")
-    if any(_is_control(char) for char in path):
+    if _CONTROL.search(path):
         raise InvalidPath(path, "contains a control character")
     if "\\" in path:
         raise InvalidPath(path, "contains a backslash; use '/' to separate directories")

@@ -33,7 +33,7 @@ from kamld.models import (
     Token,
     Version,
 )
-from kamld.references import Reference, parse_reference
+from kamld.references import Reference, check_artifact_name, parse_reference
 
 API = "/api/v1"
 M = TypeVar("M", bound=BaseModel)
@@ -231,6 +231,7 @@ class Client:
         """
         from kamld.transfer import push_directory
 
+        check_artifact_name(name)
         directory = Path(directory)
         if not directory.is_dir():
             from kamld.errors import InvalidInput

@@ -36,7 +36,7 @@ class KamldClientError(Exception):
         return [str(v) for v in value] if isinstance(value, list) else []
 
     def __str__(self) -> str:
-        if self.suggestions:
+        if self.suggestions and "did you mean" not in self.detail:
             return f"{self.detail} (did you mean {', '.join(self.suggestions)}?)"
         return self.detail
 

@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from kamld.errors import InvalidInput
 
 LATEST = "latest"
+ARTIFACT_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,127}")
+
+
+def check_artifact_name(name: str) -> str:
+    """Refuse a name the catalog would refuse, before any data is uploaded under it."""
+    if not ARTIFACT_NAME.fullmatch(name):
+        raise InvalidInput(
+            f"artifact name {name!r} is invalid: use 1-128 characters of a-z, 0-9, '.', '_' or '-', "
+            "starting with a letter or digit",
+            code="invalid_name",
+        )
+    return name
 
 
 @dataclass(frozen=True)

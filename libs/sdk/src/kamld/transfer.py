@@ -100,7 +100,7 @@ class _Counter:
 @dataclass(frozen=True)
 class _LocalFile:
     path: str
-    source: Path
+    source: str
     mode: int
     chunks: FileChunks
 
@@ -110,19 +110,32 @@ class _LocalFile:
         )
 
 
-def _walk(directory: Path) -> list[tuple[str, Path, int]]:
-    """``(manifest path, file to read, mode)`` for every regular file, symlinks resolved inside the tree."""
-    found = []
-    for root, dirs, files in os.walk(directory):
-        dirs.sort()
-        for name in sorted(files):
-            local = Path(root) / name
-            relative = local.relative_to(directory).as_posix()
-            path = normalize_path(relative)
-            source = resolve_inside(directory, local) if local.is_symlink() else local
-            if not source.is_file():
+def _walk(directory: Path) -> list[tuple[str, str, int, int]]:
+    """``(manifest path, file to read, mode, size)`` of every regular file; symlinks resolved inside."""
+    found: list[tuple[str, str, int, int]] = []
+
+    def visit(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            listed = list(entries)
+        for entry in listed:
+            relative = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                visit(entry.path, relative + "/")
                 continue
-            found.append((path, source, mode_from_stat(source.stat().st_mode)))
+            if entry.is_symlink():
+                if entry.is_dir():
+                    continue
+                resolved = resolve_inside(directory, Path(entry.path))
+                if not resolved.is_file():
+                    continue
+                source, st = os.fspath(resolved), resolved.stat()
+            elif entry.is_file(follow_symlinks=False):
+                source, st = entry.path, entry.stat(follow_symlinks=False)
+            else:
+                continue
+            found.append((normalize_path(relative), source, mode_from_stat(st.st_mode), st.st_size))
+
+    visit(os.fspath(directory), "")
     return found
 
 
@@ -134,10 +147,10 @@ def scan_directory(
     if not root.is_dir():
         raise KamldClientError(f"{os.fspath(directory)!r} is not a directory", code="not_a_directory")
     listed = _walk(root)
-    counter = _Counter("scan", sum(source.stat().st_size for _, source, _ in listed), progress)
+    counter = _Counter("scan", sum(size for *_, size in listed), progress)
 
-    def chunk(item: tuple[str, Path, int]) -> _LocalFile:
-        path, source, mode = item
+    def chunk(item: tuple[str, str, int, int]) -> _LocalFile:
+        path, source, mode, _ = item
         chunks = chunk_file(source)
         counter.add(chunks.size)
         return _LocalFile(path, source, mode, chunks)
@@ -153,9 +166,9 @@ def _batches(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
 
 
 def _group_by_bytes(
-    refs: Iterable[tuple[str, Path, ChunkRef]], limit: int
-) -> Iterator[list[tuple[Path, ChunkRef]]]:
-    group: list[tuple[Path, ChunkRef]] = []
+    refs: Iterable[tuple[str, str, ChunkRef]], limit: int
+) -> Iterator[list[tuple[str, ChunkRef]]]:
+    group: list[tuple[str, ChunkRef]] = []
     size = 0
     for _, source, ref in refs:
         if group and size + ref.size > limit:
@@ -179,7 +192,7 @@ def push_directory(
     files = scan_directory(directory, concurrency=concurrency, progress=progress)
     upload_id = _check(client.post(f"{base_path}/uploads")).json()["id"]
 
-    where: dict[str, tuple[str, Path, ChunkRef]] = {}
+    where: dict[str, tuple[str, str, ChunkRef]] = {}
     for item in files:
         for ref in item.chunks.chunks:
             where.setdefault(ref.digest, (item.path, item.source, ref))
@@ -230,13 +243,13 @@ def _send_chunks(
     client: httpx.Client,
     base_path: str,
     upload_id: str,
-    refs: list[tuple[str, Path, ChunkRef]],
+    refs: list[tuple[str, str, ChunkRef]],
     concurrency: int,
     progress: ProgressCallback | None,
 ) -> int:
     counter = _Counter("upload", sum(ref.size for _, _, ref in refs), progress)
 
-    def send(group: list[tuple[Path, ChunkRef]]) -> int:
+    def send(group: list[tuple[str, ChunkRef]]) -> int:
         body = b"".join(encode_frame(ref.digest, read_chunk(source, ref)) for source, ref in group)
         _check(
             client.post(
