@@ -207,7 +207,9 @@ def bench_resolution(work: Path, port_base: int, duration_s: float, concurrency:
         print(
             f"ref resolution GET /api/v1/artifacts/{{name}}/versions/latest on {engine}, {concurrency} clients: "
             f"{result.rps:.0f} req/s, p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms, "
-            f"{result.errors} errors over {result.requests} requests"
+            f"{result.errors} errors over {result.requests} requests "
+            f"(load from {result.generator}; load average after the run "
+            f"{', '.join(f'{v:.1f}' for v in result.load_average)} on {os.cpu_count()} CPUs)"
         )
 
 

@@ -8,56 +8,28 @@ after), with every service exporting its spans to an OTLP/HTTP receiver run by t
 from __future__ import annotations
 
 import contextlib
-import json
-import os
-import signal
-import socket
 import subprocess
-import sys
 import threading
-import time
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from kamld_testing.platform import (
+    SERVICES,
+    Platform,
+    clean_environment,
+    kamld_command,
+    launch_platform,
+    running_platform,
+    stop_platform,
+)
+from kamld_testing.processes import env_prefix, free_ports
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
     ExportTraceServiceRequest,
     ExportTraceServiceResponse,
 )
-
-SERVICES = ("workbench-api", "metadata-hub", "storage-gateway", "trainer", "observation-hub")
-START_TIMEOUT_S = 120.0
-
-
-def env_prefix(service: str) -> str:
-    return "KAMLD_" + service.upper().replace("-", "_") + "_"
-
-
-def free_ports(count: int) -> list[int]:
-    """Ports nothing listens on right now (held open together so they differ)."""
-    sockets = []
-    try:
-        for _ in range(count):
-            sock = socket.socket()
-            sock.bind(("127.0.0.1", 0))
-            sockets.append(sock)
-        return [sock.getsockname()[1] for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
-
-
-def kamld_command(*args: str) -> list[str]:
-    """The ``kamld`` CLI of this environment."""
-    return [sys.executable, "-c", "from kamld.cli import main; main()", *args]
-
-
-def clean_environment() -> dict[str, str]:
-    """Our environment without KAML-D or OpenTelemetry settings that would leak into the platform."""
-    return {k: v for k, v in os.environ.items() if not k.startswith(("KAMLD_", "OTEL_"))}
 
 
 def process_alive(pid: int) -> bool:
@@ -140,74 +112,6 @@ def otlp_receiver() -> Iterator[OtlpReceiver]:
     server.server_close()
 
 
-@dataclass
-class Platform:
-    """A running ``kamld up``: where each service listens, the admin token and the home directory."""
-
-    database: str
-    home: Path
-    urls: dict[str, str]
-    token: str
-    process: subprocess.Popen[bytes]
-
-    @property
-    def gateway(self) -> str:
-        return self.urls["workbench-api"]
-
-    @property
-    def auth(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token}"}
-
-    def pids(self) -> dict[str, int]:
-        state = json.loads((self.home / "services.json").read_text())
-        return {name: entry["pid"] for name, entry in state.items()}
-
-    def log(self, service: str) -> str:
-        return (self.home / "logs" / f"{service}.log").read_text(errors="replace")
-
-
-def start_platform(home: Path, env: dict[str, str], ports: list[int]) -> tuple[subprocess.Popen[bytes], dict]:
-    """Run ``kamld up`` and wait until it wrote the CLI config (it does so once every service is ready)."""
-    env = {**env, "KAMLD_HOME": str(home)}
-    for service, port in zip(SERVICES, ports, strict=True):
-        env[env_prefix(service) + "PORT"] = str(port)
-    home.mkdir(parents=True, exist_ok=True)
-    output = (home / "up.out").open("wb")
-    process = subprocess.Popen(
-        kamld_command("up", "--home", str(home), "--ready-timeout", str(START_TIMEOUT_S)),
-        env=env,
-        stdout=output,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-    )
-    output.close()
-    config = home / "config"
-    earlier = config.stat().st_ino if config.exists() else None  # a restart rewrites it (a new file)
-    deadline = time.monotonic() + START_TIMEOUT_S + 10
-    while not config.exists() or config.stat().st_ino == earlier:
-        if process.poll() is not None:
-            raise AssertionError(
-                f"kamld up exited with {process.returncode}:\n{(home / 'up.out').read_text()}"
-            )
-        if time.monotonic() > deadline:
-            stop_platform(process)
-            raise AssertionError(f"kamld up did not get ready:\n{(home / 'up.out').read_text()}")
-        time.sleep(0.2)
-    return process, tomllib.loads(config.read_text())
-
-
-def stop_platform(process: subprocess.Popen[bytes], timeout_s: float = 30.0) -> int:
-    """SIGTERM ``kamld up`` and wait for it; returns its exit code."""
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=timeout_s)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-    return process.returncode
-
-
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])
 def platform(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, otlp_receiver: OtlpReceiver
@@ -225,37 +129,21 @@ def platform(
             for service in SERVICES:
                 env[env_prefix(service) + "DATABASE_URL"] = stack.enter_context(fresh_postgres_database())
         home = tmp_path_factory.mktemp(f"platform-{request.param}")
-        ports = free_ports(len(SERVICES))
-        process, config = start_platform(home, env, ports)
-        platform = Platform(
-            database=request.param,
-            home=home,
-            urls={s: f"http://127.0.0.1:{p}" for s, p in zip(SERVICES, ports, strict=True)},
-            token=config["token"],
-            process=process,
-        )
-        try:
-            yield platform
-        finally:
-            stop_platform(process)
+        yield stack.enter_context(running_platform(home, env, database=request.param))
 
 
 @pytest.fixture
 def kamld_up(tmp_path: Path) -> Iterator:
     """Factory: a private ``kamld up`` on SQLite for tests that kill, stop or break it."""
-    started: list[subprocess.Popen[bytes]] = []
+    started: list[Platform] = []
 
     def start() -> Platform:
-        home = tmp_path / "home"
-        ports = free_ports(len(SERVICES))
-        process, config = start_platform(home, clean_environment(), ports)
-        started.append(process)
-        urls = {s: f"http://127.0.0.1:{p}" for s, p in zip(SERVICES, ports, strict=True)}
-        return Platform(database="sqlite", home=home, urls=urls, token=config["token"], process=process)
+        started.append(launch_platform(tmp_path / "home", clean_environment(), database="sqlite"))
+        return started[-1]
 
     yield start
-    for process in started:
-        stop_platform(process)
+    for platform in started:
+        stop_platform(platform.process)
 
 
 @pytest.fixture

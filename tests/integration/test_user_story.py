@@ -15,89 +15,21 @@ import io
 import json
 import os
 import random
-import signal
-import socket
 import subprocess
-import sys
-import time
-import tomllib
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import kamld
 import pytest
 from kamld.errors import Forbidden, NotFound
+from kamld_testing.platform import SERVICES, Platform, clean_environment, kamld_command, running_platform
+from kamld_testing.processes import env_prefix
 
 pytestmark = pytest.mark.integration
 
-SERVICES = ("workbench-api", "metadata-hub", "storage-gateway", "trainer", "observation-hub")
-START_TIMEOUT_S = 120.0
-
-
-def _prefix(service: str) -> str:
-    return "KAMLD_" + service.upper().replace("-", "_") + "_"
-
-
-def _free_ports(count: int) -> list[int]:
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for sock in sockets:
-            sock.bind(("127.0.0.1", 0))
-        return [sock.getsockname()[1] for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
-
-
-def _kamld(*args: str) -> list[str]:
-    return [sys.executable, "-c", "from kamld.cli import main; main()", *args]
-
-
-@dataclass
-class Running:
-    url: str
-    admin_token: str
-    home: Path
-
-
-@contextlib.contextmanager
-def kamld_up(home: Path, env: dict[str, str]) -> Iterator[Running]:
-    """``kamld up`` in the background until the CLI config it writes appears, SIGTERM after."""
-    ports = _free_ports(len(SERVICES))
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("KAMLD_", "OTEL_"))} | env
-    env["KAMLD_HOME"] = str(home)
-    for service, port in zip(SERVICES, ports, strict=True):
-        env[_prefix(service) + "PORT"] = str(port)
-    home.mkdir(parents=True, exist_ok=True)
-    with (home / "up.out").open("wb") as output:
-        process = subprocess.Popen(
-            _kamld("up", "--home", str(home), "--ready-timeout", str(START_TIMEOUT_S)),
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S + 10
-        while not (home / "config").exists():
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"kamld up did not get ready:\n{(home / 'up.out').read_text()}")
-            time.sleep(0.2)
-        config = tomllib.loads((home / "config").read_text())
-        yield Running(url=config["url"], admin_token=config["token"], home=home)
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 @pytest.fixture(scope="module", params=["sqlite-local", "postgres-s3"])
-def platform(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
-    env: dict[str, str] = {}
+def platform(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
+    env = clean_environment()
     with contextlib.ExitStack() as stack:
         if request.param == "postgres-s3":
             from kamld_testing.postgres import fresh_postgres_database, postgres_unavailable_reason
@@ -111,8 +43,8 @@ def platform(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
             except SeaweedFSUnavailable as exc:
                 pytest.skip(f"SeaweedFS is not available: {exc}")
             for service in SERVICES:
-                env[_prefix(service) + "DATABASE_URL"] = stack.enter_context(fresh_postgres_database())
-            storage = _prefix("storage-gateway")
+                env[env_prefix(service) + "DATABASE_URL"] = stack.enter_context(fresh_postgres_database())
+            storage = env_prefix("storage-gateway")
             env |= {
                 storage + "OBJECT_STORE": "s3",
                 storage + "S3_ENDPOINT": s3.url,
@@ -121,7 +53,8 @@ def platform(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
                 storage + "S3_BUCKET": s3.bucket,
                 storage + "S3_REGION": s3.region,
             }
-        yield stack.enter_context(kamld_up(tmp_path_factory.mktemp(f"home-{request.param}"), env))
+        home = tmp_path_factory.mktemp(f"home-{request.param}")
+        yield stack.enter_context(running_platform(home, env, database=request.param))
 
 
 def png(seed: int, size: int = 3000) -> bytes:
@@ -148,21 +81,21 @@ def faces_csv(rows: list[tuple[str, str]]) -> bytes:
     return out.getvalue().encode()
 
 
-def cli(running: Running, token: str, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
+def cli(running: Platform, token: str, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KAMLD_")}
-    env |= {"KAMLD_URL": running.url, "KAMLD_TOKEN": token, "KAMLD_HOME": str(running.home / "client")}
-    done = subprocess.run(_kamld(*args), env=env, capture_output=True, text=True, timeout=120)
+    env |= {"KAMLD_URL": running.gateway, "KAMLD_TOKEN": token, "KAMLD_HOME": str(running.home / "client")}
+    done = subprocess.run(kamld_command(*args), env=env, capture_output=True, text=True, timeout=120)
     if ok:
         assert done.returncode == 0, done.stderr
     return done
 
 
-def test_data_scientist_to_engineer(platform: Running, tmp_path: Path) -> None:
-    with kamld.Client(platform.url, platform.admin_token) as admin:
+def test_data_scientist_to_engineer(platform: Platform, tmp_path: Path) -> None:
+    with kamld.Client(platform.gateway, platform.token) as admin:
         scientist_token = admin.token_create("scientist", "editor").token
         engineer_token = admin.token_create("engineer", "viewer").token
-    scientist = kamld.Client(platform.url, scientist_token)
-    engineer = kamld.Client(platform.url, engineer_token)
+    scientist = kamld.Client(platform.gateway, scientist_token)
+    engineer = kamld.Client(platform.gateway, engineer_token)
 
     # v1: a CSV and PNG images.
     rows = [(f"images/{i:03d}.png", f"person{i % 7}") for i in range(20)]

@@ -7,16 +7,11 @@ one PostgreSQL database.
 from __future__ import annotations
 
 import asyncio
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 
 import httpx
 import pytest
+from kamld_testing.processes import ServiceProcess, launch_service, stop_services
 
 WRITERS = 20
 
@@ -105,59 +100,20 @@ async def test_alias_compare_and_set_race_in_process(client, unique, make_digest
     await _race_alias([client], f"alias-{unique}", make_digest)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def replicas(postgres_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[str]]:
     """Two metadata-hub processes on free ports, started together on one PostgreSQL database."""
-    processes: list[tuple[subprocess.Popen[bytes], str, Path]] = []
+    started: list[ServiceProcess] = []
     try:
         for index in range(2):
-            port = _free_port()
             home = tmp_path_factory.mktemp(f"replica{index}")
-            log = home / "server.log"
-            env = {
-                **os.environ,
-                "KAMLD_HOME": str(home),
-                "KAMLD_METADATA_HUB_PORT": str(port),
-                "KAMLD_METADATA_HUB_DATABASE_URL": postgres_url,
-                "KAMLD_METADATA_HUB_LOG_LEVEL": "warning",
-            }
-            with log.open("wb") as output:
-                process = subprocess.Popen(
-                    [sys.executable, "-m", "kamld_metadata_hub"],
-                    env=env,
-                    stdout=output,
-                    stderr=subprocess.STDOUT,
-                )
-            processes.append((process, f"http://127.0.0.1:{port}", log))
-        deadline = time.monotonic() + 60
-        for process, url, log in processes:
-            while True:
-                if process.poll() is not None:
-                    pytest.fail(f"replica at {url} exited: {log.read_text()[-2000:]}")
-                try:
-                    if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if time.monotonic() > deadline:
-                    pytest.fail(f"replica at {url} not ready in 60 s: {log.read_text()[-2000:]}")
-                time.sleep(0.1)
-        yield [url for _, url, _ in processes]
+            env = {"KAMLD_METADATA_HUB_DATABASE_URL": postgres_url}
+            started.append(launch_service("metadata-hub", home=home, env=env))
+        for replica in started:
+            replica.wait_ready()
+        yield [replica.url for replica in started]
     finally:
-        for process, _, _ in processes:
-            process.terminate()
-        for process, _, _ in processes:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_services(*started)
 
 
 @pytest.fixture

@@ -6,6 +6,8 @@ import secrets
 
 import pytest
 from kamld_storage_gateway.objectstore import LocalObjectStore, S3ObjectStore
+from kamld_testing.postgres import PostgresUnavailable
+from kamld_testing.processes import ServiceProcess, env_prefix, running_service
 from kamld_testing.seaweedfs import S3Endpoint, SeaweedFSUnavailable, run_seaweedfs
 
 
@@ -82,108 +84,40 @@ def object_store(request, tmp_path):
 
 # -- storage-gateway (and metadata-hub) as real processes ------------------------------------------
 
-import os  # noqa: E402
-import socket  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import httpx  # noqa: E402
-from kamld_testing.postgres import PostgresUnavailable, fresh_postgres_database  # noqa: E402
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@dataclass
-class RunningService:
-    url: str
-    home: Path
-    process: subprocess.Popen
-
-    def client(self, **kwargs) -> httpx.Client:
-        return httpx.Client(base_url=self.url, timeout=60, **kwargs)
-
-
-def start_service(module: str, prefix: str, home: Path, env: dict[str, str] | None = None) -> RunningService:
-    """``python -m <module>`` on a free port with KAMLD_HOME=home; returns once /readyz answers 200."""
-    port = free_port()
-    environment = {
-        **os.environ,
-        "KAMLD_HOME": str(home),
-        f"{prefix}PORT": str(port),
-        f"{prefix}LOG_LEVEL": "warning",
-        **(env or {}),
-    }
-    log = open(home / f"{module}.log", "wb")  # noqa: SIM115 - closed with the process
-    process = subprocess.Popen([sys.executable, "-m", module], env=environment, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{module} exited: {(home / f'{module}.log').read_text()[-2000:]}")
-        try:
-            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                return RunningService(url, home, process)
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    process.kill()
-    raise RuntimeError(f"{module} did not become ready: {(home / f'{module}.log').read_text()[-2000:]}")
-
-
-def stop_service(service: RunningService) -> None:
-    service.process.terminate()
-    try:
-        service.process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        service.process.kill()
-        service.process.wait()
-
-
-GATEWAY_PREFIX = "KAMLD_STORAGE_GATEWAY_"
+GATEWAY_PREFIX = env_prefix("storage-gateway")
 
 
 @pytest.fixture(scope="session")
 def metadata_hub(tmp_path_factory):
-    service = start_service("kamld_metadata_hub", "KAMLD_METADATA_HUB_", tmp_path_factory.mktemp("hub-home"))
-    yield service
-    stop_service(service)
+    with running_service("metadata-hub", home=tmp_path_factory.mktemp("hub-home")) as service:
+        yield service
 
 
 @pytest.fixture(scope="session")
 def gateway(tmp_path_factory, metadata_hub):
     """storage-gateway on SQLite and a local object store, pointed at the real metadata-hub."""
     home = tmp_path_factory.mktemp("gateway-home")
-    service = start_service(
-        "kamld_storage_gateway", GATEWAY_PREFIX, home,
-        {f"{GATEWAY_PREFIX}METADATA_HUB_URL": metadata_hub.url, f"{GATEWAY_PREFIX}MAX_BATCH_BYTES": str(12 << 20)},
-    )
-    yield service
-    stop_service(service)
+    env = {
+        f"{GATEWAY_PREFIX}METADATA_HUB_URL": metadata_hub.url,
+        f"{GATEWAY_PREFIX}MAX_BATCH_BYTES": str(12 << 20),
+    }
+    with running_service("storage-gateway", home=home, env=env) as service:
+        yield service
 
 
 @pytest.fixture(scope="session")
-def postgres_gateway(tmp_path_factory):
+def postgres_gateway(tmp_path_factory, postgres_databases):
     """storage-gateway whose upload sessions live in a fresh PostgreSQL database (dropped after)."""
     try:
-        database = fresh_postgres_database()
-        url = database.__enter__()
+        url = postgres_databases.url("storage-gateway process")
     except PostgresUnavailable as exc:
         pytest.skip(f"PostgreSQL unavailable: {exc}")
     home = tmp_path_factory.mktemp("gateway-pg-home")
-    service = start_service("kamld_storage_gateway", GATEWAY_PREFIX, home, {f"{GATEWAY_PREFIX}DATABASE_URL": url})
-    yield service
-    stop_service(service)
-    database.__exit__(None, None, None)
+    with running_service("storage-gateway", home=home, env={f"{GATEWAY_PREFIX}DATABASE_URL": url}) as service:
+        yield service
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def any_gateway(request) -> RunningService:
+def any_gateway(request) -> ServiceProcess:
     """Each session store in turn: SQLite (embedded default) and PostgreSQL."""
     return request.getfixturevalue("gateway" if request.param == "sqlite" else "postgres_gateway")

@@ -55,6 +55,26 @@ async def test_put_if_absent_writes_once_and_never_overwrites(object_store):
     assert await object_store.get(key) == b"first"
 
 
+async def test_put_many_writes_each_absent_object_once(object_store):
+    existing = object_key(digest_bytes(b"already there"))
+    assert await object_store.put_if_absent(existing, b"already there")
+    items = [(object_key(digest_bytes(bytes([i]) * 100)), bytes([i]) * 100) for i in range(40)]
+    written = await object_store.put_many_if_absent([*items, items[0], (existing, b"other bytes")])
+    assert written == {key for key, _ in items}
+    assert await object_store.get(existing) == b"already there"
+    for key, data in items:
+        assert await object_store.get(key) == data
+    assert await object_store.put_many_if_absent(items) == set()
+    assert await object_store.put_many_if_absent([]) == set()
+
+
+async def test_put_many_refuses_a_bad_key_before_writing_anything(object_store):
+    good = object_key(digest_bytes(b"good"))
+    with pytest.raises(InvalidKey):
+        await object_store.put_many_if_absent([(good, b"good"), ("../escape", b"bad")])
+    assert await object_store.stat(good) is None
+
+
 async def test_empty_objects_round_trip(object_store):
     assert await object_store.put_if_absent("manifests/empty", b"")
     assert await object_store.get("manifests/empty") == b""

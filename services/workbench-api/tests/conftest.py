@@ -2,36 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import secrets
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 import pytest
+from kamld_testing.processes import ServiceProcess, env_prefix, free_ports, launch_service, stop_services
 
-BACKENDS = {"metadata-hub": "kamld_metadata_hub", "storage-gateway": "kamld_storage_gateway"}
-
-
-def free_ports(count: int) -> list[int]:
-    """Ports nothing listens on now, held open together so that they differ."""
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for sock in sockets:
-            sock.bind(("127.0.0.1", 0))
-        return [sock.getsockname()[1] for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
-
-
-def env_prefix(service: str) -> str:
-    return "KAMLD_" + service.upper().replace("-", "_") + "_"
+BACKENDS = ("metadata-hub", "storage-gateway")
 
 
 @dataclass
@@ -41,7 +21,7 @@ class Gateway:
     url: str
     admin_token: str
     home: Path
-    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    services: dict[str, ServiceProcess] = field(default_factory=dict)
 
     def client(self, token: str | None = None) -> httpx.Client:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
@@ -56,56 +36,32 @@ class Gateway:
             return answer.json()["token"]
 
 
-def _wait_healthy(url: str, process: subprocess.Popen, log: Path, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{url} exited with {process.returncode}:\n{log.read_text()[-4000:]}")
-        try:
-            if httpx.get(url + "/healthz", timeout=1.0).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"{url} did not become healthy:\n{log.read_text()[-4000:]}")
-
-
 def start_services(home: Path, extra_env: dict[str, str] | None = None) -> Gateway:
+    """The backends and the gateway started together, returned once every one is ready."""
     names = [*BACKENDS, "workbench-api"]
     ports = dict(zip(names, free_ports(len(names)), strict=True))
     admin_token = "kamld_" + secrets.token_urlsafe(32)
-    env = {**os.environ, "KAMLD_HOME": str(home), **(extra_env or {})}
-    for name, port in ports.items():
-        env[env_prefix(name) + "PORT"] = str(port)
-        env[env_prefix(name) + "LOG_FORMAT"] = "console"
-    env["KAMLD_WORKBENCH_API_METADATA_HUB_URL"] = f"http://127.0.0.1:{ports['metadata-hub']}"
-    env["KAMLD_WORKBENCH_API_STORAGE_GATEWAY_URL"] = f"http://127.0.0.1:{ports['storage-gateway']}"
-    env["KAMLD_WORKBENCH_API_BOOTSTRAP_ADMIN_TOKEN"] = admin_token
+    gateway_prefix = env_prefix("workbench-api")
+    env = {
+        **(extra_env or {}),
+        **{env_prefix(name) + "LOG_FORMAT": "console" for name in names},
+        gateway_prefix + "METADATA_HUB_URL": f"http://127.0.0.1:{ports['metadata-hub']}",
+        gateway_prefix + "STORAGE_GATEWAY_URL": f"http://127.0.0.1:{ports['storage-gateway']}",
+        gateway_prefix + "BOOTSTRAP_ADMIN_TOKEN": admin_token,
+    }
     gateway = Gateway(url=f"http://127.0.0.1:{ports['workbench-api']}", admin_token=admin_token, home=home)
-    modules = {**BACKENDS, "workbench-api": "kamld_workbench_api"}
     try:
-        for name, module in modules.items():
-            with (home / f"{name}.log").open("wb") as log:
-                gateway.processes[name] = subprocess.Popen(
-                    [sys.executable, "-m", module], env=env, stdout=log, stderr=subprocess.STDOUT
-                )
-        for name, process in gateway.processes.items():
-            _wait_healthy(f"http://127.0.0.1:{ports[name]}", process, home / f"{name}.log", timeout=60.0)
+        for name in names:
+            gateway.services[name] = launch_service(
+                name, home=home, port=ports[name], env=env, log_level=None
+            )
+        for service in gateway.services.values():
+            # workbench-api is ready only with every backend; trainer and observation-hub are not run here.
+            service.wait_ready(probe="/healthz" if service.service == "workbench-api" else "/readyz")
     except BaseException:
-        stop_services(gateway)
+        stop_services(*gateway.services.values())
         raise
     return gateway
-
-
-def stop_services(gateway: Gateway) -> None:
-    for process in reversed(list(gateway.processes.values())):
-        process.terminate()
-    for process in gateway.processes.values():
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture(scope="session")
@@ -113,7 +69,7 @@ def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
     """workbench-api, metadata-hub and storage-gateway on SQLite and local files, as processes."""
     started = start_services(tmp_path_factory.mktemp("kamld-home"))
     yield started
-    stop_services(started)
+    stop_services(*started.services.values())
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,9 @@ import hmac
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, FastAPI
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from kamld_common import health
 from kamld_common.errors import Unauthorized, problem_response
@@ -63,25 +65,41 @@ def create_service_app(
     for router in routers:
         app.include_router(router)
 
-    internal_token = None if public else settings.internal_token
-
-    @app.middleware("http")
-    async def identity(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        if internal_token and request.url.path not in OPEN_PATHS:
-            offered = request.headers.get(INTERNAL_TOKEN_HEADER, "")
-            if not hmac.compare_digest(offered.encode(), internal_token.encode()):
-                return problem_response(
-                    Unauthorized("missing or wrong internal token", code="internal_token_required"),
-                    request.url.path,
-                )
-        token = current_caller.set(request.headers.get(CALLER_HEADER))
-        try:
-            return await call_next(request)
-        finally:
-            current_caller.reset(token)
-
+    app.add_middleware(IdentityMiddleware, internal_token=None if public else settings.internal_token)
     instrument_app(app, settings.service_name, version)
     return app
+
+
+class IdentityMiddleware:
+    """Refuse calls without the internal token and expose the caller's identity to the handlers.
+
+    A pure ASGI middleware: unlike ``@app.middleware("http")`` it adds no task, stream or request
+    object per call, which matters on the gateway's hot paths.
+    """
+
+    def __init__(self, app: ASGIApp, internal_token: str | None) -> None:
+        self.app = app
+        self.internal_token = internal_token.encode() if internal_token else None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        if self.internal_token and scope["path"] not in OPEN_PATHS:
+            offered = headers.get(INTERNAL_TOKEN_HEADER, "")
+            if not hmac.compare_digest(offered.encode(), self.internal_token):
+                refusal = problem_response(
+                    Unauthorized("missing or wrong internal token", code="internal_token_required"),
+                    scope["path"],
+                )
+                await refusal(scope, receive, send)
+                return
+        token = current_caller.set(headers.get(CALLER_HEADER))
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            current_caller.reset(token)
 
 
 def add_readiness_check(app: FastAPI, name: str, check: Callable[[], Awaitable[None]]) -> None:

@@ -21,7 +21,6 @@ import pwd
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import threading
@@ -33,6 +32,8 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
+
+from kamld_testing.processes import free_ports
 
 ENV_URL = "KAMLD_TEST_POSTGRES_URL"
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432"
@@ -96,12 +97,6 @@ class _ThrowAwayServer:
             raise PostgresUnavailable("no PostgreSQL server answers and no initdb binary is installed")
         return Path(candidates[0]).parent
 
-    @staticmethod
-    def _free_port() -> int:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            return sock.getsockname()[1]
-
     def start(self) -> str:
         binaries = self._binaries()
         demote = None
@@ -145,7 +140,7 @@ class _ThrowAwayServer:
         )
         if initialised.returncode != 0:
             raise PostgresUnavailable(f"initdb failed: {initialised.stderr.decode(errors='replace')[-500:]}")
-        port = self._free_port()
+        (port,) = free_ports(1)
         self.process = subprocess.Popen(
             [
                 str(binaries / "postgres"),
@@ -249,20 +244,21 @@ def postgres_unavailable_reason() -> str | None:
     return None
 
 
-async def _create(server_url: str, name: str) -> None:
+async def _execute(server_url: str, statement: str) -> None:
+    """Run one statement in the server's ``postgres`` database (CREATE/DROP DATABASE need no other)."""
     connection = await asyncpg.connect(_with_database(server_url, "postgres", "postgresql"))
     try:
-        await connection.execute(f'CREATE DATABASE "{name}"')
+        await connection.execute(statement)
     finally:
         await connection.close()
+
+
+async def _create(server_url: str, name: str) -> None:
+    await _execute(server_url, f'CREATE DATABASE "{name}"')
 
 
 async def _drop(server_url: str, name: str) -> None:
-    connection = await asyncpg.connect(_with_database(server_url, "postgres", "postgresql"))
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await connection.close()
+    await _execute(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _new_name() -> str:

@@ -97,8 +97,11 @@ class ServiceProcess:
         except FileNotFoundError:
             return ""
 
-    def wait_ready(self, timeout_s: float = READY_TIMEOUT_S) -> None:
-        """Return once ``/readyz`` answers 200; raise :class:`ServiceFailedToStart` if it exits or times out."""
+    def wait_ready(self, timeout_s: float = READY_TIMEOUT_S, probe: str = "/readyz") -> None:
+        """Return once ``probe`` answers 200; :class:`ServiceFailedToStart` if it exits or times out.
+
+        ``probe="/healthz"`` suits a service whose readiness needs peers the test does not start.
+        """
         deadline = time.monotonic() + timeout_s
         while True:
             if self.process.poll() is not None:
@@ -106,19 +109,25 @@ class ServiceProcess:
                     f"{self.service} exited with {self.process.returncode}; its log ends:\n{self.log_tail()}"
                 )
             try:
-                if httpx.get(f"{self.url}/readyz", timeout=2.0).status_code == 200:
+                if httpx.get(self.url + probe, timeout=2.0).status_code == 200:
                     return
             except httpx.TransportError:
                 pass
             if time.monotonic() > deadline:
                 raise ServiceFailedToStart(
-                    f"{self.service} at {self.url} was not ready within {timeout_s:.0f} s; its log ends:\n"
+                    f"{self.service} at {self.url}{probe} did not answer 200 within {timeout_s:.0f} s;"
+                    f" its log ends:\n"
                     f"{self.log_tail()}"
                 )
             time.sleep(0.1)
 
     def stop(self, timeout_s: float = STOP_TIMEOUT_S) -> None:
         stop_processes(self.process, timeout_s=timeout_s)
+
+
+def stop_services(*services: ServiceProcess, timeout_s: float = STOP_TIMEOUT_S) -> None:
+    """Stop several services at once (SIGTERM to all, then SIGKILL to those that linger)."""
+    stop_processes(*(service.process for service in services), timeout_s=timeout_s)
 
 
 def launch_service(

@@ -13,7 +13,6 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -25,6 +24,8 @@ from pathlib import Path
 import urllib3
 from minio import Minio
 from minio.error import MinioException
+
+from kamld_testing.processes import free_ports, stop_processes
 
 STARTUP_TIMEOUT_S = 60.0
 
@@ -55,19 +56,6 @@ def find_weed() -> str | None:
     if beside.is_file() and os.access(beside, os.X_OK):
         return str(beside)
     return shutil.which("weed")
-
-
-def _free_ports(count: int) -> list[int]:
-    sockets = []
-    try:
-        for _ in range(count):
-            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            sock.bind(("127.0.0.1", 0))
-            sockets.append(sock)
-        return [sock.getsockname()[1] for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
 
 
 def _accepts_writes(endpoint: S3Endpoint) -> bool:
@@ -122,7 +110,7 @@ def run_seaweedfs(tmpdir: str | os.PathLike[str], bucket: str = "kamld-test") ->
         )
     )
     (s3, s3_grpc, master, master_grpc, volume, volume_grpc, filer, filer_grpc, admin, admin_grpc) = (
-        _free_ports(10)
+        free_ports(10)
     )
     command = [
         weed, "mini",
@@ -144,7 +132,7 @@ def run_seaweedfs(tmpdir: str | os.PathLike[str], bucket: str = "kamld-test") ->
         process = subprocess.Popen(
             command, stdout=log, stderr=subprocess.STDOUT, cwd=root, start_new_session=True
         )
-        stack.callback(_stop, process)
+        stack.callback(stop_processes, process, timeout_s=10)
         deadline = time.monotonic() + STARTUP_TIMEOUT_S
         while not _accepts_writes(endpoint):
             if process.poll() is not None or time.monotonic() > deadline:
@@ -152,14 +140,3 @@ def run_seaweedfs(tmpdir: str | os.PathLike[str], bucket: str = "kamld-test") ->
                 raise SeaweedFSUnavailable(f"SeaweedFS did not start (exit code {process.poll()}): {tail}")
             time.sleep(0.2)
         yield endpoint
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)

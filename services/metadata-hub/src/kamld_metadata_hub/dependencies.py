@@ -11,11 +11,12 @@ from kamld_common.http import current_caller
 ANONYMOUS = "anonymous"
 
 
-def get_database(request: Request) -> Database:
+# Both are async so FastAPI calls them inline: a plain ``def`` dependency costs a thread-pool hop.
+async def get_database(request: Request) -> Database:
     return request.app.state.database
 
 
-def get_actor() -> str:
+async def get_actor() -> str:
     """Who acts: the user workbench-api authenticated (``X-Kamld-Caller``), else ``anonymous``."""
     return (current_caller.get() or "").strip()[:256] or ANONYMOUS
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
 import random
 from pathlib import Path
 
 import pytest
 
+from kamld import transfer
+from kamld.errors import IntegrityError
 from kamld.transfer import Progress, pull_manifest, push_directory
 
 
@@ -118,3 +121,75 @@ def test_pull_skips_files_already_present_and_honours_include(gateway, tmp_path)
         again = pull_manifest(client, "", pushed.digest, target)
     assert again.files_skipped == 5
     assert again.bytes_downloaded == 0
+
+
+def many_small_files(root: Path, count: int, seed: int = 6) -> None:
+    rng = random.Random(seed)
+    for index in range(count):
+        path = root / f"d{index % 7}" / f"f{index:04}.bin"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(rng.randbytes(rng.randint(1, 3000)))
+
+
+class RequestLog:
+    """Counts the requests an httpx client sends, by method and path tail."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, str]] = []
+
+    def __call__(self, request) -> None:
+        self.sent.append((request.method, request.url.path))
+
+    def count(self, method: str, suffix: str) -> int:
+        return sum(1 for m, path in self.sent if m == method and path.endswith(suffix))
+
+
+def test_pull_of_many_small_files_reads_their_chunks_in_few_requests(gateway, tmp_path):
+    source, target = tmp_path / "src", tmp_path / "dst"
+    many_small_files(source, 400)
+    log = RequestLog()
+    with gateway.client(event_hooks={"request": [log]}) as client:
+        pushed = push_directory(client, "", source)
+        assert log.count("POST", "/chunks") == 1
+        pulled = pull_manifest(client, "", pushed.digest, target)
+    assert pulled.files_written == 400
+    assert pulled.bytes_downloaded == pushed.total_bytes
+    assert log.count("POST", "/chunks/read") == 1
+    assert tree_bytes(target) == tree_bytes(source)
+
+
+def test_batched_reads_respect_the_digest_and_byte_bounds(gateway, tmp_path, monkeypatch):
+    source, target = tmp_path / "src", tmp_path / "dst"
+    many_small_files(source, 120, seed=7)
+    big = random.Random(8).randbytes(5 << 20)
+    (source / "big.bin").write_bytes(big)
+    monkeypatch.setattr(transfer, "DOWNLOAD_BATCH_DIGESTS", 25)
+    monkeypatch.setattr(transfer, "DOWNLOAD_BATCH_BYTES", 2 << 20)
+    reads: list[list[str]] = []
+
+    def record(request) -> None:
+        if request.url.path.endswith("/chunks/read"):
+            reads.append(json.loads(request.content)["digests"])
+
+    with gateway.client(event_hooks={"request": [record]}) as client:
+        pushed = push_directory(client, "", source)
+        pulled = pull_manifest(client, "", pushed.digest, target, concurrency=3)
+    assert pulled.files_written == 121
+    assert tree_bytes(target) == tree_bytes(source)
+    assert all(len(digests) <= 25 for digests in reads)
+    # 120 one-chunk files in batches of at most 25 digests, and the 5 MiB file in groups of at
+    # most 2 MiB of chunks (its chunks are 256 KiB to 4 MiB, so one group per chunk or two).
+    assert len(reads) >= 120 // 25 + 2
+    assert len(reads) < 120 // 4
+
+
+def test_pull_into_a_tree_with_a_directory_where_a_file_goes_fails_cleanly(gateway, tmp_path):
+    source, target = tmp_path / "src", tmp_path / "dst"
+    many_small_files(source, 20, seed=9)
+    (target / "d0" / "f0000.bin").mkdir(parents=True)
+    with gateway.client() as client:
+        pushed = push_directory(client, "", source)
+        with pytest.raises(IntegrityError) as clash:
+            pull_manifest(client, "", pushed.digest, target)
+    assert clash.value.code == "path_clash"
+    assert not [p for p in target.rglob(".kamld-tmp-*")]

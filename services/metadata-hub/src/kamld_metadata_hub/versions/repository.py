@@ -11,6 +11,11 @@ from sqlalchemy.orm import aliased
 from kamld_metadata_hub.models import Alias, Artifact, Version, VersionInput, VersionParent
 from kamld_metadata_hub.references import DIGEST_ALGORITHM
 
+# Built once: an alias made per call costs a column adaptation every time and on the resolve path
+# that was a tenth of the service's CPU.
+PARENT = aliased(Version, name="parent")
+SOURCE = aliased(Version, name="source")
+
 
 class VersionRepository:
     def __init__(self, session: AsyncSession) -> None:
@@ -32,6 +37,29 @@ class VersionRepository:
             .join(Alias, Alias.version_id == Version.id)
             .where(Alias.artifact_id == artifact_id, Alias.name == alias)
         )
+
+    async def by_artifact_name_and_number(self, name: str, number: int) -> tuple[Artifact, Version] | None:
+        """The artifact and its version ``number`` in one query; None when either is missing."""
+        row = (
+            await self.session.execute(
+                select(Artifact, Version)
+                .join(Version, Version.artifact_id == Artifact.id)
+                .where(Artifact.name == name, Version.number == number)
+            )
+        ).first()
+        return None if row is None else (row[0], row[1])
+
+    async def by_artifact_name_and_alias(self, name: str, alias: str) -> tuple[Artifact, Version] | None:
+        """The artifact and the version ``alias`` points at in one query; None when either is missing."""
+        row = (
+            await self.session.execute(
+                select(Artifact, Version)
+                .join(Alias, Alias.artifact_id == Artifact.id)
+                .join(Version, Version.id == Alias.version_id)
+                .where(Artifact.name == name, Alias.name == alias)
+            )
+        ).first()
+        return None if row is None else (row[0], row[1])
 
     async def by_digest_prefix(self, artifact_id: int, hex_prefix: str, limit: int) -> list[Version]:
         """Versions whose digest starts with ``blake3:<hex_prefix>`` (``hex_prefix`` is validated hex)."""
@@ -69,10 +97,9 @@ class VersionRepository:
         return list(await self.session.scalars(statement))
 
     async def parents_of(self, version_ids: Sequence[int]) -> dict[int, list[Version]]:
-        parent = aliased(Version)
         rows = await self.session.execute(
-            select(VersionParent.child_id, parent)
-            .join(parent, parent.id == VersionParent.parent_id)
+            select(VersionParent.child_id, PARENT)
+            .join(PARENT, PARENT.id == VersionParent.parent_id)
             .where(VersionParent.child_id.in_(version_ids))
             .order_by(VersionParent.child_id, VersionParent.position)
         )
@@ -83,13 +110,12 @@ class VersionRepository:
 
     async def inputs_of(self, version_ids: Sequence[int]) -> dict[int, list[tuple[Version, str, str]]]:
         """For each version: (input version, its artifact's name, role)."""
-        source = aliased(Version)
         rows = await self.session.execute(
-            select(VersionInput.version_id, source, Artifact.name, VersionInput.role)
-            .join(source, source.id == VersionInput.input_id)
-            .join(Artifact, Artifact.id == source.artifact_id)
+            select(VersionInput.version_id, SOURCE, Artifact.name, VersionInput.role)
+            .join(SOURCE, SOURCE.id == VersionInput.input_id)
+            .join(Artifact, Artifact.id == SOURCE.artifact_id)
             .where(VersionInput.version_id.in_(version_ids))
-            .order_by(VersionInput.version_id, Artifact.name, source.number, VersionInput.role)
+            .order_by(VersionInput.version_id, Artifact.name, SOURCE.number, VersionInput.role)
         )
         found: dict[int, list[tuple[Version, str, str]]] = {version_id: [] for version_id in version_ids}
         for version_id, version, artifact_name, role in rows:

@@ -130,8 +130,18 @@ class VersionResolver:
         return matches[0]
 
     async def reference(self, reference: Reference, field: Field = "ref") -> tuple[Artifact, Version]:
+        """The artifact and version a reference names: one query when both exist (the common case);
+        otherwise the step-by-step lookups that explain what is missing."""
+        selector = reference.selector
+        found: tuple[Artifact, Version] | None = None
+        if selector.kind is SelectorKind.ALIAS:
+            found = await self.versions.by_artifact_name_and_alias(reference.artifact, str(selector.value))
+        elif selector.kind is SelectorKind.NUMBER:
+            found = await self.versions.by_artifact_name_and_number(reference.artifact, int(selector.value))
+        if found is not None:
+            return found
         artifact = await self.artifact(reference.artifact)
-        return artifact, await self.version(artifact, reference.selector, field)
+        return artifact, await self.version(artifact, selector, field)
 
 
 def parse_number_cursor(after: str | None) -> int | None:
@@ -260,11 +270,9 @@ class VersionService:
         return list(inputs)
 
     async def get(self, name: str, ref: str) -> VersionView:
-        selector = parse_version_selector(ref, ["path", "ref"])
+        reference = Reference(artifact=name, selector=parse_version_selector(ref, ["path", "ref"]))
         async with self.database.unit_of_work() as session:
-            resolver = VersionResolver(session)
-            artifact = await resolver.artifact(name)
-            version = await resolver.version(artifact, selector, ["path", "ref"])
+            artifact, version = await VersionResolver(session).reference(reference, ["path", "ref"])
             return (await version_views(session, artifact, [version]))[0]
 
     async def resolve(self, text: str) -> ResolvedReference:

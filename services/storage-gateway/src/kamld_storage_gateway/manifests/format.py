@@ -2,9 +2,11 @@
 
 A page is the canonical lines (:meth:`FileEntry.to_canonical`) of consecutive entries, each
 ending in ``\\n``. Page boundaries are content-defined: a page ends after an entry whose path
-hash hits a fixed pattern (about every 1,024 entries, never before 64), or when it reaches
-2,048 entries or 1 MiB. Because boundaries depend on paths, not positions, adding one file
-changes one page and every other page keeps its digest, which is what lets a diff skip them.
+hash hits a fixed pattern (about every 64 entries, never before 8), or when it reaches 256
+entries or 1 MiB. Because boundaries depend on paths, not positions, adding one file changes
+one page and every other page keeps its digest, which is what lets a diff skip them and a new
+version store only the pages it changed. Pages are small because a version that changes 1% of
+its files at random touches about half of its 64-entry pages but nearly every 1,024-entry page.
 
 The root is one header line and one line per page, compact JSON::
 
@@ -26,10 +28,10 @@ from kamld_content.chunking import ChunkRef
 from kamld_content.manifest import FileEntry
 
 FORMAT = "kamld-manifest/1"
-PAGE_MIN_ENTRIES = 64
-PAGE_MAX_ENTRIES = 2048
+PAGE_MIN_ENTRIES = 8
+PAGE_MAX_ENTRIES = 256
 PAGE_MAX_BYTES = 1 << 20
-BOUNDARY_MASK = 1023
+BOUNDARY_MASK = 63
 
 
 class CorruptManifest(ValueError):

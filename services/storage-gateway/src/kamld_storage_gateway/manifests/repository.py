@@ -1,13 +1,19 @@
 """Manifest objects in the object store, apart from chunks: ``manifests/roots/…`` and ``manifests/pages/…``.
 
-Every read is verified against its digest, so a corrupt object is reported, never served.
-Decoded roots and pages are immutable, so a small in-process cache keeps repeated listings
-and diffs of the same version from re-reading them.
+Objects are stored zlib-compressed (file lists are about three quarters digests and JSON
+syntax that compress well) but named by the digest of their canonical bytes, so a version's
+digest does not depend on how it is stored; objects written uncompressed (they start with
+``{``) are read as they are. Every read is verified against its digest after decompression,
+so a corrupt object is reported, never served. Decoded roots and pages are immutable, so a
+small in-process cache keeps repeated listings and diffs of the same version from re-reading
+them.
 """
 
 from __future__ import annotations
 
+import zlib
 from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
 from kamld_common.errors import KamldError, NotFound
@@ -25,9 +31,16 @@ V = TypeVar("V")
 
 
 class _Lru(Generic[K, V]):
-    def __init__(self, capacity: int) -> None:
+    """Least recently used items: at most ``capacity``, and at most ``max_weight`` in total ``weight``."""
+
+    def __init__(
+        self, capacity: int, *, weight: Callable[[V], int] | None = None, max_weight: int | None = None
+    ) -> None:
         self.capacity = capacity
+        self._weight = weight or (lambda _: 1)
+        self._max_weight = max_weight
         self._items: OrderedDict[K, V] = OrderedDict()
+        self._total = 0
 
     def get(self, key: K) -> V | None:
         value = self._items.get(key)
@@ -36,10 +49,17 @@ class _Lru(Generic[K, V]):
         return value
 
     def put(self, key: K, value: V) -> None:
+        previous = self._items.pop(key, None)
+        if previous is not None:
+            self._total -= self._weight(previous)
         self._items[key] = value
-        self._items.move_to_end(key)
-        while len(self._items) > self.capacity:
-            self._items.popitem(last=False)
+        self._total += self._weight(value)
+        while len(self._items) > 1 and (
+            len(self._items) > self.capacity
+            or (self._max_weight is not None and self._total > self._max_weight)
+        ):
+            _, evicted = self._items.popitem(last=False)
+            self._total -= self._weight(evicted)
 
 
 class CorruptObject(KamldError):
@@ -56,19 +76,46 @@ def page_key(digest: str) -> str:
     return PAGE_PREFIX + object_key(digest)
 
 
+_COMPRESSION_LEVEL = 6
+_PLAIN_START = b"{"
+
+
+def pack(canonical: bytes) -> bytes:
+    """The stored form of a manifest object."""
+    return zlib.compress(canonical, _COMPRESSION_LEVEL)
+
+
+def unpack(stored: bytes) -> bytes:
+    """The canonical bytes of a stored manifest object (compressed or, when older, plain)."""
+    if not stored or stored.startswith(_PLAIN_START):
+        return stored
+    return zlib.decompress(stored)
+
+
 class ManifestRepository:
     """Reads and writes manifest roots and pages by digest."""
 
-    def __init__(self, store: ObjectStore, *, cached_roots: int = 64, cached_pages: int = 32) -> None:
+    def __init__(
+        self,
+        store: ObjectStore,
+        *,
+        cached_roots: int = 64,
+        cached_pages: int = 128,
+        cached_page_refs: int = 200_000,
+    ) -> None:
         self.store = store
-        self._roots: _Lru[str, ManifestRoot] = _Lru(cached_roots)
+        # Roots of large versions hold many page references; the cache is bounded by those too.
+        self._roots: _Lru[str, ManifestRoot] = _Lru(
+            cached_roots, weight=lambda root: len(root.pages), max_weight=cached_page_refs
+        )
         self._pages: _Lru[str, list[FileEntry]] = _Lru(cached_pages)
 
-    async def put_page(self, digest: str, data: bytes) -> None:
-        await self.store.put_if_absent(page_key(digest), data)
+    async def put_pages(self, pages: Sequence[tuple[str, bytes]]) -> None:
+        """Store pages given as ``(digest, canonical bytes)``, all at once."""
+        await self.store.put_many_if_absent([(page_key(digest), pack(data)) for digest, data in pages])
 
     async def put_root(self, digest: str, data: bytes) -> None:
-        await self.store.put_if_absent(root_key(digest), data)
+        await self.store.put_if_absent(root_key(digest), pack(data))
 
     async def root_exists(self, digest: str) -> bool:
         return await self.store.stat(root_key(digest)) is not None
@@ -79,12 +126,12 @@ class ManifestRepository:
         if cached is not None:
             return cached
         try:
-            data = await self.store.get(root_key(digest))
+            stored = await self.store.get(root_key(digest))
         except ObjectNotFound:
             raise NotFound(
                 f"no manifest {digest}", code="manifest_not_found", extra={"digest": digest}
             ) from None
-        self._verify(digest, data, "manifest")
+        data = self._verified(digest, stored, "manifest")
         try:
             root = ManifestRoot.decode(data)
         except CorruptManifest as exc:
@@ -97,10 +144,10 @@ class ManifestRepository:
         if cached is not None:
             return cached
         try:
-            data = await self.store.get(page_key(digest))
+            stored = await self.store.get(page_key(digest))
         except ObjectNotFound:
             raise CorruptObject(f"manifest page {digest} is missing from the object store") from None
-        self._verify(digest, data, "manifest page")
+        data = self._verified(digest, stored, "manifest page")
         try:
             entries = decode_page(data)
         except CorruptManifest as exc:
@@ -109,6 +156,12 @@ class ManifestRepository:
         return entries
 
     @staticmethod
-    def _verify(digest: str, data: bytes, what: str) -> None:
+    def _verified(digest: str, stored: bytes, what: str) -> bytes:
+        """The canonical bytes of ``stored``; :class:`CorruptObject` unless they hash to ``digest``."""
+        try:
+            data = unpack(stored)
+        except zlib.error:
+            raise CorruptObject(f"{what} {digest} does not decompress", extra={"digest": digest}) from None
         if digest_bytes(data) != digest:
             raise CorruptObject(f"{what} {digest} does not match its digest", extra={"digest": digest})
+        return data

@@ -14,6 +14,11 @@ from kamld_storage_gateway.manifests.format import ManifestRoot, PageCutter, Pag
 from kamld_storage_gateway.manifests.repository import ManifestRepository
 
 
+# Pages are written this many at a time (concurrently, by the object store): at most this many
+# pages wait in memory, and the root is written only after every page is stored.
+PAGES_PER_WRITE = 32
+
+
 @dataclass(frozen=True, slots=True)
 class ManifestSummary:
     digest: str
@@ -25,8 +30,9 @@ class ManifestSummary:
 class ManifestWriter:
     """Writes a manifest from entries arriving in path order; pages first, the root last.
 
-    Only the current page is held in memory. Out-of-order or duplicate paths, and a path that
-    is both a file and a directory (``a`` and ``a/b``), are refused with :class:`Invalid`.
+    Only the current page and up to ``PAGES_PER_WRITE`` finished ones are held in memory.
+    Out-of-order or duplicate paths, and a path that is both a file and a directory (``a`` and
+    ``a/b``), are refused with :class:`Invalid`.
     The root is written by :meth:`finish` only, so an interrupted build leaves no visible version.
     """
 
@@ -35,6 +41,7 @@ class ManifestWriter:
         self.field = field
         self._cutter = PageCutter()
         self._pages: list[PageRef] = []
+        self._unwritten: list[tuple[str, bytes]] = []
         self._last_path: str | None = None
         self._open_files: list[str] = []
         self.file_count = 0
@@ -78,13 +85,21 @@ class ManifestWriter:
     async def _write_page(self, entries: list[FileEntry]) -> None:
         data = encode_page(entries)
         ref = page_ref(entries, data)
-        await self.repository.put_page(ref.digest, data)
+        self._unwritten.append((ref.digest, data))
         self._pages.append(ref)
+        if len(self._unwritten) >= PAGES_PER_WRITE:
+            await self._flush_pages()
+
+    async def _flush_pages(self) -> None:
+        if self._unwritten:
+            await self.repository.put_pages(self._unwritten)
+            self._unwritten = []
 
     async def finish(self) -> ManifestSummary:
         page = self._cutter.flush()
         if page is not None:
             await self._write_page(page)
+        await self._flush_pages()
         root = ManifestRoot(self.file_count, self.total_bytes, self._pages)
         data = root.encode()
         digest = digest_bytes(data)

@@ -138,6 +138,8 @@ class S3ObjectStore:
     async def put_many_if_absent(self, items: Sequence[tuple[str, bytes]]) -> set[str]:
         """Each object as by :meth:`put_if_absent`, concurrently (the connection pool bounds how many)."""
         unique = dict(items)
+        for key in unique:
+            validate_key(key)
         written = await asyncio.gather(*(self.put_if_absent(key, data) for key, data in unique.items()))
         return {key for key, new in zip(unique, written, strict=True) if new}
 

@@ -16,7 +16,8 @@ from kamld_workbench_api.auth.service import TokenService
 bearer = HTTPBearer(auto_error=False, description="An API token: `Authorization: Bearer <token>`")
 
 
-def get_token_service(request: Request) -> TokenService:
+async def get_token_service(request: Request) -> TokenService:
+    """Async so FastAPI calls it inline rather than through its thread pool."""
     return request.app.state.tokens
 
 

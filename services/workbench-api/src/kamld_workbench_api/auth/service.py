@@ -3,6 +3,12 @@
 A token is a high-entropy random secret; only its SHA-256 is stored, so a leaked database does
 not leak usable tokens. Plain SHA-256 (not a slow password hash) is right for 256-bit random
 secrets, and it lets a token be found by its hash in one indexed lookup.
+
+Every authenticated request would otherwise cost that lookup, so the callers of recently seen
+secrets are kept in memory for a few seconds (:data:`AUTHENTICATION_CACHE_TTL_S`). Revoking or
+replacing a token drops it from this process's memory at once; another replica of the gateway
+may still admit it until its own entry expires, which bounds how long a revoked token lives on.
+Unknown secrets are never remembered, so a token works on every replica as soon as it is created.
 """
 
 from __future__ import annotations
@@ -10,7 +16,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+
+from cachetools import TTLCache
 
 from kamld_common.db import Database
 from kamld_common.errors import Conflict, NotFound
@@ -23,6 +33,8 @@ from kamld_workbench_api.auth.schemas import Caller, Role
 TOKEN_PREFIX = "kamld_"
 HINT_LENGTH = 10
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+AUTHENTICATION_CACHE_TTL_S = 5.0
+AUTHENTICATION_CACHE_SIZE = 10_000
 
 
 def new_secret() -> str:
@@ -41,8 +53,30 @@ def _aware(when: datetime | None) -> datetime | None:
 
 
 class TokenService:
-    def __init__(self, database: Database) -> None:
+    def __init__(
+        self,
+        database: Database,
+        *,
+        cache_ttl_s: float = AUTHENTICATION_CACHE_TTL_S,
+        cache_size: int = AUTHENTICATION_CACHE_SIZE,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.database = database
+        self._recent: TTLCache[str, Caller] | None = (
+            TTLCache(maxsize=cache_size, ttl=cache_ttl_s, timer=clock) if cache_ttl_s > 0 else None
+        )
+        # Bumped around every revocation: a lookup that overlapped one does not remember its answer,
+        # which may have been read before the token was deleted.
+        self._generation = 0
+
+    def _forget(self, name: str, digest: str | None = None) -> None:
+        """Drop what is remembered of token ``name`` (revoked or given a new secret) and of ``digest``."""
+        self._generation += 1
+        if self._recent is None:
+            return
+        stale = [known for known, caller in self._recent.items() if caller.name == name or known == digest]
+        for known in stale:
+            self._recent.pop(known, None)
 
     async def create(self, name: str, role: Role, created_by: str | None) -> tuple[ApiToken, str]:
         """A new token; the secret is returned once and never stored."""
@@ -70,13 +104,30 @@ class TokenService:
             return await TokenRepository(session).all()
 
     async def revoke(self, name: str) -> None:
-        async with self.database.unit_of_work() as session:
-            if not await TokenRepository(session).delete(name):
-                raise NotFound(f"no token named {name!r}", code="token_not_found")
+        self._forget(name)
+        try:
+            async with self.database.unit_of_work() as session:
+                if not await TokenRepository(session).delete(name):
+                    raise NotFound(f"no token named {name!r}", code="token_not_found")
+        finally:
+            self._forget(name)
 
     async def authenticate(self, secret: str) -> Caller | None:
-        """The caller a secret belongs to, or None; records when the token was last used."""
+        """The caller a secret belongs to, or None; records when the token was last used.
+
+        A secret seen within the cache TTL is answered from memory; its ``last_used_at`` is then
+        refreshed on the next database lookup, well within :data:`LAST_USED_RESOLUTION`.
+        """
         digest = secret_hash(secret)
+        if self._recent is not None and (cached := self._recent.get(digest)) is not None:
+            return cached
+        generation = self._generation
+        caller = await self._authenticate_in_database(digest)
+        if caller is not None and self._recent is not None and generation == self._generation:
+            self._recent[digest] = caller
+        return caller
+
+    async def _authenticate_in_database(self, digest: str) -> Caller | None:
         async with self.database.unit_of_work() as session:
             repo = TokenRepository(session)
             token = await repo.by_secret_hash(digest)
@@ -91,13 +142,20 @@ class TokenService:
     async def ensure(self, name: str, secret: str, role: Role) -> None:
         """Make ``secret`` a valid token called ``name`` (used for the bootstrap admin token)."""
         digest = secret_hash(secret)
+        self._forget(name, digest)
+        try:
+            await self._ensure_in_database(name, digest, secret[:HINT_LENGTH], role)
+        finally:
+            self._forget(name, digest)
+
+    async def _ensure_in_database(self, name: str, digest: str, hint: str, role: Role) -> None:
         async with self.database.unit_of_work() as session:
             repo = TokenRepository(session)
             existing = await repo.by_name(name)
             if existing is not None:
                 existing.secret_sha256 = digest
                 existing.role = role.value
-                existing.hint = secret[:HINT_LENGTH]
+                existing.hint = hint
                 return
             other = await repo.by_secret_hash(digest)
             if other is not None:
@@ -108,7 +166,7 @@ class TokenService:
                     name=name,
                     role=role.value,
                     secret_sha256=digest,
-                    hint=secret[:HINT_LENGTH],
+                    hint=hint,
                     created_at=datetime.now(UTC),
                     created_by=None,
                 )

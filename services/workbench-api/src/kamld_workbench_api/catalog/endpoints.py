@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Response, status
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
 
 from kamld_workbench_api.auth.dependencies import require_admin, require_editor, require_viewer
@@ -24,7 +24,7 @@ from kamld_workbench_api.catalog.schemas import (
     VersionView,
 )
 from kamld_workbench_api.catalog.service import Catalog
-from kamld_workbench_api.upstreams import Upstreams, get_upstreams
+from kamld_workbench_api.upstreams import get_upstreams
 
 router = APIRouter(prefix="/artifacts")
 
@@ -39,7 +39,9 @@ After = Annotated[str | None, Query(max_length=4096, description="Cursor: the `n
 Limit = Annotated[int, Query(ge=1, le=1000)]
 
 
-def get_catalog(upstreams: Annotated[Upstreams, Depends(get_upstreams)]) -> Catalog:
+async def get_catalog(request: Request) -> Catalog:
+    """Async (and calling ``get_upstreams`` directly) so FastAPI needs no thread for it."""
+    upstreams = get_upstreams(request)
     return Catalog(upstreams.metadata_hub, upstreams.storage_gateway)
 
 
