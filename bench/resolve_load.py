@@ -89,7 +89,9 @@ end
 """
 
 
-def _load_with_wrk(wrk: str, url: str, token: str, name: str, duration_s: float, concurrency: int) -> LoadResult:
+def _load_with_wrk(
+    wrk: str, url: str, token: str, name: str, duration_s: float, concurrency: int
+) -> LoadResult:
     with tempfile.TemporaryDirectory() as tmp:
         script = Path(tmp) / "report.lua"
         script.write_text(WRK_REPORT)

@@ -8,19 +8,24 @@ Directories created on the way are fsynced into their parents too. A crash leave
 temporary file (a name starting with ``.``), which listing ignores.
 
 A batch (:meth:`LocalObjectStore.put_many_if_absent`) keeps that policy but pays for it once per
-batch rather than once per object: the objects are written and fsynced by many threads at once,
-so the filesystem folds their flushes into a few journal commits, and each directory that gained
-names is fsynced once, after all its links, before the batch reports success.
+batch rather than once per object. On Linux every object of the batch is written to its
+temporary file, one ``syncfs`` makes all those bytes durable, the files are linked into place,
+and a second ``syncfs`` makes the names durable before the batch reports success: a name never
+points at bytes that are not on disk, and nothing is acknowledged before it is durable. Where
+``syncfs`` is missing, objects are written and fsynced in parallel and each directory that
+gained names is fsynced once.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import errno
 import os
 import stat
+import sys
 import tempfile
-from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -49,6 +54,66 @@ def _fsync_directory(path: Path) -> None:
         os.close(fd)
 
 
+def _link(temp: Path, path: Path) -> bool:
+    """Give ``temp`` the name ``path`` unless it exists; True when it did."""
+    try:
+        os.link(temp, path)
+    except FileExistsError:
+        return False
+    except OSError as exc:
+        if exc.errno not in _NO_HARD_LINKS:
+            raise
+        os.replace(temp, path)
+    return True
+
+
+def _libc_function(name: str, argtypes: list[type]) -> Callable[..., int] | None:
+    """A Linux libc function, or None where it is missing."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        function = getattr(ctypes.CDLL(None, use_errno=True), name)
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = argtypes
+    function.restype = ctypes.c_int
+    return function
+
+
+# syncfs flushes one filesystem, as one fsync per file would; renameat2 with RENAME_NOREPLACE
+# names a file only if the name is free, in one step where link + unlink take two.
+_SYNCFS = _libc_function("syncfs", [ctypes.c_int])
+_RENAMEAT2 = _libc_function(
+    "renameat2", [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+)
+_AT_FDCWD = -100
+_RENAME_NOREPLACE = 1
+
+
+def _rename_if_absent(temp: Path, path: Path) -> bool | None:
+    """Rename ``temp`` to ``path`` unless it exists: True, False, or None where unsupported."""
+    if _RENAMEAT2 is None:
+        return None
+    if _RENAMEAT2(_AT_FDCWD, os.fsencode(temp), _AT_FDCWD, os.fsencode(path), _RENAME_NOREPLACE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code == errno.EEXIST:
+        return False
+    if code in (errno.EINVAL, errno.ENOSYS, *_NO_HARD_LINKS):
+        return None
+    raise OSError(code, os.strerror(code), str(path))
+
+
+def _sync_filesystem(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        if _SYNCFS(fd) != 0:  # type: ignore[misc]
+            code = ctypes.get_errno()
+            raise OSError(code, os.strerror(code), str(path))
+    finally:
+        os.close(fd)
+
+
 class LocalObjectStore:
     """An :class:`ObjectStore` in a local directory (the embedded default)."""
 
@@ -57,6 +122,8 @@ class LocalObjectStore:
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root).expanduser().absolute()
         self.root.mkdir(parents=True, exist_ok=True)
+        # Directories known to exist; object directories are never removed while the store runs.
+        self._directories: set[Path] = set()
 
     def _path(self, key: str) -> Path:
         validate_key(key)
@@ -96,15 +163,7 @@ class LocalObjectStore:
                 stream.flush()
                 os.fchmod(stream.fileno(), READ_ONLY)
                 os.fsync(stream.fileno())
-            try:
-                os.link(temp, path)
-            except FileExistsError:
-                return None
-            except OSError as exc:
-                if exc.errno not in _NO_HARD_LINKS:
-                    raise
-                os.replace(temp, path)
-            return path.parent
+            return path.parent if _link(temp, path) else None
         finally:
             temp.unlink(missing_ok=True)
 
@@ -121,14 +180,53 @@ class LocalObjectStore:
     async def put_many_if_absent(self, items: Sequence[tuple[str, bytes]]) -> set[str]:
         """Store every ``(key, data)`` absent so far; the keys this call wrote.
 
-        Objects are written in parallel and each directory that gained names is fsynced once.
+        On Linux the batch is staged, flushed with one ``syncfs``, linked, and flushed again;
+        elsewhere objects are written and fsynced in parallel and each directory fsynced once.
         """
         unique = dict(items)
         for key in unique:
-            validate_key(key)
+            self._path(key)
+        if _SYNCFS is not None:
+            return await asyncio.get_running_loop().run_in_executor(_SYNC_POOL, self._put_batch, unique)
+        return await self._put_each(unique)
+
+    def _put_batch(self, items: dict[str, bytes]) -> set[str]:
+        """Stage every object, make the staged bytes durable, name them, make the names durable."""
+        staged: list[tuple[str, Path, Path]] = []
+        written: set[str] = set()
+        try:
+            for key, data in items.items():
+                path = self._path(key)
+                if path.parent not in self._directories:
+                    self._make_directories(path.parent)
+                    self._directories.add(path.parent)
+                fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+                staged.append((key, path, Path(temp_name)))
+                with os.fdopen(fd, "wb") as stream:
+                    stream.write(data)
+                    os.fchmod(stream.fileno(), READ_ONLY)
+            _sync_filesystem(self.root)
+            while staged:
+                key, path, temp = staged.pop()
+                renamed = _rename_if_absent(temp, path)
+                if renamed is None:
+                    renamed = _link(temp, path)
+                    temp.unlink()
+                elif not renamed:
+                    temp.unlink()
+                if renamed:
+                    written.add(key)
+        finally:
+            for _, _, temp in staged:
+                temp.unlink(missing_ok=True)
+            if written:
+                _sync_filesystem(self.root)
+        return written
+
+    async def _put_each(self, items: dict[str, bytes]) -> set[str]:
         loop = asyncio.get_running_loop()
         outcomes = await asyncio.gather(
-            *(loop.run_in_executor(_SYNC_POOL, self._link_new, key, data) for key, data in unique.items()),
+            *(loop.run_in_executor(_SYNC_POOL, self._link_new, key, data) for key, data in items.items()),
             return_exceptions=True,
         )
         # Names linked before a failure are made durable too: another request may already see them.
@@ -139,7 +237,7 @@ class LocalObjectStore:
         for outcome in outcomes:
             if isinstance(outcome, BaseException):
                 raise outcome
-        return {key for key, outcome in zip(unique, outcomes, strict=True) if isinstance(outcome, Path)}
+        return {key for key, outcome in zip(items, outcomes, strict=True) if isinstance(outcome, Path)}
 
     # -- reading ---------------------------------------------------------------------------
 

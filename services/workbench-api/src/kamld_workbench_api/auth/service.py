@@ -21,7 +21,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from cachetools import TTLCache
-
 from kamld_common.db import Database
 from kamld_common.errors import Conflict, NotFound
 from sqlalchemy.exc import IntegrityError
