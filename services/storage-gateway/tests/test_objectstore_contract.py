@@ -68,6 +68,22 @@ async def test_put_many_writes_each_absent_object_once(object_store):
     assert await object_store.put_many_if_absent([]) == set()
 
 
+@pytest.mark.parametrize("syncfs", [True, False], ids=["syncfs", "fsync-each"])
+async def test_local_batches_leave_no_temporary_files(tmp_path, monkeypatch, syncfs):
+    from kamld_storage_gateway.objectstore import local
+
+    if not syncfs:
+        monkeypatch.setattr(local, "_SYNCFS", None)
+    store = LocalObjectStore(tmp_path / "objects")
+    items = [(object_key(digest_bytes(str(i).encode())), str(i).encode()) for i in range(300)]
+    assert await store.put_many_if_absent(items[:100]) == {key for key, _ in items[:100]}
+    assert await store.put_many_if_absent(items) == {key for key, _ in items[100:]}
+    on_disk = [p for p in (tmp_path / "objects").rglob("*") if p.is_file()]
+    assert len(on_disk) == 300
+    assert not [p for p in on_disk if p.name.startswith(".")]
+    assert all(stat.S_IMODE(p.stat().st_mode) == 0o444 for p in on_disk)
+
+
 async def test_put_many_refuses_a_bad_key_before_writing_anything(object_store):
     good = object_key(digest_bytes(b"good"))
     with pytest.raises(InvalidKey):

@@ -16,7 +16,8 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from kamld_common import health
-from kamld_common.errors import Unauthorized, problem_response
+from kamld_common.db import Database
+from kamld_common.errors import Unauthorized, install_error_handlers, problem_response
 from kamld_common.http import CALLER_HEADER, INTERNAL_TOKEN_HEADER, current_caller
 from kamld_common.logging import configure_logging
 from kamld_common.settings import ServiceSettings
@@ -37,10 +38,18 @@ def create_service_app(
     on_startup: Iterable[Hook] = (),
     on_shutdown: Iterable[Hook] = (),
     public: bool = False,
+    database: Database | None = None,
 ) -> FastAPI:
-    """Build a service app; ``public`` apps skip the internal-token check (they authenticate users)."""
+    """Build a service app; ``public`` apps skip the internal-token check (they authenticate users).
+
+    A service with a ``database`` gets it migrated before its own start-up hooks run, checked by
+    ``/readyz``, disposed after its shutdown hooks, and available as ``app.state.database``.
+    """
     configure_logging(settings.service_name, settings.log_level, settings.log_format)
     startup, shutdown = list(on_startup), list(on_shutdown)
+    if database is not None:
+        startup.insert(0, _open_database(database))
+        shutdown.insert(0, _close_database(database))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -57,8 +66,7 @@ def create_service_app(
     app.state.settings = settings
     app.state.service_info = {"service": settings.service_name, "version": version}
     app.state.readiness = {}
-
-    from kamld_common.errors import install_error_handlers
+    app.state.database = database
 
     install_error_handlers(app)
     app.include_router(health.router)
@@ -68,6 +76,21 @@ def create_service_app(
     app.add_middleware(IdentityMiddleware, internal_token=None if public else settings.internal_token)
     instrument_app(app, settings.service_name, version)
     return app
+
+
+def _open_database(database: Database) -> Hook:
+    async def open_database(app: FastAPI) -> None:
+        await database.migrate()
+        add_readiness_check(app, "database", database.ping)
+
+    return open_database
+
+
+def _close_database(database: Database) -> Hook:
+    async def close_database(app: FastAPI) -> None:
+        await database.dispose()
+
+    return close_database
 
 
 class IdentityMiddleware:

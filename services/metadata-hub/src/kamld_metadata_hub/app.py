@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
-from kamld_common.app import add_readiness_check, create_service_app
+from kamld_common.app import create_service_app
 from kamld_common.db import Database
 
 from kamld_metadata_hub import __version__
@@ -22,13 +22,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     database = Database(settings.database_url, MIGRATIONS)
 
-    async def start(app: FastAPI) -> None:
-        await database.migrate()
-        add_readiness_check(app, "database", database.ping)
-
-    async def stop(app: FastAPI) -> None:
-        await database.dispose()
-
     app = create_service_app(
         settings=settings,
         version=__version__,
@@ -40,8 +33,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "Errors are RFC 9457 problem+json with a stable `code`."
         ),
         routers=[artifacts_router, versions_router, aliases_router, lineage_router],
-        on_startup=[start],
-        on_shutdown=[stop],
+        database=database,
     )
-    app.state.database = database
     return app

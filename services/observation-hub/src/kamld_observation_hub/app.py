@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
-from kamld_common.app import add_readiness_check, create_service_app
+from kamld_common.app import create_service_app
 from kamld_common.db import Database
 
 from kamld_observation_hub import __version__
@@ -19,13 +19,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     database = Database(settings.database_url, MIGRATIONS)
 
-    async def start(app: FastAPI) -> None:
-        await database.migrate()
-        add_readiness_check(app, "database", database.ping)
-
-    async def stop(app: FastAPI) -> None:
-        await database.dispose()
-
     app = create_service_app(
         settings=settings,
         version=__version__,
@@ -35,8 +28,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "(who, what, to which subject), `GET /events` pages through it newest first."
         ),
         routers=[events_router],
-        on_startup=[start],
-        on_shutdown=[stop],
+        database=database,
     )
-    app.state.database = database
     return app

@@ -60,13 +60,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
 
     async def start(app: FastAPI) -> None:
-        await database.migrate()
-        add_readiness_check(app, "database", database.ping)
         add_readiness_check(app, "object_store", objects.check)
 
     async def stop(app: FastAPI) -> None:
         await metadata_hub.aclose()
-        await database.dispose()
 
     app = create_service_app(
         settings=settings,
@@ -76,8 +73,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         routers=[uploads_router, downloads_router, gc_router],
         on_startup=[start],
         on_shutdown=[stop],
+        database=database,
     )
-    app.state.database = database
     app.state.object_store = objects
     app.state.services = services
     return app

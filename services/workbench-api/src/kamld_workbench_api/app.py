@@ -28,17 +28,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     routers: list = [public_router, status_router]
 
     async def start(app: FastAPI) -> None:
-        await database.migrate()
         if settings.bootstrap_admin_token:
             await tokens.ensure(BOOTSTRAP_TOKEN_NAME, settings.bootstrap_admin_token, Role.admin)
-        add_readiness_check(app, "database", database.ping)
         upstreams = install_upstreams(app, settings)
         for name, client in upstreams.by_name().items():
             add_readiness_check(app, name, _healthz_of(client))
 
     async def stop(app: FastAPI) -> None:
         await app.state.upstreams.aclose()
-        await database.dispose()
 
     app = create_service_app(
         settings=settings,
@@ -49,8 +46,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         on_startup=[start],
         on_shutdown=[stop],
         public=True,
+        database=database,
     )
-    app.state.database = database
     app.state.tokens = tokens
     install_public_openapi(app, __version__)
     return app

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request, status
 
 from kamld_common.errors import Invalid
-from kamld_content.framing import MEDIA_TYPE, FramingError, decode_frames
+from kamld_content.framing import MEDIA_TYPE, FrameReader, FramingError
 from kamld_storage_gateway.bodies import limited_stream, read_limited
 from kamld_storage_gateway.dependencies import Services, services
 from kamld_storage_gateway.uploads.schemas import (
@@ -96,9 +96,13 @@ async def missing(upload_id: UploadId, body: MissingRequest, svc: ServicesDep) -
 async def upload_chunks(upload_id: UploadId, request: Request, svc: ServicesDep) -> ChunksStored:
     """Store several chunks at once (binary framing below); all are verified before any is stored."""
     await svc.uploads.check_open(upload_id)
-    data = await read_limited(request, svc.settings.max_batch_bytes)
+    # Decoded as it arrives, so the batch is held once (as its chunks), not also as one body.
+    reader = FrameReader()
+    frames: list[tuple[str, bytes]] = []
     try:
-        frames = decode_frames(data)
+        async for block in limited_stream(request, svc.settings.max_batch_bytes):
+            frames.extend(reader.feed(block))
+        reader.close()
     except FramingError as exc:
         raise Invalid(f"the chunk batch is malformed: {exc}", field="body", code="invalid_framing") from None
     stored = await svc.uploads.put_chunks(upload_id, frames)
