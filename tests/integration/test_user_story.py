@@ -22,6 +22,7 @@ from pathlib import Path
 import kamld
 import pytest
 from kamld.errors import Forbidden, NotFound
+from kamld_content import digest_bytes
 from kamld_testing.platform import SERVICES, Platform, clean_environment, kamld_command, running_platform
 from kamld_testing.processes import env_prefix
 
@@ -199,5 +200,21 @@ def test_data_scientist_to_engineer(platform: Platform, tmp_path: Path) -> None:
         ("removed", "images/011.png"),
         *{("added", path) for path, _ in added},
     }
+
+    # Garbage collection keeps everything a version references: a chunk nothing references goes,
+    # every version still pulls byte-identical.
+    scientist.http.put(f"/api/v1/chunks/{digest_bytes(b'orphan bytes')}", content=b"orphan bytes").raise_for_status()
+    dry = json.loads(cli(platform, platform.token, "gc", "--dry-run", "--grace", "0", "--json").stdout)
+    assert dry["dry_run"] is True and dry["objects"] >= 1 and dry["marked"] > 0
+    collected = json.loads(cli(platform, platform.token, "gc", "--grace", "0", "--json").stdout)
+    assert collected["dry_run"] is False and collected["objects"] >= 1
+    refused_gc = cli(platform, engineer_token, "gc", "--dry-run", ok=False)
+    assert refused_gc.returncode == 1 and "admin" in refused_gc.stderr
+    for ref, expected in (("myawesomedata:v1", v1_files), ("myawesomedata:v2", v2_files)):
+        target = tmp_path / f"after-gc-{ref.replace(':', '-')}"
+        engineer.pull(ref, target)
+        assert read_tree(target) == expected
+    engineer.pull("faces-model:production", tmp_path / "model-after-gc")
+    assert read_tree(tmp_path / "model-after-gc") == {"model.onnx": model_bytes}
     scientist.close()
     engineer.close()

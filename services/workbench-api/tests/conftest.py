@@ -47,6 +47,7 @@ def start_services(home: Path, extra_env: dict[str, str] | None = None) -> Gatew
         **{env_prefix(name) + "LOG_FORMAT": "console" for name in names},
         gateway_prefix + "METADATA_HUB_URL": f"http://127.0.0.1:{ports['metadata-hub']}",
         gateway_prefix + "STORAGE_GATEWAY_URL": f"http://127.0.0.1:{ports['storage-gateway']}",
+        env_prefix("storage-gateway") + "METADATA_HUB_URL": f"http://127.0.0.1:{ports['metadata-hub']}",
         gateway_prefix + "BOOTSTRAP_ADMIN_TOKEN": admin_token,
     }
     gateway = Gateway(url=f"http://127.0.0.1:{ports['workbench-api']}", admin_token=admin_token, home=home)

@@ -20,6 +20,7 @@ from kamld import __version__
 from kamld.config import load_config
 from kamld.errors import ConnectionFailed, NotFound, error_from_response
 from kamld.models import (
+    GcReport,
     Alias,
     AliasEvent,
     Artifact,
@@ -332,3 +333,13 @@ class Client:
 
     def token_revoke(self, name: str) -> None:
         self.request("DELETE", f"{API}/tokens/{_segment(name)}")
+
+    # maintenance --------------------------------------------------------------------------------
+
+    def gc(self, *, dry_run: bool = True, grace_s: int | None = None) -> GcReport:
+        """Collect unreferenced content older than the grace period (admin); a dry run only counts it."""
+        params: dict[str, Any] = {"dry_run": "true" if dry_run else "false"}
+        if grace_s is not None:
+            params["grace_s"] = grace_s
+        answer = self.request("POST", f"{API}/gc", params=params, timeout=httpx.Timeout(600.0, connect=10.0))
+        return GcReport.model_validate(answer.json())

@@ -173,6 +173,15 @@ class Lineage(ApiModel):
         return next((n for n in self.nodes if n.ref == ref), None)
 
 
+class GcReport(ApiModel):
+    """What a garbage collection deleted (or, in a dry run, would delete) and what it kept."""
+
+    objects: int
+    bytes: int
+    dry_run: bool
+    marked: int
+
+
 class Token(ApiModel):
     name: str
     role: Literal["viewer", "editor", "admin"]

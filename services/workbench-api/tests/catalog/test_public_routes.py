@@ -208,7 +208,8 @@ def route_table(seeded: dict[str, Any]) -> list[Route]:
             {"name": "no-such-token"},
             204,
         ),
-        Route("GET", "/api/v1/status", None, {}, None),
+        Route("GET", "/api/v1/status", "viewer", {}, None),
+        Route("POST", "/api/v1/gc", "admin", {"params": {"dry_run": "true"}}, None),
     ]
 
 

@@ -456,3 +456,25 @@ def token_revoke(
         emit_json({"revoked": name})
         return
     console.print(f"revoked token {name!r}")
+
+
+@app.command()
+@reports_errors
+def gc(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only report what would be deleted")] = False,
+    grace: Annotated[
+        int | None, typer.Option("--grace", min=0, help="Seconds content must be unreferenced (default: server's)")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Delete content no version and no open upload references (admin)."""
+    with Client() as client:
+        with console.status("collecting garbage…"):
+            report = client.gc(dry_run=dry_run, grace_s=grace)
+    if as_json:
+        emit_json(report)
+        return
+    verb = "would delete" if report.dry_run else "deleted"
+    console.print(
+        f"{verb} {report.objects} objects ({human_size(report.bytes)}); kept {report.marked} referenced objects"
+    )

@@ -13,7 +13,7 @@ from fastapi.responses import StreamingResponse
 from kamld_common.http import ServiceClient
 from pydantic import BaseModel, Field
 
-from kamld_workbench_api.auth.dependencies import require_editor, require_viewer
+from kamld_workbench_api.auth.dependencies import require_admin, require_editor, require_viewer
 from kamld_workbench_api.catalog.service import file_path, segment
 from kamld_workbench_api.content.proxy import forward
 from kamld_workbench_api.upstreams import Upstreams, get_upstreams
@@ -22,6 +22,7 @@ router = APIRouter(tags=["content"])
 
 Viewer = [Depends(require_viewer)]
 Editor = [Depends(require_editor)]
+Admin = [Depends(require_admin)]
 UploadId = Annotated[str, Path(max_length=64, description="Upload session id")]
 Digest = Annotated[str, Path(max_length=71, description="`blake3:<64 hex>`")]
 FRAMES = "application/vnd.kamld.chunks"
@@ -76,6 +77,13 @@ class CommitResult(BaseModel):
     file_count: int
     total_bytes: int
     page_count: int
+
+
+class GcReport(BaseModel):
+    objects: int = Field(description="Objects deleted (or that would be, in a dry run)")
+    bytes: int = Field(description="Their total size")
+    dry_run: bool
+    marked: int = Field(description="Objects found referenced and kept")
 
 
 class ManifestSummary(BaseModel):
@@ -301,3 +309,14 @@ async def diff_manifests(
 ) -> StreamingResponse:
     """Added, removed, modified and renamed files, in path order."""
     return await forward(storage, request, f"/manifests/{segment(old)}/diff/{segment(new)}")
+
+
+@router.post("/gc", tags=["gc"], summary="Collect garbage", dependencies=Admin, response_model=GcReport, name="collect")
+async def collect_garbage(
+    request: Request,
+    storage: Storage,
+    dry_run: Annotated[bool, Query(description="Only count what would be deleted")] = True,
+    grace_s: Annotated[int | None, Query(ge=0, description="Override the grace period (seconds)")] = None,
+) -> StreamingResponse:
+    """Delete content no version and no open upload references, older than the grace period (admin)."""
+    return await forward(storage, request, "/gc")
