@@ -250,7 +250,8 @@ def _send_chunks(
     counter = _Counter("upload", sum(ref.size for _, _, ref in refs), progress)
 
     def send(group: list[tuple[str, ChunkRef]]) -> int:
-        body = b"".join(encode_frame(ref.digest, read_chunk(source, ref)) for source, ref in group)
+        # A generator body is sent as it is produced: one chunk at a time is held, not the batch.
+        body = (encode_frame(ref.digest, read_chunk(source, ref)) for source, ref in group)
         _check(
             client.post(
                 f"{base_path}/uploads/{upload_id}/chunks", content=body, headers={"Content-Type": MEDIA_TYPE}
