@@ -110,17 +110,29 @@ def bench_kamld(platform: Platform, profile: Profile, work: Path) -> list[Row]:
     stored_before = platform.stored_bytes()
     push1 = platform.kamld("push", str(profile.v1), name, "-m", "v1", "--json")
     stored_v1 = platform.stored_bytes() - stored_before
-    rows.append(Row(profile.name, "kamld", "ingest v1", push1.seconds, profile.bytes_v1, push1.peak_rss, stored_v1))
+    rows.append(
+        Row(profile.name, "kamld", "ingest v1", push1.seconds, profile.bytes_v1, push1.peak_rss, stored_v1)
+    )
     push2 = platform.kamld("push", str(profile.v2), name, "-m", "v2", "--json")
     stored_v2 = platform.stored_bytes() - stored_before
     rows.append(
-        Row(profile.name, "kamld", "ingest v2", push2.seconds, tree_bytes(profile.v2), push2.peak_rss, stored_v2 - stored_v1)
+        Row(
+            profile.name,
+            "kamld",
+            "ingest v2",
+            push2.seconds,
+            tree_bytes(profile.v2),
+            push2.peak_rss,
+            stored_v2 - stored_v1,
+        )
     )
     target = work / "kamld-pull"
     shutil.rmtree(target, ignore_errors=True)
     pull = platform.kamld("pull", f"{name}:v1", str(target), "--json")
     if tree_bytes(target) != profile.bytes_v1:
-        raise RuntimeError(f"kamld pull of {name}:v1 returned {tree_bytes(target)} bytes, expected {profile.bytes_v1}")
+        raise RuntimeError(
+            f"kamld pull of {name}:v1 returned {tree_bytes(target)} bytes, expected {profile.bytes_v1}"
+        )
     rows.append(Row(profile.name, "kamld", "pull v1", pull.seconds, profile.bytes_v1, pull.peak_rss))
     shutil.rmtree(target, ignore_errors=True)
     return rows
@@ -142,7 +154,15 @@ def bench_dvc(profile: Profile, work: Path) -> list[Row]:
     pull = repo.pull_into_fresh_clone(work / "dvc-clone")
     rows = [
         Row(profile.name, "dvc", "ingest v1", v1.seconds, profile.bytes_v1, v1.peak_rss, stored_v1),
-        Row(profile.name, "dvc", "ingest v2", v2.seconds, tree_bytes(profile.v2), v2.peak_rss, stored_v2 - stored_v1),
+        Row(
+            profile.name,
+            "dvc",
+            "ingest v2",
+            v2.seconds,
+            tree_bytes(profile.v2),
+            v2.peak_rss,
+            stored_v2 - stored_v1,
+        ),
         Row(profile.name, "dvc", "pull v1", pull.seconds, profile.bytes_v1, pull.peak_rss),
     ]
     shutil.rmtree(work / "dvc", ignore_errors=True)
@@ -153,7 +173,17 @@ def bench_dvc(profile: Profile, work: Path) -> list[Row]:
 def bench_cp(profile: Profile, work: Path) -> list[Row]:
     copied = copy_tree(profile.v1, work / "cp-target")
     shutil.rmtree(work / "cp-target", ignore_errors=True)
-    return [Row(profile.name, "cp -r", "copy v1", copied.seconds, profile.bytes_v1, copied.peak_rss, profile.bytes_v1)]
+    return [
+        Row(
+            profile.name,
+            "cp -r",
+            "copy v1",
+            copied.seconds,
+            profile.bytes_v1,
+            copied.peak_rss,
+            profile.bytes_v1,
+        )
+    ]
 
 
 def print_table(rows: list[Row], service_peaks: dict[str, int]) -> None:
@@ -162,9 +192,21 @@ def print_table(rows: list[Row], service_peaks: dict[str, int]) -> None:
 
     by_key = {(r.profile, r.tool, r.operation): r for r in rows}
     table = Table(title="KAML-D vs DVC vs cp -r (same data, same run)")
-    for column in ("profile", "tool", "operation", "seconds", "MB/s", "DVC time / this", "cp time / this",
-                   "stored (MB)", "stored % of data", "peak RSS (MB)"):
-        table.add_column(column, justify="right" if column not in ("profile", "tool", "operation") else "left")
+    for column in (
+        "profile",
+        "tool",
+        "operation",
+        "seconds",
+        "MB/s",
+        "DVC time / this",
+        "cp time / this",
+        "stored (MB)",
+        "stored % of data",
+        "peak RSS (MB)",
+    ):
+        table.add_column(
+            column, justify="right" if column not in ("profile", "tool", "operation") else "left"
+        )
     for r in rows:
         dvc_row = by_key.get((r.profile, "dvc", r.operation))
         cp_row = by_key.get((r.profile, "cp -r", "copy v1"))
@@ -172,13 +214,25 @@ def print_table(rows: list[Row], service_peaks: dict[str, int]) -> None:
         vs_cp = f"{cp_row.seconds / r.seconds:.2f}x" if cp_row and r.tool != "cp -r" else "—"
         stored = f"{mb(r.stored):.1f}" if r.stored is not None else ""
         pct = f"{100 * r.stored / r.data_bytes:.2f}%" if r.stored is not None else ""
-        table.add_row(r.profile, r.tool, r.operation, f"{r.seconds:.2f}", f"{r.mb_per_s:.1f}", vs_dvc, vs_cp,
-                      stored, pct, f"{mb(r.peak_rss):.0f}")
+        table.add_row(
+            r.profile,
+            r.tool,
+            r.operation,
+            f"{r.seconds:.2f}",
+            f"{r.mb_per_s:.1f}",
+            vs_dvc,
+            vs_cp,
+            stored,
+            pct,
+            f"{mb(r.peak_rss):.0f}",
+        )
     console = Console(width=200)
     console.print(table)
     if service_peaks:
-        console.print("Peak RSS of each service during the run: " + ", ".join(
-            f"{name} {mb(peak):.0f} MB" for name, peak in sorted(service_peaks.items())))
+        console.print(
+            "Peak RSS of each service during the run: "
+            + ", ".join(f"{name} {mb(peak):.0f} MB" for name, peak in sorted(service_peaks.items()))
+        )
 
 
 @contextmanager
@@ -226,7 +280,9 @@ def main() -> int:
     parser.add_argument("--port-base", type=int, default=18080)
     parser.add_argument("--no-dvc", action="store_true", help="leave DVC out")
     parser.add_argument("--skip-storage", action="store_true", help="only the ref-resolution load test")
-    parser.add_argument("--skip-resolution", action="store_true", help="leave the ref-resolution load test out")
+    parser.add_argument(
+        "--skip-resolution", action="store_true", help="leave the ref-resolution load test out"
+    )
     parser.add_argument("--duration", type=float, default=15.0, help="seconds of load per engine")
     parser.add_argument("--concurrency", type=int, default=50)
     args = parser.parse_args()
@@ -235,9 +291,10 @@ def main() -> int:
     if not args.skip_storage:
         rows: list[Row] = []
         data = args.work / "data"
-        with Platform(args.work / "home", args.port_base) as platform, ServiceMemoryWatch(
-            platform.service_pids()
-        ) as watch:
+        with (
+            Platform(args.work / "home", args.port_base) as platform,
+            ServiceMemoryWatch(platform.service_pids()) as watch,
+        ):
             for name in args.profiles:
                 print(f"[{name}] generating data (scale {args.scale})", flush=True)
                 profile = GENERATORS[name](data, args.scale)

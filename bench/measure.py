@@ -33,10 +33,14 @@ def _tree_rss(proc: psutil.Process) -> int:
     return total
 
 
-def run_measured(cmd: list[str], *, cwd: Path | None = None, env: Mapping[str, str] | None = None) -> Measured:
+def run_measured(
+    cmd: list[str], *, cwd: Path | None = None, env: Mapping[str, str] | None = None
+) -> Measured:
     """Run ``cmd`` to completion; return its wall time and the peak RSS of its process tree."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=dict(env) if env else None, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        cmd, cwd=cwd, env=dict(env) if env else None, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     ps = psutil.Process(proc.pid)
     peak = 0
     out_chunks: list[bytes] = []

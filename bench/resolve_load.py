@@ -47,7 +47,9 @@ def _prepare(platform) -> tuple[str, str]:
     return "resolve-bench", json.loads(created.stdout)["token"]
 
 
-async def _worker(client: httpx.AsyncClient, path: str, stop_at: float, latencies: list[float], errors: list[int]):
+async def _worker(
+    client: httpx.AsyncClient, path: str, stop_at: float, latencies: list[float], errors: list[int]
+):
     while time.perf_counter() < stop_at:
         start = time.perf_counter()
         try:
@@ -65,8 +67,9 @@ async def _load(url: str, token: str, name: str, duration_s: float, concurrency:
     latencies: list[float] = []
     errors: list[int] = []
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {token}"}, limits=limits,
-                                 timeout=10) as client:
+    async with httpx.AsyncClient(
+        base_url=url, headers={"Authorization": f"Bearer {token}"}, limits=limits, timeout=10
+    ) as client:
         warm = await client.get(path)
         warm.raise_for_status()
         start = time.perf_counter()
@@ -96,14 +99,35 @@ def _load_with_wrk(
         script = Path(tmp) / "report.lua"
         script.write_text(WRK_REPORT)
         completed = subprocess.run(
-            [wrk, "--threads", "1", "--connections", str(concurrency), "--duration", f"{duration_s:.0f}s",
-             "--timeout", "10s", "--script", str(script), "--header", f"Authorization: Bearer {token}",
-             f"{url}/api/v1/artifacts/{name}/versions/latest"],
-            capture_output=True, text=True, check=True,
+            [
+                wrk,
+                "--threads",
+                "1",
+                "--connections",
+                str(concurrency),
+                "--duration",
+                f"{duration_s:.0f}s",
+                "--timeout",
+                "10s",
+                "--script",
+                str(script),
+                "--header",
+                f"Authorization: Bearer {token}",
+                f"{url}/api/v1/artifacts/{name}/versions/latest",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
         )
     report = json.loads(completed.stdout.strip().splitlines()[-1])
-    return LoadResult(report["requests"], report["errors"], report["seconds"], report["p50_us"] / 1000,
-                      report["p99_us"] / 1000, generator="wrk")
+    return LoadResult(
+        report["requests"],
+        report["errors"],
+        report["seconds"],
+        report["p50_us"] / 1000,
+        report["p99_us"] / 1000,
+        generator="wrk",
+    )
 
 
 def run_load(platform, *, duration_s: float, concurrency: int) -> LoadResult:

@@ -43,7 +43,9 @@ def render() -> str:
             if name == "port":
                 default = f"`{field.default}`"
             if name in {"data_dir", "database_url"}:
-                default = {"data_dir": f"`$KAMLD_HOME/{service}`", "database_url": "SQLite in the data dir"}[name]
+                default = {"data_dir": f"`$KAMLD_HOME/{service}`", "database_url": "SQLite in the data dir"}[
+                    name
+                ]
             meaning = (field.description or "").replace("|", "\\|")
             rows.append(f"| `{prefix}{name.upper()}` | {default} | {meaning} |")
     return "\n".join(rows)
@@ -59,7 +61,9 @@ def main() -> int:
     updated = f"{head}{START}\n{render()}\n{END}{tail}"
     if args.check:
         if updated != text:
-            print("README.md configuration table is stale: run python scripts/config_table.py", file=sys.stderr)
+            print(
+                "README.md configuration table is stale: run python scripts/config_table.py", file=sys.stderr
+            )
             return 1
         return 0
     README.write_text(updated)

@@ -16,6 +16,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
+    ExportTraceServiceRequest,
+    ExportTraceServiceResponse,
+)
+
 from kamld_testing.platform import (
     SERVICES,
     Platform,
@@ -26,10 +31,6 @@ from kamld_testing.platform import (
     stop_platform,
 )
 from kamld_testing.processes import env_prefix, free_ports
-from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
-    ExportTraceServiceRequest,
-    ExportTraceServiceResponse,
-)
 
 
 def process_alive(pid: int) -> bool:

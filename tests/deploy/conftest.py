@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
+
 from kamld_common.settings import ServiceSettings
 
 ROOT = Path(__file__).resolve().parents[2]

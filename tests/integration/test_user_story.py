@@ -19,14 +19,16 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
-import kamld
 import pytest
+
+import kamld
 from kamld.errors import Forbidden, NotFound
 from kamld_content import digest_bytes
 from kamld_testing.platform import SERVICES, Platform, clean_environment, kamld_command, running_platform
 from kamld_testing.processes import env_prefix
 
 pytestmark = pytest.mark.integration
+
 
 @pytest.fixture(scope="module", params=["sqlite-local", "postgres-s3"])
 def platform(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
@@ -203,7 +205,9 @@ def test_data_scientist_to_engineer(platform: Platform, tmp_path: Path) -> None:
 
     # Garbage collection keeps everything a version references: a chunk nothing references goes,
     # every version still pulls byte-identical.
-    scientist.http.put(f"/api/v1/chunks/{digest_bytes(b'orphan bytes')}", content=b"orphan bytes").raise_for_status()
+    scientist.http.put(
+        f"/api/v1/chunks/{digest_bytes(b'orphan bytes')}", content=b"orphan bytes"
+    ).raise_for_status()
     dry = json.loads(cli(platform, platform.token, "gc", "--dry-run", "--grace", "0", "--json").stdout)
     assert dry["dry_run"] is True and dry["objects"] >= 1 and dry["marked"] > 0
     collected = json.loads(cli(platform, platform.token, "gc", "--grace", "0", "--json").stdout)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 from fastapi import FastAPI, HTTPException
+from pydantic import BaseModel, Field
+
 from kamld_common.app import create_service_app
 from kamld_common.errors import (
     PROBLEM_JSON,
@@ -17,7 +19,6 @@ from kamld_common.errors import (
     error_from_problem,
 )
 from kamld_common.settings import ServiceSettings
-from pydantic import BaseModel, Field
 
 
 class Widget(BaseModel):
@@ -90,7 +91,9 @@ def test_malformed_body_is_422_naming_each_field(base_url: str) -> None:
 def test_validation_detail_names_where_a_non_body_field_is() -> None:
     from kamld_common.errors import _validation_detail
 
-    detail = _validation_detail([{"loc": ["query", "limit"], "msg": "Input should be greater than 0", "type": "x"}])
+    detail = _validation_detail(
+        [{"loc": ["query", "limit"], "msg": "Input should be greater than 0", "type": "x"}]
+    )
     assert detail == "Invalid input: limit (query): Input should be greater than 0"
 
 

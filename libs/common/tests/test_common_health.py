@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 from fastapi import FastAPI
+
 from kamld_common.app import add_readiness_check, create_service_app
 from kamld_common.errors import PROBLEM_JSON, Unavailable
 from kamld_common.settings import ServiceSettings

@@ -8,8 +8,9 @@ from collections.abc import Iterator
 
 import pytest
 import structlog
-from kamld_common.logging import configure_logging
 from opentelemetry.sdk.trace import TracerProvider
+
+from kamld_common.logging import configure_logging
 
 
 @pytest.fixture

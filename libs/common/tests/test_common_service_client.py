@@ -8,6 +8,7 @@ from collections import Counter
 import pytest
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import PlainTextResponse
+
 from kamld_common.app import create_service_app
 from kamld_common.errors import BadRequest, Invalid, NotFound, Unauthorized, Unavailable, UpstreamError
 from kamld_common.http import CALLER_HEADER, ServiceClient, current_caller

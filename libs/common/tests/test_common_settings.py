@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from kamld_common.settings import ServiceSettings, kamld_home
 from pydantic import ValidationError
 from pydantic_settings import SettingsConfigDict
+
+from kamld_common.settings import ServiceSettings, kamld_home
 
 
 class AlphaSettings(ServiceSettings):

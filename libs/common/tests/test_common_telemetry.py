@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from kamld_common.telemetry import SkipProbeRoots
 from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.sdk.trace.sampling import ParentBased
+
+from kamld_common.telemetry import SkipProbeRoots
 
 
 def tracer_and_exporter() -> tuple[trace.Tracer, InMemorySpanExporter]:

@@ -1,6 +1,7 @@
 """Client-side reading of references and names: errors before any byte is uploaded."""
 
 import pytest
+
 from kamld.errors import InvalidInput
 from kamld.references import check_artifact_name, parse_reference
 

@@ -6,6 +6,7 @@ import socket
 from pathlib import Path
 
 import pytest
+
 from kamld_testing.processes import ServiceFailedToStart, free_ports, running_service
 
 

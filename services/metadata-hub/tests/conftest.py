@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from kamld_common.db import Database
 from kamld_metadata_hub.app import MIGRATIONS, create_app
 from kamld_metadata_hub.config import Settings

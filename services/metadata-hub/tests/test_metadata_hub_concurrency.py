@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
+
 from kamld_testing.processes import ServiceProcess, launch_service, stop_services
 
 WRITERS = 20

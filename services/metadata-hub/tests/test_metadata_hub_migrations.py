@@ -5,10 +5,11 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+
 from kamld_common.db import alembic_config
 from kamld_metadata_hub.app import MIGRATIONS
 from kamld_metadata_hub.db import Base
-from sqlalchemy import inspect
 
 
 def test_single_head():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from kamld_common.errors import Invalid
 from kamld_metadata_hub.references import (
     SelectorKind,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from kamld_observation_hub.app import create_app
 from kamld_observation_hub.config import Settings
 from kamld_testing.asgi import asgi_client

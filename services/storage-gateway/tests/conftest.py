@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 import pytest
+
 from kamld_storage_gateway.objectstore import LocalObjectStore, S3ObjectStore
 from kamld_testing.postgres import PostgresUnavailable
 from kamld_testing.processes import ServiceProcess, env_prefix, running_service
@@ -71,7 +72,11 @@ def external_s3_store():
 
 
 @pytest.fixture(
-    params=["local", pytest.param("s3", marks=pytest.mark.s3), pytest.param("external-s3", marks=pytest.mark.s3)]
+    params=[
+        "local",
+        pytest.param("s3", marks=pytest.mark.s3),
+        pytest.param("external-s3", marks=pytest.mark.s3),
+    ]
 )
 def object_store(request, tmp_path):
     """Every backend in turn, so one test holds each to the same contract."""

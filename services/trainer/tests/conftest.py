@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from kamld_testing.asgi import asgi_client
 from kamld_trainer.app import create_app
 from kamld_trainer.config import Settings

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from kamld_testing.processes import ServiceProcess, env_prefix, free_ports, launch_service, stop_services
 
 BACKENDS = ("metadata-hub", "storage-gateway")

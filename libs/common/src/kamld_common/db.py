@@ -62,7 +62,9 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, poolclass=pool.NullPool if kwargs.pop("null_pool", False) else None, **kwargs)
+        engine = create_async_engine(
+            url, poolclass=pool.NullPool if kwargs.pop("null_pool", False) else None, **kwargs
+        )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     kwargs.setdefault("pool_size", 10)
@@ -158,8 +160,11 @@ def run_migrations(target_metadata: Any, default_url: Callable[[], str]) -> None
             context.run_migrations()
 
     if context.is_offline_mode():
-        context.configure(url=context.config.get_main_option("sqlalchemy.url") or default_url(),
-                          target_metadata=target_metadata, literal_binds=True)
+        context.configure(
+            url=context.config.get_main_option("sqlalchemy.url") or default_url(),
+            target_metadata=target_metadata,
+            literal_binds=True,
+        )
         with context.begin_transaction():
             context.run_migrations()
         return
@@ -170,7 +175,9 @@ def run_migrations(target_metadata: Any, default_url: Callable[[], str]) -> None
         return
 
     async def online() -> None:
-        engine = create_engine(context.config.get_main_option("sqlalchemy.url") or default_url(), null_pool=True)
+        engine = create_engine(
+            context.config.get_main_option("sqlalchemy.url") or default_url(), null_pool=True
+        )
         async with engine.begin() as conn:
             await conn.run_sync(configure_and_run)
         await engine.dispose()

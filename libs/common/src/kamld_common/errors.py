@@ -78,7 +78,9 @@ class Invalid(KamldError):
         merged = dict(extra or {})
         if field is not None:
             location = [field] if isinstance(field, str) else list(field)
-            merged.setdefault("errors", [{"loc": location, "msg": detail or self.title, "type": code or self.code}])
+            merged.setdefault(
+                "errors", [{"loc": location, "msg": detail or self.title, "type": code or self.code}]
+            )
         super().__init__(detail, code=code, extra=merged, status=status)
 
 
@@ -168,7 +170,9 @@ def problem_response(error: KamldError, instance: str | None = None) -> JSONResp
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     errors = []
     for item in exc.errors():
-        errors.append({"loc": list(item.get("loc", ())), "msg": item.get("msg", ""), "type": item.get("type", "")})
+        errors.append(
+            {"loc": list(item.get("loc", ())), "msg": item.get("msg", ""), "type": item.get("type", "")}
+        )
     return errors
 
 

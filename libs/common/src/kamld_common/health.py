@@ -19,12 +19,13 @@ ReadinessCheck = Callable[[], Awaitable[None]]
 router = APIRouter(tags=["health"])
 
 
-async def _run(name: str, check: ReadinessCheck, timeout: float) -> tuple[str, str | None]:
+async def _run(name: str, check: ReadinessCheck, limit_s: float) -> tuple[str, str | None]:
     try:
-        await asyncio.wait_for(check(), timeout=timeout)
+        async with asyncio.timeout(limit_s):
+            await check()
         return name, None
     except TimeoutError:
-        return name, f"no answer within {timeout:g}s"
+        return name, f"no answer within {limit_s:g}s"
     except Exception as exc:  # noqa: BLE001 - any failure means "not ready", reported by name
         detail = getattr(exc, "detail", None) or type(exc).__name__
         return name, str(detail)
@@ -53,4 +54,6 @@ async def readyz(request: Request) -> JSONResponse:
             extra={"service": info["service"], "checks": status},
         )
         return problem_response(error, request.url.path)
-    return JSONResponse({"status": "ready", "service": info["service"], "version": info["version"], "checks": status})
+    return JSONResponse(
+        {"status": "ready", "service": info["service"], "version": info["version"], "checks": status}
+    )

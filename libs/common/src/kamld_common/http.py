@@ -59,7 +59,9 @@ class ServiceClient(httpx.AsyncClient):
         self.backoff_s = backoff_s
         self._in_flight = asyncio.Semaphore(max_in_flight)
 
-    async def request(self, method: str, url: Any, *, retry: bool | None = None, **kwargs: Any) -> httpx.Response:  # type: ignore[override]
+    async def request(
+        self, method: str, url: Any, *, retry: bool | None = None, **kwargs: Any
+    ) -> httpx.Response:  # type: ignore[override]
         """Send with retries when safe; raise the KamldError of a 4xx/5xx answer."""
         caller = current_caller.get()
         if caller:

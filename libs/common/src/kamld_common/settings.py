@@ -29,10 +29,15 @@ class ServiceSettings(BaseSettings):
     host: str = Field("127.0.0.1", description="Interface to listen on (0.0.0.0 in containers)")
     port: int = Field(8080, ge=1, le=65535, description="Port to listen on")
     log_level: Literal["debug", "info", "warning", "error"] = Field("info", description="Lowest level logged")
-    log_format: Literal["json", "console"] = Field("json", description="JSON lines, or plain text for a terminal")
-    data_dir: Path | None = Field(None, description="Where this service keeps local state; default $KAMLD_HOME/<service>")
+    log_format: Literal["json", "console"] = Field(
+        "json", description="JSON lines, or plain text for a terminal"
+    )
+    data_dir: Path | None = Field(
+        None, description="Where this service keeps local state; default $KAMLD_HOME/<service>"
+    )
     database_url: str | None = Field(
-        None, description="SQLAlchemy async URL; default SQLite in data_dir, e.g. postgresql+asyncpg://host/db"
+        None,
+        description="SQLAlchemy async URL; default SQLite in data_dir, e.g. postgresql+asyncpg://host/db",
     )
     request_timeout_s: float = Field(10.0, gt=0, description="Timeout of calls to other services")
     internal_token: str | None = Field(

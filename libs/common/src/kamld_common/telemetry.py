@@ -38,8 +38,12 @@ class SkipProbeRoots(Sampler):
         self, parent_context, trace_id, name, kind=None, attributes=None, links=None, trace_state=None
     ):
         attributes = attributes or {}
-        paths = {attributes.get("http.route"), attributes.get("url.path"), attributes.get("http.target"),
-                 name.partition(" ")[2]}
+        paths = {
+            attributes.get("http.route"),
+            attributes.get("url.path"),
+            attributes.get("http.target"),
+            name.partition(" ")[2],
+        }
         sampler = ALWAYS_OFF if paths & PROBE_PATHS else ALWAYS_ON
         return sampler.should_sample(parent_context, trace_id, name, kind, attributes, links, trace_state)
 
@@ -48,7 +52,9 @@ class SkipProbeRoots(Sampler):
 
 
 def exporter_configured() -> bool:
-    return bool(os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT") or os.environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"))
+    return bool(
+        os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT") or os.environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+    )
 
 
 def setup_tracing(service: str, version: str) -> TracerProvider:

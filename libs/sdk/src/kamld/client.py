@@ -20,13 +20,13 @@ from kamld import __version__
 from kamld.config import load_config
 from kamld.errors import ConnectionFailed, NotFound, error_from_response
 from kamld.models import (
-    GcReport,
     Alias,
     AliasEvent,
     Artifact,
     CreatedToken,
     Diff,
     FileInfo,
+    GcReport,
     Lineage,
     Page,
     PullResult,

@@ -1,7 +1,6 @@
 """``python -m kamld_metadata_hub`` serves metadata-hub."""
 
 from kamld_common.serve import serve
-
 from kamld_metadata_hub.app import create_app
 from kamld_metadata_hub.config import Settings
 

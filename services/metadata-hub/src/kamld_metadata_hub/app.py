@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
+
 from kamld_common.app import create_service_app
 from kamld_common.db import Database
-
 from kamld_metadata_hub import __version__
 from kamld_metadata_hub.aliases.endpoints import router as aliases_router
 from kamld_metadata_hub.artifacts.endpoints import router as artifacts_router

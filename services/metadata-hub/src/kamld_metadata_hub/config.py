@@ -1,7 +1,8 @@
 """metadata-hub settings (environment prefix ``KAMLD_METADATA_HUB_``)."""
 
-from kamld_common.settings import ServiceSettings
 from pydantic_settings import SettingsConfigDict
+
+from kamld_common.settings import ServiceSettings
 
 
 class Settings(ServiceSettings):

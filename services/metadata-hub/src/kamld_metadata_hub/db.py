@@ -13,10 +13,11 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 import structlog
-from kamld_common.db import Database, declarative_base
-from kamld_common.errors import Conflict, Unavailable
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from kamld_common.db import Database, declarative_base
+from kamld_common.errors import Conflict, Unavailable
 
 Base = declarative_base()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
+
 from kamld_common.db import Database
 from kamld_common.http import current_caller
 

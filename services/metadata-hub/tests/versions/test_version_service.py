@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from kamld_common.errors import Conflict, NotFound
 from kamld_metadata_hub.aliases.schemas import AliasSet
 from kamld_metadata_hub.aliases.service import AliasService

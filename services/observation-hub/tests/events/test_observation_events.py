@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
+
 from kamld_observation_hub.events.schemas import MAX_DATA_BYTES
 
 

@@ -10,6 +10,7 @@ import os
 import tracemalloc
 
 import pytest
+
 from kamld_common.errors import Invalid, NotFound
 from kamld_content.chunking import ChunkRef
 from kamld_content.hashing import digest_bytes

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
+
 from kamld_common.app import create_service_app
 from kamld_common.db import Database
-
 from kamld_trainer import __version__
 from kamld_trainer.config import Settings
 from kamld_trainer.runs.endpoints import router as runs_router

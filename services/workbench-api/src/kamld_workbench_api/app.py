@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
+
 from kamld_common.app import add_readiness_check, create_service_app
 from kamld_common.db import Database
-
 from kamld_workbench_api import __version__
 from kamld_workbench_api.api import public_router
 from kamld_workbench_api.auth.schemas import Role

@@ -31,7 +31,9 @@ class Upstreams:
 
         return cls(
             metadata_hub=client("metadata-hub", settings.metadata_hub_url),
-            storage_gateway=client("storage-gateway", settings.storage_gateway_url, max(60.0, settings.request_timeout_s)),
+            storage_gateway=client(
+                "storage-gateway", settings.storage_gateway_url, max(60.0, settings.request_timeout_s)
+            ),
             trainer=client("trainer", settings.trainer_url),
             observation_hub=client("observation-hub", settings.observation_hub_url),
         )

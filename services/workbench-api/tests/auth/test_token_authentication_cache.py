@@ -7,12 +7,13 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import delete, update
+
 from kamld_common.db import Database
 from kamld_workbench_api.app import MIGRATIONS
 from kamld_workbench_api.auth.models import ApiToken
 from kamld_workbench_api.auth.schemas import Role
 from kamld_workbench_api.auth.service import TokenService, secret_hash
-from sqlalchemy import delete, update
 
 
 class Clock:

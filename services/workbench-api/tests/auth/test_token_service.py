@@ -8,13 +8,14 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
+
 from kamld_common.db import Database
 from kamld_common.errors import Conflict, NotFound
 from kamld_workbench_api.app import MIGRATIONS
 from kamld_workbench_api.auth.models import ApiToken
 from kamld_workbench_api.auth.schemas import Role
 from kamld_workbench_api.auth.service import TokenService
-from sqlalchemy import select
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

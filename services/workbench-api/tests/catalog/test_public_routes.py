@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from kamld_workbench_api.app import create_app
 from kamld_workbench_api.openapi import public_openapi
 

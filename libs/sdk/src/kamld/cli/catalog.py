@@ -131,7 +131,9 @@ def push(
     directory: Annotated[Path, typer.Argument(help="Directory to version", exists=True, file_okay=False)],
     name: Annotated[str, typer.Argument(help="Artifact name")],
     message: Annotated[str, typer.Option("-m", "--message", help="What changed")] = "",
-    kind: Annotated[str | None, typer.Option(help="dataset, model or code: the kind of a new artifact (default dataset)")] = None,
+    kind: Annotated[
+        str | None, typer.Option(help="dataset, model or code: the kind of a new artifact (default dataset)")
+    ] = None,
     input_: Annotated[list[str], typer.Option("--input", help="REF[=ROLE] this version was made from")] = [],  # noqa: B006
     label: Annotated[list[str], typer.Option("--label", help="KEY=VALUE label of a new artifact")] = [],  # noqa: B006
     expect_parent: Annotated[
@@ -463,7 +465,8 @@ def token_revoke(
 def gc(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only report what would be deleted")] = False,
     grace: Annotated[
-        int | None, typer.Option("--grace", min=0, help="Seconds content must be unreferenced (default: server's)")
+        int | None,
+        typer.Option("--grace", min=0, help="Seconds content must be unreferenced (default: server's)"),
     ] = None,
     as_json: JsonOption = False,
 ) -> None:

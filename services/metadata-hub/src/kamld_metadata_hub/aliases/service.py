@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from kamld_common.db import Database
-from kamld_common.errors import Conflict, Invalid, NotFound
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kamld_common.db import Database
+from kamld_common.errors import Conflict, Invalid, NotFound
 from kamld_metadata_hub.aliases.repository import AliasRepository
 from kamld_metadata_hub.aliases.schemas import AliasEventView, AliasSet, AliasView
 from kamld_metadata_hub.artifacts.repository import ArtifactRepository

@@ -5,10 +5,10 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 
-from kamld_common.db import Database
-from kamld_common.errors import Conflict, Invalid, NotFound
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kamld_common.db import Database
+from kamld_common.errors import Conflict, Invalid, NotFound
 from kamld_metadata_hub.artifacts.repository import ArtifactRepository
 from kamld_metadata_hub.artifacts.schemas import ArtifactCreate, ArtifactUpdate, ArtifactView
 from kamld_metadata_hub.db import in_transaction

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from kamld_common.db import Database
-
 from kamld_metadata_hub.lineage.repository import Edge, LineageRepository
 from kamld_metadata_hub.lineage.schemas import Direction, LineageEdge, LineageGraph, LineageNode
 from kamld_metadata_hub.references import parse_version_selector, version_name, version_ref

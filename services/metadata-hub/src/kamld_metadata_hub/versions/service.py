@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kamld_common.db import Database
-from kamld_common.errors import Conflict, Invalid, NotFound
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kamld_common.db import Database
+from kamld_common.errors import Conflict, Invalid, NotFound
 from kamld_metadata_hub.aliases.repository import AliasRepository
 from kamld_metadata_hub.artifacts.repository import ArtifactRepository
 from kamld_metadata_hub.artifacts.service import existing_artifact, new_artifact, unknown_artifact

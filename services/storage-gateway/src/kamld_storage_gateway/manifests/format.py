@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 import blake3
 
-from kamld_content.hashing import digest_bytes, parse_digest
 from kamld_content.chunking import ChunkRef
+from kamld_content.hashing import digest_bytes, parse_digest
 from kamld_content.manifest import FileEntry
 
 FORMAT = "kamld-manifest/1"

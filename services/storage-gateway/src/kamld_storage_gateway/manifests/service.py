@@ -13,7 +13,6 @@ from kamld_content.manifest import FileEntry
 from kamld_storage_gateway.manifests.format import ManifestRoot, PageCutter, PageRef, encode_page, page_ref
 from kamld_storage_gateway.manifests.repository import ManifestRepository
 
-
 # Pages are written this many at a time (concurrently, by the object store): at most this many
 # pages wait in memory, and the root is written only after every page is stored.
 PAGES_PER_WRITE = 32

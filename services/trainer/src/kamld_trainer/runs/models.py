@@ -6,10 +6,10 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from kamld_common.db import UtcDateTime
 from sqlalchemy import JSON, BigInteger, Index, Integer, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
+from kamld_common.db import UtcDateTime
 from kamld_trainer.db import Base
 
 # BIGINT on PostgreSQL, INTEGER on SQLite (where only INTEGER PRIMARY KEY is the auto-incrementing rowid).

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from kamld_common.errors import Invalid, NotFound
-
 from kamld_trainer.runs.models import RunRecord
 from kamld_trainer.runs.repository import RunFilter, RunRepository
 from kamld_trainer.runs.schemas import Run, RunIn, RunPage, RunStatus

@@ -7,9 +7,9 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
 from kamld_common.errors import Forbidden, Unauthorized
 from kamld_common.http import current_caller
-
 from kamld_workbench_api.auth.schemas import Caller, Role
 from kamld_workbench_api.auth.service import TokenService
 

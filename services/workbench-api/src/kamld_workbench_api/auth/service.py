@@ -21,10 +21,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from cachetools import TTLCache
-from kamld_common.db import Database
-from kamld_common.errors import Conflict, NotFound
 from sqlalchemy.exc import IntegrityError
 
+from kamld_common.db import Database
+from kamld_common.errors import Conflict, NotFound
 from kamld_workbench_api.auth.models import ApiToken
 from kamld_workbench_api.auth.repository import TokenRepository
 from kamld_workbench_api.auth.schemas import Caller, Role

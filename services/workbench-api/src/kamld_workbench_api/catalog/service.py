@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
+
 from kamld_common.errors import Unavailable, error_from_problem
 from kamld_common.http import CALLER_HEADER, ServiceClient, current_caller
 

@@ -10,9 +10,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import StreamingResponse
-from kamld_common.http import ServiceClient
 from pydantic import BaseModel, Field
 
+from kamld_common.http import ServiceClient
 from kamld_workbench_api.auth.dependencies import require_admin, require_editor, require_viewer
 from kamld_workbench_api.catalog.service import file_path, segment
 from kamld_workbench_api.content.proxy import forward
@@ -311,7 +311,9 @@ async def diff_manifests(
     return await forward(storage, request, f"/manifests/{segment(old)}/diff/{segment(new)}")
 
 
-@router.post("/gc", tags=["gc"], summary="Collect garbage", dependencies=Admin, response_model=GcReport, name="collect")
+@router.post(
+    "/gc", tags=["gc"], summary="Collect garbage", dependencies=Admin, response_model=GcReport, name="collect"
+)
 async def collect_garbage(
     request: Request,
     storage: Storage,

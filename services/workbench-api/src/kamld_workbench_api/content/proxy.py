@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import Request
 from fastapi.responses import StreamingResponse
-from kamld_common.http import ServiceClient
 from starlette.background import BackgroundTask
 
+from kamld_common.http import ServiceClient
 from kamld_workbench_api.catalog.service import open_stream
 
 REQUEST_HEADERS = ("content-type", "content-length", "range", "if-range", "if-none-match")

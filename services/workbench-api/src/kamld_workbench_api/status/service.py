@@ -12,7 +12,6 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Protocol
 
 from kamld_common.errors import KamldError
-
 from kamld_workbench_api.status.schemas import PlatformStatus, ServiceState, ServiceStatus
 
 PROBE_TIMEOUT_S = 3.0
