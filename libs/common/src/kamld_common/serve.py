@@ -12,6 +12,10 @@ from fastapi import FastAPI
 
 from kamld_common.settings import ServiceSettings
 
+KEEP_ALIVE_S = 75
+"""Idle keep-alive connections stay open this long, beyond the clients' pool timeouts, so a client
+never sends a request on a connection the server is closing at that moment."""
+
 
 def port_is_free(host: str, port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -41,5 +45,6 @@ def serve(factory: Callable[[], FastAPI], settings: ServiceSettings) -> None:
         log_config=None,
         access_log=False,
         timeout_graceful_shutdown=10,
+        timeout_keep_alive=KEEP_ALIVE_S,
         proxy_headers=True,
     )

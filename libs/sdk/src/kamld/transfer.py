@@ -16,9 +16,11 @@ name that is renamed into place only when complete.
 from __future__ import annotations
 
 import fnmatch
+import itertools
 import os
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
@@ -41,6 +43,7 @@ DOWNLOAD_BATCH_BYTES = 16 << 20
 DOWNLOAD_BATCH_DIGESTS = 1000
 LIST_PAGE = 1000
 TEMP_PREFIX = ".kamld-tmp-"
+READ_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -432,7 +435,16 @@ def _read_chunks(client: httpx.Client, base_path: str, digests: list[str]) -> It
 def _fetch(client: httpx.Client, base_path: str, refs: Iterable[ChunkRef]) -> dict[str, bytes]:
     """The verified bytes of ``refs``' chunks in one request, each distinct chunk once."""
     wanted = list(dict.fromkeys(ref.digest for ref in refs))
-    fetched = dict(_read_chunks(client, base_path, wanted)) if wanted else {}
+    fetched: dict[str, bytes] = {}
+    for attempt in range(READ_ATTEMPTS):
+        try:
+            fetched = dict(_read_chunks(client, base_path, wanted)) if wanted else {}
+            break
+        except httpx.TransportError:
+            # A read is safe to repeat: a dropped keep-alive connection or a reset costs one retry.
+            if attempt == READ_ATTEMPTS - 1:
+                raise
+            time.sleep(0.2 * 2**attempt)
     absent = [chunk_digest for chunk_digest in wanted if chunk_digest not in fetched]
     if absent:
         raise IntegrityError(f"the server did not send chunk {absent[0]}", code="missing_chunk")
@@ -445,11 +457,48 @@ def _write_batch(
     """Fetch the chunks of several small files in one request, then write each file; bytes received."""
     fetched = _fetch(client, base_path, (ref for entry, _ in files for ref in entry.chunks))
     for entry, target in files:
-        with _new_file(target, entry) as out:
-            for ref in entry.chunks:
-                out.write(fetched[ref.digest])
+        _write_whole(target, entry, [fetched[ref.digest] for ref in entry.chunks])
         counter.add(entry.size)
     return sum(len(data) for data in fetched.values())
+
+
+_temp_ids = itertools.count()
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+
+
+def _write_whole(target: Path, entry: FileEntry, parts: list[bytes]) -> None:
+    """Write a file whose verified chunks are all in memory: checked first, then one temp file and a rename.
+
+    The small-file path of a pull, so it spends as few system calls as it can: a one-chunk file's
+    digest is its chunk's (already verified on arrival), a directory is made only when the temp
+    file cannot be created without it, and the temp file is written with plain ``os`` calls.
+    """
+    data = parts[0] if len(parts) == 1 else b"".join(parts)
+    one_verified_chunk = len(entry.chunks) == 1 and entry.chunks[0].digest == entry.digest
+    if len(data) != entry.size or (not one_verified_chunk and digest_bytes(data) != entry.digest):
+        raise IntegrityError(f"{entry.path}: downloaded content does not match {entry.digest}", code="corrupt_file")
+    temp = target.parent / f"{TEMP_PREFIX}{os.getpid()}-{next(_temp_ids)}"
+    try:
+        handle = os.open(temp, _NEW_FILE, 0o600)
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle = os.open(temp, _NEW_FILE, 0o600)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(handle, view) :]
+            os.fchmod(handle, entry.mode)
+        finally:
+            os.close(handle)
+        os.replace(temp, target)
+    except BaseException as exc:
+        temp.unlink(missing_ok=True)
+        if isinstance(exc, IsADirectoryError):
+            raise IntegrityError(
+                f"{target} is a directory; cannot write the file {entry.path!r}", code="path_clash"
+            ) from None
+        raise
 
 
 def _write_large_file(
