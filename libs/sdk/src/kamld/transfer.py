@@ -114,13 +114,18 @@ class _LocalFile:
 
 
 def _walk(directory: Path) -> list[tuple[str, str, int, int]]:
-    """``(manifest path, file to read, mode, size)`` of every regular file; symlinks resolved inside."""
+    """``(manifest path, file to read, mode, size)`` of every regular file; symlinks resolved inside.
+
+    Temporary files a killed pull left behind (``.kamld-tmp-*``) are never part of a version.
+    """
     found: list[tuple[str, str, int, int]] = []
 
     def visit(folder: str, prefix: str) -> None:
         with os.scandir(folder) as entries:
             listed = list(entries)
         for entry in listed:
+            if entry.name.startswith(TEMP_PREFIX):
+                continue
             relative = prefix + entry.name
             if entry.is_dir(follow_symlinks=False):
                 visit(entry.path, relative + "/")

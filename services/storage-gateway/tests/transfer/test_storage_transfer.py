@@ -46,6 +46,17 @@ def test_round_trip_is_byte_identical(any_gateway, tmp_path):
     assert not [p for p in target.rglob(".kamld-tmp-*")]
 
 
+def test_temporary_files_of_a_killed_pull_are_not_pushed(gateway, tmp_path):
+    source = tmp_path / "src"
+    make_tree(source, seed=4)
+    with gateway.client() as client:
+        clean = push_directory(client, "", source)
+        (source / "images" / f"{transfer.TEMP_PREFIX}4242-7").write_bytes(b"half a file")
+        with_leftover = push_directory(client, "", source)
+    assert with_leftover.digest == clean.digest
+    assert with_leftover.file_count == 5
+
+
 def test_same_content_gives_same_digest_and_sends_nothing_twice(any_gateway, tmp_path):
     source = tmp_path / "src"
     make_tree(source, seed=2)
