@@ -247,24 +247,29 @@ def _postgres_urls():
         }
 
 
-def bench_resolution(work: Path, port_base: int, duration_s: float, concurrency: int) -> None:
-    from bench.resolve_load import run_load
+def bench_resolution(work: Path, port_base: int, duration_s: float, concurrency: int, rate: float) -> None:
+    from bench.resolve_load import run_loads
 
     for engine in ("sqlite", "postgresql"):
         try:
             ctx = _postgres_urls() if engine == "postgresql" else _no_env()
             with ctx as env, Platform(work / f"home-resolve-{engine}", port_base, env) as platform:
-                result = run_load(platform, duration_s=duration_s, concurrency=concurrency)
+                results = run_loads(
+                    platform, duration_s=duration_s, concurrency=concurrency, rates=[None, rate]
+                )
         except Exception as exc:  # noqa: BLE001 - one engine failing should not hide the other's figures
             print(f"ref resolution on {engine}: failed: {exc}", file=sys.stderr)
             continue
-        print(
-            f"ref resolution GET /api/v1/artifacts/{{name}}/versions/latest on {engine}, {concurrency} clients: "
-            f"{result.rps:.0f} req/s, p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms, "
-            f"{result.errors} errors over {result.requests} requests "
-            f"(load from {result.generator}; load average after the run "
-            f"{', '.join(f'{v:.1f}' for v in result.load_average)} on {os.cpu_count()} CPUs)"
-        )
+        for result in results:
+            load = f"paced at {result.offered_rps:.0f} req/s offered" if result.offered_rps else "closed loop"
+            print(
+                f"ref resolution GET /api/v1/artifacts/{{name}}/versions/latest on {engine}, "
+                f"{concurrency} clients, {load}: "
+                f"{result.rps:.0f} req/s, p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms, "
+                f"{result.errors} errors over {result.requests} requests "
+                f"(load from {result.generator}; load average after the run "
+                f"{', '.join(f'{v:.1f}' for v in result.load_average)} on {os.cpu_count()} CPUs)"
+            )
 
 
 @contextmanager
@@ -285,6 +290,9 @@ def main() -> int:
     )
     parser.add_argument("--duration", type=float, default=15.0, help="seconds of load per engine")
     parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument(
+        "--rate", type=float, default=500.0, help="offered requests/s of the paced resolution load"
+    )
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
 
@@ -305,7 +313,7 @@ def main() -> int:
                     rows += bench_dvc(profile, args.work)
         print_table(rows, watch.peaks)
     if not args.skip_resolution:
-        bench_resolution(args.work, args.port_base, args.duration, args.concurrency)
+        bench_resolution(args.work, args.port_base, args.duration, args.concurrency, args.rate)
     return 0
 
 

@@ -1,5 +1,16 @@
 """Load test of reference resolution through the gateway: N concurrent clients for a fixed time.
 
+Two loads, each reported with throughput and p50/p99 latency:
+
+- *closed loop*: every client sends its next request as soon as the last one is answered. This
+  finds the most requests per second the platform serves, but its latency is only the queue those
+  N clients build (by Little's law, p50 is about N / throughput), so it says nothing about latency
+  at a given rate;
+- *paced*: the same N clients together offer a fixed rate (each waits a random interval averaging
+  N / rate between requests), which is how a latency objective such as "p99 < 50 ms at 500
+  requests/s" is measured. A platform slower than the rate cannot keep up and the achieved rate
+  shows it.
+
 The load comes from ``wrk`` when it is installed (a C generator that leaves the CPU to the services
 under test) and otherwise from an httpx client in this process, which costs about as much CPU as
 the gateway itself and so lowers the figures on a small machine; the result says which was used.
@@ -10,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import random
 import shutil
 import statistics
 import subprocess
@@ -29,6 +41,7 @@ class LoadResult:
     p50_ms: float
     p99_ms: float
     generator: str = "httpx"
+    offered_rps: float | None = None
     load_average: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
     @property
@@ -48,9 +61,16 @@ def _prepare(platform) -> tuple[str, str]:
 
 
 async def _worker(
-    client: httpx.AsyncClient, path: str, stop_at: float, latencies: list[float], errors: list[int]
+    client: httpx.AsyncClient,
+    path: str,
+    stop_at: float,
+    latencies: list[float],
+    errors: list[int],
+    mean_interval_s: float | None,
 ):
     while time.perf_counter() < stop_at:
+        if mean_interval_s:
+            await asyncio.sleep(mean_interval_s * (0.5 + random.random()))
         start = time.perf_counter()
         try:
             response = await client.get(path)
@@ -62,7 +82,9 @@ async def _worker(
             errors.append(1)
 
 
-async def _load(url: str, token: str, name: str, duration_s: float, concurrency: int) -> LoadResult:
+async def _load(
+    url: str, token: str, name: str, duration_s: float, concurrency: int, rate: float | None
+) -> LoadResult:
     path = f"/api/v1/artifacts/{name}/versions/latest"
     latencies: list[float] = []
     errors: list[int] = []
@@ -74,14 +96,25 @@ async def _load(url: str, token: str, name: str, duration_s: float, concurrency:
         warm.raise_for_status()
         start = time.perf_counter()
         stop_at = start + duration_s
-        await asyncio.gather(*(_worker(client, path, stop_at, latencies, errors) for _ in range(concurrency)))
+        interval = concurrency / rate if rate else None
+        await asyncio.gather(
+            *(_worker(client, path, stop_at, latencies, errors, interval) for _ in range(concurrency))
+        )
         seconds = time.perf_counter() - start
     ordered = sorted(latencies)
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    return LoadResult(len(latencies), len(errors), seconds, statistics.median(ordered) * 1000, p99 * 1000)
+    return LoadResult(
+        len(latencies), len(errors), seconds, statistics.median(ordered) * 1000, p99 * 1000, offered_rps=rate
+    )
 
 
 # wrk calls done() once at the end; it prints the figures as one JSON line for _load_with_wrk to read.
+# With pacing, delay() holds each connection a random interval averaging MEAN_INTERVAL_MS.
+WRK_PACING = """
+function delay()
+  return MEAN_INTERVAL_MS * (0.5 + math.random())
+end
+"""
 WRK_REPORT = """
 done = function(summary, latency, requests)
   local errors = summary.errors.connect + summary.errors.read + summary.errors.write
@@ -93,11 +126,12 @@ end
 
 
 def _load_with_wrk(
-    wrk: str, url: str, token: str, name: str, duration_s: float, concurrency: int
+    wrk: str, url: str, token: str, name: str, duration_s: float, concurrency: int, rate: float | None
 ) -> LoadResult:
     with tempfile.TemporaryDirectory() as tmp:
         script = Path(tmp) / "report.lua"
-        script.write_text(WRK_REPORT)
+        pacing = WRK_PACING.replace("MEAN_INTERVAL_MS", f"{1000 * concurrency / rate:.3f}") if rate else ""
+        script.write_text(pacing + WRK_REPORT)
         completed = subprocess.run(
             [
                 wrk,
@@ -127,18 +161,25 @@ def _load_with_wrk(
         report["p50_us"] / 1000,
         report["p99_us"] / 1000,
         generator="wrk",
+        offered_rps=rate,
     )
 
 
-def run_load(platform, *, duration_s: float, concurrency: int) -> LoadResult:
-    """Prepare the artifact and token, then load the gateway with wrk (or httpx without it)."""
+def run_loads(
+    platform, *, duration_s: float, concurrency: int, rates: list[float | None]
+) -> list[LoadResult]:
+    """Prepare the artifact and token, then load the gateway once per rate (``None``: closed loop)
+    with wrk, or httpx without it."""
     name, token = _prepare(platform)
     wrk = shutil.which("wrk")
     with httpx.Client(base_url=platform.url, headers={"Authorization": f"Bearer {token}"}) as warm:
         warm.get(f"/api/v1/artifacts/{name}/versions/latest").raise_for_status()
-    if wrk:
-        result = _load_with_wrk(wrk, platform.url, token, name, duration_s, concurrency)
-    else:
-        result = asyncio.run(_load(platform.url, token, name, duration_s, concurrency))
-    result.load_average = os.getloadavg()
-    return result
+    results = []
+    for rate in rates:
+        if wrk:
+            result = _load_with_wrk(wrk, platform.url, token, name, duration_s, concurrency, rate)
+        else:
+            result = asyncio.run(_load(platform.url, token, name, duration_s, concurrency, rate))
+        result.load_average = os.getloadavg()
+        results.append(result)
+    return results

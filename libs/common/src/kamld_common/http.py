@@ -7,9 +7,10 @@
 - forwards the caller's identity (``X-Kamld-Caller``) and the internal token; W3C trace context is
   injected by the OpenTelemetry httpx instrumentation,
 - turns problem+json answers back into the :class:`~kamld_common.errors.KamldError` they describe,
-- keeps at most ``max_in_flight`` calls on the wire and queues the rest in an ``asyncio.Semaphore``:
-  httpcore's pool does work quadratic in its number of connections on every call, so under load a
-  small pool of kept-alive connections serves more calls per second than a large one.
+- keeps at most ``max_in_flight`` calls on the wire and queues the rest in an ``asyncio.Semaphore``,
+- sends through aiohttp's connection pool (``httpx-aiohttp``) wrapped in OpenTelemetry's httpx
+  transport: httpcore's pool scans every connection on every call, which under load cost more CPU
+  than the rest of a gateway request; aiohttp's pool does the same job in about a third of it.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ from collections.abc import Mapping
 from typing import Any
 
 import httpx
+from httpx_aiohttp import AiohttpTransport
+from httpx_aiohttp import transport as httpx_aiohttp_transport
+from opentelemetry.instrumentation.httpx import AsyncOpenTelemetryTransport
 
 from kamld_common.errors import KamldError, Unavailable, error_from_problem
 
@@ -29,6 +33,16 @@ INTERNAL_TOKEN_HEADER = "X-Kamld-Internal-Token"
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 RETRY_STATUSES = frozenset({408, 429, 502, 503, 504})
 DEFAULT_MAX_IN_FLIGHT = 32
+
+# Response bodies stream in pieces of up to this size as the socket delivers them (the library's
+# default, 16 KiB, means 64 iterations through the proxy per MiB of a download).
+httpx_aiohttp_transport.AiohttpResponseStream.CHUNK_SIZE = 1 << 20
+
+
+def pooled_transport(limits: httpx.Limits) -> httpx.AsyncBaseTransport:
+    """aiohttp's pool under OpenTelemetry's transport (spans and W3C trace context on every call)."""
+    return AsyncOpenTelemetryTransport(AiohttpTransport(limits=limits))
+
 
 current_caller: contextvars.ContextVar[str | None] = contextvars.ContextVar("kamld_caller", default=None)
 
@@ -53,6 +67,7 @@ class ServiceClient(httpx.AsyncClient):
         if internal_token:
             headers[INTERNAL_TOKEN_HEADER] = internal_token
         limits = kwargs.pop("limits", httpx.Limits(max_connections=100, max_keepalive_connections=50))
+        kwargs.setdefault("transport", pooled_transport(limits))
         super().__init__(base_url=base_url, timeout=timeout, headers=headers, limits=limits, **kwargs)
         self.service = service
         self.retries = retries

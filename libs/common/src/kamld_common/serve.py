@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import socket
 import sys
@@ -29,8 +30,19 @@ def port_is_free(host: str, port: int) -> bool:
     return True
 
 
-def serve(factory: Callable[[], FastAPI], settings: ServiceSettings) -> None:
-    """Serve ``factory()`` on the configured host and port; a taken port is a one-line error."""
+async def _start_and_stop(app: FastAPI) -> None:
+    async with app.router.lifespan_context(app):
+        pass
+
+
+def serve(factory: Callable[[], FastAPI], settings: ServiceSettings, import_path: str) -> None:
+    """Serve ``factory()`` on the configured host and port; a taken port is a one-line error.
+
+    With ``settings.workers`` above one, uvicorn runs that many processes of ``import_path`` (a
+    ``module:factory`` string) on the shared socket. The app's start-up (migrations, bootstrap
+    records) first runs once in this parent process, so workers starting together find it done
+    instead of racing each other through it.
+    """
     if not port_is_free(settings.host, settings.port):
         print(
             f"kamld {settings.service_name}: port {settings.port} on {settings.host} is already in use; "
@@ -38,13 +50,17 @@ def serve(factory: Callable[[], FastAPI], settings: ServiceSettings) -> None:
             file=sys.stderr,
         )
         raise SystemExit(2)
-    uvicorn.run(
-        factory(),
-        host=settings.host,
-        port=settings.port,
-        log_config=None,
-        access_log=False,
-        timeout_graceful_shutdown=10,
-        timeout_keep_alive=KEEP_ALIVE_S,
-        proxy_headers=True,
-    )
+    options = {
+        "host": settings.host,
+        "port": settings.port,
+        "log_config": None,
+        "access_log": False,
+        "timeout_graceful_shutdown": 10,
+        "timeout_keep_alive": KEEP_ALIVE_S,
+        "proxy_headers": True,
+    }
+    if settings.workers > 1:
+        asyncio.run(_start_and_stop(factory()))
+        uvicorn.run(import_path, factory=True, workers=settings.workers, **options)
+    else:
+        uvicorn.run(factory(), **options)

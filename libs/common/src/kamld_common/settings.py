@@ -28,6 +28,7 @@ class ServiceSettings(BaseSettings):
     service_name: str = "kamld"
     host: str = Field("127.0.0.1", description="Interface to listen on (0.0.0.0 in containers)")
     port: int = Field(8080, ge=1, le=65535, description="Port to listen on")
+    workers: int = Field(1, ge=1, le=64, description="Server processes sharing the port")
     log_level: Literal["debug", "info", "warning", "error"] = Field("info", description="Lowest level logged")
     log_format: Literal["json", "console"] = Field(
         "json", description="JSON lines, or plain text for a terminal"

@@ -37,6 +37,9 @@ from kamld.models import (
 from kamld.references import Reference, check_artifact_name, parse_reference
 
 API = "/api/v1"
+EXACT = {"Cache-Control": "no-cache"}
+"""Sent with every resolution: a gateway may otherwise answer from a copy up to a second old, and a
+script that moves an alias and then pulls it must get the version it just set."""
 M = TypeVar("M", bound=BaseModel)
 InputSpec = str | tuple[str, str]
 ProgressCallback = Callable[[Any], None]
@@ -170,7 +173,7 @@ class Client:
 
     def show(self, ref: str) -> Version:
         """One version, from ``NAME[:REF]``."""
-        return self._get(Version, self._version_path(parse_reference(ref)))
+        return self._get(Version, self._version_path(parse_reference(ref)), headers=EXACT)
 
     def ls(self, ref: str, prefix: str | None = None) -> list[FileInfo]:
         """Files of a version (``NAME[:REF][/PREFIX]``), sorted by path."""

@@ -7,7 +7,7 @@ from kamld_metadata_hub.config import Settings
 
 def main() -> None:
     settings = Settings()
-    serve(lambda: create_app(settings), settings)
+    serve(lambda: create_app(settings), settings, "kamld_metadata_hub.app:create_app")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,9 @@ from kamld_metadata_hub.aliases.endpoints import router as aliases_router
 from kamld_metadata_hub.artifacts.endpoints import router as artifacts_router
 from kamld_metadata_hub.config import Settings
 from kamld_metadata_hub.lineage.endpoints import router as lineage_router
+from kamld_metadata_hub.versions.cache import ResolutionCache
 from kamld_metadata_hub.versions.endpoints import router as versions_router
+from kamld_metadata_hub.versions.stamps import stamp_reader
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -35,4 +37,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         routers=[artifacts_router, versions_router, aliases_router, lineage_router],
         database=database,
     )
+    app.state.resolution_cache = ResolutionCache(stamp_reader(database), settings.resolution_cache_size)
     return app

@@ -8,6 +8,7 @@ from fastapi import Depends, Path, Request
 
 from kamld_common.db import Database
 from kamld_common.http import current_caller
+from kamld_metadata_hub.versions.cache import ResolutionCache
 
 ANONYMOUS = "anonymous"
 
@@ -17,6 +18,10 @@ async def get_database(request: Request) -> Database:
     return request.app.state.database
 
 
+async def get_resolution_cache(request: Request) -> ResolutionCache:
+    return request.app.state.resolution_cache
+
+
 async def get_actor() -> str:
     """Who acts: the user workbench-api authenticated (``X-Kamld-Caller``), else ``anonymous``."""
     return (current_caller.get() or "").strip()[:256] or ANONYMOUS
@@ -24,6 +29,7 @@ async def get_actor() -> str:
 
 DatabaseDep = Annotated[Database, Depends(get_database)]
 ActorDep = Annotated[str, Depends(get_actor)]
+ResolutionCacheDep = Annotated[ResolutionCache, Depends(get_resolution_cache)]
 ArtifactName = Annotated[
     str, Path(pattern=r"^[a-z0-9][a-z0-9._-]{0,127}$", description="Artifact name", examples=["faces"])
 ]

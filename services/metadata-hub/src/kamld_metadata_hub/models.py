@@ -2,7 +2,8 @@
 
 Versions are immutable once written. The ``artifacts.next_number`` column is the per-artifact
 counter that numbers versions; every write to an artifact first updates its row, which
-serialises writers of one artifact on both SQLite (database write lock) and PostgreSQL (row lock).
+serialises writers of one artifact on both SQLite (database write lock) and PostgreSQL (row lock)
+and advances its ``generation``, which is what tells a cached view of the artifact from a stale one.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ class Artifact(Base):
     archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     archived_by: Mapped[str | None] = mapped_column(String(256), nullable=True)
     next_number: Mapped[int] = mapped_column(Integer, default=1)
+    generation: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
     __table_args__ = (Index("ix_artifacts_kind_name", "kind", "name"),)
 

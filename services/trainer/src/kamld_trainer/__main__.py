@@ -7,7 +7,7 @@ from kamld_trainer.config import Settings
 
 def main() -> None:
     settings = Settings()
-    serve(lambda: create_app(settings), settings)
+    serve(lambda: create_app(settings), settings, "kamld_trainer.app:create_app")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ from kamld_workbench_api.config import Settings
 
 def main() -> None:
     settings = Settings()
-    serve(lambda: create_app(settings), settings)
+    serve(lambda: create_app(settings), settings, "kamld_workbench_api.app:create_app")
 
 
 if __name__ == "__main__":

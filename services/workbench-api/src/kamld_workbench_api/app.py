@@ -12,6 +12,8 @@ from kamld_workbench_api import __version__
 from kamld_workbench_api.api import public_router
 from kamld_workbench_api.auth.schemas import Role
 from kamld_workbench_api.auth.service import TokenService
+from kamld_workbench_api.catalog.cache import VersionCache
+from kamld_workbench_api.catalog.coalescing import ReadCoalescer
 from kamld_workbench_api.config import Settings
 from kamld_workbench_api.openapi import install_public_openapi
 from kamld_workbench_api.status.endpoints import router as status_router
@@ -49,6 +51,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         database=database,
     )
     app.state.tokens = tokens
+    app.state.version_reads = ReadCoalescer()
+    app.state.recent_versions = VersionCache(settings.resolution_cache_ttl_s)
     install_public_openapi(app, __version__)
     return app
 

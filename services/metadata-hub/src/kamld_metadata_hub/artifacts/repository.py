@@ -24,12 +24,17 @@ class ArtifactRepository:
         """Take the artifact's write lock (its row on PostgreSQL, the database on SQLite).
 
         With ``take_number`` it also advances the version counter in the same statement; the
-        returned row's ``next_number - 1`` is then the number reserved for this transaction.
+        returned row's ``next_number - 1`` is then the number reserved for this transaction. Every
+        lock advances ``generation``: each write takes the lock first, so a reader that sees the
+        same generation twice knows nothing about the artifact changed in between.
         """
         statement = (
             update(Artifact)
             .where(Artifact.name == name)
-            .values(next_number=Artifact.next_number + (1 if take_number else 0))
+            .values(
+                next_number=Artifact.next_number + (1 if take_number else 0),
+                generation=Artifact.generation + 1,
+            )
             .returning(Artifact)
             .execution_options(populate_existing=True)
         )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import APIRouter, Path, Query, Response, status
 
-from kamld_metadata_hub.dependencies import ActorDep, ArtifactName, DatabaseDep
+from kamld_metadata_hub.dependencies import ActorDep, ArtifactName, DatabaseDep, ResolutionCacheDep
 from kamld_metadata_hub.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
 from kamld_metadata_hub.versions.schemas import ResolvedReference, VersionCreate, VersionView
 from kamld_metadata_hub.versions.service import VersionService
@@ -53,9 +53,12 @@ async def log(
 @router.get(
     "/artifacts/{name}/versions/{ref}", summary="Resolve a version", responses={**NOT_FOUND, **AMBIGUOUS}
 )
-async def get(name: ArtifactName, ref: VersionRef, database: DatabaseDep) -> VersionView:
+async def get(
+    name: ArtifactName, ref: VersionRef, database: DatabaseDep, cache: ResolutionCacheDep
+) -> VersionView:
     """One version by number, alias or digest prefix."""
-    return await VersionService(database).get(name, ref)
+    body = await VersionService(database, cache).get_rendered(name, ref)
+    return Response(content=body, media_type="application/json")  # type: ignore[return-value]
 
 
 @router.get("/resolve", summary="Resolve NAME[:REF][/PATH]", responses={**NOT_FOUND, **AMBIGUOUS})

@@ -25,6 +25,7 @@ from kamld_metadata_hub.references import (
     version_ref,
 )
 from kamld_metadata_hub.schemas import VersionLink, as_utc
+from kamld_metadata_hub.versions.cache import ResolutionCache
 from kamld_metadata_hub.versions.repository import VersionRepository
 from kamld_metadata_hub.versions.schemas import InputLink, ResolvedReference, VersionCreate, VersionView
 
@@ -154,8 +155,9 @@ def parse_number_cursor(after: str | None) -> int | None:
 
 
 class VersionService:
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, cache: ResolutionCache | None = None) -> None:
         self.database = database
+        self.cache = cache
 
     async def create(self, name: str, body: VersionCreate, actor: str) -> VersionView:
         """Record a pushed version: the next number, its edges, and `latest` moved onto it."""
@@ -274,6 +276,19 @@ class VersionService:
         async with self.database.unit_of_work() as session:
             artifact, version = await VersionResolver(session).reference(reference, ["path", "ref"])
             return (await version_views(session, artifact, [version]))[0]
+
+    async def get_rendered(self, name: str, ref: str) -> bytes:
+        """:meth:`get` as its JSON body, from the resolution cache when the artifact has not
+        changed since (see :mod:`kamld_metadata_hub.versions.cache` for why that is exact)."""
+        if self.cache is None:
+            return (await self.get(name, ref)).model_dump_json().encode()
+        stamp = await self.cache.stamps.read(name)
+        if stamp is not None and (body := self.cache.get(name, ref, stamp)) is not None:
+            return body
+        body = (await self.get(name, ref)).model_dump_json().encode()
+        if stamp is not None:
+            self.cache.put(name, ref, stamp, body)
+        return body
 
     async def resolve(self, text: str) -> ResolvedReference:
         reference = parse_reference(text, ["query", "ref"], allow_path=True)

@@ -42,7 +42,10 @@ Limit = Annotated[int, Query(ge=1, le=1000)]
 async def get_catalog(request: Request) -> Catalog:
     """Async (and calling ``get_upstreams`` directly) so FastAPI needs no thread for it."""
     upstreams = get_upstreams(request)
-    return Catalog(upstreams.metadata_hub, upstreams.storage_gateway)
+    state = request.app.state
+    return Catalog(
+        upstreams.metadata_hub, upstreams.storage_gateway, state.version_reads, state.recent_versions
+    )
 
 
 CatalogDep = Annotated[Catalog, Depends(get_catalog)]
@@ -130,9 +133,27 @@ async def create_version(name: Name, body: VersionCreate, catalog: CatalogDep) -
 @router.get(
     "/{name}/versions/{ref}", tags=["versions"], summary="Get a version", dependencies=Viewer, name="get"
 )
-async def get_version(name: Name, ref: Ref, catalog: CatalogDep) -> VersionView:
+async def get_version(
+    name: Name,
+    ref: Ref,
+    catalog: CatalogDep,
+    cache_control: Annotated[
+        str | None,
+        Header(
+            description="`no-cache` resolves exactly now; otherwise the answer may be up to "
+            "`KAMLD_WORKBENCH_API_RESOLUTION_CACHE_TTL_S` old (its `Age` header says how old)"
+        ),
+    ] = None,
+) -> VersionView:
     """One version by number, alias or digest prefix."""
-    return await catalog.get_version(name, ref)
+    directives = {part.strip().lower() for part in (cache_control or "").split(",")}
+    if directives & {"no-cache", "no-store", "max-age=0"}:
+        body, age = await catalog.version_body(name, ref), 0.0
+    else:
+        body, age = await catalog.recent_version_body(name, ref)
+    ttl = catalog.recent_versions.ttl_s
+    headers = {"Age": str(int(age)), "Cache-Control": f"private, max-age={int(ttl)}" if ttl else "no-cache"}
+    return Response(content=body, media_type="application/json", headers=headers)  # type: ignore[return-value]
 
 
 @router.get(

@@ -5,7 +5,9 @@ upstream errors arrive as the :class:`~kamld_common.errors.KamldError` each serv
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -14,6 +16,8 @@ import httpx
 
 from kamld_common.errors import Unavailable, error_from_problem
 from kamld_common.http import CALLER_HEADER, ServiceClient, current_caller
+from kamld_workbench_api.catalog.cache import VersionCache
+from kamld_workbench_api.catalog.coalescing import ReadCoalescer
 
 JSON = dict[str, Any]
 
@@ -89,9 +93,26 @@ async def open_stream(client: ServiceClient, method: str, url: str, **kwargs: An
 class Catalog:
     """What the public catalog routes do, one method per operation."""
 
-    def __init__(self, metadata: ServiceClient, storage: ServiceClient) -> None:
+    def __init__(
+        self,
+        metadata: ServiceClient,
+        storage: ServiceClient,
+        version_reads: ReadCoalescer[bytes] | None = None,
+        recent_versions: VersionCache | None = None,
+    ) -> None:
         self.metadata = metadata
         self.storage = storage
+        self.version_reads = version_reads or ReadCoalescer()
+        self.recent_versions = recent_versions or VersionCache(ttl_s=0)
+
+    @asynccontextmanager
+    async def _writing(self, name: str) -> AsyncIterator[None]:
+        """Around a write to an artifact: afterwards (even a failed or timed-out one, which may
+        have landed) this process no longer serves what it remembered about the artifact."""
+        try:
+            yield
+        finally:
+            self.recent_versions.forget(name)
 
     # artifacts ---------------------------------------------------------------------------------
 
@@ -105,11 +126,13 @@ class Catalog:
         return (await self.metadata.get(f"/artifacts/{segment(name)}")).json()
 
     async def update_artifact(self, name: str, patch: JSON) -> JSON:
-        return (await self.metadata.patch(f"/artifacts/{segment(name)}", json=patch)).json()
+        async with self._writing(name):
+            return (await self.metadata.patch(f"/artifacts/{segment(name)}", json=patch)).json()
 
     async def set_archived(self, name: str, archived: bool) -> JSON:
         action = "archive" if archived else "unarchive"
-        return (await self.metadata.post(f"/artifacts/{segment(name)}/{action}")).json()
+        async with self._writing(name):
+            return (await self.metadata.post(f"/artifacts/{segment(name)}/{action}")).json()
 
     # versions ----------------------------------------------------------------------------------
 
@@ -117,7 +140,28 @@ class Catalog:
         return (await self.metadata.get(f"/artifacts/{segment(name)}/versions", params=_params(query))).json()
 
     async def get_version(self, name: str, ref: str) -> JSON:
-        return (await self.metadata.get(f"/artifacts/{segment(name)}/versions/{segment(ref)}")).json()
+        return json.loads(await self.version_body(name, ref))
+
+    async def version_body(self, name: str, ref: str) -> bytes:
+        """The resolved version as metadata-hub's JSON body (the public shape, passed on unparsed);
+        concurrent resolutions of one reference share a call (see :mod:`.coalescing`)."""
+        url = f"/artifacts/{segment(name)}/versions/{segment(ref)}"
+
+        async def fetch() -> bytes:
+            return (await self.metadata.get(url)).content
+
+        return await self.version_reads.read((name, ref), fetch)
+
+    async def recent_version_body(self, name: str, ref: str) -> tuple[bytes, float]:
+        """:meth:`version_body`, or its copy this process fetched less than the cache's TTL ago
+        (see :mod:`.cache`), with its age in seconds."""
+        cache = self.recent_versions
+        if (hit := cache.get(name, ref)) is not None:
+            return hit
+        ticket, started = cache.ticket(name), cache.clock()
+        body = await self.version_body(name, ref)
+        cache.put(name, ref, body, ticket, started)
+        return body, 0.0
 
     async def create_version(self, name: str, request: JSON) -> JSON:
         """Record a committed upload as the artifact's next version.
@@ -127,7 +171,8 @@ class Catalog:
         """
         manifest = await self.manifest(request["digest"])
         body = {**request, "file_count": manifest["file_count"], "total_bytes": manifest["total_bytes"]}
-        answer = await self.metadata.post(f"/artifacts/{segment(name)}/versions", json=body)
+        async with self._writing(name):
+            answer = await self.metadata.post(f"/artifacts/{segment(name)}/versions", json=body)
         return answer.json()
 
     # content -----------------------------------------------------------------------------------
@@ -173,10 +218,12 @@ class Catalog:
 
     async def set_alias(self, name: str, alias: str, body: JSON) -> JSON:
         url = f"/artifacts/{segment(name)}/aliases/{segment(alias)}"
-        return (await self.metadata.put(url, json=body)).json()
+        async with self._writing(name):
+            return (await self.metadata.put(url, json=body)).json()
 
     async def delete_alias(self, name: str, alias: str) -> None:
-        await self.metadata.delete(f"/artifacts/{segment(name)}/aliases/{segment(alias)}")
+        async with self._writing(name):
+            await self.metadata.delete(f"/artifacts/{segment(name)}/aliases/{segment(alias)}")
 
     async def alias_history(self, name: str, alias: str, **query: Any) -> JSON:
         url = f"/artifacts/{segment(name)}/aliases/{segment(alias)}/history"
