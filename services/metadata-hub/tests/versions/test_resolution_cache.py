@@ -84,7 +84,9 @@ async def test_the_inline_sqlite_reader_matches_the_engine_and_falls_back(databa
         assert isinstance(stamp, Stamp)
         assert await inline.read(name) == stamp
         assert await inline.read(f"missing-{unique}") is None
-        broken = InlineSqliteStampReader(str(Path(database_url.split("///", 1)[1]).parent / "no.db"), engine_reader)
+        broken = InlineSqliteStampReader(
+            str(Path(database_url.split("///", 1)[1]).parent / "no.db"), engine_reader
+        )
         assert await broken.read(name) == stamp
     finally:
         inline.close()

@@ -1,0 +1,51 @@
+"""workbench-api with several worker processes: start-up (migrations, the bootstrap admin token)
+runs once before the workers start, and every worker serves the API."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import httpx
+
+from kamld_testing.processes import stop_services
+
+from .conftest import push_files, start_services
+
+
+def children_of(pid: int) -> list[int]:
+    """Process ids whose parent is ``pid`` (read from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def test_two_workers_share_the_port_and_serve_the_catalog(tmp_path):
+    gateway = start_services(tmp_path, {"KAMLD_WORKBENCH_API_WORKERS": "2"})
+    try:
+        parent = gateway.services["workbench-api"].process.pid
+        workers = [
+            pid for pid in children_of(parent) if "spawn_main" in Path(f"/proc/{pid}/cmdline").read_text()
+        ]
+        assert len(workers) == 2
+        name = f"workers-{secrets.token_hex(4)}"
+        with gateway.client(gateway.admin_token) as client:
+            push_files(client, name, {"a.txt": b"a"}, kind="dataset")
+        numbers = set()
+        for _ in range(20):
+            # A new connection each time, so the kernel spreads them over both workers.
+            with httpx.Client(
+                base_url=gateway.url, headers={"Authorization": f"Bearer {gateway.admin_token}"}
+            ) as one:
+                answer = one.get(f"/api/v1/artifacts/{name}/versions/latest")
+                assert answer.status_code == 200, answer.text
+                numbers.add(answer.json()["number"])
+        assert numbers == {1}
+    finally:
+        stop_services(*gateway.services.values())
