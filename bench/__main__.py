@@ -254,14 +254,14 @@ def bench_resolution(work: Path, port_base: int, duration_s: float, concurrency:
         try:
             ctx = _postgres_urls() if engine == "postgresql" else _no_env()
             with ctx as env, Platform(work / f"home-resolve-{engine}", port_base, env) as platform:
-                results = run_loads(
-                    platform, duration_s=duration_s, concurrency=concurrency, rates=[None, rate]
-                )
+                loads = [(None, False), (rate, False), (None, True), (rate, True)]
+                results = run_loads(platform, duration_s=duration_s, concurrency=concurrency, loads=loads)
         except Exception as exc:  # noqa: BLE001 - one engine failing should not hide the other's figures
             print(f"ref resolution on {engine}: failed: {exc}", file=sys.stderr)
             continue
         for result in results:
             load = f"paced at {result.offered_rps:.0f} req/s offered" if result.offered_rps else "closed loop"
+            load += ", no-cache (exact)" if result.exact else ""
             print(
                 f"ref resolution GET /api/v1/artifacts/{{name}}/versions/latest on {engine}, "
                 f"{concurrency} clients, {load}: "

@@ -42,6 +42,7 @@ class LoadResult:
     p99_ms: float
     generator: str = "httpx"
     offered_rps: float | None = None
+    exact: bool = False
     load_average: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
     @property
@@ -60,17 +61,30 @@ def _prepare(platform) -> tuple[str, str]:
     return "resolve-bench", json.loads(created.stdout)["token"]
 
 
+class Schedule:
+    """Slots at ``rate`` per second (random gaps averaging 1 / rate) shared by every client."""
+
+    def __init__(self, rate: float) -> None:
+        self.interval_s = 1 / rate
+        self.slot = time.perf_counter()
+
+    async def wait_for_slot(self) -> None:
+        now = time.perf_counter()
+        self.slot = max(self.slot, now) + 2 * random.random() * self.interval_s
+        await asyncio.sleep(self.slot - now)
+
+
 async def _worker(
     client: httpx.AsyncClient,
     path: str,
     stop_at: float,
     latencies: list[float],
     errors: list[int],
-    mean_interval_s: float | None,
+    schedule: Schedule | None,
 ):
     while time.perf_counter() < stop_at:
-        if mean_interval_s:
-            await asyncio.sleep(mean_interval_s * (0.5 + random.random()))
+        if schedule:
+            await schedule.wait_for_slot()
         start = time.perf_counter()
         try:
             response = await client.get(path)
@@ -83,36 +97,58 @@ async def _worker(
 
 
 async def _load(
-    url: str, token: str, name: str, duration_s: float, concurrency: int, rate: float | None
+    url: str, token: str, name: str, duration_s: float, concurrency: int, rate: float | None, exact: bool
 ) -> LoadResult:
     path = f"/api/v1/artifacts/{name}/versions/latest"
     latencies: list[float] = []
     errors: list[int] = []
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(
-        base_url=url, headers={"Authorization": f"Bearer {token}"}, limits=limits, timeout=10
+        base_url=url, headers=_headers(token, exact), limits=limits, timeout=10
     ) as client:
         warm = await client.get(path)
         warm.raise_for_status()
         start = time.perf_counter()
         stop_at = start + duration_s
-        interval = concurrency / rate if rate else None
+        schedule = Schedule(rate) if rate else None
         await asyncio.gather(
-            *(_worker(client, path, stop_at, latencies, errors, interval) for _ in range(concurrency))
+            *(_worker(client, path, stop_at, latencies, errors, schedule) for _ in range(concurrency))
         )
         seconds = time.perf_counter() - start
     ordered = sorted(latencies)
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
     return LoadResult(
-        len(latencies), len(errors), seconds, statistics.median(ordered) * 1000, p99 * 1000, offered_rps=rate
+        len(latencies),
+        len(errors),
+        seconds,
+        statistics.median(ordered) * 1000,
+        p99 * 1000,
+        offered_rps=rate,
+        exact=exact,
     )
 
 
 # wrk calls done() once at the end; it prints the figures as one JSON line for _load_with_wrk to read.
-# With pacing, delay() holds each connection a random interval averaging MEAN_INTERVAL_MS.
+# With pacing, delay() gives every request the next free slot of one schedule at the offered rate
+# (random gaps averaging INTERVAL_MS), so the rate holds whatever the latency, as long as some
+# connection is free; a platform that cannot keep up shows as an achieved rate below the offer.
 WRK_PACING = """
+local ffi = require("ffi")
+ffi.cdef[[
+typedef struct { long tv_sec; long tv_nsec; } kamld_timespec;
+int clock_gettime(int clk_id, kamld_timespec *tp);
+]]
+local clock = ffi.new("kamld_timespec")
+local function now_ms()
+  ffi.C.clock_gettime(1, clock)
+  return tonumber(clock.tv_sec) * 1000 + tonumber(clock.tv_nsec) / 1e6
+end
+local slot = nil
 function delay()
-  return MEAN_INTERVAL_MS * (0.5 + math.random())
+  local now = now_ms()
+  if slot == nil or slot < now then slot = now end
+  slot = slot + 2 * math.random() * INTERVAL_MS
+  return slot - now
 end
 """
 WRK_REPORT = """
@@ -126,11 +162,18 @@ end
 
 
 def _load_with_wrk(
-    wrk: str, url: str, token: str, name: str, duration_s: float, concurrency: int, rate: float | None
+    wrk: str,
+    url: str,
+    token: str,
+    name: str,
+    duration_s: float,
+    concurrency: int,
+    rate: float | None,
+    exact: bool,
 ) -> LoadResult:
     with tempfile.TemporaryDirectory() as tmp:
         script = Path(tmp) / "report.lua"
-        pacing = WRK_PACING.replace("MEAN_INTERVAL_MS", f"{1000 * concurrency / rate:.3f}") if rate else ""
+        pacing = WRK_PACING.replace("INTERVAL_MS", f"{1000 / rate:.4f}") if rate else ""
         script.write_text(pacing + WRK_REPORT)
         completed = subprocess.run(
             [
@@ -145,8 +188,11 @@ def _load_with_wrk(
                 "10s",
                 "--script",
                 str(script),
-                "--header",
-                f"Authorization: Bearer {token}",
+                *(
+                    arg
+                    for key, value in _headers(token, exact).items()
+                    for arg in ("--header", f"{key}: {value}")
+                ),
                 f"{url}/api/v1/artifacts/{name}/versions/latest",
             ],
             capture_output=True,
@@ -162,24 +208,31 @@ def _load_with_wrk(
         report["p99_us"] / 1000,
         generator="wrk",
         offered_rps=rate,
+        exact=exact,
     )
 
 
+def _headers(token: str, exact: bool) -> dict[str, str]:
+    """The bearer token, and with ``exact`` the ``no-cache`` that makes the gateway resolve afresh
+    (what the CLI and SDK send) instead of answering from its one-second cache."""
+    return {"Authorization": f"Bearer {token}", **({"Cache-Control": "no-cache"} if exact else {})}
+
+
 def run_loads(
-    platform, *, duration_s: float, concurrency: int, rates: list[float | None]
+    platform, *, duration_s: float, concurrency: int, loads: list[tuple[float | None, bool]]
 ) -> list[LoadResult]:
-    """Prepare the artifact and token, then load the gateway once per rate (``None``: closed loop)
-    with wrk, or httpx without it."""
+    """Prepare the artifact and token, then load the gateway once per ``(rate, exact)``: a rate of
+    ``None`` is a closed loop; ``exact`` sends ``Cache-Control: no-cache``. wrk, or httpx without it."""
     name, token = _prepare(platform)
     wrk = shutil.which("wrk")
     with httpx.Client(base_url=platform.url, headers={"Authorization": f"Bearer {token}"}) as warm:
         warm.get(f"/api/v1/artifacts/{name}/versions/latest").raise_for_status()
     results = []
-    for rate in rates:
+    for rate, exact in loads:
         if wrk:
-            result = _load_with_wrk(wrk, platform.url, token, name, duration_s, concurrency, rate)
+            result = _load_with_wrk(wrk, platform.url, token, name, duration_s, concurrency, rate, exact)
         else:
-            result = asyncio.run(_load(platform.url, token, name, duration_s, concurrency, rate))
+            result = asyncio.run(_load(platform.url, token, name, duration_s, concurrency, rate, exact))
         result.load_average = os.getloadavg()
         results.append(result)
     return results
