@@ -103,3 +103,28 @@ async def test_a_lookup_overlapping_a_revocation_is_not_remembered(database: Dat
     assert await tokens.authenticate(secret) is None
     async with database.unit_of_work() as session:
         assert (await session.execute(delete(ApiToken).where(ApiToken.secret_sha256 == digest))).rowcount == 0
+
+
+async def test_requests_arriving_together_after_expiry_share_one_lookup(database: Database) -> None:
+    """When a remembered token expires under load, the burst of requests carrying it costs one
+    database lookup, not one each."""
+    import asyncio
+
+    clock = Clock()
+    tokens = TokenService(database, cache_ttl_s=5, clock=clock)
+    _, secret = await tokens.create("fleet", Role.viewer, created_by=None)
+    lookups = 0
+    looked_up = tokens._authenticate_in_database
+
+    async def counted(digest: str):
+        nonlocal lookups
+        lookups += 1
+        return await looked_up(digest)
+
+    tokens._authenticate_in_database = counted  # type: ignore[method-assign]
+    callers = await asyncio.gather(*(tokens.authenticate(secret) for _ in range(30)))
+    assert all(caller is not None and caller.name == "fleet" for caller in callers)
+    assert lookups == 1
+    clock.now += 5.1
+    await asyncio.gather(*(tokens.authenticate(secret) for _ in range(30)))
+    assert lookups == 2

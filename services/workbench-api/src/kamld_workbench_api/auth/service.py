@@ -9,6 +9,8 @@ secrets are kept in memory for a few seconds (:data:`AUTHENTICATION_CACHE_TTL_S`
 replacing a token drops it from this process's memory at once; another replica of the gateway
 may still admit it until its own entry expires, which bounds how long a revoked token lives on.
 Unknown secrets are never remembered, so a token works on every replica as soon as it is created.
+When a remembered secret expires while many requests carry it, their lookups share one query
+(:class:`~kamld_workbench_api.coalescing.ReadCoalescer`) instead of all reaching the database at once.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from kamld_common.errors import Conflict, NotFound
 from kamld_workbench_api.auth.models import ApiToken
 from kamld_workbench_api.auth.repository import TokenRepository
 from kamld_workbench_api.auth.schemas import Caller, Role
+from kamld_workbench_api.coalescing import ReadCoalescer
 
 TOKEN_PREFIX = "kamld_"
 HINT_LENGTH = 10
@@ -67,6 +70,7 @@ class TokenService:
         # Bumped around every revocation: a lookup that overlapped one does not remember its answer,
         # which may have been read before the token was deleted.
         self._generation = 0
+        self._lookups: ReadCoalescer[Caller | None] = ReadCoalescer()
 
     def _forget(self, name: str, digest: str | None = None) -> None:
         """Drop what is remembered of token ``name`` (revoked or given a new secret) and of ``digest``."""
@@ -121,7 +125,7 @@ class TokenService:
         if self._recent is not None and (cached := self._recent.get(digest)) is not None:
             return cached
         generation = self._generation
-        caller = await self._authenticate_in_database(digest)
+        caller = await self._lookups.read(digest, lambda: self._authenticate_in_database(digest))
         if caller is not None and self._recent is not None and generation == self._generation:
             self._recent[digest] = caller
         return caller

@@ -17,7 +17,7 @@ import httpx
 from kamld_common.errors import Unavailable, error_from_problem
 from kamld_common.http import CALLER_HEADER, ServiceClient, current_caller
 from kamld_workbench_api.catalog.cache import VersionCache
-from kamld_workbench_api.catalog.coalescing import ReadCoalescer
+from kamld_workbench_api.coalescing import ReadCoalescer
 
 JSON = dict[str, Any]
 
@@ -144,7 +144,7 @@ class Catalog:
 
     async def version_body(self, name: str, ref: str) -> bytes:
         """The resolved version as metadata-hub's JSON body (the public shape, passed on unparsed);
-        concurrent resolutions of one reference share a call (see :mod:`.coalescing`)."""
+        concurrent resolutions of one reference share a call (see :mod:`kamld_workbench_api.coalescing`)."""
         url = f"/artifacts/{segment(name)}/versions/{segment(ref)}"
 
         async def fetch() -> bytes:

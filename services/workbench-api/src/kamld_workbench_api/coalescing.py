@@ -5,7 +5,8 @@ Many clients resolving the same reference at once (a fleet of training jobs star
 the first request for a key starts a call; requests for that key arriving while it is in flight
 wait together for the *next* call, which starts as soon as the current one ends. Every answer was
 therefore read after its request arrived: coalescing never serves a result older than the request,
-so it changes the cost of a burst, not what anyone sees.
+so it changes the cost of a burst, not what anyone sees. The gateway uses it for version
+resolutions and for token lookups (when a remembered token expires under load).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from kamld_workbench_api.catalog.coalescing import ReadCoalescer
+from kamld_workbench_api.coalescing import ReadCoalescer
 
 
 async def settle() -> None:
