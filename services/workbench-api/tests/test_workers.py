@@ -49,3 +49,25 @@ def test_two_workers_share_the_port_and_serve_the_catalog(tmp_path):
         assert numbers == {1}
     finally:
         stop_services(*gateway.services.values())
+
+
+def test_a_write_through_one_worker_is_read_through_every_worker(tmp_path):
+    """Readers without no-cache reach either worker; both must see an alias move at once."""
+    gateway = start_services(tmp_path, {"KAMLD_WORKBENCH_API_WORKERS": "2"})
+    try:
+        name = f"epochs-{secrets.token_hex(4)}"
+        auth = {"Authorization": f"Bearer {gateway.admin_token}"}
+        with gateway.client(gateway.admin_token) as client:
+            push_files(client, name, {"a.txt": b"a"}, kind="dataset")
+            push_files(client, name, {"a.txt": b"b"})
+        for version in ("v1", "v2", "v1"):
+            with httpx.Client(base_url=gateway.url, headers=auth) as writer:
+                writer.put(
+                    f"/api/v1/artifacts/{name}/aliases/prod", json={"version": version}
+                ).raise_for_status()
+            for _ in range(10):
+                with httpx.Client(base_url=gateway.url, headers=auth) as reader:
+                    answer = reader.get(f"/api/v1/artifacts/{name}/versions/prod")
+                    assert answer.json()["name"] == version
+    finally:
+        stop_services(*gateway.services.values())

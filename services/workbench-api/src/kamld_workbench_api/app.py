@@ -13,6 +13,7 @@ from kamld_workbench_api.api import public_router
 from kamld_workbench_api.auth.schemas import Role
 from kamld_workbench_api.auth.service import TokenService
 from kamld_workbench_api.catalog.cache import VersionCache
+from kamld_workbench_api.catalog.epochs import open_write_epochs
 from kamld_workbench_api.coalescing import ReadCoalescer
 from kamld_workbench_api.config import Settings
 from kamld_workbench_api.openapi import install_public_openapi
@@ -52,7 +53,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.tokens = tokens
     app.state.version_reads = ReadCoalescer()
-    app.state.recent_versions = VersionCache(settings.resolution_cache_ttl_s)
+    app.state.recent_versions = VersionCache(
+        settings.resolution_cache_ttl_s, epochs=open_write_epochs(settings.data_dir / "write-epochs")
+    )
     install_public_openapi(app, __version__)
     return app
 

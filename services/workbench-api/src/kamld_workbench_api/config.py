@@ -11,6 +11,13 @@ class Settings(ServiceSettings):
 
     service_name: str = "workbench-api"
     port: int = 8080
+    workers: int = Field(
+        2,
+        ge=1,
+        le=64,
+        description="Server processes sharing the port (the gateway is the busiest hop; they share "
+        "cache invalidation through a file in data_dir)",
+    )
     metadata_hub_url: str = Field("http://127.0.0.1:8081", description="Base URL of metadata-hub")
     storage_gateway_url: str = Field("http://127.0.0.1:8082", description="Base URL of storage-gateway")
     trainer_url: str = Field("http://127.0.0.1:8083", description="Base URL of trainer")
