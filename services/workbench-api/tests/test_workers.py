@@ -47,6 +47,15 @@ def test_two_workers_share_the_port_and_serve_the_catalog(tmp_path):
                 assert answer.status_code == 200, answer.text
                 numbers.add(answer.json()["number"])
         assert numbers == {1}
+        # Any worker's /metrics reports the requests of both (Prometheus multiprocess mode).
+        metrics = httpx.get(gateway.url + "/metrics").text
+        served = sum(
+            float(line.rsplit(" ", 1)[1])
+            for line in metrics.splitlines()
+            if line.startswith("http_requests_total{")
+            and 'handler="/api/v1/artifacts/{name}/versions/{ref}"' in line
+        )
+        assert served >= 20, metrics[:3000]
     finally:
         stop_services(*gateway.services.values())
 

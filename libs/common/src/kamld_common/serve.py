@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
 import errno
+import os
+import shutil
 import socket
 import sys
+import tempfile
 from collections.abc import Callable
 
 import uvicorn
@@ -61,6 +65,17 @@ def serve(factory: Callable[[], FastAPI], settings: ServiceSettings, import_path
     }
     if settings.workers > 1:
         asyncio.run(_start_and_stop(factory()))
+        _share_metrics_between_workers()
         uvicorn.run(import_path, factory=True, workers=settings.workers, **options)
     else:
         uvicorn.run(factory(), **options)
+
+
+def _share_metrics_between_workers() -> None:
+    """Workers record Prometheus metrics in files of one fresh directory, so ``/metrics`` on any of
+    them reports the totals of all (prometheus_client's multiprocess mode, which each worker enters
+    because the variable is set before it imports the client). The directory goes when this parent
+    exits."""
+    directory = tempfile.mkdtemp(prefix="kamld-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = directory
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)

@@ -18,7 +18,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.sdk.trace.sampling import ALWAYS_OFF, ALWAYS_ON, ParentBased, Sampler
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
-from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest, multiprocess
 from prometheus_fastapi_instrumentator import Instrumentator
 
 _provider: TracerProvider | None = None
@@ -93,7 +93,13 @@ def instrument_app(app: FastAPI, service: str, version: str) -> None:
 
     @app.get("/metrics", include_in_schema=False)
     def metrics() -> Response:
-        body = generate_latest(REGISTRY) + generate_latest(http_registry)
+        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            # Several worker processes (see kamld_common.serve): report the sum over all of them.
+            collected = CollectorRegistry()
+            multiprocess.MultiProcessCollector(collected)
+            body = generate_latest(collected)
+        else:
+            body = generate_latest(REGISTRY) + generate_latest(http_registry)
         return Response(body, media_type=CONTENT_TYPE_LATEST)
 
 
