@@ -74,6 +74,7 @@ def external_s3_store():
 @pytest.fixture(
     params=[
         "local",
+        "local-unpacked",
         pytest.param("s3", marks=pytest.mark.s3),
         pytest.param("external-s3", marks=pytest.mark.s3),
     ]
@@ -82,6 +83,8 @@ def object_store(request, tmp_path):
     """Every backend in turn, so one test holds each to the same contract."""
     if request.param == "local":
         return LocalObjectStore(tmp_path / "objects")
+    if request.param == "local-unpacked":
+        return LocalObjectStore(tmp_path / "objects", pack_below=0)
     if request.param == "external-s3":
         return request.getfixturevalue("external_s3_store")
     return request.getfixturevalue("s3_store_factory")()

@@ -74,7 +74,7 @@ async def test_local_batches_leave_no_temporary_files(tmp_path, monkeypatch, syn
 
     if not syncfs:
         monkeypatch.setattr(local, "_SYNCFS", None)
-    store = LocalObjectStore(tmp_path / "objects")
+    store = LocalObjectStore(tmp_path / "objects", pack_below=0)
     items = [(object_key(digest_bytes(str(i).encode())), str(i).encode()) for i in range(300)]
     assert await store.put_many_if_absent(items[:100]) == {key for key, _ in items[:100]}
     assert await store.put_many_if_absent(items) == {key for key, _ in items[100:]}
@@ -345,3 +345,19 @@ def test_factory_names_the_valid_backends(tmp_path):
         create_object_store(Settings(data_dir=tmp_path, object_store="gcs"))
     with pytest.raises(ValueError, match="KAMLD_STORAGE_GATEWAY_S3_ENDPOINT"):
         create_object_store(Settings(data_dir=tmp_path, object_store="s3"))
+
+
+async def test_get_many_returns_a_prefix_in_order_within_the_byte_budget(object_store):
+    items = [(object_key(digest_bytes(bytes([i]) * 500)), bytes([i]) * 500) for i in range(20)]
+    await object_store.put_many_if_absent(items[:10])
+    for key, data in items[10:]:
+        await object_store.put_if_absent(key, data)
+    keys = [key for key, _ in items][::-1]
+    expected = [data for _, data in items][::-1]
+    assert await object_store.get_many(keys, 1 << 20) == expected
+    partial = await object_store.get_many(keys, 1200)
+    assert 1 <= len(partial) < len(keys)
+    assert partial == expected[: len(partial)]
+    assert await object_store.get_many([], 100) == []
+    with pytest.raises(ObjectNotFound):
+        await object_store.get_many([keys[0], "blake3/00/missing"], 1 << 20)

@@ -126,13 +126,28 @@ def chunk_file(path: str | os.PathLike[str], params: ChunkingParams = DEFAULT_PA
     A file no larger than ``params.whole_below`` is one chunk whatever its bytes, so it is read
     and hashed once, without setting up the chunker (most of the cost for small files).
     """
+    return scan_file(path, params)[0]
+
+
+def scan_file(
+    path: str | os.PathLike[str], params: ChunkingParams = DEFAULT_PARAMS
+) -> tuple[FileChunks, bytes | None]:
+    """:func:`chunk_file`, also returning the bytes of a file small enough to be one chunk.
+
+    A pusher keeps those bytes to send them without reading the file again; for a larger file
+    the second item is None (its chunks are read back when sent).
+    """
     with open(path, "rb", buffering=0) as raw:
-        if os.fstat(raw.fileno()).st_size <= params.whole_below:
-            data = raw.read(params.whole_below + 1)
+        size = os.fstat(raw.fileno()).st_size
+        if size <= params.whole_below:
+            # One byte more than the size tells whether the file grew since it was measured.
+            data = raw.read(size + 1)
+            if len(data) > size:
+                data += raw.read(max(params.whole_below + 1 - len(data), 0))
             if len(data) <= params.whole_below:
-                return _whole(data)
+                return _whole(data), data
             raw.seek(0)
-        return chunk_stream(raw, params)
+        return chunk_stream(raw, params), None
 
 
 def _whole(data: bytes | memoryview) -> FileChunks:

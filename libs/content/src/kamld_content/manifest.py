@@ -19,6 +19,7 @@ from kamld_content.paths import InvalidPath, normalize_path
 REGULAR_MODE = 0o644
 EXECUTABLE_MODE = 0o755
 _KEYS = {"chunks", "digest", "mode", "path", "size"}
+_encode_string = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def mode_from_stat(st_mode: int) -> int:
@@ -68,15 +69,17 @@ class FileEntry:
             raise ValueError(f"{self.path}: a file of one chunk must have that chunk's digest")
 
     def to_canonical(self) -> str:
-        """The entry as one line of compact, key-sorted JSON (no trailing newline)."""
-        body = {
-            "chunks": [[chunk.digest, chunk.size] for chunk in self.chunks],
-            "digest": self.digest,
-            "mode": self.mode,
-            "path": self.path,
-            "size": self.size,
-        }
-        return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        """The entry as one line of compact, key-sorted JSON (no trailing newline).
+
+        Built directly rather than through ``json.dumps(..., sort_keys=True)``, which is several
+        times slower; the output is the same byte for byte (digests are checked ASCII and need no
+        escaping, and the path is escaped by the same encoder).
+        """
+        chunks = ",".join([f'["{chunk.digest}",{chunk.size}]' for chunk in self.chunks])
+        return (
+            f'{{"chunks":[{chunks}],"digest":"{self.digest}","mode":{self.mode},'
+            f'"path":{_encode_string(self.path)},"size":{self.size}}}'
+        )
 
     @classmethod
     def from_canonical(cls, line: str | bytes) -> FileEntry:

@@ -22,7 +22,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +31,7 @@ from typing import BinaryIO
 import httpx
 
 from kamld.errors import IntegrityError, KamldClientError, error_from_response
-from kamld_content.chunking import ChunkRef, FileChunks, chunk_file, read_chunk
+from kamld_content.chunking import ChunkRef, FileChunks, chunk_file, read_chunk, scan_file
 from kamld_content.framing import MEDIA_TYPE, FrameReader, encode_frame
 from kamld_content.hashing import Hasher, digest_bytes, digest_file
 from kamld_content.manifest import FileEntry, mode_from_stat
@@ -39,6 +39,11 @@ from kamld_content.paths import InvalidPath, normalize_path, resolve_inside
 
 MISSING_BATCH = 10_000
 UPLOAD_BATCH_BYTES = 8 << 20
+# Chunk batches queued or being sent at once: with 8 MiB batches, at most 96 MiB held.
+IN_FLIGHT_BATCHES = 12
+# Files scanned between two questions to the server (and held, if small, until sent).
+SCAN_WINDOW_FILES = 2000
+SCAN_WINDOW_BYTES = 64 << 20
 DOWNLOAD_BATCH_BYTES = 16 << 20
 DOWNLOAD_BATCH_DIGESTS = 1000
 LIST_PAGE = 1000
@@ -174,18 +179,91 @@ def _batches(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
 
 
 def _group_by_bytes(
-    refs: Iterable[tuple[str, str, ChunkRef]], limit: int
-) -> Iterator[list[tuple[str, ChunkRef]]]:
-    group: list[tuple[str, ChunkRef]] = []
+    refs: Iterable[tuple[str, str, ChunkRef, bytes | None]], limit: int
+) -> Iterator[list[tuple[str, ChunkRef, bytes | None]]]:
+    """``(source, ref, data)`` groups of at most ``limit`` bytes (a larger chunk is a group alone)."""
+    group: list[tuple[str, ChunkRef, bytes | None]] = []
     size = 0
-    for _, source, ref in refs:
+    for _, source, ref, data in refs:
         if group and size + ref.size > limit:
             yield group
             group, size = [], 0
-        group.append((source, ref))
+        group.append((source, ref, data))
         size += ref.size
     if group:
         yield group
+
+
+def _scan_windows(
+    listed: list[tuple[str, str, int, int]],
+) -> Iterator[list[tuple[str, str, int, int]]]:
+    """Consecutive groups of files of at most ``SCAN_WINDOW_FILES`` files and ``SCAN_WINDOW_BYTES``."""
+    window: list[tuple[str, str, int, int]] = []
+    size = 0
+    for item in listed:
+        if window and (len(window) >= SCAN_WINDOW_FILES or size + item[3] > SCAN_WINDOW_BYTES):
+            yield window
+            window, size = [], 0
+        window.append(item)
+        size += item[3]
+    if window:
+        yield window
+
+
+class _Sender:
+    """Sends chunk batches on a thread pool while the caller scans on; bounds the bytes in flight."""
+
+    def __init__(
+        self,
+        client: httpx.Client,
+        base_path: str,
+        upload_id: str,
+        concurrency: int,
+        counter: _Counter,
+    ) -> None:
+        self.client, self.base_path, self.upload_id = client, base_path, upload_id
+        self.counter = counter
+        self.pool = ThreadPoolExecutor(max_workers=concurrency)
+        self.pending: set[Future[int]] = set()
+        self.sent = 0
+
+    def submit(self, group: list[tuple[str, ChunkRef, bytes | None]]) -> None:
+        while len(self.pending) >= IN_FLIGHT_BATCHES:
+            self._reap(FIRST_COMPLETED)
+        self.pending.add(self.pool.submit(self._send, group))
+
+    def _send(self, group: list[tuple[str, ChunkRef, bytes | None]]) -> int:
+        # A generator body is sent as it is produced: a large file's chunks are read one at a time.
+        body = (
+            encode_frame(ref.digest, data if data is not None else read_chunk(source, ref))
+            for source, ref, data in group
+        )
+        _check(
+            self.client.post(
+                f"{self.base_path}/uploads/{self.upload_id}/chunks",
+                content=body,
+                headers={"Content-Type": MEDIA_TYPE},
+            )
+        )
+        sent = sum(ref.size for _, ref, _ in group)
+        self.counter.add(sent)
+        return sent
+
+    def _reap(self, how: str) -> None:
+        done, self.pending = wait(self.pending, return_when=how)
+        for future in done:
+            self.sent += future.result()
+
+    def finish(self) -> int:
+        # The first failure stops the push: close() then cancels what has not started.
+        while self.pending:
+            self._reap(FIRST_EXCEPTION)
+        return self.sent
+
+    def close(self) -> None:
+        for future in self.pending:
+            future.cancel()
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def push_directory(
@@ -196,25 +274,56 @@ def push_directory(
     progress: ProgressCallback | None = None,
     concurrency: int = 8,
 ) -> CommitResult:
-    """Upload ``directory`` as one manifest and return its digest; sends only chunks the server lacks."""
-    files = scan_directory(directory, concurrency=concurrency, progress=progress)
+    """Upload ``directory`` as one manifest and return its digest; sends only chunks the server lacks.
+
+    Files are scanned a window at a time (``SCAN_WINDOW_FILES`` files or ``SCAN_WINDOW_BYTES``);
+    the server is asked which chunks of the window it lacks, and those are sent on other threads
+    while the next window is scanned. A small file's bytes, read once to hash it, are kept until
+    its chunk is sent, so it is not read again.
+    """
+    root = Path(directory)
+    if not root.is_dir():
+        raise KamldClientError(f"{os.fspath(directory)!r} is not a directory", code="not_a_directory")
+    listed = sorted(_walk(root), key=lambda item: item[0])
+    total_bytes = sum(size for *_, size in listed)
+    scanned_counter = _Counter("scan", total_bytes, progress)
+    upload_counter = _Counter("upload", 0, progress)
     upload_id = _check(client.post(f"{base_path}/uploads")).json()["id"]
 
+    files: list[_LocalFile] = []
     where: dict[str, tuple[str, str, ChunkRef]] = {}
-    for item in files:
-        for ref in item.chunks.chunks:
-            where.setdefault(ref.digest, (item.path, item.source, ref))
-    missing: list[str] = []
-    for batch in _batches(list(where), MISSING_BATCH):
-        response = _check(
-            client.post(f"{base_path}/uploads/{upload_id}/missing", json={"digests": list(batch)})
-        )
-        missing.extend(response.json()["missing"])
+    sender = _Sender(client, base_path, upload_id, concurrency, upload_counter)
 
-    total_bytes = sum(item.chunks.size for item in files)
-    bytes_sent = _send_chunks(
-        client, base_path, upload_id, [where[d] for d in missing], concurrency, progress
-    )
+    def scan(item: tuple[str, str, int, int]) -> tuple[_LocalFile, bytes | None]:
+        path, source, mode, _ = item
+        chunks, data = scan_file(source)
+        scanned_counter.add(chunks.size)
+        return _LocalFile(path, source, mode, chunks), data
+
+    try:
+        with ThreadPoolExecutor(max_workers=concurrency) as scanner:
+            for window in _scan_windows(listed):
+                fresh: dict[str, tuple[str, ChunkRef, bytes | None]] = {}
+                for item, data in scanner.map(scan, window):
+                    files.append(item)
+                    for ref in item.chunks.chunks:
+                        if ref.digest not in where:
+                            where[ref.digest] = (item.path, item.source, ref)
+                            fresh[ref.digest] = (item.source, ref, data)
+                missing: list[str] = []
+                for batch in _batches(list(fresh), MISSING_BATCH):
+                    response = _check(
+                        client.post(f"{base_path}/uploads/{upload_id}/missing", json={"digests": list(batch)})
+                    )
+                    missing.extend(response.json()["missing"])
+                upload_counter.total += sum(fresh[digest][1].size for digest in missing)
+                for group in _group_by_bytes(
+                    ((digest, *fresh[digest]) for digest in missing), UPLOAD_BATCH_BYTES
+                ):
+                    sender.submit(group)
+        bytes_sent = sender.finish()
+    finally:
+        sender.close()
 
     def ndjson() -> Iterator[bytes]:
         for item in files:
@@ -255,22 +364,16 @@ def _send_chunks(
     concurrency: int,
     progress: ProgressCallback | None,
 ) -> int:
+    """Send chunks read back from their files (``(path, source, ref)``); bytes sent."""
     counter = _Counter("upload", sum(ref.size for _, _, ref in refs), progress)
-
-    def send(group: list[tuple[str, ChunkRef]]) -> int:
-        # A generator body is sent as it is produced: one chunk at a time is held, not the batch.
-        body = (encode_frame(ref.digest, read_chunk(source, ref)) for source, ref in group)
-        _check(
-            client.post(
-                f"{base_path}/uploads/{upload_id}/chunks", content=body, headers={"Content-Type": MEDIA_TYPE}
-            )
-        )
-        sent = sum(ref.size for _, ref in group)
-        counter.add(sent)
-        return sent
-
-    with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        return sum(pool.map(send, _group_by_bytes(refs, UPLOAD_BATCH_BYTES)))
+    sender = _Sender(client, base_path, upload_id, concurrency, counter)
+    try:
+        unread = ((path, source, ref, None) for path, source, ref in refs)
+        for group in _group_by_bytes(unread, UPLOAD_BATCH_BYTES):
+            sender.submit(group)
+        return sender.finish()
+    finally:
+        sender.close()
 
 
 # -- pull ----------------------------------------------------------------------------------------
@@ -481,7 +584,9 @@ def _write_whole(target: Path, entry: FileEntry, parts: list[bytes]) -> None:
     data = parts[0] if len(parts) == 1 else b"".join(parts)
     one_verified_chunk = len(entry.chunks) == 1 and entry.chunks[0].digest == entry.digest
     if len(data) != entry.size or (not one_verified_chunk and digest_bytes(data) != entry.digest):
-        raise IntegrityError(f"{entry.path}: downloaded content does not match {entry.digest}", code="corrupt_file")
+        raise IntegrityError(
+            f"{entry.path}: downloaded content does not match {entry.digest}", code="corrupt_file"
+        )
     temp = target.parent / f"{TEMP_PREFIX}{os.getpid()}-{next(_temp_ids)}"
     try:
         handle = os.open(temp, _NEW_FILE, 0o600)

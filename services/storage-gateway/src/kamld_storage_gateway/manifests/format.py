@@ -143,17 +143,24 @@ def _trusted_entry(body: dict) -> FileEntry:
 
 
 class PageCutter:
-    """Groups a sorted stream of entries into pages by the boundary rule."""
+    """Groups a sorted stream of entries into pages by the boundary rule.
+
+    It encodes each entry once; :attr:`page_data` holds the canonical bytes of the page the last
+    :meth:`add` or :meth:`flush` returned (what :func:`encode_page` would make of it).
+    """
 
     def __init__(self) -> None:
         self._entries: list[FileEntry] = []
+        self._lines: list[str] = []
         self._bytes = 0
+        self.page_data = b""
 
     def add(self, entry: FileEntry) -> list[FileEntry] | None:
         """Add the next entry; returns the finished page when this entry closes one."""
-        line = entry.to_canonical()
+        line = entry.to_canonical() + "\n"
         self._entries.append(entry)
-        self._bytes += len(line.encode("utf-8")) + 1
+        self._lines.append(line)
+        self._bytes += len(line) if line.isascii() else len(line.encode("utf-8"))
         count = len(self._entries)
         if (
             count >= PAGE_MAX_ENTRIES
@@ -166,7 +173,9 @@ class PageCutter:
     def flush(self) -> list[FileEntry] | None:
         if not self._entries:
             return None
-        page, self._entries, self._bytes = self._entries, [], 0
+        page, lines = self._entries, self._lines
+        self._entries, self._lines, self._bytes = [], [], 0
+        self.page_data = "".join(lines).encode("utf-8")
         return page
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from kamld_common.errors import Invalid
 from kamld_content.hashing import digest_bytes
 from kamld_content.manifest import FileEntry
-from kamld_storage_gateway.manifests.format import ManifestRoot, PageCutter, PageRef, encode_page, page_ref
+from kamld_storage_gateway.manifests.format import ManifestRoot, PageCutter, PageRef, page_ref
 from kamld_storage_gateway.manifests.repository import ManifestRepository
 
 # Pages are written this many at a time (concurrently, by the object store): at most this many
@@ -65,7 +65,7 @@ class ManifestWriter:
         self.total_bytes += entry.size
         page = self._cutter.add(entry)
         if page is not None:
-            await self._write_page(page)
+            await self._write_page(page, self._cutter.page_data)
 
     def _check_clash(self, path: str) -> None:
         # Files that may still be a directory of a later path form a stack whose ranges
@@ -81,8 +81,7 @@ class ManifestWriter:
                 )
         self._open_files.append(path)
 
-    async def _write_page(self, entries: list[FileEntry]) -> None:
-        data = encode_page(entries)
+    async def _write_page(self, entries: list[FileEntry], data: bytes) -> None:
         ref = page_ref(entries, data)
         self._unwritten.append((ref.digest, data))
         self._pages.append(ref)
@@ -97,7 +96,7 @@ class ManifestWriter:
     async def finish(self) -> ManifestSummary:
         page = self._cutter.flush()
         if page is not None:
-            await self._write_page(page)
+            await self._write_page(page, self._cutter.page_data)
         await self._flush_pages()
         root = ManifestRoot(self.file_count, self.total_bytes, self._pages)
         data = root.encode()

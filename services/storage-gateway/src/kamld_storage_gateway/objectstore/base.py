@@ -6,6 +6,7 @@ backends never interpret them. Objects are immutable: ``put_if_absent`` never ov
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -37,6 +38,7 @@ class ObjectStoreUnavailable(Unavailable):
 
 
 MAX_KEY_BYTES = 1024
+_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f\\]")
 
 
 def validate_key(key: str) -> str:
@@ -54,9 +56,9 @@ def validate_key(key: str) -> str:
         raise InvalidKey(f"object key {key[:100]!r} is not valid UTF-8") from None
     if len(encoded) > MAX_KEY_BYTES:
         raise InvalidKey(f"object key is longer than {MAX_KEY_BYTES} bytes")
-    if any(ord(char) < 0x20 or ord(char) == 0x7F or char == "\\" for char in key):
+    if _FORBIDDEN.search(key):
         raise InvalidKey(f"object key {key[:100]!r} contains a control character or a backslash")
-    if any(part == "" or part.startswith(".") for part in key.split("/")):
+    if key.startswith((".", "/")) or "/." in key or "//" in key or key.endswith("/"):
         raise InvalidKey(f"object key {key[:100]!r} has an empty component or one starting with '.'")
     return key
 
@@ -79,6 +81,10 @@ class ObjectStore(Protocol):
 
     async def get(self, key: str) -> bytes:
         """The whole object; raises :class:`ObjectNotFound`."""
+
+    async def get_many(self, keys: Sequence[str], max_bytes: int = 4 << 20) -> list[bytes]:
+        """The objects of a prefix of ``keys``, in order: at least one, and more while fewer than
+        ``max_bytes`` were read (so a caller holds a bounded amount); raises :class:`ObjectNotFound`."""
 
     async def get_range(self, key: str, start: int, length: int) -> bytes:
         """``length`` bytes from ``start`` (fewer at the end of the object)."""

@@ -14,6 +14,11 @@ and a second ``syncfs`` makes the names durable before the batch reports success
 points at bytes that are not on disk, and nothing is acknowledged before it is durable. Where
 ``syncfs`` is missing, objects are written and fsynced in parallel and each directory that
 gained names is fsynced once.
+
+Objects of a batch smaller than ``pack_below`` bytes (256 KiB by default) are not given files
+of their own: they are appended to one pack file and found through an index
+(:mod:`kamld_storage_gateway.objectstore.packs`), because creating a file costs far more than
+writing a few KiB. Reads, listing, ``stat`` and deletion see packed and loose objects alike.
 """
 
 from __future__ import annotations
@@ -21,29 +26,43 @@ from __future__ import annotations
 import asyncio
 import ctypes
 import errno
+import heapq
 import os
 import stat
 import sys
 import tempfile
+import threading
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
 from kamld_storage_gateway.objectstore.base import (
-    InvalidKey,
     ObjectInfo,
     ObjectNotFound,
     ObjectStoreUnavailable,
     validate_key,
 )
+from kamld_storage_gateway.objectstore.packs import INDEX_NAME, PACK_DIRECTORY, PackedObject, PackIndex
 
 READ_ONLY = 0o444
+# Objects of a batch smaller than this go into a pack file instead of a file of their own.
+PACK_BELOW = 256 * 1024
+# A batched read returns once it holds this many bytes (at least one object).
+GET_MANY_BYTES = 4 << 20
 _LIST_BATCH = 1000
 _NO_HARD_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK}
 # fsync mostly waits on the disk, so many threads in flight let the filesystem commit them together.
 _SYNC_THREADS = 32
 _SYNC_POOL = ThreadPoolExecutor(max_workers=_SYNC_THREADS, thread_name_prefix="kamld-local-sync")
+
+
+def _exists(name: str) -> bool:
+    try:
+        os.stat(name)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    return True
 
 
 def _fsync_directory(path: Path) -> None:
@@ -119,18 +138,37 @@ class LocalObjectStore:
 
     name = "local"
 
-    def __init__(self, root: str | os.PathLike[str]) -> None:
+    def __init__(self, root: str | os.PathLike[str], *, pack_below: int = PACK_BELOW) -> None:
         self.root = Path(root).expanduser().absolute()
         self.root.mkdir(parents=True, exist_ok=True)
+        self.pack_below = pack_below
+        self._prefix = os.fspath(self.root) + os.sep
         # Directories known to exist; object directories are never removed while the store runs.
         self._directories: set[Path] = set()
+        self._pack_index: PackIndex | None = None
+        self._pack_lock = threading.Lock()
+
+    def _packs(self, *, create: bool = False) -> PackIndex | None:
+        """The pack index; None while no pack was ever written here (and ``create`` is False)."""
+        if self._pack_index is None:
+            with self._pack_lock:
+                if self._pack_index is None and (
+                    create or (self.root / PACK_DIRECTORY / INDEX_NAME).exists()
+                ):
+                    self._pack_index = PackIndex(self.root)
+        return self._pack_index
+
+    def _packed(self, keys: Iterable[str]) -> dict[str, PackedObject]:
+        packs = self._packs()
+        return packs.lookup(keys) if packs is not None else {}
 
     def _path(self, key: str) -> Path:
+        return Path(self._file(key))
+
+    def _file(self, key: str) -> str:
+        """The file name of ``key``; :func:`validate_key` already rules out every way to escape the root."""
         validate_key(key)
-        path = Path(os.path.normpath(self.root / key))
-        if self.root not in path.parents:
-            raise InvalidKey(f"object key {key[:100]!r} escapes the store")
-        return path
+        return self._prefix + key
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -168,6 +206,8 @@ class LocalObjectStore:
             temp.unlink(missing_ok=True)
 
     def _put_if_absent(self, key: str, data: bytes) -> bool:
+        if self._packed([key]):
+            return False
         directory = self._link_new(key, data)
         if directory is None:
             return False
@@ -183,12 +223,34 @@ class LocalObjectStore:
         On Linux the batch is staged, flushed with one ``syncfs``, linked, and flushed again;
         elsewhere objects are written and fsynced in parallel and each directory fsynced once.
         """
-        unique = dict(items)
-        for key in unique:
-            self._path(key)
-        if _SYNCFS is not None:
-            return await asyncio.get_running_loop().run_in_executor(_SYNC_POOL, self._put_batch, unique)
-        return await self._put_each(unique)
+        unique: dict[str, bytes] = {}
+        for key, data in items:
+            if key not in unique:
+                self._file(key)
+                unique[key] = data
+        loop = asyncio.get_running_loop()
+        small = {key: data for key, data in unique.items() if len(data) < self.pack_below}
+        large = {key: data for key, data in unique.items() if len(data) >= self.pack_below}
+        written: set[str] = set()
+        if small:
+            written |= await loop.run_in_executor(_SYNC_POOL, self._put_packed, small)
+        if large and _SYNCFS is not None:
+            written |= await loop.run_in_executor(_SYNC_POOL, self._put_batch, large)
+        elif large:
+            written |= await self._put_each(large)
+        return written
+
+    def _put_packed(self, items: dict[str, bytes]) -> set[str]:
+        """Pack the objects that are neither packed nor loose yet, as one pack file."""
+        packed = self._packed(items)
+        fresh = [
+            (key, data)
+            for key, data in items.items()
+            if key not in packed and not _exists(self._prefix + key)
+        ]
+        if not fresh:
+            return set()
+        return self._packs(create=True).write(fresh)  # type: ignore[union-attr]
 
     def _put_batch(self, items: dict[str, bytes]) -> set[str]:
         """Stage every object, make the staged bytes durable, name them, make the names durable."""
@@ -249,7 +311,60 @@ class LocalObjectStore:
                     stream.seek(start)
                 return stream.read() if length is None else stream.read(length)
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-            raise ObjectNotFound(key) from None
+            pass
+        return self._read_packed(key, start, length)
+
+    def _read_packed(self, key: str, start: int = 0, length: int | None = None) -> bytes:
+        packs = self._packs()
+        # A compaction may move the object between the lookup and the read: look it up again.
+        for _ in range(3):
+            item = packs.get(key) if packs is not None else None
+            if item is None:
+                raise ObjectNotFound(key)
+            try:
+                return packs.read(item, start, length)  # type: ignore[union-attr]
+            except FileNotFoundError:
+                continue
+        raise ObjectNotFound(key)
+
+    def _get_many(self, keys: list[str], max_bytes: int) -> list[bytes]:
+        packed = self._packed(keys)
+        out: list[bytes] = []
+        total = 0
+        run: list[PackedObject] = []
+
+        def flush_run() -> None:
+            if not run:
+                return
+            try:
+                out.extend(self._packs().read_many(run))  # type: ignore[union-attr]
+            except FileNotFoundError:
+                out.extend(self._read_packed(item.key) for item in run)
+            run.clear()
+
+        for key in keys:
+            item = packed.get(key)
+            if item is not None:
+                run.append(item)
+                total += item.size
+            else:
+                flush_run()
+                data = self._read(key, 0, None)
+                out.append(data)
+                total += len(data)
+            if total >= max_bytes:
+                break
+        flush_run()
+        return out
+
+    async def get_many(self, keys: Sequence[str], max_bytes: int = GET_MANY_BYTES) -> list[bytes]:
+        """The first objects of ``keys``, in order, until ``max_bytes`` are read (at least one)."""
+        wanted = list(keys)
+        for key in wanted:
+            self._file(key)
+        if not wanted:
+            return []
+        return await asyncio.to_thread(self._get_many, wanted, max_bytes)
 
     async def get(self, key: str) -> bytes:
         return await asyncio.to_thread(self._read, key, 0, None)
@@ -263,16 +378,28 @@ class LocalObjectStore:
         try:
             st = os.stat(self._path(key))
         except (FileNotFoundError, NotADirectoryError):
-            return None
-        if not stat.S_ISREG(st.st_mode):
-            return None
+            st = None
+        if st is None or not stat.S_ISREG(st.st_mode):
+            item = self._packed([key]).get(key)
+            if item is None:
+                return None
+            return ObjectInfo(key=key, size=item.size, modified=datetime.fromtimestamp(item.modified, UTC))
         return ObjectInfo(key=key, size=st.st_size, modified=datetime.fromtimestamp(st.st_mtime, UTC))
 
     async def stat(self, key: str) -> ObjectInfo | None:
         return await asyncio.to_thread(self._stat, key)
 
     def _exists_many(self, keys: list[str]) -> set[str]:
-        return {key for key in keys if self._path(key).is_file()}
+        files = [self._file(key) for key in keys]
+        present = set(self._packed(keys))
+        for key, name in zip(keys, files, strict=True):
+            if key not in present:
+                try:
+                    if stat.S_ISREG(os.stat(name).st_mode):
+                        present.add(key)
+                except (FileNotFoundError, NotADirectoryError):
+                    pass
+        return present
 
     async def exists_many(self, keys: Iterable[str]) -> set[str]:
         return await asyncio.to_thread(self._exists_many, list(keys))
@@ -281,6 +408,9 @@ class LocalObjectStore:
 
     def _delete(self, key: str) -> None:
         path = self._path(key)
+        packs = self._packs()
+        if packs is not None:
+            packs.delete(key)
         try:
             path.unlink()
         except (FileNotFoundError, NotADirectoryError):
@@ -311,8 +441,34 @@ class LocalObjectStore:
                 st = entry.stat(follow_symlinks=False)
                 yield ObjectInfo(key=key, size=st.st_size, modified=datetime.fromtimestamp(st.st_mtime, UTC))
 
+    def _iter_packed(self, prefix: str) -> Iterator[ObjectInfo]:
+        after: str | None = None
+        while True:
+            packs = self._packs()
+            if packs is None:
+                return
+            page = packs.list_after(after, prefix, _LIST_BATCH)
+            for item in page:
+                yield ObjectInfo(
+                    key=item.key, size=item.size, modified=datetime.fromtimestamp(item.modified, UTC)
+                )
+            if len(page) < _LIST_BATCH:
+                return
+            after = page[-1].key
+
+    def _iter_all(self, prefix: str) -> Iterator[ObjectInfo]:
+        """Loose and packed objects merged in key order; a key held both ways is listed once."""
+        previous: str | None = None
+        merged = heapq.merge(
+            self._walk(self.root, "", prefix), self._iter_packed(prefix), key=lambda i: i.key
+        )
+        for info in merged:
+            if info.key != previous:
+                yield info
+            previous = info.key
+
     async def list(self, prefix: str = "") -> AsyncIterator[ObjectInfo]:
-        walker = self._walk(self.root, "", prefix)
+        walker = self._iter_all(prefix)
         while True:
             batch = await asyncio.to_thread(
                 lambda: [item for _, item in zip(range(_LIST_BATCH), walker, strict=False)]

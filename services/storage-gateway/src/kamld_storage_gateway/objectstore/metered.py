@@ -78,6 +78,11 @@ class MeteredObjectStore:
         BYTES.labels(self.name, "get").inc(len(data))
         return data
 
+    async def get_many(self, keys: Sequence[str], max_bytes: int = 4 << 20) -> list[bytes]:
+        found = await self._call("get_many", self.inner.get_many(keys, max_bytes))
+        BYTES.labels(self.name, "get").inc(sum(len(data) for data in found))
+        return found
+
     async def get_range(self, key: str, start: int, length: int) -> bytes:
         data = await self._call("get_range", self.inner.get_range(key, start, length))
         BYTES.labels(self.name, "get_range").inc(len(data))

@@ -34,8 +34,10 @@ class UploadRepository:
     async def record_chunks(self, upload_id: str, digests: Iterable[str]) -> None:
         rows = [{"session_id": upload_id, "digest": digest} for digest in sorted(set(digests))]
         if rows:
-            statement = _insert(self.session, UploadChunk).values(rows).on_conflict_do_nothing()  # type: ignore[attr-defined]
-            await self.session.execute(statement)
+            # One statement with many parameter sets (executemany), not one statement of many VALUES
+            # to compile: a batch of thousands of small chunks is recorded in milliseconds.
+            statement = _insert(self.session, UploadChunk).on_conflict_do_nothing()  # type: ignore[attr-defined]
+            await self.session.execute(statement, rows)
 
     async def put_file(
         self, upload_id: str, path: str, size: int, mode: int, digest: str, entry: str
