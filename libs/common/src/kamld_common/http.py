@@ -11,6 +11,7 @@
 - sends through aiohttp's connection pool (``httpx-aiohttp``) wrapped in OpenTelemetry's httpx
   transport: httpcore's pool scans every connection on every call, which under load cost more CPU
   than the rest of a gateway request; aiohttp's pool does the same job in about a third of it.
+  A ``bulk`` client (one that streams file bytes) keeps httpcore, which moves large bodies faster.
 """
 
 from __future__ import annotations
@@ -39,8 +40,12 @@ DEFAULT_MAX_IN_FLIGHT = 32
 httpx_aiohttp_transport.AiohttpResponseStream.CHUNK_SIZE = 1 << 20
 
 
-def pooled_transport(limits: httpx.Limits) -> httpx.AsyncBaseTransport:
-    """aiohttp's pool under OpenTelemetry's transport (spans and W3C trace context on every call)."""
+def pooled_transport(limits: httpx.Limits, *, bulk: bool = False) -> httpx.AsyncBaseTransport:
+    """aiohttp's pool under OpenTelemetry's transport (spans and W3C trace context on every call)
+    for many small calls; httpcore's own (instrumented process-wide) for ``bulk`` streams of bytes,
+    which it forwards with less CPU per megabyte than aiohttp's payload writer."""
+    if bulk:
+        return httpx.AsyncHTTPTransport(limits=limits)
     return AsyncOpenTelemetryTransport(AiohttpTransport(limits=limits))
 
 
@@ -61,13 +66,14 @@ class ServiceClient(httpx.AsyncClient):
         backoff_s: float = 0.1,
         internal_token: str | None = None,
         max_in_flight: int = DEFAULT_MAX_IN_FLIGHT,
+        bulk: bool = False,
         **kwargs: Any,
     ) -> None:
         headers = {"User-Agent": user_agent, **dict(kwargs.pop("headers", {}) or {})}
         if internal_token:
             headers[INTERNAL_TOKEN_HEADER] = internal_token
         limits = kwargs.pop("limits", httpx.Limits(max_connections=100, max_keepalive_connections=50))
-        kwargs.setdefault("transport", pooled_transport(limits))
+        kwargs.setdefault("transport", pooled_transport(limits, bulk=bulk))
         super().__init__(base_url=base_url, timeout=timeout, headers=headers, limits=limits, **kwargs)
         self.service = service
         self.retries = retries

@@ -20,19 +20,23 @@ class Upstreams:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Upstreams:
-        def client(name: str, url: str, timeout: float | None = None) -> ServiceClient:
+        def client(name: str, url: str, timeout: float | None = None, bulk: bool = False) -> ServiceClient:
             return ServiceClient(
                 url,
                 service=name,
                 user_agent=f"kamld-workbench-api/{__version__}",
                 timeout=timeout or settings.request_timeout_s,
                 internal_token=settings.internal_token,
+                bulk=bulk,
             )
 
         return cls(
             metadata_hub=client("metadata-hub", settings.metadata_hub_url),
             storage_gateway=client(
-                "storage-gateway", settings.storage_gateway_url, max(60.0, settings.request_timeout_s)
+                "storage-gateway",
+                settings.storage_gateway_url,
+                max(60.0, settings.request_timeout_s),
+                bulk=True,
             ),
             trainer=client("trainer", settings.trainer_url),
             observation_hub=client("observation-hub", settings.observation_hub_url),
