@@ -43,7 +43,13 @@ from kamld_storage_gateway.objectstore.base import (
     ObjectStoreUnavailable,
     validate_key,
 )
-from kamld_storage_gateway.objectstore.packs import INDEX_NAME, PACK_DIRECTORY, PackedObject, PackIndex
+from kamld_storage_gateway.objectstore.packs import (
+    INDEX_NAME,
+    PACK_DIRECTORY,
+    PackedObject,
+    PackIndex,
+    fsync_directory,
+)
 
 READ_ONLY = 0o444
 # Objects of a batch smaller than this go into a pack file instead of a file of their own.
@@ -63,14 +69,6 @@ def _exists(name: str) -> bool:
     except (FileNotFoundError, NotADirectoryError):
         return False
     return True
-
-
-def _fsync_directory(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _link(temp: Path, path: Path) -> bool:
@@ -182,7 +180,7 @@ class LocalObjectStore:
                 new.mkdir()
             except FileExistsError:
                 continue
-            _fsync_directory(new.parent)
+            fsync_directory(new.parent)
 
     def _link_new(self, key: str, data: bytes) -> Path | None:
         """Write ``data`` durably and link it as ``key``; the directory that gained the name, or None.
@@ -211,7 +209,7 @@ class LocalObjectStore:
         directory = self._link_new(key, data)
         if directory is None:
             return False
-        _fsync_directory(directory)
+        fsync_directory(directory)
         return True
 
     async def put_if_absent(self, key: str, data: bytes) -> bool:
@@ -294,7 +292,7 @@ class LocalObjectStore:
         # Names linked before a failure are made durable too: another request may already see them.
         changed = {outcome for outcome in outcomes if isinstance(outcome, Path)}
         await asyncio.gather(
-            *(loop.run_in_executor(_SYNC_POOL, _fsync_directory, directory) for directory in changed)
+            *(loop.run_in_executor(_SYNC_POOL, fsync_directory, directory) for directory in changed)
         )
         for outcome in outcomes:
             if isinstance(outcome, BaseException):
@@ -415,7 +413,7 @@ class LocalObjectStore:
             path.unlink()
         except (FileNotFoundError, NotADirectoryError):
             return
-        _fsync_directory(path.parent)
+        fsync_directory(path.parent)
 
     async def delete(self, key: str) -> None:
         await asyncio.to_thread(self._delete, key)

@@ -30,6 +30,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,7 +97,8 @@ def iter_records(path: Path) -> Iterator[tuple[str, int, int]]:
         position = start + size
 
 
-def _fsync_directory(path: Path) -> None:
+def fsync_directory(path: Path) -> None:
+    """Make a directory's entries (names created, renamed or removed in it) durable."""
     fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
     try:
         os.fsync(fd)
@@ -112,7 +114,7 @@ class PackIndex:
         created = not self.directory.exists()
         self.directory.mkdir(parents=True, exist_ok=True)
         if created:
-            _fsync_directory(root)
+            fsync_directory(root)
         self._lock = threading.Lock()
         self._db = sqlite3.connect(
             self.directory / INDEX_NAME, check_same_thread=False, isolation_level=None, timeout=60
@@ -213,7 +215,7 @@ class PackIndex:
                 os.fsync(fd)
             finally:
                 os.close(fd)
-            _fsync_directory(self.directory)
+            fsync_directory(self.directory)
             written = self._index(name, placed, time.time() if modified is None else modified)
         except BaseException:
             path.unlink(missing_ok=True)
@@ -222,32 +224,37 @@ class PackIndex:
             path.unlink(missing_ok=True)
         return written
 
-    def _index(self, name: str, placed: list[tuple[str, int, int]], modified: float) -> set[str]:
+    @contextmanager
+    def _write_transaction(self) -> Iterator[None]:
+        """One change of the index under this process's lock and SQLite's write lock, committed when
+        the block succeeds and rolled back when it raises."""
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                taken = self._present_locked([key for key, _, _ in placed])
-                rows = [
-                    (key, name, offset, size, modified) for key, offset, size in placed if key not in taken
-                ]
-                # The same key twice in one batch is indexed once (its first record).
-                unique: dict[str, tuple[str, str, int, int, float]] = {}
-                for row in rows:
-                    unique.setdefault(row[0], row)
-                if unique:
-                    self._db.executemany(
-                        "INSERT INTO objects (key, pack, offset, size, modified) VALUES (?, ?, ?, ?, ?)",
-                        unique.values(),
-                    )
-                    total = sum(size for _, _, size in placed)
-                    live = sum(row[3] for row in unique.values())
-                    self._db.execute(
-                        "INSERT INTO packs (name, bytes, live) VALUES (?, ?, ?)", (name, total, live)
-                    )
+                yield
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
+
+    def _index(self, name: str, placed: list[tuple[str, int, int]], modified: float) -> set[str]:
+        with self._write_transaction():
+            taken = self._present_locked([key for key, _, _ in placed])
+            rows = [(key, name, offset, size, modified) for key, offset, size in placed if key not in taken]
+            # The same key twice in one batch is indexed once (its first record).
+            unique: dict[str, tuple[str, str, int, int, float]] = {}
+            for row in rows:
+                unique.setdefault(row[0], row)
+            if unique:
+                self._db.executemany(
+                    "INSERT INTO objects (key, pack, offset, size, modified) VALUES (?, ?, ?, ?, ?)",
+                    unique.values(),
+                )
+                total = sum(size for _, _, size in placed)
+                live = sum(row[3] for row in unique.values())
+                self._db.execute(
+                    "INSERT INTO packs (name, bytes, live) VALUES (?, ?, ?)", (name, total, live)
+                )
         return set(unique)
 
     def _present_locked(self, keys: list[str]) -> set[str]:
@@ -264,24 +271,17 @@ class PackIndex:
 
     def delete(self, key: str) -> bool:
         """Drop ``key`` from the index; remove or compact its pack when little of it stays live."""
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                row = self._db.execute("SELECT pack, size FROM objects WHERE key = ?", (key,)).fetchone()
-                if row is None:
-                    self._db.execute("COMMIT")
-                    return False
-                pack, size = row
-                self._db.execute("DELETE FROM objects WHERE key = ?", (key,))
-                self._db.execute("UPDATE packs SET live = live - ? WHERE name = ?", (size, pack))
-                stats = self._db.execute("SELECT bytes, live FROM packs WHERE name = ?", (pack,)).fetchone()
-                empty = stats is not None and (stats[1] <= 0 or not self._has_objects_locked(pack))
-                if empty:
-                    self._db.execute("DELETE FROM packs WHERE name = ?", (pack,))
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
+        with self._write_transaction():
+            row = self._db.execute("SELECT pack, size FROM objects WHERE key = ?", (key,)).fetchone()
+            if row is None:
+                return False
+            pack, size = row
+            self._db.execute("DELETE FROM objects WHERE key = ?", (key,))
+            self._db.execute("UPDATE packs SET live = live - ? WHERE name = ?", (size, pack))
+            stats = self._db.execute("SELECT bytes, live FROM packs WHERE name = ?", (pack,)).fetchone()
+            empty = stats is not None and (stats[1] <= 0 or not self._has_objects_locked(pack))
+            if empty:
+                self._db.execute("DELETE FROM packs WHERE name = ?", (pack,))
         if empty:
             self.pack_path(pack).unlink(missing_ok=True)
         elif stats is not None and stats[1] < stats[0] * COMPACT_BELOW:
@@ -321,10 +321,9 @@ class PackIndex:
                 os.fsync(fd)
             finally:
                 os.close(fd)
-            _fsync_directory(self.directory)
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
+            fsync_directory(self.directory)
+        try:
+            with self._write_transaction():
                 live = 0
                 for item, offset in moved:
                     # Objects deleted while the copy was made stay deleted.
@@ -339,11 +338,9 @@ class PackIndex:
                         "INSERT INTO packs (name, bytes, live) VALUES (?, ?, ?)", (name, total, live)
                     )
                 self._db.execute("DELETE FROM packs WHERE name = ?", (pack,))
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                path.unlink(missing_ok=True)
-                raise
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
         self.pack_path(pack).unlink(missing_ok=True)
 
     # -- maintenance -----------------------------------------------------------------------
@@ -364,31 +361,25 @@ class PackIndex:
         """Re-create the index from the pack files (after losing it); how many objects were indexed."""
         count = 0
         packs = sorted(self.directory.glob("*" + PACK_SUFFIX))
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                self._db.execute("DELETE FROM objects")
-                self._db.execute("DELETE FROM packs")
-                for path in packs:
-                    name = path.name[: -len(PACK_SUFFIX)]
-                    modified = path.stat().st_mtime
-                    total = live = 0
-                    for key, offset, size in iter_records(path):
-                        total += size
-                        cursor = self._db.execute(
-                            "INSERT OR IGNORE INTO objects (key, pack, offset, size, modified) "
-                            "VALUES (?, ?, ?, ?, ?)",
-                            (key, name, offset, size, modified),
-                        )
-                        live += size * cursor.rowcount
-                        count += cursor.rowcount
-                    self._db.execute(
-                        "INSERT INTO packs (name, bytes, live) VALUES (?, ?, ?)", (name, total, live)
+        with self._write_transaction():
+            self._db.execute("DELETE FROM objects")
+            self._db.execute("DELETE FROM packs")
+            for path in packs:
+                name = path.name[: -len(PACK_SUFFIX)]
+                modified = path.stat().st_mtime
+                total = live = 0
+                for key, offset, size in iter_records(path):
+                    total += size
+                    cursor = self._db.execute(
+                        "INSERT OR IGNORE INTO objects (key, pack, offset, size, modified) "
+                        "VALUES (?, ?, ?, ?, ?)",
+                        (key, name, offset, size, modified),
                     )
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
+                    live += size * cursor.rowcount
+                    count += cursor.rowcount
+                self._db.execute(
+                    "INSERT INTO packs (name, bytes, live) VALUES (?, ?, ?)", (name, total, live)
+                )
         return count
 
     def close(self) -> None:
