@@ -208,14 +208,8 @@ class PackIndex:
             parts.append(data)
             placed.append((key, position + data_offset, len(data)))
             position += data_offset + len(data)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, READ_ONLY)
         try:
-            try:
-                _write_all(fd, parts)
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            fsync_directory(self.directory)
+            self._write_durably(path, parts)
             written = self._index(name, placed, time.time() if modified is None else modified)
         except BaseException:
             path.unlink(missing_ok=True)
@@ -223,6 +217,16 @@ class PackIndex:
         if not written:
             path.unlink(missing_ok=True)
         return written
+
+    def _write_durably(self, path: Path, parts: Sequence[bytes]) -> None:
+        """Create a pack file with ``parts`` and make it and its name durable before it is indexed."""
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, READ_ONLY)
+        try:
+            _write_all(fd, parts)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        fsync_directory(self.directory)
 
     @contextmanager
     def _write_transaction(self) -> Iterator[None]:
@@ -315,13 +319,7 @@ class PackIndex:
             moved.append((item, position + data_offset))
             position += data_offset + len(data)
         if moved:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, READ_ONLY)
-            try:
-                _write_all(fd, parts)
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            fsync_directory(self.directory)
+            self._write_durably(path, parts)
         try:
             with self._write_transaction():
                 live = 0
