@@ -11,7 +11,8 @@
 - sends through aiohttp's connection pool (``httpx-aiohttp``) wrapped in OpenTelemetry's httpx
   transport: httpcore's pool scans every connection on every call, which under load cost more CPU
   than the rest of a gateway request; aiohttp's pool does the same job in about a third of it.
-  A ``bulk`` client (one that streams file bytes) keeps httpcore, which moves large bodies faster.
+  A ``bulk`` client (one that streams file bytes, makes few calls) keeps httpcore, whose pool costs
+  little at that call rate and whose streaming the transfer benchmarks were measured with.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from typing import Any
 
 import httpx
 from httpx_aiohttp import AiohttpTransport
-from httpx_aiohttp import transport as httpx_aiohttp_transport
 from opentelemetry.instrumentation.httpx import AsyncOpenTelemetryTransport
 
 from kamld_common.errors import KamldError, Unavailable, error_from_problem
@@ -35,15 +35,10 @@ IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 RETRY_STATUSES = frozenset({408, 429, 502, 503, 504})
 DEFAULT_MAX_IN_FLIGHT = 32
 
-# Response bodies stream in pieces of up to this size as the socket delivers them (the library's
-# default, 16 KiB, means 64 iterations through the proxy per MiB of a download).
-httpx_aiohttp_transport.AiohttpResponseStream.CHUNK_SIZE = 1 << 20
-
 
 def pooled_transport(limits: httpx.Limits, *, bulk: bool = False) -> httpx.AsyncBaseTransport:
     """aiohttp's pool under OpenTelemetry's transport (spans and W3C trace context on every call)
-    for many small calls; httpcore's own (instrumented process-wide) for ``bulk`` streams of bytes,
-    which it forwards with less CPU per megabyte than aiohttp's payload writer."""
+    for many small calls; httpcore's own (instrumented process-wide) for ``bulk`` streams of bytes."""
     if bulk:
         return httpx.AsyncHTTPTransport(limits=limits)
     return AsyncOpenTelemetryTransport(AiohttpTransport(limits=limits))

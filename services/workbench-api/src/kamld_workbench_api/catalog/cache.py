@@ -66,7 +66,6 @@ class VersionCache:
             self._entries.popitem(last=False)
 
     def forget(self, name: str) -> None:
-        """A write to ``name`` went through this gateway: no worker may serve what it stored before."""
+        """A write to ``name`` went through this gateway: no worker may serve what it stored before
+        (each entry is checked against the counter on use, and dropped then)."""
         self.epochs.advance(name)
-        for key in [key for key in self._entries if key[0] == name]:
-            del self._entries[key]
