@@ -7,6 +7,9 @@ UV := $(VENV)/bin/uv
 UV_VERSION := 0.13.9
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
+# Installed packages are compiled to bytecode once, at install: every CLI command and service
+# start-up then skips compiling them (about a second each), also where bytecode is never written.
+export UV_COMPILE_BYTECODE := 1
 
 .PHONY: install up test test-unit test-integration bench lint lock clean
 
@@ -16,6 +19,7 @@ $(UV):
 
 $(VENV)/.installed: $(UV) uv.lock pyproject.toml $(wildcard libs/*/pyproject.toml services/*/pyproject.toml)
 	$(UV) sync --frozen --all-packages --python $(VENV)/bin/python
+	$(VENV)/bin/python -m compileall -q libs services >/dev/null
 	@touch $@
 
 install: $(VENV)/.installed
