@@ -12,6 +12,7 @@ from kamld_content.chunking import (
     iter_file_chunks,
     iter_stream_chunks,
     read_chunk,
+    read_span,
 )
 from kamld_content.hashing import (
     Hasher,
@@ -60,5 +61,6 @@ __all__ = [
     "parent_directories",
     "parse_digest",
     "read_chunk",
+    "read_span",
     "resolve_inside",
 ]

@@ -170,6 +170,19 @@ def chunk_bytes(data: bytes | bytearray | memoryview, params: ChunkingParams = D
     return FileChunks(size=len(view), file_digest=file_digest, chunks=chunks)
 
 
+def read_span(path: str | os.PathLike[str] | Path, ref: ChunkRef) -> bytes:
+    """The bytes at ``ref``'s place in the file, unverified: for a sender whose receiver verifies them.
+
+    Only a file that shrank is noticed here; other changes since the file was chunked surface as
+    the receiver's digest mismatch.
+    """
+    with open(path, "rb", buffering=0) as stream:
+        data = os.pread(stream.fileno(), ref.size, ref.offset)
+    if len(data) != ref.size:
+        raise ContentChanged(f"{os.fspath(path)!r} changed since it was chunked (it is shorter now)")
+    return data
+
+
 def read_chunk(path: str | os.PathLike[str] | Path, ref: ChunkRef) -> bytes:
     """The bytes of ``ref`` read back from the file, checked against its digest."""
     with open(path, "rb") as stream:

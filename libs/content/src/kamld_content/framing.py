@@ -23,11 +23,16 @@ class FramingError(ValueError):
     """The bytes are not a well-formed chunk batch."""
 
 
-def encode_frame(digest: str, data: bytes | memoryview) -> bytes:
+def frame_header(digest: str, size: int) -> bytes:
+    """The bytes that precede a chunk of ``size`` bytes: a sender can write the chunk after it as it is."""
     name = digest.encode("ascii")
     if not 0 < len(name) < 256:
         raise FramingError(f"digest {digest[:80]!r} cannot be framed")
-    return bytes([len(name)]) + name + _SIZE.pack(len(data)) + bytes(data)
+    return bytes([len(name)]) + name + _SIZE.pack(size)
+
+
+def encode_frame(digest: str, data: bytes | memoryview) -> bytes:
+    return frame_header(digest, len(data)) + bytes(data)
 
 
 def encode_frames(frames: Iterable[tuple[str, bytes]]) -> bytes:
@@ -72,7 +77,10 @@ class FrameReader:
             digest = bytes(buffer[start + 1 : start + 1 + name_length]).decode("ascii")
         except UnicodeDecodeError:
             raise FramingError("a frame's digest is not ASCII") from None
-        data = bytes(buffer[start + header : start + header + size])
+        # One copy, through a view (slicing the bytearray would copy twice); released at once,
+        # since a bytearray with a live view cannot be resized by the next feed.
+        with memoryview(buffer) as view:
+            data = bytes(view[start + header : start + header + size])
         self._start = start + header + size
         return digest, data
 

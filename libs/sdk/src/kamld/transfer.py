@@ -20,7 +20,6 @@ import itertools
 import os
 import tempfile
 import threading
-import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
@@ -30,9 +29,9 @@ from typing import BinaryIO
 
 import httpx
 
+from kamld.bulk import ChunkChannel, OutgoingChunk, open_channel
 from kamld.errors import IntegrityError, KamldClientError, error_from_response
-from kamld_content.chunking import ChunkRef, FileChunks, chunk_file, read_chunk, scan_file
-from kamld_content.framing import MEDIA_TYPE, FrameReader, encode_frame
+from kamld_content.chunking import ChunkRef, FileChunks, chunk_file, read_span, scan_file
 from kamld_content.hashing import Hasher, digest_bytes, digest_file
 from kamld_content.manifest import FileEntry, mode_from_stat
 from kamld_content.paths import InvalidPath, normalize_path, resolve_inside
@@ -48,7 +47,6 @@ DOWNLOAD_BATCH_BYTES = 16 << 20
 DOWNLOAD_BATCH_DIGESTS = 1000
 LIST_PAGE = 1000
 TEMP_PREFIX = ".kamld-tmp-"
-READ_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -210,19 +208,31 @@ def _scan_windows(
         yield window
 
 
+def _outgoing(source: str, ref: ChunkRef, data: bytes | None) -> OutgoingChunk:
+    """A chunk to send: its bytes kept from the scan (small files) or read back unverified.
+
+    storage-gateway verifies every chunk it receives, so a file that changed since it was
+    scanned is caught there (``digest_mismatch``) without hashing it a third time here.
+    """
+    if data is not None:
+        return OutgoingChunk(ref.digest, ref.size, lambda: data)
+    return OutgoingChunk(ref.digest, ref.size, lambda: read_span(source, ref))
+
+
+def _mismatched_source(group: list[tuple[str, ChunkRef, bytes | None]], problem: dict) -> str | None:
+    """The file whose chunk storage-gateway found not to match its digest (``errors[0].loc``)."""
+    try:
+        index = problem["errors"][0]["loc"][-1]
+        return group[index][0]
+    except (KeyError, IndexError, TypeError):
+        return None
+
+
 class _Sender:
     """Sends chunk batches on a thread pool while the caller scans on; bounds the bytes in flight."""
 
-    def __init__(
-        self,
-        client: httpx.Client,
-        base_path: str,
-        upload_id: str,
-        concurrency: int,
-        counter: _Counter,
-    ) -> None:
-        self.client, self.base_path, self.upload_id = client, base_path, upload_id
-        self.counter = counter
+    def __init__(self, channel: ChunkChannel, upload_id: str, concurrency: int, counter: _Counter) -> None:
+        self.channel, self.upload_id, self.counter = channel, upload_id, counter
         self.pool = ThreadPoolExecutor(max_workers=concurrency)
         self.pending: set[Future[int]] = set()
         self.sent = 0
@@ -233,18 +243,17 @@ class _Sender:
         self.pending.add(self.pool.submit(self._send, group))
 
     def _send(self, group: list[tuple[str, ChunkRef, bytes | None]]) -> int:
-        # A generator body is sent as it is produced: a large file's chunks are read one at a time.
-        body = (
-            encode_frame(ref.digest, data if data is not None else read_chunk(source, ref))
-            for source, ref, data in group
-        )
-        _check(
-            self.client.post(
-                f"{self.base_path}/uploads/{self.upload_id}/chunks",
-                content=body,
-                headers={"Content-Type": MEDIA_TYPE},
-            )
-        )
+        # A large file's chunks are read back one at a time as the body is sent.
+        try:
+            self.channel.send(self.upload_id, [_outgoing(source, ref, data) for source, ref, data in group])
+        except KamldClientError as exc:
+            if exc.code != "digest_mismatch":
+                raise
+            raise KamldClientError(
+                f"{_mismatched_source(group, exc.problem) or 'a file'} changed while it was being pushed; "
+                "push again",
+                code="content_changed",
+            ) from exc
         sent = sum(ref.size for _, ref, _ in group)
         self.counter.add(sent)
         return sent
@@ -289,10 +298,11 @@ def push_directory(
     scanned_counter = _Counter("scan", total_bytes, progress)
     upload_counter = _Counter("upload", 0, progress)
     upload_id = _check(client.post(f"{base_path}/uploads")).json()["id"]
+    channel = open_channel(client, base_path, f"/uploads/{upload_id}/grant", connections=concurrency)
 
     files: list[_LocalFile] = []
     where: dict[str, tuple[str, str, ChunkRef]] = {}
-    sender = _Sender(client, base_path, upload_id, concurrency, upload_counter)
+    sender = _Sender(channel, upload_id, concurrency, upload_counter)
 
     def scan(item: tuple[str, str, int, int]) -> tuple[_LocalFile, bytes | None]:
         path, source, mode, _ = item
@@ -301,29 +311,53 @@ def push_directory(
         return _LocalFile(path, source, mode, chunks), data
 
     try:
-        with ThreadPoolExecutor(max_workers=concurrency) as scanner:
-            for window in _scan_windows(listed):
-                fresh: dict[str, tuple[str, ChunkRef, bytes | None]] = {}
-                for item, data in scanner.map(scan, window):
-                    files.append(item)
-                    for ref in item.chunks.chunks:
-                        if ref.digest not in where:
-                            where[ref.digest] = (item.path, item.source, ref)
-                            fresh[ref.digest] = (item.source, ref, data)
-                missing: list[str] = []
-                for batch in _batches(list(fresh), MISSING_BATCH):
-                    response = _check(
-                        client.post(f"{base_path}/uploads/{upload_id}/missing", json={"digests": list(batch)})
-                    )
-                    missing.extend(response.json()["missing"])
-                upload_counter.total += sum(fresh[digest][1].size for digest in missing)
-                for group in _group_by_bytes(
-                    ((digest, *fresh[digest]) for digest in missing), UPLOAD_BATCH_BYTES
-                ):
-                    sender.submit(group)
-        bytes_sent = sender.finish()
+        try:
+            with ThreadPoolExecutor(max_workers=concurrency) as scanner:
+                for window in _scan_windows(listed):
+                    fresh: dict[str, tuple[str, ChunkRef, bytes | None]] = {}
+                    for item, data in scanner.map(scan, window):
+                        files.append(item)
+                        for ref in item.chunks.chunks:
+                            if ref.digest not in where:
+                                where[ref.digest] = (item.path, item.source, ref)
+                                fresh[ref.digest] = (item.source, ref, data)
+                    missing = _missing(client, base_path, upload_id, list(fresh))
+                    upload_counter.total += sum(fresh[digest][1].size for digest in missing)
+                    for group in _group_by_bytes(
+                        ((digest, *fresh[digest]) for digest in missing), UPLOAD_BATCH_BYTES
+                    ):
+                        sender.submit(group)
+            bytes_sent = sender.finish()
+        finally:
+            sender.close()
+        return _commit(client, base_path, upload_id, channel, files, where, bytes_sent, total_bytes, progress)
     finally:
-        sender.close()
+        channel.close()
+
+
+def _missing(client: httpx.Client, base_path: str, upload_id: str, digests: list[str]) -> list[str]:
+    """Of ``digests``, those the store lacks, asked ``MISSING_BATCH`` at a time."""
+    missing: list[str] = []
+    for batch in _batches(digests, MISSING_BATCH):
+        response = _check(
+            client.post(f"{base_path}/uploads/{upload_id}/missing", json={"digests": list(batch)})
+        )
+        missing.extend(response.json()["missing"])
+    return missing
+
+
+def _commit(
+    client: httpx.Client,
+    base_path: str,
+    upload_id: str,
+    channel: ChunkChannel,
+    files: list[_LocalFile],
+    where: dict[str, tuple[str, str, ChunkRef]],
+    bytes_sent: int,
+    total_bytes: int,
+    progress: ProgressCallback | None,
+) -> CommitResult:
+    """Commit the sorted file list; chunks collected since they were found present are sent again once."""
 
     def ndjson() -> Iterator[bytes]:
         for item in files:
@@ -334,7 +368,7 @@ def push_directory(
     if response.status_code == 422 and _problem_code(response) == "missing_chunks":
         # Chunks that were present when asked may have been collected since; send them and retry once.
         lost = [where[digest] for digest in response.json().get("missing", []) if digest in where]
-        bytes_sent += _send_chunks(client, base_path, upload_id, lost, concurrency, progress)
+        bytes_sent += _send_chunks(channel, upload_id, lost, progress)
         response = client.post(f"{base_path}/uploads/{upload_id}/commit", content=ndjson(), headers=headers)
     body = _check(response).json()
     if progress is not None:
@@ -357,16 +391,15 @@ def _problem_code(response: httpx.Response) -> str | None:
 
 
 def _send_chunks(
-    client: httpx.Client,
-    base_path: str,
+    channel: ChunkChannel,
     upload_id: str,
     refs: list[tuple[str, str, ChunkRef]],
-    concurrency: int,
     progress: ProgressCallback | None,
+    concurrency: int = 8,
 ) -> int:
     """Send chunks read back from their files (``(path, source, ref)``); bytes sent."""
     counter = _Counter("upload", sum(ref.size for _, _, ref in refs), progress)
-    sender = _Sender(client, base_path, upload_id, concurrency, counter)
+    sender = _Sender(channel, upload_id, concurrency, counter)
     try:
         unread = ((path, source, ref, None) for path, source, ref in refs)
         for group in _group_by_bytes(unread, UPLOAD_BATCH_BYTES):
@@ -459,12 +492,13 @@ def pull_manifest(
                 wanted.append((entry, target))
         if len(batch) == 1 and wanted and _is_large(batch[0]):
             entry, target = wanted[0]
-            tally.written(_write_large_file(client, base_path, target, entry, counter))
+            tally.written(_write_large_file(channel, target, entry, counter))
         elif wanted:
-            tally.written(_write_batch(client, base_path, wanted, counter), files=len(wanted))
+            tally.written(_write_batch(channel, wanted, counter), files=len(wanted))
 
     file_count = 0
-    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+    channel = open_channel(client, base_path, "/chunks/grant", connections=concurrency)
+    with channel, ThreadPoolExecutor(max_workers=concurrency) as pool:
         pending: set[Future[None]] = set()
         try:
             for batch in _download_batches(
@@ -526,44 +560,15 @@ def _download_batches(entries: Iterable[FileEntry]) -> Iterator[list[FileEntry]]
         yield batch
 
 
-def _read_chunks(client: httpx.Client, base_path: str, digests: list[str]) -> Iterator[tuple[str, bytes]]:
-    with client.stream("POST", f"{base_path}/chunks/read", json={"digests": digests}) as response:
-        _check(response)
-        reader = FrameReader()
-        for block in response.iter_bytes():
-            for chunk_digest, data in reader.feed(block):
-                if digest_bytes(data) != chunk_digest:
-                    raise IntegrityError(
-                        f"chunk {chunk_digest} did not match its digest", code="corrupt_chunk"
-                    )
-                yield chunk_digest, data
-        reader.close()
-
-
-def _fetch(client: httpx.Client, base_path: str, refs: Iterable[ChunkRef]) -> dict[str, bytes]:
-    """The verified bytes of ``refs``' chunks in one request, each distinct chunk once."""
+def _fetch(channel: ChunkChannel, refs: Iterable[ChunkRef], *, verify: bool = True) -> dict[str, bytes]:
+    """The bytes of ``refs``' chunks in one request, each distinct chunk once (verified unless told)."""
     wanted = list(dict.fromkeys(ref.digest for ref in refs))
-    fetched: dict[str, bytes] = {}
-    for attempt in range(READ_ATTEMPTS):
-        try:
-            fetched = dict(_read_chunks(client, base_path, wanted)) if wanted else {}
-            break
-        except httpx.TransportError:
-            # A read is safe to repeat: a dropped keep-alive connection or a reset costs one retry.
-            if attempt == READ_ATTEMPTS - 1:
-                raise
-            time.sleep(0.2 * 2**attempt)
-    absent = [chunk_digest for chunk_digest in wanted if chunk_digest not in fetched]
-    if absent:
-        raise IntegrityError(f"the server did not send chunk {absent[0]}", code="missing_chunk")
-    return fetched
+    return channel.fetch(wanted, verify=verify) if wanted else {}
 
 
-def _write_batch(
-    client: httpx.Client, base_path: str, files: list[tuple[FileEntry, Path]], counter: _Counter
-) -> int:
+def _write_batch(channel: ChunkChannel, files: list[tuple[FileEntry, Path]], counter: _Counter) -> int:
     """Fetch the chunks of several small files in one request, then write each file; bytes received."""
-    fetched = _fetch(client, base_path, (ref for entry, _ in files for ref in entry.chunks))
+    fetched = _fetch(channel, (ref for entry, _ in files for ref in entry.chunks))
     for entry, target in files:
         _write_whole(target, entry, [fetched[ref.digest] for ref in entry.chunks])
         counter.add(entry.size)
@@ -611,14 +616,13 @@ def _write_whole(target: Path, entry: FileEntry, parts: list[bytes]) -> None:
         raise
 
 
-def _write_large_file(
-    client: httpx.Client, base_path: str, target: Path, entry: FileEntry, counter: _Counter
-) -> int:
+def _write_large_file(channel: ChunkChannel, target: Path, entry: FileEntry, counter: _Counter) -> int:
     """Download a file too large for one batch, a group of chunks per request; bytes received."""
     received = 0
     with _new_file(target, entry) as out:
         for group in _chunk_groups(entry.chunks):
-            fetched = _fetch(client, base_path, group)
+            # The file's digest, taken as it is written, covers these bytes: no second hash per chunk.
+            fetched = _fetch(channel, group, verify=False)
             for ref in group:
                 out.write(fetched[ref.digest])
             received += sum(len(data) for data in fetched.values())

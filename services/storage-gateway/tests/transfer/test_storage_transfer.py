@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import os
 import random
+import socket
 from pathlib import Path
 
 import pytest
 
 from kamld import transfer
-from kamld.errors import IntegrityError
+from kamld.bulk import ChunkChannel
+from kamld.errors import IntegrityError, KamldClientError, NotFound
 from kamld.transfer import Progress, pull_manifest, push_directory
 
 
@@ -142,30 +143,26 @@ def many_small_files(root: Path, count: int, seed: int = 6) -> None:
         path.write_bytes(rng.randbytes(rng.randint(1, 3000)))
 
 
-class RequestLog:
-    """Counts the requests an httpx client sends, by method and path tail."""
-
-    def __init__(self) -> None:
-        self.sent: list[tuple[str, str]] = []
-
-    def __call__(self, request) -> None:
-        self.sent.append((request.method, request.url.path))
-
-    def count(self, method: str, suffix: str) -> int:
-        return sum(1 for m, path in self.sent if m == method and path.endswith(suffix))
+def requests_served(gateway, method: str, handler: str) -> float:
+    """How many successful ``method handler`` requests the service has answered (its /metrics)."""
+    with gateway.client() as client:
+        text = client.get("/metrics").text
+    prefix = f'http_requests_total{{handler="{handler}",method="{method}",status="2'
+    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith(prefix))
 
 
 def test_pull_of_many_small_files_reads_their_chunks_in_few_requests(gateway, tmp_path):
     source, target = tmp_path / "src", tmp_path / "dst"
     many_small_files(source, 400)
-    log = RequestLog()
-    with gateway.client(event_hooks={"request": [log]}) as client:
+    uploads_before = requests_served(gateway, "POST", "/uploads/{upload_id}/chunks")
+    reads_before = requests_served(gateway, "POST", "/chunks/read")
+    with gateway.client() as client:
         pushed = push_directory(client, "", source)
-        assert log.count("POST", "/chunks") == 1
+        assert requests_served(gateway, "POST", "/uploads/{upload_id}/chunks") - uploads_before == 1
         pulled = pull_manifest(client, "", pushed.digest, target)
     assert pulled.files_written == 400
     assert pulled.bytes_downloaded == pushed.total_bytes
-    assert log.count("POST", "/chunks/read") == 1
+    assert requests_served(gateway, "POST", "/chunks/read") - reads_before == 1
     assert tree_bytes(target) == tree_bytes(source)
 
 
@@ -177,12 +174,14 @@ def test_batched_reads_respect_the_digest_and_byte_bounds(gateway, tmp_path, mon
     monkeypatch.setattr(transfer, "DOWNLOAD_BATCH_DIGESTS", 25)
     monkeypatch.setattr(transfer, "DOWNLOAD_BATCH_BYTES", 2 << 20)
     reads: list[list[str]] = []
+    fetch = ChunkChannel.fetch
 
-    def record(request) -> None:
-        if request.url.path.endswith("/chunks/read"):
-            reads.append(json.loads(request.content)["digests"])
+    def record(channel: ChunkChannel, digests, **kwargs):
+        reads.append(list(digests))
+        return fetch(channel, digests, **kwargs)
 
-    with gateway.client(event_hooks={"request": [record]}) as client:
+    monkeypatch.setattr(ChunkChannel, "fetch", record)
+    with gateway.client() as client:
         pushed = push_directory(client, "", source)
         pulled = pull_manifest(client, "", pushed.digest, target, concurrency=3)
     assert pulled.files_written == 121
@@ -204,3 +203,51 @@ def test_pull_into_a_tree_with_a_directory_where_a_file_goes_fails_cleanly(gatew
             pull_manifest(client, "", pushed.digest, target)
     assert clash.value.code == "path_clash"
     assert not [p for p in target.rglob(".kamld-tmp-*")]
+
+
+def test_a_file_rewritten_during_a_push_is_named_and_nothing_is_committed(gateway, tmp_path):
+    source = tmp_path / "src"
+    source.mkdir()
+    victim = source / "big.bin"
+    victim.write_bytes(random.Random(10).randbytes(3 << 20))
+
+    def rewrite_once_scanned(progress: Progress) -> None:
+        # Same size, other bytes: only storage-gateway's check of every chunk can notice.
+        if progress.phase == "scan" and progress.done == progress.total:
+            victim.write_bytes(random.Random(11).randbytes(3 << 20))
+
+    with gateway.client() as client:
+        with pytest.raises(KamldClientError) as caught:
+            push_directory(client, "", source, progress=rewrite_once_scanned)
+    assert caught.value.code == "content_changed"
+    assert str(victim) in str(caught.value)
+
+
+def test_a_channel_whose_storage_gateway_cannot_be_reached_falls_back(gateway, tmp_path):
+    source = tmp_path / "src"
+    many_small_files(source, 30, seed=12)
+    with gateway.client() as client:
+        pushed = push_directory(client, "", source)
+        digests = [
+            chunk[0]
+            for item in client.get(f"/manifests/{pushed.digest}/files").json()["items"]
+            for chunk in item["chunks"]
+        ]
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            closed_port = probe.getsockname()[1]
+        unreachable = ChunkChannel(
+            f"http://127.0.0.1:{closed_port}", {}, fallback=ChunkChannel.beside(client, "")
+        )
+        with unreachable:
+            fetched = unreachable.fetch(digests)
+    assert set(fetched) == set(digests)
+    assert unreachable.base_url == str(client.base_url).rstrip("/")
+
+
+def test_channel_errors_are_the_typed_problems_of_the_api(gateway):
+    with gateway.client() as client, ChunkChannel.beside(client, "") as channel:
+        with pytest.raises(NotFound) as caught:
+            channel.fetch(["blake3:" + "0" * 64])
+    assert caught.value.status == 404
+    assert caught.value.code == "chunk_not_found"

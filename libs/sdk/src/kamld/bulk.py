@@ -1,0 +1,261 @@
+"""The byte path of pushes and pulls: chunk batches carried by urllib3.
+
+API calls (open an upload, ask what is missing, commit, list a manifest) go through the client's
+httpx session. The two calls that carry chunk bytes, batched reads and batched uploads, come
+here: httpx's synchronous streams read 64 KiB at a time, each piece through h11, which costs
+about 2.5 CPU-seconds per GiB received; urllib3 (``http.client`` underneath) reads the same bytes
+in 1 MiB blocks for about 0.4 (measured on loopback, see docs/storage.md).
+
+A channel talks either to the gateway's content routes with the caller's token, or straight to
+storage-gateway with a grant the gateway issued ("Direct transfers" in docs/storage.md); a grant
+that expires during a long transfer is renewed once and the call repeated.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, NamedTuple
+
+import httpx
+import urllib3
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+from urllib3.exceptions import HTTPError as TransportFailure
+
+from kamld.errors import ConnectionFailed, IntegrityError, KamldClientError, error_from_response
+from kamld_content.framing import MEDIA_TYPE, FrameReader, frame_header
+from kamld_content.hashing import digest_bytes
+
+READ_BLOCK = 1 << 20
+ATTEMPTS = 3
+CONNECT_TIMEOUT_S = 10.0
+GRANT_EXPIRED = "grant_expired"
+# Failures to connect at all: the granted address is wrong or unreachable from this client.
+_UNREACHABLE = (NewConnectionError, ConnectTimeoutError)
+
+log = logging.getLogger("kamld")
+
+# Renews a channel's credentials: the headers to send from now on.
+Renewal = Callable[[], Mapping[str, str]]
+
+
+class ChunkChannel:
+    """Reads and uploads chunk batches at ``base_url`` (the prefix that ``/chunks/read`` hangs off)."""
+
+    def __init__(
+        self,
+        base_url: str,
+        headers: Mapping[str, str],
+        *,
+        timeout: float = 300.0,
+        connections: int = 8,
+        renew: Renewal | None = None,
+        fallback: ChunkChannel | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.headers = dict(headers)
+        self.timeout = timeout
+        self._renew = renew
+        self._fallback = fallback
+        self._pool = urllib3.PoolManager(
+            maxsize=connections,
+            timeout=urllib3.Timeout(connect=CONNECT_TIMEOUT_S, read=timeout),
+            retries=False,
+        )
+
+    @classmethod
+    def beside(cls, client: httpx.Client, base_path: str, *, connections: int = 8) -> ChunkChannel:
+        """A channel to the same server as ``client``, with its headers (its token) and read timeout."""
+        timeout = client.timeout.read if client.timeout.read is not None else 300.0
+        return cls(
+            str(client.base_url).rstrip("/") + base_path,
+            client.headers,
+            timeout=timeout,
+            connections=connections,
+        )
+
+    def close(self) -> None:
+        self._pool.clear()
+        if self._fallback is not None:
+            self._fallback.close()
+
+    def __enter__(self) -> ChunkChannel:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    # reads -------------------------------------------------------------------------------------
+
+    def fetch(self, digests: Sequence[str], *, verify: bool = True) -> dict[str, bytes]:
+        """The bytes of ``digests`` (distinct) in one request, each checked against its digest.
+
+        ``verify=False`` leaves the check to a caller that digests the bytes anyway (a large
+        file's writer hashes the whole file as it writes it).
+
+        A read is safe to repeat, so a dropped connection or a reset costs a retry, not the pull.
+        """
+        body = json.dumps({"digests": list(digests)}).encode()
+        fetched = self._with_retries(lambda: self._read_frames(body, verify))
+        absent = [digest for digest in digests if digest not in fetched]
+        if absent:
+            raise IntegrityError(f"the server did not send chunk {absent[0]}", code="missing_chunk")
+        return fetched
+
+    def _read_frames(self, body: bytes, verify: bool) -> dict[str, bytes]:
+        response = self._open("POST", "/chunks/read", body, {"Content-Type": "application/json"})
+        try:
+            reader = FrameReader()
+            fetched: dict[str, bytes] = {}
+            for block in response.stream(READ_BLOCK):
+                for digest, data in reader.feed(block):
+                    if verify and digest_bytes(data) != digest:
+                        raise IntegrityError(f"chunk {digest} did not match its digest", code="corrupt_chunk")
+                    fetched[digest] = data
+            reader.close()
+            return fetched
+        finally:
+            response.release_conn()
+
+    # uploads -----------------------------------------------------------------------------------
+
+    def send(self, upload_id: str, chunks: Sequence[OutgoingChunk]) -> Any:
+        """Upload one batch of chunks to ``upload_id``; the server's answer.
+
+        The body's length is known in advance, so each chunk goes to the socket as it is, with no
+        chunked-encoding copy. Storing a chunk twice is harmless, so a failed send is repeated,
+        reading the chunks anew.
+        """
+        length = sum(len(frame_header(chunk.digest, chunk.size)) + chunk.size for chunk in chunks)
+        headers = {"Content-Type": MEDIA_TYPE, "Content-Length": str(length)}
+
+        def body() -> Iterator[bytes]:
+            for chunk in chunks:
+                data = chunk.read()
+                if len(data) != chunk.size:
+                    raise IntegrityError(
+                        f"chunk {chunk.digest} changed size while sent", code="chunk_changed"
+                    )
+                yield frame_header(chunk.digest, chunk.size)
+                yield data
+
+        def attempt() -> Any:
+            response = self._open("POST", f"/uploads/{upload_id}/chunks", body(), headers)
+            try:
+                return json.loads(response.data or b"null")
+            finally:
+                response.release_conn()
+
+        return self._with_retries(attempt)
+
+    # plumbing ----------------------------------------------------------------------------------
+
+    def _open(
+        self, method: str, path: str, body: bytes | Iterable[bytes], headers: Mapping[str, str]
+    ) -> urllib3.BaseHTTPResponse:
+        response = self._pool.request(
+            method,
+            self.base_url + path,
+            body=body,
+            headers={**self.headers, **headers},
+            preload_content=False,
+            redirect=False,
+        )
+        if response.status >= 400:
+            try:
+                raise _problem(method, self.base_url + path, response)
+            finally:
+                response.release_conn()
+        return response
+
+    def _use_fallback(self) -> None:
+        assert self._fallback is not None
+        self.base_url, self.headers = self._fallback.base_url, self._fallback.headers
+        self._renew = self._fallback = None
+
+    def _with_retries(self, call: Callable[[], Any]) -> Any:
+        renewed = False
+        for attempt in range(ATTEMPTS):
+            try:
+                return call()
+            except TransportFailure as exc:
+                if self._fallback is not None and isinstance(exc, _UNREACHABLE):
+                    log.warning(
+                        "storage-gateway unreachable at %s; sending through the gateway", self.base_url
+                    )
+                    self._use_fallback()
+                    continue
+                if attempt == ATTEMPTS - 1:
+                    raise ConnectionFailed(
+                        f"lost the connection to {self.base_url}: {type(exc).__name__}",
+                        code="connection_failed",
+                    ) from exc
+                time.sleep(0.2 * 2**attempt)
+            except KamldClientError as exc:
+                if exc.code != GRANT_EXPIRED or self._renew is None or renewed:
+                    raise
+                self.headers.update(self._renew())
+                renewed = True
+        raise AssertionError("unreachable")
+
+
+class OutgoingChunk(NamedTuple):
+    """A chunk to upload: ``read()`` returns its bytes (kept in memory, or read back from its file)."""
+
+    digest: str
+    size: int
+    read: Callable[[], bytes]
+
+
+def open_channel(
+    client: httpx.Client, base_path: str, grant_path: str, *, connections: int = 8
+) -> ChunkChannel:
+    """A channel straight to storage-gateway when the gateway grants one, else through the gateway.
+
+    ``grant_path`` (under ``base_path``) asks for the grant: ``/uploads/{id}/grant`` to write
+    to an upload, ``/chunks/grant`` to read. A server without direct transfers answers 404, and
+    the bytes then travel the gateway's own routes. A grant is renewed the same way when it
+    expires during the transfer; when storage-gateway cannot be reached at the granted URL, the
+    channel falls back to the gateway.
+    """
+    beside = ChunkChannel.beside(client, base_path, connections=connections)
+
+    def ask() -> dict[str, Any] | None:
+        response = client.post(base_path + grant_path)
+        if response.status_code in (404, 405):
+            return None
+        if response.status_code >= 400:
+            raise error_from_response(response)
+        return response.json()
+
+    grant = ask()
+    if grant is None:
+        return beside
+
+    def renew() -> Mapping[str, str]:
+        fresh = ask()
+        if fresh is None:
+            raise KamldClientError("the gateway stopped granting direct transfers", code="grant_refused")
+        return {fresh["header"]: fresh["token"]}
+
+    return ChunkChannel(
+        grant["url"],
+        {"User-Agent": client.headers.get("User-Agent", "kamld"), grant["header"]: grant["token"]},
+        timeout=beside.timeout,
+        connections=connections,
+        renew=renew,
+        fallback=beside,
+    )
+
+
+def _problem(method: str, url: str, response: urllib3.BaseHTTPResponse) -> KamldClientError:
+    """The typed error of an error answer, decoded the same way as every API error."""
+    as_httpx = httpx.Response(
+        response.status,
+        headers=dict(response.headers),
+        content=response.read(),
+        request=httpx.Request(method, url),
+    )
+    return error_from_response(as_httpx)
