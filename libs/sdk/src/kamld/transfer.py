@@ -43,6 +43,8 @@ IN_FLIGHT_BATCHES = 12
 # Files scanned between two questions to the server (and held, if small, until sent).
 SCAN_WINDOW_FILES = 2000
 SCAN_WINDOW_BYTES = 64 << 20
+SCAN_GROUP_FILES = 32
+SCAN_GROUP_BYTES = 4 << 20
 DOWNLOAD_BATCH_BYTES = 16 << 20
 DOWNLOAD_BATCH_DIGESTS = 1000
 LIST_PAGE = 1000
@@ -228,6 +230,23 @@ def _mismatched_source(group: list[tuple[str, ChunkRef, bytes | None]], problem:
         return None
 
 
+def _scan_groups(window: list[tuple[str, str, int, int]]) -> Iterator[list[tuple[str, str, int, int]]]:
+    """The files of a window in groups of ``SCAN_GROUP_FILES`` or ``SCAN_GROUP_BYTES``, one task each.
+
+    One thread-pool task per small file costs about as much as reading it.
+    """
+    group: list[tuple[str, str, int, int]] = []
+    size = 0
+    for item in window:
+        if group and (len(group) >= SCAN_GROUP_FILES or size + item[3] > SCAN_GROUP_BYTES):
+            yield group
+            group, size = [], 0
+        group.append(item)
+        size += item[3]
+    if group:
+        yield group
+
+
 class _Sender:
     """Sends chunk batches on a thread pool while the caller scans on; bounds the bytes in flight."""
 
@@ -304,18 +323,21 @@ def push_directory(
     where: dict[str, tuple[str, str, ChunkRef]] = {}
     sender = _Sender(channel, upload_id, concurrency, upload_counter)
 
-    def scan(item: tuple[str, str, int, int]) -> tuple[_LocalFile, bytes | None]:
-        path, source, mode, _ = item
-        chunks, data = scan_file(source)
-        scanned_counter.add(chunks.size)
-        return _LocalFile(path, source, mode, chunks), data
+    def scan(items: list[tuple[str, str, int, int]]) -> list[tuple[_LocalFile, bytes | None]]:
+        scanned = []
+        for path, source, mode, _ in items:
+            chunks, data = scan_file(source)
+            scanned.append((_LocalFile(path, source, mode, chunks), data))
+        scanned_counter.add(sum(item.chunks.size for item, _ in scanned))
+        return scanned
 
     try:
         try:
             with ThreadPoolExecutor(max_workers=concurrency) as scanner:
                 for window in _scan_windows(listed):
                     fresh: dict[str, tuple[str, ChunkRef, bytes | None]] = {}
-                    for item, data in scanner.map(scan, window):
+                    scanned = scanner.map(scan, _scan_groups(window))
+                    for item, data in itertools.chain.from_iterable(scanned):
                         files.append(item)
                         for ref in item.chunks.chunks:
                             if ref.digest not in where:
