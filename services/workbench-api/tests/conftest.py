@@ -22,6 +22,7 @@ class Gateway:
     url: str
     admin_token: str
     home: Path
+    transfer_key: str
     services: dict[str, ServiceProcess] = field(default_factory=dict)
 
     def client(self, token: str | None = None) -> httpx.Client:
@@ -38,10 +39,14 @@ class Gateway:
 
 
 def start_services(home: Path, extra_env: dict[str, str] | None = None) -> Gateway:
-    """The backends and the gateway started together, returned once every one is ready."""
+    """The backends and the gateway started together, returned once every one is ready.
+
+    The gateway issues transfer grants for the storage-gateway it runs, which shares its key.
+    """
     names = [*BACKENDS, "workbench-api"]
     ports = dict(zip(names, free_ports(len(names)), strict=True))
     admin_token = "kamld_" + secrets.token_urlsafe(32)
+    transfer_key = secrets.token_urlsafe(32)
     gateway_prefix = env_prefix("workbench-api")
     env = {
         **(extra_env or {}),
@@ -50,8 +55,16 @@ def start_services(home: Path, extra_env: dict[str, str] | None = None) -> Gatew
         gateway_prefix + "STORAGE_GATEWAY_URL": f"http://127.0.0.1:{ports['storage-gateway']}",
         env_prefix("storage-gateway") + "METADATA_HUB_URL": f"http://127.0.0.1:{ports['metadata-hub']}",
         gateway_prefix + "BOOTSTRAP_ADMIN_TOKEN": admin_token,
+        gateway_prefix + "TRANSFER_KEY": transfer_key,
+        gateway_prefix + "STORAGE_PUBLIC_URL": f"http://127.0.0.1:{ports['storage-gateway']}/",
+        env_prefix("storage-gateway") + "TRANSFER_KEY": transfer_key,
     }
-    gateway = Gateway(url=f"http://127.0.0.1:{ports['workbench-api']}", admin_token=admin_token, home=home)
+    gateway = Gateway(
+        url=f"http://127.0.0.1:{ports['workbench-api']}",
+        admin_token=admin_token,
+        home=home,
+        transfer_key=transfer_key,
+    )
     try:
         for name in names:
             gateway.services[name] = launch_service(

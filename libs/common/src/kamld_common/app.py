@@ -17,13 +17,16 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from kamld_common import health
 from kamld_common.db import Database
-from kamld_common.errors import Unauthorized, install_error_handlers, problem_response
+from kamld_common.errors import KamldError, Unauthorized, install_error_handlers, problem_response
 from kamld_common.http import CALLER_HEADER, INTERNAL_TOKEN_HEADER, current_caller
 from kamld_common.logging import configure_logging
 from kamld_common.settings import ServiceSettings
 from kamld_common.telemetry import instrument_app, shutdown_tracing
 
 Hook = Callable[[FastAPI], Awaitable[None]]
+Admit = Callable[[str, str, Headers], bool]
+"""``admit(method, path, headers)``: True lets a request in without the internal token (a transfer
+grant, say); it raises a :class:`KamldError` to refuse one whose credential is bad."""
 
 OPEN_PATHS = frozenset({"/healthz", "/readyz", "/metrics", "/openapi.json", "/docs", "/redoc"})
 
@@ -39,8 +42,11 @@ def create_service_app(
     on_shutdown: Iterable[Hook] = (),
     public: bool = False,
     database: Database | None = None,
+    admit: Admit | None = None,
 ) -> FastAPI:
     """Build a service app; ``public`` apps skip the internal-token check (they authenticate users).
+
+    ``admit`` lets some requests in on another credential than the internal token (see :data:`Admit`).
 
     A service with a ``database`` gets it migrated before its own start-up hooks run, checked by
     ``/readyz``, disposed after its shutdown hooks, and available as ``app.state.database``.
@@ -73,7 +79,9 @@ def create_service_app(
     for router in routers:
         app.include_router(router)
 
-    app.add_middleware(IdentityMiddleware, internal_token=None if public else settings.internal_token)
+    app.add_middleware(
+        IdentityMiddleware, internal_token=None if public else settings.internal_token, admit=admit
+    )
     instrument_app(app, settings.service_name, version)
     return app
 
@@ -97,28 +105,35 @@ class IdentityMiddleware:
     """Refuse calls without the internal token and expose the caller's identity to the handlers.
 
     A pure ASGI middleware: unlike ``@app.middleware("http")`` it adds no task, stream or request
-    object per call, which matters on the gateway's hot paths.
+    object per call, which matters on the gateway's hot paths. A request ``admit`` lets in needs no
+    internal token, and its caller header is not believed (it comes from outside the platform).
     """
 
-    def __init__(self, app: ASGIApp, internal_token: str | None) -> None:
+    def __init__(self, app: ASGIApp, internal_token: str | None, admit: Admit | None = None) -> None:
         self.app = app
         self.internal_token = internal_token.encode() if internal_token else None
+        self.admit = admit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
-        if self.internal_token and scope["path"] not in OPEN_PATHS:
+        path = scope["path"]
+        try:
+            admitted = self.admit is not None and self.admit(scope["method"], path, headers)
+        except KamldError as error:
+            await problem_response(error, path)(scope, receive, send)
+            return
+        if self.internal_token and not admitted and path not in OPEN_PATHS:
             offered = headers.get(INTERNAL_TOKEN_HEADER, "")
             if not hmac.compare_digest(offered.encode(), self.internal_token):
                 refusal = problem_response(
-                    Unauthorized("missing or wrong internal token", code="internal_token_required"),
-                    scope["path"],
+                    Unauthorized("missing or wrong internal token", code="internal_token_required"), path
                 )
                 await refusal(scope, receive, send)
                 return
-        token = current_caller.set(headers.get(CALLER_HEADER))
+        token = current_caller.set(None if admitted else headers.get(CALLER_HEADER))
         try:
             await self.app(scope, receive, send)
         finally:

@@ -12,6 +12,7 @@ import ctypes
 import errno
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -65,13 +66,21 @@ def plan(
     environ: Mapping[str, str] | None = None,
     bootstrap_admin_token: str | None = None,
 ) -> list[ServiceSpec]:
-    """The five services on ``port_base``..``port_base+4``; ``KAMLD_<SERVICE>_PORT`` moves one of them."""
+    """The five services on ``port_base``..``port_base+4``; ``KAMLD_<SERVICE>_PORT`` moves one of them.
+
+    workbench-api and storage-gateway share a transfer key, fresh each run unless the user set one
+    (a key set for one of them is given to the other), and workbench-api sends clients to
+    storage-gateway's URL for chunk bytes.
+    """
     environ = os.environ if environ is None else environ
     ports: dict[str, int] = {}
     for index, name in enumerate(SERVICES):
         override = environ.get(env_prefix(name) + "PORT")
         ports[name] = int(override) if override else port_base + index
     urls = {name: f"http://{HOST}:{port}" for name, port in ports.items()}
+    granting = (GATEWAY, "storage-gateway")
+    user_keys = [environ.get(env_prefix(name) + "TRANSFER_KEY") for name in granting]
+    transfer_key = next((key for key in user_keys if key), None) or secrets.token_urlsafe(32)
     specs = []
     for name in SERVICES:
         prefix = env_prefix(name)
@@ -81,8 +90,12 @@ def plan(
                 env[prefix + upstream.upper().replace("-", "_") + "_URL"] = urls[upstream]
             if bootstrap_admin_token:
                 env[prefix + "BOOTSTRAP_ADMIN_TOKEN"] = bootstrap_admin_token
+            public_url = environ.get(prefix + "STORAGE_PUBLIC_URL") or urls["storage-gateway"]
+            env[prefix + "STORAGE_PUBLIC_URL"] = public_url
         if name == "storage-gateway":
             env[prefix + "METADATA_HUB_URL"] = urls["metadata-hub"]
+        if name in granting:
+            env[prefix + "TRANSFER_KEY"] = environ.get(prefix + "TRANSFER_KEY") or transfer_key
         specs.append(ServiceSpec(name=name, port=ports[name], env=env))
     return specs
 

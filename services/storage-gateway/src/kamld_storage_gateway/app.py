@@ -19,6 +19,7 @@ from kamld_storage_gateway.gc.catalog import MetadataHubDigests
 from kamld_storage_gateway.gc.endpoints import router as gc_router
 from kamld_storage_gateway.gc.guard import WriteGuard
 from kamld_storage_gateway.gc.service import GarbageCollector
+from kamld_storage_gateway.grants import GrantGate
 from kamld_storage_gateway.manifests.repository import ManifestRepository
 from kamld_storage_gateway.manifests.service import ManifestService
 from kamld_storage_gateway.objectstore import create_object_store
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         on_startup=[start],
         on_shutdown=[stop],
         database=database,
+        admit=GrantGate(settings.transfer_key),
     )
     app.state.object_store = objects
     app.state.services = services

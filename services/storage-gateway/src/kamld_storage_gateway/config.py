@@ -2,9 +2,10 @@
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
+from kamld_common.grants import check_transfer_key
 from kamld_common.settings import ServiceSettings
 
 
@@ -49,6 +50,14 @@ class Settings(ServiceSettings):
         ge=0,
         description="Renames are looked for only when a diff adds and removes at most this many files",
     )
+
+    transfer_key: SecretStr | None = Field(
+        None,
+        description="Key verifying direct transfer grants (the workbench-api's transfer_key); unset "
+        "refuses grants",
+    )
+
+    _check_transfer_key = field_validator("transfer_key")(check_transfer_key)
 
     @property
     def local_objects_dir(self) -> Path:

@@ -16,6 +16,7 @@ from kamld_workbench_api.catalog.cache import VersionCache
 from kamld_workbench_api.catalog.epochs import open_write_epochs
 from kamld_workbench_api.coalescing import ReadCoalescer
 from kamld_workbench_api.config import Settings
+from kamld_workbench_api.content.grants import GrantIssuer
 from kamld_workbench_api.openapi import install_public_openapi
 from kamld_workbench_api.status.endpoints import router as status_router
 from kamld_workbench_api.upstreams import install_upstreams
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         database=database,
     )
     app.state.tokens = tokens
+    app.state.grants = GrantIssuer.from_settings(settings)
     app.state.version_reads = ReadCoalescer()
     app.state.recent_versions = VersionCache(
         settings.resolution_cache_ttl_s, epochs=open_write_epochs(settings.data_dir / "write-epochs")

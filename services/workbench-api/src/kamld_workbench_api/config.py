@@ -1,8 +1,9 @@
 """workbench-api settings (environment prefix ``KAMLD_WORKBENCH_API_``)."""
 
-from pydantic import Field
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
+from kamld_common.grants import check_transfer_key
 from kamld_common.settings import ServiceSettings
 
 
@@ -31,3 +32,28 @@ class Settings(ServiceSettings):
     bootstrap_admin_token: str | None = Field(
         None, description="Admin API token ensured at start (kamld up sets it; stored hashed)"
     )
+    transfer_key: SecretStr | None = Field(
+        None,
+        description="Key signing direct transfer grants (at least 32 bytes); storage-gateway must hold "
+        "the same one",
+    )
+    storage_public_url: str | None = Field(
+        None,
+        description="Where clients reach storage-gateway directly for chunk bytes; unset means every "
+        "byte goes through this gateway",
+    )
+    transfer_grant_ttl_s: int = Field(
+        3600, gt=0, le=86400, description="How long a direct transfer grant stays valid"
+    )
+
+    _check_transfer_key = field_validator("transfer_key")(check_transfer_key)
+
+    @field_validator("storage_public_url")
+    @classmethod
+    def _public_url_is_http(cls, url: str | None) -> str | None:
+        """Clients are handed this URL verbatim, so a typo must stop the start, not every push."""
+        if not url:
+            return None
+        if not url.startswith(("http://", "https://")):
+            raise ValueError(f"storage_public_url must start with http:// or https://, not {url!r}")
+        return url

@@ -161,6 +161,8 @@ def route_table(seeded: dict[str, Any]) -> list[Route]:
             {"upload_id": "@upload", "content": b"", "headers": {"Content-Type": "application/x-ndjson"}},
             {"upload_id": "no-such-upload", "content": b""},
         ),
+        Route("POST", "/api/v1/uploads/{upload_id}/grant", "editor", {"upload_id": "@upload"}, None),
+        Route("POST", "/api/v1/chunks/grant", "viewer", {}, None),
         Route(
             "PUT",
             "/api/v1/chunks/{digest}",

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from kamld_common.http import ServiceClient
 from kamld_workbench_api.auth.dependencies import require_admin, require_editor, require_viewer
 from kamld_workbench_api.catalog.service import file_path, segment
+from kamld_workbench_api.content.grants import GrantIssuer
 from kamld_workbench_api.content.proxy import forward
 from kamld_workbench_api.upstreams import Upstreams, get_upstreams
 
@@ -33,6 +34,14 @@ def get_storage(upstreams: Annotated[Upstreams, Depends(get_upstreams)]) -> Serv
 
 
 Storage = Annotated[ServiceClient, Depends(get_storage)]
+
+
+async def get_grants(request: Request) -> GrantIssuer:
+    """Async so FastAPI calls it inline rather than through its thread pool."""
+    return request.app.state.grants
+
+
+Grants = Annotated[GrantIssuer, Depends(get_grants)]
 
 
 def _binary(media_type: str, description: str = "") -> dict[str, Any]:
@@ -84,6 +93,13 @@ class GcReport(BaseModel):
     bytes: int = Field(description="Their total size")
     dry_run: bool
     marked: int = Field(description="Objects found referenced and kept")
+
+
+class TransferGrant(BaseModel):
+    url: str = Field(description="storage-gateway's base URL: send the chunk requests there")
+    header: str = Field(description="The request header that carries the token")
+    token: str = Field(description="The grant, a bearer capability until it expires")
+    expires_at: datetime
 
 
 class ManifestSummary(BaseModel):
@@ -180,6 +196,19 @@ async def upload_file(
 
 
 @router.post(
+    "/uploads/{upload_id}/grant",
+    summary="Grant direct chunk uploads",
+    dependencies=Editor,
+    response_model=TransferGrant,
+    name="grant_upload",
+)
+async def grant_upload(upload_id: UploadId, grants: Grants) -> TransferGrant:
+    """A short-lived grant to send this upload's chunks (`/uploads/{id}/chunks`, `/missing`) straight
+    to storage-gateway at `url`; 404 `direct_transfer_unavailable` means use the routes here."""
+    return TransferGrant.model_validate(grants.for_upload(upload_id), from_attributes=True)
+
+
+@router.post(
     "/uploads/{upload_id}/commit",
     summary="Commit the manifest",
     dependencies=Editor,
@@ -241,6 +270,19 @@ async def get_chunk(digest: Digest, request: Request, storage: Storage) -> Strea
 async def read_chunks(body: DigestList, request: Request, storage: Storage) -> StreamingResponse:
     """Several verified chunks in one streamed response."""
     return await forward(storage, request, "/chunks/read")
+
+
+@router.post(
+    "/chunks/grant",
+    summary="Grant direct chunk downloads",
+    dependencies=Viewer,
+    response_model=TransferGrant,
+    name="grant_read",
+)
+async def grant_read(grants: Grants) -> TransferGrant:
+    """A short-lived grant to read chunks by digest (`/chunks/read`, `/chunks/{digest}`) straight from
+    storage-gateway at `url`; 404 `direct_transfer_unavailable` means use the routes here."""
+    return TransferGrant.model_validate(grants.for_reading(), from_attributes=True)
 
 
 @router.get(
