@@ -19,6 +19,7 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 import kamld
@@ -222,3 +223,29 @@ def test_data_scientist_to_engineer(platform: Platform, tmp_path: Path) -> None:
     assert read_tree(tmp_path / "model-after-gc") == {"model.onnx": model_bytes}
     scientist.close()
     engineer.close()
+
+
+def chunk_requests(url: str, handler: str) -> float:
+    """Successful requests on ``handler`` the service at ``url`` reports in its /metrics."""
+    text = httpx.get(f"{url}/metrics", timeout=10).text
+    prefix = f'http_requests_total{{handler="{handler}",'
+    return sum(
+        float(line.rsplit(" ", 1)[1])
+        for line in text.splitlines()
+        if line.startswith(prefix) and 'status="2' in line
+    )
+
+
+def test_kamld_up_moves_chunk_bytes_straight_to_storage_gateway(platform: Platform, tmp_path: Path) -> None:
+    files = {f"part-{i}.bin": random.Random(i).randbytes(300_000) for i in range(6)}
+    storage = platform.urls["storage-gateway"]
+    sent_before = chunk_requests(storage, "/uploads/{upload_id}/chunks")
+    read_before = chunk_requests(storage, "/chunks/read")
+    with kamld.Client(platform.gateway, platform.token) as client:
+        client.push(write_tree(tmp_path / "src", files), "direct-bytes", "six parts")
+        client.pull("direct-bytes:v1", tmp_path / "dst")
+    assert read_tree(tmp_path / "dst") == files
+    assert chunk_requests(storage, "/uploads/{upload_id}/chunks") > sent_before
+    assert chunk_requests(storage, "/chunks/read") > read_before
+    for route in ("/api/v1/uploads/{upload_id}/chunks", "/api/v1/chunks/read"):
+        assert chunk_requests(platform.gateway, route) == 0, f"{route} went through the gateway"

@@ -41,6 +41,8 @@ class Gateway:
 def start_services(home: Path, extra_env: dict[str, str] | None = None) -> Gateway:
     """The backends and the gateway started together, returned once every one is ready.
 
+    ``extra_env`` is applied last, so it can change or blank any of the settings made here.
+
     The gateway issues transfer grants for the storage-gateway it runs, which shares its key.
     """
     names = [*BACKENDS, "workbench-api"]
@@ -49,7 +51,6 @@ def start_services(home: Path, extra_env: dict[str, str] | None = None) -> Gatew
     transfer_key = secrets.token_urlsafe(32)
     gateway_prefix = env_prefix("workbench-api")
     env = {
-        **(extra_env or {}),
         **{env_prefix(name) + "LOG_FORMAT": "console" for name in names},
         gateway_prefix + "METADATA_HUB_URL": f"http://127.0.0.1:{ports['metadata-hub']}",
         gateway_prefix + "STORAGE_GATEWAY_URL": f"http://127.0.0.1:{ports['storage-gateway']}",
@@ -58,6 +59,7 @@ def start_services(home: Path, extra_env: dict[str, str] | None = None) -> Gatew
         gateway_prefix + "TRANSFER_KEY": transfer_key,
         gateway_prefix + "STORAGE_PUBLIC_URL": f"http://127.0.0.1:{ports['storage-gateway']}/",
         env_prefix("storage-gateway") + "TRANSFER_KEY": transfer_key,
+        **(extra_env or {}),
     }
     gateway = Gateway(
         url=f"http://127.0.0.1:{ports['workbench-api']}",
