@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.baselines import DvcRepo, copy_tree
+from bench.baselines import DvcRepo, Trash, copy_tree
 from bench.datasets import GENERATORS, Profile, tree_bytes
 from bench.measure import Measured, ServiceMemoryWatch, mb, run_measured
 
@@ -104,7 +104,7 @@ class Platform:
         return run_measured([str(VENV_BIN / "kamld"), *args], env=self.client_env)
 
 
-def bench_kamld(platform: Platform, profile: Profile, work: Path) -> list[Row]:
+def bench_kamld(platform: Platform, profile: Profile, work: Path, trash: Trash) -> list[Row]:
     name = f"bench-{profile.name}"
     rows = []
     stored_before = platform.stored_bytes()
@@ -127,23 +127,23 @@ def bench_kamld(platform: Platform, profile: Profile, work: Path) -> list[Row]:
         )
     )
     target = work / "kamld-pull"
-    shutil.rmtree(target, ignore_errors=True)
+    trash.discard(target)
     pull = platform.kamld("pull", f"{name}:v1", str(target), "--json")
     if tree_bytes(target) != profile.bytes_v1:
         raise RuntimeError(
             f"kamld pull of {name}:v1 returned {tree_bytes(target)} bytes, expected {profile.bytes_v1}"
         )
     rows.append(Row(profile.name, "kamld", "pull v1", pull.seconds, profile.bytes_v1, pull.peak_rss))
-    shutil.rmtree(target, ignore_errors=True)
+    trash.discard(target)
     return rows
 
 
-def bench_dvc(profile: Profile, work: Path) -> list[Row]:
+def bench_dvc(profile: Profile, work: Path, trash: Trash) -> list[Row]:
     dvc = shutil.which("dvc", path=str(VENV_BIN)) or shutil.which("dvc")
     if not dvc:
         print("dvc is not installed: DVC rows are left out (make bench installs it)", file=sys.stderr)
         return []
-    repo = DvcRepo(work / "dvc", dvc)
+    repo = DvcRepo(work / "dvc", dvc, trash)
     repo.init()
     repo.stage(profile.v1)
     v1 = repo.add_and_push("v1")
@@ -165,14 +165,14 @@ def bench_dvc(profile: Profile, work: Path) -> list[Row]:
         ),
         Row(profile.name, "dvc", "pull v1", pull.seconds, profile.bytes_v1, pull.peak_rss),
     ]
-    shutil.rmtree(work / "dvc", ignore_errors=True)
-    shutil.rmtree(work / "dvc-clone", ignore_errors=True)
+    trash.discard(work / "dvc")
+    trash.discard(work / "dvc-clone")
     return rows
 
 
-def bench_cp(profile: Profile, work: Path) -> list[Row]:
-    copied = copy_tree(profile.v1, work / "cp-target")
-    shutil.rmtree(work / "cp-target", ignore_errors=True)
+def bench_cp(profile: Profile, work: Path, trash: Trash) -> list[Row]:
+    copied = copy_tree(profile.v1, work / "cp-target", trash)
+    trash.discard(work / "cp-target")
     return [
         Row(
             profile.name,
@@ -299,6 +299,8 @@ def main() -> int:
     if not args.skip_storage:
         rows: list[Row] = []
         data = args.work / "data"
+        trash = Trash(args.work / "trash")
+        trash.empty()
         with (
             Platform(args.work / "home", args.port_base) as platform,
             ServiceMemoryWatch(platform.service_pids()) as watch,
@@ -307,10 +309,11 @@ def main() -> int:
                 print(f"[{name}] generating data (scale {args.scale})", flush=True)
                 profile = GENERATORS[name](data, args.scale)
                 print(f"[{name}] {mb(profile.bytes_v1):.0f} MB: cp -r, kamld, dvc", flush=True)
-                rows += bench_cp(profile, args.work)
-                rows += bench_kamld(platform, profile, args.work)
+                rows += bench_cp(profile, args.work, trash)
+                rows += bench_kamld(platform, profile, args.work, trash)
                 if not args.no_dvc:
-                    rows += bench_dvc(profile, args.work)
+                    rows += bench_dvc(profile, args.work, trash)
+        trash.empty()
         print_table(rows, watch.peaks)
     if not args.skip_resolution:
         bench_resolution(args.work, args.port_base, args.duration, args.concurrency, args.rate)
