@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import threading
 import time
@@ -36,7 +37,13 @@ def _tree_rss(proc: psutil.Process) -> int:
 def run_measured(
     cmd: list[str], *, cwd: Path | None = None, env: Mapping[str, str] | None = None
 ) -> Measured:
-    """Run ``cmd`` to completion; return its wall time and the peak RSS of its process tree."""
+    """Run ``cmd`` to completion; return its wall time and the peak RSS of its process tree.
+
+    What earlier steps left unwritten is flushed first, untimed: otherwise a tool that makes its
+    writes durable (the local object store syncs its file system) would also pay for writing back
+    the gigabytes the step before it left in the page cache, and one that does not would not.
+    """
+    os.sync()
     start = time.perf_counter()
     proc = subprocess.Popen(
         cmd, cwd=cwd, env=dict(env) if env else None, stdout=subprocess.PIPE, stderr=subprocess.PIPE
