@@ -48,14 +48,20 @@ class Row:
 class Platform:
     """The five services started with ``kamld up`` in a home of their own, for one benchmark run."""
 
-    def __init__(self, home: Path, port_base: int, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, home: Path, port_base: int, env: dict[str, str] | None = None, trash: Trash | None = None
+    ) -> None:
         self.home = home
+        self.trash = trash
         self.port_base = port_base
         self.env = {**os.environ, "KAMLD_HOME": str(home), **(env or {})}
         self.process: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> Platform:
-        shutil.rmtree(self.home, ignore_errors=True)
+        if self.trash is not None:
+            self.trash.discard(self.home)
+        else:
+            shutil.rmtree(self.home, ignore_errors=True)
         self.home.mkdir(parents=True)
         log = (self.home / "up.log").open("wb")
         self.process = subprocess.Popen(
@@ -300,9 +306,8 @@ def main() -> int:
         rows: list[Row] = []
         data = args.work / "data"
         trash = Trash(args.work / "trash")
-        trash.empty()
         with (
-            Platform(args.work / "home", args.port_base) as platform,
+            Platform(args.work / "home", args.port_base, trash=trash) as platform,
             ServiceMemoryWatch(platform.service_pids()) as watch,
         ):
             for name in args.profiles:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 from bench.measure import Measured, run_measured
@@ -28,14 +29,12 @@ class Trash:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self._count = 0
 
     def discard(self, path: Path) -> None:
         if not path.exists():
             return
         self.root.mkdir(parents=True, exist_ok=True)
-        self._count += 1
-        path.rename(self.root / f"{self._count:04}-{path.name}")
+        path.rename(self.root / f"{time.time_ns()}-{path.name}")
 
     def empty(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
