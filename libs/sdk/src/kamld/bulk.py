@@ -117,6 +117,10 @@ class ChunkChannel:
                     fetched[digest] = data
             reader.close()
             return fetched
+        except BaseException:
+            # Bytes left unread on this connection must not reach the next request made on it.
+            response.close()
+            raise
         finally:
             response.release_conn()
 
