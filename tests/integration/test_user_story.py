@@ -19,14 +19,13 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 import kamld
 from kamld.errors import Forbidden, NotFound
 from kamld_content import digest_bytes
 from kamld_testing.platform import SERVICES, Platform, clean_environment, kamld_command, running_platform
-from kamld_testing.processes import env_prefix
+from kamld_testing.processes import env_prefix, requests_served
 
 pytestmark = pytest.mark.integration
 
@@ -225,27 +224,16 @@ def test_data_scientist_to_engineer(platform: Platform, tmp_path: Path) -> None:
     engineer.close()
 
 
-def chunk_requests(url: str, handler: str) -> float:
-    """Successful requests on ``handler`` the service at ``url`` reports in its /metrics."""
-    text = httpx.get(f"{url}/metrics", timeout=10).text
-    prefix = f'http_requests_total{{handler="{handler}",'
-    return sum(
-        float(line.rsplit(" ", 1)[1])
-        for line in text.splitlines()
-        if line.startswith(prefix) and 'status="2' in line
-    )
-
-
 def test_kamld_up_moves_chunk_bytes_straight_to_storage_gateway(platform: Platform, tmp_path: Path) -> None:
     files = {f"part-{i}.bin": random.Random(i).randbytes(300_000) for i in range(6)}
     storage = platform.urls["storage-gateway"]
-    sent_before = chunk_requests(storage, "/uploads/{upload_id}/chunks")
-    read_before = chunk_requests(storage, "/chunks/read")
+    sent_before = requests_served(storage, "/uploads/{upload_id}/chunks")
+    read_before = requests_served(storage, "/chunks/read")
     with kamld.Client(platform.gateway, platform.token) as client:
         client.push(write_tree(tmp_path / "src", files), "direct-bytes", "six parts")
         client.pull("direct-bytes:v1", tmp_path / "dst")
     assert read_tree(tmp_path / "dst") == files
-    assert chunk_requests(storage, "/uploads/{upload_id}/chunks") > sent_before
-    assert chunk_requests(storage, "/chunks/read") > read_before
+    assert requests_served(storage, "/uploads/{upload_id}/chunks") > sent_before
+    assert requests_served(storage, "/chunks/read") > read_before
     for route in ("/api/v1/uploads/{upload_id}/chunks", "/api/v1/chunks/read"):
-        assert chunk_requests(platform.gateway, route) == 0, f"{route} went through the gateway"
+        assert requests_served(platform.gateway, route) == 0, f"{route} went through the gateway"

@@ -194,20 +194,20 @@ def _group_by_bytes(
         yield group
 
 
-def _scan_windows(
-    listed: list[tuple[str, str, int, int]],
+def _file_groups(
+    listed: list[tuple[str, str, int, int]], max_files: int, max_bytes: int
 ) -> Iterator[list[tuple[str, str, int, int]]]:
-    """Consecutive groups of files of at most ``SCAN_WINDOW_FILES`` files and ``SCAN_WINDOW_BYTES``."""
-    window: list[tuple[str, str, int, int]] = []
+    """Consecutive groups of at most ``max_files`` files and ``max_bytes`` (a larger file goes alone)."""
+    group: list[tuple[str, str, int, int]] = []
     size = 0
     for item in listed:
-        if window and (len(window) >= SCAN_WINDOW_FILES or size + item[3] > SCAN_WINDOW_BYTES):
-            yield window
-            window, size = [], 0
-        window.append(item)
+        if group and (len(group) >= max_files or size + item[3] > max_bytes):
+            yield group
+            group, size = [], 0
+        group.append(item)
         size += item[3]
-    if window:
-        yield window
+    if group:
+        yield group
 
 
 def _outgoing(source: str, ref: ChunkRef, data: bytes | None) -> OutgoingChunk:
@@ -228,23 +228,6 @@ def _mismatched_source(group: list[tuple[str, ChunkRef, bytes | None]], problem:
         return group[index][0]
     except (KeyError, IndexError, TypeError):
         return None
-
-
-def _scan_groups(window: list[tuple[str, str, int, int]]) -> Iterator[list[tuple[str, str, int, int]]]:
-    """The files of a window in groups of ``SCAN_GROUP_FILES`` or ``SCAN_GROUP_BYTES``, one task each.
-
-    One thread-pool task per small file costs about as much as reading it.
-    """
-    group: list[tuple[str, str, int, int]] = []
-    size = 0
-    for item in window:
-        if group and (len(group) >= SCAN_GROUP_FILES or size + item[3] > SCAN_GROUP_BYTES):
-            yield group
-            group, size = [], 0
-        group.append(item)
-        size += item[3]
-    if group:
-        yield group
 
 
 class _Sender:
@@ -334,9 +317,11 @@ def push_directory(
     try:
         try:
             with ThreadPoolExecutor(max_workers=concurrency) as scanner:
-                for window in _scan_windows(listed):
+                for window in _file_groups(listed, SCAN_WINDOW_FILES, SCAN_WINDOW_BYTES):
                     fresh: dict[str, tuple[str, ChunkRef, bytes | None]] = {}
-                    scanned = scanner.map(scan, _scan_groups(window))
+                    # One thread-pool task per small file would cost about as much as reading it.
+                    groups = _file_groups(window, SCAN_GROUP_FILES, SCAN_GROUP_BYTES)
+                    scanned = scanner.map(scan, groups)
                     for item, data in itertools.chain.from_iterable(scanned):
                         files.append(item)
                         for ref in item.chunks.chunks:

@@ -188,3 +188,18 @@ def running_service(service: str, *, home: Path, **options: Any) -> Iterator[Ser
         yield started
     finally:
         started.stop()
+
+
+def requests_served(url: str, handler: str, method: str | None = None) -> float:
+    """Successful (2xx) requests the service at ``url`` reports on route ``handler`` in its /metrics.
+
+    Counted by the server itself, so a test can tell which service a client's bytes reached.
+    """
+    text = httpx.get(f"{url}/metrics", timeout=10).text
+    prefix = f'http_requests_total{{handler="{handler}",'
+    wanted_method = f'method="{method}"' if method else ""
+    return sum(
+        float(line.rsplit(" ", 1)[1])
+        for line in text.splitlines()
+        if line.startswith(prefix) and 'status="2' in line and wanted_method in line
+    )

@@ -13,6 +13,7 @@ from kamld import transfer
 from kamld.bulk import ChunkChannel
 from kamld.errors import IntegrityError, KamldClientError, NotFound
 from kamld.transfer import Progress, pull_manifest, push_directory
+from kamld_testing.processes import requests_served
 
 
 def make_tree(root: Path, seed: int = 1) -> None:
@@ -143,26 +144,18 @@ def many_small_files(root: Path, count: int, seed: int = 6) -> None:
         path.write_bytes(rng.randbytes(rng.randint(1, 3000)))
 
 
-def requests_served(gateway, method: str, handler: str) -> float:
-    """How many successful ``method handler`` requests the service has answered (its /metrics)."""
-    with gateway.client() as client:
-        text = client.get("/metrics").text
-    prefix = f'http_requests_total{{handler="{handler}",method="{method}",status="2'
-    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith(prefix))
-
-
 def test_pull_of_many_small_files_reads_their_chunks_in_few_requests(gateway, tmp_path):
     source, target = tmp_path / "src", tmp_path / "dst"
     many_small_files(source, 400)
-    uploads_before = requests_served(gateway, "POST", "/uploads/{upload_id}/chunks")
-    reads_before = requests_served(gateway, "POST", "/chunks/read")
+    uploads_before = requests_served(gateway.url, "/uploads/{upload_id}/chunks", "POST")
+    reads_before = requests_served(gateway.url, "/chunks/read", "POST")
     with gateway.client() as client:
         pushed = push_directory(client, "", source)
-        assert requests_served(gateway, "POST", "/uploads/{upload_id}/chunks") - uploads_before == 1
+        assert requests_served(gateway.url, "/uploads/{upload_id}/chunks", "POST") - uploads_before == 1
         pulled = pull_manifest(client, "", pushed.digest, target)
     assert pulled.files_written == 400
     assert pulled.bytes_downloaded == pushed.total_bytes
-    assert requests_served(gateway, "POST", "/chunks/read") - reads_before == 1
+    assert requests_served(gateway.url, "/chunks/read", "POST") - reads_before == 1
     assert tree_bytes(target) == tree_bytes(source)
 
 

@@ -9,36 +9,24 @@ import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import httpx
 import pytest
 
 from kamld.bulk import ChunkChannel
 from kamld.errors import KamldClientError
 from kamld.transfer import pull_manifest, push_directory
 from kamld_common.grants import GRANT_HEADER, sign_grant
-from kamld_testing.processes import env_prefix, stop_services
+from kamld_testing.processes import env_prefix, requests_served, stop_services
 
 from ..conftest import start_services
 
 CHUNK_ROUTES = ("/uploads/{upload_id}/chunks", "/chunks/read")
 
 
-def served(service_url: str, handler: str) -> float:
-    """Successful requests the service at ``service_url`` has answered on ``handler`` (its /metrics)."""
-    text = httpx.get(f"{service_url}/metrics", timeout=10).text
-    prefix = f'http_requests_total{{handler="{handler}",'
-    return sum(
-        float(line.rsplit(" ", 1)[1])
-        for line in text.splitlines()
-        if line.startswith(prefix) and 'status="2' in line
-    )
-
-
 def counts(gateway) -> dict[str, float]:
     storage = gateway.services["storage-gateway"].url
     return {
-        **{f"gateway {route}": served(gateway.url, "/api/v1" + route) for route in CHUNK_ROUTES},
-        **{f"storage {route}": served(storage, route) for route in CHUNK_ROUTES},
+        **{f"gateway {route}": requests_served(gateway.url, "/api/v1" + route) for route in CHUNK_ROUTES},
+        **{f"storage {route}": requests_served(storage, route) for route in CHUNK_ROUTES},
     }
 
 
