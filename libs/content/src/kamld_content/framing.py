@@ -40,7 +40,12 @@ def encode_frames(frames: Iterable[tuple[str, bytes]]) -> bytes:
 
 
 class FrameReader:
-    """Incremental decoder: :meth:`feed` bytes as they arrive, get complete ``(digest, data)`` back."""
+    """Incremental decoder: :meth:`feed` bytes as they arrive, get complete ``(digest, data)`` back.
+
+    A sender that writes each frame's header and its chunk as separate pieces (as storage-gateway
+    and the SDK do) lets a reader that receives pieces whole, such as an HTTP client reading one
+    transfer-encoding chunk at a time, get each chunk back as the very object it was fed: no copy.
+    """
 
     def __init__(self, max_frame_bytes: int | None = None) -> None:
         self.max_frame_bytes = max_frame_bytes
@@ -51,6 +56,12 @@ class FrameReader:
         if self._start:
             del self._buffer[: self._start]
             self._start = 0
+        if self._buffer and isinstance(data, bytes):
+            header = self._header()
+            if header is not None and header[2] == len(self._buffer) and header[1] == len(data):
+                self._buffer.clear()
+                yield header[0], data
+                return
         self._buffer.extend(data)
         while True:
             frame = self._next()
@@ -58,7 +69,8 @@ class FrameReader:
                 return
             yield frame
 
-    def _next(self) -> tuple[str, bytes] | None:
+    def _header(self) -> tuple[str, int, int] | None:
+        """``(digest, size, header length)`` of the frame at the read position, once its header is in."""
         buffer, start = self._buffer, self._start
         if start >= len(buffer):
             return None
@@ -71,15 +83,23 @@ class FrameReader:
         (size,) = _SIZE.unpack_from(buffer, start + 1 + name_length)
         if self.max_frame_bytes is not None and size > self.max_frame_bytes:
             raise FramingError(f"a frame of {size} bytes exceeds the limit of {self.max_frame_bytes}")
-        if len(buffer) - start < header + size:
-            return None
         try:
             digest = bytes(buffer[start + 1 : start + 1 + name_length]).decode("ascii")
         except UnicodeDecodeError:
             raise FramingError("a frame's digest is not ASCII") from None
+        return digest, size, header
+
+    def _next(self) -> tuple[str, bytes] | None:
+        found = self._header()
+        if found is None:
+            return None
+        digest, size, header = found
+        start = self._start
+        if len(self._buffer) - start < header + size:
+            return None
         # One copy, through a view (slicing the bytearray would copy twice); released at once,
         # since a bytearray with a live view cannot be resized by the next feed.
-        with memoryview(buffer) as view:
+        with memoryview(self._buffer) as view:
             data = bytes(view[start + header : start + header + size])
         self._start = start + header + size
         return digest, data

@@ -1,0 +1,61 @@
+"""The chunk batch framing: any split of a batch decodes to the same frames; bad batches are refused."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kamld_content.framing import FrameReader, FramingError, decode_frames, encode_frame, frame_header
+from kamld_content.hashing import digest_bytes
+
+blobs = st.lists(st.binary(max_size=3000), max_size=8)
+
+
+def batch_of(items: list[bytes]) -> tuple[list[tuple[str, bytes]], bytes]:
+    frames = [(digest_bytes(blob), blob) for blob in items]
+    return frames, b"".join(encode_frame(digest, blob) for digest, blob in frames)
+
+
+@given(items=blobs, cuts=st.lists(st.integers(min_value=0, max_value=30_000), max_size=12))
+def test_any_split_of_a_batch_decodes_to_its_frames(items: list[bytes], cuts: list[int]) -> None:
+    frames, body = batch_of(items)
+    points = sorted({min(cut, len(body)) for cut in cuts} | {0, len(body)})
+    reader = FrameReader()
+    decoded = [frame for a, b in zip(points, points[1:], strict=False) for frame in reader.feed(body[a:b])]
+    reader.close()
+    assert decoded == frames
+
+
+@given(items=blobs)
+def test_header_and_chunk_fed_apart_decode_without_copying_the_chunk(items: list[bytes]) -> None:
+    reader = FrameReader()
+    for blob in items:
+        digest = digest_bytes(blob)
+        assert list(reader.feed(frame_header(digest, len(blob)))) == ([(digest, b"")] if not blob else [])
+        if blob:
+            ((got_digest, got),) = list(reader.feed(blob))
+            assert got_digest == digest
+            assert got is blob
+    reader.close()
+
+
+def test_a_chunk_fed_with_more_bytes_than_its_frame_is_split_correctly() -> None:
+    first, second = b"a" * 100, b"b" * 50
+    reader = FrameReader()
+    assert list(reader.feed(frame_header(digest_bytes(first), len(first)))) == []
+    body = first + encode_frame(digest_bytes(second), second)
+    assert list(reader.feed(body)) == [(digest_bytes(first), first), (digest_bytes(second), second)]
+    reader.close()
+
+
+def test_malformed_batches_are_refused() -> None:
+    good = encode_frame(digest_bytes(b"x"), b"x")
+    with pytest.raises(FramingError, match="ends inside a frame"):
+        decode_frames(good[:-1])
+    with pytest.raises(FramingError, match="empty digest"):
+        decode_frames(b"\x00" + good)
+    with pytest.raises(FramingError, match="exceeds the limit"):
+        decode_frames(encode_frame(digest_bytes(b"xyz"), b"xyz"), max_frame_bytes=2)
+    with pytest.raises(FramingError, match="not ASCII"):
+        decode_frames(bytes([2]) + "é".encode() + (0).to_bytes(8, "big"))
