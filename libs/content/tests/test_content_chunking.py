@@ -1,4 +1,5 @@
 import io
+import random
 
 import pytest
 from hypothesis import given, settings
@@ -8,6 +9,7 @@ from kamld_content.chunking import (
     DEFAULT_PARAMS,
     ChunkingParams,
     ContentChanged,
+    FileScan,
     chunk_bytes,
     chunk_file,
     chunk_stream,
@@ -124,3 +126,14 @@ def test_read_chunk_returns_verified_bytes_and_detects_changes(tmp_path, random_
 def test_params_must_be_ordered_and_in_range(low, avg, high):
     with pytest.raises(ValueError):
         ChunkingParams(min_size=low, avg_size=avg, max_size=high)
+
+
+def test_a_file_scanned_progressively_gives_what_chunk_file_gives(tmp_path):
+    path = tmp_path / "big.bin"
+    path.write_bytes(random.Random(5).randbytes(5 << 20))
+    scan = FileScan(path)
+    with pytest.raises(RuntimeError):
+        scan.result()
+    refs = list(scan)
+    assert scan.result() == chunk_file(path)
+    assert refs == scan.result().chunks

@@ -120,6 +120,32 @@ def chunk_stream(stream: BinaryIO, params: ChunkingParams = DEFAULT_PARAMS) -> F
     return FileChunks(size=hasher.size, file_digest=hasher.digest(), chunks=chunks)
 
 
+class FileScan:
+    """A file cut into chunks as an iterator of :class:`ChunkRef`, for senders that start early.
+
+    Iterating reads the file once; :meth:`result` is the whole :class:`FileChunks` (with the
+    file's digest) once iteration has finished.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], params: ChunkingParams = DEFAULT_PARAMS) -> None:
+        self.path, self.params = path, params
+        self._result: FileChunks | None = None
+
+    def __iter__(self) -> Iterator[ChunkRef]:
+        hasher = Hasher()
+        refs: list[ChunkRef] = []
+        with open(self.path, "rb", buffering=0) as raw:
+            for ref, _ in _iter_stream(raw, self.params, hasher):
+                refs.append(ref)
+                yield ref
+        self._result = FileChunks(size=hasher.size, file_digest=hasher.digest(), chunks=refs)
+
+    def result(self) -> FileChunks:
+        if self._result is None:
+            raise RuntimeError("the file has not been scanned to its end yet")
+        return self._result
+
+
 def chunk_file(path: str | os.PathLike[str], params: ChunkingParams = DEFAULT_PARAMS) -> FileChunks:
     """Cut the file at ``path`` into chunks and digest it, in one pass with bounded memory.
 

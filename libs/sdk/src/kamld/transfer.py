@@ -31,7 +31,7 @@ import httpx
 
 from kamld.bulk import ChunkChannel, OutgoingChunk, open_channel
 from kamld.errors import IntegrityError, KamldClientError, error_from_response
-from kamld_content.chunking import ChunkRef, FileChunks, chunk_file, read_span, scan_file
+from kamld_content.chunking import ChunkRef, FileChunks, FileScan, chunk_file, read_span, scan_file
 from kamld_content.hashing import Hasher, digest_bytes, digest_file
 from kamld_content.manifest import FileEntry, mode_from_stat
 from kamld_content.paths import InvalidPath, normalize_path, resolve_inside
@@ -44,6 +44,10 @@ IN_FLIGHT_BATCHES = 12
 SCAN_WINDOW_FILES = 2000
 SCAN_WINDOW_BYTES = 64 << 20
 SCAN_GROUP_FILES = 32
+# A file larger than this is cut and sent at once: each group of its chunks is asked about and
+# queued for sending while the next is cut, instead of after the whole file is hashed.
+STREAM_ABOVE_BYTES = 32 << 20
+STREAM_GROUP_BYTES = 32 << 20
 SCAN_GROUP_BYTES = 4 << 20
 DOWNLOAD_BATCH_BYTES = 16 << 20
 DOWNLOAD_BATCH_DIGESTS = 1000
@@ -195,17 +199,38 @@ def _group_by_bytes(
 
 
 def _file_groups(
-    listed: list[tuple[str, str, int, int]], max_files: int, max_bytes: int
+    listed: list[tuple[str, str, int, int]], max_files: int, max_bytes: int, alone_above: int | None = None
 ) -> Iterator[list[tuple[str, str, int, int]]]:
-    """Consecutive groups of at most ``max_files`` files and ``max_bytes`` (a larger file goes alone)."""
+    """Consecutive groups of at most ``max_files`` files and ``max_bytes``.
+
+    A file larger than ``max_bytes``, or than ``alone_above`` when given, is a group of its own.
+    """
     group: list[tuple[str, str, int, int]] = []
     size = 0
     for item in listed:
-        if group and (len(group) >= max_files or size + item[3] > max_bytes):
+        alone = alone_above is not None and item[3] > alone_above
+        if group and (alone or len(group) >= max_files or size + item[3] > max_bytes):
             yield group
             group, size = [], 0
         group.append(item)
         size += item[3]
+        if alone:
+            yield group
+            group, size = [], 0
+    if group:
+        yield group
+
+
+def _ref_groups(refs: Iterable[ChunkRef], max_bytes: int) -> Iterator[list[ChunkRef]]:
+    """Consecutive chunks of about ``max_bytes``, as they come."""
+    group: list[ChunkRef] = []
+    size = 0
+    for ref in refs:
+        group.append(ref)
+        size += ref.size
+        if size >= max_bytes:
+            yield group
+            group, size = [], 0
     if group:
         yield group
 
@@ -314,26 +339,44 @@ def push_directory(
         scanned_counter.add(sum(item.chunks.size for item, _ in scanned))
         return scanned
 
+    def send_missing(fresh: dict[str, tuple[str, ChunkRef, bytes | None]]) -> None:
+        missing = _missing(client, base_path, upload_id, list(fresh))
+        upload_counter.total += sum(fresh[digest][1].size for digest in missing)
+        for group in _group_by_bytes(((digest, *fresh[digest]) for digest in missing), UPLOAD_BATCH_BYTES):
+            sender.submit(group)
+
+    def note_new(fresh: dict, item_path: str, source: str, ref: ChunkRef, data: bytes | None) -> None:
+        if ref.digest not in where:
+            where[ref.digest] = (item_path, source, ref)
+            fresh[ref.digest] = (source, ref, data)
+
     try:
         try:
             with ThreadPoolExecutor(max_workers=concurrency) as scanner:
-                for window in _file_groups(listed, SCAN_WINDOW_FILES, SCAN_WINDOW_BYTES):
+                for window in _file_groups(
+                    listed, SCAN_WINDOW_FILES, SCAN_WINDOW_BYTES, alone_above=STREAM_ABOVE_BYTES
+                ):
                     fresh: dict[str, tuple[str, ChunkRef, bytes | None]] = {}
+                    if len(window) == 1 and window[0][3] > STREAM_ABOVE_BYTES:
+                        # A large file's chunks are sent while the rest of it is still being cut.
+                        path, source, mode, _ = window[0]
+                        scan_progressively = FileScan(source)
+                        for refs in _ref_groups(scan_progressively, STREAM_GROUP_BYTES):
+                            for ref in refs:
+                                note_new(fresh, path, source, ref, None)
+                            scanned_counter.add(sum(ref.size for ref in refs))
+                            send_missing(fresh)
+                            fresh = {}
+                        files.append(_LocalFile(path, source, mode, scan_progressively.result()))
+                        continue
                     # One thread-pool task per small file would cost about as much as reading it.
                     groups = _file_groups(window, SCAN_GROUP_FILES, SCAN_GROUP_BYTES)
                     scanned = scanner.map(scan, groups)
                     for item, data in itertools.chain.from_iterable(scanned):
                         files.append(item)
                         for ref in item.chunks.chunks:
-                            if ref.digest not in where:
-                                where[ref.digest] = (item.path, item.source, ref)
-                                fresh[ref.digest] = (item.source, ref, data)
-                    missing = _missing(client, base_path, upload_id, list(fresh))
-                    upload_counter.total += sum(fresh[digest][1].size for digest in missing)
-                    for group in _group_by_bytes(
-                        ((digest, *fresh[digest]) for digest in missing), UPLOAD_BATCH_BYTES
-                    ):
-                        sender.submit(group)
+                            note_new(fresh, item.path, item.source, ref, data)
+                    send_missing(fresh)
             bytes_sent = sender.finish()
         finally:
             sender.close()

@@ -244,3 +244,35 @@ def test_channel_errors_are_the_typed_problems_of_the_api(gateway):
             channel.fetch(["blake3:" + "0" * 64])
     assert caught.value.status == 404
     assert caught.value.code == "chunk_not_found"
+
+
+def test_a_large_file_is_sent_while_it_is_still_being_cut(gateway, tmp_path, monkeypatch):
+    source, target = tmp_path / "src", tmp_path / "dst"
+    many_small_files(source, 10, seed=13)
+    (source / "m").mkdir()
+    (source / "m" / "big.bin").write_bytes(random.Random(14).randbytes(9 << 20))
+    monkeypatch.setattr(transfer, "STREAM_ABOVE_BYTES", 1 << 20)
+    monkeypatch.setattr(transfer, "STREAM_GROUP_BYTES", 2 << 20)
+    scanned: list[int] = []
+    scanned_at_submit: list[int] = []
+    submit = transfer._Sender.submit
+
+    def record_submit(sender, group):
+        scanned_at_submit.append(scanned[-1])
+        return submit(sender, group)
+
+    def remember(progress: Progress) -> None:
+        if progress.phase == "scan":
+            scanned.append(progress.done)
+
+    monkeypatch.setattr(transfer._Sender, "submit", record_submit)
+    with gateway.client() as client:
+        pushed = push_directory(client, "", source, progress=remember)
+        pulled = pull_manifest(client, "", pushed.digest, target)
+        again = push_directory(client, "", source)
+    assert pulled.files_written == 11
+    assert tree_bytes(target) == tree_bytes(source)
+    assert again.digest == pushed.digest and again.bytes_sent == 0
+    # Chunks of the big file were queued for sending before its last bytes were cut.
+    small = pushed.total_bytes - (9 << 20)
+    assert len([done for done in scanned_at_submit if small < done < pushed.total_bytes]) >= 2
