@@ -667,12 +667,24 @@ def _write_whole(target: Path, entry: FileEntry, parts: list[bytes]) -> None:
 
 
 def _write_large_file(channel: ChunkChannel, target: Path, entry: FileEntry, counter: _Counter) -> int:
-    """Download a file too large for one batch, a group of chunks per request; bytes received."""
+    """Download a file too large for one batch, a group of chunks per request; bytes received.
+
+    The next group is fetched while the current one is written, so storage-gateway reads while
+    the client writes (one group ahead: at most two groups of a file in memory).
+    """
     received = 0
-    with _new_file(target, entry) as out:
-        for group in _chunk_groups(entry.chunks):
+    groups = list(_chunk_groups(entry.chunks))
+    with _new_file(target, entry) as out, ThreadPoolExecutor(max_workers=1) as ahead:
+
+        def fetch(index: int) -> Future[dict[str, bytes]] | None:
             # The file's digest, taken as it is written, covers these bytes: no second hash per chunk.
-            fetched = _fetch(channel, group, verify=False)
+            return ahead.submit(_fetch, channel, groups[index], verify=False) if index < len(groups) else None
+
+        upcoming = fetch(0)
+        for index, group in enumerate(groups):
+            assert upcoming is not None
+            fetched = upcoming.result()
+            upcoming = fetch(index + 1)
             for ref in group:
                 out.write(fetched[ref.digest])
             received += sum(len(data) for data in fetched.values())
