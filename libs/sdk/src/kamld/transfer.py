@@ -353,11 +353,19 @@ def push_directory(
     try:
         try:
             with ThreadPoolExecutor(max_workers=concurrency) as scanner:
-                for window in _file_groups(
-                    listed, SCAN_WINDOW_FILES, SCAN_WINDOW_BYTES, alone_above=STREAM_ABOVE_BYTES
-                ):
-                    fresh: dict[str, tuple[str, ChunkRef, bytes | None]] = {}
+
+                def start(window: list[tuple[str, str, int, int]]) -> list[Future] | None:
+                    """Queue the scan of a window of small files (a large file is cut when finished)."""
                     if len(window) == 1 and window[0][3] > STREAM_ABOVE_BYTES:
+                        return None
+                    # One thread-pool task per small file would cost about as much as reading it.
+                    groups = _file_groups(window, SCAN_GROUP_FILES, SCAN_GROUP_BYTES)
+                    return [scanner.submit(scan, group) for group in groups]
+
+                def finish(window: list[tuple[str, str, int, int]], tasks: list[Future] | None) -> None:
+                    """Ask which of the window's chunks are missing and queue those for sending."""
+                    fresh: dict[str, tuple[str, ChunkRef, bytes | None]] = {}
+                    if tasks is None:
                         # A large file's chunks are sent while the rest of it is still being cut.
                         path, source, mode, _ = window[0]
                         scan_progressively = FileScan(source)
@@ -368,15 +376,25 @@ def push_directory(
                             send_missing(fresh)
                             fresh = {}
                         files.append(_LocalFile(path, source, mode, scan_progressively.result()))
-                        continue
-                    # One thread-pool task per small file would cost about as much as reading it.
-                    groups = _file_groups(window, SCAN_GROUP_FILES, SCAN_GROUP_BYTES)
-                    scanned = scanner.map(scan, groups)
-                    for item, data in itertools.chain.from_iterable(scanned):
-                        files.append(item)
-                        for ref in item.chunks.chunks:
-                            note_new(fresh, item.path, item.source, ref, data)
+                        return
+                    for task in tasks:
+                        for item, data in task.result():
+                            files.append(item)
+                            for ref in item.chunks.chunks:
+                                note_new(fresh, item.path, item.source, ref, data)
                     send_missing(fresh)
+
+                # Each window is scanned while the server is asked about the one before it.
+                started: tuple[list[tuple[str, str, int, int]], list[Future] | None] | None = None
+                for window in _file_groups(
+                    listed, SCAN_WINDOW_FILES, SCAN_WINDOW_BYTES, alone_above=STREAM_ABOVE_BYTES
+                ):
+                    upcoming = (window, start(window))
+                    if started is not None:
+                        finish(*started)
+                    started = upcoming
+                if started is not None:
+                    finish(*started)
             bytes_sent = sender.finish()
         finally:
             sender.close()
