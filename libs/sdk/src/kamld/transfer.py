@@ -31,7 +31,15 @@ import httpx
 
 from kamld.bulk import ChunkChannel, OutgoingChunk, open_channel
 from kamld.errors import IntegrityError, KamldClientError, error_from_response
-from kamld_content.chunking import ChunkRef, FileChunks, FileScan, chunk_file, read_span, scan_file
+from kamld_content.chunking import (
+    ChunkRef,
+    ContentChanged,
+    FileChunks,
+    FileScan,
+    chunk_file,
+    read_span,
+    scan_file,
+)
 from kamld_content.hashing import Hasher, digest_bytes, digest_file
 from kamld_content.manifest import FileEntry, mode_from_stat
 from kamld_content.paths import InvalidPath, normalize_path, resolve_inside
@@ -273,6 +281,8 @@ class _Sender:
         # A large file's chunks are read back one at a time as the body is sent.
         try:
             self.channel.send(self.upload_id, [_outgoing(source, ref, data) for source, ref, data in group])
+        except ContentChanged as exc:
+            raise KamldClientError(f"{exc}; push again", code="content_changed") from exc
         except KamldClientError as exc:
             if exc.code != "digest_mismatch":
                 raise
