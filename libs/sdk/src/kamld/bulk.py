@@ -147,8 +147,9 @@ class ChunkChannel:
             for chunk in chunks:
                 data = chunk.read()
                 if len(data) != chunk.size:
-                    raise IntegrityError(
-                        f"chunk {chunk.digest} changed size while sent", code="chunk_changed"
+                    raise KamldClientError(
+                        f"chunk {chunk.digest} changed size while it was being sent; push again",
+                        code="content_changed",
                     )
                 pending.append(frame_header(chunk.digest, chunk.size))
                 if chunk.size >= SEND_BLOCK:
