@@ -80,3 +80,26 @@ def test_a_write_through_one_worker_is_read_through_every_worker(tmp_path):
                     assert answer.json()["name"] == version
     finally:
         stop_services(*gateway.services.values())
+
+
+def test_a_token_revoked_through_one_worker_is_refused_by_every_worker(tmp_path):
+    gateway = start_services(tmp_path, {"KAMLD_WORKBENCH_API_WORKERS": "2"})
+    try:
+        secret = gateway.token("viewer")
+
+        def statuses() -> set[int]:
+            seen = set()
+            for _ in range(20):
+                # A new connection each time, so the kernel spreads them over both workers.
+                with httpx.Client(base_url=gateway.url, headers={"Authorization": f"Bearer {secret}"}) as one:
+                    seen.add(one.get("/api/v1/artifacts").status_code)
+            return seen
+
+        assert statuses() == {200}  # remembered by both workers now
+        with gateway.client(gateway.admin_token) as admin:
+            names = [t["name"] for t in admin.get("/api/v1/tokens").json() if t["role"] == "viewer"]
+            for name in names:
+                assert admin.delete(f"/api/v1/tokens/{name}").status_code == 204
+        assert statuses() == {401}
+    finally:
+        stop_services(*gateway.services.values())

@@ -28,7 +28,9 @@ BOOTSTRAP_TOKEN_NAME = "kamld-up"
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     database = Database(settings.database_url, MIGRATIONS)
-    tokens = TokenService(database)
+    # Counters shared by the workers: a write or a revocation in one is seen by every other at once.
+    epochs = open_write_epochs(settings.data_dir / "write-epochs")
+    tokens = TokenService(database, epochs=epochs)
     routers: list = [public_router, status_router]
 
     async def start(app: FastAPI) -> None:
@@ -55,9 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.tokens = tokens
     app.state.grants = GrantIssuer.from_settings(settings)
     app.state.version_reads = ReadCoalescer()
-    app.state.recent_versions = VersionCache(
-        settings.resolution_cache_ttl_s, epochs=open_write_epochs(settings.data_dir / "write-epochs")
-    )
+    app.state.recent_versions = VersionCache(settings.resolution_cache_ttl_s, epochs=epochs)
     install_public_openapi(app, __version__)
     return app
 

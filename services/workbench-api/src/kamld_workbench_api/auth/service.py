@@ -30,6 +30,7 @@ from kamld_common.errors import Conflict, NotFound
 from kamld_workbench_api.auth.models import ApiToken
 from kamld_workbench_api.auth.repository import TokenRepository
 from kamld_workbench_api.auth.schemas import Caller, Role
+from kamld_workbench_api.catalog.epochs import WriteEpochs
 from kamld_workbench_api.coalescing import ReadCoalescer
 
 TOKEN_PREFIX = "kamld_"
@@ -37,6 +38,9 @@ HINT_LENGTH = 10
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 AUTHENTICATION_CACHE_TTL_S = 5.0
 AUTHENTICATION_CACHE_SIZE = 10_000
+# The shared counter of revocations: a name no artifact can have (a slot it shares by hash with
+# one only costs a spurious miss).
+REVOCATIONS = "\x00token-revocations"
 
 
 def new_secret() -> str:
@@ -62,8 +66,13 @@ class TokenService:
         cache_ttl_s: float = AUTHENTICATION_CACHE_TTL_S,
         cache_size: int = AUTHENTICATION_CACHE_SIZE,
         clock: Callable[[], float] = time.monotonic,
+        epochs: WriteEpochs | None = None,
     ) -> None:
         self.database = database
+        # Revocations in other workers: each advances a shared counter, and a worker that sees it
+        # move forgets every token it remembers before answering from memory again.
+        self._epochs = epochs
+        self._seen_revocations = epochs.current(REVOCATIONS) if epochs is not None else 0
         self._recent: TTLCache[str, Caller] | None = (
             TTLCache(maxsize=cache_size, ttl=cache_ttl_s, timer=clock) if cache_ttl_s > 0 else None
         )
@@ -75,6 +84,8 @@ class TokenService:
     def _forget(self, name: str, digest: str | None = None) -> None:
         """Drop what is remembered of token ``name`` (revoked or given a new secret) and of ``digest``."""
         self._generation += 1
+        if self._epochs is not None:
+            self._epochs.advance(REVOCATIONS)
         if self._recent is None:
             return
         stale = [known for known, caller in self._recent.items() if caller.name == name or known == digest]
@@ -122,13 +133,26 @@ class TokenService:
         refreshed on the next database lookup, well within :data:`LAST_USED_RESOLUTION`.
         """
         digest = secret_hash(secret)
+        self._follow_other_workers()
         if self._recent is not None and (cached := self._recent.get(digest)) is not None:
             return cached
         generation = self._generation
         caller = await self._lookups.read(digest, lambda: self._authenticate_in_database(digest))
+        self._follow_other_workers()
         if caller is not None and self._recent is not None and generation == self._generation:
             self._recent[digest] = caller
         return caller
+
+    def _follow_other_workers(self) -> None:
+        """Forget every remembered token once another worker has revoked or replaced one."""
+        if self._epochs is None:
+            return
+        revocations = self._epochs.current(REVOCATIONS)
+        if revocations != self._seen_revocations:
+            self._seen_revocations = revocations
+            self._generation += 1
+            if self._recent is not None:
+                self._recent.clear()
 
     async def _authenticate_in_database(self, digest: str) -> Caller | None:
         async with self.database.unit_of_work() as session:
