@@ -56,12 +56,20 @@ class FrameReader:
         if self._start:
             del self._buffer[: self._start]
             self._start = 0
-        if self._buffer and isinstance(data, bytes):
+        if self._buffer:
+            # The buffer holds the start of one frame: parse its header once, here.
             header = self._header()
-            if header is not None and header[2] == len(self._buffer) and header[1] == len(data):
-                self._buffer.clear()
-                yield header[0], data
-                return
+            if header is not None:
+                digest, size, header_length = header
+                held = len(self._buffer) - header_length
+                if held == 0 and size == len(data) and isinstance(data, bytes):
+                    self._buffer.clear()
+                    yield digest, data
+                    return
+                if held + len(data) < size:
+                    # Still inside the frame's chunk: nothing to decode yet.
+                    self._buffer.extend(data)
+                    return
         self._buffer.extend(data)
         while True:
             frame = self._next()
