@@ -42,80 +42,78 @@ def encode_frames(frames: Iterable[tuple[str, bytes]]) -> bytes:
 class FrameReader:
     """Incremental decoder: :meth:`feed` bytes as they arrive, get complete ``(digest, data)`` back.
 
-    A sender that writes each frame's header and its chunk as separate pieces (as storage-gateway
-    and the SDK do) lets a reader that receives pieces whole, such as an HTTP client reading one
-    transfer-encoding chunk at a time, get each chunk back as the very object it was fed: no copy.
+    Each chunk is copied once: the pieces it arrived in are kept (as views) until it is whole,
+    then joined into one ``bytes`` of exactly its size. A sender that writes each frame's header
+    and its chunk as separate pieces (as storage-gateway and the SDK do) lets a reader that
+    receives pieces whole, such as an HTTP client reading one transfer-encoding chunk at a time,
+    get each chunk back as the very object it was fed: no copy at all.
     """
 
     def __init__(self, max_frame_bytes: int | None = None) -> None:
         self.max_frame_bytes = max_frame_bytes
-        self._buffer = bytearray()
-        self._start = 0
+        self._header = bytearray()
+        self._digest: str | None = None
+        self._size = 0
+        self._pieces: list[memoryview] = []
+        self._filled = 0
 
     def feed(self, data: bytes) -> Iterator[tuple[str, bytes]]:
-        if self._start:
-            del self._buffer[: self._start]
-            self._start = 0
-        if self._buffer:
-            # The buffer holds the start of one frame: parse its header once, here.
-            header = self._header()
-            if header is not None:
-                digest, size, header_length = header
-                held = len(self._buffer) - header_length
-                if held == 0 and size == len(data) and isinstance(data, bytes):
-                    self._buffer.clear()
-                    yield digest, data
-                    return
-                if held + len(data) < size:
-                    # Still inside the frame's chunk: nothing to decode yet.
-                    self._buffer.extend(data)
-                    return
-        self._buffer.extend(data)
-        while True:
-            frame = self._next()
-            if frame is None:
-                return
-            yield frame
+        if not isinstance(data, bytes):
+            # Kept as views until the chunk is whole: a caller may reuse a mutable buffer.
+            data = bytes(data)
+        if self._digest is not None and not self._filled and len(data) == self._size:
+            yield self._take(data)
+            return
+        view = memoryview(data)
+        position, end = 0, len(view)
+        while position < end or (self._digest is not None and self._filled == self._size):
+            if self._digest is None:
+                position = self._read_header(view, position)
+                continue
+            wanted = self._size - self._filled
+            if not self._filled and end - position >= wanted:
+                yield self._take(bytes(view[position : position + wanted]))
+                position += wanted
+                continue
+            taken = min(wanted, end - position)
+            self._pieces.append(view[position : position + taken])
+            self._filled += taken
+            position += taken
+            if self._filled == self._size:
+                yield self._take(b"".join(self._pieces))
 
-    def _header(self) -> tuple[str, int, int] | None:
-        """``(digest, size, header length)`` of the frame at the read position, once its header is in."""
-        buffer, start = self._buffer, self._start
-        if start >= len(buffer):
-            return None
-        name_length = buffer[start]
+    def _read_header(self, view: memoryview, position: int) -> int:
+        """Take header bytes from ``position``; once the header is whole, expect its chunk."""
+        held = self._header
+        name_length = held[0] if held else view[position]
         if name_length == 0:
             raise FramingError("a frame has an empty digest")
-        header = 1 + name_length + _SIZE.size
-        if len(buffer) - start < header:
-            return None
-        (size,) = _SIZE.unpack_from(buffer, start + 1 + name_length)
-        if self.max_frame_bytes is not None and size > self.max_frame_bytes:
-            raise FramingError(f"a frame of {size} bytes exceeds the limit of {self.max_frame_bytes}")
-        try:
-            digest = bytes(buffer[start + 1 : start + 1 + name_length]).decode("ascii")
-        except UnicodeDecodeError:
-            raise FramingError("a frame's digest is not ASCII") from None
-        return digest, size, header
+        wanted = 1 + name_length + _SIZE.size
+        taken = min(wanted - len(held), len(view) - position)
+        held += view[position : position + taken]
+        if len(held) == wanted:
+            (size,) = _SIZE.unpack_from(held, 1 + name_length)
+            if self.max_frame_bytes is not None and size > self.max_frame_bytes:
+                raise FramingError(f"a frame of {size} bytes exceeds the limit of {self.max_frame_bytes}")
+            try:
+                self._digest = bytes(held[1 : 1 + name_length]).decode("ascii")
+            except UnicodeDecodeError:
+                raise FramingError("a frame's digest is not ASCII") from None
+            self._size = size
+            held.clear()
+        return position + taken
 
-    def _next(self) -> tuple[str, bytes] | None:
-        found = self._header()
-        if found is None:
-            return None
-        digest, size, header = found
-        start = self._start
-        if len(self._buffer) - start < header + size:
-            return None
-        # One copy, through a view (slicing the bytearray would copy twice); released at once,
-        # since a bytearray with a live view cannot be resized by the next feed.
-        with memoryview(self._buffer) as view:
-            data = bytes(view[start + header : start + header + size])
-        self._start = start + header + size
+    def _take(self, data: bytes) -> tuple[str, bytes]:
+        """The frame now complete with ``data``; the reader then waits for the next header."""
+        digest = self._digest
+        assert digest is not None
+        self._digest, self._size, self._pieces, self._filled = None, 0, [], 0
         return digest, data
 
     def close(self) -> None:
         """Raise when bytes of an unfinished frame are left over."""
-        left = len(self._buffer) - self._start
-        if left:
+        if self._header or self._digest is not None:
+            left = len(self._header) + self._filled
             raise FramingError(f"the batch ends inside a frame ({left} bytes left over)")
 
 

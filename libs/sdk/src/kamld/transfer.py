@@ -30,7 +30,7 @@ from typing import BinaryIO
 import httpx
 
 from kamld.bulk import ChunkChannel, OutgoingChunk, open_channel
-from kamld.errors import IntegrityError, KamldClientError, error_from_response
+from kamld.errors import IntegrityError, KamldClientError, PayloadTooLarge, error_from_response
 from kamld_content.chunking import (
     ChunkRef,
     ContentChanged,
@@ -40,14 +40,19 @@ from kamld_content.chunking import (
     read_span,
     scan_file,
 )
+from kamld_content.framing import frame_header
 from kamld_content.hashing import Hasher, digest_bytes, digest_file
 from kamld_content.manifest import FileEntry, mode_from_stat
 from kamld_content.paths import InvalidPath, normalize_path, resolve_inside
 
 MISSING_BATCH = 10_000
-UPLOAD_BATCH_BYTES = 8 << 20
-# Chunk batches queued or being sent at once: with 8 MiB batches, at most 96 MiB held.
+# Each batch costs storage-gateway a request, a database transaction and two syncfs calls, so
+# larger batches push faster (1 GiB: 3.9 s with 8 MiB batches, 3.2 s with 32 MiB).
+UPLOAD_BATCH_BYTES = 32 << 20
+# Chunk batches queued or being sent at once. A large file's chunks are read back as they are
+# sent, but a small file's bytes are held from its scan until sent: at most 128 MiB of those.
 IN_FLIGHT_BATCHES = 12
+IN_FLIGHT_HELD_BYTES = 128 << 20
 # Files scanned between two questions to the server (and held, if small, until sent).
 SCAN_WINDOW_FILES = 2000
 SCAN_WINDOW_BYTES = 64 << 20
@@ -190,6 +195,23 @@ def _batches(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
         yield items[start : start + size]
 
 
+def _split_to_body_limit(
+    group: list[tuple[str, ChunkRef, bytes | None]], limit: int
+) -> Iterator[list[tuple[str, ChunkRef, bytes | None]]]:
+    """Consecutive parts of ``group`` whose framed bodies fit ``limit`` bytes (a larger chunk goes alone)."""
+    part: list[tuple[str, ChunkRef, bytes | None]] = []
+    size = 0
+    for item in group:
+        framed = len(frame_header(item[1].digest, item[1].size)) + item[1].size
+        if part and size + framed > limit:
+            yield part
+            part, size = [], 0
+        part.append(item)
+        size += framed
+    if part:
+        yield part
+
+
 def _group_by_bytes(
     refs: Iterable[tuple[str, str, ChunkRef, bytes | None]], limit: int
 ) -> Iterator[list[tuple[str, ChunkRef, bytes | None]]]:
@@ -270,14 +292,43 @@ class _Sender:
         self.channel, self.upload_id, self.counter = channel, upload_id, counter
         self.pool = ThreadPoolExecutor(max_workers=concurrency)
         self.pending: set[Future[int]] = set()
+        self.held: dict[Future[int], int] = {}
         self.sent = 0
+        # Lowered to the server's limit the first time it refuses a batch as too large.
+        self.batch_limit: int | None = None
 
     def submit(self, group: list[tuple[str, ChunkRef, bytes | None]]) -> None:
-        while len(self.pending) >= IN_FLIGHT_BATCHES:
+        held = sum(ref.size for _, ref, data in group if data is not None)
+        while self.pending and (
+            len(self.pending) >= IN_FLIGHT_BATCHES
+            or sum(self.held.values()) + held > IN_FLIGHT_HELD_BYTES
+        ):
             self._reap(FIRST_COMPLETED)
-        self.pending.add(self.pool.submit(self._send, group))
+        future = self.pool.submit(self._send, group)
+        self.pending.add(future)
+        self.held[future] = held
 
     def _send(self, group: list[tuple[str, ChunkRef, bytes | None]]) -> int:
+        if self.batch_limit is None:
+            return self._send_batch(group)
+        return sum(self._send_batch(part) for part in _split_to_body_limit(group, self.batch_limit))
+
+    def _send_batch(self, group: list[tuple[str, ChunkRef, bytes | None]]) -> int:
+        """Send one batch; one the server refuses as too large is split to its limit and sent in parts."""
+        try:
+            self._send_once(group)
+        except PayloadTooLarge as exc:
+            limit = exc.problem.get("limit")
+            parts = list(_split_to_body_limit(group, limit)) if isinstance(limit, int) and limit > 0 else []
+            if len(parts) < 2:
+                raise
+            self.batch_limit = min(limit, self.batch_limit or limit)
+            return sum(self._send_batch(part) for part in parts)
+        sent = sum(ref.size for _, ref, _ in group)
+        self.counter.add(sent)
+        return sent
+
+    def _send_once(self, group: list[tuple[str, ChunkRef, bytes | None]]) -> None:
         # A large file's chunks are read back one at a time as the body is sent.
         try:
             self.channel.send(self.upload_id, [_outgoing(source, ref, data) for source, ref, data in group])
@@ -291,13 +342,11 @@ class _Sender:
                 "push again",
                 code="content_changed",
             ) from exc
-        sent = sum(ref.size for _, ref, _ in group)
-        self.counter.add(sent)
-        return sent
 
     def _reap(self, how: str) -> None:
         done, self.pending = wait(self.pending, return_when=how)
         for future in done:
+            self.held.pop(future, None)
             self.sent += future.result()
 
     def finish(self) -> int:

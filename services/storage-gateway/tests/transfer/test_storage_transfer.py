@@ -89,7 +89,9 @@ def test_second_push_of_edited_directory_sends_only_changed_chunks(any_gateway, 
     assert tree_bytes(target) == tree_bytes(source)
 
 
-def test_interrupted_push_resumes_sending_only_what_is_missing(any_gateway, tmp_path):
+def test_interrupted_push_resumes_sending_only_what_is_missing(any_gateway, tmp_path, monkeypatch):
+    # Batches well below the data's size, so the interruption lands before everything was sent.
+    monkeypatch.setattr(transfer, "UPLOAD_BATCH_BYTES", 4 << 20)
     source = tmp_path / "src"
     source.mkdir()
     rng = random.Random(4)
@@ -156,6 +158,24 @@ def test_pull_of_many_small_files_reads_their_chunks_in_few_requests(gateway, tm
     assert pulled.files_written == 400
     assert pulled.bytes_downloaded == pushed.total_bytes
     assert requests_served(gateway.url, "/chunks/read", "POST") - reads_before == 1
+    assert tree_bytes(target) == tree_bytes(source)
+
+
+def test_a_batch_over_the_servers_limit_is_split_to_it_and_nothing_is_lost(gateway, tmp_path):
+    """The gateway fixture takes batches of at most 12 MiB; the client's 32 MiB batches are split."""
+    source, target = tmp_path / "src", tmp_path / "dst"
+    source.mkdir()
+    rng = random.Random(21)
+    for index in range(30):
+        (source / f"part-{index:02}.bin").write_bytes(rng.randbytes(1 << 20))
+    assert transfer.UPLOAD_BATCH_BYTES > 12 << 20
+    stored_before = requests_served(gateway.url, "/uploads/{upload_id}/chunks", "POST")
+    with gateway.client() as client:
+        pushed = push_directory(client, "", source)
+        assert pushed.bytes_sent == pushed.total_bytes == 30 << 20
+        pull_manifest(client, "", pushed.digest, target)
+    # 30 MiB in parts of 11 files (11 MiB and their frame headers) at most: three accepted batches.
+    assert requests_served(gateway.url, "/uploads/{upload_id}/chunks", "POST") - stored_before == 3
     assert tree_bytes(target) == tree_bytes(source)
 
 
