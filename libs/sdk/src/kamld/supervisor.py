@@ -84,7 +84,14 @@ def plan(
     specs = []
     for name in SERVICES:
         prefix = env_prefix(name)
-        env = {"KAMLD_HOME": str(home), prefix + "PORT": str(ports[name]), prefix + "HOST": HOST}
+        env = {
+            "KAMLD_HOME": str(home),
+            prefix + "PORT": str(ports[name]),
+            prefix + "HOST": HOST,
+            # glibc gives each thread that allocates an arena of its own, and freed chunk buffers
+            # stay in them: two arenas cut storage-gateway's peak by a fifth at the same speed.
+            "MALLOC_ARENA_MAX": environ.get("MALLOC_ARENA_MAX", "2"),
+        }
         if name == GATEWAY:
             for upstream in SERVICES[1:]:
                 env[prefix + upstream.upper().replace("-", "_") + "_URL"] = urls[upstream]

@@ -162,20 +162,20 @@ def test_pull_of_many_small_files_reads_their_chunks_in_few_requests(gateway, tm
 
 
 def test_a_batch_over_the_servers_limit_is_split_to_it_and_nothing_is_lost(gateway, tmp_path):
-    """The gateway fixture takes batches of at most 12 MiB; the client's 32 MiB batches are split."""
+    """The gateway fixture takes batches of at most 12 MiB; the client's 16 MiB batches are split."""
     source, target = tmp_path / "src", tmp_path / "dst"
     source.mkdir()
     rng = random.Random(21)
-    for index in range(30):
+    for index in range(15):
         (source / f"part-{index:02}.bin").write_bytes(rng.randbytes(1 << 20))
     assert transfer.UPLOAD_BATCH_BYTES > 12 << 20
     stored_before = requests_served(gateway.url, "/uploads/{upload_id}/chunks", "POST")
     with gateway.client() as client:
         pushed = push_directory(client, "", source)
-        assert pushed.bytes_sent == pushed.total_bytes == 30 << 20
+        assert pushed.bytes_sent == pushed.total_bytes == 15 << 20
         pull_manifest(client, "", pushed.digest, target)
-    # 30 MiB in parts of 11 files (11 MiB and their frame headers) at most: three accepted batches.
-    assert requests_served(gateway.url, "/uploads/{upload_id}/chunks", "POST") - stored_before == 3
+    # One 15 MiB batch, refused, then sent as 11 files (11 MiB and their frame headers) and 4.
+    assert requests_served(gateway.url, "/uploads/{upload_id}/chunks", "POST") - stored_before == 2
     assert tree_bytes(target) == tree_bytes(source)
 
 
