@@ -66,6 +66,7 @@ SCAN_GROUP_BYTES = 4 << 20
 DOWNLOAD_BATCH_BYTES = 16 << 20
 DOWNLOAD_BATCH_DIGESTS = 1000
 LIST_PAGE = 1000
+COMMIT_BLOCK_BYTES = 256 << 10
 TEMP_PREFIX = ".kamld-tmp-"
 
 
@@ -488,8 +489,18 @@ def _commit(
     """Commit the sorted file list; chunks collected since they were found present are sent again once."""
 
     def ndjson() -> Iterator[bytes]:
+        # Lines are sent in blocks: one per line would be a write here and a body event there each.
+        block: list[str] = []
+        size = 0
         for item in files:
-            yield (item.entry().to_canonical() + "\n").encode("utf-8")
+            line = item.entry().to_canonical() + "\n"
+            block.append(line)
+            size += len(line)
+            if size >= COMMIT_BLOCK_BYTES:
+                yield "".join(block).encode("utf-8")
+                block, size = [], 0
+        if block:
+            yield "".join(block).encode("utf-8")
 
     headers = {"Content-Type": "application/x-ndjson"}
     response = client.post(f"{base_path}/uploads/{upload_id}/commit", content=ndjson(), headers=headers)

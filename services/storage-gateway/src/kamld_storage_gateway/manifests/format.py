@@ -22,6 +22,7 @@ import json
 from dataclasses import dataclass
 
 import blake3
+import orjson
 
 from kamld_content.chunking import ChunkRef
 from kamld_content.hashing import digest_bytes, parse_digest
@@ -114,13 +115,12 @@ def decode_page(data: bytes) -> list[FileEntry]:
     bytes, so entries are rebuilt without re-running validation (listing and diffing stay fast).
     """
     try:
-        text = data.decode("utf-8")
-        if not text.endswith("\n"):
+        if not data.endswith(b"\n"):
             raise CorruptManifest("manifest page must end with a newline")
-        return [_trusted_entry(json.loads(line)) for line in text[:-1].split("\n")]
+        return [_trusted_entry(orjson.loads(line)) for line in data[:-1].split(b"\n")]
     except CorruptManifest:
         raise
-    except (ValueError, UnicodeDecodeError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError) as exc:
         raise CorruptManifest(f"manifest page does not decode: {exc}") from None
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterable, AsyncIterator
+
+import orjson
 
 from kamld_common.errors import Invalid, PayloadTooLarge
 from kamld_content.chunking import ChunkRef
 from kamld_content.manifest import FileEntry
-from kamld_content.paths import InvalidPath, normalize_path
+from kamld_content.paths import InvalidPath
 
 FIELD = "files"
 
@@ -43,8 +44,9 @@ async def iter_lines(stream: AsyncIterable[bytes], max_line_bytes: int) -> Async
 def parse_entry(number: int, line: bytes) -> FileEntry:
     """One file-list line as a FileEntry; :class:`Invalid` names the line and the field at fault."""
     try:
-        body = json.loads(line)
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        # orjson: a commit parses one line per file, and json.loads cost five times as much.
+        body = orjson.loads(line)
+    except orjson.JSONDecodeError:
         raise Invalid(
             f"line {number} of the file list is not JSON", field=[FIELD, number], code="invalid_json"
         ) from None
@@ -54,19 +56,6 @@ def parse_entry(number: int, line: bytes) -> FileEntry:
     if not isinstance(path, str):
         raise Invalid(
             f"line {number}: 'path' must be a string", field=[FIELD, number, "path"], code="invalid_path"
-        )
-    try:
-        normalized = normalize_path(path)
-    except InvalidPath as exc:
-        raise Invalid(
-            f"line {number}: {exc}", field=[FIELD, number, "path"], code="invalid_path", extra={"path": path}
-        ) from None
-    if normalized != path:
-        raise Invalid(
-            f"line {number}: path {path!r} is not in normal form (expected {normalized!r})",
-            field=[FIELD, number, "path"],
-            code="invalid_path",
-            extra={"path": path},
         )
     chunks_field = body.get("chunks", [])
     chunks: list[ChunkRef] = []
@@ -90,6 +79,11 @@ def parse_entry(number: int, line: bytes) -> FileEntry:
             digest=body.get("digest"),
             chunks=chunks,
         )
+    except InvalidPath as exc:
+        # FileEntry checks the path is in normal form (and breaks no rule) once, for both callers.
+        raise Invalid(
+            f"line {number}: {exc}", field=[FIELD, number, "path"], code="invalid_path", extra={"path": path}
+        ) from None
     except (ValueError, TypeError) as exc:
         raise Invalid(
             f"line {number} ({path}): {exc}",
