@@ -58,6 +58,9 @@ IN_FLIGHT_HELD_BYTES = 128 << 20
 SCAN_WINDOW_FILES = 2000
 SCAN_WINDOW_BYTES = 64 << 20
 SCAN_GROUP_FILES = 32
+# Scanning small files is mostly Python work under the GIL, so more threads only contend for it
+# (20,000 files: 3.1 s with 8 threads, 2.9 s with 2); two keep a read going while one hashes.
+SCAN_THREADS = 2
 # A file larger than this is cut and sent at once: each group of its chunks is asked about and
 # queued for sending while the next is cut, instead of after the whole file is hashed.
 STREAM_ABOVE_BYTES = 32 << 20
@@ -413,7 +416,7 @@ def push_directory(
 
     try:
         try:
-            with ThreadPoolExecutor(max_workers=concurrency) as scanner:
+            with ThreadPoolExecutor(max_workers=SCAN_THREADS) as scanner:
 
                 def start(window: list[tuple[str, str, int, int]]) -> list[Future] | None:
                     """Queue the scan of a window of small files (a large file is cut when finished)."""
