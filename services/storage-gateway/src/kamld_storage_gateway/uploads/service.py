@@ -149,12 +149,14 @@ class UploadService:
                 field=[field, index],
                 code="digest_mismatch",
             )
-        if upload_id is not None:
-            await self.check_open(upload_id)
         async with self.guard.writing() as session:
+            repository = UploadRepository(session)
+            if upload_id is not None:
+                # Checked in the transaction that records the chunks: one round trip, not two.
+                await self._require_open(repository, upload_id)
             stored = await self.chunks.put_verified(frames)
             if upload_id is not None:
-                await UploadRepository(session).record_chunks(upload_id, (digest for digest, _ in frames))
+                await repository.record_chunks(upload_id, (digest for digest, _ in frames))
         return StoredChunks(len(frames), stored, sum(len(data) for _, data in frames))
 
     async def put_file(
