@@ -14,7 +14,7 @@ T = TypeVar("T")
 
 
 class ApiModel(BaseModel):
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(extra="allow", frozen=True, defer_build=True)
 
 
 class VersionLink(ApiModel):
@@ -154,7 +154,7 @@ class LineageNode(VersionLink):
 class LineageEdge(ApiModel):
     """``source`` was used to make ``target``: a parent (role ``parent``) or an input in ``role``."""
 
-    model_config = ConfigDict(extra="allow", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="allow", frozen=True, populate_by_name=True, defer_build=True)
 
     source: str = Field(alias="from")
     target: str = Field(alias="to")
