@@ -52,7 +52,10 @@ def s3_store_factory(seaweedfs):
 
 @pytest.fixture
 def external_s3_store():
-    """A store on the S3 server named by KAMLD_TEST_S3_ENDPOINT (MinIO, AWS S3, Ceph RGW); skipped if unset."""
+    """A store on the S3 server named by KAMLD_TEST_S3_ENDPOINT (MinIO, AWS S3, Ceph RGW).
+
+    Skipped when that variable is unset.
+    """
     import os
 
     endpoint = os.environ.get("KAMLD_TEST_S3_ENDPOINT")

@@ -229,9 +229,10 @@ class Client:
     ) -> PushedVersion:
         """Upload ``directory`` (only chunks the platform lacks) and record it as ``name``'s next version.
 
-        ``inputs`` are refs of versions it was made from, as ``"faces:v3"`` or ``("faces:v3", "trained_on")``;
-        ``kind`` names the artifact's kind on its first push (default ``dataset``); ``expected_parent`` refuses the push (409) unless
-        that ref is still the newest version.
+        ``inputs`` are refs of versions it was made from, as ``"faces:v3"`` or
+        ``("faces:v3", "trained_on")``; ``kind`` names the artifact's kind on its first push (default
+        ``dataset``); ``expected_parent`` refuses the push (409) unless that ref is still the newest
+        version.
         """
         from kamld.transfer import push_directory
 

@@ -305,8 +305,7 @@ class _Sender:
     def submit(self, group: list[tuple[str, ChunkRef, bytes | None]]) -> None:
         held = sum(ref.size for _, ref, data in group if data is not None)
         while self.pending and (
-            len(self.pending) >= IN_FLIGHT_BATCHES
-            or sum(self.held.values()) + held > IN_FLIGHT_HELD_BYTES
+            len(self.pending) >= IN_FLIGHT_BATCHES or sum(self.held.values()) + held > IN_FLIGHT_HELD_BYTES
         ):
             self._reap(FIRST_COMPLETED)
         future = self.pool.submit(self._send, group)

@@ -70,7 +70,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings=settings,
         version=__version__,
         title="KAML-D storage-gateway",
-        description="Content: chunks, manifests, upload sessions, downloads, diffs of manifests, garbage collection.",
+        description=(
+            "Content: chunks, manifests, upload sessions, downloads, diffs of manifests, garbage collection."
+        ),
         routers=[uploads_router, downloads_router, gc_router],
         on_startup=[start],
         on_shutdown=[stop],

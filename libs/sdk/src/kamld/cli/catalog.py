@@ -479,5 +479,6 @@ def gc(
         return
     verb = "would delete" if report.dry_run else "deleted"
     console.print(
-        f"{verb} {report.objects} objects ({human_size(report.bytes)}); kept {report.marked} referenced objects"
+        f"{verb} {report.objects} objects ({human_size(report.bytes)}); "
+        f"kept {report.marked} referenced objects"
     )

@@ -47,7 +47,8 @@ NDJSON_BODY = {
         "required": False,
         "description": (
             "NDJSON, one file per line, sorted by path (byte order): "
-            '`{"path": "a/b.csv", "size": 10, "mode": 420, "digest": "blake3:…", "chunks": [["blake3:…", 10]]}`. '
+            '`{"path": "a/b.csv", "size": 10, "mode": 420, "digest": "blake3:…", '
+            '"chunks": [["blake3:…", 10]]}`. '
             "Files uploaded whole to this session are merged in; a path in both is a duplicate (422). "
             "The body may be empty when every file was uploaded whole."
         ),
@@ -145,7 +146,10 @@ async def upload_file(
     svc: ServicesDep,
     mode: Annotated[int, Query(description="420 (0o644) or 493 (0o755, executable)")] = 0o644,
 ) -> FileStored:
-    """The server chunks the streamed body; the file joins the manifest at commit (for clients that cannot chunk)."""
+    """The server chunks the streamed body; the file joins the manifest at commit.
+
+    For clients that cannot chunk (curl, generated clients).
+    """
     entry = await svc.uploads.put_file(
         upload_id, path, limited_stream(request, svc.settings.max_file_bytes), mode=mode
     )

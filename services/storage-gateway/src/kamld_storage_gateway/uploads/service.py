@@ -228,7 +228,8 @@ class UploadService:
             await checker.flush()
             if checker.missing:
                 raise Invalid(
-                    f"{checker.missing_count} referenced chunk(s) are not stored; upload them and commit again",
+                    f"{checker.missing_count} referenced chunk(s) are not stored; "
+                    "upload them and commit again",
                     code="missing_chunks",
                     extra={
                         "missing": checker.missing,
