@@ -120,6 +120,22 @@ def test_commit_refuses_bad_paths_naming_them(client, upload_id, path, reason):
     assert reason in body["detail"]
 
 
+@pytest.mark.parametrize(
+    ("body", "code", "location"),
+    [
+        (b"{not json\n", "invalid_json", ["files", 1]),
+        (b'{"path": "a.txt", "size": NaN}\n', "invalid_json", ["files", 1]),
+        (b'{"path": "\xff.txt", "size": 0}\n', "invalid_json", ["files", 1]),
+        (b'["a.txt", 0]\n', "invalid", ["files", 1]),
+        (b'{"path": 7, "size": 0}\n', "invalid_path", ["files", 1, "path"]),
+    ],
+)
+def test_commit_refuses_malformed_lines_naming_them(client, upload_id, body, code, location):
+    answer = problem(client.post(f"/uploads/{upload_id}/commit", content=body), 422)
+    assert answer["code"] == code
+    assert location in locations(answer)
+
+
 def test_commit_refuses_unsorted_duplicate_and_missing(client, upload_id):
     unsorted = line("b.txt", b"") + "\n" + line("a.txt", b"") + "\n"
     assert (
