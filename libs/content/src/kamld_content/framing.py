@@ -39,6 +39,29 @@ def encode_frames(frames: Iterable[tuple[str, bytes]]) -> bytes:
     return b"".join(encode_frame(digest, data) for digest, data in frames)
 
 
+class ChunkPieces:
+    """A chunk that arrived in several pieces, kept as views of them rather than joined.
+
+    A receiver that only hashes a chunk and writes it (storage-gateway) takes the pieces one by
+    one and never copies the chunk in memory; ``bytes()`` joins them for one that needs a buffer.
+    """
+
+    __slots__ = ("parts", "_size")
+
+    def __init__(self, parts: Iterable[memoryview]) -> None:
+        self.parts = tuple(parts)
+        self._size = sum(len(part) for part in self.parts)
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __bytes__(self) -> bytes:
+        return b"".join(self.parts)
+
+
+Chunk = bytes | ChunkPieces
+
+
 class FrameReader:
     """Incremental decoder: :meth:`feed` bytes as they arrive, get complete ``(digest, data)`` back.
 
@@ -49,15 +72,17 @@ class FrameReader:
     get each chunk back as the very object it was fed: no copy at all.
     """
 
-    def __init__(self, max_frame_bytes: int | None = None) -> None:
+    def __init__(self, max_frame_bytes: int | None = None, *, join: bool = True) -> None:
         self.max_frame_bytes = max_frame_bytes
+        # False: a chunk that spans pieces comes back as ChunkPieces, not joined into bytes.
+        self.join = join
         self._header = bytearray()
         self._digest: str | None = None
         self._size = 0
         self._pieces: list[memoryview] = []
         self._filled = 0
 
-    def feed(self, data: bytes) -> Iterator[tuple[str, bytes]]:
+    def feed(self, data: bytes) -> Iterator[tuple[str, Chunk]]:
         if not isinstance(data, bytes):
             # Kept as views until the chunk is whole: a caller may reuse a mutable buffer.
             data = bytes(data)
@@ -80,7 +105,7 @@ class FrameReader:
             self._filled += taken
             position += taken
             if self._filled == self._size:
-                yield self._take(b"".join(self._pieces))
+                yield self._take(b"".join(self._pieces) if self.join else ChunkPieces(self._pieces))
 
     def _read_header(self, view: memoryview, position: int) -> int:
         """Take header bytes from ``position``; once the header is whole, expect its chunk."""
@@ -103,7 +128,7 @@ class FrameReader:
             held.clear()
         return position + taken
 
-    def _take(self, data: bytes) -> tuple[str, bytes]:
+    def _take(self, data: Chunk) -> tuple[str, Chunk]:
         """The frame now complete with ``data``; the reader then waits for the next header."""
         digest = self._digest
         assert digest is not None

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from kamld_common.errors import Unavailable
+from kamld_content.framing import Chunk
 
 
 @dataclass(frozen=True)
@@ -72,8 +73,11 @@ class ObjectStore(Protocol):
     async def put_if_absent(self, key: str, data: bytes) -> bool:
         """Store ``data`` under ``key`` unless it exists; True when this call wrote it."""
 
-    async def put_many_if_absent(self, items: Sequence[tuple[str, bytes]]) -> set[str]:
+    async def put_many_if_absent(self, items: Sequence[tuple[str, Chunk]]) -> set[str]:
         """Store each ``(key, data)`` whose key is absent; the keys this call wrote.
+
+        ``data`` may be :class:`ChunkPieces` (a chunk still in the pieces it arrived in): a
+        backend writes them one after another or joins them with ``bytes()``.
 
         Every object is stored (durably, where the backend promises it) when this returns; a
         backend may write them concurrently, which is the point of asking for several at once.

@@ -37,6 +37,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
+from kamld_content.framing import Chunk, ChunkPieces
 from kamld_storage_gateway.objectstore.base import (
     ObjectInfo,
     ObjectNotFound,
@@ -215,7 +216,7 @@ class LocalObjectStore:
     async def put_if_absent(self, key: str, data: bytes) -> bool:
         return await asyncio.to_thread(self._put_if_absent, key, data)
 
-    async def put_many_if_absent(self, items: Sequence[tuple[str, bytes]]) -> set[str]:
+    async def put_many_if_absent(self, items: Sequence[tuple[str, Chunk]]) -> set[str]:
         """Store every ``(key, data)`` absent so far; the keys this call wrote.
 
         On Linux the batch is staged, flushed with one ``syncfs``, linked, and flushed again;
@@ -227,7 +228,7 @@ class LocalObjectStore:
                 self._file(key)
                 unique[key] = data
         loop = asyncio.get_running_loop()
-        small = {key: data for key, data in unique.items() if len(data) < self.pack_below}
+        small = {key: bytes(data) for key, data in unique.items() if len(data) < self.pack_below}
         large = {key: data for key, data in unique.items() if len(data) >= self.pack_below}
         written: set[str] = set()
         if small:
@@ -235,7 +236,7 @@ class LocalObjectStore:
         if large and _SYNCFS is not None:
             written |= await loop.run_in_executor(_SYNC_POOL, self._put_batch, large)
         elif large:
-            written |= await self._put_each(large)
+            written |= await self._put_each({key: bytes(data) for key, data in large.items()})
         return written
 
     def _put_packed(self, items: dict[str, bytes]) -> set[str]:
@@ -250,7 +251,7 @@ class LocalObjectStore:
             return set()
         return self._packs(create=True).write(fresh)  # type: ignore[union-attr]
 
-    def _put_batch(self, items: dict[str, bytes]) -> set[str]:
+    def _put_batch(self, items: dict[str, Chunk]) -> set[str]:
         """Stage every object, make the staged bytes durable, name them, make the names durable."""
         staged: list[tuple[str, Path, Path]] = []
         written: set[str] = set()
@@ -263,7 +264,8 @@ class LocalObjectStore:
                 fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
                 staged.append((key, path, Path(temp_name)))
                 with os.fdopen(fd, "wb") as stream:
-                    stream.write(data)
+                    for part in data.parts if isinstance(data, ChunkPieces) else (data,):
+                        stream.write(part)
                     os.fchmod(stream.fileno(), READ_ONLY)
             _sync_filesystem(self.root)
             while staged:

@@ -12,6 +12,7 @@ from typing import TypeVar
 
 from prometheus_client import Counter, Histogram
 
+from kamld_content.framing import Chunk
 from kamld_storage_gateway.objectstore.base import ObjectInfo, ObjectNotFound, ObjectStore
 
 T = TypeVar("T")
@@ -67,7 +68,7 @@ class MeteredObjectStore:
             BYTES.labels(self.name, "put").inc(len(data))
         return written
 
-    async def put_many_if_absent(self, items: Sequence[tuple[str, bytes]]) -> set[str]:
+    async def put_many_if_absent(self, items: Sequence[tuple[str, Chunk]]) -> set[str]:
         written = await self._call("put_many", self.inner.put_many_if_absent(items))
         sizes = {key: len(data) for key, data in items}
         BYTES.labels(self.name, "put").inc(sum(sizes[key] for key in written))

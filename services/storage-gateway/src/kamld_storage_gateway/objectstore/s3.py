@@ -22,6 +22,7 @@ import urllib3
 from minio import Minio
 from minio.error import InvalidResponseError, MinioException, S3Error, ServerError
 
+from kamld_content.framing import Chunk
 from kamld_storage_gateway.objectstore.base import (
     ObjectInfo,
     ObjectNotFound,
@@ -139,9 +140,9 @@ class S3ObjectStore:
         await self._run(self._client.put_object, self.bucket, name, io.BytesIO(data), len(data))
         return True
 
-    async def put_many_if_absent(self, items: Sequence[tuple[str, bytes]]) -> set[str]:
+    async def put_many_if_absent(self, items: Sequence[tuple[str, Chunk]]) -> set[str]:
         """Each object as by :meth:`put_if_absent`, concurrently (the connection pool bounds how many)."""
-        unique = dict(items)
+        unique = {key: bytes(data) for key, data in items}
         for key in unique:
             validate_key(key)
         written = await asyncio.gather(*(self.put_if_absent(key, data) for key, data in unique.items()))

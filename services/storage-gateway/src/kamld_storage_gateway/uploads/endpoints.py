@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request, status
 
 from kamld_common.errors import Invalid
-from kamld_content.framing import MEDIA_TYPE, FrameReader, FramingError
+from kamld_content.framing import MEDIA_TYPE, Chunk, FrameReader, FramingError
 from kamld_storage_gateway.bodies import limited_stream, read_limited
 from kamld_storage_gateway.dependencies import Services, services
 from kamld_storage_gateway.uploads.schemas import (
@@ -97,9 +97,10 @@ async def missing(upload_id: UploadId, body: MissingRequest, svc: ServicesDep) -
 async def upload_chunks(upload_id: UploadId, request: Request, svc: ServicesDep) -> ChunksStored:
     """Store several chunks at once (binary framing below); all are verified before any is stored."""
     await svc.uploads.check_open(upload_id)
-    # Decoded as it arrives, so the batch is held once (as its chunks), not also as one body.
-    reader = FrameReader()
-    frames: list[tuple[str, bytes]] = []
+    # Decoded as it arrives, so the batch is held once (as its chunks), not also as one body; a
+    # chunk that spans pieces stays in them (hashed and written piece by piece, never joined).
+    reader = FrameReader(join=False)
+    frames: list[tuple[str, Chunk]] = []
     try:
         async for block in limited_stream(request, svc.settings.max_batch_bytes):
             frames.extend(reader.feed(block))

@@ -20,7 +20,8 @@ from datetime import UTC, datetime, timedelta
 
 from kamld_common.errors import Conflict, Invalid, KamldError, NotFound, PayloadTooLarge
 from kamld_content.chunking import iter_file_chunks
-from kamld_content.hashing import Hasher, digest_bytes, is_digest
+from kamld_content.framing import Chunk, ChunkPieces
+from kamld_content.hashing import Hasher, digest_bytes, digest_parts, is_digest
 from kamld_content.manifest import REGULAR_MODE, FileEntry
 from kamld_content.paths import InvalidPath, normalize_path
 from kamld_storage_gateway.chunks import ChunkStore
@@ -135,7 +136,7 @@ class UploadService:
         return [digest for digest in unique if digest in absent]
 
     async def put_chunks(
-        self, upload_id: str | None, frames: list[tuple[str, bytes]], *, field: str = "chunks"
+        self, upload_id: str | None, frames: list[tuple[str, Chunk]], *, field: str = "chunks"
     ) -> StoredChunks:
         """Verify every chunk, then store them all and record them in the session (if any)."""
         for index, (digest, _) in enumerate(frames):
@@ -248,10 +249,10 @@ class UploadService:
         return summary
 
 
-def _first_mismatch(frames: list[tuple[str, bytes]]) -> tuple[int, str] | None:
+def _first_mismatch(frames: list[tuple[str, Chunk]]) -> tuple[int, str] | None:
     """``(index, actual digest)`` of the first chunk whose bytes do not hash to its digest."""
     for index, (digest, data) in enumerate(frames):
-        actual = digest_bytes(data)
+        actual = digest_parts(data.parts) if isinstance(data, ChunkPieces) else digest_bytes(data)
         if actual != digest:
             return index, actual
     return None
