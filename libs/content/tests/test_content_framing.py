@@ -6,8 +6,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kamld_content.framing import FrameReader, FramingError, decode_frames, encode_frame, frame_header
-from kamld_content.hashing import digest_bytes
+from kamld_content.framing import (
+    ChunkPieces,
+    FrameReader,
+    FramingError,
+    decode_frames,
+    encode_frame,
+    frame_header,
+)
+from kamld_content.hashing import digest_bytes, digest_parts
 
 blobs = st.lists(st.binary(max_size=3000), max_size=8)
 
@@ -25,6 +32,23 @@ def test_any_split_of_a_batch_decodes_to_its_frames(items: list[bytes], cuts: li
     decoded = [frame for a, b in zip(points, points[1:], strict=False) for frame in reader.feed(body[a:b])]
     reader.close()
     assert decoded == frames
+
+
+@given(items=blobs, cuts=st.lists(st.integers(min_value=0, max_value=30_000), max_size=12))
+def test_unjoined_chunks_keep_their_pieces_and_hash_as_a_whole(items: list[bytes], cuts: list[int]) -> None:
+    frames, body = batch_of(items)
+    points = sorted({min(cut, len(body)) for cut in cuts} | {0, len(body)})
+    reader = FrameReader(join=False)
+    decoded = [frame for a, b in zip(points, points[1:], strict=False) for frame in reader.feed(body[a:b])]
+    reader.close()
+    assert [(digest, bytes(data)) for digest, data in decoded] == frames
+    for digest, data in decoded:
+        if isinstance(data, ChunkPieces):
+            assert len(data.parts) > 1
+            assert len(data) == sum(len(part) for part in data.parts)
+            assert digest_parts(data.parts) == digest
+        else:
+            assert isinstance(data, bytes)
 
 
 @given(items=blobs)
@@ -59,3 +83,14 @@ def test_malformed_batches_are_refused() -> None:
         decode_frames(encode_frame(digest_bytes(b"xyz"), b"xyz"), max_frame_bytes=2)
     with pytest.raises(FramingError, match="not ASCII"):
         decode_frames(bytes([2]) + "é".encode() + (0).to_bytes(8, "big"))
+
+
+def test_a_chunk_split_across_pieces_is_not_joined_when_asked_not_to() -> None:
+    blob = bytes(range(256)) * 40
+    body = encode_frame(digest_bytes(blob), blob)
+    reader = FrameReader(join=False)
+    assert list(reader.feed(body[:3000])) == []
+    ((digest, data),) = list(reader.feed(body[3000:]))
+    reader.close()
+    assert isinstance(data, ChunkPieces) and len(data.parts) == 2
+    assert digest == digest_bytes(blob) and bytes(data) == blob
