@@ -7,7 +7,6 @@ without ambiguity, in manifests, object keys and on the wire alike.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from pathlib import Path
 
 import blake3
@@ -32,14 +31,6 @@ def digest_bytes(data: bytes | bytearray | memoryview) -> str:
     """The digest of ``data``, using several threads for large buffers (BLAKE3 releases the GIL)."""
     threads = blake3.blake3.AUTO if len(data) >= _THREADED_MIN_BYTES else 1
     return format_digest(blake3.blake3(data, max_threads=threads).hexdigest())
-
-
-def digest_parts(parts: Iterable[bytes | bytearray | memoryview]) -> str:
-    """The digest of the concatenation of ``parts``, hashed one by one instead of joined first."""
-    hasher = blake3.blake3()
-    for part in parts:
-        hasher.update(part)
-    return format_digest(hasher.hexdigest())
 
 
 class Hasher:

@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from kamld_common.errors import Conflict, Invalid, KamldError, NotFound, PayloadTooLarge
 from kamld_content.chunking import iter_file_chunks
 from kamld_content.framing import Chunk, ChunkPieces
-from kamld_content.hashing import Hasher, digest_bytes, digest_parts, is_digest
+from kamld_content.hashing import Hasher, digest_bytes, is_digest
 from kamld_content.manifest import REGULAR_MODE, FileEntry
 from kamld_content.paths import InvalidPath, normalize_path
 from kamld_storage_gateway.chunks import ChunkStore
@@ -249,10 +249,17 @@ class UploadService:
         return summary
 
 
+def _digest_of_pieces(data: ChunkPieces) -> str:
+    hasher = Hasher()
+    for part in data.parts:
+        hasher.update(part)
+    return hasher.digest()
+
+
 def _first_mismatch(frames: list[tuple[str, Chunk]]) -> tuple[int, str] | None:
     """``(index, actual digest)`` of the first chunk whose bytes do not hash to its digest."""
     for index, (digest, data) in enumerate(frames):
-        actual = digest_parts(data.parts) if isinstance(data, ChunkPieces) else digest_bytes(data)
+        actual = _digest_of_pieces(data) if isinstance(data, ChunkPieces) else digest_bytes(data)
         if actual != digest:
             return index, actual
     return None
