@@ -200,37 +200,41 @@ def _batches(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
         yield items[start : start + size]
 
 
-def _split_to_body_limit(
-    group: list[tuple[str, ChunkRef, bytes | None]], limit: int
-) -> Iterator[list[tuple[str, ChunkRef, bytes | None]]]:
-    """Consecutive parts of ``group`` whose framed bodies fit ``limit`` bytes (a larger chunk goes alone)."""
-    part: list[tuple[str, ChunkRef, bytes | None]] = []
+ChunkToSend = tuple[str, ChunkRef, bytes | None]
+"""A chunk to send: the file it comes from, its place there, and its bytes if kept from the scan."""
+
+
+def _bounded_groups(
+    items: Iterable[ChunkToSend], size_of: Callable[[ChunkToSend], int], limit: int
+) -> Iterator[list[ChunkToSend]]:
+    """Consecutive groups whose sizes add up to at most ``limit`` (a larger item is a group alone)."""
+    group: list[ChunkToSend] = []
     size = 0
-    for item in group:
-        framed = len(frame_header(item[1].digest, item[1].size)) + item[1].size
-        if part and size + framed > limit:
-            yield part
-            part, size = [], 0
-        part.append(item)
-        size += framed
-    if part:
-        yield part
+    for item in items:
+        item_size = size_of(item)
+        if group and size + item_size > limit:
+            yield group
+            group, size = [], 0
+        group.append(item)
+        size += item_size
+    if group:
+        yield group
+
+
+def _split_to_body_limit(group: list[ChunkToSend], limit: int) -> Iterator[list[ChunkToSend]]:
+    """Consecutive parts of ``group`` whose framed bodies fit ``limit`` bytes (a larger chunk goes alone)."""
+    return _bounded_groups(
+        group, lambda item: len(frame_header(item[1].digest, item[1].size)) + item[1].size, limit
+    )
 
 
 def _group_by_bytes(
     refs: Iterable[tuple[str, str, ChunkRef, bytes | None]], limit: int
-) -> Iterator[list[tuple[str, ChunkRef, bytes | None]]]:
+) -> Iterator[list[ChunkToSend]]:
     """``(source, ref, data)`` groups of at most ``limit`` bytes (a larger chunk is a group alone)."""
-    group: list[tuple[str, ChunkRef, bytes | None]] = []
-    size = 0
-    for _, source, ref, data in refs:
-        if group and size + ref.size > limit:
-            yield group
-            group, size = [], 0
-        group.append((source, ref, data))
-        size += ref.size
-    if group:
-        yield group
+    return _bounded_groups(
+        ((source, ref, data) for _, source, ref, data in refs), lambda item: item[1].size, limit
+    )
 
 
 def _file_groups(
@@ -281,7 +285,7 @@ def _outgoing(source: str, ref: ChunkRef, data: bytes | None) -> OutgoingChunk:
     return OutgoingChunk(ref.digest, ref.size, lambda: read_span(source, ref))
 
 
-def _mismatched_source(group: list[tuple[str, ChunkRef, bytes | None]], problem: dict) -> str | None:
+def _mismatched_source(group: list[ChunkToSend], problem: dict) -> str | None:
     """The file whose chunk storage-gateway found not to match its digest (``errors[0].loc``)."""
     try:
         index = problem["errors"][0]["loc"][-1]
@@ -302,7 +306,7 @@ class _Sender:
         # Lowered to the server's limit the first time it refuses a batch as too large.
         self.batch_limit: int | None = None
 
-    def submit(self, group: list[tuple[str, ChunkRef, bytes | None]]) -> None:
+    def submit(self, group: list[ChunkToSend]) -> None:
         held = sum(ref.size for _, ref, data in group if data is not None)
         while self.pending and (
             len(self.pending) >= IN_FLIGHT_BATCHES or sum(self.held.values()) + held > IN_FLIGHT_HELD_BYTES
@@ -312,12 +316,12 @@ class _Sender:
         self.pending.add(future)
         self.held[future] = held
 
-    def _send(self, group: list[tuple[str, ChunkRef, bytes | None]]) -> int:
+    def _send(self, group: list[ChunkToSend]) -> int:
         if self.batch_limit is None:
             return self._send_batch(group)
         return sum(self._send_batch(part) for part in _split_to_body_limit(group, self.batch_limit))
 
-    def _send_batch(self, group: list[tuple[str, ChunkRef, bytes | None]]) -> int:
+    def _send_batch(self, group: list[ChunkToSend]) -> int:
         """Send one batch; one the server refuses as too large is split to its limit and sent in parts."""
         try:
             self._send_once(group)
@@ -332,7 +336,7 @@ class _Sender:
         self.counter.add(sent)
         return sent
 
-    def _send_once(self, group: list[tuple[str, ChunkRef, bytes | None]]) -> None:
+    def _send_once(self, group: list[ChunkToSend]) -> None:
         # A large file's chunks are read back one at a time as the body is sent.
         try:
             self.channel.send(self.upload_id, [_outgoing(source, ref, data) for source, ref, data in group])
@@ -402,7 +406,7 @@ def push_directory(
         scanned_counter.add(sum(item.chunks.size for item, _ in scanned))
         return scanned
 
-    def send_missing(fresh: dict[str, tuple[str, ChunkRef, bytes | None]]) -> None:
+    def send_missing(fresh: dict[str, ChunkToSend]) -> None:
         missing = _missing(client, base_path, upload_id, list(fresh))
         upload_counter.total += sum(fresh[digest][1].size for digest in missing)
         for group in _group_by_bytes(((digest, *fresh[digest]) for digest in missing), UPLOAD_BATCH_BYTES):
@@ -427,7 +431,7 @@ def push_directory(
 
                 def finish(window: list[tuple[str, str, int, int]], tasks: list[Future] | None) -> None:
                     """Ask which of the window's chunks are missing and queue those for sending."""
-                    fresh: dict[str, tuple[str, ChunkRef, bytes | None]] = {}
+                    fresh: dict[str, ChunkToSend] = {}
                     if tasks is None:
                         # A large file's chunks are sent while the rest of it is still being cut.
                         path, source, mode, _ = window[0]
