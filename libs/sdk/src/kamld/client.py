@@ -275,17 +275,27 @@ class Client:
         *,
         include: Sequence[str] = (),
         progress: ProgressCallback | None = None,
+        direct_writes: bool = True,
     ) -> PullResult:
         """Make ``directory`` hold version ``ref`` (files matching ``include`` globs, if given).
 
         Files already there with the right content are kept; the others are downloaded, verified
-        against their digests and renamed into place only when complete.
+        against their digests and renamed into place only when complete. Large files are written
+        around the page cache unless ``direct_writes`` is false.
         """
         from kamld.transfer import pull_manifest
 
         version = self.show(ref)
         with self._transport_errors():
-            result = pull_manifest(self.http, API, version.digest, directory, include, progress=progress)
+            result = pull_manifest(
+                self.http,
+                API,
+                version.digest,
+                directory,
+                include,
+                progress=progress,
+                direct_writes=direct_writes,
+            )
         return PullResult(
             version=version,
             directory=str(Path(directory).resolve()),

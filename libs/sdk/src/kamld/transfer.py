@@ -18,18 +18,17 @@ from __future__ import annotations
 import fnmatch
 import itertools
 import os
-import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 import httpx
 
 from kamld.bulk import ChunkChannel, OutgoingChunk, open_channel
+from kamld.direct import FileWriter
 from kamld.errors import IntegrityError, KamldClientError, PayloadTooLarge, error_from_response
 from kamld_content.chunking import (
     ChunkRef,
@@ -611,12 +610,14 @@ def pull_manifest(
     *,
     progress: ProgressCallback | None = None,
     concurrency: int = 8,
+    direct_writes: bool = True,
 ) -> PullResult:
     """Make ``directory`` hold the files of manifest ``digest`` (those matching ``include``, if given).
 
     Small files travel together: one ``/chunks/read`` request fetches the chunks of many files
     (at most ``DOWNLOAD_BATCH_BYTES`` and ``DOWNLOAD_BATCH_DIGESTS``), and a file too large for a
-    batch streams on its own, a group of chunks at a time.
+    batch streams on its own, a group of chunks at a time, written around the page cache unless
+    ``direct_writes`` is false (:mod:`kamld.direct`).
     """
     root = Path(directory)
     root.mkdir(parents=True, exist_ok=True)
@@ -637,7 +638,7 @@ def pull_manifest(
                 wanted.append((entry, target))
         if len(batch) == 1 and wanted and _is_large(batch[0]):
             entry, target = wanted[0]
-            tally.written(_write_large_file(channel, target, entry, counter))
+            tally.written(_write_large_file(channel, target, entry, counter, direct=direct_writes))
         elif wanted:
             tally.written(_write_batch(channel, wanted, counter), files=len(wanted))
 
@@ -761,7 +762,9 @@ def _write_whole(target: Path, entry: FileEntry, parts: list[bytes]) -> None:
         raise
 
 
-def _write_large_file(channel: ChunkChannel, target: Path, entry: FileEntry, counter: _Counter) -> int:
+def _write_large_file(
+    channel: ChunkChannel, target: Path, entry: FileEntry, counter: _Counter, *, direct: bool
+) -> int:
     """Download a file too large for one batch, a group of chunks per request; bytes received.
 
     The next group is fetched while the current one is written, so storage-gateway reads while
@@ -769,7 +772,7 @@ def _write_large_file(channel: ChunkChannel, target: Path, entry: FileEntry, cou
     """
     received = 0
     groups = list(_chunk_groups(entry.chunks))
-    with _new_file(target, entry) as out, ThreadPoolExecutor(max_workers=1) as ahead:
+    with _new_file(target, entry, direct=direct) as out, ThreadPoolExecutor(max_workers=1) as ahead:
 
         def fetch(index: int) -> Future[dict[str, bytes]] | None:
             # The file's digest, taken as it is written, covers these bytes: no second hash per chunk.
@@ -790,19 +793,21 @@ def _write_large_file(channel: ChunkChannel, target: Path, entry: FileEntry, cou
 class _VerifiedWriter:
     """Writes a file's bytes and digests them on the way, to compare with the manifest at the end."""
 
-    def __init__(self, stream: BinaryIO) -> None:
+    def __init__(self, stream: FileWriter) -> None:
         self._stream = stream
         self.hasher = Hasher()
 
     def write(self, data: bytes) -> None:
-        self._stream.write(data)
         self.hasher.update(data)
+        self._stream.write(data)
 
 
 @contextmanager
-def _new_file(target: Path, entry: FileEntry) -> Iterator[_VerifiedWriter]:
+def _new_file(target: Path, entry: FileEntry, *, direct: bool) -> Iterator[_VerifiedWriter]:
     """Write ``entry`` to a temporary name beside ``target``; verify it, then rename it into place.
 
+    With ``direct``, the bytes go around the page cache where the file system allows it
+    (:mod:`kamld.direct`).
     Files are not fsynced: the server holds the durable copy, and a pull run again after a crash
     finds any file whose size or digest is wrong and fetches it anew.
     """
@@ -811,19 +816,21 @@ def _new_file(target: Path, entry: FileEntry) -> Iterator[_VerifiedWriter]:
         raise IntegrityError(
             f"{target} is a directory; cannot write the file {entry.path!r}", code="path_clash"
         )
-    handle, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=target.parent)
+    temp = target.parent / f"{TEMP_PREFIX}{os.getpid()}-{next(_temp_ids)}"
+    stream = FileWriter(temp, 0o600, direct=direct)
     try:
-        with os.fdopen(handle, "wb") as stream:
-            writer = _VerifiedWriter(stream)
-            yield writer
+        writer = _VerifiedWriter(stream)
+        yield writer
+        stream.close()
         if writer.hasher.size != entry.size or writer.hasher.digest() != entry.digest:
             raise IntegrityError(
                 f"{entry.path}: downloaded content does not match {entry.digest}", code="corrupt_file"
             )
-        os.chmod(temp_name, entry.mode)
-        os.replace(temp_name, target)
+        os.chmod(temp, entry.mode)
+        os.replace(temp, target)
     except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
+        stream.abandon()
+        temp.unlink(missing_ok=True)
         raise
 
 

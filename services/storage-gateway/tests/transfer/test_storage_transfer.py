@@ -206,6 +206,48 @@ def test_batched_reads_respect_the_digest_and_byte_bounds(gateway, tmp_path, mon
     assert len(reads) < 120 // 4
 
 
+@pytest.mark.parametrize("direct_writes", [True, False], ids=["around-the-cache", "through-the-cache"])
+def test_large_files_pull_byte_identical_around_or_through_the_page_cache(
+    gateway, tmp_path, monkeypatch, direct_writes
+):
+    """Files over a download batch take the streaming path; odd sizes exercise the unaligned tail."""
+    source, target = tmp_path / "src", tmp_path / "dst"
+    rng = random.Random(12)
+    source.mkdir()
+    sizes = {"exact.bin": 12 << 20, "odd.bin": (9 << 20) + 4097, "tiny-tail.bin": (3 << 20) + 1}
+    for name, size in sizes.items():
+        (source / name).write_bytes(rng.randbytes(size))
+    monkeypatch.setattr(transfer, "DOWNLOAD_BATCH_BYTES", 2 << 20)
+    with gateway.client() as client:
+        pushed = push_directory(client, "", source)
+        pulled = pull_manifest(client, "", pushed.digest, target, direct_writes=direct_writes)
+    assert pulled.files_written == 3
+    assert tree_bytes(target) == tree_bytes(source)
+    assert not list(target.glob(f"{transfer.TEMP_PREFIX}*"))
+
+
+def test_a_large_file_damaged_in_transit_is_refused_and_leaves_nothing(gateway, tmp_path, monkeypatch):
+    source, target = tmp_path / "src", tmp_path / "dst"
+    source.mkdir()
+    (source / "big.bin").write_bytes(random.Random(13).randbytes((6 << 20) + 10))
+    monkeypatch.setattr(transfer, "DOWNLOAD_BATCH_BYTES", 2 << 20)
+    fetch = ChunkChannel.fetch
+
+    def damage_last_chunk(channel: ChunkChannel, digests, **kwargs):
+        fetched = fetch(channel, digests, **kwargs)
+        last = digests[-1]
+        fetched[last] = fetched[last][:-1] + bytes([fetched[last][-1] ^ 1])
+        return fetched
+
+    with gateway.client() as client:
+        pushed = push_directory(client, "", source)
+        monkeypatch.setattr(ChunkChannel, "fetch", damage_last_chunk)
+        with pytest.raises(IntegrityError) as refused:
+            pull_manifest(client, "", pushed.digest, target)
+    assert refused.value.code == "corrupt_file"
+    assert list(target.iterdir()) == []
+
+
 def test_pull_into_a_tree_with_a_directory_where_a_file_goes_fails_cleanly(gateway, tmp_path):
     source, target = tmp_path / "src", tmp_path / "dst"
     many_small_files(source, 20, seed=9)

@@ -174,12 +174,25 @@ def pull(
     include: Annotated[
         list[str], typer.Option("--include", help="Only paths matching GLOB (repeatable)")
     ] = [],  # noqa: B006
+    buffered: Annotated[
+        bool,
+        typer.Option(
+            "--buffered",
+            envvar="KAMLD_PULL_BUFFERED",
+            help="Write large files through the page cache (kept cached for reading right after) "
+            "instead of straight to the disk",
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Fetch a version into DIRECTORY: only files it lacks, each verified and written atomically."""
     with Client() as client, progress_bars() as bars:
         result = client.pull(
-            ref, directory, include=include, progress=None if as_json else PullProgress(bars)
+            ref,
+            directory,
+            include=include,
+            progress=None if as_json else PullProgress(bars),
+            direct_writes=not buffered,
         )
     if as_json:
         emit_json(result)

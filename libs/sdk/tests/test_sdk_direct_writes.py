@@ -1,0 +1,130 @@
+"""FileWriter: large downloaded files written around the page cache, or through it where refused."""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import mmap
+import os
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kamld import direct
+from kamld.direct import ALIGNMENT, BUFFER_BYTES, FileWriter
+
+PAGE = mmap.PAGESIZE
+
+
+def write_pieces(path, pieces: list[bytes], *, direct_writes: bool) -> FileWriter:
+    writer = FileWriter(path, direct=direct_writes)
+    for piece in pieces:
+        writer.write(piece)
+    writer.close()
+    return writer
+
+
+def resident_pages(path) -> int:
+    """How many of the file's pages are in the page cache (mincore over a mapping of it)."""
+    size = os.path.getsize(path)
+    libc = ctypes.CDLL(None, use_errno=True)
+    with open(path, "rb") as stream, mmap.mmap(
+        stream.fileno(), size, flags=mmap.MAP_PRIVATE, prot=mmap.PROT_READ | mmap.PROT_WRITE
+    ) as mapped:
+        pages = (size + PAGE - 1) // PAGE
+        vector = (ctypes.c_ubyte * pages)()
+        address = ctypes.addressof(ctypes.c_char.from_buffer(mapped))
+        if libc.mincore(ctypes.c_void_p(address), ctypes.c_size_t(size), vector) != 0:
+            raise OSError(ctypes.get_errno(), "mincore failed")
+        return sum(byte & 1 for byte in vector)
+
+
+sizes = st.lists(st.integers(min_value=0, max_value=3 * ALIGNMENT + 7), max_size=12) | st.lists(
+    st.sampled_from([1, ALIGNMENT - 1, ALIGNMENT, BUFFER_BYTES - 1, BUFFER_BYTES, BUFFER_BYTES + 1]),
+    max_size=4,
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(sizes=sizes, direct_writes=st.booleans(), seed=st.integers(0, 1000))
+def test_the_file_holds_exactly_what_was_written(tmp_path_factory, sizes, direct_writes, seed):
+    rng = random.Random(seed)
+    pieces = [rng.randbytes(size) for size in sizes]
+    path = tmp_path_factory.mktemp("w") / "file"
+    write_pieces(path, pieces, direct_writes=direct_writes)
+    assert path.read_bytes() == b"".join(pieces)
+
+
+def test_direct_writes_leave_the_bytes_out_of_the_page_cache(tmp_path):
+    path = tmp_path / "large"
+    data = random.Random(1).randbytes(3 * BUFFER_BYTES + 1234)
+    pieces = [data[start : start + (1 << 20)] for start in range(0, len(data), 1 << 20)]
+    writer = write_pieces(path, pieces, direct_writes=True)
+    if not writer.direct_bytes:
+        pytest.skip("this file system refuses O_DIRECT; FileWriter wrote through the page cache")
+    # Only the unaligned tail went through the cache: one page, where 24 MiB would be 6,000.
+    assert writer.direct_bytes == len(data) - 1234
+    assert resident_pages(path) <= 2
+    assert path.read_bytes() == data
+
+
+def test_buffered_writes_leave_the_bytes_in_the_page_cache(tmp_path):
+    """The check above can tell the two apart: through the cache, the file stays resident."""
+    path = tmp_path / "large"
+    data = random.Random(2).randbytes(2 * BUFFER_BYTES)
+    write_pieces(path, [data], direct_writes=False)
+    assert resident_pages(path) > len(data) // PAGE // 2
+
+
+def test_a_file_system_that_refuses_o_direct_gets_buffered_writes(tmp_path, monkeypatch):
+    opened = os.open
+
+    def refusing(path, flags, mode=0o777):
+        if flags & os.O_DIRECT:
+            raise OSError(errno.EINVAL, "O_DIRECT not supported")
+        return opened(path, flags, mode)
+
+    monkeypatch.setattr(direct.os, "open", refusing)
+    data = random.Random(3).randbytes(BUFFER_BYTES + 99)
+    writer = write_pieces(tmp_path / "file", [data], direct_writes=True)
+    assert writer.direct_bytes == 0
+    assert (tmp_path / "file").read_bytes() == data
+
+
+def test_a_device_that_refuses_the_alignment_mid_file_gets_the_rest_through_the_cache(tmp_path, monkeypatch):
+    written = os.write
+    refused: list[int] = []
+
+    def refuse_first_direct_write(fd, data):
+        if not refused and direct.fcntl.fcntl(fd, direct.fcntl.F_GETFL) & os.O_DIRECT:
+            refused.append(fd)
+            raise OSError(errno.EINVAL, "Invalid argument")
+        return written(fd, data)
+
+    monkeypatch.setattr(direct.os, "write", refuse_first_direct_write)
+    data = random.Random(4).randbytes(2 * BUFFER_BYTES + 5)
+    writer = write_pieces(tmp_path / "file", [data], direct_writes=True)
+    if not refused:
+        pytest.skip("this file system refuses O_DIRECT; nothing was written directly")
+    assert writer.direct_bytes == 0
+    assert (tmp_path / "file").read_bytes() == data
+
+
+def test_an_abandoned_file_keeps_nothing_buffered_and_its_descriptor_is_closed(tmp_path):
+    writer = FileWriter(tmp_path / "file")
+    writer.write(b"x" * 100)
+    fd = writer.fileno()
+    writer.abandon()
+    with pytest.raises(OSError):
+        os.fstat(fd)
+    assert (tmp_path / "file").read_bytes() == b""
+    writer.close()  # closing after abandoning is harmless
+
+
+def test_an_existing_file_is_never_overwritten(tmp_path):
+    (tmp_path / "file").write_bytes(b"keep")
+    with pytest.raises(FileExistsError):
+        FileWriter(tmp_path / "file")
+    assert (tmp_path / "file").read_bytes() == b"keep"
