@@ -28,7 +28,7 @@ from pathlib import Path
 import httpx
 
 from kamld.bulk import ChunkChannel, OutgoingChunk, open_channel
-from kamld.direct import FileWriter
+from kamld_content.direct import FileWriter
 from kamld.errors import IntegrityError, KamldClientError, PayloadTooLarge, error_from_response
 from kamld_content.chunking import (
     ChunkRef,
@@ -617,7 +617,7 @@ def pull_manifest(
     Small files travel together: one ``/chunks/read`` request fetches the chunks of many files
     (at most ``DOWNLOAD_BATCH_BYTES`` and ``DOWNLOAD_BATCH_DIGESTS``), and a file too large for a
     batch streams on its own, a group of chunks at a time, written around the page cache unless
-    ``direct_writes`` is false (:mod:`kamld.direct`).
+    ``direct_writes`` is false (:mod:`kamld_content.direct`).
     """
     root = Path(directory)
     root.mkdir(parents=True, exist_ok=True)
@@ -807,7 +807,7 @@ def _new_file(target: Path, entry: FileEntry, *, direct: bool) -> Iterator[_Veri
     """Write ``entry`` to a temporary name beside ``target``; verify it, then rename it into place.
 
     With ``direct``, the bytes go around the page cache where the file system allows it
-    (:mod:`kamld.direct`).
+    (:mod:`kamld_content.direct`).
     Files are not fsynced: the server holds the durable copy, and a pull run again after a crash
     finds any file whose size or digest is wrong and fetches it anew.
     """

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kamld import direct
-from kamld.direct import ALIGNMENT, BUFFER_BYTES, FileWriter
+from kamld_content import direct
+from kamld_content.direct import ALIGNMENT, BUFFER_BYTES, FileWriter
 
 PAGE = mmap.PAGESIZE
 
