@@ -35,7 +35,7 @@ class Artifact(ApiModel):
     name: str
     kind: str
     description: str = ""
-    labels: dict[str, str] = Field(default_factory=dict)
+    labels: dict[str, str] = {}
     created_at: datetime
     created_by: str
     updated_at: datetime | None = None
@@ -51,15 +51,15 @@ class Version(ApiModel):
     name: str
     ref: str
     digest: str
-    parents: list[VersionLink] = Field(default_factory=list)
-    inputs: list[InputLink] = Field(default_factory=list)
+    parents: list[VersionLink] = []
+    inputs: list[InputLink] = []
     message: str = ""
     author: str
     created_at: datetime
-    metadata: dict[str, Any] = Field(default_factory=dict)
+    metadata: dict[str, Any] = {}
     file_count: int
     total_bytes: int
-    aliases: list[str] = Field(default_factory=list)
+    aliases: list[str] = []
 
 
 class PushedVersion(Version):
@@ -121,7 +121,7 @@ class Diff(ApiModel):
 
     from_version: VersionLink
     to_version: VersionLink
-    changes: list[FileChange] = Field(default_factory=list)
+    changes: list[FileChange] = []
 
     def of(self, change: str) -> list[FileChange]:
         return [c for c in self.changes if c.change == change]
@@ -165,8 +165,8 @@ class Lineage(ApiModel):
     root: str
     direction: Literal["up", "down", "both"]
     depth: int
-    nodes: list[LineageNode] = Field(default_factory=list)
-    edges: list[LineageEdge] = Field(default_factory=list)
+    nodes: list[LineageNode] = []
+    edges: list[LineageEdge] = []
     truncated: bool = False
 
     def node(self, ref: str) -> LineageNode | None:

@@ -28,7 +28,6 @@ from pathlib import Path
 import httpx
 
 from kamld.bulk import ChunkChannel, OutgoingChunk, open_channel
-from kamld_content.direct import FileWriter
 from kamld.errors import IntegrityError, KamldClientError, PayloadTooLarge, error_from_response
 from kamld_content.chunking import (
     ChunkRef,
@@ -39,6 +38,7 @@ from kamld_content.chunking import (
     read_span,
     scan_file,
 )
+from kamld_content.direct import FileWriter
 from kamld_content.framing import frame_header
 from kamld_content.hashing import Hasher, digest_bytes, digest_file
 from kamld_content.manifest import FileEntry, mode_from_stat
