@@ -18,6 +18,7 @@ from __future__ import annotations
 import fnmatch
 import itertools
 import os
+import secrets
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
@@ -722,6 +723,14 @@ def _write_batch(channel: ChunkChannel, files: list[tuple[FileEntry, Path]], cou
 
 
 _temp_ids = itertools.count()
+# With the process id, unique even where process ids repeat (a container's CLI is often pid 1):
+# a killed pull's leftovers never block a later one, and two pulls into one directory never
+# share a temporary name.
+_RUN_TOKEN = secrets.token_hex(4)
+
+
+def _temp_path(directory: Path) -> Path:
+    return directory / f"{TEMP_PREFIX}{os.getpid()}-{_RUN_TOKEN}-{next(_temp_ids)}"
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL
 
 
@@ -738,7 +747,7 @@ def _write_whole(target: Path, entry: FileEntry, parts: list[bytes]) -> None:
         raise IntegrityError(
             f"{entry.path}: downloaded content does not match {entry.digest}", code="corrupt_file"
         )
-    temp = target.parent / f"{TEMP_PREFIX}{os.getpid()}-{next(_temp_ids)}"
+    temp = _temp_path(target.parent)
     try:
         handle = os.open(temp, _NEW_FILE, 0o600)
     except FileNotFoundError:
@@ -816,7 +825,7 @@ def _new_file(target: Path, entry: FileEntry, *, direct: bool) -> Iterator[_Veri
         raise IntegrityError(
             f"{target} is a directory; cannot write the file {entry.path!r}", code="path_clash"
         )
-    temp = target.parent / f"{TEMP_PREFIX}{os.getpid()}-{next(_temp_ids)}"
+    temp = _temp_path(target.parent)
     stream = FileWriter(temp, 0o600, direct=direct)
     try:
         writer = _VerifiedWriter(stream)
