@@ -17,6 +17,7 @@ COMMON = """| variable | default | meaning |
 |---|---|---|
 | `KAMLD_HOME` | `~/.kamld` | data directory of a local platform; every service defaults into `$KAMLD_HOME/<service>` |
 | `KAMLD_URL`, `KAMLD_TOKEN` | from `$KAMLD_HOME/config` | where the `kamld` client finds the gateway, and its API token |
+| `KAMLD_PULL_BUFFERED` | unset | `1`: `kamld pull` writes large files through the page cache instead of around it (`--buffered`) |
 | `OTEL_EXPORTER_OTLP_ENDPOINT` | unset | export traces over OTLP/HTTP (e.g. `http://jaeger:4318`) |
 """
 

@@ -78,6 +78,7 @@ def external_s3_store():
     params=[
         "local",
         "local-unpacked",
+        "local-direct",
         pytest.param("s3", marks=pytest.mark.s3),
         pytest.param("external-s3", marks=pytest.mark.s3),
     ]
@@ -88,6 +89,9 @@ def object_store(request, tmp_path):
         return LocalObjectStore(tmp_path / "objects")
     if request.param == "local-unpacked":
         return LocalObjectStore(tmp_path / "objects", pack_below=0)
+    if request.param == "local-direct":
+        # Every object of a batch a file of its own, written and read around the page cache.
+        return LocalObjectStore(tmp_path / "objects", pack_below=0, direct_io=True)
     if request.param == "external-s3":
         return request.getfixturevalue("external_s3_store")
     return request.getfixturevalue("s3_store_factory")()

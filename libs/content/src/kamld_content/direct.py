@@ -1,25 +1,29 @@
-"""Writing a large downloaded file around the page cache (``O_DIRECT``).
+"""Writing and reading large files around the page cache (``O_DIRECT``).
 
-A pull writes each byte of a large file once and does not read it back, so copying it into the
-page cache first only costs work: a kernel copy into cache pages, and the pages themselves, which
-a file system then writes back later anyway. Written directly, the bytes go from one reused,
-aligned buffer to the device; a pull of a large dataset also no longer evicts the rest of the
-page cache. Measured on the 2-core development machine (docs/storage.md, "Downloads"): pulling
-4 x 256 MiB into a new directory spent 2.7-3.0 CPU-seconds in the client's kernel through the
-cache and 0.7 around it, and took 2.8-3.2 s instead of 2.1-2.2 s.
+Bytes written once and not read back soon gain nothing from a trip through the page cache: a
+pull writes each byte of a large file once, and storage-gateway makes every chunk batch durable
+before it answers. Copying them into cache pages first only costs CPU, memory the kernel must
+find (on the development machine's VM, first touches of fresh pages dominate), and the rest of
+the cache, which a large dataset evicts. Written directly, the bytes go from one reused, aligned
+buffer to the device. Measured on the 2-core development machine (docs/storage.md): pulling 4 x
+256 MiB into a new directory spent 2.7-3.0 CPU-seconds in the client's kernel through the cache
+and 0.7 around it, and took 2.8-3.2 s instead of 2.1-2.2 s.
 
 ``O_DIRECT`` wants the buffer, the length and the file offset aligned to the device's block, so
-bytes are gathered in an aligned buffer and written a block-multiple at a time; the unaligned
-tail of the file is written through the cache. A file system that refuses ``O_DIRECT`` (tmpfs,
-some FUSE and network file systems) gets ordinary buffered writes.
+bytes are gathered in an aligned buffer and moved a block-multiple at a time; the unaligned
+tail of a file is written through the cache. A file system that refuses ``O_DIRECT`` (tmpfs on
+older kernels, some FUSE and network file systems) is written and read the ordinary way.
 """
 
 from __future__ import annotations
 
 import errno
 import fcntl
+import itertools
 import mmap
 import os
+import secrets
+import threading
 
 # Covers the logical block sizes of every common device (512 and 4096 bytes).
 ALIGNMENT = 4096
@@ -31,9 +35,22 @@ _DIRECT = getattr(os, "O_DIRECT", 0)
 class FileWriter:
     """Sequential writes to a new file: through an aligned buffer with ``O_DIRECT`` where allowed."""
 
-    def __init__(self, path: str | os.PathLike[str], mode: int = 0o600, *, direct: bool = True) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        mode: int = 0o600,
+        *,
+        direct: bool = True,
+        buffer: mmap.mmap | None = None,
+    ) -> None:
+        """Create ``path`` (it must not exist). ``buffer``, page-aligned memory such as an anonymous
+        :class:`mmap.mmap` of a multiple of ``ALIGNMENT`` bytes, is used instead of a new one and
+        left open: callers writing many files reuse one (:func:`thread_buffer`)."""
         self._fd, self.direct = _create(path, mode, direct and bool(_DIRECT))
-        self._buffer: mmap.mmap | None = mmap.mmap(-1, BUFFER_BYTES) if self.direct else None
+        self._owns_buffer = buffer is None
+        if self.direct and buffer is None:
+            buffer = mmap.mmap(-1, BUFFER_BYTES)
+        self._buffer = buffer if self.direct else None
         self._view = memoryview(self._buffer) if self._buffer is not None else None
         self._filled = 0
         self.direct_bytes = 0
@@ -109,8 +126,96 @@ class FileWriter:
             self._view.release()
             self._view = None
         if self._buffer is not None:
-            self._buffer.close()
+            if self._owns_buffer:
+                self._buffer.close()
             self._buffer = None
+
+
+_buffers = threading.local()
+_TOKEN = secrets.token_hex(4)
+_serial = itertools.count()
+
+
+def unique_name(prefix: str, suffix: str = "") -> str:
+    """A temporary file name no other process picks, nor an earlier run with the same process id.
+
+    Process ids repeat (a container's first process is always 1), so a random token made at
+    import sits beside the id: a crashed run's leftovers never block a later one.
+    """
+    return f"{prefix}{os.getpid()}-{_TOKEN}-{next(_serial)}{suffix}"
+
+
+def thread_buffer() -> mmap.mmap:
+    """This thread's reusable aligned buffer: memory already touched costs no page faults."""
+    buffer = getattr(_buffers, "buffer", None)
+    if buffer is None:
+        buffer = _buffers.buffer = mmap.mmap(-1, BUFFER_BYTES)
+    return buffer
+
+
+def read_file(
+    path: str | os.PathLike[str], start: int = 0, length: int | None = None, *, direct_from: int = 0
+) -> bytes:
+    """``length`` bytes of ``path`` from ``start`` (to the end if None).
+
+    A file of at least ``direct_from`` bytes is read around the page cache, through this thread's
+    aligned buffer a block-multiple at a time; a smaller one, or one on a file system that
+    refuses ``O_DIRECT``, is read normally.
+    """
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        size = os.fstat(fd).st_size
+        end = size if length is None else min(size, start + length)
+        if end <= start:
+            return b""
+        if size < direct_from or not _set_direct(fd):
+            return _pread_all(fd, start, end - start)
+        view = memoryview(thread_buffer())
+        try:
+            pieces: list[bytes] = []
+            position = start - start % ALIGNMENT
+            while position < end:
+                wanted = min(len(view), _round_up(end - position))
+                got = os.preadv(fd, [view[:wanted]], position)
+                if got <= 0:
+                    break
+                pieces.append(bytes(view[max(start - position, 0) : min(got, end - position)]))
+                position += got
+                if got < wanted:
+                    break
+        finally:
+            view.release()
+        return pieces[0] if len(pieces) == 1 else b"".join(pieces)
+    finally:
+        os.close(fd)
+
+
+def _round_up(length: int) -> int:
+    return length + (-length) % ALIGNMENT
+
+
+def _set_direct(fd: int) -> bool:
+    if not _DIRECT:
+        return False
+    try:
+        fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | _DIRECT)
+    except OSError as exc:
+        if exc.errno != errno.EINVAL:
+            raise
+        return False
+    return True
+
+
+def _pread_all(fd: int, start: int, length: int) -> bytes:
+    pieces: list[bytes] = []
+    while length > 0:
+        piece = os.pread(fd, length, start)
+        if not piece:
+            break
+        pieces.append(piece)
+        start += len(piece)
+        length -= len(piece)
+    return pieces[0] if len(pieces) == 1 else b"".join(pieces)
 
 
 def _create(path: str | os.PathLike[str], mode: int, direct: bool) -> tuple[int, bool]:

@@ -15,10 +15,9 @@ name that is renamed into place only when complete.
 
 from __future__ import annotations
 
+import collections
 import fnmatch
-import itertools
 import os
-import secrets
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
@@ -39,7 +38,7 @@ from kamld_content.chunking import (
     read_span,
     scan_file,
 )
-from kamld_content.direct import FileWriter
+from kamld_content.direct import FileWriter, unique_name
 from kamld_content.framing import frame_header
 from kamld_content.hashing import Hasher, digest_bytes, digest_file
 from kamld_content.manifest import FileEntry, mode_from_stat
@@ -68,6 +67,13 @@ STREAM_GROUP_BYTES = 32 << 20
 SCAN_GROUP_BYTES = 4 << 20
 DOWNLOAD_BATCH_BYTES = 16 << 20
 DOWNLOAD_BATCH_DIGESTS = 1000
+# A large file's groups fetched while an earlier one is written. With storage-gateway reading its
+# chunk files from disk (local_direct_io), two in flight keep its disk busy: a 502 MB file pulled
+# in 1.5-1.9 s with two, 2.0-2.2 s with one (interleaved runs).
+LARGE_FILE_AHEAD = 2
+# Groups of large files held at once by a whole pull (16 MiB each): 4 files get their full depth,
+# and 8 large files at once (the pull's concurrency) still hold at most 192 MiB.
+LARGE_FILE_GROUPS_HELD = 12
 LIST_PAGE = 1000
 COMMIT_BLOCK_BYTES = 256 << 10
 TEMP_PREFIX = ".kamld-tmp-"
@@ -626,6 +632,7 @@ def pull_manifest(
         "download", _check(client.get(f"{base_path}/manifests/{digest}")).json()["total_bytes"], progress
     )
     tally = _PullTally()
+    budget = _GroupBudget(LARGE_FILE_GROUPS_HELD)
 
     def fetch(batch: list[FileEntry]) -> None:
         wanted: list[tuple[FileEntry, Path]] = []
@@ -639,7 +646,7 @@ def pull_manifest(
                 wanted.append((entry, target))
         if len(batch) == 1 and wanted and _is_large(batch[0]):
             entry, target = wanted[0]
-            tally.written(_write_large_file(channel, target, entry, counter, direct=direct_writes))
+            tally.written(_write_large_file(channel, target, entry, counter, budget, direct=direct_writes))
         elif wanted:
             tally.written(_write_batch(channel, wanted, counter), files=len(wanted))
 
@@ -722,15 +729,10 @@ def _write_batch(channel: ChunkChannel, files: list[tuple[FileEntry, Path]], cou
     return sum(len(data) for data in fetched.values())
 
 
-_temp_ids = itertools.count()
-# With the process id, unique even where process ids repeat (a container's CLI is often pid 1):
-# a killed pull's leftovers never block a later one, and two pulls into one directory never
-# share a temporary name.
-_RUN_TOKEN = secrets.token_hex(4)
-
-
 def _temp_path(directory: Path) -> Path:
-    return directory / f"{TEMP_PREFIX}{os.getpid()}-{_RUN_TOKEN}-{next(_temp_ids)}"
+    return directory / unique_name(TEMP_PREFIX)
+
+
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL
 
 
@@ -771,31 +773,72 @@ def _write_whole(target: Path, entry: FileEntry, parts: list[bytes]) -> None:
         raise
 
 
+class _GroupBudget:
+    """Bounds the chunk groups of large files fetched and not yet written, across a whole pull."""
+
+    def __init__(self, groups: int) -> None:
+        self._slots = threading.BoundedSemaphore(groups)
+
+    def take(self, *, wait: bool) -> bool:
+        return self._slots.acquire(blocking=wait)
+
+    def give(self) -> None:
+        self._slots.release()
+
+
 def _write_large_file(
-    channel: ChunkChannel, target: Path, entry: FileEntry, counter: _Counter, *, direct: bool
+    channel: ChunkChannel,
+    target: Path,
+    entry: FileEntry,
+    counter: _Counter,
+    budget: _GroupBudget,
+    *,
+    direct: bool,
 ) -> int:
     """Download a file too large for one batch, a group of chunks per request; bytes received.
 
-    The next group is fetched while the current one is written, so storage-gateway reads while
-    the client writes (one group ahead: at most two groups of a file in memory).
+    Up to ``LARGE_FILE_AHEAD`` further groups are fetched while one is written, so storage-gateway
+    reads (and waits on its disk) while the client writes. Every group in memory holds a slot of
+    the pull's ``budget``: the file's next group waits for one, groups further ahead are fetched
+    only when a slot is free, so many large files at once still fit in bounded memory.
     """
     received = 0
     groups = list(_chunk_groups(entry.chunks))
-    with _new_file(target, entry, direct=direct) as out, ThreadPoolExecutor(max_workers=1) as ahead:
+    upcoming: collections.deque[Future[dict[str, bytes]]] = collections.deque()
+    submitted = 0
+    with (
+        _new_file(target, entry, direct=direct) as out,
+        ThreadPoolExecutor(max_workers=LARGE_FILE_AHEAD) as ahead,
+    ):
 
-        def fetch(index: int) -> Future[dict[str, bytes]] | None:
+        def submit(*, wait: bool) -> bool:
+            nonlocal submitted
+            if submitted == len(groups) or not budget.take(wait=wait):
+                return False
             # The file's digest, taken as it is written, covers these bytes: no second hash per chunk.
-            return ahead.submit(_fetch, channel, groups[index], verify=False) if index < len(groups) else None
+            upcoming.append(ahead.submit(_fetch, channel, groups[submitted], verify=False))
+            submitted += 1
+            return True
 
-        upcoming = fetch(0)
-        for index, group in enumerate(groups):
-            assert upcoming is not None
-            fetched = upcoming.result()
-            upcoming = fetch(index + 1)
-            for ref in group:
-                out.write(fetched[ref.digest])
-            received += sum(len(data) for data in fetched.values())
-            counter.add(sum(ref.size for ref in group))
+        try:
+            for group in groups:
+                if not upcoming:
+                    submit(wait=True)
+                while len(upcoming) <= LARGE_FILE_AHEAD and submit(wait=False):
+                    pass
+                future = upcoming.popleft()
+                try:
+                    fetched = future.result()
+                    for ref in group:
+                        out.write(fetched[ref.digest])
+                finally:
+                    budget.give()
+                received += sum(len(data) for data in fetched.values())
+                counter.add(sum(ref.size for ref in group))
+        finally:
+            for future in upcoming:
+                future.cancel()
+                budget.give()
     return received
 
 

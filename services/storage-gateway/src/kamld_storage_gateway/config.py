@@ -19,6 +19,11 @@ class Settings(ServiceSettings):
     local_root: Path | None = Field(
         None, description="Directory of the local object store; default data_dir/objects"
     )
+    local_direct_io: bool = Field(
+        True,
+        description="Write and read the local store's chunk files around the page cache (O_DIRECT); "
+        "turn off where the disk is much slower than memory and the same data is read again and again",
+    )
     s3_endpoint: str | None = Field(None, description="host:port or http(s)://host:port of the S3 service")
     s3_access_key: str | None = None
     s3_secret_key: SecretStr | None = None

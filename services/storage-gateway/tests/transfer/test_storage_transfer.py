@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import random
 import socket
+import threading
 from pathlib import Path
 
 import pytest
@@ -212,7 +213,7 @@ def test_large_files_pull_byte_identical_around_or_through_the_page_cache(
 ):
     """Files over a download batch take the streaming path; odd sizes exercise the unaligned tail."""
     source, target = tmp_path / "src", tmp_path / "dst"
-    rng = random.Random(12)
+    rng = random.Random(31)
     source.mkdir()
     sizes = {"exact.bin": 12 << 20, "odd.bin": (9 << 20) + 4097, "tiny-tail.bin": (3 << 20) + 1}
     for name, size in sizes.items():
@@ -226,10 +227,50 @@ def test_large_files_pull_byte_identical_around_or_through_the_page_cache(
     assert not list(target.glob(f"{transfer.TEMP_PREFIX}*"))
 
 
+def test_many_large_files_share_a_small_budget_of_groups_in_memory(gateway, tmp_path, monkeypatch):
+    """More large files at once than groups allowed in memory: every file still arrives whole."""
+    source, target = tmp_path / "src", tmp_path / "dst"
+    source.mkdir()
+    rng = random.Random(33)
+    for index in range(6):
+        (source / f"part-{index}.bin").write_bytes(rng.randbytes((5 << 20) + index))
+    monkeypatch.setattr(transfer, "DOWNLOAD_BATCH_BYTES", 1 << 20)
+    monkeypatch.setattr(transfer, "LARGE_FILE_GROUPS_HELD", 2)
+    held = []
+    real_budget = transfer._GroupBudget
+
+    class CountingBudget(real_budget):
+        def __init__(self, groups: int) -> None:
+            super().__init__(groups)
+            self.taken = 0
+            self.lock = threading.Lock()
+
+        def take(self, *, wait: bool) -> bool:
+            taken = super().take(wait=wait)
+            if taken:
+                with self.lock:
+                    self.taken += 1
+                    held.append(self.taken)
+            return taken
+
+        def give(self) -> None:
+            with self.lock:
+                self.taken -= 1
+            super().give()
+
+    monkeypatch.setattr(transfer, "_GroupBudget", CountingBudget)
+    with gateway.client() as client:
+        pushed = push_directory(client, "", source)
+        pulled = pull_manifest(client, "", pushed.digest, target, concurrency=4)
+    assert pulled.files_written == 6
+    assert tree_bytes(target) == tree_bytes(source)
+    assert max(held) == 2
+
+
 def test_a_large_file_damaged_in_transit_is_refused_and_leaves_nothing(gateway, tmp_path, monkeypatch):
     source, target = tmp_path / "src", tmp_path / "dst"
     source.mkdir()
-    (source / "big.bin").write_bytes(random.Random(13).randbytes((6 << 20) + 10))
+    (source / "big.bin").write_bytes(random.Random(32).randbytes((6 << 20) + 10))
     monkeypatch.setattr(transfer, "DOWNLOAD_BATCH_BYTES", 2 << 20)
     fetch = ChunkChannel.fetch
 

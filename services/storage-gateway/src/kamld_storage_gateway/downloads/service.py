@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import bisect
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -115,10 +116,28 @@ class DownloadService:
         return self._iter_chunks(unique)
 
     async def _iter_chunks(self, digests: list[str]) -> AsyncIterator[tuple[str, bytes]]:
-        # A few MiB at a time: one store read and one verification pass per group, memory bounded.
+        """A few MiB at a time: one store read and one verification pass per group, memory bounded.
+
+        The next group is read and verified while the current one is sent, so a store that waits
+        on its disk or on the network (a cold read, S3) does not stall the answer between groups.
+        """
+        if not digests:
+            return
+        upcoming = asyncio.ensure_future(self.chunks.get_many(digests[:READ_GROUP_DIGESTS]))
         position = 0
-        while position < len(digests):
-            group = await self.chunks.get_many(digests[position : position + READ_GROUP_DIGESTS])
-            for digest, data in group:
-                yield digest, data
-            position += len(group)
+        try:
+            while upcoming is not None:
+                group = await upcoming
+                position += len(group)
+                upcoming = None
+                if position < len(digests):
+                    wanted = digests[position : position + READ_GROUP_DIGESTS]
+                    upcoming = asyncio.ensure_future(self.chunks.get_many(wanted))
+                for digest, data in group:
+                    yield digest, data
+        finally:
+            if upcoming is not None:
+                # The answer was abandoned (the client went away, or a chunk failed): the read
+                # ahead is not wanted, and a failure it met is not news.
+                upcoming.cancel()
+                upcoming.add_done_callback(lambda task: task.cancelled() or task.exception())

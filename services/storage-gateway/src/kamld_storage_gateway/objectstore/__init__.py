@@ -22,7 +22,7 @@ from kamld_storage_gateway.objectstore.s3 import S3ObjectStore
 
 
 def _local(settings: Settings) -> ObjectStore:
-    return LocalObjectStore(settings.local_objects_dir)
+    return LocalObjectStore(settings.local_objects_dir, direct_io=settings.local_direct_io)
 
 
 def _s3(settings: Settings) -> ObjectStore:

@@ -19,6 +19,12 @@ Objects of a batch smaller than ``pack_below`` bytes (256 KiB by default) are no
 of their own: they are appended to one pack file and found through an index
 (:mod:`kamld_storage_gateway.objectstore.packs`), because creating a file costs far more than
 writing a few KiB. Reads, listing, ``stat`` and deletion see packed and loose objects alike.
+
+With ``direct_io`` (the service's default), the loose objects of a batch are written around the
+page cache (``O_DIRECT``), and loose objects of at least ``pack_below`` bytes are read around it:
+a batch is made durable before it is acknowledged anyway, so copying its bytes into the cache
+first only costs CPU and memory, and chunk data no longer crowds manifests and packs out of the
+cache. Small objects, packs and single puts still go through the cache.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
+from kamld_content.direct import FileWriter, read_file, thread_buffer, unique_name
 from kamld_content.framing import Chunk, ChunkPieces
 from kamld_storage_gateway.objectstore.base import (
     ObjectInfo,
@@ -58,6 +65,7 @@ PACK_BELOW = 256 * 1024
 # A batched read returns once it holds this many bytes (at least one object).
 GET_MANY_BYTES = 4 << 20
 _LIST_BATCH = 1000
+_NEVER = 1 << 62
 _NO_HARD_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK}
 # fsync mostly waits on the disk, so many threads in flight let the filesystem commit them together.
 _SYNC_THREADS = 32
@@ -137,10 +145,13 @@ class LocalObjectStore:
 
     name = "local"
 
-    def __init__(self, root: str | os.PathLike[str], *, pack_below: int = PACK_BELOW) -> None:
+    def __init__(
+        self, root: str | os.PathLike[str], *, pack_below: int = PACK_BELOW, direct_io: bool = False
+    ) -> None:
         self.root = Path(root).expanduser().absolute()
         self.root.mkdir(parents=True, exist_ok=True)
         self.pack_below = pack_below
+        self.direct_io = direct_io
         self._prefix = os.fspath(self.root) + os.sep
         # Directories known to exist; object directories are never removed while the store runs.
         self._directories: set[Path] = set()
@@ -261,12 +272,14 @@ class LocalObjectStore:
                 if path.parent not in self._directories:
                     self._make_directories(path.parent)
                     self._directories.add(path.parent)
-                fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-                staged.append((key, path, Path(temp_name)))
-                with os.fdopen(fd, "wb") as stream:
+                temp = path.parent / unique_name(f".{path.name}.", ".tmp")
+                staged.append((key, path, temp))
+                writer = FileWriter(temp, READ_ONLY, direct=self.direct_io, buffer=thread_buffer())
+                try:
                     for part in data.parts if isinstance(data, ChunkPieces) else (data,):
-                        stream.write(part)
-                    os.fchmod(stream.fileno(), READ_ONLY)
+                        writer.write(part)
+                finally:
+                    writer.close()
             _sync_filesystem(self.root)
             while staged:
                 key, path, temp = staged.pop()
@@ -306,10 +319,7 @@ class LocalObjectStore:
     def _read(self, key: str, start: int, length: int | None) -> bytes:
         path = self._path(key)
         try:
-            with open(path, "rb") as stream:
-                if start:
-                    stream.seek(start)
-                return stream.read() if length is None else stream.read(length)
+            return read_file(path, start, length, direct_from=self.pack_below if self.direct_io else _NEVER)
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             pass
         return self._read_packed(key, start, length)

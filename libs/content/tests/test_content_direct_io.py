@@ -1,4 +1,4 @@
-"""FileWriter: large downloaded files written around the page cache, or through it where refused."""
+"""Writing and reading files around the page cache (O_DIRECT), or through it where refused."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kamld_content import direct
-from kamld_content.direct import ALIGNMENT, BUFFER_BYTES, FileWriter
+from kamld_content.direct import ALIGNMENT, BUFFER_BYTES, FileWriter, read_file, unique_name
 
 PAGE = mmap.PAGESIZE
 
@@ -30,9 +30,12 @@ def resident_pages(path) -> int:
     """How many of the file's pages are in the page cache (mincore over a mapping of it)."""
     size = os.path.getsize(path)
     libc = ctypes.CDLL(None, use_errno=True)
-    with open(path, "rb") as stream, mmap.mmap(
-        stream.fileno(), size, flags=mmap.MAP_PRIVATE, prot=mmap.PROT_READ | mmap.PROT_WRITE
-    ) as mapped:
+    with (
+        open(path, "rb") as stream,
+        mmap.mmap(
+            stream.fileno(), size, flags=mmap.MAP_PRIVATE, prot=mmap.PROT_READ | mmap.PROT_WRITE
+        ) as mapped,
+    ):
         pages = (size + PAGE - 1) // PAGE
         vector = (ctypes.c_ubyte * pages)()
         address = ctypes.addressof(ctypes.c_char.from_buffer(mapped))
@@ -128,3 +131,60 @@ def test_an_existing_file_is_never_overwritten(tmp_path):
     with pytest.raises(FileExistsError):
         FileWriter(tmp_path / "file")
     assert (tmp_path / "file").read_bytes() == b"keep"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    size=st.integers(0, 2 * BUFFER_BYTES + 3 * ALIGNMENT),
+    start=st.integers(0, 2 * BUFFER_BYTES + 4 * ALIGNMENT),
+    length=st.none() | st.integers(0, BUFFER_BYTES + 2 * ALIGNMENT),
+    direct_from=st.sampled_from([0, 1 << 62]),
+)
+def test_read_file_returns_exactly_the_asked_range(tmp_path_factory, size, start, length, direct_from):
+    data = random.Random(size).randbytes(size)
+    path = tmp_path_factory.mktemp("r") / "file"
+    path.write_bytes(data)
+    expected = data[start:] if length is None else data[start : start + length]
+    assert read_file(path, start, length, direct_from=direct_from) == expected
+
+
+def test_a_direct_read_leaves_the_file_out_of_the_page_cache(tmp_path):
+    path = tmp_path / "large"
+    data = random.Random(5).randbytes(2 * BUFFER_BYTES + 77)
+    writer = write_pieces(path, [data], direct_writes=True)
+    if not writer.direct_bytes:
+        pytest.skip("this file system refuses O_DIRECT")
+    assert read_file(path, direct_from=0) == data
+    assert resident_pages(path) <= 2
+
+
+def test_a_file_below_the_direct_threshold_is_read_through_the_cache(tmp_path):
+    path = tmp_path / "small"
+    data = random.Random(6).randbytes(3 * PAGE)
+    writer = write_pieces(path, [data], direct_writes=True)
+    if not writer.direct_bytes:
+        pytest.skip("this file system refuses O_DIRECT")
+    assert resident_pages(path) == 0
+    assert read_file(path, direct_from=len(data) + 1) == data
+    assert resident_pages(path) == 3
+
+
+def test_a_file_system_that_refuses_direct_reads_is_read_normally(tmp_path, monkeypatch):
+    real = direct.fcntl.fcntl
+
+    def refusing(fd, command, *args):
+        if command == direct.fcntl.F_SETFL and args and args[0] & os.O_DIRECT:
+            raise OSError(errno.EINVAL, "O_DIRECT not supported")
+        return real(fd, command, *args)
+
+    monkeypatch.setattr(direct.fcntl, "fcntl", refusing)
+    data = random.Random(7).randbytes(BUFFER_BYTES + 5)
+    (tmp_path / "file").write_bytes(data)
+    assert read_file(tmp_path / "file", 3, None, direct_from=0) == data[3:]
+
+
+def test_unique_names_differ_within_a_process_and_carry_a_random_token():
+    names = {unique_name(".t-", ".tmp") for _ in range(1000)}
+    assert len(names) == 1000
+    token = next(iter(names)).split("-")[2]
+    assert all(name.startswith(f".t-{os.getpid()}-{token}-") and name.endswith(".tmp") for name in names)
