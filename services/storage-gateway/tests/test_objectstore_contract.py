@@ -319,6 +319,9 @@ def test_factory_builds_the_configured_backend(tmp_path):
     assert isinstance(store, MeteredObjectStore)
     assert isinstance(store.inner, LocalObjectStore)
     assert store.inner.root == tmp_path / "objects"
+    assert store.inner.direct_io is True
+    buffered = create_object_store(Settings(data_dir=tmp_path, local_direct_io=False), metered=False)
+    assert buffered.direct_io is False
     s3 = create_object_store(
         Settings(
             data_dir=tmp_path,

@@ -274,12 +274,16 @@ class LocalObjectStore:
                     self._directories.add(path.parent)
                 temp = path.parent / unique_name(f".{path.name}.", ".tmp")
                 staged.append((key, path, temp))
-                writer = FileWriter(temp, READ_ONLY, direct=self.direct_io, buffer=thread_buffer())
+                buffer = thread_buffer() if self.direct_io else None
+                writer = FileWriter(temp, READ_ONLY, direct=self.direct_io, buffer=buffer)
                 try:
+                    os.fchmod(writer.fileno(), READ_ONLY)  # whatever the umask
                     for part in data.parts if isinstance(data, ChunkPieces) else (data,):
                         writer.write(part)
-                finally:
-                    writer.close()
+                except BaseException:
+                    writer.abandon()
+                    raise
+                writer.close()
             _sync_filesystem(self.root)
             while staged:
                 key, path, temp = staged.pop()
