@@ -18,12 +18,16 @@ older kernels, some FUSE and network file systems) is written and read the ordin
 from __future__ import annotations
 
 import errno
-import fcntl
 import itertools
 import mmap
 import os
 import secrets
 import threading
+
+try:
+    import fcntl
+except ImportError:  # Windows, which has no O_DIRECT either: every path below stays buffered
+    fcntl = None  # type: ignore[assignment]
 
 # Covers the logical block sizes of every common device (512 and 4096 bytes).
 ALIGNMENT = 4096
