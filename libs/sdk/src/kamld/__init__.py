@@ -9,17 +9,45 @@ with kamld.open("faces:v3/train.csv") as f:
 
 from __future__ import annotations
 
+import importlib
 import io
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-from kamld import errors  # noqa: E402
-from kamld.client import Client  # noqa: E402
-from kamld.models import Alias, AliasEvent, Artifact, Diff, FileInfo, Lineage, Version  # noqa: E402
+if TYPE_CHECKING:
+    from kamld import errors
+    from kamld.client import Client
+    from kamld.models import Alias, AliasEvent, Artifact, Diff, FileInfo, Lineage, Version
+
+# Loaded on first use (PEP 562), so that ``import kamld.cli`` decides what the command line
+# imports before the client's libraries (httpx, pydantic) are loaded.
+_EXPORTS = {
+    "errors": "kamld.errors",
+    "Client": "kamld.client",
+    **dict.fromkeys(
+        ["Alias", "AliasEvent", "Artifact", "Diff", "FileInfo", "Lineage", "Version"], "kamld.models"
+    ),
+}
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _EXPORTS.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'kamld' has no attribute {name!r}")
+    module = importlib.import_module(module_name)
+    value = module if module_name == f"kamld.{name}" else getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})
 
 
 def open(reference: str, *, client: Client | None = None) -> io.BufferedReader:  # noqa: A001 - mirrors builtins.open
     """Open ``NAME[:REF]/PATH`` for reading as a binary stream; use it with ``with``."""
+    from kamld.client import Client
     from kamld.files import open_file
 
     if client is not None:

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
+
+# httpx loads its own command line (click, rich.syntax, pygments: 30-50 ms of every command's
+# start) whenever click is installed, as it is beside the services. This process never runs
+# httpx's command line, so that import is refused; httpx then keeps a stub in its place.
+sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
 app = typer.Typer(
     name="kamld",
