@@ -167,3 +167,22 @@ def test_unique_names_differ_within_a_process_and_carry_a_random_token():
     assert len(names) == 1000
     token = next(iter(names)).split("-")[2]
     assert all(name.startswith(f".t-{os.getpid()}-{token}-") and name.endswith(".tmp") for name in names)
+
+
+def test_a_short_direct_read_before_the_end_is_finished_the_ordinary_way(tmp_path, monkeypatch):
+    if not write_pieces(tmp_path / "probe", [bytes(ALIGNMENT)], direct_writes=True).direct_bytes:
+        pytest.skip("this file system refuses O_DIRECT")
+    data = random.Random(8).randbytes(3 * BUFFER_BYTES // 2 + 11)
+    (tmp_path / "file").write_bytes(data)
+    real = os.preadv
+    shortened: list[int] = []
+
+    def short_once(fd, buffers, offset):
+        if not shortened:
+            shortened.append(offset)
+            return real(fd, [buffers[0][: ALIGNMENT * 3]], offset)
+        return real(fd, buffers, offset)
+
+    monkeypatch.setattr(direct.os, "preadv", short_once)
+    assert read_file(tmp_path / "file", 100, None, direct_from=0) == data[100:]
+    assert shortened == [0]

@@ -119,7 +119,7 @@ class FileWriter:
 
     def _stop_direct(self) -> None:
         if self.direct:
-            fcntl.fcntl(self._fd, fcntl.F_SETFL, fcntl.fcntl(self._fd, fcntl.F_GETFL) & ~_DIRECT)
+            _set_direct(self._fd, on=False)
             self.direct = False
 
     def _release(self) -> None:
@@ -185,7 +185,12 @@ def read_file(
                     break
                 pieces.append(bytes(view[max(start - position, 0) : min(got, end - position)]))
                 position += got
-                if got < wanted:
+                if got < wanted and position < end:
+                    # Short of the end (never seen on a local file system): the next offset is no
+                    # longer aligned, so the rest is read the ordinary way.
+                    _set_direct(fd, on=False)
+                    rest_from = max(position, start)
+                    pieces.append(_pread_all(fd, rest_from, end - rest_from))
                     break
         finally:
             view.release()
@@ -198,11 +203,13 @@ def _round_up(length: int) -> int:
     return length + (-length) % ALIGNMENT
 
 
-def _set_direct(fd: int) -> bool:
+def _set_direct(fd: int, *, on: bool = True) -> bool:
+    """Turn ``O_DIRECT`` on (or off) for ``fd``; False where it cannot be turned on."""
     if not _DIRECT:
         return False
+    flags = fcntl.fcntl(fd, fcntl.F_GETFL)
     try:
-        fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | _DIRECT)
+        fcntl.fcntl(fd, fcntl.F_SETFL, flags | _DIRECT if on else flags & ~_DIRECT)
     except OSError as exc:
         if exc.errno != errno.EINVAL:
             raise
