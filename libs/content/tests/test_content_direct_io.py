@@ -186,3 +186,21 @@ def test_a_short_direct_read_before_the_end_is_finished_the_ordinary_way(tmp_pat
     monkeypatch.setattr(direct.os, "preadv", short_once)
     assert read_file(tmp_path / "file", 100, None, direct_from=0) == data[100:]
     assert shortened == [0]
+
+
+def test_a_device_that_refuses_a_direct_read_is_read_the_ordinary_way(tmp_path, monkeypatch):
+    data = random.Random(9).randbytes(BUFFER_BYTES + 4097)
+    (tmp_path / "file").write_bytes(data)
+    real = os.preadv
+    refused: list[int] = []
+
+    def refuse_second(fd, buffers, offset):
+        if offset and not refused:
+            refused.append(offset)
+            raise OSError(errno.EINVAL, "Invalid argument")
+        return real(fd, buffers, offset)
+
+    monkeypatch.setattr(direct.os, "preadv", refuse_second)
+    assert read_file(tmp_path / "file", 5, None, direct_from=0) == data[5:]
+    if not refused:
+        pytest.skip("this file system refuses O_DIRECT; nothing was read directly")

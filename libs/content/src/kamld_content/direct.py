@@ -180,14 +180,20 @@ def read_file(
             position = start - start % ALIGNMENT
             while position < end:
                 wanted = min(len(view), _round_up(end - position))
-                got = os.preadv(fd, [view[:wanted]], position)
-                if got <= 0:
+                try:
+                    got = os.preadv(fd, [view[:wanted]], position)
+                except OSError as exc:
+                    if exc.errno != errno.EINVAL:
+                        raise
+                    got = -1  # the device wants a larger alignment than ours
+                if got > 0:
+                    pieces.append(bytes(view[max(start - position, 0) : min(got, end - position)]))
+                    position += got
+                if got == 0 or position >= end:
                     break
-                pieces.append(bytes(view[max(start - position, 0) : min(got, end - position)]))
-                position += got
-                if got < wanted and position < end:
-                    # Short of the end (never seen on a local file system): the next offset is no
-                    # longer aligned, so the rest is read the ordinary way.
+                if got < wanted:
+                    # Refused, or short of the end (never seen on a local file system): the next
+                    # offset may not be aligned, so the rest is read the ordinary way.
                     _set_direct(fd, on=False)
                     rest_from = max(position, start)
                     pieces.append(_pread_all(fd, rest_from, end - rest_from))
