@@ -149,3 +149,19 @@ def test_grafana_dashboard_shows_rate_errors_and_latency_per_service() -> None:
         if m.startswith("./")
     }
     assert providers["providers"][0]["options"]["path"] in grafana_mounts
+
+
+def test_shared_secrets_have_no_default(compose: dict[str, Any]) -> None:
+    """storage-gateway's port is published: a default internal token would be a known password."""
+    secrets = {"INTERNAL_TOKEN": "KAMLD_INTERNAL_TOKEN", "TRANSFER_KEY": "KAMLD_TRANSFER_KEY"}
+    checked = 0
+    for service in compose["services"].values():
+        environment = service.get("environment") or {}
+        if not isinstance(environment, dict):
+            environment = dict(item.split("=", 1) for item in environment)
+        for name, value in environment.items():
+            for suffix, variable in secrets.items():
+                if name.startswith("KAMLD_") and name.endswith("_" + suffix):
+                    assert str(value).startswith("${" + variable + ":?"), f"{name} has a default: {value}"
+                    checked += 1
+    assert checked >= 7  # five internal tokens, two transfer keys
