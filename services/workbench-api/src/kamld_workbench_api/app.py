@@ -13,10 +13,10 @@ from kamld_workbench_api.api import public_router
 from kamld_workbench_api.auth.schemas import Role
 from kamld_workbench_api.auth.service import TokenService
 from kamld_workbench_api.catalog.cache import VersionCache
-from kamld_workbench_api.catalog.epochs import open_write_epochs
 from kamld_workbench_api.coalescing import ReadCoalescer
 from kamld_workbench_api.config import Settings
 from kamld_workbench_api.content.grants import GrantIssuer
+from kamld_workbench_api.epochs import open_write_epochs
 from kamld_workbench_api.openapi import install_public_openapi
 from kamld_workbench_api.status.endpoints import router as status_router
 from kamld_workbench_api.upstreams import install_upstreams

@@ -6,7 +6,7 @@ import multiprocessing
 from pathlib import Path
 
 from kamld_workbench_api.catalog.cache import VersionCache
-from kamld_workbench_api.catalog.epochs import WriteEpochs, open_write_epochs
+from kamld_workbench_api.epochs import WriteEpochs, open_write_epochs
 
 
 def _advance_many(path: str, name: str, times: int) -> None:

@@ -30,8 +30,8 @@ from kamld_common.errors import Conflict, NotFound
 from kamld_workbench_api.auth.models import ApiToken
 from kamld_workbench_api.auth.repository import TokenRepository
 from kamld_workbench_api.auth.schemas import Caller, Role
-from kamld_workbench_api.catalog.epochs import WriteEpochs
 from kamld_workbench_api.coalescing import ReadCoalescer
+from kamld_workbench_api.epochs import WriteEpochs
 
 TOKEN_PREFIX = "kamld_"
 HINT_LENGTH = 10

@@ -18,7 +18,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 
-from kamld_workbench_api.catalog.epochs import WriteEpochs
+from kamld_workbench_api.epochs import WriteEpochs
 
 DEFAULT_CAPACITY = 10_000
 
