@@ -43,7 +43,11 @@ class Settings(ServiceSettings):
         "byte goes through this gateway",
     )
     transfer_grant_ttl_s: int = Field(
-        3600, gt=0, le=86400, description="How long a direct transfer grant stays valid"
+        600,
+        gt=0,
+        le=86400,
+        description="How long a direct transfer grant stays valid: the longest a revoked API token's "
+        "grants outlive it; a transfer renews its grant when it expires",
     )
 
     _check_transfer_key = field_validator("transfer_key")(check_transfer_key)
