@@ -733,15 +733,12 @@ def _temp_path(directory: Path) -> Path:
     return directory / unique_name(TEMP_PREFIX)
 
 
-_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL
-
-
 def _write_whole(target: Path, entry: FileEntry, parts: list[bytes]) -> None:
     """Write a file whose verified chunks are all in memory: checked first, then one temp file and a rename.
 
     The small-file path of a pull, so it spends as few system calls as it can: a one-chunk file's
     digest is its chunk's (already verified on arrival), a directory is made only when the temp
-    file cannot be created without it, and the temp file is written with plain ``os`` calls.
+    file cannot be created without it, and the temp file is written through no buffer of its own.
     """
     data = parts[0] if len(parts) == 1 else b"".join(parts)
     one_verified_chunk = len(entry.chunks) == 1 and entry.chunks[0].digest == entry.digest
@@ -751,18 +748,16 @@ def _write_whole(target: Path, entry: FileEntry, parts: list[bytes]) -> None:
         )
     temp = _temp_path(target.parent)
     try:
-        handle = os.open(temp, _NEW_FILE, 0o600)
+        stream = FileWriter(temp, 0o600, direct=False)
     except FileNotFoundError:
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle = os.open(temp, _NEW_FILE, 0o600)
+        stream = FileWriter(temp, 0o600, direct=False)
     try:
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(handle, view) :]
-            os.fchmod(handle, entry.mode)
+            stream.write(data)
+            os.fchmod(stream.fileno(), entry.mode)
         finally:
-            os.close(handle)
+            stream.close()
         os.replace(temp, target)
     except BaseException as exc:
         temp.unlink(missing_ok=True)

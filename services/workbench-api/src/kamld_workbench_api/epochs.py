@@ -1,8 +1,10 @@
-"""Write counters per artifact, shared by every worker process of one gateway through a mapped file.
+"""Write counters by name, shared by every worker process of one gateway through a mapped file.
 
 A worker that handles a push or an alias move advances the artifact's counter; every worker's
 version cache stores the counter with each answer and serves it only while the counter is
 unchanged. A client therefore reads its own writes whichever worker of the gateway it reaches.
+Token revocations advance a counter of their own, which tells every worker to forget the tokens
+it remembers (``auth/service.py``).
 Reading a counter is one aligned 8-byte load from shared memory; advancing it takes an exclusive
 ``flock`` on the file, so two workers writing at once never lose an increment. Artifacts share
 slots by hash: a collision only costs a spurious miss.
