@@ -128,6 +128,31 @@ async def test_get_many_reads_in_order_within_a_byte_budget(tmp_path):
         await store.get_many([keys[0], "blake3/00/missing"])
 
 
+@pytest.mark.parametrize("direct_io", [False, True])
+async def test_get_many_keeps_order_across_packed_objects_and_loose_files_read_in_parallel(
+    tmp_path, direct_io
+):
+    store = LocalObjectStore(tmp_path / "objects", direct_io=direct_io)
+    packed = [blob(i, 2000) for i in range(6)]
+    sizes = [300 << 10, 5000, 1 << 20, 257 << 10] * 3
+    loose = [blob(i, sizes[i - 6]) for i in range(6, 16)]
+    await store.put_many_if_absent(packed)
+    for key, data in loose:
+        await store.put_if_absent(key, data)
+    # Runs of loose files (read in parallel) between single packed objects and runs of them.
+    order = loose[:3] + packed[:1] + loose[3:7] + packed[1:4] + loose[7:] + packed[4:]
+    keys = [key for key, _ in order]
+    assert await store.get_many(keys, max_bytes=1 << 30) == [data for _, data in order]
+    within = await store.get_many(keys, max_bytes=(300 << 10) + 5000 + 1)
+    assert within == [data for _, data in order[:3]]
+
+    gone = loose[4][0]
+    (tmp_path / "objects" / gone).chmod(0o644)
+    (tmp_path / "objects" / gone).unlink()
+    with pytest.raises(ObjectNotFound):
+        await store.get_many(keys, max_bytes=1 << 30)
+
+
 async def test_deleting_packed_objects_compacts_and_finally_removes_the_pack(tmp_path):
     store = LocalObjectStore(tmp_path / "objects")
     items = [blob(i) for i in range(10)]
