@@ -10,11 +10,12 @@ import pytest
 import kamld
 
 
-def test_the_command_line_does_not_load_httpx_own_command_line():
-    """httpx's CLI (click, pygments) cost 30-50 ms of every command; kamld never runs it."""
+def test_the_command_line_loads_neither_httpx_own_command_line_nor_pydantic():
+    """httpx's CLI (click, pygments) cost 30-50 ms of every command, pydantic and the models ~100."""
     probe = (
         "import sys, kamld.cli; kamld.cli._register(); import kamld.transfer, httpx; "
-        "print(sorted(name for name in ('click', 'pygments', 'httpx._main') if sys.modules.get(name)))"
+        "unwanted = ('click', 'pygments', 'httpx._main', 'pydantic'); "
+        "print(sorted(name for name in unwanted if sys.modules.get(name)))"
     )
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert loaded.stdout.strip() == "[]"

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from kamld.models import Alias, AliasEvent, Artifact, Diff, FileInfo, Lineage, Version
 
 # Loaded on first use (PEP 562), so that ``import kamld.cli`` decides what the command line
-# imports before the client's libraries (httpx, pydantic) are loaded.
+# imports before the client's libraries (httpx, msgspec) are loaded.
 _EXPORTS = {
     "errors": "kamld.errors",
     "Client": "kamld.client",

@@ -15,7 +15,6 @@ from typing import Any, Literal, TypeVar
 from urllib.parse import quote, urlsplit
 
 import httpx
-from pydantic import BaseModel
 
 from kamld import __version__
 from kamld.config import load_config
@@ -23,6 +22,7 @@ from kamld.errors import ConnectionFailed, NotFound, error_from_response
 from kamld.models import (
     Alias,
     AliasEvent,
+    ApiModel,
     Artifact,
     CreatedToken,
     Diff,
@@ -34,6 +34,7 @@ from kamld.models import (
     PushedVersion,
     Token,
     Version,
+    decode,
 )
 from kamld.references import Reference, check_artifact_name, parse_reference
 
@@ -41,7 +42,7 @@ API = "/api/v1"
 EXACT = {"Cache-Control": "no-cache"}
 """Sent with every resolution: a gateway may otherwise answer from a copy up to a second old, and a
 script that moves an alias and then pulls it must get the version it just set."""
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound=ApiModel)
 InputSpec = str | tuple[str, str]
 ProgressCallback = Callable[[Any], None]
 DEFAULT_INPUT_ROLE = "input"
@@ -139,13 +140,13 @@ class Client:
         return response
 
     def _get(self, model: type[M], path: str, **kwargs: Any) -> M:
-        return model.model_validate(self.request("GET", path, **kwargs).json())
+        return model.from_api(self.request("GET", path, **kwargs).json())
 
     def _pages(self, model: type[M], path: str, params: Mapping[str, Any] | None = None) -> Iterator[M]:
         """Every item of a paged listing, fetching the next page as iteration reaches it."""
         query = dict(params or {})
         while True:
-            page = Page[model].model_validate(self.request("GET", path, params=query).json())  # type: ignore[valid-type]
+            page = decode(Page[model], self.request("GET", path, params=query).json())  # type: ignore[valid-type]
             yield from page.items
             if not page.next:
                 return
@@ -173,7 +174,7 @@ class Client:
         self, name: str, kind: str, description: str = "", labels: Mapping[str, str] | None = None
     ) -> Artifact:
         body = {"name": name, "kind": kind, "description": description, "labels": dict(labels or {})}
-        return Artifact.model_validate(self.request("POST", f"{API}/artifacts", json=body).json())
+        return Artifact.from_api(self.request("POST", f"{API}/artifacts", json=body).json())
 
     def log(self, name: str, *, limit: int | None = None) -> list[Version]:
         """Versions of an artifact, newest first."""
@@ -216,7 +217,7 @@ class Client:
         while page.get("next"):
             page = self.request("GET", path, params={**params, "after": page["next"]}).json()
             changes.extend(page["changes"])
-        return Diff.model_validate({**first, "changes": changes})
+        return Diff.from_api({**first, "changes": changes})
 
     def lineage(
         self, ref: str, *, direction: Literal["up", "down", "both"] = "up", depth: int = 10
@@ -278,7 +279,7 @@ class Client:
             if kind or exc.code != "artifact_not_found":
                 raise
             answer = self.request("POST", path, json={**body, "kind": DEFAULT_KIND}).json()
-        return PushedVersion.model_validate(
+        return PushedVersion.from_api(
             {**answer, "bytes_sent": commit.bytes_sent, "bytes_deduplicated": commit.bytes_deduplicated}
         )
 
@@ -332,7 +333,7 @@ class Client:
 
     def aliases(self, name: str) -> list[Alias]:
         answer = self.request("GET", f"{API}/artifacts/{_segment(name)}/aliases").json()
-        return [Alias.model_validate(item) for item in answer]
+        return [Alias.from_api(item) for item in answer]
 
     def alias_set(self, name: str, alias: str, ref: str, *, expected_version: str | None = None) -> Alias:
         """Point ``alias`` at ``ref``; with ``expected_version`` only if it still points there."""
@@ -341,7 +342,7 @@ class Client:
         if expected_version is not None:
             body["expected_version"] = expected_version
         path = f"{API}/artifacts/{_segment(name)}/aliases/{_segment(alias)}"
-        return Alias.model_validate(self.request("PUT", path, json=body).json())
+        return Alias.from_api(self.request("PUT", path, json=body).json())
 
     def alias_delete(self, name: str, alias: str) -> None:
         self.request("DELETE", f"{API}/artifacts/{_segment(name)}/aliases/{_segment(alias)}")
@@ -353,11 +354,11 @@ class Client:
     # tokens -------------------------------------------------------------------------------------
 
     def tokens(self) -> list[Token]:
-        return [Token.model_validate(t) for t in self.request("GET", f"{API}/tokens").json()]
+        return [Token.from_api(t) for t in self.request("GET", f"{API}/tokens").json()]
 
     def token_create(self, name: str, role: Literal["viewer", "editor", "admin"]) -> CreatedToken:
         answer = self.request("POST", f"{API}/tokens", json={"name": name, "role": role})
-        return CreatedToken.model_validate(answer.json())
+        return CreatedToken.from_api(answer.json())
 
     def token_revoke(self, name: str) -> None:
         self.request("DELETE", f"{API}/tokens/{_segment(name)}")
@@ -370,4 +371,4 @@ class Client:
         if grace_s is not None:
             params["grace_s"] = grace_s
         answer = self.request("POST", f"{API}/gc", params=params, timeout=httpx.Timeout(600.0, connect=10.0))
-        return GcReport.model_validate(answer.json())
+        return GcReport.from_api(answer.json())

@@ -90,7 +90,7 @@ def open_file(
         raise NotFound(f"{reference!r} names no file: use NAME[:REF]/PATH", code="invalid_ref")
     version_path = f"{API}/artifacts/{_segment(ref.artifact)}/versions/{_segment(ref.ref)}"
     listing = client.request("GET", version_path + "/files", params={"prefix": ref.path, "limit": 1}).json()
-    match = [FileInfo.model_validate(i) for i in listing["items"] if i["path"] == ref.path]
+    match = [FileInfo.from_api(i) for i in listing["items"] if i["path"] == ref.path]
     if not match:
         raise NotFound(f"{ref.artifact}:{ref.ref} has no file {ref.path!r}", code="file_not_found")
     url = f"{version_path}/files/{quote(ref.path, safe='/')}"

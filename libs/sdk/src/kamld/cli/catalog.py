@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
-from pydantic import BaseModel
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 from rich.table import Table
@@ -23,7 +22,7 @@ from rich.tree import Tree
 from kamld.cli import app
 from kamld.client import Client
 from kamld.errors import KamldClientError
-from kamld.models import Lineage
+from kamld.models import ApiModel, Lineage
 
 console = Console()
 errors = Console(stderr=True)
@@ -61,8 +60,8 @@ def reports_errors(command: F) -> F:
 
 def emit_json(value: Any) -> None:
     def plain(item: Any) -> Any:
-        if isinstance(item, BaseModel):
-            return item.model_dump(mode="json", by_alias=True)
+        if isinstance(item, ApiModel):
+            return item.to_dict()
         if isinstance(item, list):
             return [plain(i) for i in item]
         return item
