@@ -15,8 +15,8 @@ from kamld_content.direct import ALIGNMENT, BUFFER_BYTES, FileWriter, read_file,
 from kamld_testing.pagecache import PAGE, resident_pages
 
 
-def write_pieces(path, pieces: list[bytes], *, direct_writes: bool) -> FileWriter:
-    writer = FileWriter(path, direct=direct_writes)
+def write_pieces(path, pieces: list[bytes], *, direct_writes: bool, background: bool = False) -> FileWriter:
+    writer = FileWriter(path, direct=direct_writes, background=background)
     for piece in pieces:
         writer.write(piece)
     writer.close()
@@ -29,21 +29,22 @@ sizes = st.lists(st.integers(min_value=0, max_value=3 * ALIGNMENT + 7), max_size
 )
 
 
-@settings(max_examples=40, deadline=None)
-@given(sizes=sizes, direct_writes=st.booleans(), seed=st.integers(0, 1000))
-def test_the_file_holds_exactly_what_was_written(tmp_path_factory, sizes, direct_writes, seed):
+@settings(max_examples=60, deadline=None)
+@given(sizes=sizes, direct_writes=st.booleans(), background=st.booleans(), seed=st.integers(0, 1000))
+def test_the_file_holds_exactly_what_was_written(tmp_path_factory, sizes, direct_writes, background, seed):
     rng = random.Random(seed)
     pieces = [rng.randbytes(size) for size in sizes]
     path = tmp_path_factory.mktemp("w") / "file"
-    write_pieces(path, pieces, direct_writes=direct_writes)
+    write_pieces(path, pieces, direct_writes=direct_writes, background=background)
     assert path.read_bytes() == b"".join(pieces)
 
 
-def test_direct_writes_leave_the_bytes_out_of_the_page_cache(tmp_path):
+@pytest.mark.parametrize("background", [False, True])
+def test_direct_writes_leave_the_bytes_out_of_the_page_cache(tmp_path, background):
     path = tmp_path / "large"
     data = random.Random(1).randbytes(3 * BUFFER_BYTES + 1234)
     pieces = [data[start : start + (1 << 20)] for start in range(0, len(data), 1 << 20)]
-    writer = write_pieces(path, pieces, direct_writes=True)
+    writer = write_pieces(path, pieces, direct_writes=True, background=background)
     if not writer.direct_bytes:
         pytest.skip("this file system refuses O_DIRECT; FileWriter wrote through the page cache")
     # Only the unaligned tail went through the cache: one page, where 24 MiB would be 6,000.
@@ -75,7 +76,10 @@ def test_a_file_system_that_refuses_o_direct_gets_buffered_writes(tmp_path, monk
     assert (tmp_path / "file").read_bytes() == data
 
 
-def test_a_device_that_refuses_the_alignment_mid_file_gets_the_rest_through_the_cache(tmp_path, monkeypatch):
+@pytest.mark.parametrize("background", [False, True])
+def test_a_device_that_refuses_the_alignment_mid_file_gets_the_rest_through_the_cache(
+    tmp_path, monkeypatch, background
+):
     written = os.write
     refused: list[int] = []
 
@@ -87,11 +91,48 @@ def test_a_device_that_refuses_the_alignment_mid_file_gets_the_rest_through_the_
 
     monkeypatch.setattr(direct.os, "write", refuse_first_direct_write)
     data = random.Random(4).randbytes(2 * BUFFER_BYTES + 5)
-    writer = write_pieces(tmp_path / "file", [data], direct_writes=True)
+    writer = write_pieces(tmp_path / "file", [data], direct_writes=True, background=background)
     if not refused:
         pytest.skip("this file system refuses O_DIRECT; nothing was written directly")
     assert writer.direct_bytes == 0
     assert (tmp_path / "file").read_bytes() == data
+
+
+def failing_second_write(monkeypatch) -> list[int]:
+    """Make the second ``os.write`` of the direct module fail as a full disk would."""
+    written = os.write
+    calls: list[int] = []
+
+    def write(fd, data):
+        calls.append(len(data))
+        if len(calls) == 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return written(fd, data)
+
+    monkeypatch.setattr(direct.os, "write", write)
+    return calls
+
+
+def test_a_background_write_that_fails_is_raised_to_the_caller_and_nothing_is_lost_silently(
+    tmp_path, monkeypatch
+):
+    failing_second_write(monkeypatch)
+    writer = FileWriter(tmp_path / "file", background=True)
+    with pytest.raises(OSError) as raised:
+        for _ in range(8):
+            writer.write(b"x" * (BUFFER_BYTES // 2))
+        writer.close()
+    assert raised.value.errno == errno.ENOSPC
+    writer.abandon()  # what a caller does on an error: the failure is not raised twice
+    assert writer.fileno() == -1
+
+
+def test_abandoning_a_writer_whose_background_write_failed_raises_nothing(tmp_path, monkeypatch):
+    calls = failing_second_write(monkeypatch)
+    writer = FileWriter(tmp_path / "file", background=True)
+    writer.write(b"y" * BUFFER_BYTES)  # two halves: the second write is the failing one
+    writer.abandon()
+    assert len(calls) == 2
 
 
 def test_an_abandoned_file_keeps_nothing_buffered_and_its_descriptor_is_closed(tmp_path):

@@ -23,6 +23,7 @@ import mmap
 import os
 import secrets
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 
 try:
     import fcntl
@@ -37,7 +38,13 @@ _DIRECT = getattr(os, "O_DIRECT", 0)
 
 
 class FileWriter:
-    """Sequential writes to a new file: through an aligned buffer with ``O_DIRECT`` where allowed."""
+    """Sequential writes to a new file: through an aligned buffer with ``O_DIRECT`` where allowed.
+
+    With ``background``, the buffer is split in two: while one half goes to the disk on a thread
+    of the writer's own, the caller fills the other, so a caller that also hashes or receives the
+    bytes is not held up by the device (a pull of the 502 MB CSV spent ~0.35 s in direct writes
+    that its hashing and copying could overlap). At most one write is in flight at a time.
+    """
 
     def __init__(
         self,
@@ -46,17 +53,29 @@ class FileWriter:
         *,
         direct: bool = True,
         buffer: mmap.mmap | None = None,
+        background: bool = False,
     ) -> None:
         """Create ``path`` (it must not exist). ``buffer``, page-aligned memory such as an anonymous
         :class:`mmap.mmap` of a multiple of ``ALIGNMENT`` bytes, is used instead of a new one and
-        left open: callers writing many files reuse one (:func:`thread_buffer`)."""
+        left open: callers writing many files reuse one (:func:`thread_buffer`). A given buffer
+        is never split for ``background`` writes, which are then synchronous."""
         self._fd, self.direct = _create(path, mode, direct and bool(_DIRECT))
-        self._owns_buffer = buffer is None
-        if self.direct and buffer is None:
-            buffer = mmap.mmap(-1, BUFFER_BYTES)
-        self._buffer = buffer if self.direct else None
-        self._view = memoryview(self._buffer) if self._buffer is not None else None
+        self._owned: list[mmap.mmap] = []
+        self._views: list[memoryview] = []
+        if self.direct:
+            if buffer is not None:
+                self._views.append(memoryview(buffer))
+            elif background:
+                self._owned = [mmap.mmap(-1, BUFFER_BYTES // 2), mmap.mmap(-1, BUFFER_BYTES // 2)]
+            else:
+                self._owned = [mmap.mmap(-1, BUFFER_BYTES)]
+            self._views += [memoryview(owned) for owned in self._owned]
+        self._view = self._views[0] if self._views else None
         self._filled = 0
+        self._writer: ThreadPoolExecutor | None = None
+        self._in_flight: Future[None] | None = None
+        if len(self._views) == 2:
+            self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kamld-direct-write")
         self.direct_bytes = 0
 
     def fileno(self) -> int:
@@ -73,32 +92,54 @@ class FileWriter:
             self._filled += take
             pending = pending[take:]
             if self._filled == len(self._view):
-                self._write_buffer(self._filled)
+                self._flush_full_buffer()
 
     def close(self) -> None:
         """Write what is buffered (the unaligned tail through the cache) and close the file."""
         if self._fd < 0:
             return
         try:
+            self._wait_for_write()
             if self._view is not None and self._filled:
                 aligned = self._filled - self._filled % ALIGNMENT
                 if aligned:
-                    self._write_buffer(aligned)
-                if self._filled:
+                    self._write_block(self._view[:aligned])
+                if aligned < self._filled:
                     self._stop_direct()
-                    _write_all(self._fd, self._view[: self._filled])
-                    self._filled = 0
+                    _write_all(self._fd, self._view[aligned : self._filled])
+                self._filled = 0
         finally:
             self._release()
 
     def abandon(self) -> None:
         """Close without writing what is still buffered (the file is about to be deleted)."""
-        self._release()
+        try:
+            self._wait_for_write()
+        except OSError:
+            pass
+        finally:
+            self._release()
 
-    def _write_buffer(self, length: int) -> None:
-        """Write the buffer's first ``length`` bytes (a multiple of ``ALIGNMENT``) and keep the rest."""
+    def _flush_full_buffer(self) -> None:
+        """Send the full buffer to the disk: on the writer thread while the caller fills the other
+        half, or here and now."""
         assert self._view is not None
-        block = self._view[:length]
+        full, self._filled = self._view, 0
+        if self._writer is None:
+            self._write_block(full)
+            return
+        self._wait_for_write()
+        self._in_flight = self._writer.submit(self._write_block, full)
+        self._view = self._views[1] if full is self._views[0] else self._views[0]
+
+    def _wait_for_write(self) -> None:
+        """Wait for the write in flight, if any; its failure is raised here."""
+        in_flight, self._in_flight = self._in_flight, None
+        if in_flight is not None:
+            in_flight.result()
+
+    def _write_block(self, block: memoryview) -> None:
+        """Write ``block`` (a multiple of ``ALIGNMENT`` bytes) at the file's current end."""
         while block:
             try:
                 written = os.write(self._fd, block)
@@ -113,9 +154,6 @@ class FileWriter:
             block = block[written:]
             if written % ALIGNMENT and block:
                 self._stop_direct()
-        rest = self._filled - length
-        self._view[:rest] = self._view[length : self._filled]
-        self._filled = rest
 
     def _stop_direct(self) -> None:
         if self.direct:
@@ -123,16 +161,19 @@ class FileWriter:
             self.direct = False
 
     def _release(self) -> None:
+        if self._writer is not None:
+            self._writer.shutdown(wait=True)
+            self._writer = None
         if self._fd >= 0:
             os.close(self._fd)
             self._fd = -1
-        if self._view is not None:
-            self._view.release()
-            self._view = None
-        if self._buffer is not None:
-            if self._owns_buffer:
-                self._buffer.close()
-            self._buffer = None
+        self._view = None
+        for view in self._views:
+            view.release()
+        self._views = []
+        for owned in self._owned:
+            owned.close()
+        self._owned = []
 
 
 _buffers = threading.local()

@@ -864,7 +864,7 @@ def _new_file(target: Path, entry: FileEntry, *, direct: bool) -> Iterator[_Veri
             f"{target} is a directory; cannot write the file {entry.path!r}", code="path_clash"
         )
     temp = _temp_path(target.parent)
-    stream = FileWriter(temp, 0o600, direct=direct)
+    stream = FileWriter(temp, 0o600, direct=direct, background=True)
     try:
         writer = _VerifiedWriter(stream)
         yield writer
