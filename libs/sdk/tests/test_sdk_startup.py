@@ -10,11 +10,12 @@ import pytest
 import kamld
 
 
-def test_the_command_line_loads_neither_httpx_own_command_line_nor_pydantic():
-    """httpx's CLI (click, pygments) cost 30-50 ms of every command, pydantic and the models ~100."""
+def test_the_command_line_loads_neither_httpx_own_command_line_nor_pydantic_nor_rich():
+    """httpx's CLI (click, pygments) cost 30-50 ms of every command, pydantic and the models ~100;
+    rich is loaded only by a command that prints for people (not ``--json``)."""
     probe = (
         "import sys, kamld.cli; kamld.cli._register(); import kamld.transfer, httpx; "
-        "unwanted = ('click', 'pygments', 'httpx._main', 'pydantic'); "
+        "unwanted = ('click', 'pygments', 'httpx._main', 'pydantic', 'rich'); "
         "print(sorted(name for name in unwanted if sys.modules.get(name)))"
     )
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)

@@ -11,21 +11,19 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
-from rich.table import Table
-from rich.tree import Tree
 
 from kamld.cli import app
+from kamld.cli.output import err, new_table, out, transfer_bars
 from kamld.client import Client
 from kamld.errors import KamldClientError
 from kamld.models import ApiModel, Lineage
 
-console = Console()
-errors = Console(stderr=True)
+if TYPE_CHECKING:
+    from rich.progress import Progress
+    from rich.tree import Tree
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -45,10 +43,10 @@ def reports_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except KamldClientError as exc:
-            errors.print(f"[red]error:[/red] {exc}", markup=True, highlight=False, soft_wrap=True)
+            err().print(f"[red]error:[/red] {exc}", markup=True, highlight=False, soft_wrap=True)
             raise typer.Exit(1) from None
         except OSError as exc:
-            errors.print(
+            err().print(
                 f"[red]error:[/red] {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
                 markup=True,
                 highlight=False,
@@ -119,11 +117,6 @@ class PullProgress:
         self.progress.update(self.task, completed=event.done, total=event.total)
 
 
-def progress_bars() -> Progress:
-    columns = [TextColumn("{task.description:>14}"), BarColumn(), DownloadColumn(), TransferSpeedColumn()]
-    return Progress(*columns, console=errors, transient=True)
-
-
 @app.command()
 @reports_errors
 def push(
@@ -144,7 +137,7 @@ def push(
     inputs = [tuple(item.split("=", 1)) if "=" in item else item for item in input_]
     labels = parse_pairs(label, "label")
     with Client() as client:
-        with progress_bars() as bars:
+        with transfer_bars(enabled=not as_json) as bars:
             version = client.push(
                 directory,
                 name,
@@ -153,12 +146,12 @@ def push(
                 inputs=inputs,
                 labels=labels,
                 expected_parent=expect_parent,
-                progress=None if as_json else PushProgress(bars),
+                progress=PushProgress(bars) if bars else None,
             )
     if as_json:
         emit_json(version)
         return
-    console.print(
+    out().print(
         f"pushed [bold]{version.ref}[/bold]: {version.file_count} files, "
         f"{human_size(version.total_bytes)}; sent {human_size(version.bytes_sent)}, "
         f"{human_size(version.bytes_deduplicated)} already stored; digest {version.digest[:19]}…"
@@ -185,18 +178,18 @@ def pull(
     as_json: JsonOption = False,
 ) -> None:
     """Fetch a version into DIRECTORY: only files it lacks, each verified and written atomically."""
-    with Client() as client, progress_bars() as bars:
+    with Client() as client, transfer_bars(enabled=not as_json) as bars:
         result = client.pull(
             ref,
             directory,
             include=include,
-            progress=None if as_json else PullProgress(bars),
+            progress=PullProgress(bars) if bars else None,
             direct_writes=not buffered,
         )
     if as_json:
         emit_json(result)
         return
-    console.print(
+    out().print(
         f"pulled [bold]{result.version.ref}[/bold] into {result.directory}: "
         f"{result.files_written} written, {result.files_unchanged} already there, "
         f"{human_size(result.bytes_downloaded)} downloaded"
@@ -216,7 +209,7 @@ def log(
     if as_json:
         emit_json(versions)
         return
-    table = Table("version", "aliases", "files", "size", "author", "created", "message", box=None)
+    table = new_table("version", "aliases", "files", "size", "author", "created", "message")
     for v in versions:
         table.add_row(
             v.name,
@@ -227,7 +220,7 @@ def log(
             v.created_at.strftime("%Y-%m-%d %H:%M"),
             v.message.splitlines()[0] if v.message else "",
         )
-    console.print(table)
+    out().print(table)
 
 
 @app.command()
@@ -239,17 +232,17 @@ def show(ref: Annotated[str, typer.Argument(help="NAME[:REF]")], as_json: JsonOp
     if as_json:
         emit_json(version)
         return
-    console.print(f"[bold]{version.ref}[/bold] ({version.kind})  {version.digest}")
-    console.print(f"  author   {version.author}  {version.created_at:%Y-%m-%d %H:%M:%S %Z}")
-    console.print(f"  files    {version.file_count} ({human_size(version.total_bytes)})")
+    out().print(f"[bold]{version.ref}[/bold] ({version.kind})  {version.digest}")
+    out().print(f"  author   {version.author}  {version.created_at:%Y-%m-%d %H:%M:%S %Z}")
+    out().print(f"  files    {version.file_count} ({human_size(version.total_bytes)})")
     if version.aliases:
-        console.print(f"  aliases  {', '.join(version.aliases)}")
+        out().print(f"  aliases  {', '.join(version.aliases)}")
     if version.parents:
-        console.print(f"  parents  {', '.join(p.ref for p in version.parents)}")
+        out().print(f"  parents  {', '.join(p.ref for p in version.parents)}")
     for link in version.inputs:
-        console.print(f"  input    {link.ref} ({link.role})")
+        out().print(f"  input    {link.ref} ({link.role})")
     if version.message:
-        console.print(f"\n    {version.message}")
+        out().print(f"\n    {version.message}")
 
 
 @app.command("ls")
@@ -265,21 +258,21 @@ def ls(
             if as_json:
                 emit_json(artifacts)
                 return
-            table = Table("name", "kind", "versions", "latest", "description", box=None)
+            table = new_table("name", "kind", "versions", "latest", "description")
             for a in artifacts:
                 table.add_row(
                     a.name, a.kind, str(a.version_count), a.latest.name if a.latest else "-", a.description
                 )
-            console.print(table)
+            out().print(table)
             return
         files = client.ls(ref)
     if as_json:
         emit_json(files)
         return
-    table = Table("size", "path", box=None)
+    table = new_table("size", "path")
     for f in files:
         table.add_row(human_size(f.size), f.path)
-    console.print(table)
+    out().print(table)
 
 
 @app.command()
@@ -301,7 +294,7 @@ def diff(
         "modified": "[yellow]M[/yellow]",
         "renamed": "[cyan]R[/cyan]",
     }
-    console.print(f"{result.from_version.ref} -> {result.to_version.ref}: {len(result.changes)} changes")
+    out().print(f"{result.from_version.ref} -> {result.to_version.ref}: {len(result.changes)} changes")
     for c in result.changes:
         if c.change == "modified":
             sizes = f"{human_size(c.old_size)} -> {human_size(c.new_size)}"
@@ -310,10 +303,12 @@ def diff(
         else:
             sizes = human_size(c.new_size)
         label = f"{c.old_path} -> {c.path}" if c.change == "renamed" else c.path
-        console.print(f"{marks[c.change]} {label}  ({sizes})", highlight=False)
+        out().print(f"{marks[c.change]} {label}  ({sizes})", highlight=False)
 
 
 def lineage_tree(graph: Lineage, upstream: bool) -> Tree:
+    from rich.tree import Tree
+
     nodes = {n.ref: n for n in graph.nodes}
     children: dict[str, list[tuple[str, str]]] = {}
     for e in graph.edges:
@@ -355,7 +350,7 @@ def lineage(
     if as_json:
         emit_json(graph)
         return
-    console.print(lineage_tree(graph, upstream=direction == "up"))
+    out().print(lineage_tree(graph, upstream=direction == "up"))
 
 
 @alias_app.command("set")
@@ -375,7 +370,7 @@ def alias_set(
     if as_json:
         emit_json(result)
         return
-    console.print(f"{name}:{alias} -> {result.version.ref}")
+    out().print(f"{name}:{alias} -> {result.version.ref}")
 
 
 @alias_app.command("ls")
@@ -387,10 +382,10 @@ def alias_ls(name: Annotated[str, typer.Argument(help="Artifact name")], as_json
     if as_json:
         emit_json(result)
         return
-    table = Table("alias", "version", "moved by", "at", box=None)
+    table = new_table("alias", "version", "moved by", "at")
     for a in result:
         table.add_row(a.alias, a.version.name, a.updated_by, a.updated_at.strftime("%Y-%m-%d %H:%M"))
-    console.print(table)
+    out().print(table)
 
 
 @alias_app.command("history")
@@ -406,7 +401,7 @@ def alias_history(
     if as_json:
         emit_json(events)
         return
-    table = Table("at", "action", "from", "to", "by", box=None)
+    table = new_table("at", "action", "from", "to", "by")
     for e in events:
         table.add_row(
             e.at.strftime("%Y-%m-%d %H:%M:%S"),
@@ -415,7 +410,7 @@ def alias_history(
             f"v{e.to_version}" if e.to_version else "-",
             e.actor,
         )
-    console.print(table)
+    out().print(table)
 
 
 @token_app.command("create")
@@ -433,8 +428,8 @@ def token_create(
     if as_json:
         emit_json(created)
         return
-    errors.print(f"created {created.role} token {created.name!r}; store it now, it is not shown again:")
-    console.print(created.token, highlight=False)
+    err().print(f"created {created.role} token {created.name!r}; store it now, it is not shown again:")
+    out().print(created.token, highlight=False)
 
 
 @token_app.command("ls")
@@ -446,7 +441,7 @@ def token_ls(as_json: JsonOption = False) -> None:
     if as_json:
         emit_json(tokens)
         return
-    table = Table("name", "role", "hint", "created", "last used", box=None)
+    table = new_table("name", "role", "hint", "created", "last used")
     for t in tokens:
         table.add_row(
             t.name,
@@ -455,7 +450,7 @@ def token_ls(as_json: JsonOption = False) -> None:
             t.created_at.strftime("%Y-%m-%d %H:%M"),
             t.last_used_at.strftime("%Y-%m-%d %H:%M") if t.last_used_at else "never",
         )
-    console.print(table)
+    out().print(table)
 
 
 @token_app.command("revoke")
@@ -469,7 +464,7 @@ def token_revoke(
     if as_json:
         emit_json({"revoked": name})
         return
-    console.print(f"revoked token {name!r}")
+    out().print(f"revoked token {name!r}")
 
 
 @app.command()
@@ -484,13 +479,13 @@ def gc(
 ) -> None:
     """Delete content no version and no open upload references (admin)."""
     with Client() as client:
-        with console.status("collecting garbage…"):
+        with out().status("collecting garbage…"):
             report = client.gc(dry_run=dry_run, grace_s=grace)
     if as_json:
         emit_json(report)
         return
     verb = "would delete" if report.dry_run else "deleted"
-    console.print(
+    out().print(
         f"{verb} {report.objects} objects ({human_size(report.bytes)}); "
         f"kept {report.marked} referenced objects"
     )

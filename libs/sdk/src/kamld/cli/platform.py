@@ -14,12 +14,10 @@ from typing import Annotated, Any
 
 import httpx
 import typer
-from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from kamld import config
 from kamld.cli import app
+from kamld.cli.output import err, out
 from kamld.supervisor import (
     DEFAULT_PORT_BASE,
     GATEWAY,
@@ -30,9 +28,6 @@ from kamld.supervisor import (
     Supervisor,
     plan,
 )
-
-console = Console()
-errors = Console(stderr=True)
 
 
 class _StopRequested(Exception):
@@ -77,14 +72,14 @@ def up(
     root.mkdir(parents=True, exist_ok=True)
     token = _stored_token() or secrets.token_urlsafe(32)
     specs = plan(root, port_base=port_base, bootstrap_admin_token=token)
-    supervisor = Supervisor(specs, root, notify=lambda message: console.print(f"[yellow]{message}[/]"))
+    supervisor = Supervisor(specs, root, notify=lambda message: out().print(f"[yellow]{message}[/]"))
 
     previous = signal.signal(signal.SIGTERM, _raise_stop)
     try:
         try:
             supervisor.start()
         except PortTaken as exc:
-            errors.print(
+            err().print(
                 f"kamld up: {exc}; choose other ports with --port-base or "
                 f"KAMLD_{exc.service.upper().replace('-', '_')}_PORT",
                 highlight=False,
@@ -99,23 +94,25 @@ def up(
         while not stop.wait(0.5):
             supervisor.watch_once()
     except ServiceFailed as exc:
-        errors.print(f"kamld up: {exc}", highlight=False, soft_wrap=True)
+        err().print(f"kamld up: {exc}", highlight=False, soft_wrap=True)
         if exc.log_tail:
-            errors.print(f"--- last lines of {root / 'logs' / (exc.service + '.log')} ---", highlight=False)
-            errors.print(exc.log_tail.rstrip(), highlight=False, markup=False)
+            err().print(f"--- last lines of {root / 'logs' / (exc.service + '.log')} ---", highlight=False)
+            err().print(exc.log_tail.rstrip(), highlight=False, markup=False)
         raise typer.Exit(1) from None
     except (KeyboardInterrupt, _StopRequested):
-        console.print("stopping services…")
+        out().print("stopping services…")
     finally:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         supervisor.stop()
         signal.signal(signal.SIGTERM, previous)
-    console.print("all services stopped")
+    out().print("all services stopped")
 
 
 def _wait_ready(supervisor: Supervisor, timeout_s: float) -> None:
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=True) as progress:
+    with Progress(*columns, console=out(), transient=True) as progress:
         tasks = {
             s.spec.name: progress.add_task(f"starting {s.spec.name}", total=1) for s in supervisor.services
         }
@@ -127,6 +124,8 @@ def _wait_ready(supervisor: Supervisor, timeout_s: float) -> None:
 
 
 def _print_services(supervisor: Supervisor, config_file: Path) -> None:
+    from rich.table import Table
+
     table = Table(title="KAML-D is running")
     table.add_column("service")
     table.add_column("url")
@@ -134,9 +133,9 @@ def _print_services(supervisor: Supervisor, config_file: Path) -> None:
     table.add_column("log", overflow="fold")
     for service in supervisor.services:
         table.add_row(service.spec.name, service.spec.url, str(service.pid), str(service.log_path))
-    console.print(table)
-    console.print(f"CLI config (URL and admin token): {config_file}")
-    console.print("Press Ctrl-C to stop.")
+    out().print(table)
+    out().print(f"CLI config (URL and admin token): {config_file}")
+    out().print("Press Ctrl-C to stop.")
 
 
 def _probe(client: httpx.Client, name: str, url: str) -> dict[str, Any]:
@@ -210,7 +209,9 @@ def status(
         typer.echo(json.dumps(report, indent=2))
     else:
         if report.get("note"):
-            errors.print(f"[yellow]{report['note']}; asked each service directly[/]", highlight=False)
+            err().print(f"[yellow]{report['note']}; asked each service directly[/]", highlight=False)
+        from rich.table import Table
+
         table = Table(title=f"KAML-D: {report['status']}")
         for column in ("service", "status", "version", "url", "detail"):
             table.add_column(column)
@@ -224,5 +225,5 @@ def status(
                 entry.get("url") or "-",
                 entry.get("detail") or "",
             )
-        console.print(table)
+        out().print(table)
     raise typer.Exit(0 if healthy else 1)
