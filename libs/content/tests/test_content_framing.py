@@ -13,6 +13,7 @@ from kamld_content.framing import (
     decode_frames,
     encode_frame,
     frame_header,
+    read_frames,
 )
 from kamld_content.hashing import Hasher, digest_bytes
 
@@ -97,3 +98,42 @@ def test_a_chunk_split_across_pieces_is_not_joined_when_asked_not_to() -> None:
     reader.close()
     assert isinstance(data, ChunkPieces) and len(data.parts) == 2
     assert digest == digest_bytes(blob) and bytes(data) == blob
+
+
+class ShortReads:
+    """A stream whose ``read(n)`` returns at most ``limit`` bytes (what a socket may do)."""
+
+    def __init__(self, body: bytes, limit: int) -> None:
+        self.body, self.limit, self.position, self.calls = body, limit, 0, 0
+
+    def read(self, count: int) -> bytes:
+        self.calls += 1
+        taken = self.body[self.position : self.position + min(count, self.limit)]
+        self.position += len(taken)
+        return taken
+
+
+@given(items=blobs, limit=st.integers(min_value=1, max_value=5000))
+def test_frames_read_by_exact_sizes_decode_to_the_batch(items: list[bytes], limit: int) -> None:
+    frames, body = batch_of(items)
+    assert list(read_frames(ShortReads(body, limit).read)) == frames
+
+
+def test_a_chunk_is_read_with_one_call_for_its_whole_size() -> None:
+    blob = bytes(range(256)) * 4096
+    stream = ShortReads(encode_frame(digest_bytes(blob), blob), limit=1 << 30)
+    ((digest, data),) = read_frames(stream.read)
+    assert digest == digest_bytes(blob) and data == blob
+    assert stream.calls == 4  # the name length, the name and size, the chunk, the end
+
+
+def test_frames_read_by_size_refuse_malformed_batches() -> None:
+    good = encode_frame(digest_bytes(b"xy"), b"xy")
+    with pytest.raises(FramingError, match="ends inside a frame"):
+        list(read_frames(ShortReads(good[:-1], 100).read))
+    with pytest.raises(FramingError, match="ends inside a frame"):
+        list(read_frames(ShortReads(good[:5], 100).read))
+    with pytest.raises(FramingError, match="empty digest"):
+        list(read_frames(ShortReads(b"\x00" + good, 100).read))
+    with pytest.raises(FramingError, match="not ASCII"):
+        list(read_frames(ShortReads(bytes([2]) + "é".encode() + (0).to_bytes(8, "big"), 100).read))

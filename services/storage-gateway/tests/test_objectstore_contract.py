@@ -134,6 +134,14 @@ async def test_exists_many_returns_the_present_subset(object_store):
     assert found == {"e/a", "e/c"}
 
 
+async def test_sizes_many_returns_the_size_of_each_present_key(object_store):
+    await object_store.put_many_if_absent([("s/small", b"abc"), ("s/large", b"x" * (300 << 10))])
+    await object_store.put_if_absent("s/single", b"")
+    found = await object_store.sizes_many(["s/small", "s/large", "s/gone", "s/small", "s/single"])
+    assert found == {"s/small": 3, "s/large": 300 << 10, "s/single": 0}
+    assert await object_store.sizes_many([]) == {}
+
+
 async def test_delete_removes_and_tolerates_absence(object_store):
     await object_store.put_if_absent("d/obj", b"bye")
     await object_store.delete("d/obj")

@@ -13,7 +13,7 @@ It is trivial to write from any language and can be read incrementally as it arr
 from __future__ import annotations
 
 import struct
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 MEDIA_TYPE = "application/vnd.kamld.chunks"
 _SIZE = struct.Struct(">Q")
@@ -140,6 +140,41 @@ class FrameReader:
         if self._header or self._digest is not None:
             left = len(self._header) + self._filled
             raise FramingError(f"the batch ends inside a frame ({left} bytes left over)")
+
+
+def read_frames(read: Callable[[int], bytes]) -> Iterator[tuple[str, bytes]]:
+    """The frames of a stream whose ``read(n)`` returns up to ``n`` bytes, and ``b""`` at its end.
+
+    For a body of known length: each chunk is read with one call for exactly its size, so it
+    arrives as one ``bytes`` object and is never copied again (:class:`FrameReader` must join
+    chunks that arrive split across reads).
+    """
+    while head := read(1):
+        name_length = head[0]
+        if name_length == 0:
+            raise FramingError("a frame has an empty digest")
+        rest = _read_exactly(read, name_length + _SIZE.size)
+        try:
+            digest = rest[:name_length].decode("ascii")
+        except UnicodeDecodeError:
+            raise FramingError("a frame's digest is not ASCII") from None
+        (size,) = _SIZE.unpack_from(rest, name_length)
+        yield digest, _read_exactly(read, size)
+
+
+def _read_exactly(read: Callable[[int], bytes], count: int) -> bytes:
+    data = read(count)
+    if len(data) == count:
+        return data
+    parts = [data]
+    got = len(data)
+    while got < count:
+        more = read(count - got)
+        if not more:
+            raise FramingError(f"the batch ends inside a frame ({count - got} bytes short)")
+        parts.append(more)
+        got += len(more)
+    return b"".join(parts)
 
 
 def decode_frames(data: bytes, max_frame_bytes: int | None = None) -> list[tuple[str, bytes]]:

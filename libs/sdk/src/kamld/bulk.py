@@ -25,7 +25,7 @@ from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 from urllib3.exceptions import HTTPError as TransportFailure
 
 from kamld.errors import ConnectionFailed, IntegrityError, KamldClientError, error_from_response
-from kamld_content.framing import MEDIA_TYPE, FrameReader, frame_header
+from kamld_content.framing import MEDIA_TYPE, FrameReader, frame_header, read_frames
 from kamld_content.hashing import digest_bytes
 
 READ_BLOCK = 1 << 20
@@ -108,17 +108,11 @@ class ChunkChannel:
     def _read_frames(self, body: bytes, verify: bool) -> dict[str, bytes]:
         response = self._open("POST", "/chunks/read", body, {"Content-Type": "application/json"})
         try:
-            reader = FrameReader()
             fetched: dict[str, bytes] = {}
-            # storage-gateway sends each chunk as one piece of a chunked answer: read whole pieces,
-            # and the frame reader hands each chunk on without copying it.
-            blocks = response.read_chunked() if response.chunked else response.stream(READ_BLOCK)
-            for block in blocks:
-                for digest, data in reader.feed(block):
-                    if verify and digest_bytes(data) != digest:
-                        raise IntegrityError(f"chunk {digest} did not match its digest", code="corrupt_chunk")
-                    fetched[digest] = data
-            reader.close()
+            for digest, data in _frames_of(response):
+                if verify and digest_bytes(data) != digest:
+                    raise IntegrityError(f"chunk {digest} did not match its digest", code="corrupt_chunk")
+                fetched[digest] = data
             return fetched
         except BaseException:
             # Bytes left unread on this connection must not reach the next request made on it.
@@ -223,6 +217,22 @@ class ChunkChannel:
                 self.headers.update(self._renew())
                 renewed = True
         raise AssertionError("unreachable")
+
+
+def _frames_of(response: urllib3.BaseHTTPResponse) -> Iterator[tuple[str, bytes]]:
+    """The frames of a chunk batch answer, each chunk received as one object (never joined).
+
+    storage-gateway announces the answer's length, so each chunk is read by its exact size; a
+    chunked answer (another server, a proxy) is read a piece at a time, and a sender that makes
+    each chunk one piece (as storage-gateway did) also gets no copy.
+    """
+    if not response.chunked and response.length_remaining is not None:
+        yield from read_frames(lambda count: response.read(count, decode_content=False))
+        return
+    reader = FrameReader()
+    for block in response.read_chunked() if response.chunked else response.stream(READ_BLOCK):
+        yield from reader.feed(block)
+    reader.close()
 
 
 class OutgoingChunk(NamedTuple):

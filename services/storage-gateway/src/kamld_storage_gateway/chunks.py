@@ -150,6 +150,14 @@ class ChunkStore:
     async def exists(self, digest: str) -> bool:
         return not await self.missing([digest])
 
+    async def sizes(self, digests: Iterable[str]) -> dict[str, int]:
+        """The stored size of each of ``digests`` that is stored; absent ones are left out."""
+        keys = {}
+        for index, digest in enumerate(dict.fromkeys(digests)):
+            keys[digest] = _checked_key(digest, field=f"digests[{index}]")
+        found = await self.objects.sizes_many(keys.values())
+        return {digest: found[key] for digest, key in keys.items() if key in found}
+
     async def missing(self, digests: Iterable[str]) -> list[str]:
         """The digests of ``digests`` not stored, in first-seen order without repeats."""
         unique = list(dict.fromkeys(digests))

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 
+import httpx
 import pytest
 
 from kamld_content.framing import MEDIA_TYPE, decode_frames, encode_frame
-from kamld_content.hashing import digest_bytes
+from kamld_content.hashing import digest_bytes, object_key
 
 ZERO = "blake3:" + "0" * 64
 
@@ -86,6 +88,33 @@ def test_missing_batch_upload_commit_and_download(client, upload_id):
     assert decode_frames(read.content) == [(digest_bytes(b), b), (digest_bytes(a), a)]
     assert client.get(f"/chunks/{digest_bytes(a)}").content == a
     problem(client.post(f"/uploads/{upload_id}/commit", content=body), 409)
+
+
+def test_a_chunk_batch_announces_its_length_and_ends_short_at_a_corrupt_chunk(gateway):
+    """The answer has a Content-Length (no chunked encoding); a chunk that fails verification is
+    never sent: the answer stops before it, so the reader sees a short body, not the bad bytes."""
+    good, bad = os.urandom(300 << 10), os.urandom(300 << 10)  # loose files, not packed
+    wanted = {"digests": [digest_bytes(good), digest_bytes(bad)]}
+    with gateway.client() as client:
+        assert send(client, client.post("/uploads").json()["id"], good, bad).status_code == 200
+        stored = next(gateway.home.rglob(object_key(digest_bytes(bad)).rsplit("/", 1)[1]))
+        stored.chmod(0o644)
+        stored.write_bytes(bad[:-1] + bytes([bad[-1] ^ 1]))
+        with client.stream("POST", "/chunks/read", json=wanted) as answer:
+            assert answer.status_code == 200
+            assert "transfer-encoding" not in answer.headers
+            announced = int(answer.headers["content-length"])
+            received = b""
+            with pytest.raises(httpx.RemoteProtocolError):
+                for piece in answer.iter_raw():
+                    received += piece
+        assert len(received) < announced
+        assert bad[-1000:] not in received
+
+        read = client.post("/chunks/read", json={"digests": [digest_bytes(good)]})
+        assert "transfer-encoding" not in read.headers
+        assert int(read.headers["content-length"]) == len(read.content)
+        assert decode_frames(read.content) == [(digest_bytes(good), good)]
 
 
 def test_whole_file_upload_is_merged_at_commit(client, upload_id):

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from kamld_common.errors import Invalid, problem_response
-from kamld_content.framing import MEDIA_TYPE, frame_header
+from kamld_content.framing import MEDIA_TYPE
 from kamld_storage_gateway.dependencies import Services, services
 from kamld_storage_gateway.downloads.schemas import (
     ChangeOut,
@@ -160,12 +160,7 @@ async def read_chunks(body: ChunkReadRequest, svc: ServicesDep) -> StreamingResp
         )
     for index, digest in enumerate(body.digests):
         validate_digest(digest, ["body", "digests", index])
-    frames = await svc.downloads.read_chunks(body.digests)
-
-    async def encoded():
-        # The header and the chunk go out as two pieces: joining them would copy every chunk once more.
-        async for digest, data in frames:
-            yield frame_header(digest, len(data))
-            yield data
-
-    return StreamingResponse(encoded(), media_type=MEDIA_TYPE)
+    batch = await svc.downloads.read_chunks(body.digests)
+    return StreamingResponse(
+        batch.encoded(), media_type=MEDIA_TYPE, headers={"Content-Length": str(batch.encoded_length)}
+    )

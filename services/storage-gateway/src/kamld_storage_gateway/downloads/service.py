@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from kamld_common.errors import KamldError, NotFound
+from kamld_content.framing import frame_header
 from kamld_content.manifest import FileEntry
 from kamld_content.paths import InvalidPath, normalize_path
 from kamld_storage_gateway.chunks import ChunkStore
@@ -63,6 +64,34 @@ def parse_range(header: str | None, size: int) -> ByteRange | None:
     return ByteRange(start, min(end, size - 1))
 
 
+@dataclass(frozen=True, slots=True)
+class ChunkBatch:
+    """Chunks about to be read, with their stored sizes: the length of the answer is known first.
+
+    Knowing it lets the answer carry a ``Content-Length`` instead of being chunked, which spares
+    the server a copy of every chunk (HTTP chunked encoding joins each piece with its size line).
+    """
+
+    sizes: dict[str, int]
+    chunks: AsyncIterator[tuple[str, bytes]]
+
+    @property
+    def encoded_length(self) -> int:
+        return sum(len(frame_header(digest, size)) + size for digest, size in self.sizes.items())
+
+    async def encoded(self) -> AsyncIterator[bytes]:
+        """The batch framing, a header and a chunk at a time (never joined: that would copy the chunk).
+
+        A chunk whose verified size is not the size announced ends the answer early, so the
+        reader sees a short body rather than a wrong frame.
+        """
+        async for digest, data in self.chunks:
+            if len(data) != self.sizes[digest]:
+                raise RuntimeError(f"chunk {digest} is {len(data)} bytes, {self.sizes[digest]} announced")
+            yield frame_header(digest, len(data))
+            yield data
+
+
 class DownloadService:
     def __init__(self, manifests: ManifestService, chunks: ChunkStore) -> None:
         self.manifests = manifests
@@ -100,20 +129,21 @@ class DownloadService:
             high = min(wanted.end - chunk.offset + 1, chunk.size)
             yield data[low:high]
 
-    async def read_chunks(self, digests: list[str]) -> AsyncIterator[tuple[str, bytes]]:
-        """The named chunks, verified, a group at a time.
+    async def read_chunks(self, digests: list[str]) -> ChunkBatch:
+        """The named chunks, verified, a group at a time, and the length of their encoding.
 
         :class:`NotFound` (raised before any byte is sent) lists the absent ones.
         """
         unique = list(dict.fromkeys(digests))
-        absent = await self.chunks.missing(unique)
+        sizes = await self.chunks.sizes(unique)
+        absent = [digest for digest in unique if digest not in sizes]
         if absent:
             raise NotFound(
                 f"{len(absent)} chunk(s) are not stored",
                 code="chunk_not_found",
                 extra={"missing": sorted(absent)[:1000]},
             )
-        return self._iter_chunks(unique)
+        return ChunkBatch(sizes, self._iter_chunks(unique))
 
     async def _iter_chunks(self, digests: list[str]) -> AsyncIterator[tuple[str, bytes]]:
         """A few MiB at a time: one store read and one verification pass per group, memory bounded.

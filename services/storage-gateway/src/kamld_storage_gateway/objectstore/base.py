@@ -96,6 +96,9 @@ class ObjectStore(Protocol):
     async def exists_many(self, keys: Iterable[str]) -> set[str]:
         """The subset of ``keys`` that exist."""
 
+    async def sizes_many(self, keys: Iterable[str]) -> dict[str, int]:
+        """The size of each of ``keys`` that exists; absent keys are left out."""
+
     async def stat(self, key: str) -> ObjectInfo | None:
         """Size and modification time, or None when absent."""
 

@@ -432,20 +432,24 @@ class LocalObjectStore:
     async def stat(self, key: str) -> ObjectInfo | None:
         return await asyncio.to_thread(self._stat, key)
 
-    def _exists_many(self, keys: list[str]) -> set[str]:
+    def _sizes_many(self, keys: list[str]) -> dict[str, int]:
         files = [self._file(key) for key in keys]
-        present = set(self._packed(keys))
+        sizes = {key: item.size for key, item in self._packed(keys).items()}
         for key, name in zip(keys, files, strict=True):
-            if key not in present:
+            if key not in sizes:
                 try:
-                    if stat.S_ISREG(os.stat(name).st_mode):
-                        present.add(key)
+                    found = os.stat(name)
                 except (FileNotFoundError, NotADirectoryError):
-                    pass
-        return present
+                    continue
+                if stat.S_ISREG(found.st_mode):
+                    sizes[key] = found.st_size
+        return sizes
 
     async def exists_many(self, keys: Iterable[str]) -> set[str]:
-        return await asyncio.to_thread(self._exists_many, list(keys))
+        return set(await self.sizes_many(keys))
+
+    async def sizes_many(self, keys: Iterable[str]) -> dict[str, int]:
+        return await asyncio.to_thread(self._sizes_many, list(keys))
 
     # -- deleting and listing ----------------------------------------------------------------
 

@@ -92,6 +92,9 @@ class MeteredObjectStore:
     async def exists_many(self, keys: Iterable[str]) -> set[str]:
         return await self._call("exists_many", self.inner.exists_many(keys))
 
+    async def sizes_many(self, keys: Iterable[str]) -> dict[str, int]:
+        return await self._call("sizes_many", self.inner.sizes_many(keys))
+
     async def stat(self, key: str) -> ObjectInfo | None:
         return await self._call("stat", self.inner.stat(key))
 

@@ -209,11 +209,14 @@ class S3ObjectStore:
         return ObjectInfo(key=key, size=found.size or 0, modified=found.last_modified or datetime.now(UTC))
 
     async def exists_many(self, keys: Iterable[str]) -> set[str]:
+        return set(await self.sizes_many(keys))
+
+    async def sizes_many(self, keys: Iterable[str]) -> dict[str, int]:
         unique = list(dict.fromkeys(keys))
         for key in unique:
             validate_key(key)
         found = await asyncio.gather(*(self.stat(key) for key in unique))
-        return {key for key, info in zip(unique, found, strict=True) if info is not None}
+        return {key: info.size for key, info in zip(unique, found, strict=True) if info is not None}
 
     async def delete(self, key: str) -> None:
         name = self._name(key)
