@@ -71,7 +71,7 @@ _NO_HARD_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, err
 _SYNC_THREADS = 32
 _SYNC_POOL = ThreadPoolExecutor(max_workers=_SYNC_THREADS, thread_name_prefix="kamld-local-sync")
 # Loose objects of one batched read are read this many at a time.
-_READ_THREADS = 8
+_READ_THREADS = 4
 _READ_POOL = ThreadPoolExecutor(max_workers=_READ_THREADS, thread_name_prefix="kamld-local-read")
 
 
