@@ -222,9 +222,9 @@ class ChunkChannel:
 def _frames_of(response: urllib3.BaseHTTPResponse) -> Iterator[tuple[str, bytes]]:
     """The frames of a chunk batch answer, each chunk received as one object (never joined).
 
-    storage-gateway announces the answer's length, so each chunk is read by its exact size; a
-    chunked answer (another server, a proxy) is read a piece at a time, and a sender that makes
-    each chunk one piece (as storage-gateway did) also gets no copy.
+    storage-gateway announces the answer's length, so each chunk is read by its exact size. A
+    chunked answer (another server, a proxy) is read a piece at a time: a chunk that arrives as
+    one piece is handed on as it is, one split across pieces is joined.
     """
     if not response.chunked and response.length_remaining is not None:
         yield from read_frames(lambda count: response.read(count, decode_content=False))
