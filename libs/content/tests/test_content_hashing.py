@@ -23,11 +23,12 @@ def test_large_buffers_hash_the_same_with_threads(random_bytes):
     assert digest_bytes(data) == "blake3:" + blake3.blake3(data).hexdigest()
 
 
-def test_incremental_hasher_equals_one_shot_digest(random_bytes):
-    data = random_bytes(100_000, 2)
-    hasher = Hasher()
-    for start in range(0, len(data), 7_777):
-        hasher.update(data[start : start + 7_777])
+@pytest.mark.parametrize("threaded", [True, False])
+def test_incremental_hasher_equals_one_shot_digest(random_bytes, threaded):
+    data = random_bytes(3_000_000, 2)
+    hasher = Hasher(threaded=threaded)
+    for start in range(0, len(data), 1_077_777):
+        hasher.update(data[start : start + 1_077_777])
     assert hasher.digest() == digest_bytes(data)
     assert hasher.size == len(data)
 

@@ -34,10 +34,14 @@ def digest_bytes(data: bytes | bytearray | memoryview) -> str:
 
 
 class Hasher:
-    """Incremental digest of a stream fed piece by piece, e.g. a file read in blocks."""
+    """Incremental digest of a stream fed piece by piece, e.g. a file read in blocks.
 
-    def __init__(self) -> None:
-        self._hasher = blake3.blake3(max_threads=blake3.blake3.AUTO)
+    ``threaded=False`` keeps BLAKE3 on the calling thread: right for a caller that already runs
+    beside other busy threads, where spreading each update over the cores only adds hand-offs.
+    """
+
+    def __init__(self, *, threaded: bool = True) -> None:
+        self._hasher = blake3.blake3(max_threads=blake3.blake3.AUTO if threaded else 1)
         self.size = 0
 
     def update(self, data: bytes | bytearray | memoryview) -> None:
