@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import threading
 import time
@@ -66,8 +67,11 @@ def run_measured(
     for t in readers:
         t.join()
     if proc.returncode != 0:
-        stderr = b"".join(err_chunks).decode(errors="replace")[-2000:]
-        raise RuntimeError(f"{' '.join(cmd[:3])} … failed ({proc.returncode}): {stderr}")
+        said = (b"".join(err_chunks) or b"".join(out_chunks)).decode(errors="replace")[-2000:].strip()
+        raise RuntimeError(
+            f"{' '.join(cmd[:3])} … failed ({proc.returncode}): {said or '(it printed nothing)'}"
+            f" [{shutil.disk_usage(cwd or '.').free >> 20} MiB free on its disk]"
+        )
     return Measured(seconds, usage.ru_maxrss * 1024, b"".join(out_chunks).decode(errors="replace"))
 
 
