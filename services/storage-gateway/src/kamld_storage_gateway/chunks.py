@@ -161,11 +161,8 @@ class ChunkStore:
     async def missing(self, digests: Iterable[str]) -> list[str]:
         """The digests of ``digests`` not stored, in first-seen order without repeats."""
         unique = list(dict.fromkeys(digests))
-        keys = {}
-        for index, digest in enumerate(unique):
-            keys[digest] = _checked_key(digest, field=f"digests[{index}]")
-        present = await self.objects.exists_many(keys.values())
-        return [digest for digest in unique if keys[digest] not in present]
+        stored = await self.sizes(unique)
+        return [digest for digest in unique if digest not in stored]
 
     async def delete(self, digest: str) -> None:
         """Remove a chunk (garbage collection); absent chunks are not an error."""
