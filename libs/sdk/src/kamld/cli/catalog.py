@@ -146,7 +146,7 @@ def push(
                 inputs=inputs,
                 labels=labels,
                 expected_parent=expect_parent,
-                progress=PushProgress(bars) if bars else None,
+                progress=PushProgress(bars) if bars is not None else None,
             )
     if as_json:
         emit_json(version)
@@ -183,7 +183,7 @@ def pull(
             ref,
             directory,
             include=include,
-            progress=PullProgress(bars) if bars else None,
+            progress=PullProgress(bars) if bars is not None else None,
             direct_writes=not buffered,
         )
     if as_json:
