@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import msgspec
 import pytest
 
+from kamld.errors import UnexpectedAnswer
 from kamld.models import Lineage, Page, PullResult, Version, VersionLink, decode
 
 LINK = {
@@ -47,7 +47,7 @@ def test_defaults_are_not_shared_and_objects_are_frozen():
 
 
 def test_a_wrong_type_names_the_field():
-    with pytest.raises(msgspec.ValidationError, match=r"\$\.file_count"):
+    with pytest.raises(UnexpectedAnswer, match=r"\$\.file_count"):
         Version.from_api({**VERSION, "file_count": "two"})
 
 

@@ -24,7 +24,7 @@ import urllib3
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 from urllib3.exceptions import HTTPError as TransportFailure
 
-from kamld.errors import ConnectionFailed, IntegrityError, KamldClientError, error_from_response
+from kamld.errors import ConnectionFailed, IntegrityError, KamldClientError, error_from_response, json_of
 from kamld_content.framing import MEDIA_TYPE, FrameReader, frame_header, read_frames
 from kamld_content.hashing import digest_bytes
 
@@ -262,7 +262,7 @@ def open_channel(
             return None
         if response.status_code >= 400:
             raise error_from_response(response)
-        return response.json()
+        return json_of(response)
 
     grant = ask()
     if grant is None:

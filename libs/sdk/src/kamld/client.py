@@ -18,7 +18,7 @@ import httpx
 
 from kamld import __version__
 from kamld.config import load_config
-from kamld.errors import ConnectionFailed, NotFound, error_from_response
+from kamld.errors import ConnectionFailed, NotFound, error_from_response, json_of
 from kamld.models import (
     Alias,
     AliasEvent,
@@ -26,6 +26,7 @@ from kamld.models import (
     Artifact,
     CreatedToken,
     Diff,
+    DiffPage,
     FileInfo,
     GcReport,
     Lineage,
@@ -124,6 +125,10 @@ class Client:
             raise error_from_response(response)
         return response
 
+    def call(self, method: str, path: str, **kwargs: Any) -> Any:
+        """Send one request and return its parsed JSON answer (:class:`UnexpectedAnswer` if it is none)."""
+        return json_of(self.request(method, path, **kwargs))
+
     def stream(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """Open a streamed response (the caller closes it); errors are raised like :meth:`request`."""
         try:
@@ -140,13 +145,13 @@ class Client:
         return response
 
     def _get(self, model: type[M], path: str, **kwargs: Any) -> M:
-        return model.from_api(self.request("GET", path, **kwargs).json())
+        return model.from_api(self.call("GET", path, **kwargs))
 
     def _pages(self, model: type[M], path: str, params: Mapping[str, Any] | None = None) -> Iterator[M]:
         """Every item of a paged listing, fetching the next page as iteration reaches it."""
         query = dict(params or {})
         while True:
-            page = decode(Page[model], self.request("GET", path, params=query).json())  # type: ignore[valid-type]
+            page = decode(Page[model], self.call("GET", path, params=query))  # type: ignore[valid-type]
             yield from page.items
             if not page.next:
                 return
@@ -174,7 +179,7 @@ class Client:
         self, name: str, kind: str, description: str = "", labels: Mapping[str, str] | None = None
     ) -> Artifact:
         body = {"name": name, "kind": kind, "description": description, "labels": dict(labels or {})}
-        return Artifact.from_api(self.request("POST", f"{API}/artifacts", json=body).json())
+        return Artifact.from_api(self.call("POST", f"{API}/artifacts", json=body))
 
     def log(self, name: str, *, limit: int | None = None) -> list[Version]:
         """Versions of an artifact, newest first."""
@@ -212,12 +217,12 @@ class Client:
             )
         params: dict[str, Any] = {"from": a.ref, "to": b.ref}
         path = f"{API}/artifacts/{_segment(a.artifact)}/diff"
-        first = self.request("GET", path, params=params).json()
-        changes, page = list(first["changes"]), first
-        while page.get("next"):
-            page = self.request("GET", path, params={**params, "after": page["next"]}).json()
-            changes.extend(page["changes"])
-        return Diff.from_api({**first, "changes": changes})
+        first = page = DiffPage.from_api(self.call("GET", path, params=params))
+        changes = list(first.changes)
+        while page.next:
+            page = DiffPage.from_api(self.call("GET", path, params={**params, "after": page.next}))
+            changes.extend(page.changes)
+        return Diff(from_version=first.from_version, to_version=first.to_version, changes=changes)
 
     def lineage(
         self, ref: str, *, direction: Literal["up", "down", "both"] = "up", depth: int = 10
@@ -274,13 +279,17 @@ class Client:
             body["metadata"] = dict(metadata)
         path = f"{API}/artifacts/{_segment(name)}/versions"
         try:
-            answer = self.request("POST", path, json=body).json()
+            answer = self.call("POST", path, json=body)
         except NotFound as exc:
             if kind or exc.code != "artifact_not_found":
                 raise
-            answer = self.request("POST", path, json={**body, "kind": DEFAULT_KIND}).json()
+            answer = self.call("POST", path, json={**body, "kind": DEFAULT_KIND})
         return PushedVersion.from_api(
-            {**answer, "bytes_sent": commit.bytes_sent, "bytes_deduplicated": commit.bytes_deduplicated}
+            {
+                **decode(dict[str, Any], answer),
+                "bytes_sent": commit.bytes_sent,
+                "bytes_deduplicated": commit.bytes_deduplicated,
+            }
         )
 
     def pull(
@@ -332,8 +341,8 @@ class Client:
     # aliases ------------------------------------------------------------------------------------
 
     def aliases(self, name: str) -> list[Alias]:
-        answer = self.request("GET", f"{API}/artifacts/{_segment(name)}/aliases").json()
-        return [Alias.from_api(item) for item in answer]
+        answer = self.call("GET", f"{API}/artifacts/{_segment(name)}/aliases")
+        return decode(list[Alias], answer)
 
     def alias_set(self, name: str, alias: str, ref: str, *, expected_version: str | None = None) -> Alias:
         """Point ``alias`` at ``ref``; with ``expected_version`` only if it still points there."""
@@ -342,7 +351,7 @@ class Client:
         if expected_version is not None:
             body["expected_version"] = expected_version
         path = f"{API}/artifacts/{_segment(name)}/aliases/{_segment(alias)}"
-        return Alias.from_api(self.request("PUT", path, json=body).json())
+        return Alias.from_api(self.call("PUT", path, json=body))
 
     def alias_delete(self, name: str, alias: str) -> None:
         self.request("DELETE", f"{API}/artifacts/{_segment(name)}/aliases/{_segment(alias)}")
@@ -354,11 +363,11 @@ class Client:
     # tokens -------------------------------------------------------------------------------------
 
     def tokens(self) -> list[Token]:
-        return [Token.from_api(t) for t in self.request("GET", f"{API}/tokens").json()]
+        return decode(list[Token], self.call("GET", f"{API}/tokens"))
 
     def token_create(self, name: str, role: Literal["viewer", "editor", "admin"]) -> CreatedToken:
         answer = self.request("POST", f"{API}/tokens", json={"name": name, "role": role})
-        return CreatedToken.from_api(answer.json())
+        return CreatedToken.from_api(json_of(answer))
 
     def token_revoke(self, name: str) -> None:
         self.request("DELETE", f"{API}/tokens/{_segment(name)}")
@@ -371,4 +380,4 @@ class Client:
         if grace_s is not None:
             params["grace_s"] = grace_s
         answer = self.request("POST", f"{API}/gc", params=params, timeout=httpx.Timeout(600.0, connect=10.0))
-        return GcReport.from_api(answer.json())
+        return GcReport.from_api(json_of(answer))

@@ -85,6 +85,28 @@ class IntegrityError(KamldClientError):
     """Downloaded content did not match its digest."""
 
 
+class UnexpectedAnswer(KamldClientError):
+    """A successful answer this client cannot read: not JSON, or not the shape it expects.
+
+    What a proxy's HTML page, a server of another kind at ``KAMLD_URL`` or a broken server gives;
+    the message names the request, or the field that did not fit.
+    """
+
+
+def json_of(response: httpx.Response) -> Any:
+    """The parsed JSON body of a successful answer; :class:`UnexpectedAnswer` if it is not JSON."""
+    try:
+        return response.json()
+    except ValueError:
+        kind = response.headers.get("content-type", "no content type")
+        raise UnexpectedAnswer(
+            f"{response.request.method} {response.request.url.path} answered {response.status_code} "
+            f"with {kind}, not JSON (is KAMLD_URL a KAML-D server?)",
+            status=response.status_code,
+            code="unexpected_answer",
+        ) from None
+
+
 _BY_STATUS: dict[int, type[KamldClientError]] = {
     400: BadRequest,
     401: Unauthorized,

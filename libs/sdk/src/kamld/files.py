@@ -10,7 +10,7 @@ import io
 from urllib.parse import quote
 
 from kamld.errors import IntegrityError, NotFound
-from kamld.models import FileInfo
+from kamld.models import FileInfo, Page, decode
 
 DEFAULT_BUFFER = 4 << 20
 
@@ -89,8 +89,8 @@ def open_file(
     if not ref.path:
         raise NotFound(f"{reference!r} names no file: use NAME[:REF]/PATH", code="invalid_ref")
     version_path = f"{API}/artifacts/{_segment(ref.artifact)}/versions/{_segment(ref.ref)}"
-    listing = client.request("GET", version_path + "/files", params={"prefix": ref.path, "limit": 1}).json()
-    match = [FileInfo.from_api(i) for i in listing["items"] if i["path"] == ref.path]
+    listing = client.call("GET", version_path + "/files", params={"prefix": ref.path, "limit": 1})
+    match = [info for info in decode(Page[FileInfo], listing).items if info.path == ref.path]
     if not match:
         raise NotFound(f"{ref.artifact}:{ref.ref} has no file {ref.path!r}", code="file_not_found")
     url = f"{version_path}/files/{quote(ref.path, safe='/')}"

@@ -12,13 +12,24 @@ from typing import Any, Generic, Literal, TypeVar
 
 import msgspec
 
+from kamld.errors import UnexpectedAnswer
+
 T = TypeVar("T")
 M = TypeVar("M", bound="ApiModel")
 
 
 def decode(kind: Any, data: Any) -> Any:
-    """Decode parsed JSON into ``kind``: an :class:`ApiModel`, or a type built of them (``Page[Version]``)."""
-    return msgspec.convert(data, kind)
+    """Decode parsed JSON into ``kind``: an :class:`ApiModel`, or a type built of them (``Page[Version]``).
+
+    An answer that does not fit raises :class:`UnexpectedAnswer` naming the field (``at `$.number```).
+    """
+    try:
+        return msgspec.convert(data, kind)
+    except msgspec.ValidationError as exc:
+        name = getattr(kind, "__name__", None) or repr(kind)
+        raise UnexpectedAnswer(
+            f"the server's answer is not a {name} this client can read: {exc}", code="unexpected_answer"
+        ) from None
 
 
 class ApiModel(msgspec.Struct, frozen=True, kw_only=True):
@@ -26,7 +37,7 @@ class ApiModel(msgspec.Struct, frozen=True, kw_only=True):
 
     @classmethod
     def from_api(cls: type[M], data: Any) -> M:
-        """Decode the API's parsed JSON into this type; ``msgspec.ValidationError`` if it does not fit."""
+        """Decode the API's parsed JSON into this type; :class:`UnexpectedAnswer` if it does not fit."""
         return decode(cls, data)
 
     def to_dict(self) -> dict[str, Any]:
@@ -158,6 +169,12 @@ class Diff(ApiModel, kw_only=True):
     @property
     def changed_paths(self) -> set[str]:
         return {c.path for c in self.changes} | {c.old_path for c in self.changes if c.old_path}
+
+
+class DiffPage(Diff, kw_only=True):
+    """One page of the API's diff listing; :meth:`kamld.Client.diff` joins them into one :class:`Diff`."""
+
+    next: str | None = None
 
 
 class LineageNode(VersionLink, kw_only=True):

@@ -24,11 +24,12 @@ from concurrent.futures import FIRST_COMPLETED, FIRST_EXCEPTION, Future, ThreadP
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 from kamld.bulk import ChunkChannel, OutgoingChunk, open_channel
-from kamld.errors import IntegrityError, KamldClientError, PayloadTooLarge, error_from_response
+from kamld.errors import IntegrityError, KamldClientError, PayloadTooLarge, error_from_response, json_of
 from kamld_content.chunking import (
     ChunkRef,
     ContentChanged,
@@ -112,6 +113,11 @@ def _check(response: httpx.Response) -> httpx.Response:
     if response.status_code >= 400:
         raise error_from_response(response)
     return response
+
+
+def _answer(response: httpx.Response) -> Any:
+    """The parsed JSON of a successful answer; the typed error of a failed one."""
+    return json_of(_check(response))
 
 
 class _Counter:
@@ -397,7 +403,7 @@ def push_directory(
     total_bytes = sum(size for *_, size in listed)
     scanned_counter = _Counter("scan", total_bytes, progress)
     upload_counter = _Counter("upload", 0, progress)
-    upload_id = _check(client.post(f"{base_path}/uploads")).json()["id"]
+    upload_id = _answer(client.post(f"{base_path}/uploads"))["id"]
     channel = open_channel(client, base_path, f"/uploads/{upload_id}/grant", connections=concurrency)
 
     files: list[_LocalFile] = []
@@ -483,7 +489,7 @@ def _missing(client: httpx.Client, base_path: str, upload_id: str, digests: list
         response = _check(
             client.post(f"{base_path}/uploads/{upload_id}/missing", json={"digests": list(batch)})
         )
-        missing.extend(response.json()["missing"])
+        missing.extend(json_of(response)["missing"])
     return missing
 
 
@@ -518,10 +524,10 @@ def _commit(
     response = client.post(f"{base_path}/uploads/{upload_id}/commit", content=ndjson(), headers=headers)
     if response.status_code == 422 and _problem_code(response) == "missing_chunks":
         # Chunks that were present when asked may have been collected since; send them and retry once.
-        lost = [where[digest] for digest in response.json().get("missing", []) if digest in where]
+        lost = [where[digest] for digest in json_of(response).get("missing", []) if digest in where]
         bytes_sent += _send_chunks(channel, upload_id, lost, progress)
         response = client.post(f"{base_path}/uploads/{upload_id}/commit", content=ndjson(), headers=headers)
-    body = _check(response).json()
+    body = _answer(response)
     if progress is not None:
         progress(Progress("commit", total_bytes, total_bytes))
     return CommitResult(
@@ -535,7 +541,7 @@ def _commit(
 
 def _problem_code(response: httpx.Response) -> str | None:
     try:
-        body = response.json()
+        body = json_of(response)
     except ValueError:
         return None
     return body.get("code") if isinstance(body, dict) else None
@@ -570,7 +576,7 @@ def iter_manifest(client: httpx.Client, base_path: str, digest: str, prefix: str
         params: dict[str, str | int] = {"limit": LIST_PAGE, "prefix": prefix}
         if after is not None:
             params["after"] = after
-        body = _check(client.get(f"{base_path}/manifests/{digest}/files", params=params)).json()
+        body = _answer(client.get(f"{base_path}/manifests/{digest}/files", params=params))
         for item in body["items"]:
             offset = 0
             chunks = []
@@ -629,7 +635,7 @@ def pull_manifest(
     root = Path(directory)
     root.mkdir(parents=True, exist_ok=True)
     counter = _Counter(
-        "download", _check(client.get(f"{base_path}/manifests/{digest}")).json()["total_bytes"], progress
+        "download", _answer(client.get(f"{base_path}/manifests/{digest}"))["total_bytes"], progress
     )
     tally = _PullTally()
     budget = _GroupBudget(LARGE_FILE_GROUPS_HELD)

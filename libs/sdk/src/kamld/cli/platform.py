@@ -153,17 +153,22 @@ def _probe(client: httpx.Client, name: str, url: str) -> dict[str, Any]:
     except httpx.HTTPError as exc:
         entry["detail"] = f"no answer: {type(exc).__name__}"
         return entry
-    try:
-        body = response.json()
-    except ValueError:
-        body = {}
-    body = body if isinstance(body, dict) else {}
+    body = _json_object(response) or {}
     entry["checks"] = body.get("checks") or {}
     if response.status_code == 200:
         entry.update(status="ok", version=body.get("version"))
     else:
         entry.update(status="not_ready", detail=body.get("detail") or f"HTTP {response.status_code}")
     return entry
+
+
+def _json_object(response: httpx.Response) -> dict[str, Any] | None:
+    """The answer's JSON object, or None where the answer is not one (a proxy's page, a bare text)."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
 
 
 def _service_urls(gateway_url: str) -> dict[str, str]:
@@ -185,11 +190,13 @@ def _collect_status(timeout_s: float) -> dict[str, Any]:
     with httpx.Client(timeout=timeout_s) as client:
         try:
             response = client.get(cfg.url + "/api/v1/status", headers=headers)
-            if response.status_code == 200:
-                report = response.json()
+            report = _json_object(response) if response.status_code == 200 else None
+            if report is not None:
                 report["source"] = "gateway"
                 return report
             reason = f"{cfg.url}/api/v1/status answered HTTP {response.status_code}"
+            if response.status_code == 200:
+                reason += " with no JSON object"
         except httpx.HTTPError as exc:
             reason = f"{cfg.url} did not answer ({type(exc).__name__})"
         services = [_probe(client, name, url) for name, url in _service_urls(cfg.url).items()]
