@@ -153,6 +153,23 @@ async def test_get_many_keeps_order_across_packed_objects_and_loose_files_read_i
         await store.get_many(keys, max_bytes=1 << 30)
 
 
+async def test_sizes_of_many_loose_files_stat_in_parallel_match_each_key(tmp_path):
+    store = LocalObjectStore(tmp_path / "objects")
+    packed = [blob(i, 1000 + i) for i in range(5)]
+    loose = [blob(i, (256 << 10) + i) for i in range(5, 45)]  # more files than stat threads
+    await store.put_many_if_absent(packed)
+    for key, data in loose:
+        await store.put_if_absent(key, data)
+    gone = loose[7][0]
+    (tmp_path / "objects" / gone).chmod(0o644)
+    (tmp_path / "objects" / gone).unlink()
+    absent = [object_key(digest_bytes(f"absent {i}".encode())) for i in range(3)]
+    keys = [key for key, _ in loose] + absent + [key for key, _ in packed]
+    expected = {key: len(data) for key, data in loose + packed if key != gone}
+    assert await store.sizes_many(keys) == expected
+    assert await store.sizes_many(list(reversed(keys))) == expected
+
+
 async def test_deleting_packed_objects_compacts_and_finally_removes_the_pack(tmp_path):
     store = LocalObjectStore(tmp_path / "objects")
     items = [blob(i) for i in range(10)]
