@@ -454,8 +454,8 @@ class LocalObjectStore:
         """Packed sizes from the index; loose files stat'd in parallel.
 
         A batched read asks for the sizes before it sends a byte; with the inodes not cached
-        (after a reboot, or for data not read lately) sixteen stats one after another took
-        longer than reading the group's 16 MiB.
+        (after a reboot, or for data not read lately) sixteen stats one after another added
+        about 7 ms to every 16 MiB group of a pull, half as long as reading the group.
         """
         files = [self._file(key) for key in keys]
         sizes = {key: item.size for key, item in self._packed(keys).items()}
