@@ -13,10 +13,12 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import httpx
 import pytest
 
 from kamld import Client
 from kamld.errors import KamldClientError, UnexpectedAnswer
+from kamld.transfer import _problem_code
 from kamld_testing.platform import clean_environment, kamld_command
 
 VERSION = {
@@ -116,3 +118,11 @@ def test_the_cli_prints_one_line_and_exits_1(peer: FixedAnswer, tmp_path: Path) 
     assert len(lines) == 1 and lines[0].startswith("error: GET /api/v1/artifacts/corpus/versions/"), (
         done.stderr
     )
+
+
+def test_a_failed_commit_that_is_not_json_has_no_problem_code() -> None:
+    request = httpx.Request("POST", "http://127.0.0.1:1/uploads/u1/commit")
+    page = httpx.Response(422, content=b"<html>Unprocessable</html>", request=request)
+    assert _problem_code(page) is None
+    problem = httpx.Response(422, json={"code": "missing_chunks", "missing": []}, request=request)
+    assert _problem_code(problem) == "missing_chunks"

@@ -541,7 +541,7 @@ def _commit(
 
 def _problem_code(response: httpx.Response) -> str | None:
     try:
-        body = json_of(response)
+        body = response.json()
     except ValueError:
         return None
     return body.get("code") if isinstance(body, dict) else None
