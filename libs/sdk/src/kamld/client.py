@@ -319,6 +319,7 @@ class Client:
                 include,
                 progress=progress,
                 direct_writes=direct_writes,
+                total_bytes=version.total_bytes,
             )
         return PullResult(
             version=version,

@@ -624,19 +624,21 @@ def pull_manifest(
     progress: ProgressCallback | None = None,
     concurrency: int = 8,
     direct_writes: bool = True,
+    total_bytes: int | None = None,
 ) -> PullResult:
     """Make ``directory`` hold the files of manifest ``digest`` (those matching ``include``, if given).
 
     Small files travel together: one ``/chunks/read`` request fetches the chunks of many files
     (at most ``DOWNLOAD_BATCH_BYTES`` and ``DOWNLOAD_BATCH_DIGESTS``), and a file too large for a
     batch streams on its own, a group of chunks at a time, written around the page cache unless
-    ``direct_writes`` is false (:mod:`kamld_content.direct`).
+    ``direct_writes`` is false (:mod:`kamld_content.direct`). ``total_bytes``, the manifest's
+    size for progress, spares a request when the caller knows it (a version carries it).
     """
     root = Path(directory)
     root.mkdir(parents=True, exist_ok=True)
-    counter = _Counter(
-        "download", _answer(client.get(f"{base_path}/manifests/{digest}"))["total_bytes"], progress
-    )
+    if total_bytes is None:
+        total_bytes = _answer(client.get(f"{base_path}/manifests/{digest}"))["total_bytes"]
+    counter = _Counter("download", total_bytes, progress)
     tally = _PullTally()
     budget = _GroupBudget(LARGE_FILE_GROUPS_HELD)
 

@@ -162,6 +162,30 @@ def test_pull_of_many_small_files_reads_their_chunks_in_few_requests(gateway, tm
     assert tree_bytes(target) == tree_bytes(source)
 
 
+def test_a_pull_told_the_total_skips_the_summary_request_and_reports_the_same_progress(gateway, tmp_path):
+    source = tmp_path / "src"
+    make_tree(source, seed=9)
+    totals: dict[str, list[Progress]] = {"asked": [], "told": []}
+    with gateway.client() as client:
+        pushed = push_directory(client, "", source)
+        summaries = requests_served(gateway.url, "/manifests/{digest}", "GET")
+        pull_manifest(client, "", pushed.digest, tmp_path / "asked", progress=totals["asked"].append)
+        assert requests_served(gateway.url, "/manifests/{digest}", "GET") - summaries == 1
+        pull_manifest(
+            client,
+            "",
+            pushed.digest,
+            tmp_path / "told",
+            progress=totals["told"].append,
+            total_bytes=pushed.total_bytes,
+        )
+        assert requests_served(gateway.url, "/manifests/{digest}", "GET") - summaries == 1
+    for events in totals.values():
+        assert {event.total for event in events} == {pushed.total_bytes}
+        assert events[-1].done == pushed.total_bytes
+    assert tree_bytes(tmp_path / "told") == tree_bytes(source)
+
+
 def test_a_batch_over_the_servers_limit_is_split_to_it_and_nothing_is_lost(gateway, tmp_path):
     """The gateway fixture takes batches of at most 12 MiB; the client's 16 MiB batches are split."""
     source, target = tmp_path / "src", tmp_path / "dst"
