@@ -55,6 +55,8 @@ def test_object_key_splits_the_hex_after_two_characters():
         ("blake3:" + "A" * 64, "lowercase"),
         ("blake3:" + "g" * 64, "lowercase"),
         ("blake3:" + "0" * 62 + "/x", "lowercase"),
+        ("blake3:" + "0" * 64 + "\n", "64 hex"),
+        ("blake3:" + "0" * 63 + "\n", "lowercase"),
         ("", "prefix"),
     ],
 )

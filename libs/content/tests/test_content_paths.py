@@ -8,6 +8,7 @@ from kamld_content.paths import (
     MAX_COMPONENT_BYTES,
     MAX_PATH_BYTES,
     InvalidPath,
+    _normalize_checked,
     find_file_directory_clash,
     is_normalized,
     normalize_path,
@@ -91,6 +92,44 @@ def test_normal_form_is_stable_and_never_escapes(raw):
     parts = normal.split("/")
     assert ".." not in parts and "." not in parts and "" not in parts
     assert not normal.startswith("/")
+
+
+def _outcome(normalize, raw):
+    try:
+        return normalize(raw)
+    except InvalidPath as exc:
+        return ("refused", exc.reason)
+
+
+# Characters around the fast path's edges: ones it accepts, dots and slashes it must look at,
+# and ones it leaves to the rule-by-rule check.
+_EDGE_TEXT = st.text(alphabet="ab. /_-~\\\x00\x1fé", max_size=40)
+
+
+@given(st.one_of(_EDGE_TEXT, st.text(max_size=40)))
+def test_the_fast_path_agrees_with_every_rule(raw):
+    assert _outcome(normalize_path, raw) == _outcome(_normalize_checked, raw)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "x" * MAX_COMPONENT_BYTES,
+        "x" * (MAX_COMPONENT_BYTES + 1),
+        "/".join(["y" * 200] * 20),
+        "/".join(["y" * 200] * 21),
+        "a/./b",
+        "a/../b",
+        "..",
+        ".",
+        "...",
+        ".hidden/..x",
+        "a/",
+        "/a",
+    ],
+)
+def test_the_fast_path_agrees_at_the_limits(raw):
+    assert _outcome(normalize_path, raw) == _outcome(_normalize_checked, raw)
 
 
 def test_parent_directories_and_file_directory_clash():

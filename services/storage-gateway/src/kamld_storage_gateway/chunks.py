@@ -49,11 +49,13 @@ def _first_corrupt(pairs: Sequence[tuple[str, bytes]]) -> int | None:
     return None
 
 
-def _checked_key(digest: str, field: str = "digest") -> str:
+def _checked_key(digest: str, field: str = "digest", index: int | None = None) -> str:
+    """The object key of ``digest``; Invalid naming ``field`` (``field[index]``) when it is malformed."""
     try:
         return object_key(digest)
     except ValueError as exc:
-        raise Invalid(str(exc), field=field, code="invalid_digest") from None
+        named = field if index is None else f"{field}[{index}]"
+        raise Invalid(str(exc), field=named, code="invalid_digest") from None
 
 
 class ChunkStore:
@@ -87,10 +89,7 @@ class ChunkStore:
         Returns how many were new. The object store writes them concurrently, so a batch of many
         small chunks costs about as much as a few large ones.
         """
-        items = [
-            (_checked_key(digest, field=f"chunks[{index}]"), data)
-            for index, (digest, data) in enumerate(frames)
-        ]
+        items = [(_checked_key(digest, "chunks", index), data) for index, (digest, data) in enumerate(frames)]
         return len(await self.objects.put_many_if_absent(items))
 
     async def get(self, digest: str) -> bytes:
@@ -120,7 +119,7 @@ class ChunkStore:
         chunks does not pay a thread hop and an event-loop turn per chunk. The first chunk that
         fails verification raises :class:`CorruptChunk` like :meth:`get`.
         """
-        keys = [_checked_key(digest, field=f"digests[{index}]") for index, digest in enumerate(digests)]
+        keys = [_checked_key(digest, "digests", index) for index, digest in enumerate(digests)]
         if not keys:
             return []
         cached = self._cache.get(digests[0])
@@ -154,7 +153,7 @@ class ChunkStore:
         """The stored size of each of ``digests`` that is stored; absent ones are left out."""
         keys = {}
         for index, digest in enumerate(dict.fromkeys(digests)):
-            keys[digest] = _checked_key(digest, field=f"digests[{index}]")
+            keys[digest] = _checked_key(digest, "digests", index)
         found = await self.objects.sizes_many(keys.values())
         return {digest: found[key] for digest, key in keys.items() if key in found}
 

@@ -16,6 +16,7 @@ from kamld_content.chunking import ChunkRef
 from kamld_content.hashing import digest_bytes
 from kamld_content.manifest import FileEntry
 from kamld_storage_gateway.manifests.format import PAGE_MAX_ENTRIES
+from kamld_storage_gateway.manifests import service as service_module
 from kamld_storage_gateway.manifests.repository import ManifestRepository
 from kamld_storage_gateway.manifests.service import ManifestService
 from kamld_storage_gateway.objectstore import LocalObjectStore
@@ -144,3 +145,41 @@ def _ordered(indices, modified=frozenset()):
     for directory in sorted(by_directory):
         for index in sorted(by_directory.pop(directory), key=lambda i: f"f{i:08}"):
             yield entry(index, 1 if index in modified else 0)
+
+
+class _FailingWrites:
+    """An object store whose ``put_many_if_absent`` fails from its ``fail_at``-th call on."""
+
+    def __init__(self, store, fail_at: int) -> None:
+        self.store, self.fail_at, self.calls = store, fail_at, 0
+
+    def __getattr__(self, name):
+        return getattr(self.store, name)
+
+    async def put_many_if_absent(self, items):
+        self.calls += 1
+        if self.calls >= self.fail_at:
+            raise OSError("disk full")
+        return await self.store.put_many_if_absent(items)
+
+
+async def test_page_writes_in_the_background_give_the_same_manifest(service, tmp_path, monkeypatch):
+    entries = sorted_entries(range(3000))
+    whole = await commit(service, entries)
+    # Small write batches: many page writes, each in flight while the next pages are built.
+    monkeypatch.setattr(service_module, "PAGE_WRITE_BYTES", 4096)
+    store = _FailingWrites(LocalObjectStore(tmp_path / "other"), fail_at=10**9)
+    batched = ManifestService(ManifestRepository(store))
+    assert await commit(batched, entries) == whole
+    assert store.calls > 10
+    listed = [item async for item in batched.iter_entries(whole)]
+    assert [item.path for item in listed] == [item.path for item in entries]
+
+
+async def test_a_failed_page_write_fails_the_manifest_and_leaves_no_root(tmp_path, monkeypatch):
+    monkeypatch.setattr(service_module, "PAGE_WRITE_BYTES", 4096)
+    store = _FailingWrites(LocalObjectStore(tmp_path / "objects"), fail_at=3)
+    failing = ManifestService(ManifestRepository(store))
+    with pytest.raises(OSError, match="disk full"):
+        await commit(failing, sorted_entries(range(3000)))
+    assert [info.key async for info in store.store.list("manifests/roots/")] == []

@@ -11,6 +11,7 @@ them.
 
 from __future__ import annotations
 
+import asyncio
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -85,6 +86,10 @@ def pack(canonical: bytes) -> bytes:
     return zlib.compress(canonical, _COMPRESSION_LEVEL)
 
 
+def _packed_pages(pages: Sequence[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+    return [(page_key(digest), pack(data)) for digest, data in pages]
+
+
 def unpack(stored: bytes) -> bytes:
     """The canonical bytes of a stored manifest object (compressed or, when older, plain)."""
     if not stored or stored.startswith(_PLAIN_START):
@@ -111,8 +116,12 @@ class ManifestRepository:
         self._pages: _Lru[str, list[FileEntry]] = _Lru(cached_pages)
 
     async def put_pages(self, pages: Sequence[tuple[str, bytes]]) -> None:
-        """Store pages given as ``(digest, canonical bytes)``, all at once."""
-        await self.store.put_many_if_absent([(page_key(digest), pack(data)) for digest, data in pages])
+        """Store pages given as ``(digest, canonical bytes)``, all at once.
+
+        They are compressed on a worker thread (zlib lets go of the GIL), not on the event loop.
+        """
+        packed = await asyncio.to_thread(_packed_pages, pages)
+        await self.store.put_many_if_absent(packed)
 
     async def put_root(self, digest: str, data: bytes) -> None:
         await self.store.put_if_absent(root_key(digest), pack(data))

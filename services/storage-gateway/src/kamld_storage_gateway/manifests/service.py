@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import bisect
 from collections import defaultdict, deque
 from collections.abc import AsyncIterator
@@ -13,9 +14,19 @@ from kamld_content.manifest import FileEntry
 from kamld_storage_gateway.manifests.format import ManifestRoot, PageCutter, PageRef, page_ref
 from kamld_storage_gateway.manifests.repository import ManifestRepository
 
-# Pages are written this many at a time (concurrently, by the object store): at most this many
-# pages wait in memory, and the root is written only after every page is stored.
-PAGES_PER_WRITE = 32
+# Finished pages are written together once they hold this many bytes (or this many pages), one
+# such write in flight while the next pages are built: at most about twice that waits in memory,
+# and the root is written only after every page is stored. Few large writes, because a write on
+# a worker thread waits for the GIL at every step while the event loop parses: 32 pages at a time
+# took ~10 ms a write during a commit against ~2 ms alone.
+PAGE_WRITE_BYTES = 4 << 20
+PAGES_PER_WRITE = 1024
+
+
+def _retrieve_failure(task: asyncio.Task[None]) -> None:
+    """Read the outcome of a write nobody awaits any more (its manifest was abandoned)."""
+    if not task.cancelled():
+        task.exception()
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +52,8 @@ class ManifestWriter:
         self._cutter = PageCutter()
         self._pages: list[PageRef] = []
         self._unwritten: list[tuple[str, bytes]] = []
+        self._unwritten_bytes = 0
+        self._writing: asyncio.Task[None] | None = None
         self._last_path: str | None = None
         self._open_files: list[str] = []
         self.file_count = 0
@@ -84,20 +97,30 @@ class ManifestWriter:
     async def _write_page(self, entries: list[FileEntry], data: bytes) -> None:
         ref = page_ref(entries, data)
         self._unwritten.append((ref.digest, data))
+        self._unwritten_bytes += len(data)
         self._pages.append(ref)
-        if len(self._unwritten) >= PAGES_PER_WRITE:
+        if self._unwritten_bytes >= PAGE_WRITE_BYTES or len(self._unwritten) >= PAGES_PER_WRITE:
             await self._flush_pages()
 
     async def _flush_pages(self) -> None:
+        """Start storing the finished pages; parsing goes on while they are compressed and written."""
         if self._unwritten:
-            await self.repository.put_pages(self._unwritten)
-            self._unwritten = []
+            batch, self._unwritten, self._unwritten_bytes = self._unwritten, [], 0
+            await self._wait_for_write()
+            self._writing = asyncio.create_task(self.repository.put_pages(batch))
+            self._writing.add_done_callback(_retrieve_failure)
+
+    async def _wait_for_write(self) -> None:
+        if self._writing is not None:
+            task, self._writing = self._writing, None
+            await task
 
     async def finish(self) -> ManifestSummary:
         page = self._cutter.flush()
         if page is not None:
             await self._write_page(page, self._cutter.page_data)
         await self._flush_pages()
+        await self._wait_for_write()
         root = ManifestRoot(self.file_count, self.total_bytes, self._pages)
         data = root.encode()
         digest = digest_bytes(data)

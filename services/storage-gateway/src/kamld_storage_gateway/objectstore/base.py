@@ -40,6 +40,8 @@ class ObjectStoreUnavailable(Unavailable):
 
 MAX_KEY_BYTES = 1024
 _FORBIDDEN = re.compile(r"[\x00-\x1f\x7f\\]")
+# Keys the content layer makes (``blake3/ab/cdef…``, ``manifests/pages/…``) pass with one match.
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]+(?:/[A-Za-z0-9_-]+)*")
 
 
 def validate_key(key: str) -> str:
@@ -49,6 +51,8 @@ def validate_key(key: str) -> str:
     temporary files), and no control characters or backslashes are allowed, so a key can never
     name something outside the store.
     """
+    if type(key) is str and len(key) <= MAX_KEY_BYTES and _PLAIN_KEY.fullmatch(key):
+        return key
     if not isinstance(key, str) or not key:
         raise InvalidKey(f"object key must be a non-empty string, got {key!r}")
     try:

@@ -312,25 +312,49 @@ async def _merge(left: AsyncIterator[FileEntry], right: AsyncIterator[FileEntry]
 
 
 class _ChunkPresence:
-    """Checks referenced chunks exist, in batches, remembering a bounded sample of the missing."""
+    """Checks referenced chunks exist, in batches, remembering a bounded sample of the missing.
+
+    One batch is checked in the background while the next is collected, so the commit goes on
+    parsing; :meth:`flush` waits for every check.
+    """
 
     def __init__(self, chunks: ChunkStore) -> None:
         self.chunks = chunks
         self._pending: set[str] = set()
+        self._checking: asyncio.Task[None] | None = None
         self.missing: list[str] = []
         self.missing_count = 0
 
     async def add(self, entry: FileEntry) -> None:
-        self._pending.update(chunk.digest for chunk in entry.chunks)
+        self._pending.update([chunk.digest for chunk in entry.chunks])
         if len(self._pending) >= MISSING_CHECK_BATCH:
-            await self.flush()
+            await self._start_check()
 
     async def flush(self) -> None:
-        if not self._pending:
-            return
-        absent = sorted(await self.chunks.missing(sorted(self._pending)))
-        self._pending.clear()
+        if self._pending:
+            await self._start_check()
+        await self._wait_for_check()
+
+    async def _start_check(self) -> None:
+        batch, self._pending = self._pending, set()
+        await self._wait_for_check()
+        self._checking = asyncio.create_task(self._check(batch))
+        self._checking.add_done_callback(_retrieve_failure)
+
+    async def _wait_for_check(self) -> None:
+        if self._checking is not None:
+            task, self._checking = self._checking, None
+            await task
+
+    async def _check(self, digests: set[str]) -> None:
+        absent = sorted(await self.chunks.missing(sorted(digests)))
         self.missing_count += len(absent)
         room = MISSING_REPORT_LIMIT - len(self.missing)
         if room > 0:
             self.missing.extend(absent[:room])
+
+
+def _retrieve_failure(task: asyncio.Task[None]) -> None:
+    """Read the outcome of a check nobody awaits any more (its commit failed)."""
+    if not task.cancelled():
+        task.exception()
