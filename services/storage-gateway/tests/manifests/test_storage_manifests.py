@@ -15,8 +15,8 @@ from kamld_common.errors import Invalid, NotFound
 from kamld_content.chunking import ChunkRef
 from kamld_content.hashing import digest_bytes
 from kamld_content.manifest import FileEntry
-from kamld_storage_gateway.manifests.format import PAGE_MAX_ENTRIES
 from kamld_storage_gateway.manifests import service as service_module
+from kamld_storage_gateway.manifests.format import PAGE_MAX_ENTRIES
 from kamld_storage_gateway.manifests.repository import ManifestRepository
 from kamld_storage_gateway.manifests.service import ManifestService
 from kamld_storage_gateway.objectstore import LocalObjectStore
