@@ -76,3 +76,15 @@ def test_mode_keeps_only_executability():
     assert mode_from_stat(stat.S_IFREG | 0o600) == 0o644
     assert mode_from_stat(stat.S_IFREG | 0o744) == 0o755
     assert mode_from_stat(stat.S_IFREG | 0o701) == 0o755
+
+
+def test_a_trusted_entry_is_the_entry_the_checked_constructor_makes():
+    data = b"trusted bytes"
+    digest = digest_bytes(data)
+    checked = FileEntry("dir/file.bin", len(data), 0o755, digest, [ChunkRef(digest, 0, len(data))])
+    trusted = FileEntry.trusted("dir/file.bin", len(data), 0o755, digest, [ChunkRef(digest, 0, len(data))])
+    assert trusted == checked
+    assert trusted.to_canonical() == checked.to_canonical()
+    assert FileEntry.from_canonical(trusted.to_canonical()) == checked
+    with pytest.raises(AttributeError):
+        trusted.path = "elsewhere"  # type: ignore[misc]

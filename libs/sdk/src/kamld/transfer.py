@@ -147,7 +147,8 @@ class _LocalFile:
     chunks: FileChunks
 
     def entry(self) -> FileEntry:
-        return FileEntry(
+        # The path was normalized by the walk and the digests come from the scan itself.
+        return FileEntry.trusted(
             self.path, self.chunks.size, self.mode, self.chunks.file_digest, list(self.chunks.chunks)
         )
 

@@ -130,16 +130,7 @@ def _trusted_entry(body: dict) -> FileEntry:
     for digest, size in body["chunks"]:
         chunks.append(ChunkRef(digest, offset, size))
         offset += size
-    entry = object.__new__(FileEntry)
-    for name, value in (
-        ("path", body["path"]),
-        ("size", body["size"]),
-        ("mode", body["mode"]),
-        ("digest", body["digest"]),
-        ("chunks", chunks),
-    ):
-        object.__setattr__(entry, name, value)
-    return entry
+    return FileEntry.trusted(body["path"], body["size"], body["mode"], body["digest"], chunks)
 
 
 class PageCutter:
