@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from kamld_common.errors import Invalid
 from kamld_content.hashing import digest_bytes
 from kamld_content.manifest import FileEntry
+from kamld_storage_gateway import background
 from kamld_storage_gateway.manifests.format import ManifestRoot, PageCutter, PageRef, page_ref
 from kamld_storage_gateway.manifests.repository import ManifestRepository
 
@@ -21,12 +22,6 @@ from kamld_storage_gateway.manifests.repository import ManifestRepository
 # took ~10 ms a write during a commit against ~2 ms alone.
 PAGE_WRITE_BYTES = 4 << 20
 PAGES_PER_WRITE = 1024
-
-
-def _retrieve_failure(task: asyncio.Task[None]) -> None:
-    """Read the outcome of a write nobody awaits any more (its manifest was abandoned)."""
-    if not task.cancelled():
-        task.exception()
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,8 +102,7 @@ class ManifestWriter:
         if self._unwritten:
             batch, self._unwritten, self._unwritten_bytes = self._unwritten, [], 0
             await self._wait_for_write()
-            self._writing = asyncio.create_task(self.repository.put_pages(batch))
-            self._writing.add_done_callback(_retrieve_failure)
+            self._writing = background.start(self.repository.put_pages(batch))
 
     async def _wait_for_write(self) -> None:
         if self._writing is not None:

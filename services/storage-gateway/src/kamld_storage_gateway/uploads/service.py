@@ -24,6 +24,7 @@ from kamld_content.framing import Chunk, ChunkPieces
 from kamld_content.hashing import Hasher, digest_bytes, is_digest
 from kamld_content.manifest import REGULAR_MODE, FileEntry
 from kamld_content.paths import InvalidPath, normalize_path
+from kamld_storage_gateway import background
 from kamld_storage_gateway.chunks import ChunkStore
 from kamld_storage_gateway.gc.guard import WriteGuard
 from kamld_storage_gateway.manifests.service import ManifestService, ManifestSummary
@@ -338,8 +339,7 @@ class _ChunkPresence:
     async def _start_check(self) -> None:
         batch, self._pending = self._pending, set()
         await self._wait_for_check()
-        self._checking = asyncio.create_task(self._check(batch))
-        self._checking.add_done_callback(_retrieve_failure)
+        self._checking = background.start(self._check(batch))
 
     async def _wait_for_check(self) -> None:
         if self._checking is not None:
@@ -352,9 +352,3 @@ class _ChunkPresence:
         room = MISSING_REPORT_LIMIT - len(self.missing)
         if room > 0:
             self.missing.extend(absent[:room])
-
-
-def _retrieve_failure(task: asyncio.Task[None]) -> None:
-    """Read the outcome of a check nobody awaits any more (its commit failed)."""
-    if not task.cancelled():
-        task.exception()
