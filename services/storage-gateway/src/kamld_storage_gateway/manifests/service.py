@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import bisect
 from collections import defaultdict, deque
 from collections.abc import AsyncIterator
@@ -48,7 +47,7 @@ class ManifestWriter:
         self._pages: list[PageRef] = []
         self._unwritten: list[tuple[str, bytes]] = []
         self._unwritten_bytes = 0
-        self._writing: asyncio.Task[None] | None = None
+        self._writes = background.OneAtATime()
         self._last_path: str | None = None
         self._open_files: list[str] = []
         self.file_count = 0
@@ -101,20 +100,14 @@ class ManifestWriter:
         """Start storing the finished pages; parsing goes on while they are compressed and written."""
         if self._unwritten:
             batch, self._unwritten, self._unwritten_bytes = self._unwritten, [], 0
-            await self._wait_for_write()
-            self._writing = background.start(self.repository.put_pages(batch))
-
-    async def _wait_for_write(self) -> None:
-        if self._writing is not None:
-            task, self._writing = self._writing, None
-            await task
+            await self._writes.start(self.repository.put_pages(batch))
 
     async def finish(self) -> ManifestSummary:
         page = self._cutter.flush()
         if page is not None:
             await self._write_page(page, self._cutter.page_data)
         await self._flush_pages()
-        await self._wait_for_write()
+        await self._writes.wait()
         root = ManifestRoot(self.file_count, self.total_bytes, self._pages)
         data = root.encode()
         digest = digest_bytes(data)

@@ -322,7 +322,7 @@ class _ChunkPresence:
     def __init__(self, chunks: ChunkStore) -> None:
         self.chunks = chunks
         self._pending: set[str] = set()
-        self._checking: asyncio.Task[None] | None = None
+        self._checks = background.OneAtATime()
         self.missing: list[str] = []
         self.missing_count = 0
 
@@ -334,17 +334,11 @@ class _ChunkPresence:
     async def flush(self) -> None:
         if self._pending:
             await self._start_check()
-        await self._wait_for_check()
+        await self._checks.wait()
 
     async def _start_check(self) -> None:
         batch, self._pending = self._pending, set()
-        await self._wait_for_check()
-        self._checking = background.start(self._check(batch))
-
-    async def _wait_for_check(self) -> None:
-        if self._checking is not None:
-            task, self._checking = self._checking, None
-            await task
+        await self._checks.start(self._check(batch))
 
     async def _check(self, digests: set[str]) -> None:
         absent = sorted(await self.chunks.missing(sorted(digests)))
