@@ -245,3 +245,44 @@ def test_a_device_that_refuses_a_direct_read_is_read_the_ordinary_way(tmp_path, 
     assert read_file(tmp_path / "file", 5, None, direct_from=0) == data[5:]
     if not refused:
         pytest.skip("this file system refuses O_DIRECT; nothing was read directly")
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    parts=st.lists(st.binary(max_size=40), max_size=30),
+    most=st.integers(min_value=1, max_value=97),
+    iov_max=st.integers(min_value=1, max_value=8),
+)
+def test_write_parts_writes_every_part_in_order_through_short_writes(tmp_path_factory, parts, most, iov_max):
+    """``writev`` may write less than asked; every byte still lands once, in order, in groups of IOV_MAX."""
+    real_writev = os.writev
+    calls = []
+    expected = b"".join(parts)
+
+    def short_writev(fd, buffers):
+        calls.append(len(buffers))
+        written = real_writev(fd, [memoryview(b"".join(bytes(b) for b in buffers))[:most]])
+        assert os.lseek(fd, 0, os.SEEK_CUR) <= len(expected), "wrote more bytes than the parts hold"
+        return written
+
+    path = tmp_path_factory.mktemp("parts") / "out"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(direct.os, "writev", short_writev)
+        patch.setattr(direct, "_IOV_MAX", iov_max)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        try:
+            direct.write_parts(fd, parts)
+        finally:
+            os.close(fd)
+    assert path.read_bytes() == expected
+    assert all(count <= iov_max for count in calls)
+
+
+def test_write_parts_refuses_a_writev_that_makes_no_progress(tmp_path, monkeypatch):
+    monkeypatch.setattr(direct.os, "writev", lambda fd, buffers: 0)
+    fd = os.open(tmp_path / "out", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        with pytest.raises(OSError):
+            direct.write_parts(fd, [b"data"])
+    finally:
+        os.close(fd)

@@ -34,6 +34,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from kamld_content.direct import write_parts
+
 PACK_DIRECTORY = ".packs"
 INDEX_NAME = "index.sqlite"
 # The index's pages kept in memory by storage-gateway (SQLite's default is 2 MiB). Every batched
@@ -228,7 +230,7 @@ class PackIndex:
         """Create a pack file with ``parts`` and make it and its name durable before it is indexed."""
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, READ_ONLY)
         try:
-            _write_all(fd, parts)
+            write_parts(fd, parts)
             os.fsync(fd)
         finally:
             os.close(fd)
@@ -389,12 +391,6 @@ class PackIndex:
     def close(self) -> None:
         with self._lock:
             self._db.close()
-
-
-def _write_all(fd: int, parts: list[bytes]) -> None:
-    view = memoryview(b"".join(parts))
-    while view:
-        view = view[os.write(fd, view) :]
 
 
 def _pread_exactly(fd: int, count: int, offset: int) -> bytes:
