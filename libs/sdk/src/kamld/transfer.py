@@ -153,14 +153,14 @@ class _LocalFile:
         )
 
 
-def _walk(directory: Path) -> list[tuple[str, str, int, int]]:
-    """``(manifest path, file to read, mode, size)`` of every regular file; symlinks resolved inside.
+def _walk(directory: Path) -> Iterator[tuple[str, str, int, int]]:
+    """``(manifest path, file to read, mode, size)`` of every regular file, in no particular order,
+    as the directories are read; symlinks resolved inside.
 
     Temporary files a killed pull left behind (``.kamld-tmp-*``) are never part of a version.
     """
-    found: list[tuple[str, str, int, int]] = []
 
-    def visit(folder: str, prefix: str) -> None:
+    def visit(folder: str, prefix: str) -> Iterator[tuple[str, str, int, int]]:
         with os.scandir(folder) as entries:
             listed = list(entries)
         for entry in listed:
@@ -168,7 +168,7 @@ def _walk(directory: Path) -> list[tuple[str, str, int, int]]:
                 continue
             relative = prefix + entry.name
             if entry.is_dir(follow_symlinks=False):
-                visit(entry.path, relative + "/")
+                yield from visit(entry.path, relative + "/")
                 continue
             if entry.is_symlink():
                 if entry.is_dir():
@@ -181,10 +181,9 @@ def _walk(directory: Path) -> list[tuple[str, str, int, int]]:
                 source, st = entry.path, entry.stat(follow_symlinks=False)
             else:
                 continue
-            found.append((normalize_path(relative), source, mode_from_stat(st.st_mode), st.st_size))
+            yield normalize_path(relative), source, mode_from_stat(st.st_mode), st.st_size
 
-    visit(os.fspath(directory), "")
-    return found
+    return visit(os.fspath(directory), "")
 
 
 def scan_directory(
@@ -194,7 +193,7 @@ def scan_directory(
     root = Path(directory)
     if not root.is_dir():
         raise KamldClientError(f"{os.fspath(directory)!r} is not a directory", code="not_a_directory")
-    listed = _walk(root)
+    listed = list(_walk(root))
     counter = _Counter("scan", sum(size for *_, size in listed), progress)
 
     def chunk(item: tuple[str, str, int, int]) -> _LocalFile:
@@ -400,16 +399,17 @@ def push_directory(
     root = Path(directory)
     if not root.is_dir():
         raise KamldClientError(f"{os.fspath(directory)!r} is not a directory", code="not_a_directory")
-    listed = sorted(_walk(root), key=lambda item: item[0])
-    total_bytes = sum(size for *_, size in listed)
-    scanned_counter = _Counter("scan", total_bytes, progress)
+    scanned_counter = _Counter("scan", 0, progress)
     upload_counter = _Counter("upload", 0, progress)
-    upload_id = _answer(client.post(f"{base_path}/uploads"))["id"]
-    channel = open_channel(client, base_path, f"/uploads/{upload_id}/grant", connections=concurrency)
+    upload = _OpeningUpload(client, base_path, concurrency, upload_counter)
+
+    def walked() -> Iterator[tuple[str, str, int, int]]:
+        for item in _walk(root):
+            scanned_counter.total += item[3]
+            yield item
 
     files: list[_LocalFile] = []
     where: dict[str, tuple[str, str, ChunkRef]] = {}
-    sender = _Sender(channel, upload_id, concurrency, upload_counter)
 
     def scan(items: list[tuple[str, str, int, int]]) -> list[tuple[_LocalFile, bytes | None]]:
         scanned = []
@@ -420,6 +420,7 @@ def push_directory(
         return scanned
 
     def send_missing(fresh: dict[str, ChunkToSend]) -> None:
+        upload_id, _, sender = upload.opened()
         missing = _missing(client, base_path, upload_id, list(fresh))
         upload_counter.total += sum(fresh[digest][1].size for digest in missing)
         for group in _group_by_bytes(((digest, *fresh[digest]) for digest in missing), UPLOAD_BATCH_BYTES):
@@ -431,55 +432,91 @@ def push_directory(
             fresh[ref.digest] = (source, ref, data)
 
     try:
-        try:
-            with ThreadPoolExecutor(max_workers=SCAN_THREADS) as scanner:
+        with ThreadPoolExecutor(max_workers=SCAN_THREADS) as scanner:
 
-                def start(window: list[tuple[str, str, int, int]]) -> list[Future] | None:
-                    """Queue the scan of a window of small files (a large file is cut when finished)."""
-                    if len(window) == 1 and window[0][3] > STREAM_ABOVE_BYTES:
-                        return None
-                    # One thread-pool task per small file would cost about as much as reading it.
-                    groups = _file_groups(window, SCAN_GROUP_FILES, SCAN_GROUP_BYTES)
-                    return [scanner.submit(scan, group) for group in groups]
+            def start(window: list[tuple[str, str, int, int]]) -> list[Future] | None:
+                """Queue the scan of a window of small files (a large file is cut when finished)."""
+                if len(window) == 1 and window[0][3] > STREAM_ABOVE_BYTES:
+                    return None
+                # One thread-pool task per small file would cost about as much as reading it.
+                groups = _file_groups(window, SCAN_GROUP_FILES, SCAN_GROUP_BYTES)
+                return [scanner.submit(scan, group) for group in groups]
 
-                def finish(window: list[tuple[str, str, int, int]], tasks: list[Future] | None) -> None:
-                    """Ask which of the window's chunks are missing and queue those for sending."""
-                    fresh: dict[str, ChunkToSend] = {}
-                    if tasks is None:
-                        # A large file's chunks are sent while the rest of it is still being cut.
-                        path, source, mode, _ = window[0]
-                        scan_progressively = FileScan(source)
-                        for refs in _ref_groups(scan_progressively, STREAM_GROUP_BYTES):
-                            for ref in refs:
-                                note_new(fresh, path, source, ref, None)
-                            scanned_counter.add(sum(ref.size for ref in refs))
-                            send_missing(fresh)
-                            fresh = {}
-                        files.append(_LocalFile(path, source, mode, scan_progressively.result()))
-                        return
-                    for task in tasks:
-                        for item, data in task.result():
-                            files.append(item)
-                            for ref in item.chunks.chunks:
-                                note_new(fresh, item.path, item.source, ref, data)
-                    send_missing(fresh)
+            def finish(window: list[tuple[str, str, int, int]], tasks: list[Future] | None) -> None:
+                """Ask which of the window's chunks are missing and queue those for sending."""
+                fresh: dict[str, ChunkToSend] = {}
+                if tasks is None:
+                    # A large file's chunks are sent while the rest of it is still being cut.
+                    path, source, mode, _ = window[0]
+                    scan_progressively = FileScan(source)
+                    for refs in _ref_groups(scan_progressively, STREAM_GROUP_BYTES):
+                        for ref in refs:
+                            note_new(fresh, path, source, ref, None)
+                        scanned_counter.add(sum(ref.size for ref in refs))
+                        send_missing(fresh)
+                        fresh = {}
+                    files.append(_LocalFile(path, source, mode, scan_progressively.result()))
+                    return
+                for task in tasks:
+                    for item, data in task.result():
+                        files.append(item)
+                        for ref in item.chunks.chunks:
+                            note_new(fresh, item.path, item.source, ref, data)
+                send_missing(fresh)
 
-                # Each window is scanned while the server is asked about the one before it.
-                started: tuple[list[tuple[str, str, int, int]], list[Future] | None] | None = None
-                for window in _file_groups(
-                    listed, SCAN_WINDOW_FILES, SCAN_WINDOW_BYTES, alone_above=STREAM_ABOVE_BYTES
-                ):
-                    upcoming = (window, start(window))
-                    if started is not None:
-                        finish(*started)
-                    started = upcoming
+            # Each window is scanned while the server is asked about the one before it, and while
+            # the directory is read on (the session is opened meanwhile, on another thread).
+            started: tuple[list[tuple[str, str, int, int]], list[Future] | None] | None = None
+            for window in _file_groups(
+                walked(), SCAN_WINDOW_FILES, SCAN_WINDOW_BYTES, alone_above=STREAM_ABOVE_BYTES
+            ):
+                upcoming = (window, start(window))
                 if started is not None:
                     finish(*started)
-            bytes_sent = sender.finish()
-        finally:
-            sender.close()
+                started = upcoming
+            if started is not None:
+                finish(*started)
+        upload_id, channel, sender = upload.opened()
+        bytes_sent = sender.finish()
+        files.sort(key=lambda item: item.path)
+        total_bytes = sum(item.chunks.size for item in files)
         return _commit(client, base_path, upload_id, channel, files, where, bytes_sent, total_bytes, progress)
     finally:
+        upload.close()
+
+
+class _OpeningUpload:
+    """An upload session opened on another thread while the directory is read and scanned.
+
+    :meth:`opened` waits for it the first time the push needs it; :meth:`close` stops its
+    sender and closes its channel, if it ever opened.
+    """
+
+    def __init__(self, client: httpx.Client, base_path: str, concurrency: int, counter: _Counter) -> None:
+        self.concurrency, self.counter = concurrency, counter
+        opener = ThreadPoolExecutor(max_workers=1)
+        self._opening = opener.submit(self._open, client, base_path)
+        opener.shutdown(wait=False)
+        self._sender: _Sender | None = None
+
+    def _open(self, client: httpx.Client, base_path: str) -> tuple[str, ChunkChannel]:
+        upload_id = _answer(client.post(f"{base_path}/uploads"))["id"]
+        grant = f"/uploads/{upload_id}/grant"
+        return upload_id, open_channel(client, base_path, grant, connections=self.concurrency)
+
+    def opened(self) -> tuple[str, ChunkChannel, _Sender]:
+        upload_id, channel = self._opening.result()
+        if self._sender is None:
+            self._sender = _Sender(channel, upload_id, self.concurrency, self.counter)
+        return upload_id, channel, self._sender
+
+    def close(self) -> None:
+        if self._sender is not None:
+            self._sender.close()
+        try:
+            _, channel = self._opening.result()
+        except Exception:
+            return
         channel.close()
 
 

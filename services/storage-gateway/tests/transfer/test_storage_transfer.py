@@ -14,6 +14,7 @@ from kamld import transfer
 from kamld.bulk import ChunkChannel
 from kamld.errors import IntegrityError, KamldClientError, NotFound
 from kamld.transfer import Progress, pull_manifest, push_directory
+from kamld_content.paths import InvalidPath
 from kamld_testing.processes import requests_served
 
 
@@ -411,3 +412,33 @@ def test_a_large_file_is_sent_while_it_is_still_being_cut(gateway, tmp_path, mon
     # Chunks of the big file were queued for sending before its last bytes were cut.
     small = pushed.total_bytes - (9 << 20)
     assert len([done for done in scanned_at_submit if small < done < pushed.total_bytes]) >= 2
+
+
+def test_windows_in_directory_order_commit_the_same_sorted_manifest(gateway, tmp_path, monkeypatch):
+    """The walk feeds the scan as it reads directories, in no order; the commit is still sorted."""
+    source = tmp_path / "src"
+    many_small_files(source, 60)
+    make_tree(source / "zz", seed=5)
+    seen: list[Progress] = []
+    with gateway.client() as client:
+        whole = push_directory(client, "", source)
+        monkeypatch.setattr(transfer, "SCAN_WINDOW_FILES", 7)
+        windows_before = requests_served(gateway.url, "/uploads/{upload_id}/missing", "POST")
+        windowed = push_directory(client, "", source, progress=seen.append)
+        asked = requests_served(gateway.url, "/uploads/{upload_id}/missing", "POST") - windows_before
+    assert windowed.digest == whole.digest
+    assert windowed.file_count == whole.file_count == 65
+    assert asked >= 65 // 7
+    scans = [item for item in seen if item.phase == "scan"]
+    assert scans[-1].done == scans[-1].total == whole.total_bytes
+
+
+def test_a_walk_that_fails_reports_its_error_and_commits_nothing(gateway, tmp_path):
+    source = tmp_path / "src"
+    many_small_files(source, 30)
+    (tmp_path / "outside.txt").write_text("not part of the version")
+    (source / "d3" / "escape").symlink_to(tmp_path / "outside.txt")
+    commits_before = requests_served(gateway.url, "/uploads/{upload_id}/commit", "POST")
+    with gateway.client() as client, pytest.raises(InvalidPath, match="outside the pushed directory"):
+        push_directory(client, "", source)
+    assert requests_served(gateway.url, "/uploads/{upload_id}/commit", "POST") == commits_before
