@@ -170,6 +170,19 @@ async def test_sizes_of_many_loose_files_stat_in_parallel_match_each_key(tmp_pat
     assert await store.sizes_many(list(reversed(keys))) == expected
 
 
+def test_the_index_answers_sizes_of_packed_keys_across_query_batches(tmp_path, monkeypatch):
+    monkeypatch.setattr(packs_module, "_QUERY_BATCH", 7)
+    index = PackIndex(tmp_path)
+    items = [blob(i, 100 + i) for i in range(30)]
+    index.write(items)
+    absent = [object_key(digest_bytes(f"absent {i}".encode())) for i in range(5)]
+    asked = absent[:2] + [key for key, _ in items] + absent[2:] + [items[3][0]]
+    assert index.sizes(asked) == {key: len(data) for key, data in items}
+    assert index.sizes(absent) == {}
+    assert index.sizes([]) == {}
+    index.close()
+
+
 async def test_deleting_packed_objects_compacts_and_finally_removes_the_pack(tmp_path):
     store = LocalObjectStore(tmp_path / "objects")
     items = [blob(i) for i in range(10)]

@@ -280,7 +280,8 @@ class LocalObjectStore:
 
     def _put_packed(self, items: dict[str, bytes]) -> set[str]:
         """Pack the objects that are neither packed nor loose yet, as one pack file."""
-        packed = self._packed(items)
+        packs = self._packs()
+        packed = packs.sizes(list(items)) if packs is not None else {}
         fresh = [
             (key, data)
             for key, data in items.items()
@@ -457,9 +458,11 @@ class LocalObjectStore:
         (after a reboot, or for data not read lately) sixteen stats one after another added
         about 7 ms to every 16 MiB group of a pull, half as long as reading the group.
         """
-        files = [self._file(key) for key in keys]
-        sizes = {key: item.size for key, item in self._packed(keys).items()}
-        loose = [(key, name) for key, name in zip(keys, files, strict=True) if key not in sizes]
+        for key in keys:
+            validate_key(key)  # so each loose file name below is a plain join, as in _file
+        packs = self._packs()
+        sizes = packs.sizes(keys) if packs is not None else {}
+        loose = [(key, self._prefix + key) for key in keys if key not in sizes]
         # One slice per thread, not one task per file: a presence check of 10,000 new keys
         # would otherwise pay the pool's hand-over for each absent file.
         slices = [loose[start::_STAT_THREADS] for start in range(min(_STAT_THREADS, len(loose)))]
