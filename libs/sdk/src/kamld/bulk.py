@@ -1,10 +1,11 @@
 """The byte path of pushes and pulls: chunk batches carried by urllib3.
 
-API calls (open an upload, ask what is missing, commit, list a manifest) go through the client's
-httpx session. The two calls that carry chunk bytes, batched reads and batched uploads, come
-here: httpx's synchronous streams read 64 KiB at a time, each piece through h11, which costs
-about 2.5 CPU-seconds per GiB received; urllib3 (``http.client`` underneath) reads the same bytes
-in 1 MiB blocks for about 0.4 (measured on loopback, see docs/storage.md).
+API calls (open an upload, commit, list a manifest) go through the client's httpx session. The
+calls that carry chunk bytes, batched reads and batched uploads, come here, and so do a push's
+questions about which chunks are missing, which go with them. httpx's synchronous streams read
+64 KiB at a time, each piece through h11, which costs about 2.5 CPU-seconds per GiB received;
+urllib3 (``http.client`` underneath) reads the same bytes in 1 MiB blocks for about 0.4
+(measured on loopback, see docs/storage.md).
 
 A channel talks either to the gateway's content routes with the caller's token, or straight to
 storage-gateway with a grant the gateway issued ("Direct transfers" in docs/storage.md); a grant
@@ -163,6 +164,24 @@ class ChunkChannel:
             response = self._open("POST", f"/uploads/{upload_id}/chunks", body(), headers)
             try:
                 return json.loads(response.data or b"null")
+            finally:
+                response.release_conn()
+
+        return self._with_retries(attempt)
+
+    def missing(self, upload_id: str, digests: Sequence[str]) -> list[str]:
+        """Of ``digests`` (at most 10,000), those the store lacks; asking again is harmless.
+
+        Asked on the channel, so a direct channel asks storage-gateway itself: through the
+        gateway, each question of a push was parsed, validated and passed on once more.
+        """
+        body = json.dumps({"digests": list(digests)}).encode()
+
+        def attempt() -> list[str]:
+            headers = {"Content-Type": "application/json"}
+            response = self._open("POST", f"/uploads/{upload_id}/missing", body, headers)
+            try:
+                return json.loads(response.data)["missing"]
             finally:
                 response.release_conn()
 

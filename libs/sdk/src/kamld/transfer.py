@@ -420,8 +420,8 @@ def push_directory(
         return scanned
 
     def send_missing(fresh: dict[str, ChunkToSend]) -> None:
-        upload_id, _, sender = upload.opened()
-        missing = _missing(client, base_path, upload_id, list(fresh))
+        upload_id, channel, sender = upload.opened()
+        missing = _missing(channel, upload_id, list(fresh))
         upload_counter.total += sum(fresh[digest][1].size for digest in missing)
         for group in _group_by_bytes(((digest, *fresh[digest]) for digest in missing), UPLOAD_BATCH_BYTES):
             sender.submit(group)
@@ -520,14 +520,11 @@ class _OpeningUpload:
         channel.close()
 
 
-def _missing(client: httpx.Client, base_path: str, upload_id: str, digests: list[str]) -> list[str]:
+def _missing(channel: ChunkChannel, upload_id: str, digests: list[str]) -> list[str]:
     """Of ``digests``, those the store lacks, asked ``MISSING_BATCH`` at a time."""
     missing: list[str] = []
     for batch in _batches(digests, MISSING_BATCH):
-        response = _check(
-            client.post(f"{base_path}/uploads/{upload_id}/missing", json={"digests": list(batch)})
-        )
-        missing.extend(json_of(response)["missing"])
+        missing.extend(channel.missing(upload_id, batch))
     return missing
 
 

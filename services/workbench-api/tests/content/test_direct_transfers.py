@@ -1,6 +1,6 @@
-"""The SDK's pushes and pulls through a real gateway: chunk bytes go straight to storage-gateway on
-a grant when the gateway offers one, and through the gateway when it does not; an expired grant is
-renewed during a transfer.
+"""The SDK's pushes and pulls through a real gateway: chunk bytes (and a push's questions about
+missing chunks) go straight to storage-gateway on a grant when the gateway offers one, and through
+the gateway when it does not; an expired grant is renewed during a transfer.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from kamld_testing.processes import env_prefix, requests_served, stop_services
 
 from ..conftest import start_services
 
-CHUNK_ROUTES = ("/uploads/{upload_id}/chunks", "/chunks/read")
+CHUNK_ROUTES = ("/uploads/{upload_id}/missing", "/uploads/{upload_id}/chunks", "/chunks/read")
 
 
 def counts(gateway) -> dict[str, float]:
@@ -60,10 +60,9 @@ def round_trip(gateway, token: str, tmp_path: Path) -> dict[str, float]:
 
 def test_chunk_bytes_skip_the_gateway_when_it_grants_direct_transfers(gateway, tokens, tmp_path):
     moved = round_trip(gateway, tokens["editor"], tmp_path)
-    assert moved["gateway /uploads/{upload_id}/chunks"] == 0
-    assert moved["gateway /chunks/read"] == 0
-    assert moved["storage /uploads/{upload_id}/chunks"] >= 1
-    assert moved["storage /chunks/read"] >= 1
+    for route in CHUNK_ROUTES:
+        assert moved[f"gateway {route}"] == 0, route
+        assert moved[f"storage {route}"] >= 1, route
 
 
 @pytest.fixture(scope="module")
@@ -78,11 +77,10 @@ def gateway_without_direct_transfers(tmp_path_factory):
 def test_chunk_bytes_go_through_the_gateway_when_it_grants_none(gateway_without_direct_transfers, tmp_path):
     gateway = gateway_without_direct_transfers
     moved = round_trip(gateway, gateway.admin_token, tmp_path)
-    assert moved["gateway /uploads/{upload_id}/chunks"] >= 1
-    assert moved["gateway /chunks/read"] >= 1
-    # Each call the gateway forwarded reached storage-gateway once, and nothing else did.
-    assert moved["storage /uploads/{upload_id}/chunks"] == moved["gateway /uploads/{upload_id}/chunks"]
-    assert moved["storage /chunks/read"] == moved["gateway /chunks/read"]
+    for route in CHUNK_ROUTES:
+        assert moved[f"gateway {route}"] >= 1, route
+        # Each call the gateway forwarded reached storage-gateway once, and nothing else did.
+        assert moved[f"storage {route}"] == moved[f"gateway {route}"], route
 
 
 def test_an_expired_grant_is_renewed_once_and_the_read_repeated(gateway, tokens, tmp_path):
