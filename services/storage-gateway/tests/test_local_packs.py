@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import random
 import stat
 import time
 
@@ -181,6 +182,30 @@ def test_the_index_answers_sizes_of_packed_keys_across_query_batches(tmp_path, m
     assert index.sizes(absent) == {}
     assert index.sizes([]) == {}
     index.close()
+
+
+@pytest.mark.parametrize("seed", range(6))
+async def test_sizes_of_loose_files_among_keys_in_missing_directories_are_all_found(tmp_path, seed):
+    """Directories are looked at once each before their files; no file that exists is ever missed."""
+    rng = random.Random(seed)
+    store = LocalObjectStore(tmp_path / f"objects-{seed}")
+    names = ["a", "b", "c", "blake3"]
+    keys = {
+        "/".join(rng.choice(names) for _ in range(rng.randint(0, 3))) + f"{'/' if i % 3 else ''}k{i}"
+        for i in range(60)
+    }
+    keys = {key.lstrip("/") for key in keys}
+    stored = {key: f"object {key}".encode() * (1 + len(key)) for key in rng.sample(sorted(keys), 15)}
+    for key, data in stored.items():
+        await store.put_if_absent(key, data)
+    absent = sorted(keys - set(stored))
+    packed = [blob(i, 500 + i) for i in range(3)]
+    await store.put_many_if_absent(packed)
+    expected = {key: len(data) for key, data in stored.items()} | {key: len(data) for key, data in packed}
+    asked = absent + sorted(stored) + [key for key, _ in packed]
+    rng.shuffle(asked)
+    assert await store.sizes_many(asked) == expected
+    assert await store.exists_many(asked) == set(expected)
 
 
 async def test_deleting_packed_objects_compacts_and_finally_removes_the_pack(tmp_path):
