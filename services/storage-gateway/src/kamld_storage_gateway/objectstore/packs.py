@@ -136,33 +136,26 @@ class PackIndex:
     # -- reading the index -----------------------------------------------------------------
 
     def lookup(self, keys: Iterable[str]) -> dict[str, PackedObject]:
-        wanted = list(keys)
-        found: dict[str, PackedObject] = {}
         with self._lock:
-            for start in range(0, len(wanted), _QUERY_BATCH):
-                batch = wanted[start : start + _QUERY_BATCH]
-                rows = self._db.execute(
-                    "SELECT key, pack, offset, size, modified FROM objects WHERE key IN "
-                    f"({','.join('?' * len(batch))})",
-                    batch,
-                ).fetchall()
-                for row in rows:
-                    found[row[0]] = PackedObject(*row)
-        return found
+            rows = self._rows_of("key, pack, offset, size, modified", list(keys))
+            return {row[0]: PackedObject(*row) for row in rows}
 
     def sizes(self, keys: Sequence[str]) -> dict[str, int]:
         """The size of each of ``keys`` that is packed: what presence checks need, without the rest
         of each row (a 20,000-key check spent most of its time building :class:`PackedObject`)."""
-        found: dict[str, int] = {}
         with self._lock:
-            for start in range(0, len(keys), _QUERY_BATCH):
-                batch = keys[start : start + _QUERY_BATCH]
-                found.update(
-                    self._db.execute(
-                        f"SELECT key, size FROM objects WHERE key IN ({','.join('?' * len(batch))})", batch
-                    ).fetchall()
-                )
-        return found
+            return dict(self._rows_of("key, size", keys))
+
+    def _rows_of(self, columns: str, keys: Sequence[str]) -> Iterator[tuple]:
+        """``columns`` of the rows of those ``keys`` the index holds, ``_QUERY_BATCH`` keys a query.
+
+        The caller holds the lock until it has read every row.
+        """
+        for start in range(0, len(keys), _QUERY_BATCH):
+            batch = keys[start : start + _QUERY_BATCH]
+            yield from self._db.execute(
+                f"SELECT {columns} FROM objects WHERE key IN ({','.join('?' * len(batch))})", batch
+            )
 
     def get(self, key: str) -> PackedObject | None:
         return self.lookup([key]).get(key)
@@ -284,16 +277,7 @@ class PackIndex:
         return set(unique)
 
     def _present_locked(self, keys: list[str]) -> set[str]:
-        present: set[str] = set()
-        for start in range(0, len(keys), _QUERY_BATCH):
-            batch = keys[start : start + _QUERY_BATCH]
-            present.update(
-                row[0]
-                for row in self._db.execute(
-                    f"SELECT key FROM objects WHERE key IN ({','.join('?' * len(batch))})", batch
-                )
-            )
-        return present
+        return {row[0] for row in self._rows_of("key", keys)}
 
     def delete(self, key: str) -> bool:
         """Drop ``key`` from the index; remove or compact its pack when little of it stays live."""
