@@ -13,6 +13,7 @@ from kamld_content.framing import (
     decode_frames,
     encode_frame,
     frame_header,
+    frame_length,
     read_frames,
 )
 from kamld_content.hashing import Hasher, digest_bytes
@@ -137,3 +138,11 @@ def test_frames_read_by_size_refuse_malformed_batches() -> None:
         list(read_frames(ShortReads(b"\x00" + good, 100).read))
     with pytest.raises(FramingError, match="not ASCII"):
         list(read_frames(ShortReads(bytes([2]) + "é".encode() + (0).to_bytes(8, "big"), 100).read))
+
+
+@given(
+    st.text(alphabet=st.characters(min_codepoint=33, max_codepoint=126), min_size=1, max_size=255),
+    st.integers(0, 1 << 40),
+)
+def test_a_frame_length_counts_what_its_header_and_chunk_take(digest: str, size: int) -> None:
+    assert frame_length(digest, size) == len(frame_header(digest, size)) + size

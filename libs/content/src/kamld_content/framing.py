@@ -31,6 +31,15 @@ def frame_header(digest: str, size: int) -> bytes:
     return bytes([len(name)]) + name + _SIZE.pack(size)
 
 
+def frame_length(digest: str, size: int) -> int:
+    """``len(frame_header(digest, size)) + size`` without building the header, for an ASCII digest.
+
+    A sender declares a batch's length before it frames anything; counting instead of framing
+    twice saved 20,000 header builds per 20,000-chunk push or pull.
+    """
+    return 1 + len(digest) + _SIZE.size + size
+
+
 def encode_frame(digest: str, data: bytes | memoryview) -> bytes:
     return frame_header(digest, len(data)) + bytes(data)
 

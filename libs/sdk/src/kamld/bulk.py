@@ -26,7 +26,7 @@ from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 from urllib3.exceptions import HTTPError as TransportFailure
 
 from kamld.errors import ConnectionFailed, IntegrityError, KamldClientError, error_from_response, json_of
-from kamld_content.framing import MEDIA_TYPE, FrameReader, frame_header, read_frames
+from kamld_content.framing import MEDIA_TYPE, FrameReader, frame_header, frame_length, read_frames
 from kamld_content.hashing import digest_bytes
 
 READ_BLOCK = 1 << 20
@@ -131,7 +131,7 @@ class ChunkChannel:
         chunked-encoding copy. Storing a chunk twice is harmless, so a failed send is repeated,
         reading the chunks anew.
         """
-        length = sum(len(frame_header(chunk.digest, chunk.size)) + chunk.size for chunk in chunks)
+        length = sum(frame_length(chunk.digest, chunk.size) for chunk in chunks)
         headers = {"Content-Type": MEDIA_TYPE, "Content-Length": str(length)}
 
         def body() -> Iterator[bytes]:

@@ -40,7 +40,7 @@ from kamld_content.chunking import (
     scan_file,
 )
 from kamld_content.direct import FileWriter, unique_name
-from kamld_content.framing import frame_header
+from kamld_content.framing import frame_length
 from kamld_content.hashing import Hasher, digest_bytes, digest_file
 from kamld_content.manifest import FileEntry, mode_from_stat
 from kamld_content.paths import InvalidPath, normalize_path, resolve_inside
@@ -235,9 +235,7 @@ def _bounded_groups(
 
 def _split_to_body_limit(group: list[ChunkToSend], limit: int) -> Iterator[list[ChunkToSend]]:
     """Consecutive parts of ``group`` whose framed bodies fit ``limit`` bytes (a larger chunk goes alone)."""
-    return _bounded_groups(
-        group, lambda item: len(frame_header(item[1].digest, item[1].size)) + item[1].size, limit
-    )
+    return _bounded_groups(group, lambda item: frame_length(item[1].digest, item[1].size), limit)
 
 
 def _group_by_bytes(

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from kamld_common.errors import KamldError, NotFound
-from kamld_content.framing import frame_header
+from kamld_content.framing import frame_header, frame_length
 from kamld_content.manifest import FileEntry
 from kamld_content.paths import InvalidPath, normalize_path
 from kamld_storage_gateway.chunks import ChunkStore
@@ -77,7 +77,7 @@ class ChunkBatch:
 
     @property
     def encoded_length(self) -> int:
-        return sum(len(frame_header(digest, size)) + size for digest, size in self.sizes.items())
+        return sum(frame_length(digest, size) for digest, size in self.sizes.items())
 
     async def encoded(self) -> AsyncIterator[bytes]:
         """The batch framing, a header and a chunk at a time (never joined: that would copy the chunk).
