@@ -15,6 +15,7 @@ from kamld_content.chunking import (
     chunk_stream,
     iter_file_chunks,
     read_chunk,
+    scan_file,
 )
 from kamld_content.hashing import digest_bytes
 
@@ -99,6 +100,24 @@ def test_file_at_the_whole_chunk_bound_chunks_as_the_streaming_chunker_does(tmp_
     path = tmp_path / "edge.bin"
     path.write_bytes(data)
     assert chunk_file(path) == chunk_stream(io.BytesIO(data)) == chunk_bytes(data)
+
+
+WHOLE = DEFAULT_PARAMS.whole_below
+
+
+@pytest.mark.parametrize("actual", [0, 10, WHOLE, WHOLE + 1, 600_000])
+@pytest.mark.parametrize("listed", [0, 9, 10, 11, WHOLE, WHOLE + 1])
+def test_a_listed_size_that_is_out_of_date_changes_nothing_scanned(tmp_path, random_bytes, actual, listed):
+    """The size a walk saw may be stale by the time the file is read: what is read decides.
+
+    A file listed as too large to keep whole is read back when sent, whatever it holds now.
+    """
+    data = random_bytes(actual, 9)
+    path = tmp_path / "changed.bin"
+    path.write_bytes(data)
+    chunks, kept = scan_file(path, size=listed)
+    assert chunks == scan_file(path)[0] == chunk_bytes(data)
+    assert kept == (data if actual <= WHOLE and listed <= WHOLE else None)
 
 
 def test_empty_input_has_no_chunks(tmp_path):

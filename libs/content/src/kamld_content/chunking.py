@@ -156,18 +156,21 @@ def chunk_file(path: str | os.PathLike[str], params: ChunkingParams = DEFAULT_PA
 
 
 def scan_file(
-    path: str | os.PathLike[str], params: ChunkingParams = DEFAULT_PARAMS
+    path: str | os.PathLike[str], params: ChunkingParams = DEFAULT_PARAMS, *, size: int | None = None
 ) -> tuple[FileChunks, bytes | None]:
     """:func:`chunk_file`, also returning the bytes of a file small enough to be one chunk.
 
     A pusher keeps those bytes to send them without reading the file again; for a larger file
-    the second item is None (its chunks are read back when sent).
+    the second item is None (its chunks are read back when sent). ``size``, when the caller has
+    just listed the file, saves measuring it again; what is read decides either way (a file that
+    grew past it is read on, one that shrank is taken as it now is).
     """
     # Plain descriptor calls: a push opens every small file once, and a file object per file
     # cost about a third more (20,000 files: 164 ms against 125 ms to open, measure and read).
     fd = os.open(path, os.O_RDONLY)
     try:
-        size = os.fstat(fd).st_size
+        if size is None:
+            size = os.fstat(fd).st_size
         if size <= params.whole_below:
             # One byte more than the size tells whether the file grew since it was measured.
             data = os.read(fd, size + 1)

@@ -411,8 +411,8 @@ def push_directory(
 
     def scan(items: list[tuple[str, str, int, int]]) -> list[tuple[_LocalFile, bytes | None]]:
         scanned = []
-        for path, source, mode, _ in items:
-            chunks, data = scan_file(source)
+        for path, source, mode, size in items:
+            chunks, data = scan_file(source, size=size)
             scanned.append((_LocalFile(path, source, mode, chunks), data))
         scanned_counter.add(sum(item.chunks.size for item, _ in scanned))
         return scanned
