@@ -442,3 +442,15 @@ def test_a_walk_that_fails_reports_its_error_and_commits_nothing(gateway, tmp_pa
     with gateway.client() as client, pytest.raises(InvalidPath, match="outside the pushed directory"):
         push_directory(client, "", source)
     assert requests_served(gateway.url, "/uploads/{upload_id}/commit", "POST") == commits_before
+
+
+def test_an_empty_directory_pushes_as_an_empty_version_and_pulls_back(gateway, tmp_path):
+    """No window is ever scanned, so the session opened beside the walk is first used by the commit."""
+    source, target = tmp_path / "src", tmp_path / "dst"
+    source.mkdir()
+    with gateway.client() as client:
+        pushed = push_directory(client, "", source)
+        pulled = pull_manifest(client, "", pushed.digest, target)
+    assert (pushed.file_count, pushed.total_bytes, pushed.bytes_sent) == (0, 0, 0)
+    assert pulled.file_count == pulled.files_written == 0
+    assert target.is_dir() and not list(target.iterdir())
