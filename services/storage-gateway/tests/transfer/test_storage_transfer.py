@@ -454,3 +454,11 @@ def test_an_empty_directory_pushes_as_an_empty_version_and_pulls_back(gateway, t
     assert (pushed.file_count, pushed.total_bytes, pushed.bytes_sent) == (0, 0, 0)
     assert pulled.file_count == pulled.files_written == 0
     assert target.is_dir() and not list(target.iterdir())
+
+
+def test_a_session_that_cannot_be_opened_fails_the_push_with_the_servers_answer(gateway, tmp_path):
+    """The session is opened on another thread while the tree is read; its failure is the push's."""
+    source = tmp_path / "src"
+    many_small_files(source, 30)
+    with gateway.client() as client, pytest.raises(NotFound):
+        push_directory(client, "/no-such-prefix", source)
