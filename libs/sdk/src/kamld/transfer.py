@@ -662,10 +662,13 @@ def pull_manifest(
     """Make ``directory`` hold the files of manifest ``digest`` (those matching ``include``, if given).
 
     Small files travel together: one ``/chunks/read`` request fetches the chunks of many files
-    (at most ``DOWNLOAD_BATCH_BYTES`` and ``DOWNLOAD_BATCH_DIGESTS``), and a file too large for a
-    batch streams on its own, a group of chunks at a time, written around the page cache unless
-    ``direct_writes`` is false (:mod:`kamld_content.direct`). ``total_bytes``, the manifest's
-    size for progress, spares a request when the caller knows it (a version carries it).
+    (at most ``DOWNLOAD_BATCH_BYTES`` and ``DOWNLOAD_BATCH_DIGESTS``) on a download thread, and
+    the calling thread writes those files: eight threads creating files at once spent more of
+    their time handing the GIL to each other than writing (20,000 files: 3.25 s and 3.6 CPU-s,
+    against 2.65 s and 2.2 CPU-s with one writer). A file too large for a batch streams on its
+    own, a group of chunks at a time, written around the page cache unless ``direct_writes`` is
+    false (:mod:`kamld_content.direct`). ``total_bytes``, the manifest's size for progress,
+    spares a request when the caller knows it (a version carries it).
     """
     root = Path(directory)
     root.mkdir(parents=True, exist_ok=True)
@@ -675,7 +678,8 @@ def pull_manifest(
     tally = _PullTally()
     budget = _GroupBudget(LARGE_FILE_GROUPS_HELD)
 
-    def fetch(batch: list[FileEntry]) -> None:
+    def fetch(batch: list[FileEntry]) -> _FetchedBatch | None:
+        """Runs on a download thread: a large file is written there, small files' bytes returned."""
         wanted: list[tuple[FileEntry, Path]] = []
         for entry in batch:
             target = _target(root, entry.path)
@@ -688,25 +692,33 @@ def pull_manifest(
         if len(batch) == 1 and wanted and _is_large(batch[0]):
             entry, target = wanted[0]
             tally.written(_write_large_file(channel, target, entry, counter, budget, direct=direct_writes))
-        elif wanted:
-            tally.written(_write_batch(channel, wanted, counter), files=len(wanted))
+            return None
+        if not wanted:
+            return None
+        return _FetchedBatch(wanted, _fetch(channel, (ref for entry, _ in wanted for ref in entry.chunks)))
+
+    def write_done(done: Iterable[Future[_FetchedBatch | None]]) -> None:
+        for future in done:
+            fetched = future.result()
+            if fetched is not None:
+                tally.written(_write_batch(fetched, counter), files=len(fetched.files))
 
     file_count = 0
     channel = open_channel(client, base_path, "/chunks/grant", connections=concurrency)
     with channel, ThreadPoolExecutor(max_workers=concurrency) as pool:
-        pending: set[Future[None]] = set()
+        pending: set[Future[_FetchedBatch | None]] = set()
         try:
             for batch in _download_batches(
                 entry for entry in iter_manifest(client, base_path, digest) if _matches(entry.path, include)
             ):
                 file_count += len(batch)
                 pending.add(pool.submit(fetch, batch))
-                if len(pending) >= concurrency * 2:
+                if len(pending) >= concurrency:
                     done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                    for future in done:
-                        future.result()
-            for future in pending:
-                future.result()
+                    write_done(done)
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                write_done(done)
         except BaseException:
             for future in pending:
                 future.cancel()
@@ -761,13 +773,20 @@ def _fetch(channel: ChunkChannel, refs: Iterable[ChunkRef], *, verify: bool = Tr
     return channel.fetch(wanted, verify=verify) if wanted else {}
 
 
-def _write_batch(channel: ChunkChannel, files: list[tuple[FileEntry, Path]], counter: _Counter) -> int:
-    """Fetch the chunks of several small files in one request, then write each file; bytes received."""
-    fetched = _fetch(channel, (ref for entry, _ in files for ref in entry.chunks))
-    for entry, target in files:
-        _write_whole(target, entry, [fetched[ref.digest] for ref in entry.chunks])
+@dataclass(frozen=True, slots=True)
+class _FetchedBatch:
+    """Small files to write and their chunks' verified bytes, fetched in one request."""
+
+    files: list[tuple[FileEntry, Path]]
+    chunks: dict[str, bytes]
+
+
+def _write_batch(batch: _FetchedBatch, counter: _Counter) -> int:
+    """Write each file of a fetched batch; bytes received."""
+    for entry, target in batch.files:
+        _write_whole(target, entry, [batch.chunks[ref.digest] for ref in entry.chunks])
         counter.add(entry.size)
-    return sum(len(data) for data in fetched.values())
+    return sum(len(data) for data in batch.chunks.values())
 
 
 def _temp_path(directory: Path) -> Path:
