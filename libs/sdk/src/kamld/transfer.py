@@ -638,6 +638,11 @@ def _target(root: Path, path: str) -> Path:
     return root.joinpath(*path.split("/"))
 
 
+def _is_empty(directory: Path) -> bool:
+    with os.scandir(directory) as entries:
+        return next(entries, None) is None
+
+
 def _already_present(target: Path, entry: FileEntry) -> bool:
     try:
         if not target.is_file() or target.is_symlink() or target.stat().st_size != entry.size:
@@ -672,6 +677,8 @@ def pull_manifest(
     """
     root = Path(directory)
     root.mkdir(parents=True, exist_ok=True)
+    # An empty directory holds no file to keep: none is looked for before it is written.
+    into_empty = _is_empty(root)
     if total_bytes is None:
         total_bytes = _answer(client.get(f"{base_path}/manifests/{digest}"))["total_bytes"]
     counter = _Counter("download", total_bytes, progress)
@@ -683,7 +690,7 @@ def pull_manifest(
         wanted: list[tuple[FileEntry, Path]] = []
         for entry in batch:
             target = _target(root, entry.path)
-            if _already_present(target, entry):
+            if not into_empty and _already_present(target, entry):
                 os.chmod(target, entry.mode)
                 counter.add(entry.size)
                 tally.skipped()

@@ -106,16 +106,16 @@ async def test_listing_and_diff_at_scale_with_bounded_memory(service):
         count, after, previous = 0, None, ""
         while True:
             page = await service.list_files(old.digest, after=after, limit=5000)
-            for item in page.entries:
-                assert item.path > previous
-                previous = item.path
-            count += len(page.entries)
+            for path in page.paths:
+                assert path > previous
+                previous = path
+            count += len(page.paths)
             if page.next is None:
                 break
             after = page.next
         assert count == SCALE
         prefixed = await service.list_files(old.digest, prefix="d42/", limit=SCALE)
-        assert len(prefixed.entries) == len([i for i in range(SCALE) if i % 97 == 42])
+        assert len(prefixed.paths) == len([i for i in range(SCALE) if i % 97 == 42])
 
         changes = []
         after = None

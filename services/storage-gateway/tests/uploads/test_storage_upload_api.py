@@ -10,6 +10,7 @@ import pytest
 
 from kamld_content.framing import MEDIA_TYPE, decode_frames, encode_frame
 from kamld_content.hashing import digest_bytes, object_key
+from kamld_storage_gateway.downloads.schemas import FileList, FileOut
 
 ZERO = "blake3:" + "0" * 64
 
@@ -69,6 +70,9 @@ def test_missing_batch_upload_commit_and_download(client, upload_id):
     assert summary["total_bytes"] == len(a) + len(b) and summary["page_count"] == 1
     listed = client.get(f"/manifests/{digest}/files", params={"prefix": "data/", "limit": 1}).json()
     assert [item["path"] for item in listed["items"]] == ["data/a.txt"]
+    # The listing is written from the stored lines: it must still be the documented FileList.
+    expected = FileOut.model_validate(json.loads(line("data/a.txt", a)))
+    assert FileList.model_validate(listed).items == [expected]
     rest = client.get(f"/manifests/{digest}/files", params={"after": listed["next"]}).json()
     assert [item["path"] for item in rest["items"]] == ["data/b.txt"] and rest["next"] is None
 

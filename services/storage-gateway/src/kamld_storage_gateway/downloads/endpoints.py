@@ -17,6 +17,7 @@ from kamld_storage_gateway.downloads.schemas import (
     FileList,
     FileOut,
     ManifestOut,
+    encode_file_list,
 )
 from kamld_storage_gateway.downloads.service import RangeNotSatisfiable, parse_range
 from kamld_storage_gateway.uploads.service import validate_digest
@@ -53,11 +54,11 @@ async def list_files(
         str | None, Query(max_length=4096, description="Cursor: the `next` of the previous page")
     ] = None,
     limit: Limit = 1000,
-) -> FileList:
-    """Files in path order, with their chunks, one page at a time."""
+) -> Response:
+    """Files in path order, with their chunks, one page at a time (the shape of ``FileList``)."""
     validate_digest(digest, ["path", "digest"])
     page = await svc.manifests.list_files(digest, prefix=prefix, after=after, limit=limit)
-    return FileList(items=[FileOut.of(entry) for entry in page.entries], next=page.next)
+    return Response(encode_file_list(page.lines, page.next), media_type="application/json")
 
 
 @router.get(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import orjson
 from pydantic import BaseModel, Field
 
 from kamld_content.manifest import FileEntry
@@ -35,6 +38,16 @@ class FileOut(BaseModel):
 class FileList(BaseModel):
     items: list[FileOut]
     next: str | None = Field(description="Pass as `after` for the next page; null at the end")
+
+
+def encode_file_list(lines: Sequence[bytes], next_after: str | None) -> bytes:
+    """A :class:`FileList` as JSON, put together from the entries' canonical lines.
+
+    A canonical line (``FileEntry.to_canonical``) is already the JSON of a ``FileOut``, keys
+    sorted. A listing is the hot path of every pull: building a ``FileOut`` per entry and letting
+    FastAPI validate and serialize the page cost about 19 µs a file.
+    """
+    return b'{"items":[' + b",".join(lines) + b'],"next":' + orjson.dumps(next_after) + b"}"
 
 
 class ChangeOut(BaseModel):

@@ -108,18 +108,29 @@ def encode_page(entries: list[FileEntry]) -> bytes:
     return "".join(entry.to_canonical() + "\n" for entry in entries).encode("utf-8")
 
 
-def decode_page(data: bytes) -> list[FileEntry]:
-    """Entries of a page whose bytes were verified against its digest.
+def page_lines(data: bytes) -> list[bytes]:
+    """The canonical lines of a page, without their newlines."""
+    if not data.endswith(b"\n"):
+        raise CorruptManifest("manifest page must end with a newline")
+    return data[:-1].split(b"\n")
+
+
+def decode_lines(lines: list[bytes]) -> list[FileEntry]:
+    """Entries of verified canonical lines.
 
     Every entry was validated when the page was written, and the digest proves these are those
     bytes, so entries are rebuilt without re-running validation (listing and diffing stay fast).
     """
     try:
-        if not data.endswith(b"\n"):
-            raise CorruptManifest("manifest page must end with a newline")
-        return [_trusted_entry(orjson.loads(line)) for line in data[:-1].split(b"\n")]
-    except CorruptManifest:
-        raise
+        return [_trusted_entry(orjson.loads(line)) for line in lines]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise CorruptManifest(f"manifest page does not decode: {exc}") from None
+
+
+def line_paths(lines: list[bytes]) -> list[str]:
+    """The path of each verified canonical line, without building its entry."""
+    try:
+        return [orjson.loads(line)["path"] for line in lines]
     except (ValueError, KeyError, TypeError) as exc:
         raise CorruptManifest(f"manifest page does not decode: {exc}") from None
 

@@ -15,17 +15,25 @@ import asyncio
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from kamld_common.errors import KamldError, NotFound
 from kamld_content.hashing import digest_bytes, object_key
 from kamld_content.manifest import FileEntry
-from kamld_storage_gateway.manifests.format import CorruptManifest, ManifestRoot, decode_page
+from kamld_storage_gateway.manifests.format import (
+    CorruptManifest,
+    ManifestRoot,
+    decode_lines,
+    line_paths,
+    page_lines,
+)
 from kamld_storage_gateway.objectstore.base import ObjectNotFound, ObjectStore
 
 ROOT_PREFIX = "manifests/roots/"
 PAGE_PREFIX = "manifests/pages/"
 MANIFEST_PREFIX = "manifests/"
+# What one store call reads of a listing's pages (a page is about 16 KB compressed).
+_PAGES_READ_BYTES = 1 << 20
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -97,6 +105,43 @@ def unpack(stored: bytes) -> bytes:
     return zlib.decompress(stored)
 
 
+class ManifestPage:
+    """A verified page: its canonical lines, and their paths and entries, each decoded when first asked.
+
+    A listing needs only the paths (to seek and filter) and the lines (which are already the JSON
+    of a listed file); a diff or a mark needs the entries.
+    """
+
+    __slots__ = ("digest", "lines", "_paths", "_entries")
+
+    def __init__(self, digest: str, data: bytes) -> None:
+        self.digest = digest
+        self.lines = self._decoded(page_lines, data)
+        self._paths: list[str] | None = None
+        self._entries: list[FileEntry] | None = None
+
+    @property
+    def paths(self) -> list[str]:
+        if self._paths is None:
+            if self._entries is not None:
+                self._paths = [entry.path for entry in self._entries]
+            else:
+                self._paths = self._decoded(line_paths, self.lines)
+        return self._paths
+
+    @property
+    def entries(self) -> list[FileEntry]:
+        if self._entries is None:
+            self._entries = self._decoded(decode_lines, self.lines)
+        return self._entries
+
+    def _decoded(self, decode: Callable[[Any], list], data: Any) -> list:
+        try:
+            return decode(data)
+        except CorruptManifest as exc:
+            raise CorruptObject(f"manifest page {self.digest} is corrupt: {exc}") from None
+
+
 class ManifestRepository:
     """Reads and writes manifest roots and pages by digest."""
 
@@ -113,7 +158,7 @@ class ManifestRepository:
         self._roots: _Lru[str, ManifestRoot] = _Lru(
             cached_roots, weight=lambda root: len(root.pages), max_weight=cached_page_refs
         )
-        self._pages: _Lru[str, list[FileEntry]] = _Lru(cached_pages)
+        self._pages: _Lru[str, ManifestPage] = _Lru(cached_pages)
 
     async def put_pages(self, pages: Sequence[tuple[str, bytes]]) -> None:
         """Store pages given as ``(digest, canonical bytes)``, all at once.
@@ -149,20 +194,30 @@ class ManifestRepository:
         return root
 
     async def get_page(self, digest: str) -> list[FileEntry]:
-        cached = self._pages.get(digest)
-        if cached is not None:
-            return cached
-        try:
-            stored = await self.store.get(page_key(digest))
-        except ObjectNotFound:
-            raise CorruptObject(f"manifest page {digest} is missing from the object store") from None
-        data = self._verified(digest, stored, "manifest page")
-        try:
-            entries = decode_page(data)
-        except CorruptManifest as exc:
-            raise CorruptObject(f"manifest page {digest} is corrupt: {exc}") from None
-        self._pages.put(digest, entries)
-        return entries
+        """The entries of page ``digest``."""
+        return (await self.get_pages([digest]))[0].entries
+
+    async def get_pages(self, digests: Sequence[str]) -> list[ManifestPage]:
+        """Pages ``digests`` in order; those not cached are read with as few store calls as fit.
+
+        A listing walks pages of about seventy files each, and one store read per page (a thread
+        hop and an index lookup apiece) cost more than decoding them.
+        """
+        pages: list[ManifestPage | None] = [self._pages.get(digest) for digest in digests]
+        absent = [index for index, page in enumerate(pages) if page is None]
+        while absent:
+            keys = [page_key(digests[index]) for index in absent]
+            try:
+                stored = await self.store.get_many(keys, max_bytes=_PAGES_READ_BYTES)
+            except ObjectNotFound as exc:
+                missing = exc.args[0] if exc.args else keys[0]
+                raise CorruptObject(f"manifest page {missing} is missing from the object store") from None
+            for index, data in zip(absent, stored, strict=False):
+                page = ManifestPage(digests[index], self._verified(digests[index], data, "manifest page"))
+                self._pages.put(digests[index], page)
+                pages[index] = page
+            absent = absent[len(stored) :]
+        return pages  # type: ignore[return-value]
 
     @staticmethod
     def _verified(digest: str, stored: bytes, what: str) -> bytes:

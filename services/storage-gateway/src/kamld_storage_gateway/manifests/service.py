@@ -23,6 +23,8 @@ from kamld_storage_gateway.manifests.repository import ManifestRepository
 # 0.285 s with 4 MiB ones, most of whose compression was left for the end.
 PAGE_WRITE_BYTES = 1 << 20
 PAGES_PER_WRITE = 1024
+# The most pages a listing reads at once: each is about seventy files.
+_PAGES_PER_READ = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,9 +124,22 @@ def _first_page_after(pages: list[PageRef], key: str) -> int:
     return bisect.bisect_right([page.last_path for page in pages], key)
 
 
+def _pages_holding(pages: list[PageRef], index: int, entries: int) -> list[PageRef]:
+    """The pages from ``index`` on that hold at least ``entries`` entries (and at most 64 pages)."""
+    end = index
+    held = 0
+    while end < len(pages) and held < entries and end - index < _PAGES_PER_READ:
+        held += pages[end].entry_count
+        end += 1
+    return pages[index:end]
+
+
 @dataclass(frozen=True, slots=True)
 class FilePage:
-    entries: list[FileEntry]
+    """A page of a listing: the paths, and each file's canonical line (the JSON a listing returns)."""
+
+    paths: list[str]
+    lines: list[bytes]
     next: str | None
 
 
@@ -163,7 +178,11 @@ class ManifestService:
     async def list_files(
         self, digest: str, *, prefix: str = "", after: str | None = None, limit: int = 1000
     ) -> FilePage:
-        """Entries with ``path > after`` starting with ``prefix``, seeking pages by their path range."""
+        """Entries with ``path > after`` starting with ``prefix``, seeking pages by their path range.
+
+        The pages that can hold the answer are read together, as many as their entry counts say
+        the page of ``limit`` entries needs, and the entries are returned as their canonical lines.
+        """
         root = await self.repository.get_root(digest)
         start = after if after is not None and after >= prefix else None
         index = (
@@ -171,19 +190,25 @@ class ManifestService:
             if start is not None
             else bisect.bisect_left([page.last_path for page in root.pages], prefix)
         )
-        found: list[FileEntry] = []
-        for page in root.pages[index:]:
-            if page.first_path > prefix and not page.first_path.startswith(prefix):
-                break
-            for entry in await self.repository.get_page(page.digest):
-                if (after is not None and entry.path <= after) or entry.path < prefix:
-                    continue
-                if not entry.path.startswith(prefix):
-                    return FilePage(found, None)
-                found.append(entry)
-                if len(found) > limit:
-                    return FilePage(found[:limit], found[limit - 1].path)
-        return FilePage(found, None)
+        paths: list[str] = []
+        lines: list[bytes] = []
+        while index < len(root.pages):
+            refs = _pages_holding(root.pages, index, limit + 1 - len(paths))
+            index += len(refs)
+            pages = await self.repository.get_pages([ref.digest for ref in refs])
+            for ref, page in zip(refs, pages, strict=True):
+                if ref.first_path > prefix and not ref.first_path.startswith(prefix):
+                    return FilePage(paths, lines, None)
+                for path, line in zip(page.paths, page.lines, strict=True):
+                    if (after is not None and path <= after) or path < prefix:
+                        continue
+                    if not path.startswith(prefix):
+                        return FilePage(paths, lines, None)
+                    paths.append(path)
+                    lines.append(line)
+                    if len(paths) > limit:
+                        return FilePage(paths[:limit], lines[:limit], paths[limit - 1])
+        return FilePage(paths, lines, None)
 
     async def get_file(self, digest: str, path: str) -> FileEntry | None:
         root = await self.repository.get_root(digest)
