@@ -602,24 +602,51 @@ def _send_chunks(
 # -- pull ----------------------------------------------------------------------------------------
 
 
-def iter_manifest(client: httpx.Client, base_path: str, digest: str, prefix: str = "") -> Iterator[FileEntry]:
-    """Every file of manifest ``digest`` (optionally under ``prefix``), fetched one page at a time."""
-    after: str | None = None
-    while True:
-        params: dict[str, str | int] = {"limit": LIST_PAGE, "prefix": prefix}
-        if after is not None:
-            params["after"] = after
-        body = _answer(client.get(f"{base_path}/manifests/{digest}/files", params=params))
-        for item in body["items"]:
+def iter_manifest(
+    client: httpx.Client, base_path: str, digest: str, prefix: str = "", *, read_ahead: bool = False
+) -> Iterator[FileEntry]:
+    """Every file of manifest ``digest`` (optionally under ``prefix``), fetched one page at a time.
+
+    With ``read_ahead``, the next page is requested on a thread of its own while the caller works
+    through the current one: a pull writes the files of one page while the next is on its way.
+    """
+    pages = _manifest_pages(client, base_path, digest, prefix)
+    for items in _one_ahead(pages) if read_ahead else pages:
+        for item in items:
             offset = 0
             chunks = []
             for chunk_digest, size in item["chunks"]:
                 chunks.append(ChunkRef(chunk_digest, offset, size))
                 offset += size
             yield FileEntry(item["path"], item["size"], item["mode"], item["digest"], chunks)
+
+
+def _manifest_pages(client: httpx.Client, base_path: str, digest: str, prefix: str) -> Iterator[list[dict]]:
+    after: str | None = None
+    while True:
+        params: dict[str, str | int] = {"limit": LIST_PAGE, "prefix": prefix}
+        if after is not None:
+            params["after"] = after
+        body = _answer(client.get(f"{base_path}/manifests/{digest}/files", params=params))
+        yield body["items"]
         after = body.get("next")
         if not after:
             return
+
+
+def _one_ahead(items: Iterator[Any]) -> Iterator[Any]:
+    """``items``, each produced on a helper thread while the caller works on the one before."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kamld-read-ahead") as helper:
+        upcoming = helper.submit(next, items, _END)
+        try:
+            while (item := upcoming.result()) is not _END:
+                upcoming = helper.submit(next, items, _END)
+                yield item
+        finally:
+            upcoming.cancel()
+
+
+_END = object()
 
 
 def _matches(path: str, include: Sequence[str]) -> bool:
@@ -716,13 +743,19 @@ def pull_manifest(
         pending: set[Future[_FetchedBatch | None]] = set()
         try:
             for batch in _download_batches(
-                entry for entry in iter_manifest(client, base_path, digest) if _matches(entry.path, include)
+                entry
+                for entry in iter_manifest(client, base_path, digest, read_ahead=True)
+                if _matches(entry.path, include)
             ):
                 file_count += len(batch)
                 pending.add(pool.submit(fetch, batch))
                 if len(pending) >= concurrency:
                     done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                    write_done(done)
+                else:
+                    # Batches already fetched are written now, not after the listing is read on.
+                    done = {future for future in pending if future.done()}
+                    pending -= done
+                write_done(done)
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 write_done(done)
