@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import os
 import tracemalloc
+import zlib
 
 import pytest
 
 from kamld_common.errors import Invalid, NotFound
 from kamld_content.chunking import ChunkRef
-from kamld_content.hashing import digest_bytes
+from kamld_content.hashing import digest_bytes, object_key
 from kamld_content.manifest import FileEntry
 from kamld_storage_gateway.manifests import service as service_module
 from kamld_storage_gateway.manifests.format import PAGE_MAX_ENTRIES
-from kamld_storage_gateway.manifests.repository import ManifestRepository
+from kamld_storage_gateway.manifests.repository import CorruptObject, ManifestRepository
 from kamld_storage_gateway.manifests.service import ManifestService
 from kamld_storage_gateway.objectstore import LocalObjectStore
 
@@ -183,3 +184,33 @@ async def test_a_failed_page_write_fails_the_manifest_and_leaves_no_root(tmp_pat
     with pytest.raises(OSError, match="disk full"):
         await commit(failing, sorted_entries(range(3000)))
     assert [info.key async for info in store.store.list("manifests/roots/")] == []
+
+
+async def test_a_damaged_or_missing_page_is_reported_never_listed(service):
+    store = service.repository.store
+
+    async def pages_of(digest: str) -> list[str]:
+        root = await service.repository.get_root(digest)
+        return [f"manifests/pages/{object_key(page.digest)}" for page in root.pages]
+
+    async def list_all(digest: str) -> list[str]:
+        fresh = ManifestService(ManifestRepository(store))
+        paths, after = [], None
+        while True:
+            page = await fresh.list_files(digest, after=after, limit=500)
+            paths += page.paths
+            if page.next is None:
+                return paths
+            after = page.next
+
+    damaged = await commit(service, sorted_entries(range(3000)))
+    key = (await pages_of(damaged))[5]
+    await store.delete(key)
+    await store.put_if_absent(key, zlib.compress(b'{"path":"x"}\n'))
+    with pytest.raises(CorruptObject, match="does not match its digest"):
+        await list_all(damaged)
+
+    lost = await commit(service, sorted_entries(range(3000, 6000)))
+    await store.delete((await pages_of(lost))[-1])
+    with pytest.raises(CorruptObject, match="missing from the object store"):
+        await list_all(lost)

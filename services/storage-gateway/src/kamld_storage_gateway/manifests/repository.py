@@ -211,7 +211,7 @@ class ManifestRepository:
                 stored = await self.store.get_many(keys, max_bytes=_PAGES_READ_BYTES)
             except ObjectNotFound as exc:
                 missing = exc.args[0] if exc.args else keys[0]
-                raise CorruptObject(f"manifest page {missing} is missing from the object store") from None
+                raise CorruptObject(f"manifest object {missing} is missing from the object store") from None
             for index, data in zip(absent, stored, strict=False):
                 page = ManifestPage(digests[index], self._verified(digests[index], data, "manifest page"))
                 self._pages.put(digests[index], page)
