@@ -258,3 +258,15 @@ def test_diff_reports_added_removed_modified_and_renamed(client):
     second = client.get(f"/manifests/{old}/diff/{new}", params={"after": first["next"], "limit": 2}).json()
     assert [i["path"] for i in first["items"] + second["items"]] == [i["path"] for i in diff["items"]]
     assert second["next"] is None
+
+
+def test_listing_returns_paths_that_need_escaping_as_they_were_committed(client, upload_id):
+    data = b"escaped path" * 10
+    paths = ['data/naïve "quoted" file.txt', "data/日本/ü.csv"]
+    assert send(client, upload_id, data).status_code == 200
+    body = "\n".join(line(path, data) for path in sorted(paths)) + "\n"
+    committed = client.post(f"/uploads/{upload_id}/commit", content=body.encode())
+    assert committed.status_code == 200, committed.text
+    listed = client.get(f"/manifests/{committed.json()['digest']}/files").json()
+    assert [item["path"] for item in listed["items"]] == sorted(paths)
+    assert all(item["digest"] == digest_bytes(data) for item in listed["items"])
