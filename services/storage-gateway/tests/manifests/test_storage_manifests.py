@@ -214,3 +214,35 @@ async def test_a_damaged_or_missing_page_is_reported_never_listed(service):
     await store.delete((await pages_of(lost))[-1])
     with pytest.raises(CorruptObject, match="missing from the object store"):
         await list_all(lost)
+
+
+class _CountingReads:
+    """An object store that remembers every key read through ``get_many``."""
+
+    def __init__(self, store) -> None:
+        self.store = store
+        self.read: list[str] = []
+
+    def __getattr__(self, name):
+        return getattr(self.store, name)
+
+    async def get_many(self, keys, max_bytes=4 << 20):
+        found = await self.store.get_many(keys, max_bytes)
+        self.read += list(keys)[: len(found)]
+        return found
+
+
+async def test_a_prefix_listing_reads_no_page_past_the_prefix(service):
+    everything = sorted_entries(range(6000))
+    digest = await commit(service, everything)
+    counting = _CountingReads(service.repository.store)
+    fresh = ManifestService(ManifestRepository(counting))
+    root = await fresh.repository.get_root(digest)
+    listed = await fresh.list_files(digest, prefix="d42/", limit=10_000)
+    assert listed.paths == [item.path for item in everything if item.path.startswith("d42/")]
+    beyond = {
+        f"manifests/pages/{object_key(page.digest)}"
+        for page in root.pages
+        if page.first_path > "d42/" and not page.first_path.startswith("d42/")
+    }
+    assert counting.read and not beyond & set(counting.read)

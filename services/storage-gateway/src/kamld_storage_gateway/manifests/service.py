@@ -124,14 +124,25 @@ def _first_page_after(pages: list[PageRef], key: str) -> int:
     return bisect.bisect_right([page.last_path for page in pages], key)
 
 
-def _pages_holding(pages: list[PageRef], index: int, entries: int) -> list[PageRef]:
-    """The pages from ``index`` on that hold at least ``entries`` entries (and at most 64 pages)."""
+def _pages_holding(pages: list[PageRef], index: int, entries: int, prefix: str) -> list[PageRef]:
+    """The pages from ``index`` on that hold at least ``entries`` entries (at most 64 pages),
+    stopping before the first page that starts past the paths under ``prefix``."""
     end = index
     held = 0
-    while end < len(pages) and held < entries and end - index < _PAGES_PER_READ:
+    while (
+        end < len(pages)
+        and held < entries
+        and end - index < _PAGES_PER_READ
+        and not _past_prefix(pages[end].first_path, prefix)
+    ):
         held += pages[end].entry_count
         end += 1
     return pages[index:end]
+
+
+def _past_prefix(path: str, prefix: str) -> bool:
+    """Whether ``path``, and every path sorted after it, lies beyond the paths starting with ``prefix``."""
+    return path > prefix and not path.startswith(prefix)
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,13 +203,10 @@ class ManifestService:
         )
         paths: list[str] = []
         lines: list[bytes] = []
-        while index < len(root.pages):
-            refs = _pages_holding(root.pages, index, limit + 1 - len(paths))
+        while refs := _pages_holding(root.pages, index, limit + 1 - len(paths), prefix):
             index += len(refs)
             pages = await self.repository.get_pages([ref.digest for ref in refs])
-            for ref, page in zip(refs, pages, strict=True):
-                if ref.first_path > prefix and not ref.first_path.startswith(prefix):
-                    return FilePage(paths, lines, None)
+            for page in pages:
                 for path, line in zip(page.paths, page.lines, strict=True):
                     if (after is not None and path <= after) or path < prefix:
                         continue
