@@ -15,6 +15,7 @@ from kamld_content.framing import (
     frame_header,
     frame_length,
     read_frames,
+    read_frames_into,
 )
 from kamld_content.hashing import Hasher, digest_bytes
 
@@ -146,3 +147,45 @@ def test_frames_read_by_size_refuse_malformed_batches() -> None:
 )
 def test_a_frame_length_counts_what_its_header_and_chunk_take(digest: str, size: int) -> None:
     assert frame_length(digest, size) == len(frame_header(digest, size)) + size
+
+
+class ShortReadsInto(ShortReads):
+    """The same stream with ``readinto``, filling at most ``limit`` bytes a call."""
+
+    def readinto(self, target: memoryview) -> int:
+        taken = self.read(len(target))
+        target[: len(taken)] = taken
+        return len(taken)
+
+
+@given(items=blobs, limit=st.integers(min_value=1, max_value=5000))
+def test_frames_read_into_a_buffer_decode_to_the_batch(items: list[bytes], limit: int) -> None:
+    frames, body = batch_of(items)
+    buffer = bytearray(sum(len(blob) for blob in items))
+    stream = ShortReadsInto(body, limit)
+    received = list(read_frames_into(stream.read, stream.readinto, buffer))
+    assert [(digest, bytes(view)) for digest, view in received] == frames
+    # Every chunk is a view of the caller's buffer, one after another: nothing was allocated for it.
+    assert all(view.obj is buffer for _, view in received)
+    assert bytes(buffer) == b"".join(items)
+
+
+def test_a_buffer_serves_batch_after_batch() -> None:
+    buffer = bytearray(64)
+    for blob in (b"a" * 40, b"b" * 64, b"c"):
+        stream = ShortReadsInto(encode_frame(digest_bytes(blob), blob), limit=7)
+        ((digest, view),) = read_frames_into(stream.read, stream.readinto, buffer)
+        assert digest == digest_bytes(blob) and bytes(view) == blob
+
+
+def test_frames_read_into_a_buffer_refuse_malformed_or_oversized_batches() -> None:
+    good = encode_frame(digest_bytes(b"xy"), b"xy")
+    with pytest.raises(FramingError, match="ends inside a frame"):
+        stream = ShortReadsInto(good[:-1], 100)
+        list(read_frames_into(stream.read, stream.readinto, bytearray(8)))
+    with pytest.raises(FramingError, match="more than the 1 bytes expected"):
+        stream = ShortReadsInto(good, 100)
+        list(read_frames_into(stream.read, stream.readinto, bytearray(1)))
+    with pytest.raises(FramingError, match="empty digest"):
+        stream = ShortReadsInto(b"\x00" + good, 100)
+        list(read_frames_into(stream.read, stream.readinto, bytearray(8)))

@@ -26,7 +26,15 @@ from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 from urllib3.exceptions import HTTPError as TransportFailure
 
 from kamld.errors import ConnectionFailed, IntegrityError, KamldClientError, error_from_response, json_of
-from kamld_content.framing import MEDIA_TYPE, FrameReader, frame_header, frame_length, read_frames
+from kamld_content.framing import (
+    MEDIA_TYPE,
+    FrameReader,
+    FramingError,
+    frame_header,
+    frame_length,
+    read_frames,
+    read_frames_into,
+)
 from kamld_content.hashing import digest_bytes
 
 READ_BLOCK = 1 << 20
@@ -91,36 +99,63 @@ class ChunkChannel:
 
     # reads -------------------------------------------------------------------------------------
 
-    def fetch(self, digests: Sequence[str], *, verify: bool = True) -> dict[str, bytes]:
-        """The bytes of ``digests`` (distinct) in one request, each checked against its digest.
+    def fetch(self, digests: Sequence[str]) -> dict[str, bytes]:
+        """The bytes of ``digests`` (distinct) in one request, each checked against its digest."""
 
-        ``verify=False`` leaves the check to a caller that digests the bytes anyway (a large
-        file's writer hashes the whole file as it writes it).
+        def verified(response: urllib3.BaseHTTPResponse) -> dict[str, bytes]:
+            fetched: dict[str, bytes] = {}
+            for digest, data in _frames_of(response):
+                if digest_bytes(data) != digest:
+                    raise IntegrityError(f"chunk {digest} did not match its digest", code="corrupt_chunk")
+                fetched[digest] = data
+            return fetched
+
+        return self._read_batch(digests, verified)
+
+    def fetch_into(self, digests: Sequence[str], buffer: bytearray) -> dict[str, memoryview]:
+        """The bytes of ``digests`` (distinct) in one request, as views of ``buffer``; not verified.
+
+        For a caller that digests the bytes anyway (a large file's writer hashes the whole file
+        as it writes it) and fetches group after group: the same few buffers serve every group,
+        where reading each chunk into new memory cost a page fault per 4 KiB (the four 256 MiB
+        files of the benchmark: 211,000 faults against 64,000, and 17% of the client's CPU).
+        """
+
+        def received(response: urllib3.BaseHTTPResponse) -> dict[str, memoryview]:
+            # A sized body is read through http.client's response, whose readinto fills the buffer
+            # straight from the socket; urllib3's own read would allocate every chunk.
+            raw = getattr(response, "_fp", None)
+            if response.chunked or response.length_remaining is None or not hasattr(raw, "readinto"):
+                return _frames_copied_into(_frames_of(response), buffer)
+            return dict(read_frames_into(raw.read, raw.readinto, buffer))
+
+        return self._read_batch(digests, received)
+
+    def _read_batch(
+        self, digests: Sequence[str], take: Callable[[urllib3.BaseHTTPResponse], dict[str, Any]]
+    ) -> dict[str, Any]:
+        """``POST /chunks/read`` for ``digests``, the answer read by ``take``; every digest must come.
 
         A read is safe to repeat, so a dropped connection or a reset costs a retry, not the pull.
         """
         body = json.dumps({"digests": list(digests)}).encode()
-        fetched = self._with_retries(lambda: self._read_frames(body, verify))
+
+        def attempt() -> dict[str, Any]:
+            response = self._open("POST", "/chunks/read", body, {"Content-Type": "application/json"})
+            try:
+                return take(response)
+            except BaseException:
+                # Bytes left unread on this connection must not reach the next request made on it.
+                response.close()
+                raise
+            finally:
+                response.release_conn()
+
+        fetched = self._with_retries(attempt)
         absent = [digest for digest in digests if digest not in fetched]
         if absent:
             raise IntegrityError(f"the server did not send chunk {absent[0]}", code="missing_chunk")
         return fetched
-
-    def _read_frames(self, body: bytes, verify: bool) -> dict[str, bytes]:
-        response = self._open("POST", "/chunks/read", body, {"Content-Type": "application/json"})
-        try:
-            fetched: dict[str, bytes] = {}
-            for digest, data in _frames_of(response):
-                if verify and digest_bytes(data) != digest:
-                    raise IntegrityError(f"chunk {digest} did not match its digest", code="corrupt_chunk")
-                fetched[digest] = data
-            return fetched
-        except BaseException:
-            # Bytes left unread on this connection must not reach the next request made on it.
-            response.close()
-            raise
-        finally:
-            response.release_conn()
 
     # uploads -----------------------------------------------------------------------------------
 
@@ -252,6 +287,21 @@ def _frames_of(response: urllib3.BaseHTTPResponse) -> Iterator[tuple[str, bytes]
     for block in response.read_chunked() if response.chunked else response.stream(READ_BLOCK):
         yield from reader.feed(block)
     reader.close()
+
+
+def _frames_copied_into(frames: Iterable[tuple[str, bytes]], buffer: bytearray) -> dict[str, memoryview]:
+    """Frames of an answer without a known length (a proxy's chunked answer) placed in ``buffer``."""
+    view = memoryview(buffer)
+    placed: dict[str, memoryview] = {}
+    position = 0
+    for digest, data in frames:
+        end = position + len(data)
+        if end > len(view):
+            raise FramingError(f"the batch holds more than the {len(view)} bytes expected")
+        view[position:end] = data
+        placed[digest] = view[position:end]
+        position = end
+    return placed
 
 
 class OutgoingChunk(NamedTuple):

@@ -807,10 +807,10 @@ def _download_batches(entries: Iterable[FileEntry]) -> Iterator[list[FileEntry]]
         yield batch
 
 
-def _fetch(channel: ChunkChannel, refs: Iterable[ChunkRef], *, verify: bool = True) -> dict[str, bytes]:
-    """The bytes of ``refs``' chunks in one request, each distinct chunk once (verified unless told)."""
+def _fetch(channel: ChunkChannel, refs: Iterable[ChunkRef]) -> dict[str, bytes]:
+    """The verified bytes of ``refs``' chunks in one request, each distinct chunk once."""
     wanted = list(dict.fromkeys(ref.digest for ref in refs))
-    return channel.fetch(wanted, verify=verify) if wanted else {}
+    return channel.fetch(wanted) if wanted else {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -873,11 +873,20 @@ class _GroupBudget:
 
     def __init__(self, groups: int) -> None:
         self._slots = threading.BoundedSemaphore(groups)
+        self._buffers: list[bytearray] = []
 
     def take(self, *, wait: bool) -> bool:
         return self._slots.acquire(blocking=wait)
 
-    def give(self) -> None:
+    def buffer(self, size: int) -> bytearray:
+        """A buffer of at least ``size`` bytes for a taken slot: one a group before used, if any."""
+        buffer = self._buffers.pop() if self._buffers else bytearray(DOWNLOAD_BATCH_BYTES)
+        return buffer if len(buffer) >= size else bytearray(size)
+
+    def give(self, buffer: bytearray | None = None) -> None:
+        """Free a slot; ``buffer``, no longer read by anyone, serves a later group."""
+        if buffer is not None:
+            self._buffers.append(buffer)
         self._slots.release()
 
 
@@ -899,7 +908,7 @@ def _write_large_file(
     """
     received = 0
     groups = list(_chunk_groups(entry.chunks))
-    upcoming: collections.deque[Future[dict[str, bytes]]] = collections.deque()
+    upcoming: collections.deque[tuple[Future[dict[str, memoryview]], bytearray]] = collections.deque()
     submitted = 0
     with (
         _new_file(target, entry, direct=direct) as out,
@@ -910,8 +919,12 @@ def _write_large_file(
             nonlocal submitted
             if submitted == len(groups) or not budget.take(wait=wait):
                 return False
-            # The file's digest, taken as it is written, covers these bytes: no second hash per chunk.
-            upcoming.append(ahead.submit(_fetch, channel, groups[submitted], verify=False))
+            group = groups[submitted]
+            wanted = list(dict.fromkeys(ref.digest for ref in group))
+            buffer = budget.buffer(sum(ref.size for ref in group))
+            # Received into a buffer of the budget's: the file's digest, taken as it is written,
+            # covers these bytes, so no second hash per chunk.
+            upcoming.append((ahead.submit(channel.fetch_into, wanted, buffer), buffer))
             submitted += 1
             return True
 
@@ -921,17 +934,17 @@ def _write_large_file(
                     submit(wait=True)
                 while len(upcoming) <= LARGE_FILE_AHEAD and submit(wait=False):
                     pass
-                future = upcoming.popleft()
+                future, buffer = upcoming.popleft()
                 try:
                     fetched = future.result()
                     for ref in group:
                         out.write(fetched[ref.digest])
                 finally:
-                    budget.give()
+                    budget.give(buffer)
                 received += sum(len(data) for data in fetched.values())
                 counter.add(sum(ref.size for ref in group))
         finally:
-            for future in upcoming:
+            for future, _ in upcoming:
                 future.cancel()
                 budget.give()
     return received

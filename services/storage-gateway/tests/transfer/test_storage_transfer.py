@@ -213,13 +213,18 @@ def test_batched_reads_respect_the_digest_and_byte_bounds(gateway, tmp_path, mon
     monkeypatch.setattr(transfer, "DOWNLOAD_BATCH_DIGESTS", 25)
     monkeypatch.setattr(transfer, "DOWNLOAD_BATCH_BYTES", 2 << 20)
     reads: list[list[str]] = []
-    fetch = ChunkChannel.fetch
+    fetch, fetch_into = ChunkChannel.fetch, ChunkChannel.fetch_into
 
-    def record(channel: ChunkChannel, digests, **kwargs):
+    def record(channel: ChunkChannel, digests):
         reads.append(list(digests))
-        return fetch(channel, digests, **kwargs)
+        return fetch(channel, digests)
+
+    def record_into(channel: ChunkChannel, digests, buffer):
+        reads.append(list(digests))
+        return fetch_into(channel, digests, buffer)
 
     monkeypatch.setattr(ChunkChannel, "fetch", record)
+    monkeypatch.setattr(ChunkChannel, "fetch_into", record_into)
     with gateway.client() as client:
         pushed = push_directory(client, "", source)
         pulled = pull_manifest(client, "", pushed.digest, target, concurrency=3)
@@ -278,10 +283,10 @@ def test_many_large_files_share_a_small_budget_of_groups_in_memory(gateway, tmp_
                     held.append(self.taken)
             return taken
 
-        def give(self) -> None:
+        def give(self, buffer: bytearray | None = None) -> None:
             with self.lock:
                 self.taken -= 1
-            super().give()
+            super().give(buffer)
 
     monkeypatch.setattr(transfer, "_GroupBudget", CountingBudget)
     with gateway.client() as client:
@@ -297,17 +302,16 @@ def test_a_large_file_damaged_in_transit_is_refused_and_leaves_nothing(gateway, 
     source.mkdir()
     (source / "big.bin").write_bytes(random.Random(32).randbytes((6 << 20) + 10))
     monkeypatch.setattr(transfer, "DOWNLOAD_BATCH_BYTES", 2 << 20)
-    fetch = ChunkChannel.fetch
+    fetch_into = ChunkChannel.fetch_into
 
-    def damage_last_chunk(channel: ChunkChannel, digests, **kwargs):
-        fetched = fetch(channel, digests, **kwargs)
-        last = digests[-1]
-        fetched[last] = fetched[last][:-1] + bytes([fetched[last][-1] ^ 1])
+    def damage_last_chunk(channel: ChunkChannel, digests, buffer):
+        fetched = fetch_into(channel, digests, buffer)
+        fetched[digests[-1]][-1] ^= 1
         return fetched
 
     with gateway.client() as client:
         pushed = push_directory(client, "", source)
-        monkeypatch.setattr(ChunkChannel, "fetch", damage_last_chunk)
+        monkeypatch.setattr(ChunkChannel, "fetch_into", damage_last_chunk)
         with pytest.raises(IntegrityError) as refused:
             pull_manifest(client, "", pushed.digest, target)
     assert refused.value.code == "corrupt_file"
