@@ -880,7 +880,11 @@ class _GroupBudget:
 
     def buffer(self, size: int) -> bytearray:
         """A buffer of at least ``size`` bytes for a taken slot: one a group before used, if any."""
-        buffer = self._buffers.pop() if self._buffers else bytearray(DOWNLOAD_BATCH_BYTES)
+        try:
+            # One call, not a test and a pop: another file's thread may take the last one between.
+            buffer = self._buffers.pop()
+        except IndexError:
+            buffer = bytearray(DOWNLOAD_BATCH_BYTES)
         return buffer if len(buffer) >= size else bytearray(size)
 
     def give(self, buffer: bytearray | None = None) -> None:
