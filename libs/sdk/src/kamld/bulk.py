@@ -118,7 +118,8 @@ class ChunkChannel:
         For a caller that digests the bytes anyway (a large file's writer hashes the whole file
         as it writes it) and fetches group after group: the same few buffers serve every group,
         where reading each chunk into new memory cost a page fault per 4 KiB (the four 256 MiB
-        files of the benchmark: 211,000 faults against 64,000, and 17% of the client's CPU).
+        files of the benchmark: 172,000-211,000 faults against 64,000, and 15-17% of the
+        client's CPU).
         """
 
         def received(response: urllib3.BaseHTTPResponse) -> dict[str, memoryview]:
@@ -134,7 +135,7 @@ class ChunkChannel:
     def _read_batch(
         self, digests: Sequence[str], take: Callable[[urllib3.BaseHTTPResponse], dict[str, Any]]
     ) -> dict[str, Any]:
-        """``POST /chunks/read`` for ``digests``, the answer read by ``take``; every digest must come.
+        """``POST /chunks/read`` for ``digests``, the answer read by ``take``; every digest must be in it.
 
         A read is safe to repeat, so a dropped connection or a reset costs a retry, not the pull.
         """
