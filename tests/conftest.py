@@ -21,6 +21,7 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
     ExportTraceServiceResponse,
 )
 
+from kamld_testing.loopback import serving
 from kamld_testing.platform import (
     SERVICES,
     Platform,
@@ -106,11 +107,8 @@ def otlp_receiver() -> Iterator[OtlpReceiver]:
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     receiver = OtlpReceiver(endpoint=f"http://127.0.0.1:{server.server_address[1]}")
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield receiver
-    server.shutdown()
-    server.server_close()
+    with serving(server):
+        yield receiver
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])

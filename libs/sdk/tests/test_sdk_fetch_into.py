@@ -7,7 +7,6 @@ a proxy may: decoded, then copied into it).
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -17,6 +16,7 @@ from kamld.bulk import ChunkChannel
 from kamld.errors import IntegrityError
 from kamld_content.framing import FramingError, encode_frame
 from kamld_content.hashing import digest_bytes
+from kamld_testing.loopback import serving
 
 CHUNKS = [bytes([n]) * (100_000 + n) for n in range(3)]
 DIGESTS = [digest_bytes(chunk) for chunk in CHUNKS]
@@ -58,11 +58,8 @@ class BatchServer:
 @pytest.fixture(params=[False, True], ids=["sized", "chunked"])
 def server(request) -> Iterator[BatchServer]:
     peer = BatchServer(chunked=request.param)
-    thread = threading.Thread(target=peer.server.serve_forever, daemon=True)
-    thread.start()
-    yield peer
-    peer.server.shutdown()
-    peer.server.server_close()
+    with serving(peer.server):
+        yield peer
 
 
 def test_chunks_are_received_into_the_buffer_group_after_group(server: BatchServer) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -19,6 +18,7 @@ import pytest
 from kamld import Client
 from kamld.errors import KamldClientError, UnexpectedAnswer
 from kamld.transfer import _problem_code
+from kamld_testing.loopback import serving
 from kamld_testing.platform import clean_environment, kamld_command
 
 VERSION = {
@@ -64,11 +64,8 @@ class FixedAnswer:
 @pytest.fixture(scope="module")
 def peer() -> Iterator[FixedAnswer]:
     fixed = FixedAnswer()
-    thread = threading.Thread(target=fixed.server.serve_forever, daemon=True)
-    thread.start()
-    yield fixed
-    fixed.server.shutdown()
-    fixed.server.server_close()
+    with serving(fixed.server):
+        yield fixed
 
 
 def test_an_html_page_is_an_unexpected_answer_naming_the_request(peer: FixedAnswer) -> None:
