@@ -16,16 +16,19 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
 import httpx
 import urllib3
+from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 from urllib3.exceptions import HTTPError as TransportFailure
 
 from kamld.errors import ConnectionFailed, IntegrityError, KamldClientError, error_from_response, json_of
+from kamld_content.chunking import ContentChanged
 from kamld_content.framing import (
     MEDIA_TYPE,
     FrameReader,
@@ -74,6 +77,7 @@ class ChunkChannel:
             timeout=urllib3.Timeout(connect=CONNECT_TIMEOUT_S, read=timeout),
             retries=False,
         )
+        self._pool.pool_classes_by_scheme = {"http": _SpanSendingPool, "https": _SpanSendingTLSPool}
 
     @classmethod
     def beside(cls, client: httpx.Client, base_path: str, *, connections: int = 8) -> ChunkChannel:
@@ -164,8 +168,9 @@ class ChunkChannel:
         """Upload one batch of chunks to ``upload_id``; the server's answer.
 
         The body's length is known in advance, so each chunk goes to the socket as it is, with no
-        chunked-encoding copy. Storing a chunk twice is harmless, so a failed send is repeated,
-        reading the chunks anew.
+        chunked-encoding copy; a large chunk that lies in a file goes from the file to the socket
+        with ``sendfile``, never read into this process. Storing a chunk twice is harmless, so a
+        failed send is repeated, reading the chunks anew.
         """
         length = sum(frame_length(chunk.digest, chunk.size) for chunk in chunks)
         headers = {"Content-Type": MEDIA_TYPE, "Content-Length": str(length)}
@@ -176,6 +181,12 @@ class ChunkChannel:
             pending: list[bytes] = []
             pending_bytes = 0
             for chunk in chunks:
+                if chunk.span is not None and chunk.size >= SEND_BLOCK:
+                    pending.append(frame_header(chunk.digest, chunk.size))
+                    yield b"".join(pending)
+                    yield chunk.span
+                    pending, pending_bytes = [], 0
+                    continue
                 data = chunk.read()
                 if len(data) != chunk.size:
                     raise KamldClientError(
@@ -305,12 +316,72 @@ def _frames_copied_into(frames: Iterable[tuple[str, bytes]], buffer: bytearray) 
     return placed
 
 
+class FileSpan(NamedTuple):
+    """``size`` bytes of the file at ``path`` from ``offset``, to be sent as they lie."""
+
+    path: str
+    offset: int
+    size: int
+
+
 class OutgoingChunk(NamedTuple):
-    """A chunk to upload: ``read()`` returns its bytes (kept in memory, or read back from its file)."""
+    """A chunk to upload: ``read()`` returns its bytes (kept in memory, or read back from its file).
+
+    ``span``, where the chunk lies in its file, lets a large chunk go from the file to the socket
+    without passing through this process.
+    """
 
     digest: str
     size: int
     read: Callable[[], bytes]
+    span: FileSpan | None = None
+
+
+def _send_span(sock: Any, span: FileSpan) -> None:
+    """Send ``span`` with ``sendfile`` where the socket has it (a TLS socket sends a copy itself)."""
+    with open(span.path, "rb") as stream:
+        if hasattr(sock, "sendfile"):
+            sent = sock.sendfile(stream, span.offset, span.size)
+        else:
+            data = os.pread(stream.fileno(), span.size, span.offset)
+            sock.sendall(data)
+            sent = len(data)
+    if sent != span.size:
+        # The body is now shorter than its Content-Length: the connection is closed, not reused.
+        raise ContentChanged(f"{span.path!r} changed since it was chunked (it is shorter now)")
+
+
+class _SpanSending:
+    """A urllib3 connection whose ``send`` also takes a :class:`FileSpan` (see ``ChunkChannel.send``).
+
+    Reading a chunk back from its file and writing it to the socket copied every byte twice, about
+    a tenth of a push's CPU in the client for large files; ``sendfile`` hands the file's cached
+    pages to the kernel's socket instead.
+    """
+
+    sock: Any
+
+    def send(self, data: Any) -> None:
+        if isinstance(data, FileSpan):
+            _send_span(self.sock, data)
+        else:
+            super().send(data)  # type: ignore[misc]
+
+
+class _SpanSendingConnection(_SpanSending, HTTPConnection):
+    pass
+
+
+class _SpanSendingTLSConnection(_SpanSending, HTTPSConnection):
+    pass
+
+
+class _SpanSendingPool(urllib3.HTTPConnectionPool):
+    ConnectionCls = _SpanSendingConnection
+
+
+class _SpanSendingTLSPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _SpanSendingTLSConnection
 
 
 def open_channel(

@@ -28,7 +28,7 @@ from typing import Any
 
 import httpx
 
-from kamld.bulk import ChunkChannel, OutgoingChunk, open_channel
+from kamld.bulk import ChunkChannel, FileSpan, OutgoingChunk, open_channel
 from kamld.errors import IntegrityError, KamldClientError, PayloadTooLarge, error_from_response, json_of
 from kamld_content.chunking import (
     ChunkRef,
@@ -292,7 +292,9 @@ def _outgoing(source: str, ref: ChunkRef, data: bytes | None) -> OutgoingChunk:
     """
     if data is not None:
         return OutgoingChunk(ref.digest, ref.size, lambda: data)
-    return OutgoingChunk(ref.digest, ref.size, lambda: read_span(source, ref))
+    return OutgoingChunk(
+        ref.digest, ref.size, lambda: read_span(source, ref), FileSpan(source, ref.offset, ref.size)
+    )
 
 
 def _mismatched_source(group: list[ChunkToSend], problem: dict) -> str | None:
