@@ -175,31 +175,19 @@ class ChunkChannel:
         length = sum(frame_length(chunk.digest, chunk.size) for chunk in chunks)
         headers = {"Content-Type": MEDIA_TYPE, "Content-Length": str(length)}
 
-        def body() -> Iterator[bytes]:
+        def body() -> Iterator[bytes | FileSpan]:
             # Small frames are joined into blocks (one system call each, not two per chunk);
-            # a large chunk goes out as it is, without a copy.
+            # a large chunk goes out as it is, without a copy, straight from its file if it has one.
             pending: list[bytes] = []
             pending_bytes = 0
             for chunk in chunks:
-                if chunk.span is not None and chunk.size >= SEND_BLOCK:
-                    pending.append(frame_header(chunk.digest, chunk.size))
-                    yield b"".join(pending)
-                    yield chunk.span
-                    pending, pending_bytes = [], 0
-                    continue
-                data = chunk.read()
-                if len(data) != chunk.size:
-                    raise KamldClientError(
-                        f"chunk {chunk.digest} changed size while it was being sent; push again",
-                        code="content_changed",
-                    )
                 pending.append(frame_header(chunk.digest, chunk.size))
                 if chunk.size >= SEND_BLOCK:
                     yield b"".join(pending)
-                    yield data
+                    yield chunk.span if chunk.span is not None else _read_whole(chunk)
                     pending, pending_bytes = [], 0
                     continue
-                pending.append(data)
+                pending.append(_read_whole(chunk))
                 pending_bytes += chunk.size
                 if pending_bytes >= SEND_BLOCK:
                     yield b"".join(pending)
@@ -335,6 +323,15 @@ class OutgoingChunk(NamedTuple):
     size: int
     read: Callable[[], bytes]
     span: FileSpan | None = None
+
+
+def _read_whole(chunk: OutgoingChunk) -> bytes:
+    data = chunk.read()
+    if len(data) != chunk.size:
+        raise KamldClientError(
+            f"chunk {chunk.digest} changed size while it was being sent; push again", code="content_changed"
+        )
+    return data
 
 
 def _send_span(sock: Any, span: FileSpan) -> None:

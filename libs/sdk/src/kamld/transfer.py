@@ -809,9 +809,14 @@ def _download_batches(entries: Iterable[FileEntry]) -> Iterator[list[FileEntry]]
         yield batch
 
 
+def _distinct_digests(refs: Iterable[ChunkRef]) -> list[str]:
+    """The digests of ``refs`` in order, each once: a batched read asks for a chunk once."""
+    return list(dict.fromkeys(ref.digest for ref in refs))
+
+
 def _fetch(channel: ChunkChannel, refs: Iterable[ChunkRef]) -> dict[str, bytes]:
     """The verified bytes of ``refs``' chunks in one request, each distinct chunk once."""
-    wanted = list(dict.fromkeys(ref.digest for ref in refs))
+    wanted = _distinct_digests(refs)
     return channel.fetch(wanted) if wanted else {}
 
 
@@ -926,7 +931,7 @@ def _write_large_file(
             if submitted == len(groups) or not budget.take(wait=wait):
                 return False
             group = groups[submitted]
-            wanted = list(dict.fromkeys(ref.digest for ref in group))
+            wanted = _distinct_digests(group)
             buffer = budget.buffer(sum(ref.size for ref in group))
             # Received into a buffer of the budget's: the file's digest, taken as it is written,
             # covers these bytes, so no second hash per chunk.
