@@ -286,3 +286,40 @@ def test_write_parts_refuses_a_writev_that_makes_no_progress(tmp_path, monkeypat
             direct.write_parts(fd, [b"data"])
     finally:
         os.close(fd)
+
+
+def test_aligned_buffers_are_reused_and_only_a_few_are_kept():
+    pool = direct.AlignedBuffers(size=2 * ALIGNMENT, keep=2)
+    with pool.borrowed() as first:
+        first[:5] = b"hello"
+    with pool.borrowed() as again:
+        assert again is first  # reused: its pages are already touched
+    with pool.borrowed() as a, pool.borrowed() as b, pool.borrowed() as c, pool.borrowed() as d:
+        lent = [a, b, c, d]
+        assert len({id(buffer) for buffer in lent}) == 4  # never the same buffer to two borrowers
+        assert all(len(buffer) == 2 * ALIGNMENT for buffer in lent)
+    assert pool.idle == 2
+    assert sum(buffer.closed for buffer in lent) == 2  # the two beyond `keep` were unmapped
+
+
+def test_a_buffer_comes_back_when_its_borrower_fails():
+    pool = direct.AlignedBuffers(size=ALIGNMENT, keep=1)
+    with pytest.raises(RuntimeError), pool.borrowed() as buffer:
+        raise RuntimeError("the read failed")
+    assert pool.idle == 1
+    with pool.borrowed() as again:
+        assert again is buffer
+
+
+def test_direct_reads_return_their_buffer_to_the_shared_pool(tmp_path):
+    path = tmp_path / "data"
+    data = random.Random(11).randbytes(BUFFER_BYTES + 4097)
+    path.write_bytes(data)
+    try:
+        os.close(os.open(path, os.O_RDONLY | os.O_DIRECT))
+        reads_directly = True
+    except OSError:
+        reads_directly = False  # this file system refuses O_DIRECT: read_file needs no buffer
+    direct.shared_buffers._idle.clear()
+    assert read_file(path, 3, len(data) - 5) == data[3:-2]
+    assert direct.shared_buffers.idle == int(reads_directly)  # borrowed, then given back

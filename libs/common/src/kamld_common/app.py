@@ -7,6 +7,8 @@ readiness checks and start-up work.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hmac
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -20,6 +22,7 @@ from kamld_common.db import Database
 from kamld_common.errors import KamldError, Unauthorized, install_error_handlers, problem_response
 from kamld_common.http import CALLER_HEADER, INTERNAL_TOKEN_HEADER, current_caller
 from kamld_common.logging import configure_logging
+from kamld_common.memory import ActivityMiddleware, RequestActivity, malloc_trim, release_when_idle
 from kamld_common.settings import ServiceSettings
 from kamld_common.telemetry import instrument_app, shutdown_tracing
 
@@ -57,13 +60,25 @@ def create_service_app(
         startup.insert(0, _open_database(database))
         shutdown.insert(0, _close_database(database))
 
+    release = malloc_trim() if settings.memory_release_idle_s > 0 else None
+    activity = RequestActivity() if release is not None else None
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         for hook in startup:
             await hook(app)
+        releaser = None
+        if activity is not None and release is not None:
+            releaser = asyncio.create_task(
+                release_when_idle(activity, settings.memory_release_idle_s, release)
+            )
         try:
             yield
         finally:
+            if releaser is not None:
+                releaser.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await releaser
             for hook in reversed(shutdown):
                 await hook(app)
             shutdown_tracing()
@@ -82,6 +97,8 @@ def create_service_app(
     app.add_middleware(
         IdentityMiddleware, internal_token=None if public else settings.internal_token, admit=admit
     )
+    if activity is not None:
+        app.add_middleware(ActivityMiddleware, activity=activity)
     instrument_app(app, settings.service_name, version)
     return app
 

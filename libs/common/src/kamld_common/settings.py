@@ -44,6 +44,12 @@ class ServiceSettings(BaseSettings):
     internal_token: str | None = Field(
         None, description="Shared secret other services must present; unset means trust the network"
     )
+    memory_release_idle_s: float = Field(
+        2.0,
+        ge=0,
+        description="Hand freed heap memory back to the system once requests have stopped for this "
+        "long (glibc only); 0 never does",
+    )
 
     @field_validator("port")
     @classmethod

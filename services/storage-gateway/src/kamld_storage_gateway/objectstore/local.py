@@ -33,6 +33,7 @@ import asyncio
 import ctypes
 import errno
 import heapq
+import mmap
 import os
 import stat
 import sys
@@ -40,10 +41,11 @@ import tempfile
 import threading
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 
-from kamld_content.direct import FileWriter, read_file, thread_buffer, unique_name
+from kamld_content.direct import FileWriter, read_file, shared_buffers, unique_name
 from kamld_content.framing import Chunk, ChunkPieces
 from kamld_storage_gateway.objectstore.base import (
     ObjectInfo,
@@ -319,23 +321,15 @@ class LocalObjectStore:
         staged: list[tuple[str, Path, Path]] = []
         written: set[str] = set()
         try:
-            for key, data in items.items():
-                path = self._path(key)
-                if path.parent not in self._directories:
-                    self._make_directories(path.parent)
-                    self._directories.add(path.parent)
-                temp = path.parent / unique_name(f".{path.name}.", ".tmp")
-                staged.append((key, path, temp))
-                buffer = thread_buffer() if self.direct_io else None
-                writer = FileWriter(temp, READ_ONLY, direct=self.direct_io, buffer=buffer)
-                try:
-                    os.fchmod(writer.fileno(), READ_ONLY)  # whatever the umask
-                    for part in data.parts if isinstance(data, ChunkPieces) else (data,):
-                        writer.write(part)
-                except BaseException:
-                    writer.abandon()
-                    raise
-                writer.close()
+            with shared_buffers.borrowed() if self.direct_io else nullcontext() as buffer:
+                for key, data in items.items():
+                    path = self._path(key)
+                    if path.parent not in self._directories:
+                        self._make_directories(path.parent)
+                        self._directories.add(path.parent)
+                    temp = path.parent / unique_name(f".{path.name}.", ".tmp")
+                    staged.append((key, path, temp))
+                    self._stage(temp, data, buffer)
             _sync_filesystem(self.root)
             while staged:
                 key, path, temp = staged.pop()
@@ -353,6 +347,18 @@ class LocalObjectStore:
             if written:
                 _sync_filesystem(self.root)
         return written
+
+    def _stage(self, temp: Path, data: Chunk, buffer: mmap.mmap | None) -> None:
+        """Write ``data`` to the new file ``temp``, read-only, through ``buffer`` when given."""
+        writer = FileWriter(temp, READ_ONLY, direct=buffer is not None, buffer=buffer)
+        try:
+            os.fchmod(writer.fileno(), READ_ONLY)  # whatever the umask
+            for part in data.parts if isinstance(data, ChunkPieces) else (data,):
+                writer.write(part)
+        except BaseException:
+            writer.abandon()
+            raise
+        writer.close()
 
     async def _put_each(self, items: dict[str, bytes]) -> set[str]:
         loop = asyncio.get_running_loop()
