@@ -20,6 +20,8 @@ class Measured:
     seconds: float
     peak_rss: int
     stdout: str
+    synced_after_s: float = 0.0
+    """How long ``sync`` took right after the command: writing back what it left in the page cache."""
 
 
 def _peak_rss(pid: int) -> int:
@@ -39,7 +41,8 @@ def _peak_rss(pid: int) -> int:
 def run_measured(
     cmd: list[str], *, cwd: Path | None = None, env: Mapping[str, str] | None = None
 ) -> Measured:
-    """Run ``cmd`` to completion; return its wall time and the peak RSS of its largest process.
+    """Run ``cmd`` to completion; return its wall time, the peak RSS of its largest process, and how
+    long writing back what it left unwritten took.
 
     The peak comes from ``wait4``: the kernel keeps the high-water mark of the command and of every
     descendant it waited for, so nothing is sampled while the command runs.
@@ -47,6 +50,9 @@ def run_measured(
     What earlier steps left unwritten is flushed first, untimed: otherwise a tool that makes its
     writes durable (the local object store syncs its file system) would also pay for writing back
     the gigabytes the step before it left in the page cache, and one that does not would not.
+    That write-back is timed right after the command, apart from its wall time: a tool that
+    acknowledges only durable data (kamld's ingest) has paid it already, one that leaves its
+    writes in the cache (``cp``, DVC) has not.
     """
     os.sync()
     start = time.perf_counter()
@@ -72,7 +78,12 @@ def run_measured(
             f"{' '.join(cmd[:3])} … failed ({proc.returncode}): {said or '(it printed nothing)'}"
             f" [{shutil.disk_usage(cwd or '.').free >> 20} MiB free on its disk]"
         )
-    return Measured(seconds, usage.ru_maxrss * 1024, b"".join(out_chunks).decode(errors="replace"))
+    synced = time.perf_counter()
+    os.sync()
+    synced_after_s = time.perf_counter() - synced
+    return Measured(
+        seconds, usage.ru_maxrss * 1024, b"".join(out_chunks).decode(errors="replace"), synced_after_s
+    )
 
 
 class ServiceMemoryWatch:

@@ -1,0 +1,70 @@
+"""`make bench` keeps working: the whole benchmark, at a hundredth of its size and without DVC.
+
+Only that it runs, pulls back every byte it pushed (the benchmark checks that itself) and prints
+every row; its timings are never judged here.
+"""
+
+from __future__ import annotations
+
+import random
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port_block(count: int) -> int:
+    """The first of ``count`` consecutive ports nothing listens on (the platform takes base..base+4)."""
+    rng = random.Random()
+    for _ in range(50):
+        base = rng.randrange(20_000, 60_000)
+        sockets = []
+        try:
+            for port in range(base, base + count):
+                sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                sockets.append(sock)
+                sock.bind(("127.0.0.1", port))
+            return base
+        except OSError:
+            continue
+        finally:
+            for sock in sockets:
+                sock.close()
+    raise RuntimeError(f"no {count} consecutive free ports found")
+
+
+def test_the_benchmark_runs_end_to_end_at_a_small_scale(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench",
+            "--scale",
+            "0.01",
+            "--no-dvc",
+            "--skip-resolution",
+            "--work",
+            str(tmp_path),
+            "--port-base",
+            str(free_port_block(5)),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:] + done.stdout[-3000:]
+    rows = [line for line in done.stdout.splitlines() if line.startswith("│")]
+    for profile in ("many-small", "few-large", "tabular"):
+        mine = [row.split("│")[1:4] for row in rows if row.split("│")[1].strip() == profile]
+        operations = [(tool.strip(), operation.strip()) for _, tool, operation in mine]
+        assert operations == [
+            ("cp -r", "copy v1"),
+            ("kamld", "ingest v1"),
+            ("kamld", "ingest v2"),
+            ("kamld", "pull v1"),
+        ]
+    assert "Peak RSS of each service during the run: " in done.stdout
+    assert "storage-gateway" in done.stdout.split("Peak RSS of each service during the run: ")[1]
