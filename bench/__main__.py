@@ -277,9 +277,9 @@ def print_table(rows: list[Row], service_peaks: dict[str, int]) -> None:
     console = Console(width=200)
     console.print(table)
     console.print(
-        "sync after: how long writing back what the step left in the page cache took, measured right "
-        "after it and not part of its seconds. kamld's ingest answers only once its data is on disk; "
-        "cp and DVC leave their writes to the cache."
+        "sync after: how long a sync took right after the step (not part of its seconds): writing "
+        "back what it left in the page cache and flushing the disk's write cache. kamld's ingest "
+        "answers only once its data is durable; cp and DVC leave their writes to the cache."
     )
     if service_peaks:
         console.print(

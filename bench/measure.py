@@ -21,7 +21,8 @@ class Measured:
     peak_rss: int
     stdout: str
     synced_after_s: float = 0.0
-    """How long ``sync`` took right after the command: writing back what it left in the page cache."""
+    """How long ``sync`` took right after the command: writing back what it left in the page cache,
+    and flushing the disk's own write cache (where direct writes may still sit)."""
 
 
 def _peak_rss(pid: int) -> int:
