@@ -18,7 +18,7 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from bench.baselines import DvcRepo, Trash, copy_tree
@@ -38,8 +38,29 @@ class Row:
     data_bytes: int
     peak_rss: int
     stored: int | None = None
-    extra: dict = field(default_factory=dict)
     synced_after_s: float = 0.0
+
+    @classmethod
+    def of(
+        cls,
+        profile: str,
+        tool: str,
+        operation: str,
+        run: Measured,
+        data_bytes: int,
+        stored: int | None = None,
+    ) -> Row:
+        """The row of one measured command."""
+        return cls(
+            profile,
+            tool,
+            operation,
+            run.seconds,
+            data_bytes,
+            run.peak_rss,
+            stored,
+            synced_after_s=run.synced_after_s,
+        )
 
     @property
     def mb_per_s(self) -> float:
@@ -117,31 +138,11 @@ def bench_kamld(platform: Platform, profile: Profile, work: Path, trash: Trash) 
     stored_before = platform.stored_bytes()
     push1 = platform.kamld("push", str(profile.v1), name, "-m", "v1", "--json")
     stored_v1 = platform.stored_bytes() - stored_before
-    rows.append(
-        Row(
-            profile.name,
-            "kamld",
-            "ingest v1",
-            push1.seconds,
-            profile.bytes_v1,
-            push1.peak_rss,
-            stored_v1,
-            synced_after_s=push1.synced_after_s,
-        )
-    )
+    rows.append(Row.of(profile.name, "kamld", "ingest v1", push1, profile.bytes_v1, stored_v1))
     push2 = platform.kamld("push", str(profile.v2), name, "-m", "v2", "--json")
     stored_v2 = platform.stored_bytes() - stored_before
     rows.append(
-        Row(
-            profile.name,
-            "kamld",
-            "ingest v2",
-            push2.seconds,
-            tree_bytes(profile.v2),
-            push2.peak_rss,
-            stored_v2 - stored_v1,
-            synced_after_s=push2.synced_after_s,
-        )
+        Row.of(profile.name, "kamld", "ingest v2", push2, tree_bytes(profile.v2), stored_v2 - stored_v1)
     )
     target = work / "kamld-pull"
     trash.discard(target)
@@ -150,17 +151,7 @@ def bench_kamld(platform: Platform, profile: Profile, work: Path, trash: Trash) 
         raise RuntimeError(
             f"kamld pull of {name}:v1 returned {tree_bytes(target)} bytes, expected {profile.bytes_v1}"
         )
-    rows.append(
-        Row(
-            profile.name,
-            "kamld",
-            "pull v1",
-            pull.seconds,
-            profile.bytes_v1,
-            pull.peak_rss,
-            synced_after_s=pull.synced_after_s,
-        )
-    )
+    rows.append(Row.of(profile.name, "kamld", "pull v1", pull, profile.bytes_v1))
     trash.discard(target)
     return rows
 
@@ -180,35 +171,9 @@ def bench_dvc(profile: Profile, work: Path, trash: Trash) -> list[Row]:
     stored_v2 = tree_bytes(repo.remote)
     pull = repo.pull_into_fresh_clone(work / "dvc-clone")
     rows = [
-        Row(
-            profile.name,
-            "dvc",
-            "ingest v1",
-            v1.seconds,
-            profile.bytes_v1,
-            v1.peak_rss,
-            stored_v1,
-            synced_after_s=v1.synced_after_s,
-        ),
-        Row(
-            profile.name,
-            "dvc",
-            "ingest v2",
-            v2.seconds,
-            tree_bytes(profile.v2),
-            v2.peak_rss,
-            stored_v2 - stored_v1,
-            synced_after_s=v2.synced_after_s,
-        ),
-        Row(
-            profile.name,
-            "dvc",
-            "pull v1",
-            pull.seconds,
-            profile.bytes_v1,
-            pull.peak_rss,
-            synced_after_s=pull.synced_after_s,
-        ),
+        Row.of(profile.name, "dvc", "ingest v1", v1, profile.bytes_v1, stored_v1),
+        Row.of(profile.name, "dvc", "ingest v2", v2, tree_bytes(profile.v2), stored_v2 - stored_v1),
+        Row.of(profile.name, "dvc", "pull v1", pull, profile.bytes_v1),
     ]
     trash.discard(work / "dvc")
     trash.discard(work / "dvc-clone")
@@ -218,18 +183,7 @@ def bench_dvc(profile: Profile, work: Path, trash: Trash) -> list[Row]:
 def bench_cp(profile: Profile, work: Path, trash: Trash) -> list[Row]:
     copied = copy_tree(profile.v1, work / "cp-target", trash)
     trash.discard(work / "cp-target")
-    return [
-        Row(
-            profile.name,
-            "cp -r",
-            "copy v1",
-            copied.seconds,
-            profile.bytes_v1,
-            copied.peak_rss,
-            profile.bytes_v1,
-            synced_after_s=copied.synced_after_s,
-        )
-    ]
+    return [Row.of(profile.name, "cp -r", "copy v1", copied, profile.bytes_v1, profile.bytes_v1)]
 
 
 def print_table(rows: list[Row], service_peaks: dict[str, int]) -> None:
