@@ -82,7 +82,11 @@ TEMP_PREFIX = ".kamld-tmp-"
 
 @dataclass(frozen=True)
 class Progress:
-    """Where a transfer stands: ``phase`` is scan, upload, commit or download; counts are bytes."""
+    """Where a transfer stands: ``phase`` is scan, upload, deduplicated, commit or download.
+
+    Counts are bytes. For ``deduplicated``, ``done`` is how many of the ``total`` bytes checked
+    against the server so far it already had (or the push holds twice), so need not be sent.
+    """
 
     phase: str
     done: int
@@ -137,6 +141,26 @@ class _Counter:
 
 
 # -- push ----------------------------------------------------------------------------------------
+
+
+class _Checked:
+    """Bytes checked against the server so far, and how many of them need not be sent.
+
+    Reported once a window's answer is in, so the deduplicated count never runs ahead of what the
+    server has actually been asked (a count derived from bytes scanned minus bytes queued would
+    call every scanned byte not yet asked about deduplicated).
+    """
+
+    def __init__(self, progress: ProgressCallback | None) -> None:
+        self.progress = progress
+        self.bytes = 0
+        self.deduplicated = 0
+
+    def add(self, checked: int, deduplicated: int) -> None:
+        self.bytes += checked
+        self.deduplicated += deduplicated
+        if self.progress is not None:
+            self.progress(Progress("deduplicated", self.deduplicated, self.bytes))
 
 
 @dataclass(frozen=True)
@@ -419,10 +443,15 @@ def push_directory(
         scanned_counter.add(sum(item.chunks.size for item, _ in scanned))
         return scanned
 
-    def send_missing(fresh: dict[str, ChunkToSend]) -> None:
+    checked = _Checked(progress)
+
+    def send_missing(fresh: dict[str, ChunkToSend], window_bytes: int) -> None:
+        """Queue what the server lacks of ``fresh``, the new chunks of ``window_bytes`` scanned bytes."""
         upload_id, channel, sender = upload.opened()
         missing = _missing(channel, upload_id, list(fresh))
-        upload_counter.total += sum(fresh[digest][1].size for digest in missing)
+        queued = sum(fresh[digest][1].size for digest in missing)
+        upload_counter.total += queued
+        checked.add(window_bytes, window_bytes - queued)
         for group in _group_by_bytes(((digest, *fresh[digest]) for digest in missing), UPLOAD_BATCH_BYTES):
             sender.submit(group)
 
@@ -452,17 +481,20 @@ def push_directory(
                     for refs in _ref_groups(scan_progressively, STREAM_GROUP_BYTES):
                         for ref in refs:
                             note_new(fresh, path, source, ref, None)
-                        scanned_counter.add(sum(ref.size for ref in refs))
-                        send_missing(fresh)
+                        group_bytes = sum(ref.size for ref in refs)
+                        scanned_counter.add(group_bytes)
+                        send_missing(fresh, group_bytes)
                         fresh = {}
                     files.append(_LocalFile(path, source, mode, scan_progressively.result()))
                     return
+                window_bytes = 0
                 for task in tasks:
                     for item, data in task.result():
                         files.append(item)
+                        window_bytes += item.chunks.size
                         for ref in item.chunks.chunks:
                             note_new(fresh, item.path, item.source, ref, data)
-                send_missing(fresh)
+                send_missing(fresh, window_bytes)
 
             # Each window is scanned while the server is asked about the one before it, and while
             # the directory is read on (the session is opened meanwhile, on another thread).

@@ -466,3 +466,29 @@ def test_a_session_that_cannot_be_opened_fails_the_push_with_the_servers_answer(
     many_small_files(source, 30)
     with gateway.client() as client, pytest.raises(NotFound):
         push_directory(client, "/no-such-prefix", source)
+
+
+def test_the_deduplicated_count_follows_the_servers_answers(gateway, tmp_path, monkeypatch):
+    """Deduplicated bytes are counted once the server has said which chunks it has: never ahead."""
+    monkeypatch.setattr(transfer, "SCAN_WINDOW_FILES", 2)  # several windows, several answers
+    source = tmp_path / "src"
+    make_tree(source, seed=11)
+    first: list[Progress] = []
+    with gateway.client() as client:
+        pushed = push_directory(client, "", source, progress=first.append)
+        counted = [event for event in first if event.phase == "deduplicated"]
+        # New content: every checked byte is to be sent, at every moment of the push.
+        assert len(counted) >= 3
+        assert all(event.done == 0 for event in counted)
+        assert counted[-1].total == pushed.total_bytes
+
+        (source / "copy.bin").write_bytes((source / "images" / "große Datei.bin").read_bytes())
+        (source / "new.txt").write_bytes(random.Random(12).randbytes(50_000))
+        second: list[Progress] = []
+        again = push_directory(client, "", source, progress=second.append)
+    counted = [event for event in second if event.phase == "deduplicated"]
+    assert [event.done for event in counted] == sorted(event.done for event in counted)
+    assert [event.total for event in counted] == sorted(event.total for event in counted)
+    assert all(0 <= event.done <= event.total for event in counted)
+    assert counted[-1].total == again.total_bytes
+    assert counted[-1].done == again.bytes_deduplicated == again.total_bytes - 50_000

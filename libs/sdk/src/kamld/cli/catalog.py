@@ -96,16 +96,15 @@ class PushProgress:
         self.hashed = progress.add_task("hashed", total=None)
         self.sent = progress.add_task("sent", total=None)
         self.deduplicated = progress.add_task("deduplicated", total=None)
-        self.scanned = 0
 
     def __call__(self, event: Any) -> None:
         if event.phase == "scan":
-            self.scanned = event.total
             self.progress.update(self.hashed, completed=event.done, total=event.total)
         elif event.phase == "upload":
             self.progress.update(self.sent, completed=event.done, total=event.total)
-            skipped = max(self.scanned - event.total, 0)
-            self.progress.update(self.deduplicated, completed=skipped, total=skipped or None)
+        elif event.phase == "deduplicated":
+            # Of the bytes checked against the server so far, those it already had.
+            self.progress.update(self.deduplicated, completed=event.done, total=event.total or None)
 
 
 class PullProgress:
