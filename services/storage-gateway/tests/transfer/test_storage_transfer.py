@@ -472,7 +472,11 @@ def test_the_deduplicated_count_follows_the_servers_answers(gateway, tmp_path, m
     """Deduplicated bytes are counted once the server has said which chunks it has: never ahead."""
     monkeypatch.setattr(transfer, "SCAN_WINDOW_FILES", 2)  # several windows, several answers
     source = tmp_path / "src"
-    make_tree(source, seed=11)
+    (source / "images").mkdir(parents=True)
+    # Content no other test pushed to this gateway (make_tree's small files are the same in every tree).
+    files = [("a.txt", 20_000), ("d.txt", 1_000), ("e.txt", 7_000), ("images/b.bin", 300_000)]
+    for name, size in [*files, ("images/c.bin", 6 << 20)]:
+        (source / name).write_bytes(os.urandom(size))
     first: list[Progress] = []
     with gateway.client() as client:
         pushed = push_directory(client, "", source, progress=first.append)
@@ -482,7 +486,7 @@ def test_the_deduplicated_count_follows_the_servers_answers(gateway, tmp_path, m
         assert all(event.done == 0 for event in counted)
         assert counted[-1].total == pushed.total_bytes
 
-        (source / "copy.bin").write_bytes((source / "images" / "große Datei.bin").read_bytes())
+        (source / "copy.bin").write_bytes((source / "images" / "c.bin").read_bytes())
         (source / "new.txt").write_bytes(random.Random(12).randbytes(50_000))
         second: list[Progress] = []
         again = push_directory(client, "", source, progress=second.append)
