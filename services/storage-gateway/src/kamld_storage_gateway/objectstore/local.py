@@ -195,6 +195,51 @@ def _sync_filesystem(path: Path) -> None:
         os.close(fd)
 
 
+class GroupSync:
+    """``syncfs`` shared by the batches that need one at the same time (group commit).
+
+    Every batch makes its staged bytes durable, links them, and makes the links durable: two
+    flushes of the whole file system. Batches run several at a time, and one flush started after
+    a batch's writes finished covers that batch as well as every other one whose writes finished
+    before it started. So a caller waits for the next flush that starts after it asked, and only
+    one flush runs at a time: concurrent batches share flushes instead of queueing their own.
+    A flush that fails is not counted; its waiters start another (and see its error if that
+    fails too).
+    """
+
+    def __init__(self, flush: Callable[[], None]) -> None:
+        self._flush = flush
+        self._changed = threading.Condition()
+        self._asked = 0
+        self._done = 0
+        self._flushing = False
+        self.flushes = 0
+
+    def sync(self) -> None:
+        """Return once a flush that started after this call has completed."""
+        with self._changed:
+            self._asked += 1
+            mine = self._asked
+            while self._done < mine:
+                if self._flushing:
+                    self._changed.wait()
+                    continue
+                self._flushing = True
+                covers = self._asked
+                flushed = False
+                self._changed.release()
+                try:
+                    self._flush()
+                    flushed = True
+                finally:
+                    self._changed.acquire()
+                    self._flushing = False
+                    if flushed:
+                        self._done = max(self._done, covers)
+                        self.flushes += 1
+                    self._changed.notify_all()
+
+
 class LocalObjectStore:
     """An :class:`ObjectStore` in a local directory (the embedded default)."""
 
@@ -212,6 +257,7 @@ class LocalObjectStore:
         self._directories: set[Path] = set()
         self._pack_index: PackIndex | None = None
         self._pack_lock = threading.Lock()
+        self._group_sync = GroupSync(lambda: _sync_filesystem(self.root))
 
     def _packs(self, *, create: bool = False) -> PackIndex | None:
         """The pack index; None while no pack was ever written here (and ``create`` is False)."""
@@ -330,7 +376,7 @@ class LocalObjectStore:
                     temp = path.parent / unique_name(f".{path.name}.", ".tmp")
                     staged.append((key, path, temp))
                     self._stage(temp, data, buffer)
-            _sync_filesystem(self.root)
+            self._group_sync.sync()
             while staged:
                 key, path, temp = staged.pop()
                 renamed = _rename_if_absent(temp, path)
@@ -345,7 +391,7 @@ class LocalObjectStore:
             for _, _, temp in staged:
                 temp.unlink(missing_ok=True)
             if written:
-                _sync_filesystem(self.root)
+                self._group_sync.sync()
         return written
 
     def _stage(self, temp: Path, data: Chunk, buffer: mmap.mmap | None) -> None:
