@@ -6,33 +6,13 @@ every row; its timings are never judged here.
 
 from __future__ import annotations
 
-import random
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
+from kamld_testing.processes import free_port_block
+
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def free_port_block(count: int) -> int:
-    """The first of ``count`` consecutive ports nothing listens on (the platform takes base..base+4)."""
-    rng = random.Random()
-    for _ in range(50):
-        base = rng.randrange(20_000, 60_000)
-        sockets = []
-        try:
-            for port in range(base, base + count):
-                sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-                sockets.append(sock)
-                sock.bind(("127.0.0.1", port))
-            return base
-        except OSError:
-            continue
-        finally:
-            for sock in sockets:
-                sock.close()
-    raise RuntimeError(f"no {count} consecutive free ports found")
 
 
 def test_the_benchmark_runs_end_to_end_at_a_small_scale(tmp_path: Path) -> None:

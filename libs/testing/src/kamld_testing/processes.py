@@ -12,6 +12,7 @@ out raises :class:`ServiceFailedToStart` carrying the end of that log.
 from __future__ import annotations
 
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -46,6 +47,25 @@ def free_ports(count: int) -> list[int]:
     finally:
         for sock in sockets:
             sock.close()
+
+
+def free_port_block(count: int) -> int:
+    """The first of ``count`` consecutive free ports (``kamld up --port-base`` takes a block of five)."""
+    for _ in range(50):
+        base = random.randrange(20_000, 60_000)
+        sockets: list[socket.socket] = []
+        try:
+            for port in range(base, base + count):
+                sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                sockets.append(sock)
+                sock.bind(("127.0.0.1", port))
+            return base
+        except OSError:
+            continue
+        finally:
+            for sock in sockets:
+                sock.close()
+    raise RuntimeError(f"no {count} consecutive free ports found")
 
 
 def env_prefix(service: str) -> str:
