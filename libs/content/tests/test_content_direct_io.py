@@ -39,6 +39,62 @@ def test_the_file_holds_exactly_what_was_written(tmp_path_factory, sizes, direct
     assert path.read_bytes() == b"".join(pieces)
 
 
+class Trickle:
+    """A source whose ``readinto`` fills at most ``limit`` bytes a call, as a socket may."""
+
+    def __init__(self, data: bytes, limit: int) -> None:
+        self.data, self.limit, self.position = data, limit, 0
+
+    def readinto(self, target: memoryview) -> int:
+        taken = self.data[self.position : self.position + min(len(target), self.limit)]
+        target[: len(taken)] = taken
+        self.position += len(taken)
+        return len(taken)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    sizes=sizes,
+    received=st.lists(st.booleans(), min_size=12, max_size=12),
+    limit=st.sampled_from([1000, 65536, BUFFER_BYTES]),
+    direct_writes=st.booleans(),
+    background=st.booleans(),
+    seed=st.integers(0, 1000),
+)
+def test_bytes_received_straight_into_the_buffer_land_in_order_and_are_all_seen(
+    tmp_path_factory, sizes, received, limit, direct_writes, background, seed
+):
+    """Pieces written and pieces received from a trickling source, mixed: the file holds them all."""
+    rng = random.Random(seed)
+    pieces = [rng.randbytes(size) for size in sizes]
+    path = tmp_path_factory.mktemp("r") / "file"
+    writer = FileWriter(path, direct=direct_writes, background=background)
+    seen = bytearray()
+    for piece, take in zip(pieces, received, strict=False):
+        if take:
+            writer.receive(Trickle(piece, limit).readinto, len(piece), seen.extend)
+        else:
+            seen += piece
+            writer.write(piece)
+    writer.close()
+    assert path.read_bytes() == bytes(seen) == b"".join(pieces)
+
+
+@pytest.mark.parametrize("direct_writes", [True, False])
+def test_a_source_that_runs_dry_is_reported_and_the_writer_still_closes(tmp_path, direct_writes):
+    writer = FileWriter(tmp_path / "file", direct=direct_writes, background=True)
+    try:
+        writer.receive(Trickle(b"z" * 5000, 4096).readinto, 5100, lambda span: None)
+    except EOFError as failure:
+        assert "100 bytes short" in str(failure)
+        # As a caller cleans up, with the failure's traceback still alive: no view of the
+        # buffer is left in it, so the writer's memory can be unmapped.
+        writer.abandon()
+    else:
+        pytest.fail("a source that ran dry went unnoticed")
+    assert writer.fileno() == -1
+
+
 @pytest.mark.parametrize("background", [False, True])
 def test_direct_writes_leave_the_bytes_out_of_the_page_cache(tmp_path, background):
     path = tmp_path / "large"

@@ -23,7 +23,7 @@ import mmap
 import os
 import secrets
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 
@@ -35,6 +35,9 @@ except ImportError:  # Windows, which has no O_DIRECT either: every path below s
 # Covers the logical block sizes of every common device (512 and 4096 bytes).
 ALIGNMENT = 4096
 BUFFER_BYTES = 8 << 20
+# Where a writer has no aligned buffer (written through the cache), bytes it receives pass
+# through one of this size.
+STAGING_BYTES = 1 << 20
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL
 _DIRECT = getattr(os, "O_DIRECT", 0)
 
@@ -74,6 +77,7 @@ class FileWriter:
             self._views += [memoryview(owned) for owned in self._owned]
         self._view = self._views[0] if self._views else None
         self._filled = 0
+        self._staging: bytearray | None = None
         self._writer: ThreadPoolExecutor | None = None
         self._in_flight: Future[None] | None = None
         if len(self._views) == 2:
@@ -93,6 +97,40 @@ class FileWriter:
             self._view[self._filled : self._filled + take] = pending[:take]
             self._filled += take
             pending = pending[take:]
+            if self._filled == len(self._view):
+                self._flush_full_buffer()
+
+    def receive(
+        self, readinto: Callable[[memoryview], int], count: int, seen: Callable[[memoryview], None]
+    ) -> None:
+        """Write the next ``count`` bytes that ``readinto`` gives (a socket's, a file's), taken
+        straight into the write buffer: no buffer of the caller's in between, and no copy.
+
+        ``seen`` gets every span received before it is written, to hash it; it must not keep the
+        view. Raises :class:`EOFError` when ``readinto`` runs dry first.
+        """
+        if self._view is None:
+            if self._staging is None:
+                self._staging = bytearray(STAGING_BYTES)
+            with memoryview(self._staging) as staging:
+                while count:
+                    span = staging[: min(len(staging), count)]
+                    _fill(readinto, span)
+                    seen(span)
+                    _write_all(self._fd, span)
+                    count -= len(span)
+            return
+        while count:
+            take = min(len(self._view) - self._filled, count)
+            span = self._view[self._filled : self._filled + take]
+            try:
+                _fill(readinto, span)
+                seen(span)
+            finally:
+                # A view left alive (in a traceback, say) would keep the buffer from closing.
+                span.release()
+            self._filled += take
+            count -= take
             if self._filled == len(self._view):
                 self._flush_full_buffer()
 
@@ -176,6 +214,15 @@ class FileWriter:
         for owned in self._owned:
             owned.close()
         self._owned = []
+
+
+def _fill(readinto: Callable[[memoryview], int], view: memoryview) -> None:
+    got = 0
+    while got < len(view):
+        count = readinto(view[got:])
+        if not count:
+            raise EOFError(f"the source ended {len(view) - got} bytes short")
+        got += count
 
 
 _TOKEN = secrets.token_hex(4)

@@ -158,36 +158,16 @@ def read_frames(read: Callable[[int], bytes]) -> Iterator[tuple[str, bytes]]:
     arrives as one ``bytes`` object and is never copied again (:class:`FrameReader` must join
     chunks that arrive split across reads).
     """
-    for digest, size in _frame_headers(read):
+    for digest, size in frame_headers(read):
         yield digest, _read_exactly(read, size)
 
 
-def read_frames_into(
-    read: Callable[[int], bytes], readinto: Callable[[memoryview], int], buffer: bytearray
-) -> Iterator[tuple[str, memoryview]]:
-    """Like :func:`read_frames`, with every chunk received into ``buffer``, one after another.
+def frame_headers(read: Callable[[int], bytes]) -> Iterator[tuple[str, int]]:
+    """Each frame's digest and size; the caller reads the chunk's bytes before asking for the next.
 
-    A caller that fetches batch after batch reuses one buffer instead of allocating fresh memory
-    for each chunk (page faults and, on a virtual machine, the host backing each new page).
+    The way to take a batch into memory of the caller's own (``kamld.bulk.ChunkAnswer``): only
+    the headers are read here.
     """
-    view = memoryview(buffer)
-    position = 0
-    for digest, size in _frame_headers(read):
-        if position + size > len(view):
-            raise FramingError(f"the batch holds more than the {len(view)} bytes expected")
-        target = view[position : position + size]
-        got = 0
-        while got < size:
-            count = readinto(target[got:])
-            if not count:
-                raise FramingError(f"the batch ends inside a frame ({size - got} bytes short)")
-            got += count
-        position += size
-        yield digest, target
-
-
-def _frame_headers(read: Callable[[int], bytes]) -> Iterator[tuple[str, int]]:
-    """Each frame's digest and size; the caller reads the chunk's bytes before asking for the next."""
     while head := read(1):
         name_length = head[0]
         if name_length == 0:

@@ -19,6 +19,7 @@ import logging
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from http.client import HTTPException
 from typing import Any, NamedTuple
 
 import httpx
@@ -34,9 +35,9 @@ from kamld_content.framing import (
     FrameReader,
     FramingError,
     frame_header,
+    frame_headers,
     frame_length,
     read_frames,
-    read_frames_into,
 )
 from kamld_content.hashing import digest_bytes
 
@@ -116,25 +117,18 @@ class ChunkChannel:
 
         return self._read_batch(digests, verified)
 
-    def fetch_into(self, digests: Sequence[str], buffer: bytearray) -> dict[str, memoryview]:
-        """The bytes of ``digests`` (distinct) in one request, as views of ``buffer``; not verified.
+    def open_read(self, digests: Sequence[str]) -> ChunkAnswer:
+        """``POST /chunks/read`` for ``digests`` (distinct), answered but not yet read: the caller
+        takes the chunks from the :class:`ChunkAnswer` one by one, into memory of its own.
 
-        For a caller that digests the bytes anyway (a large file's writer hashes the whole file
-        as it writes it) and fetches group after group: the same few buffers serve every group,
-        where reading each chunk into new memory cost a page fault per 4 KiB (the four 256 MiB
-        files of the benchmark: 172,000-211,000 faults against 64,000, and 15-17% of the
-        client's CPU).
+        Opening is retried like any read; bytes lost once the answer is being read are not (the
+        caller has already used the earlier ones), and end the answer with :class:`ConnectionFailed`.
         """
-
-        def received(response: urllib3.BaseHTTPResponse) -> dict[str, memoryview]:
-            # A sized body is read through http.client's response, whose readinto fills the buffer
-            # straight from the socket; urllib3's own read would allocate every chunk.
-            raw = getattr(response, "_fp", None)
-            if response.chunked or response.length_remaining is None or not hasattr(raw, "readinto"):
-                return _frames_copied_into(_frames_of(response), buffer)
-            return dict(read_frames_into(raw.read, raw.readinto, buffer))
-
-        return self._read_batch(digests, received)
+        body = json.dumps({"digests": list(digests)}).encode()
+        headers = {"Content-Type": "application/json"}
+        return self._with_retries(
+            lambda: ChunkAnswer(self._open("POST", "/chunks/read", body, headers), self.base_url)
+        )
 
     def _read_batch(
         self, digests: Sequence[str], take: Callable[[urllib3.BaseHTTPResponse], dict[str, Any]]
@@ -289,19 +283,89 @@ def _frames_of(response: urllib3.BaseHTTPResponse) -> Iterator[tuple[str, bytes]
     reader.close()
 
 
-def _frames_copied_into(frames: Iterable[tuple[str, bytes]], buffer: bytearray) -> dict[str, memoryview]:
-    """Frames of an answer without a known length (a proxy's chunked answer) placed in ``buffer``."""
-    view = memoryview(buffer)
-    placed: dict[str, memoryview] = {}
-    position = 0
-    for digest, data in frames:
-        end = position + len(data)
-        if end > len(view):
-            raise FramingError(f"the batch holds more than the {len(view)} bytes expected")
-        view[position:end] = data
-        placed[digest] = view[position:end]
-        position = end
-    return placed
+class ChunkAnswer:
+    """The answer to a batched read, taken a frame at a time, each chunk into the caller's memory.
+
+    storage-gateway announces the answer's length, so a chunk goes from the socket straight into
+    whatever buffer the caller hands :meth:`readinto` (a file writer's aligned buffer): a large
+    file's pull holds no group of chunks in memory and copies none. Receiving the benchmark's
+    4 x 256 MiB into a reused 16 MiB buffer per group first cost the client 190 MiB of memory,
+    dear wherever its pages come fresh (docs/storage.md). An answer without a length (a proxy's
+    chunked encoding) is decoded a frame at a time and copied out.
+
+    :meth:`close` gives the connection back for reuse only when the answer was read to its end.
+    """
+
+    def __init__(self, response: urllib3.BaseHTTPResponse, url: str) -> None:
+        self._response = response
+        self._url = url
+        self._left_in_frame = 0
+        self._finished = False
+        raw = getattr(response, "_fp", None)
+        if response.chunked or response.length_remaining is None or not hasattr(raw, "readinto"):
+            self._pending = memoryview(b"")
+            self._headers = self._decoded_headers(_frames_of(response))
+            self._readinto = self._copy_pending
+        else:
+            self._headers = frame_headers(raw.read)
+            self._readinto = raw.readinto
+
+    def next_frame(self) -> tuple[str, int] | None:
+        """The next chunk's digest and size, None after the last; read its bytes before asking again."""
+        if self._left_in_frame:
+            raise FramingError(f"{self._left_in_frame} bytes of the current chunk were not read")
+        try:
+            frame = next(self._headers, None)
+        except (OSError, HTTPException, FramingError) as exc:
+            raise self._lost(exc) from exc
+        if frame is None:
+            self._finished = True
+        else:
+            self._left_in_frame = frame[1]
+        return frame
+
+    def readinto(self, view: memoryview) -> int:
+        """Bytes of the current chunk into ``view``: how many (never more than the chunk has left)."""
+        wanted = view[: self._left_in_frame]
+        if not wanted:
+            return 0
+        try:
+            count = self._readinto(wanted)
+        except (OSError, HTTPException, FramingError) as exc:
+            raise self._lost(exc) from exc
+        if not count:
+            raise self._lost(EOFError(f"the answer ended {self._left_in_frame} bytes into a chunk"))
+        self._left_in_frame -= count
+        return count
+
+    def close(self) -> None:
+        if not self._finished:
+            # Bytes left unread on this connection must not reach the next request made on it.
+            self._response.close()
+        self._response.release_conn()
+
+    def __enter__(self) -> ChunkAnswer:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def _lost(self, exc: BaseException) -> ConnectionFailed:
+        return ConnectionFailed(
+            f"lost the connection to {self._url} while receiving chunks: {exc or type(exc).__name__}",
+            code="connection_failed",
+        )
+
+    def _decoded_headers(self, frames: Iterator[tuple[str, bytes]]) -> Iterator[tuple[str, int]]:
+        for digest, data in frames:
+            self._pending = memoryview(data)
+            yield digest, len(data)
+
+    def _copy_pending(self, view: memoryview) -> int:
+        count = min(len(view), len(self._pending))
+        view[:count] = self._pending[:count]
+        self._pending = self._pending[count:]
+        return count
 
 
 class FileSpan(NamedTuple):

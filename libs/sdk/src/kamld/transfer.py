@@ -28,7 +28,7 @@ from typing import Any
 
 import httpx
 
-from kamld.bulk import ChunkChannel, FileSpan, OutgoingChunk, open_channel
+from kamld.bulk import ChunkAnswer, ChunkChannel, FileSpan, OutgoingChunk, open_channel
 from kamld.errors import IntegrityError, KamldClientError, PayloadTooLarge, error_from_response, json_of
 from kamld_content.chunking import (
     ChunkRef,
@@ -68,13 +68,13 @@ STREAM_GROUP_BYTES = 32 << 20
 SCAN_GROUP_BYTES = 4 << 20
 DOWNLOAD_BATCH_BYTES = 16 << 20
 DOWNLOAD_BATCH_DIGESTS = 1000
-# A large file's groups fetched while an earlier one is written. With storage-gateway reading its
+# A large file's groups asked for while an earlier one is read. With storage-gateway reading its
 # chunk files from disk (local_direct_io), two in flight keep its disk busy: a 502 MB file pulled
 # in 1.5-1.9 s with two, 2.0-2.2 s with one (interleaved runs).
 LARGE_FILE_AHEAD = 2
-# Groups of large files held at once by a whole pull (16 MiB each): 4 files get their full depth,
-# and 8 large files at once (the pull's concurrency) still hold at most 192 MiB.
-LARGE_FILE_GROUPS_HELD = 12
+# Answers to large files' groups open at once in a whole pull: 4 files get their full depth, and
+# 8 large files at once (the pull's concurrency) still get one each and a few ahead.
+LARGE_FILE_ANSWERS_OPEN = 12
 LIST_PAGE = 1000
 COMMIT_BLOCK_BYTES = 256 << 10
 TEMP_PREFIX = ".kamld-tmp-"
@@ -744,7 +744,7 @@ def pull_manifest(
         total_bytes = _answer(client.get(f"{base_path}/manifests/{digest}"))["total_bytes"]
     counter = _Counter("download", total_bytes, progress)
     tally = _PullTally()
-    budget = _GroupBudget(LARGE_FILE_GROUPS_HELD)
+    slots = _AnswerSlots(LARGE_FILE_ANSWERS_OPEN)
 
     def fetch(batch: list[FileEntry]) -> _FetchedBatch | None:
         """Runs on a download thread: a large file is written there, small files' bytes returned."""
@@ -759,7 +759,7 @@ def pull_manifest(
                 wanted.append((entry, target))
         if len(batch) == 1 and wanted and _is_large(batch[0]):
             entry, target = wanted[0]
-            tally.written(_write_large_file(channel, target, entry, counter, budget, direct=direct_writes))
+            tally.written(_write_large_file(channel, target, entry, counter, slots, direct=direct_writes))
             return None
         if not wanted:
             return None
@@ -772,7 +772,10 @@ def pull_manifest(
                 tally.written(_write_batch(fetched, counter), files=len(fetched.files))
 
     file_count = 0
-    channel = open_channel(client, base_path, "/chunks/grant", connections=concurrency)
+    # Connections kept for reuse: one per download thread, and one per open answer of a large file.
+    channel = open_channel(
+        client, base_path, "/chunks/grant", connections=concurrency + LARGE_FILE_ANSWERS_OPEN
+    )
     with channel, ThreadPoolExecutor(max_workers=concurrency) as pool:
         pending: set[Future[_FetchedBatch | None]] = set()
         try:
@@ -907,29 +910,19 @@ def _write_whole(target: Path, entry: FileEntry, parts: list[bytes]) -> None:
         raise
 
 
-class _GroupBudget:
-    """Bounds the chunk groups of large files fetched and not yet written, across a whole pull."""
+class _AnswerSlots:
+    """Bounds the answers to large files' chunk groups open at once, across a whole pull.
 
-    def __init__(self, groups: int) -> None:
-        self._slots = threading.BoundedSemaphore(groups)
-        self._buffers: list[bytearray] = []
+    Each open answer holds a connection and, in storage-gateway, a read-ahead of its chunks.
+    """
+
+    def __init__(self, answers: int) -> None:
+        self._slots = threading.BoundedSemaphore(answers)
 
     def take(self, *, wait: bool) -> bool:
         return self._slots.acquire(blocking=wait)
 
-    def buffer(self, size: int) -> bytearray:
-        """A buffer of at least ``size`` bytes for a taken slot: one a group before used, if any."""
-        try:
-            # One call, not a test and a pop: another file's thread may take the last one between.
-            buffer = self._buffers.pop()
-        except IndexError:
-            buffer = bytearray(DOWNLOAD_BATCH_BYTES)
-        return buffer if len(buffer) >= size else bytearray(size)
-
-    def give(self, buffer: bytearray | None = None) -> None:
-        """Free a slot; ``buffer``, no longer read by anyone, serves a later group."""
-        if buffer is not None:
-            self._buffers.append(buffer)
+    def give(self) -> None:
         self._slots.release()
 
 
@@ -938,58 +931,93 @@ def _write_large_file(
     target: Path,
     entry: FileEntry,
     counter: _Counter,
-    budget: _GroupBudget,
+    slots: _AnswerSlots,
     *,
     direct: bool,
 ) -> int:
     """Download a file too large for one batch, a group of chunks per request; bytes received.
 
-    Up to ``LARGE_FILE_AHEAD`` further groups are fetched while one is written, so storage-gateway
-    reads (and waits on its disk) while the client writes. Every group in memory holds a slot of
-    the pull's ``budget``: the file's next group waits for one, groups further ahead are fetched
-    only when a slot is free, so many large files at once still fit in bounded memory.
+    Each chunk goes from the socket straight into the file writer's buffer, hashed on the way
+    (:meth:`ChunkAnswer.readinto`): no group is held in memory. Up to ``LARGE_FILE_AHEAD``
+    further groups are asked for while one is read, so storage-gateway reads them from its disk
+    (into the socket's buffers) meanwhile. Every open answer holds one of the pull's ``slots``:
+    the file's next group waits for one, groups further ahead are asked for only when one is
+    free, so many large files at once keep a bounded number of answers open.
     """
     received = 0
     groups = list(_chunk_groups(entry.chunks))
-    upcoming: collections.deque[tuple[Future[dict[str, memoryview]], bytearray]] = collections.deque()
-    submitted = 0
+    upcoming: collections.deque[Future[ChunkAnswer]] = collections.deque()
+    asked = 0
     with (
         _new_file(target, entry, direct=direct) as out,
         ThreadPoolExecutor(max_workers=LARGE_FILE_AHEAD) as ahead,
     ):
 
-        def submit(*, wait: bool) -> bool:
-            nonlocal submitted
-            if submitted == len(groups) or not budget.take(wait=wait):
+        def ask(*, wait: bool) -> bool:
+            nonlocal asked
+            if asked == len(groups) or not slots.take(wait=wait):
                 return False
-            group = groups[submitted]
-            wanted = _distinct_digests(group)
-            buffer = budget.buffer(sum(ref.size for ref in group))
-            # Received into a buffer of the budget's: the file's digest, taken as it is written,
-            # covers these bytes, so no second hash per chunk.
-            upcoming.append((ahead.submit(channel.fetch_into, wanted, buffer), buffer))
-            submitted += 1
+            upcoming.append(ahead.submit(channel.open_read, _distinct_digests(groups[asked])))
+            asked += 1
             return True
 
         try:
             for group in groups:
                 if not upcoming:
-                    submit(wait=True)
-                while len(upcoming) <= LARGE_FILE_AHEAD and submit(wait=False):
+                    ask(wait=True)
+                while len(upcoming) <= LARGE_FILE_AHEAD and ask(wait=False):
                     pass
-                future, buffer = upcoming.popleft()
                 try:
-                    fetched = future.result()
-                    for ref in group:
-                        out.write(fetched[ref.digest])
+                    with upcoming.popleft().result() as answer:
+                        received += _receive_group(answer, group, out, counter)
                 finally:
-                    budget.give(buffer)
-                received += sum(len(data) for data in fetched.values())
-                counter.add(sum(ref.size for ref in group))
+                    slots.give()
         finally:
-            for future, _ in upcoming:
+            for future in upcoming:
+                # An answer asked for and not read: closed (its connection dropped) once it arrives.
                 future.cancel()
-                budget.give()
+                future.add_done_callback(_close_answer)
+                slots.give()
+    return received
+
+
+def _close_answer(future: Future[ChunkAnswer]) -> None:
+    if not future.cancelled() and future.exception() is None:
+        future.result().close()
+
+
+def _receive_group(
+    answer: ChunkAnswer, group: list[ChunkRef], out: _VerifiedWriter, counter: _Counter
+) -> int:
+    """Write a group's chunks in file order from ``answer``, which sends each distinct one once.
+
+    Returns the bytes received.
+
+    A chunk that recurs within the group is kept from its first arrival and written again from
+    there.
+    """
+    occurrences = collections.Counter(ref.digest for ref in group)
+    kept: dict[str, bytes] = {}
+    received = 0
+    for ref in group:
+        again = kept.get(ref.digest)
+        if again is not None:
+            out.write(again)
+        else:
+            frame = answer.next_frame()
+            if frame != (ref.digest, ref.size):
+                sent = "nothing more" if frame is None else f"{frame[0]} ({frame[1]} bytes)"
+                raise IntegrityError(
+                    f"expected chunk {ref.digest} ({ref.size} bytes), the server sent {sent}",
+                    code="unexpected_chunk",
+                )
+            copy = out.receive(answer.readinto, ref.size, keep=occurrences[ref.digest] > 1)
+            if copy is not None:
+                kept[ref.digest] = copy
+            received += ref.size
+        counter.add(ref.size)
+    if answer.next_frame() is not None:
+        raise IntegrityError("the server sent more chunks than were asked for", code="unexpected_chunk")
     return received
 
 
@@ -1008,6 +1036,18 @@ class _VerifiedWriter:
     def write(self, data: bytes) -> None:
         self.hasher.update(data)
         self._stream.write(data)
+
+    def receive(self, readinto: Callable[[memoryview], int], size: int, *, keep: bool) -> bytes | None:
+        """Write ``size`` bytes straight from ``readinto``; with ``keep``, a copy of them too."""
+        copy = bytearray() if keep else None
+
+        def seen(span: memoryview) -> None:
+            self.hasher.update(span)
+            if copy is not None:
+                copy.extend(span)
+
+        self._stream.receive(readinto, size, seen)
+        return None if copy is None else bytes(copy)
 
 
 @contextmanager

@@ -6,12 +6,13 @@ import os
 import random
 import socket
 import threading
+import tracemalloc
 from pathlib import Path
 
 import pytest
 
 from kamld import transfer
-from kamld.bulk import ChunkChannel
+from kamld.bulk import ChunkAnswer, ChunkChannel
 from kamld.errors import IntegrityError, KamldClientError, NotFound
 from kamld.transfer import Progress, pull_manifest, push_directory
 from kamld_content.paths import InvalidPath
@@ -213,18 +214,18 @@ def test_batched_reads_respect_the_digest_and_byte_bounds(gateway, tmp_path, mon
     monkeypatch.setattr(transfer, "DOWNLOAD_BATCH_DIGESTS", 25)
     monkeypatch.setattr(transfer, "DOWNLOAD_BATCH_BYTES", 2 << 20)
     reads: list[list[str]] = []
-    fetch, fetch_into = ChunkChannel.fetch, ChunkChannel.fetch_into
+    fetch, open_read = ChunkChannel.fetch, ChunkChannel.open_read
 
     def record(channel: ChunkChannel, digests):
         reads.append(list(digests))
         return fetch(channel, digests)
 
-    def record_into(channel: ChunkChannel, digests, buffer):
+    def record_opened(channel: ChunkChannel, digests):
         reads.append(list(digests))
-        return fetch_into(channel, digests, buffer)
+        return open_read(channel, digests)
 
     monkeypatch.setattr(ChunkChannel, "fetch", record)
-    monkeypatch.setattr(ChunkChannel, "fetch_into", record_into)
+    monkeypatch.setattr(ChunkChannel, "open_read", record_opened)
     with gateway.client() as client:
         pushed = push_directory(client, "", source)
         pulled = pull_manifest(client, "", pushed.digest, target, concurrency=3)
@@ -257,21 +258,21 @@ def test_large_files_pull_byte_identical_around_or_through_the_page_cache(
     assert not list(target.glob(f"{transfer.TEMP_PREFIX}*"))
 
 
-def test_many_large_files_share_a_small_budget_of_groups_in_memory(gateway, tmp_path, monkeypatch):
-    """More large files at once than groups allowed in memory: every file still arrives whole."""
+def test_many_large_files_share_a_small_number_of_open_answers(gateway, tmp_path, monkeypatch):
+    """More large files at once than answers allowed open: every file still arrives whole."""
     source, target = tmp_path / "src", tmp_path / "dst"
     source.mkdir()
     rng = random.Random(33)
     for index in range(6):
         (source / f"part-{index}.bin").write_bytes(rng.randbytes((5 << 20) + index))
     monkeypatch.setattr(transfer, "DOWNLOAD_BATCH_BYTES", 1 << 20)
-    monkeypatch.setattr(transfer, "LARGE_FILE_GROUPS_HELD", 2)
+    monkeypatch.setattr(transfer, "LARGE_FILE_ANSWERS_OPEN", 2)
     held = []
-    real_budget = transfer._GroupBudget
+    real_slots = transfer._AnswerSlots
 
-    class CountingBudget(real_budget):
-        def __init__(self, groups: int) -> None:
-            super().__init__(groups)
+    class CountingSlots(real_slots):
+        def __init__(self, answers: int) -> None:
+            super().__init__(answers)
             self.taken = 0
             self.lock = threading.Lock()
 
@@ -283,12 +284,12 @@ def test_many_large_files_share_a_small_budget_of_groups_in_memory(gateway, tmp_
                     held.append(self.taken)
             return taken
 
-        def give(self, buffer: bytearray | None = None) -> None:
+        def give(self) -> None:
             with self.lock:
                 self.taken -= 1
-            super().give(buffer)
+            super().give()
 
-    monkeypatch.setattr(transfer, "_GroupBudget", CountingBudget)
+    monkeypatch.setattr(transfer, "_AnswerSlots", CountingSlots)
     with gateway.client() as client:
         pushed = push_directory(client, "", source)
         pulled = pull_manifest(client, "", pushed.digest, target, concurrency=4)
@@ -297,24 +298,87 @@ def test_many_large_files_share_a_small_budget_of_groups_in_memory(gateway, tmp_
     assert max(held) == 2
 
 
+def test_a_large_file_pull_holds_no_group_of_chunks_in_memory(gateway, tmp_path, monkeypatch):
+    """Chunks go from the socket into the file writer's buffer: Python memory stays far below a group."""
+    source, target = tmp_path / "src", tmp_path / "dst"
+    source.mkdir()
+    rng = random.Random(34)
+    for index in range(3):
+        (source / f"part-{index}.bin").write_bytes(rng.randbytes(24 << 20))
+    assert transfer.DOWNLOAD_BATCH_BYTES == 16 << 20
+    with gateway.client() as client:
+        pushed = push_directory(client, "", source)
+        tracemalloc.start()
+        try:
+            pull_manifest(client, "", pushed.digest, target, concurrency=3)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    assert tree_bytes(target) == tree_bytes(source)
+    # Holding one group of one file would take 16 MiB; the chunks of a group are up to 8 MiB.
+    assert peak < 4 << 20
+
+
+def test_a_chunk_recurring_within_a_group_is_written_at_each_place(gateway, tmp_path, monkeypatch):
+    """storage-gateway sends each distinct chunk of a read once; the file needs it twice."""
+    source, target = tmp_path / "src", tmp_path / "dst"
+    source.mkdir()
+    # Periodic content cuts into equal chunks once the chunker is in step with the period.
+    block = random.Random(35).randbytes(64 << 10)
+    (source / "repeats.bin").write_bytes(block * 384 + b"tail")
+    with gateway.client() as client:
+        pushed = push_directory(client, "", source)
+        (entry,) = transfer.iter_manifest(client, "", pushed.digest)
+        groups = [[ref.digest for ref in group] for group in transfer._chunk_groups(entry.chunks)]
+        assert any(len(set(group)) < len(group) for group in groups), "no chunk recurs within a group"
+        pulled = pull_manifest(client, "", pushed.digest, target)
+    assert pulled.files_written == 1
+    assert tree_bytes(target) == tree_bytes(source)
+
+
 def test_a_large_file_damaged_in_transit_is_refused_and_leaves_nothing(gateway, tmp_path, monkeypatch):
     source, target = tmp_path / "src", tmp_path / "dst"
     source.mkdir()
     (source / "big.bin").write_bytes(random.Random(32).randbytes((6 << 20) + 10))
     monkeypatch.setattr(transfer, "DOWNLOAD_BATCH_BYTES", 2 << 20)
-    fetch_into = ChunkChannel.fetch_into
+    readinto = ChunkAnswer.readinto
+    reads = []
 
-    def damage_last_chunk(channel: ChunkChannel, digests, buffer):
-        fetched = fetch_into(channel, digests, buffer)
-        fetched[digests[-1]][-1] ^= 1
-        return fetched
+    def damage_the_third_read(answer: ChunkAnswer, view: memoryview) -> int:
+        count = readinto(answer, view)
+        reads.append(count)
+        if len(reads) == 3:
+            view[0] ^= 1
+        return count
 
     with gateway.client() as client:
         pushed = push_directory(client, "", source)
-        monkeypatch.setattr(ChunkChannel, "fetch_into", damage_last_chunk)
+        monkeypatch.setattr(ChunkAnswer, "readinto", damage_the_third_read)
         with pytest.raises(IntegrityError) as refused:
             pull_manifest(client, "", pushed.digest, target)
     assert refused.value.code == "corrupt_file"
+    assert list(target.iterdir()) == []
+
+
+def test_a_large_file_answered_out_of_order_is_refused_and_leaves_nothing(gateway, tmp_path, monkeypatch):
+    source, target = tmp_path / "src", tmp_path / "dst"
+    source.mkdir()
+    (source / "big.bin").write_bytes(random.Random(36).randbytes(6 << 20))
+    monkeypatch.setattr(transfer, "DOWNLOAD_BATCH_BYTES", 4 << 20)
+    open_read = ChunkChannel.open_read
+
+    def reversed_read(channel: ChunkChannel, digests):
+        return open_read(channel, list(reversed(digests)))
+
+    with gateway.client() as client:
+        pushed = push_directory(client, "", source)
+        (entry,) = transfer.iter_manifest(client, "", pushed.digest)
+        assert len(entry.chunks) > 2
+        monkeypatch.setattr(ChunkChannel, "open_read", reversed_read)
+        with pytest.raises(IntegrityError) as refused:
+            pull_manifest(client, "", pushed.digest, target)
+    assert refused.value.code == "unexpected_chunk"
+    assert "expected chunk" in str(refused.value)
     assert list(target.iterdir()) == []
 
 
