@@ -18,9 +18,10 @@ def test_digest_of_known_input_matches_the_blake3_reference():
     assert digest_bytes(b"abc") == ABC
 
 
-def test_large_buffers_hash_the_same_with_threads(random_bytes):
+@pytest.mark.parametrize("threaded", [True, False])
+def test_large_buffers_hash_the_same_with_or_without_threads(random_bytes, threaded):
     data = random_bytes(3 << 20, 1)
-    assert digest_bytes(data) == "blake3:" + blake3.blake3(data).hexdigest()
+    assert digest_bytes(data, threaded=threaded) == "blake3:" + blake3.blake3(data).hexdigest()
 
 
 @pytest.mark.parametrize("threaded", [True, False])

@@ -29,9 +29,12 @@ def format_digest(hex_digest: str) -> str:
     return DIGEST_PREFIX + hex_digest
 
 
-def digest_bytes(data: bytes | bytearray | memoryview) -> str:
-    """The digest of ``data``, using several threads for large buffers (BLAKE3 releases the GIL)."""
-    threads = blake3.blake3.AUTO if len(data) >= _THREADED_MIN_BYTES else 1
+def digest_bytes(data: bytes | bytearray | memoryview, *, threaded: bool = True) -> str:
+    """The digest of ``data``, using several threads for large buffers (BLAKE3 releases the GIL).
+
+    ``threaded=False`` keeps it on the calling thread, as for :class:`Hasher`.
+    """
+    threads = blake3.blake3.AUTO if threaded and len(data) >= _THREADED_MIN_BYTES else 1
     return format_digest(blake3.blake3(data, max_threads=threads).hexdigest())
 
 
