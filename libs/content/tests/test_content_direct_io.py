@@ -80,6 +80,54 @@ def test_bytes_received_straight_into_the_buffer_land_in_order_and_are_all_seen(
     assert path.read_bytes() == bytes(seen) == b"".join(pieces)
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    before=sizes,
+    after=sizes,
+    back=st.integers(min_value=0, max_value=BUFFER_BYTES + ALIGNMENT),
+    direct_writes=st.booleans(),
+    background=st.booleans(),
+    seed=st.integers(0, 1000),
+)
+def test_a_writer_taken_back_writes_the_rest_again_from_there(
+    tmp_path_factory, before, after, back, direct_writes, background, seed
+):
+    """Bytes given, a step back (into the buffer, or into blocks already on disk), other bytes on."""
+    rng = random.Random(seed)
+    given = b"".join(rng.randbytes(size) for size in before)
+    path = tmp_path_factory.mktemp("b") / "file"
+    writer = FileWriter(path, direct=direct_writes, background=background)
+    writer.write(given)
+    assert writer.position == len(given)
+    point = max(len(given) - back, 0)
+    writer.rewind(point)
+    rest = [rng.randbytes(size) for size in after]
+    for piece in rest:
+        writer.write(piece)
+    writer.close()
+    assert path.read_bytes() == given[:point] + b"".join(rest)
+
+
+@pytest.mark.parametrize("background", [False, True])
+def test_a_writer_taken_back_into_a_block_on_disk_keeps_the_bytes_before_the_point(tmp_path, background):
+    given = random.Random(7).randbytes(3 * BUFFER_BYTES // 2 + 100)
+    writer = FileWriter(tmp_path / "file", background=background)
+    writer.write(given)
+    point = BUFFER_BYTES // 2 - 1000  # inside a block already written, not on a block boundary
+    writer.rewind(point)
+    writer.write(b"new")
+    writer.close()
+    assert (tmp_path / "file").read_bytes() == given[:point] + b"new"
+
+
+def test_a_writer_cannot_be_taken_past_what_it_was_given(tmp_path):
+    writer = FileWriter(tmp_path / "file")
+    writer.write(b"x" * 10)
+    with pytest.raises(ValueError, match="10 bytes were given"):
+        writer.rewind(11)
+    writer.abandon()
+
+
 @pytest.mark.parametrize("direct_writes", [True, False])
 def test_a_source_that_runs_dry_is_reported_and_the_writer_still_closes(tmp_path, direct_writes):
     writer = FileWriter(tmp_path / "file", direct=direct_writes, background=True)

@@ -80,3 +80,13 @@ def test_parse_digest_rejects_non_strings():
 def test_digest_from_key_rejects_other_keys(key):
     with pytest.raises(ValueError):
         digest_from_key(key)
+
+
+def test_a_copied_hasher_goes_on_apart_from_the_original():
+    hasher = Hasher(threaded=False)
+    hasher.update(b"ab")
+    twin = hasher.copy()
+    twin.update(b"c")
+    hasher.update(b"x")
+    assert (twin.digest(), twin.size) == (digest_bytes(b"abc"), 3)
+    assert (hasher.digest(), hasher.size) == (digest_bytes(b"abx"), 3)

@@ -38,7 +38,8 @@ BUFFER_BYTES = 8 << 20
 # Where a writer has no aligned buffer (written through the cache), bytes it receives pass
 # through one of this size.
 STAGING_BYTES = 1 << 20
-_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+# Readable too: a writer taken back to an earlier point reads the start of that disk block again.
+_CREATE = os.O_RDWR | os.O_CREAT | os.O_EXCL
 _DIRECT = getattr(os, "O_DIRECT", 0)
 
 
@@ -77,6 +78,10 @@ class FileWriter:
             self._views += [memoryview(owned) for owned in self._owned]
         self._view = self._views[0] if self._views else None
         self._filled = 0
+        # File offset of the buffer's first byte (of the next byte, when there is no buffer).
+        self._offset = 0
+        # Taken back at least once: bytes past the final end may remain, and are cut at close.
+        self._rewound = False
         self._staging: bytearray | None = None
         self._writer: ThreadPoolExecutor | None = None
         self._in_flight: Future[None] | None = None
@@ -87,9 +92,15 @@ class FileWriter:
     def fileno(self) -> int:
         return self._fd
 
+    @property
+    def position(self) -> int:
+        """How many bytes were given so far (written, or waiting in the buffer)."""
+        return self._offset + self._filled
+
     def write(self, data: bytes | memoryview) -> None:
         if self._view is None:
             _write_all(self._fd, memoryview(data))
+            self._offset += len(data)
             return
         pending = memoryview(data)
         while pending:
@@ -118,6 +129,7 @@ class FileWriter:
                     _fill(readinto, span)
                     seen(span)
                     _write_all(self._fd, span)
+                    self._offset += len(span)
                     count -= len(span)
             return
         while count:
@@ -134,12 +146,44 @@ class FileWriter:
             if self._filled == len(self._view):
                 self._flush_full_buffer()
 
+    def rewind(self, position: int) -> None:
+        """Go back to byte ``position`` of what was given: whatever follows is written again.
+
+        For a caller whose source failed partway (a dropped connection) and resumes from a point
+        it noted. Where that point lies in a block already on disk, the block's bytes before it are
+        read back into the buffer, so writes stay aligned.
+        """
+        if not 0 <= position <= self.position:
+            raise ValueError(f"cannot rewind to {position}: {self.position} bytes were given")
+        self._wait_for_write()
+        self._rewound = True
+        if self._view is None:
+            os.lseek(self._fd, position, os.SEEK_SET)
+            self._offset = position
+            return
+        if position >= self._offset:
+            self._filled = position - self._offset
+            return
+        start = position - position % ALIGNMENT
+        if position > start:
+            # The buffer's offset is block-aligned, so the whole block is on disk.
+            block = self._view[:ALIGNMENT]
+            try:
+                got = os.preadv(self._fd, [block], start)
+            finally:
+                block.release()
+            if got < position - start:
+                raise OSError(errno.EIO, f"read back {got} of {position - start} bytes at {start}")
+        os.lseek(self._fd, start, os.SEEK_SET)
+        self._offset, self._filled = start, position - start
+
     def close(self) -> None:
         """Write what is buffered (the unaligned tail through the cache) and close the file."""
         if self._fd < 0:
             return
         try:
             self._wait_for_write()
+            end = self.position
             if self._view is not None and self._filled:
                 aligned = self._filled - self._filled % ALIGNMENT
                 if aligned:
@@ -148,6 +192,8 @@ class FileWriter:
                     self._stop_direct()
                     _write_all(self._fd, self._view[aligned : self._filled])
                 self._filled = 0
+            if self._rewound:
+                os.ftruncate(self._fd, end)
         finally:
             self._release()
 
@@ -165,6 +211,7 @@ class FileWriter:
         half, or here and now."""
         assert self._view is not None
         full, self._filled = self._view, 0
+        self._offset += len(full)
         if self._writer is None:
             self._write_block(full)
             return
@@ -212,7 +259,12 @@ class FileWriter:
             view.release()
         self._views = []
         for owned in self._owned:
-            owned.close()
+            try:
+                owned.close()
+            except BufferError:
+                # A view of it lives on in the traceback of a failure being handled: the memory
+                # is unmapped when that goes, instead of this error hiding the failure.
+                pass
         self._owned = []
 
 

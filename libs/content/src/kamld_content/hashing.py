@@ -56,6 +56,13 @@ class Hasher:
     def digest(self) -> str:
         return format_digest(self._hasher.hexdigest())
 
+    def copy(self) -> Hasher:
+        """A hasher in this one's state, fed on apart from it: a point to go back to."""
+        twin = Hasher.__new__(Hasher)
+        twin._hasher = self._hasher.copy()
+        twin.size = self.size
+        return twin
+
 
 def digest_file(path: str | Path) -> str:
     """The digest of a file's content, read in bounded blocks."""

@@ -19,6 +19,7 @@ import collections
 import fnmatch
 import os
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
@@ -28,8 +29,15 @@ from typing import Any
 
 import httpx
 
-from kamld.bulk import ChunkAnswer, ChunkChannel, FileSpan, OutgoingChunk, open_channel
-from kamld.errors import IntegrityError, KamldClientError, PayloadTooLarge, error_from_response, json_of
+from kamld.bulk import ATTEMPTS, ChunkAnswer, ChunkChannel, FileSpan, OutgoingChunk, open_channel
+from kamld.errors import (
+    ConnectionFailed,
+    IntegrityError,
+    KamldClientError,
+    PayloadTooLarge,
+    error_from_response,
+    json_of,
+)
 from kamld_content.chunking import (
     ChunkRef,
     ContentChanged,
@@ -968,8 +976,8 @@ def _write_large_file(
                 while len(upcoming) <= LARGE_FILE_AHEAD and ask(wait=False):
                     pass
                 try:
-                    with upcoming.popleft().result() as answer:
-                        received += _receive_group(answer, group, out, counter)
+                    answer = upcoming.popleft().result()
+                    received += _receive_group(channel, answer, group, out, counter)
                 finally:
                     slots.give()
         finally:
@@ -987,38 +995,64 @@ def _close_answer(future: Future[ChunkAnswer]) -> None:
 
 
 def _receive_group(
-    answer: ChunkAnswer, group: list[ChunkRef], out: _VerifiedWriter, counter: _Counter
+    channel: ChunkChannel, answer: ChunkAnswer, group: list[ChunkRef], out: _VerifiedWriter, counter: _Counter
 ) -> int:
     """Write a group's chunks in file order from ``answer``, which sends each distinct one once.
 
-    Returns the bytes received.
-
     A chunk that recurs within the group is kept from its first arrival and written again from
-    there.
+    there. When the connection drops partway, the file goes back to the start of the chunk being
+    received and the rest of the group is asked for again, up to ``ATTEMPTS`` answers in all.
+    Returns the bytes received; closes the answers it reads.
     """
     occurrences = collections.Counter(ref.digest for ref in group)
     kept: dict[str, bytes] = {}
-    received = 0
-    for ref in group:
-        again = kept.get(ref.digest)
-        if again is not None:
-            out.write(again)
-        else:
-            frame = answer.next_frame()
-            if frame != (ref.digest, ref.size):
-                sent = "nothing more" if frame is None else f"{frame[0]} ({frame[1]} bytes)"
-                raise IntegrityError(
-                    f"expected chunk {ref.digest} ({ref.size} bytes), the server sent {sent}",
-                    code="unexpected_chunk",
-                )
-            copy = out.receive(answer.readinto, ref.size, keep=occurrences[ref.digest] > 1)
-            if copy is not None:
-                kept[ref.digest] = copy
-            received += ref.size
-        counter.add(ref.size)
-    if answer.next_frame() is not None:
-        raise IntegrityError("the server sent more chunks than were asked for", code="unexpected_chunk")
-    return received
+    received = done = 0
+    for attempt in range(ATTEMPTS):
+        mark = out.mark()
+        try:
+            with answer:
+                for ref in group[done:]:
+                    again = kept.get(ref.digest)
+                    if again is not None:
+                        out.write(again)
+                    else:
+                        mark = out.mark()
+                        received += _receive_chunk(answer, ref, out, kept, keep=occurrences[ref.digest] > 1)
+                    done += 1
+                    counter.add(ref.size)
+                if answer.next_frame() is not None:
+                    raise IntegrityError(
+                        "the server sent more chunks than were asked for", code="unexpected_chunk"
+                    )
+            return received
+        except ConnectionFailed:
+            if done == len(group):
+                return received  # lost after the last chunk: nothing is missing
+            if attempt == ATTEMPTS - 1:
+                raise
+            out.rewind(mark)
+            time.sleep(0.2 * 2**attempt)
+            answer = channel.open_read(
+                _distinct_digests(ref for ref in group[done:] if ref.digest not in kept)
+            )
+    raise AssertionError("unreachable")
+
+
+def _receive_chunk(
+    answer: ChunkAnswer, ref: ChunkRef, out: _VerifiedWriter, kept: dict[str, bytes], *, keep: bool
+) -> int:
+    """Write the answer's next chunk, which must be ``ref``'s; with ``keep``, also put it in ``kept``."""
+    frame = answer.next_frame()
+    if frame != (ref.digest, ref.size):
+        sent = "nothing more" if frame is None else f"{frame[0]} ({frame[1]} bytes)"
+        raise IntegrityError(
+            f"expected chunk {ref.digest} ({ref.size} bytes), the server sent {sent}",
+            code="unexpected_chunk",
+        )
+    copy = out.receive(answer.readinto, ref.size, keep=keep)
+    if copy is not None:
+        kept[ref.digest] = copy
+    return ref.size
 
 
 class _VerifiedWriter:
@@ -1036,6 +1070,15 @@ class _VerifiedWriter:
     def write(self, data: bytes) -> None:
         self.hasher.update(data)
         self._stream.write(data)
+
+    def mark(self) -> tuple[int, Hasher]:
+        """A point to come back to with :meth:`rewind`: the bytes given so far and their digest state."""
+        return self._stream.position, self.hasher.copy()
+
+    def rewind(self, mark: tuple[int, Hasher]) -> None:
+        position, hasher = mark
+        self._stream.rewind(position)
+        self.hasher = hasher.copy()
 
     def receive(self, readinto: Callable[[memoryview], int], size: int, *, keep: bool) -> bytes | None:
         """Write ``size`` bytes straight from ``readinto``; with ``keep``, a copy of them too."""

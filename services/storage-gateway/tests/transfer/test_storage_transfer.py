@@ -13,7 +13,7 @@ import pytest
 
 from kamld import transfer
 from kamld.bulk import ChunkAnswer, ChunkChannel
-from kamld.errors import IntegrityError, KamldClientError, NotFound
+from kamld.errors import ConnectionFailed, IntegrityError, KamldClientError, NotFound
 from kamld.transfer import Progress, pull_manifest, push_directory
 from kamld_content.paths import InvalidPath
 from kamld_testing.processes import requests_served
@@ -357,6 +357,69 @@ def test_a_large_file_damaged_in_transit_is_refused_and_leaves_nothing(gateway, 
         with pytest.raises(IntegrityError) as refused:
             pull_manifest(client, "", pushed.digest, target)
     assert refused.value.code == "corrupt_file"
+    assert list(target.iterdir()) == []
+
+
+def dropping_reads(monkeypatch, *, drop_at: set[int]) -> list[int]:
+    """``ChunkAnswer.readinto`` whose calls numbered in ``drop_at`` receive their bytes and then
+    lose the connection, as a network that drops partway through a chunk."""
+    readinto = ChunkAnswer.readinto
+    calls: list[int] = []
+
+    def flaky(answer: ChunkAnswer, view: memoryview) -> int:
+        count = readinto(answer, view)
+        calls.append(count)
+        if len(calls) in drop_at:
+            raise ConnectionFailed("lost the connection (injected)", code="connection_failed")
+        return count
+
+    monkeypatch.setattr(ChunkAnswer, "readinto", flaky)
+    return calls
+
+
+@pytest.mark.parametrize("direct_writes", [True, False], ids=["around-the-cache", "through-the-cache"])
+def test_a_large_file_whose_connection_drops_midway_resumes_the_group_where_it_broke(
+    gateway, tmp_path, monkeypatch, direct_writes
+):
+    source, target = tmp_path / "src", tmp_path / "dst"
+    source.mkdir()
+    (source / "big.bin").write_bytes(random.Random(37).randbytes((13 << 20) + 77))
+    monkeypatch.setattr(transfer, "DOWNLOAD_BATCH_BYTES", 2 << 20)
+    asked: list[list[str]] = []
+    open_read = ChunkChannel.open_read
+
+    def record(channel: ChunkChannel, digests):
+        asked.append(list(digests))
+        return open_read(channel, digests)
+
+    with gateway.client() as client:
+        pushed = push_directory(client, "", source)
+        (entry,) = transfer.iter_manifest(client, "", pushed.digest)
+        groups = list(transfer._chunk_groups(entry.chunks))
+        monkeypatch.setattr(ChunkChannel, "open_read", record)
+        # The third read, and the eighth and ninth: twice in a row, the second on the retry.
+        reads = dropping_reads(monkeypatch, drop_at={3, 8, 9})
+        pulled = pull_manifest(client, "", pushed.digest, target, direct_writes=direct_writes)
+    assert len(reads) > 9
+    assert pulled.files_written == 1
+    assert tree_bytes(target) == tree_bytes(source)
+    # Three drops, three more answers; each asked for what was left of one group from the chunk
+    # it broke in (a suffix of the group's chunks), never for the group's chunks before it.
+    in_groups = [[ref.digest for ref in group] for group in groups]
+    assert len(asked) == len(groups) + 3
+    assert all(any(digests == group[-len(digests) :] for group in in_groups) for digests in asked)
+
+
+def test_a_connection_that_keeps_dropping_fails_the_pull_and_leaves_nothing(gateway, tmp_path, monkeypatch):
+    source, target = tmp_path / "src", tmp_path / "dst"
+    source.mkdir()
+    (source / "big.bin").write_bytes(random.Random(38).randbytes(6 << 20))
+    monkeypatch.setattr(transfer, "DOWNLOAD_BATCH_BYTES", 2 << 20)
+    with gateway.client() as client:
+        pushed = push_directory(client, "", source)
+        dropping_reads(monkeypatch, drop_at=set(range(1, 1000)))
+        with pytest.raises(ConnectionFailed):
+            pull_manifest(client, "", pushed.digest, target)
     assert list(target.iterdir()) == []
 
 
