@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from kamld.bulk import ChunkAnswer, ChunkChannel
-from kamld.errors import ConnectionFailed
+from kamld.errors import ConnectionFailed, IntegrityError
 from kamld_content.framing import FramingError, encode_frame
 from kamld_content.hashing import digest_bytes
 from kamld_testing.loopback import serving
@@ -45,6 +45,11 @@ class BatchServer:
                         piece = BATCH[start : start + 70_001]
                         self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
                     self.wfile.write(b"0\r\n\r\n")
+                elif framing == "malformed":
+                    body = b"\x00" + BATCH  # a frame header naming an empty digest
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
                 else:
                     self.send_header("Content-Length", str(len(BATCH)))
                     self.end_headers()
@@ -127,3 +132,12 @@ def test_an_answer_cut_off_midway_is_a_lost_connection(cut_server: BatchServer) 
             take_all(answer)
     assert lost.value.code == "connection_failed"
     assert "while receiving chunks" in str(lost.value)
+
+
+def test_a_malformed_answer_is_an_integrity_error_not_a_lost_connection() -> None:
+    for peer in serve("malformed"):
+        with ChunkChannel(peer.url, {}) as channel, channel.open_read(DIGESTS) as answer:
+            with pytest.raises(IntegrityError) as malformed:
+                answer.next_frame()
+        assert malformed.value.code == "invalid_framing"
+        assert "empty digest" in str(malformed.value)

@@ -23,6 +23,10 @@ class FramingError(ValueError):
     """The bytes are not a well-formed chunk batch."""
 
 
+class TruncatedBatch(FramingError):
+    """The batch stopped inside a frame: its sender stopped, or the connection was lost."""
+
+
 def frame_header(digest: str, size: int) -> bytes:
     """The bytes that precede a chunk of ``size`` bytes: a sender can write the chunk after it as it is."""
     name = digest.encode("ascii")
@@ -148,7 +152,7 @@ class FrameReader:
         """Raise when bytes of an unfinished frame are left over."""
         if self._header or self._digest is not None:
             left = len(self._header) + self._filled
-            raise FramingError(f"the batch ends inside a frame ({left} bytes left over)")
+            raise TruncatedBatch(f"the batch ends inside a frame ({left} bytes left over)")
 
 
 def read_frames(read: Callable[[int], bytes]) -> Iterator[tuple[str, bytes]]:
@@ -190,7 +194,7 @@ def _read_exactly(read: Callable[[int], bytes], count: int) -> bytes:
     while got < count:
         more = read(count - got)
         if not more:
-            raise FramingError(f"the batch ends inside a frame ({count - got} bytes short)")
+            raise TruncatedBatch(f"the batch ends inside a frame ({count - got} bytes short)")
         parts.append(more)
         got += len(more)
     return b"".join(parts)

@@ -34,6 +34,7 @@ from kamld_content.framing import (
     MEDIA_TYPE,
     FrameReader,
     FramingError,
+    TruncatedBatch,
     frame_header,
     frame_headers,
     frame_length,
@@ -316,8 +317,12 @@ class ChunkAnswer:
             raise FramingError(f"{self._left_in_frame} bytes of the current chunk were not read")
         try:
             frame = next(self._headers, None)
-        except (OSError, HTTPException, FramingError) as exc:
+        except (OSError, HTTPException, TruncatedBatch) as exc:
             raise self._lost(exc) from exc
+        except FramingError as exc:
+            raise IntegrityError(
+                f"the answer from {self._url} is not a well-formed chunk batch: {exc}", code="invalid_framing"
+            ) from exc
         if frame is None:
             self._finished = True
         else:
@@ -331,7 +336,7 @@ class ChunkAnswer:
             return 0
         try:
             count = self._readinto(wanted)
-        except (OSError, HTTPException, FramingError) as exc:
+        except (OSError, HTTPException) as exc:
             raise self._lost(exc) from exc
         if not count:
             raise self._lost(EOFError(f"the answer ended {self._left_in_frame} bytes into a chunk"))
@@ -352,7 +357,7 @@ class ChunkAnswer:
 
     def _lost(self, exc: BaseException) -> ConnectionFailed:
         return ConnectionFailed(
-            f"lost the connection to {self._url} while receiving chunks: {exc or type(exc).__name__}",
+            f"lost the connection to {self._url} while receiving chunks: {str(exc) or type(exc).__name__}",
             code="connection_failed",
         )
 
