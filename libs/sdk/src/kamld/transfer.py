@@ -19,7 +19,6 @@ import collections
 import fnmatch
 import os
 import threading
-import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
@@ -29,7 +28,15 @@ from typing import Any
 
 import httpx
 
-from kamld.bulk import ATTEMPTS, ChunkAnswer, ChunkChannel, FileSpan, OutgoingChunk, open_channel
+from kamld.bulk import (
+    ATTEMPTS,
+    ChunkAnswer,
+    ChunkChannel,
+    FileSpan,
+    OutgoingChunk,
+    open_channel,
+    pause_before_retry,
+)
 from kamld.errors import (
     ConnectionFailed,
     IntegrityError,
@@ -1031,7 +1038,7 @@ def _receive_group(
             if attempt == ATTEMPTS - 1:
                 raise
             out.rewind(mark)
-            time.sleep(0.2 * 2**attempt)
+            pause_before_retry(attempt)
             answer = channel.open_read(
                 _distinct_digests(ref for ref in group[done:] if ref.digest not in kept)
             )
