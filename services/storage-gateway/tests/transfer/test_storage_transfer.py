@@ -164,6 +164,39 @@ def test_pull_of_many_small_files_reads_their_chunks_in_few_requests(gateway, tm
     assert tree_bytes(target) == tree_bytes(source)
 
 
+@pytest.mark.parametrize("creation_waits", [False, True], ids=["fast-creation", "creation-waits"])
+def test_small_files_are_written_by_download_threads_once_creating_them_waits(
+    gateway, tmp_path, monkeypatch, creation_waits
+):
+    """One batch written slower than the threshold per file spreads the later ones over the
+    download threads; a fast filesystem keeps them on the calling thread. Same files either way."""
+    source, target = tmp_path / "src", tmp_path / "dst"
+    many_small_files(source, 300, seed=11)
+    monkeypatch.setattr(transfer, "DOWNLOAD_BATCH_DIGESTS", 30)
+    monkeypatch.setattr(transfer, "SLOW_FILE_CREATE_S", 0.0 if creation_waits else 3600.0)
+    writers: list[tuple[str, threading.Thread]] = []
+    write_whole = transfer._write_whole
+
+    def record(target_path: Path, entry, parts) -> None:
+        writers.append((entry.path, threading.current_thread()))
+        write_whole(target_path, entry, parts)
+
+    monkeypatch.setattr(transfer, "_write_whole", record)
+    with gateway.client() as client:
+        pushed = push_directory(client, "", source)
+        pulled = pull_manifest(client, "", pushed.digest, target)
+    assert pulled.files_written == 300
+    assert tree_bytes(target) == tree_bytes(source)
+    assert len(writers) == 300
+    calling = [path for path, thread in writers if thread is threading.main_thread()]
+    if creation_waits:
+        # The first batch the calling thread wrote showed the wait; later batches went elsewhere.
+        assert 30 <= len(calling) < 300
+        assert len({thread for _, thread in writers if thread is not threading.main_thread()}) >= 1
+    else:
+        assert len(calling) == 300
+
+
 def test_a_pull_told_the_total_skips_the_summary_request_and_reports_the_same_progress(gateway, tmp_path):
     source = tmp_path / "src"
     make_tree(source, seed=9)
