@@ -52,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             ttl_s=settings.upload_ttl_s,
             max_file_bytes=settings.max_file_bytes,
             max_line_bytes=settings.max_commit_line_bytes,
+            memory_bytes=settings.upload_memory_bytes,
         ),
         downloads=DownloadService(manifests, chunks),
         manifests=manifests,

@@ -20,15 +20,24 @@ def _too_large(limit: int) -> PayloadTooLarge:
     )
 
 
-def check_declared_length(request: Request, limit: int) -> None:
+def check_declared_length(request: Request, limit: int) -> int | None:
+    """The body's declared length (None when it is sent chunked); 413 above ``limit``."""
     declared = request.headers.get("content-length")
-    if declared is not None:
-        try:
-            length = int(declared)
-        except ValueError:
-            raise Invalid("Content-Length is not a number", field=["header", "content-length"]) from None
-        if length > limit:
-            raise _too_large(limit)
+    if declared is None:
+        return None
+    try:
+        length = int(declared)
+    except ValueError:
+        raise Invalid("Content-Length is not a number", field=["header", "content-length"]) from None
+    if length > limit:
+        raise _too_large(limit)
+    return length
+
+
+def held_length(request: Request, limit: int) -> int:
+    """What receiving the body may hold in memory: its declared length, or ``limit`` when unknown."""
+    declared = check_declared_length(request, limit)
+    return limit if declared is None else declared
 
 
 async def limited_stream(request: Request, limit: int) -> AsyncIterator[bytes]:

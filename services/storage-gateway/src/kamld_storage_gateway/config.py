@@ -43,6 +43,12 @@ class Settings(ServiceSettings):
         3600, ge=0, description="Unreferenced objects younger than this survive garbage collection"
     )
     max_batch_bytes: int = Field(64 << 20, gt=0, description="Largest body of a chunk batch upload")
+    upload_memory_bytes: int = Field(
+        160 << 20,
+        gt=0,
+        description="Upload bodies held in memory at once, across all clients; uploads beyond it wait "
+        "their turn (one kamld push holds at most 128 MiB)",
+    )
     max_read_digests: int = Field(
         1000, gt=0, le=10000, description="Most digests one batched chunk read may name"
     )

@@ -29,6 +29,7 @@ async def test_expired_session_answers_410_and_unknown_404(tmp_path):
         ttl_s=60,
         max_file_bytes=1 << 20,
         max_line_bytes=1 << 20,
+        memory_bytes=16 << 20,
         clock=lambda: now[0],
     )
     try:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, status
 
 from kamld_common.errors import Invalid
 from kamld_content.framing import MEDIA_TYPE, Chunk, FrameReader, FramingError
-from kamld_storage_gateway.bodies import limited_stream, read_limited
+from kamld_storage_gateway.bodies import held_length, limited_stream, read_limited
 from kamld_storage_gateway.dependencies import Services, services
 from kamld_storage_gateway.uploads.schemas import (
     ChunksStored,
@@ -97,17 +97,21 @@ async def missing(upload_id: UploadId, body: MissingRequest, svc: ServicesDep) -
 async def upload_chunks(upload_id: UploadId, request: Request, svc: ServicesDep) -> ChunksStored:
     """Store several chunks at once (binary framing below); all are verified before any is stored."""
     await svc.uploads.check_open(upload_id)
-    # Decoded as it arrives, so the batch is held once (as its chunks), not also as one body; a
-    # chunk that spans pieces stays in them (hashed and written piece by piece, never joined).
-    reader = FrameReader(join=False)
-    frames: list[tuple[str, Chunk]] = []
-    try:
-        async for block in limited_stream(request, svc.settings.max_batch_bytes):
-            frames.extend(reader.feed(block))
-        reader.close()
-    except FramingError as exc:
-        raise Invalid(f"the chunk batch is malformed: {exc}", field="body", code="invalid_framing") from None
-    stored = await svc.uploads.put_chunks(upload_id, frames)
+    limit = svc.settings.max_batch_bytes
+    async with svc.uploads.memory.hold(held_length(request, limit)):
+        # Decoded as it arrives, so the batch is held once (as its chunks), not also as one body;
+        # a chunk that spans pieces stays in them (hashed and written piece by piece, never joined).
+        reader = FrameReader(join=False)
+        frames: list[tuple[str, Chunk]] = []
+        try:
+            async for block in limited_stream(request, limit):
+                frames.extend(reader.feed(block))
+            reader.close()
+        except FramingError as exc:
+            raise Invalid(
+                f"the chunk batch is malformed: {exc}", field="body", code="invalid_framing"
+            ) from None
+        stored = await svc.uploads.put_chunks(upload_id, frames)
     return ChunksStored(received=stored.received, stored=stored.stored, bytes=stored.bytes)
 
 
@@ -128,8 +132,10 @@ async def upload_chunk(
 ) -> ChunksStored:
     """Store one chunk whose body must hash to ``digest``; idempotent."""
     validate_digest(digest, ["path", "digest"])
-    data = await read_limited(request, svc.settings.max_batch_bytes)
-    stored = await svc.uploads.put_chunks(upload_id, [(digest, data)], field="body")
+    limit = svc.settings.max_batch_bytes
+    async with svc.uploads.memory.hold(held_length(request, limit)):
+        data = await read_limited(request, limit)
+        stored = await svc.uploads.put_chunks(upload_id, [(digest, data)], field="body")
     return ChunksStored(received=stored.received, stored=stored.stored, bytes=stored.bytes)
 
 

@@ -19,12 +19,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from kamld_common.errors import Conflict, Invalid, KamldError, NotFound, PayloadTooLarge
-from kamld_content.chunking import iter_file_chunks
+from kamld_content.chunking import DEFAULT_PARAMS, iter_file_chunks
 from kamld_content.framing import Chunk, ChunkPieces
 from kamld_content.hashing import Hasher, digest_bytes, is_digest
 from kamld_content.manifest import REGULAR_MODE, FileEntry
 from kamld_content.paths import InvalidPath, normalize_path
 from kamld_storage_gateway import background
+from kamld_storage_gateway.admission import ByteBudget
 from kamld_storage_gateway.chunks import ChunkStore
 from kamld_storage_gateway.gc.guard import WriteGuard
 from kamld_storage_gateway.manifests.service import ManifestService, ManifestSummary
@@ -85,6 +86,7 @@ class UploadService:
         ttl_s: int,
         max_file_bytes: int,
         max_line_bytes: int,
+        memory_bytes: int,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.guard = guard
@@ -94,6 +96,8 @@ class UploadService:
         self.ttl = timedelta(seconds=ttl_s)
         self.max_file_bytes = max_file_bytes
         self.max_line_bytes = max_line_bytes
+        # Every body held in memory while it is verified and stored takes its share first.
+        self.memory = ByteBudget(memory_bytes)
         self.clock = clock
 
     async def open(self) -> OpenedSession:
@@ -178,15 +182,16 @@ class UploadService:
             chunk_refs = []
             batch: list[tuple[str, bytes]] = []
             chunk_iter = iter_file_chunks(spooled)
-            while (item := await asyncio.to_thread(next, chunk_iter, None)) is not None:
-                ref, data = item
-                chunk_refs.append(ref)
-                batch.append((ref.digest, data))
-                if len(batch) >= _CHUNKS_PER_WRITE:
+            async with self.memory.hold(_CHUNKS_PER_WRITE * DEFAULT_PARAMS.max_size):
+                while (item := await asyncio.to_thread(next, chunk_iter, None)) is not None:
+                    ref, data = item
+                    chunk_refs.append(ref)
+                    batch.append((ref.digest, data))
+                    if len(batch) >= _CHUNKS_PER_WRITE:
+                        await self.put_chunks(upload_id, batch)
+                        batch = []
+                if batch:
                     await self.put_chunks(upload_id, batch)
-                    batch = []
-            if batch:
-                await self.put_chunks(upload_id, batch)
         entry = FileEntry(path=path, size=size, mode=mode, digest=file_digest, chunks=chunk_refs)
         async with self.database.unit_of_work() as session:
             repository = UploadRepository(session)
