@@ -87,10 +87,10 @@ STREAM_GROUP_BYTES = 32 << 20
 SCAN_GROUP_BYTES = 4 << 20
 DOWNLOAD_BATCH_BYTES = 16 << 20
 DOWNLOAD_BATCH_DIGESTS = 1000
-# A small file written in more than this (wall time, on the pull's writing thread) means the
-# filesystem makes each file creation wait (a busy or networked disk), not the CPU: small files
-# are then written by the download threads, several at once. Local disks measured 16-60 us a
-# file, a busy one 340-670 us.
+# A small file written in more than this (wall time, on the pull's writing thread) means that
+# creating files waits (a networked filesystem) or is slow in the kernel, not in Python: small
+# files are then written by the download threads, several at once. Local disks measured
+# 16-60 us a file; an ext4 without a journal, minutes after many files were deleted, 340-800 us.
 SLOW_FILE_CREATE_S = 250e-6
 # A large file's groups asked for while an earlier one is read. With storage-gateway reading its
 # chunk files from disk (local_direct_io), two in flight keep its disk busy: a 502 MB file pulled
@@ -839,9 +839,10 @@ class _SmallFileWriting:
     """Who writes a pull's small files: the calling thread, until one of its batches shows that
     the filesystem makes each creation wait; then every download thread writes its own batches.
 
-    Measured on a disk whose file creations waited 0.34-0.67 ms each, 20,000 files of 4 KiB were
-    written in 6.8 s by one thread and 1.0 s by eight; in memory (tmpfs) a pull of them took
-    1.2 s with one writing thread and 1.5 s with eight (the GIL handed back and forth).
+    Where each creation cost 0.34-0.8 ms of kernel time, 20,000 files of 4 KiB were created in
+    6.8-7.9 s by one thread and 1.0-4.3 s by eight, and a pull of them took 10.6-10.9 s instead
+    of 16.5-16.9 s; in memory (tmpfs) the same pull took 1.2 s with one writing thread and 1.5 s
+    with the download threads writing (the GIL handed back and forth), so that is not the default.
     """
 
     def __init__(self) -> None:
