@@ -10,6 +10,9 @@ from typing import Any
 import compose_spec
 import pytest
 import yaml
+from prometheus_client import REGISTRY
+
+import kamld_storage_gateway.app  # noqa: F401  (registers every storage-gateway metric)
 
 ROOT = Path(__file__).resolve().parents[2]
 INFRASTRUCTURE = {"postgres", "minio", "elasticsearch", "trino", "jaeger", "prometheus", "grafana"}
@@ -149,6 +152,20 @@ def test_grafana_dashboard_shows_rate_errors_and_latency_per_service() -> None:
         if m.startswith("./")
     }
     assert providers["providers"][0]["options"]["path"] in grafana_mounts
+
+
+def test_the_dashboards_kamld_metrics_are_ones_storage_gateway_exports() -> None:
+    """A renamed metric would leave its panel silently empty."""
+    exported = {sample.name for family in REGISTRY.collect() for sample in family.samples}
+    dashboard = json.loads((ROOT / "deploy/grafana/dashboards/kamld-platform.json").read_text())
+    used = {
+        name
+        for panel in dashboard["panels"]
+        for target in panel["targets"]
+        for name in re.findall(r"\bkamld_storage_\w+", target["expr"])
+    }
+    assert {"kamld_storage_upload_bytes_held", "kamld_storage_upload_admission_waits_total"} <= used
+    assert used <= exported
 
 
 def test_shared_secrets_have_no_default(compose: dict[str, Any]) -> None:
