@@ -24,6 +24,7 @@ from pathlib import Path
 from bench.baselines import DvcRepo, Trash, copy_tree
 from bench.datasets import GENERATORS, Profile, tree_bytes
 from bench.measure import Measured, ServiceMemoryWatch, mb, run_measured
+from bench.settle import wait_for_usual_file_creation
 
 ROOT = Path(__file__).resolve().parent
 VENV_BIN = Path(sys.executable).parent
@@ -290,6 +291,13 @@ def main() -> int:
     parser.add_argument("--scale", type=float, default=1.0, help="shrink every profile (0.1 = a tenth)")
     parser.add_argument("--work", type=Path, default=ROOT / ".work", help="where data and stores go")
     parser.add_argument("--port-base", type=int, default=18080)
+    parser.add_argument(
+        "--settle-limit",
+        type=float,
+        default=420.0,
+        help="seconds to wait, before each profile, for file creation to be fast again after "
+        "recent deletions (0: probe once and go on)",
+    )
     parser.add_argument("--no-dvc", action="store_true", help="leave DVC out")
     parser.add_argument("--skip-storage", action="store_true", help="only the ref-resolution load test")
     parser.add_argument(
@@ -314,6 +322,7 @@ def main() -> int:
             for name in args.profiles:
                 print(f"[{name}] generating data (scale {args.scale})", flush=True)
                 profile = GENERATORS[name](data, args.scale)
+                wait_for_usual_file_creation(trash.root / name, limit_s=args.settle_limit)
                 print(f"[{name}] {mb(profile.bytes_v1):.0f} MB: cp -r, kamld, dvc", flush=True)
                 rows += bench_cp(profile, args.work, trash)
                 rows += bench_kamld(platform, profile, args.work, trash)

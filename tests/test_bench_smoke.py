@@ -25,6 +25,8 @@ def test_the_benchmark_runs_end_to_end_at_a_small_scale(tmp_path: Path) -> None:
             "0.01",
             "--no-dvc",
             "--skip-resolution",
+            "--settle-limit",
+            "0",
             "--work",
             str(tmp_path),
             "--port-base",
