@@ -24,7 +24,7 @@ from pathlib import Path
 from bench.baselines import DvcRepo, Trash, copy_tree
 from bench.datasets import GENERATORS, Profile, tree_bytes
 from bench.measure import Measured, ServiceMemoryWatch, mb, run_measured
-from bench.settle import wait_for_usual_file_creation
+from bench.settle import wait_after_deletion, wait_for_usual_file_creation
 
 ROOT = Path(__file__).resolve().parent
 VENV_BIN = Path(sys.executable).parent
@@ -315,6 +315,7 @@ def main() -> int:
         rows: list[Row] = []
         data = args.work / "data"
         trash = Trash(args.work / "trash")
+        wait_after_deletion(trash.seconds_since_emptied(), limit_s=args.settle_limit)
         with (
             Platform(args.work / "home", args.port_base, trash=trash) as platform,
             ServiceMemoryWatch(platform.service_pids()) as watch,

@@ -29,6 +29,8 @@ class Trash:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        # When a run last emptied this trash, for the next run in the same work directory to wait.
+        self.emptied_stamp = root.with_name(f".{root.name}-emptied-at")
 
     def discard(self, path: Path) -> None:
         if not path.exists():
@@ -38,6 +40,14 @@ class Trash:
 
     def empty(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
+        self.emptied_stamp.write_text(f"{time.time():.0f}\n")
+
+    def seconds_since_emptied(self) -> float | None:
+        """Seconds since a run last emptied this trash, or None if none did."""
+        try:
+            return max(0.0, time.time() - float(self.emptied_stamp.read_text()))
+        except (OSError, ValueError):
+            return None
 
 
 def copy_tree(source: Path, target: Path, trash: Trash) -> Measured:

@@ -5,13 +5,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bench.settle import INTERVAL_S, SLOW_CREATE_S, creation_seconds, wait_for_usual_file_creation
+from bench.baselines import Trash
+from bench.settle import (
+    INTERVAL_S,
+    QUIET_AFTER_DELETION_S,
+    SLOW_CREATE_S,
+    creation_seconds,
+    wait_after_deletion,
+    wait_for_usual_file_creation,
+)
 
 
 def test_a_probe_creates_its_files_and_keeps_them(tmp_path: Path) -> None:
-    per_file = creation_seconds(tmp_path / "probe", count=50)
+    per_file = creation_seconds(tmp_path / "probe", count=45)
     assert per_file > 0
-    assert sorted(int(path.name) for path in (tmp_path / "probe").iterdir()) == list(range(50))
+    created = sorted((tmp_path / "probe").rglob("*"))
+    assert sorted(int(path.name) for path in created if path.is_file()) == list(range(45))
+    assert len([path for path in created if path.is_dir()]) == 5
 
 
 class Scripted:
@@ -67,3 +77,27 @@ def test_a_limit_of_zero_probes_once() -> None:
     scripted = Scripted([SLOW_CREATE_S * 4])
     assert scripted.run(limit_s=0) == 0
     assert len(scripted.probed) == 1
+
+
+def test_a_run_soon_after_a_cleanup_sleeps_out_the_rest_of_the_window(tmp_path: Path) -> None:
+    trash = Trash(tmp_path / "trash")
+    assert trash.seconds_since_emptied() is None
+    (tmp_path / "pulled").mkdir()
+    trash.discard(tmp_path / "pulled")
+    trash.empty()
+    assert not (tmp_path / "trash").exists()
+    since = trash.seconds_since_emptied()
+    assert since is not None and since < 60
+    slept: list[float] = []
+    said: list[str] = []
+    waited = wait_after_deletion(since, limit_s=420, sleep=slept.append, say=said.append)
+    assert slept == [waited] and QUIET_AFTER_DELETION_S - 60 < waited <= QUIET_AFTER_DELETION_S
+    assert "deleted its files" in said[0]
+
+
+def test_no_recent_cleanup_or_a_zero_limit_sleeps_not_at_all() -> None:
+    slept: list[float] = []
+    assert wait_after_deletion(None, sleep=slept.append) == 0
+    assert wait_after_deletion(QUIET_AFTER_DELETION_S + 1, sleep=slept.append) == 0
+    assert wait_after_deletion(5, limit_s=0, sleep=slept.append, say=lambda _: None) == 0
+    assert slept == []
