@@ -1,7 +1,7 @@
 """Before a profile is timed, wait until the file system creates files at its usual speed.
 
 ext4 without a journal skips inodes freed in the last minute when it allocates new ones, and in
-the last six while their inode table block is not yet written back (``recently_deleted`` in
+the last six minutes while their inode table block is not yet written back (``recently_deleted`` in
 ``fs/ext4/ialloc.c``). Every creation pays for that scan in kernel time: 0.3-0.8 ms a file instead
 of 10-20 us, for every tool alike. A run started within minutes of the previous run's cleanup (or
 of any large deletion) measured that window instead of the tools, and as it faded, whichever tool
