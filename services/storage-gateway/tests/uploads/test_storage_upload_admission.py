@@ -133,6 +133,8 @@ def test_a_batch_as_large_as_the_budget_is_served_alone(small_budget_gateway):
     digest, body = batch_of(3, BUDGET - 100)
     with small_budget_gateway.client() as client:
         upload_id = open_upload(client)
-        answer = client.post(f"/uploads/{upload_id}/chunks", content=body, headers={"Content-Type": MEDIA_TYPE})
+        answer = client.post(
+            f"/uploads/{upload_id}/chunks", content=body, headers={"Content-Type": MEDIA_TYPE}
+        )
         assert answer.status_code == 200, answer.text
         assert missing(client, upload_id, digest) == []
