@@ -56,6 +56,9 @@ class BatchServer:
                     if framing == "cut":
                         self.wfile.write(BATCH[: len(BATCH) // 2])
                         self.close_connection = True
+                    elif framing == "cut-between-frames":
+                        self.wfile.write(encode_frame(DIGESTS[0], CHUNKS[0]))
+                        self.close_connection = True
                     else:
                         self.wfile.write(BATCH)
 
@@ -132,6 +135,16 @@ def test_an_answer_cut_off_midway_is_a_lost_connection(cut_server: BatchServer) 
             take_all(answer)
     assert lost.value.code == "connection_failed"
     assert "while receiving chunks" in str(lost.value)
+
+
+def test_an_answer_cut_between_two_frames_is_a_lost_connection_not_its_end() -> None:
+    """storage-gateway stops before a chunk that fails its check; so may a connection lost at a
+    frame boundary. Either way the body is shorter than announced, and that is not the end."""
+    for peer in serve("cut-between-frames"):
+        with ChunkChannel(peer.url, {}) as channel, channel.open_read(DIGESTS) as answer:
+            with pytest.raises(ConnectionFailed) as lost:
+                take_all(answer)
+        assert "short of its announced length" in str(lost.value)
 
 
 def test_a_malformed_answer_is_an_integrity_error_not_a_lost_connection() -> None:

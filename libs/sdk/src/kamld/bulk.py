@@ -307,9 +307,11 @@ class ChunkAnswer:
             self._pending = memoryview(b"")
             self._headers = self._decoded_headers(_frames_of(response))
             self._readinto = self._copy_pending
+            self._raw = None
         else:
             self._headers = frame_headers(raw.read)
             self._readinto = raw.readinto
+            self._raw = raw
 
     def next_frame(self) -> tuple[str, int] | None:
         """The next chunk's digest and size, None after the last; read its bytes before asking again."""
@@ -324,6 +326,12 @@ class ChunkAnswer:
                 f"the answer from {self._url} is not a well-formed chunk batch: {exc}", code="invalid_framing"
             ) from exc
         if frame is None:
+            # http.client ends a body cut short with an empty read, not an error; what it still
+            # expected tells a cut at a frame boundary (a connection lost, or storage-gateway
+            # stopping before a chunk that failed its check) from the answer's end.
+            short = getattr(self._raw, "length", None) if self._raw is not None else None
+            if short:
+                raise self._lost(EOFError(f"the answer ended {short} bytes short of its announced length"))
             self._finished = True
         else:
             self._left_in_frame = frame[1]

@@ -1054,6 +1054,7 @@ def _receive_group(
     occurrences = collections.Counter(ref.digest for ref in group)
     kept: dict[str, bytes] = {}
     received = done = 0
+    broke_at: set[int] = set()
     for attempt in range(ATTEMPTS):
         mark = out.mark()
         try:
@@ -1072,10 +1073,19 @@ def _receive_group(
                         "the server sent more chunks than were asked for", code="unexpected_chunk"
                     )
             return received
-        except ConnectionFailed:
+        except ConnectionFailed as exc:
             if done == len(group):
                 return received  # lost after the last chunk: nothing is missing
+            broke_at.add(done)
             if attempt == ATTEMPTS - 1:
+                if len(broke_at) == 1:
+                    # storage-gateway ends an answer before a chunk that fails its verification.
+                    raise ConnectionFailed(
+                        f"the answer broke off at chunk {group[done].digest} {ATTEMPTS} times in a "
+                        "row: the store may hold it damaged (storage-gateway logs that and counts it in "
+                        "kamld_storage_corrupt_chunks_total)",
+                        code=exc.code,
+                    ) from exc
                 raise
             out.rewind(mark)
             pause_before_retry(attempt)

@@ -14,7 +14,8 @@ import pytest
 from kamld import transfer
 from kamld.bulk import ChunkAnswer, ChunkChannel
 from kamld.errors import ConnectionFailed, IntegrityError, KamldClientError, NotFound
-from kamld.transfer import Progress, pull_manifest, push_directory
+from kamld.transfer import Progress, iter_manifest, pull_manifest, push_directory
+from kamld_content.hashing import object_key
 from kamld_content.paths import InvalidPath
 from kamld_testing.processes import requests_served
 
@@ -453,6 +454,32 @@ def test_a_connection_that_keeps_dropping_fails_the_pull_and_leaves_nothing(gate
         dropping_reads(monkeypatch, drop_at=set(range(1, 1000)))
         with pytest.raises(ConnectionFailed):
             pull_manifest(client, "", pushed.digest, target)
+    assert list(target.iterdir()) == []
+
+
+def test_a_chunk_damaged_in_the_store_is_named_after_the_retries_and_leaves_nothing(
+    gateway, tmp_path, monkeypatch
+):
+    """storage-gateway ends its answer before a chunk that fails verification; every retry breaks
+    off at the same chunk, and the error says which one and where to look."""
+    source, target = tmp_path / "src", tmp_path / "dst"
+    source.mkdir()
+    (source / "big.bin").write_bytes(random.Random(51).randbytes(12 << 20))
+    monkeypatch.setattr(transfer, "DOWNLOAD_BATCH_BYTES", 2 << 20)
+    with gateway.client() as client:
+        pushed = push_directory(client, "", source)
+        entry = next(iter_manifest(client, "", pushed.digest))
+        # The last chunk: storage-gateway reads a few MiB ahead, so its answer has begun by then.
+        damaged = entry.chunks[-1].digest
+        stored = next(gateway.home.rglob(object_key(damaged).rsplit("/", 1)[1]))
+        stored.chmod(0o644)
+        content = stored.read_bytes()
+        stored.write_bytes(content[:-1] + bytes([content[-1] ^ 1]))
+        try:
+            with pytest.raises(ConnectionFailed, match=f"broke off at chunk {damaged} 3 times"):
+                pull_manifest(client, "", pushed.digest, target)
+        finally:
+            stored.write_bytes(content)
     assert list(target.iterdir()) == []
 
 
