@@ -444,11 +444,17 @@ def test_a_large_file_whose_connection_drops_midway_resumes_the_group_where_it_b
     assert all(any(digests == group[-len(digests) :] for group in in_groups) for digests in asked)
 
 
-def test_a_connection_that_keeps_dropping_fails_the_pull_and_leaves_nothing(gateway, tmp_path, monkeypatch):
+def one_large_file(tmp_path: Path, monkeypatch, *, size: int, seed: int) -> tuple[Path, Path]:
+    """A source holding one file of ``size`` random bytes that a pull treats as large, and a target."""
     source, target = tmp_path / "src", tmp_path / "dst"
     source.mkdir()
-    (source / "big.bin").write_bytes(random.Random(38).randbytes(6 << 20))
+    (source / "big.bin").write_bytes(random.Random(seed).randbytes(size))
     monkeypatch.setattr(transfer, "DOWNLOAD_BATCH_BYTES", 2 << 20)
+    return source, target
+
+
+def test_a_connection_that_keeps_dropping_fails_the_pull_and_leaves_nothing(gateway, tmp_path, monkeypatch):
+    source, target = one_large_file(tmp_path, monkeypatch, size=6 << 20, seed=38)
     with gateway.client() as client:
         pushed = push_directory(client, "", source)
         dropping_reads(monkeypatch, drop_at=set(range(1, 1000)))
@@ -462,10 +468,7 @@ def test_a_chunk_damaged_in_the_store_is_named_after_the_retries_and_leaves_noth
 ):
     """storage-gateway ends its answer before a chunk that fails verification; every retry breaks
     off at the same chunk, and the error says which one and where to look."""
-    source, target = tmp_path / "src", tmp_path / "dst"
-    source.mkdir()
-    (source / "big.bin").write_bytes(random.Random(51).randbytes(12 << 20))
-    monkeypatch.setattr(transfer, "DOWNLOAD_BATCH_BYTES", 2 << 20)
+    source, target = one_large_file(tmp_path, monkeypatch, size=12 << 20, seed=51)
     with gateway.client() as client:
         pushed = push_directory(client, "", source)
         entry = next(iter_manifest(client, "", pushed.digest))
