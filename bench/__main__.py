@@ -295,8 +295,8 @@ def main() -> int:
         "--settle-limit",
         type=float,
         default=420.0,
-        help="seconds to wait, before each profile, for file creation to be fast again after "
-        "recent deletions (0: probe once and go on)",
+        help="most seconds to wait, at the start and before each profile, for file creation to be "
+        "fast again after recent deletions (0: no waiting, one probe)",
     )
     parser.add_argument("--no-dvc", action="store_true", help="leave DVC out")
     parser.add_argument("--skip-storage", action="store_true", help="only the ref-resolution load test")

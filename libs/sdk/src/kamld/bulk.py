@@ -329,7 +329,7 @@ class ChunkAnswer:
             # http.client ends a body cut short with an empty read, not an error; what it still
             # expected tells a cut at a frame boundary (a connection lost, or storage-gateway
             # stopping before a chunk that failed its check) from the answer's end.
-            short = getattr(self._raw, "length", None) if self._raw is not None else None
+            short = getattr(self._raw, "length", None)
             if short:
                 raise self._lost(EOFError(f"the answer ended {short} bytes short of its announced length"))
             self._finished = True
