@@ -15,6 +15,7 @@ from collections.abc import Callable
 import uvicorn
 from fastapi import FastAPI
 
+from kamld_common.internal_token import ensure_internal_token
 from kamld_common.settings import ServiceSettings
 
 KEEP_ALIVE_S = 75
@@ -46,6 +47,8 @@ def serve(factory: Callable[[], FastAPI], settings: ServiceSettings, import_path
     ``module:factory`` string) on the shared socket. The app's start-up (migrations, bootstrap
     records) first runs once in this parent process, so workers starting together find it done
     instead of racing each other through it.
+
+    Every process serves with an internal token (see :mod:`kamld_common.internal_token`).
     """
     if not port_is_free(settings.host, settings.port):
         print(
@@ -54,6 +57,7 @@ def serve(factory: Callable[[], FastAPI], settings: ServiceSettings, import_path
             file=sys.stderr,
         )
         raise SystemExit(2)
+    ensure_internal_token(settings)
     options = {
         "host": settings.host,
         "port": settings.port,

@@ -42,7 +42,9 @@ class ServiceSettings(BaseSettings):
     )
     request_timeout_s: float = Field(10.0, gt=0, description="Timeout of calls to other services")
     internal_token: str | None = Field(
-        None, description="Shared secret other services must present; unset means trust the network"
+        None,
+        description="Secret the platform's services share and present to each other; unset: the one in "
+        "$KAMLD_HOME/internal-token (created by the first service started there)",
     )
     memory_release_idle_s: float = Field(
         2.0,

@@ -36,7 +36,7 @@ def guarded(tmp_path_factory) -> Iterator[ServiceProcess]:
 
 @pytest.fixture
 def anonymous(guarded) -> Iterator[httpx.Client]:
-    with guarded.client() as client:
+    with guarded.client(internal=False) as client:
         yield client
 
 
@@ -208,7 +208,7 @@ def test_a_bad_grant_is_refused_even_with_the_internal_token(internal) -> None:
 def test_a_gateway_without_transfer_key_refuses_grants(tmp_path) -> None:
     env = {f"{PREFIX}INTERNAL_TOKEN": INTERNAL}
     with running_service("storage-gateway", home=tmp_path / "no-key", env=env) as service:
-        with service.client() as anonymous:
+        with service.client(internal=False) as anonymous:
             body = problem(
                 anonymous.post("/chunks/read", json={"digests": []}, headers=read_grant()),
                 401,
