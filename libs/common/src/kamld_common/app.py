@@ -23,6 +23,7 @@ from kamld_common.errors import KamldError, Unauthorized, install_error_handlers
 from kamld_common.http import CALLER_HEADER, INTERNAL_TOKEN_HEADER, current_caller
 from kamld_common.logging import configure_logging
 from kamld_common.memory import ActivityMiddleware, RequestActivity, malloc_trim, release_when_idle
+from kamld_common.request_paths import PathCheckMiddleware
 from kamld_common.settings import ServiceSettings
 from kamld_common.telemetry import instrument_app, shutdown_tracing
 
@@ -94,6 +95,7 @@ def create_service_app(
     for router in routers:
         app.include_router(router)
 
+    app.add_middleware(PathCheckMiddleware)
     app.add_middleware(
         IdentityMiddleware, internal_token=None if public else settings.internal_token, admit=admit
     )
