@@ -204,8 +204,8 @@ async def download(
 async def diff(
     name: Name,
     catalog: CatalogDep,
-    from_: Annotated[str, Query(alias="from", max_length=100, description="The older ref")],
-    to: Annotated[str, Query(max_length=100, description="The newer ref")],
+    from_: Annotated[str, Query(alias="from", min_length=1, max_length=100, description="The older ref")],
+    to: Annotated[str, Query(min_length=1, max_length=100, description="The newer ref")],
     after: After = None,
     limit: Limit = 1000,
 ) -> DiffView:

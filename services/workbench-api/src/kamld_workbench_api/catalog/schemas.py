@@ -7,12 +7,26 @@ metadata size) are enforced by the owning service and come back as 422 naming th
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
-from typing import Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 T = TypeVar("T")
+
+
+def _plain_json(metadata: dict[str, Any]) -> dict[str, Any]:
+    """JSON has no NaN or infinity (``1e999`` decodes to one): such metadata could be neither
+    forwarded nor stored, so it is refused here as metadata-hub refuses it."""
+    try:
+        json.dumps(metadata, allow_nan=False)
+    except ValueError:
+        raise ValueError("metadata must not hold NaN, Infinity or numbers out of range") from None
+    return metadata
+
+
+Metadata = Annotated[dict[str, Any], AfterValidator(_plain_json)]
 
 Kind = Literal["dataset", "model", "code"]
 DIGEST_PATTERN = r"^blake3:[0-9a-f]{64}$"
@@ -84,7 +98,7 @@ class VersionCreate(Request):
 
     digest: str = Field(pattern=DIGEST_PATTERN, description="Digest of the committed manifest")
     message: str = ""
-    metadata: dict[str, Any] = Field(default_factory=dict)
+    metadata: Metadata = Field(default_factory=dict)
     inputs: list[InputSpec] = Field(default_factory=list, max_length=256)
     parents: list[str] | None = Field(
         None, max_length=16, description="Default: the artifact's latest version"

@@ -1,0 +1,128 @@
+"""Input that used to reach a 5xx, a wrong resource or a mangled file, sent through the real gateway.
+
+Requests go out through ``http.client``, which sends the target exactly as written: httpx would
+resolve ``..`` segments itself and never let the server see them.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import secrets
+from urllib.parse import urlsplit
+
+import pytest
+
+from .conftest import Gateway
+
+
+def send(
+    gateway: Gateway, method: str, target: str, token: str, body: bytes | None = None, **headers: str
+) -> tuple[int, dict]:
+    where = urlsplit(gateway.url)
+    connection = http.client.HTTPConnection(where.hostname, where.port, timeout=30)
+    try:
+        connection.request(method, target, body=body, headers={"Authorization": f"Bearer {token}", **headers})
+        answer = connection.getresponse()
+        data = answer.read()
+        is_json = "json" in answer.getheader("content-type", "")
+        return answer.status, json.loads(data) if is_json and data else {}
+    finally:
+        connection.close()
+
+
+@pytest.fixture(scope="module")
+def dataset(gateway: Gateway, tokens, push) -> str:
+    name = f"hostile-{secrets.token_hex(4)}"
+    with gateway.client(tokens["editor"]) as client:
+        push(client, name, {"a.txt": b"alpha", "dir/b.txt": b"bravo"}, kind="dataset")
+    return name
+
+
+def open_upload(gateway: Gateway, token: str) -> str:
+    with gateway.client(token) as client:
+        return client.post("/api/v1/uploads").raise_for_status().json()["id"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["a%FFb", "a%FEb", "x/%C0%AF", "%ED%A0%80", "a/../b", "a/./b", "%2e%2e/b", "a/%2E/b", "a%2f..%2fb"],
+)
+def test_a_pushed_path_that_is_not_valid_utf8_or_has_dot_segments_is_refused(gateway, tokens, path) -> None:
+    upload = open_upload(gateway, tokens["editor"])
+    status, problem = send(
+        gateway, "PUT", f"/api/v1/uploads/{upload}/files/{path}", tokens["editor"], b"data"
+    )
+    assert status == 422, problem
+    assert problem["code"] == "invalid_path"
+    assert path in problem["detail"]
+
+    committed = send(
+        gateway,
+        "POST",
+        f"/api/v1/uploads/{upload}/commit",
+        tokens["editor"],
+        b"",
+        **{"Content-Type": "application/x-ndjson"},
+    )
+    assert committed[0] == 200 and committed[1]["file_count"] == 0  # nothing was stored under another name
+
+
+@pytest.mark.parametrize("ref", ["..", ".", "%2e%2e", "%2E.", "..%2F.."])
+def test_a_version_reference_that_is_a_dot_segment_is_refused(gateway, tokens, dataset, ref) -> None:
+    for tail in ("", "/files", "/files/a.txt", "/lineage"):
+        status, problem = send(
+            gateway, "GET", f"/api/v1/artifacts/{dataset}/versions/{ref}{tail}", tokens["viewer"]
+        )
+        assert (status, problem.get("code")) == (422, "invalid_path"), (tail, problem)
+
+
+def test_invalid_utf8_in_a_query_is_refused(gateway, tokens, dataset) -> None:
+    status, problem = send(
+        gateway, "GET", f"/api/v1/artifacts/{dataset}/versions?after=%FF", tokens["viewer"]
+    )
+    assert (status, problem["code"]) == (422, "invalid_query")
+
+
+def test_an_empty_diff_reference_is_refused(gateway, tokens, dataset) -> None:
+    status, problem = send(gateway, "GET", f"/api/v1/artifacts/{dataset}/diff?from=&to=v1", tokens["viewer"])
+    assert status == 422, problem
+    assert problem["errors"][0]["loc"][-1] == "from"
+
+
+def test_a_grace_period_too_large_to_compute_with_is_refused(gateway, tokens) -> None:
+    status, problem = send(gateway, "POST", "/api/v1/gc?grace_s=100000000000&dry_run=true", tokens["admin"])
+    assert status == 422, problem
+    assert problem["errors"][0]["loc"][-1] == "grace_s"
+
+
+@pytest.mark.parametrize("header", ["Range", "If-Range", "If-None-Match"])
+def test_a_non_ascii_conditional_header_is_a_client_error(gateway, tokens, dataset, header) -> None:
+    value = {"Range": "bytes=0-\xe9", "If-Range": '"\xe9"', "If-None-Match": '"\xe9"'}[header]
+    status, problem = send(
+        gateway,
+        "GET",
+        f"/api/v1/artifacts/{dataset}/versions/latest/files/a.txt",
+        tokens["viewer"],
+        **{header: value},
+    )
+    assert status == 400, problem
+    assert header in problem["detail"]
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e999"])
+def test_a_number_json_cannot_carry_is_refused_in_version_metadata(gateway, tokens, dataset, number) -> None:
+    with gateway.client(tokens["editor"]) as client:
+        digest = (
+            client.get(f"/api/v1/artifacts/{dataset}/versions/latest").raise_for_status().json()["digest"]
+        )
+    body = f'{{"digest": "{digest}", "metadata": {{"score": {number}}}}}'.encode()
+    status, problem = send(
+        gateway,
+        "POST",
+        f"/api/v1/artifacts/{dataset}/versions",
+        tokens["editor"],
+        body,
+        **{"Content-Type": "application/json"},
+    )
+    assert status == 422, problem
