@@ -11,7 +11,11 @@ import json
 import secrets
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
+
+from kamld_content.framing import decode_frames
+from kamld_content.hashing import digest_bytes
 
 from .conftest import Gateway
 
@@ -126,3 +130,41 @@ def test_a_number_json_cannot_carry_is_refused_in_version_metadata(gateway, toke
         **{"Content-Type": "application/json"},
     )
     assert status == 422, problem
+
+
+def test_a_chunk_no_committed_manifest_names_is_not_served(gateway, tokens) -> None:
+    blob = secrets.token_bytes(2048)
+    digest = digest_bytes(blob)
+    with gateway.client(tokens["editor"]) as editor:
+        upload = open_upload(gateway, tokens["editor"])
+        stored = editor.put(f"/api/v1/chunks/{digest}", params={"upload_id": upload}, content=blob)
+        assert stored.status_code == 200, stored.text
+        assert editor.post(f"/api/v1/uploads/{upload}/missing", json={"digests": [digest]}).json() == {
+            "missing": []
+        }
+    with gateway.client(tokens["viewer"]) as viewer:
+        single = viewer.get(f"/api/v1/chunks/{digest}")
+        assert (single.status_code, single.json()["code"]) == (404, "chunk_not_found")
+        batch = viewer.post("/api/v1/chunks/read", json={"digests": [digest]})
+        assert (batch.status_code, batch.json()["code"]) == (404, "chunk_not_found")
+        grant = viewer.post("/api/v1/chunks/grant").json()
+    with httpx.Client(base_url=grant["url"], headers={grant["header"]: grant["token"]}) as direct:
+        assert direct.get(f"/chunks/{digest}").status_code == 404
+        assert direct.post("/chunks/read", json={"digests": [digest]}).status_code == 404
+
+    # Another push commits a manifest naming the chunk: from then on it is served.
+    with gateway.client(tokens["editor"]) as editor:
+        other = open_upload(gateway, tokens["editor"])
+        line = (
+            f'{{"chunks":[["{digest}",{len(blob)}]],"digest":"{digest}","mode":420,'
+            f'"path":"named.bin","size":{len(blob)}}}\n'
+        )
+        committed = editor.post(
+            f"/api/v1/uploads/{other}/commit", content=line, headers={"Content-Type": "application/x-ndjson"}
+        )
+        assert committed.status_code == 200, committed.text
+    with gateway.client(tokens["viewer"]) as viewer:
+        served = viewer.get(f"/api/v1/chunks/{digest}")
+        assert served.status_code == 200 and served.content == blob
+        batch = viewer.post("/api/v1/chunks/read", json={"digests": [digest]})
+        assert batch.status_code == 200 and decode_frames(batch.content) == [(digest, blob)]

@@ -70,6 +70,21 @@ def send(client: httpx.Client, upload_id: str, body: bytes, headers: dict[str, s
     )
 
 
+def commit_blobs(client: httpx.Client, upload_id: str, *blobs: bytes) -> None:
+    """Commit a manifest of one file per blob (its one chunk): only committed chunks are served."""
+    lines = []
+    for index, blob in enumerate(blobs):
+        digest = digest_bytes(blob)
+        entry = {"path": f"blob{index}.bin", "size": len(blob), "mode": 420, "digest": digest}
+        lines.append(json.dumps({**entry, "chunks": [[digest, len(blob)]]}) + "\n")
+    answer = client.post(
+        f"/uploads/{upload_id}/commit",
+        content="".join(lines),
+        headers={"Content-Type": "application/x-ndjson"},
+    )
+    assert answer.status_code == 200, answer.text
+
+
 def problem(response: httpx.Response, status: int, code: str) -> dict:
     assert response.status_code == status, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
@@ -134,6 +149,8 @@ def test_a_read_grant_reads_chunks_by_digest(anonymous, internal) -> None:
     assert send(internal, upload, frames(*blobs), {}).status_code == 200
     digests = [digest_bytes(blob) for blob in blobs]
     grant = read_grant()
+    assert anonymous.post("/chunks/read", json={"digests": digests}, headers=grant).status_code == 404
+    commit_blobs(internal, upload, *blobs)
     batch = anonymous.post("/chunks/read", json={"digests": digests}, headers=grant)
     assert batch.status_code == 200, batch.text
     assert decode_frames(batch.content) == list(zip(digests, blobs, strict=True))
