@@ -234,6 +234,7 @@ def ls(
                 emit_json(artifacts)
                 return
             table = new_table("name", "kind", "versions", "latest", "labels", "description")
+            table.columns[0].no_wrap = True
             for a in artifacts:
                 table.add_row(
                     a.name + (" (archived)" if a.archived else ""),
