@@ -93,10 +93,11 @@ class UnexpectedAnswer(KamldClientError):
     """
 
 
-class NotAGateway(UnexpectedAnswer):
+class NotAGateway(NotFound):
     """The URL answers, but not as a KAML-D gateway: a route of the public API is unknown there.
 
-    What ``KAMLD_URL`` pointing at another service's port, or at any other HTTP server, gives.
+    What ``KAMLD_URL`` pointing at another service's port, or at any other HTTP server, gives; a
+    404 like any other to code that catches :class:`NotFound`.
     """
 
 
