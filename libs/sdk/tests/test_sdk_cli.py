@@ -114,6 +114,7 @@ class Answers:
     status = 404
     body = b""
     content_type = "text/html"
+    etag = ""
 
 
 @pytest.fixture
@@ -123,6 +124,8 @@ def http_server() -> Iterator[tuple[str, type[Answers]]]:
             self.send_response(Answers.status)
             self.send_header("Content-Type", Answers.content_type)
             self.send_header("Content-Length", str(len(Answers.body)))
+            if Answers.etag:
+                self.send_header("ETag", Answers.etag)
             self.end_headers()
             self.wfile.write(Answers.body)
 
@@ -133,6 +136,7 @@ def http_server() -> Iterator[tuple[str, type[Answers]]]:
 
     with serving(ThreadingHTTPServer(("127.0.0.1", 0), Handler)) as url:
         yield url, Answers
+    Answers.etag = ""
 
 
 def test_a_server_answering_404_is_named_as_not_a_gateway(http_server, tmp_path: Path):
@@ -182,3 +186,24 @@ def test_no_config_says_where_it_looked(tmp_path: Path, monkeypatch: pytest.Monk
     report = json.loads(status.stdout)
     assert report["status"] == "no_config" and report["config"]["found"] is False
     assert "no KAML-D config found" in report["note"]
+
+
+def test_cat_checks_the_bytes_against_the_files_digest(http_server, tmp_path: Path):
+    from kamld_content.hashing import digest_bytes
+
+    url, answers = http_server
+    answers.status, answers.body, answers.content_type = (
+        200,
+        b"\x00\xffpayload\r\n",
+        "application/octet-stream",
+    )
+    env = {"KAMLD_HOME": str(tmp_path), "KAMLD_URL": url}
+
+    answers.etag = f'"{digest_bytes(answers.body)}"'
+    good = run_cli("cat", "faces:v1/blob.bin", env=env)
+    assert good.exit_code == 0 and good.stdout_bytes == answers.body
+
+    answers.etag = f'"{digest_bytes(b"other bytes")}"'
+    bad = run_cli("cat", "faces:v1/blob.bin", env=env)
+    assert bad.exit_code == ExitCode.ERROR
+    assert "faces:v1/blob.bin: the bytes received hash to" in " ".join(bad.stderr.split())

@@ -428,8 +428,11 @@ class Client:
     def read_file(self, reference: str, chunk_size: int = 1 << 20) -> Iterator[Iterator[bytes]]:
         """The bytes of ``NAME[:REF]/PATH`` as they arrive, in one streamed request::
 
-        with client.read_file("faces:v3/labels.csv") as chunks:
-            for chunk in chunks: ...
+            with client.read_file("faces:v3/labels.csv") as chunks:
+                for chunk in chunks: ...
+
+        The bytes are hashed on the way: when they do not match the file's digest, the last
+        iteration raises :class:`IntegrityError` (after the bytes before it were handed out).
         """
         parsed = parse_reference(reference, allow_path=True)
         if not parsed.path:
@@ -440,6 +443,22 @@ class Client:
         response = self.stream("GET", path, headers=EXACT)
         try:
             with self._transport_errors():
-                yield response.iter_bytes(chunk_size)
+                yield _verified(response, str(parsed), chunk_size)
         finally:
             response.close()
+
+
+def _verified(response: httpx.Response, name: str, chunk_size: int) -> Iterator[bytes]:
+    """``response``'s body, checked at its end against the digest its ``ETag`` names."""
+    from kamld.errors import IntegrityError
+    from kamld_content.hashing import Hasher
+
+    expected = response.headers.get("ETag", "").strip('"')
+    hasher = Hasher()
+    for chunk in response.iter_bytes(chunk_size):
+        hasher.update(chunk)
+        yield chunk
+    if expected.startswith("blake3:") and hasher.digest() != expected:
+        raise IntegrityError(
+            f"{name}: the bytes received hash to {hasher.digest()}, not {expected}", code="digest_mismatch"
+        )

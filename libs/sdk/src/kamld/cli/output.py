@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 import typer
 
 from kamld.cli.exits import ExitCode, exit_code_for
-from kamld.errors import ConnectionFailed, KamldClientError, Unauthorized
+from kamld.errors import ConnectionFailed, KamldClientError, NotAGateway, Unauthorized, UnexpectedAnswer
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -109,7 +109,8 @@ class Failure:
         from kamld.config import missing_config_hint
 
         detail = exc.detail
-        if isinstance(exc, ConnectionFailed | Unauthorized) and (hint := missing_config_hint()):
+        unreached = ConnectionFailed | Unauthorized | NotAGateway | UnexpectedAnswer
+        if isinstance(exc, unreached) and (hint := missing_config_hint()):
             detail = f"{detail}; {hint}"
         extra = {k: v for k, v in exc.problem.items() if k not in ("type", "title", "instance")}
         return cls(
