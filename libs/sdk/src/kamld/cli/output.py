@@ -129,7 +129,8 @@ class Failure:
 
     @classmethod
     def of_usage_error(cls, exc: typer.TyperException) -> Failure:
-        return cls(code="usage", detail=exc.format_message(), exit_code=ExitCode(exc.exit_code))
+        code = ExitCode.USAGE if exc.exit_code == ExitCode.USAGE else ExitCode.ERROR
+        return cls(code="usage", detail=exc.format_message(), exit_code=code)
 
     def as_dict(self) -> dict[str, Any]:
         return {
