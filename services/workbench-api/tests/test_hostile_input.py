@@ -168,3 +168,45 @@ def test_a_chunk_no_committed_manifest_names_is_not_served(gateway, tokens) -> N
         assert served.status_code == 200 and served.content == blob
         batch = viewer.post("/api/v1/chunks/read", json={"digests": [digest]})
         assert batch.status_code == 200 and decode_frames(batch.content) == [(digest, blob)]
+
+
+def test_a_committed_path_holding_a_lone_surrogate_is_refused(gateway, tokens) -> None:
+    upload = open_upload(gateway, tokens["editor"])
+    blob = b"surrogate"
+    digest = digest_bytes(blob)
+    line = (
+        f'{{"chunks":[["{digest}",{len(blob)}]],"digest":"{digest}","mode":420,'
+        f'"path":"a\\udcffb","size":{len(blob)}}}\n'
+    )
+    status, problem = send(
+        gateway,
+        "POST",
+        f"/api/v1/uploads/{upload}/commit",
+        tokens["editor"],
+        line.encode(),
+        **{"Content-Type": "application/x-ndjson"},
+    )
+    assert status == 422, problem
+
+
+@pytest.mark.parametrize("field", ["metadata", "message", "description", "labels"])
+def test_a_lone_surrogate_in_version_text_is_refused(gateway, tokens, dataset, field) -> None:
+    with gateway.client(tokens["editor"]) as client:
+        digest = (
+            client.get(f"/api/v1/artifacts/{dataset}/versions/latest").raise_for_status().json()["digest"]
+        )
+    value = {"metadata": '{"k": "\\ud800"}', "message": '"\\ud800"', "description": '"\\ud800"'}.get(
+        field, '{"k": "\\ud800"}'
+    )
+    name = dataset if field in ("metadata", "message") else f"{dataset}-new-{field}"
+    extra = ', "kind": "dataset"' if name != dataset else ""
+    body = f'{{"digest": "{digest}", "{field}": {value}{extra}}}'.encode()
+    status, problem = send(
+        gateway,
+        "POST",
+        f"/api/v1/artifacts/{name}/versions",
+        tokens["editor"],
+        body,
+        **{"Content-Type": "application/json"},
+    )
+    assert status == 422, problem

@@ -219,6 +219,19 @@ def install_error_handlers(app: FastAPI) -> None:
             response.headers[key] = value
         return response
 
+    @app.exception_handler(UnicodeEncodeError)
+    async def _not_unicode(request: Request, exc: UnicodeEncodeError) -> JSONResponse:
+        """JSON can spell a lone surrogate (``"\\ud800"``), which no UTF-8 encoder, database or peer
+        accepts: text from the request that cannot be encoded is the client's mistake."""
+        if exc.reason != "surrogates not allowed":
+            return await _unexpected(request, exc)
+        err = Invalid(
+            f"the request holds text that is not valid Unicode: a lone surrogate "
+            f"(\\u{ord(exc.object[exc.start]):04x})",
+            code="invalid_unicode",
+        )
+        return problem_response(err, request.url.path)
+
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled_error", path=request.url.path, error_type=type(exc).__name__)
