@@ -26,6 +26,7 @@ from kamld_common.memory import ActivityMiddleware, RequestActivity, malloc_trim
 from kamld_common.request_paths import PathCheckMiddleware
 from kamld_common.settings import ServiceSettings
 from kamld_common.telemetry import instrument_app, shutdown_tracing
+from kamld_common.workers import end_with_parent
 
 Hook = Callable[[FastAPI], Awaitable[None]]
 Admit = Callable[[str, str, Headers], bool]
@@ -56,6 +57,7 @@ def create_service_app(
     ``/readyz``, disposed after its shutdown hooks, and available as ``app.state.database``.
     """
     configure_logging(settings.service_name, settings.log_level, settings.log_format)
+    end_with_parent()
     startup, shutdown = list(on_startup), list(on_shutdown)
     if database is not None:
         startup.insert(0, _open_database(database))
