@@ -97,6 +97,30 @@ async def new_artifact(
     return artifact
 
 
+async def apply_artifact_changes(
+    repository: ArtifactRepository,
+    artifact: Artifact,
+    *,
+    description: str | None,
+    labels: Mapping[str, str | None] | None,
+    field: str = "labels",
+) -> None:
+    """Set the description and merge the labels (``None`` removes one) of a locked artifact."""
+    if description is None and not labels:
+        return
+    if description is not None:
+        artifact.description = description
+    if labels:
+        await repository.apply_labels(artifact.id, labels)
+        count = len((await repository.labels_of([artifact.id]))[artifact.id])
+        if count > MAX_LABELS:
+            raise Invalid(
+                f"an artifact has at most {MAX_LABELS} labels; {artifact.name} would have {count}",
+                field=["body", field],
+            )
+    await repository.touch(artifact, utcnow())
+
+
 class ArtifactService:
     def __init__(self, database: Database) -> None:
         self.database = database
@@ -150,13 +174,9 @@ class ArtifactService:
         async def work(session: AsyncSession) -> ArtifactView:
             repository = ArtifactRepository(session)
             artifact = await existing_artifact(repository, name, lock=True)
-            if patch.description is not None:
-                artifact.description = patch.description
-            if patch.labels:
-                await repository.apply_labels(artifact.id, patch.labels)
-                labels = await repository.labels_of([artifact.id])
-                if len(labels[artifact.id]) > MAX_LABELS:
-                    raise Invalid(f"an artifact has at most {MAX_LABELS} labels", field=["body", "labels"])
+            await apply_artifact_changes(
+                repository, artifact, description=patch.description, labels=patch.labels
+            )
             await repository.touch(artifact, utcnow())
             return (await artifact_views(repository, [artifact]))[0]
 
