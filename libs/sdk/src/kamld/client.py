@@ -18,7 +18,7 @@ import httpx
 
 from kamld import __version__
 from kamld.config import load_config
-from kamld.errors import ConnectionFailed, NotFound, error_from_response, json_of
+from kamld.errors import ConnectionFailed, KamldClientError, NotFound, error_from_response, json_of
 from kamld.models import (
     Alias,
     AliasEvent,
@@ -56,6 +56,11 @@ def _input(spec: InputSpec) -> dict[str, str]:
         return {"ref": spec, "role": DEFAULT_INPUT_ROLE}
     ref, role = spec
     return {"ref": ref, "role": role or DEFAULT_INPUT_ROLE}
+
+
+def _naming(error: KamldClientError, what: str) -> KamldClientError:
+    """The same error, its message led by the option or reference it is about."""
+    return type(error)(f"{what}: {error.detail}", status=error.status, code=error.code, problem=error.problem)
 
 
 def _segment(value: str) -> str:
@@ -243,8 +248,10 @@ class Client:
         kind: str | None = None,
         inputs: Sequence[InputSpec] = (),
         labels: Mapping[str, str] | None = None,
+        description: str | None = None,
         expected_parent: str | None = None,
         metadata: Mapping[str, Any] | None = None,
+        allow_empty: bool = False,
         progress: ProgressCallback | None = None,
     ) -> PushedVersion:
         """Upload ``directory`` (only chunks the platform lacks) and record it as ``name``'s next version.
@@ -252,9 +259,15 @@ class Client:
         ``inputs`` are refs of versions it was made from, as ``"faces:v3"`` or
         ``("faces:v3", "trained_on")``; ``kind`` names the artifact's kind on its first push (default
         ``dataset``); ``expected_parent`` refuses the push (409) unless that ref is still the newest
-        version.
+        version. ``labels`` and ``description`` are set on the artifact with the version (labels
+        merge into an existing artifact's); ``metadata`` is the version's own JSON.
+
+        Every reference and option is checked before anything is uploaded. Content equal to the
+        newest version's records nothing: the answer is that version with ``unchanged`` true,
+        unless ``allow_empty`` asks for a new version anyway.
         """
         from kamld.transfer import push_directory
+        from kamld.version_metadata import check_labels, check_metadata
 
         check_artifact_name(name)
         directory = Path(directory)
@@ -262,28 +275,28 @@ class Client:
             from kamld.errors import InvalidInput
 
             raise InvalidInput(f"{directory} is not a directory", code="not_a_directory")
-        with self._transport_errors():
-            commit = push_directory(self.http, API, directory, progress=progress)
-        body: dict[str, Any] = {
-            "digest": commit.digest,
-            "message": message,
-            "inputs": [_input(i) for i in inputs],
-        }
-        if kind:
-            body["kind"] = kind
+        body: dict[str, Any] = {"message": message, "metadata": check_metadata(metadata or {})}
         if labels:
-            body["labels"] = dict(labels)
+            body["labels"] = check_labels(labels)
+        if description is not None:
+            body["description"] = description
+        if allow_empty:
+            body["allow_empty"] = True
+        if expected_parent and ":" in expected_parent:
+            expected_parent = self._own_ref(expected_parent, name)
+        artifact = self._push_target(name, kind, expected_parent)
+        if artifact is None:
+            body["kind"] = kind or DEFAULT_KIND
+        elif kind:
+            body["kind"] = kind
         if expected_parent:
             body["expected_parent"] = expected_parent
-        if metadata:
-            body["metadata"] = dict(metadata)
-        path = f"{API}/artifacts/{_segment(name)}/versions"
-        try:
-            answer = self.call("POST", path, json=body)
-        except NotFound as exc:
-            if kind or exc.code != "artifact_not_found":
-                raise
-            answer = self.call("POST", path, json={**body, "kind": DEFAULT_KIND})
+        body["inputs"] = [self._resolved_input(spec, name) for spec in inputs]
+        with self._transport_errors():
+            commit = push_directory(self.http, API, directory, progress=progress)
+        answer = self.call(
+            "POST", f"{API}/artifacts/{_segment(name)}/versions", json={**body, "digest": commit.digest}
+        )
         return PushedVersion.from_api(
             {
                 **decode(dict[str, Any], answer),
@@ -291,6 +304,68 @@ class Client:
                 "bytes_deduplicated": commit.bytes_deduplicated,
             }
         )
+
+    def _push_target(self, name: str, kind: str | None, expected_parent: str | None) -> Artifact | None:
+        """The artifact a push will add to (None: the push creates it), refused early where the
+        catalog would refuse the version: archived, another kind, or not at ``expected_parent``."""
+        from kamld.errors import Conflict, InvalidInput
+
+        try:
+            artifact = self.artifact(name)
+        except NotFound as exc:
+            if exc.code != "artifact_not_found":
+                raise
+            if expected_parent:
+                raise _naming(exc, f"expected parent {expected_parent}") from None
+            return None
+        if artifact.archived:
+            raise Conflict(
+                f"artifact {name!r} is archived; restore it before pushing", code="artifact_archived"
+            )
+        if kind and kind != artifact.kind:
+            raise Conflict(f"artifact {name!r} is a {artifact.kind}, not a {kind}", code="kind_mismatch")
+        if expected_parent:
+            try:
+                expected = self.show(f"{name}:{expected_parent}")
+            except (NotFound, Conflict, InvalidInput) as exc:
+                raise _naming(exc, f"expected parent {expected_parent}") from None
+            newest = artifact.latest.ref if artifact.latest else None
+            if expected.ref != newest:
+                raise Conflict(
+                    f"{name} moved on: its newest version is {newest}, not {expected.ref}",
+                    code="parent_mismatch",
+                )
+        return artifact
+
+    @staticmethod
+    def _own_ref(text: str, name: str) -> str:
+        """``NAME:REF`` of this artifact as its ``REF``."""
+        reference = parse_reference(text)
+        if reference.artifact != name:
+            from kamld.errors import InvalidInput
+
+            raise InvalidInput(
+                f"expected parent {text}: must be a version of {name}, not of {reference.artifact}",
+                code="invalid_ref",
+            )
+        return reference.ref
+
+    def _resolved_input(self, spec: InputSpec, name: str) -> dict[str, str]:
+        """An input as the API's ``{ref, role}``, its ref resolved now to the version it names
+        (``faces:production`` becomes ``faces:v3``), so the version records what was checked."""
+        from kamld.errors import Conflict, InvalidInput
+
+        link = _input(spec)
+        if parse_reference(link["ref"]).artifact == name:
+            raise InvalidInput(
+                f"input {link['ref']}: an input is a version of another artifact, not of {name}",
+                code="invalid_input",
+            )
+        try:
+            link["ref"] = self.show(link["ref"]).ref
+        except (NotFound, Conflict, InvalidInput) as exc:
+            raise _naming(exc, f"input {link['ref']}") from None
+        return link
 
     def pull(
         self,

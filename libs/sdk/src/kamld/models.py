@@ -91,8 +91,13 @@ class Version(ApiModel, kw_only=True):
 
 
 class PushedVersion(Version, kw_only=True):
-    """The version a push recorded, with what the push had to send."""
+    """The version a push recorded, with what the push had to send.
 
+    ``unchanged``: nothing was recorded because the newest version already holds this content;
+    this is that version.
+    """
+
+    unchanged: bool = False
     bytes_sent: int = 0
     bytes_deduplicated: int = 0  # bytes the platform already held and were not sent
 

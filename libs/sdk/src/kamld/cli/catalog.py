@@ -126,15 +126,45 @@ def push(
         str | None, typer.Option(help="dataset, model or code: the kind of a new artifact (default dataset)")
     ] = None,
     input_: Annotated[list[str], typer.Option("--input", help="REF[=ROLE] this version was made from")] = [],  # noqa: B006
-    label: Annotated[list[str], typer.Option("--label", help="KEY=VALUE label of a new artifact")] = [],  # noqa: B006
+    label: Annotated[
+        list[str], typer.Option("--label", help="KEY=VALUE label set on the artifact (repeatable)")
+    ] = [],  # noqa: B006
+    description: Annotated[
+        str | None, typer.Option("--description", help="The artifact's description (replaces the old one)")
+    ] = None,
+    metadata: Annotated[
+        list[str],
+        typer.Option(
+            "--metadata", help="KEY=VALUE of this version (numbers and true/false stay JSON; repeatable)"
+        ),
+    ] = [],  # noqa: B006
+    metadata_file: Annotated[
+        Path | None,
+        typer.Option("--metadata-file", help="JSON object file of version metadata, e.g. metrics.json"),
+    ] = None,
     expect_parent: Annotated[
         str | None, typer.Option("--expect-parent", help="Refuse unless REF is the newest")
     ] = None,
+    allow_empty: Annotated[
+        bool,
+        typer.Option("--allow-empty", help="Record a new version even if the newest one holds this content"),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Push DIRECTORY as the next version of NAME (only chunks the platform lacks are sent)."""
+    """Push DIRECTORY as the next version of NAME (only chunks the platform lacks are sent).
+
+    Every reference and option is checked before anything is uploaded. A directory identical to
+    the newest version records nothing (exit 0) unless --allow-empty.
+    """
+    from kamld.version_metadata import metadata_file as read_metadata_file
+    from kamld.version_metadata import metadata_pairs
+
     inputs = [tuple(item.split("=", 1)) if "=" in item else item for item in input_]
     labels = parse_pairs(label, "label")
+    version_metadata = {
+        **(read_metadata_file(metadata_file) if metadata_file else {}),
+        **metadata_pairs(metadata),
+    }
     with Client() as client:
         with transfer_bars(enabled=not as_json) as bars:
             version = client.push(
@@ -144,16 +174,43 @@ def push(
                 kind=kind,
                 inputs=inputs,
                 labels=labels,
+                description=description,
                 expected_parent=expect_parent,
+                metadata=version_metadata,
+                allow_empty=allow_empty,
                 progress=PushProgress(bars) if bars is not None else None,
             )
     if as_json:
         emit_json(version)
         return
+    if version.unchanged:
+        out().print(
+            f"nothing changed: {version.ref} already holds this content", markup=False, highlight=False
+        )
+        dropped = [
+            option
+            for option, given in (
+                ("--message", message),
+                ("--metadata", version_metadata),
+                ("--input", inputs),
+            )
+            if given
+        ]
+        if dropped:
+            err().print(
+                f"not recorded: {', '.join(dropped)} (--allow-empty records a new version)",
+                markup=False,
+                highlight=False,
+            )
+        if labels or description is not None:
+            err().print(f"applied to {name}: the labels and description given", markup=False, highlight=False)
+        return
     out().print(
-        f"pushed [bold]{version.ref}[/bold]: {version.file_count} files, "
+        f"pushed {version.ref}: {version.file_count} files, "
         f"{human_size(version.total_bytes)}; sent {human_size(version.bytes_sent)}, "
-        f"{human_size(version.bytes_deduplicated)} already stored; digest {version.digest[:19]}…"
+        f"{human_size(version.bytes_deduplicated)} already stored; digest {version.digest[:19]}…",
+        markup=False,
+        highlight=False,
     )
 
 
@@ -240,6 +297,9 @@ def show(ref: Annotated[str, typer.Argument(help="NAME[:REF]")], as_json: JsonOp
         out().print(f"  parents  {', '.join(p.ref for p in version.parents)}")
     for link in version.inputs:
         out().print(f"  input    {link.ref} ({link.role})")
+    for key, value in version.metadata.items():
+        shown = value if isinstance(value, str) else json.dumps(value)
+        out().print(f"  metadata {key} = {shown}", markup=False, highlight=False)
     if version.message:
         out().print(f"\n    {version.message}")
 
