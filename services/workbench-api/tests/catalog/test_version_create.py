@@ -69,3 +69,18 @@ def test_metadata_over_the_limits_is_422_naming_the_field(
     assert answer.status_code == 422, answer.text
     assert answer.json()["errors"][0]["loc"][:2] == ["body", "metadata"]
     assert reason in answer.json()["errors"][0]["msg"]
+
+
+@pytest.mark.parametrize("depth", [200, 5000, 100_000])
+def test_absurdly_nested_metadata_is_a_client_error(gateway, tokens, push, name, depth) -> None:
+    with gateway.client(tokens["editor"]) as editor:
+        first = push(editor, name, {"a.txt": b"alpha"}, kind="model")
+        raw = f'{{"digest": "{first["digest"]}", "allow_empty": true, "metadata": ' + '{"a":' * depth
+        raw += "1" + "}" * depth + "}"
+        answer = editor.post(
+            f"/api/v1/artifacts/{name}/versions", content=raw, headers={"Content-Type": "application/json"}
+        )
+        count = editor.get(f"/api/v1/artifacts/{name}").json()["version_count"]
+    assert 400 <= answer.status_code < 500, answer.text[:300]
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    assert count == 1
