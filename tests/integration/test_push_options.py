@@ -79,6 +79,8 @@ def test_an_unchanged_push_records_nothing_and_says_so(platform: Platform, tmp_p
         (["--expect-parent", "v7"], "expected parent v7"),
         (["--expect-parent", "v1"], "newest version is {name}:v2"),
         (["--kind", "model"], "is a dataset, not a model"),
+        (["--kind", "table"], "kind 'table'"),
+        (["--input", "{upstream}:v1=parent"], "input {upstream}:v1: role 'parent'"),
         (["--label", "Bad Key=x"], "label key 'Bad Key'"),
         (["--metadata", "broken"], "metadata 'broken'"),
         (["--metadata-file", "{nan_file}"], "loss"),

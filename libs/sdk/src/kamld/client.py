@@ -266,20 +266,25 @@ class Client:
         newest version's records nothing: the answer is that version with ``unchanged`` true,
         unless ``allow_empty`` asks for a new version anyway.
         """
+        from kamld.push_options import check_kind, check_labels, check_metadata, check_text
         from kamld.transfer import push_directory
-        from kamld.version_metadata import check_labels, check_metadata
 
         check_artifact_name(name)
+        if kind is not None:
+            check_kind(kind)
         directory = Path(directory)
         if not directory.is_dir():
             from kamld.errors import InvalidInput
 
             raise InvalidInput(f"{directory} is not a directory", code="not_a_directory")
-        body: dict[str, Any] = {"message": message, "metadata": check_metadata(metadata or {})}
+        body: dict[str, Any] = {
+            "message": check_text(message, "message"),
+            "metadata": check_metadata(metadata or {}),
+        }
         if labels:
             body["labels"] = check_labels(labels)
         if description is not None:
-            body["description"] = description
+            body["description"] = check_text(description, "description")
         if allow_empty:
             body["allow_empty"] = True
         if expected_parent and ":" in expected_parent:
@@ -354,8 +359,10 @@ class Client:
         """An input as the API's ``{ref, role}``, its ref resolved now to the version it names
         (``faces:production`` becomes ``faces:v3``), so the version records what was checked."""
         from kamld.errors import Conflict, InvalidInput
+        from kamld.push_options import check_role
 
         link = _input(spec)
+        check_role(link["role"], link["ref"])
         if parse_reference(link["ref"]).artifact == name:
             raise InvalidInput(
                 f"input {link['ref']}: an input is a version of another artifact, not of {name}",

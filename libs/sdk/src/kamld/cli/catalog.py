@@ -156,8 +156,8 @@ def push(
     Every reference and option is checked before anything is uploaded. A directory identical to
     the newest version records nothing (exit 0) unless --allow-empty.
     """
-    from kamld.version_metadata import metadata_file as read_metadata_file
-    from kamld.version_metadata import metadata_pairs
+    from kamld.push_options import metadata_file as read_metadata_file
+    from kamld.push_options import metadata_pairs
 
     inputs = [tuple(item.split("=", 1)) if "=" in item else item for item in input_]
     labels = parse_pairs(label, "label")

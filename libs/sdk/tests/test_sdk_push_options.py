@@ -10,7 +10,16 @@ import pytest
 
 from kamld.errors import InvalidInput
 from kamld.models import PushedVersion
-from kamld.version_metadata import check_labels, check_metadata, metadata_file, metadata_pairs, metadata_value
+from kamld.push_options import (
+    check_kind,
+    check_labels,
+    check_metadata,
+    check_role,
+    check_text,
+    metadata_file,
+    metadata_pairs,
+    metadata_value,
+)
 
 
 @pytest.mark.parametrize(
@@ -113,3 +122,18 @@ def test_a_pushed_version_reads_unchanged_and_defaults_to_false() -> None:
     }
     assert PushedVersion.from_api({**answer, "unchanged": True}).unchanged is True
     assert PushedVersion.from_api(answer).unchanged is False
+
+
+def test_kind_text_and_input_roles_the_catalog_would_refuse_are_refused() -> None:
+    assert check_kind("model") == "model"
+    with pytest.raises(InvalidInput, match="kind 'table' is not one of dataset, model, code"):
+        check_kind("table")
+    assert check_text("fine", "message") == "fine"
+    with pytest.raises(InvalidInput, match="description must be at most 65536"):
+        check_text("x" * 65_537, "description")
+    with pytest.raises(InvalidInput, match="message"):
+        check_text("nul\x00", "message")
+    assert check_role("trained_on", "faces:v1") == "trained_on"
+    for role in ("parent", "Trained", "9lives", "x" * 33):
+        with pytest.raises(InvalidInput, match="input faces:v1: role"):
+            check_role(role, "faces:v1")

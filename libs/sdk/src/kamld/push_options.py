@@ -1,4 +1,5 @@
-"""What a push records besides content, checked on the client before a byte is sent.
+"""What a push records besides content (kind, labels, text, metadata, input roles), checked on
+the client before a byte is sent.
 
 The catalog enforces the same rules (and answers 422 naming the field); checking them here first
 means a push it would refuse uploads nothing.
@@ -15,6 +16,9 @@ from typing import Any
 
 from kamld.errors import InvalidInput
 
+KINDS = ("dataset", "model", "code")
+ROLE = re.compile(r"[a-z][a-z0-9_]{0,31}")
+MAX_TEXT = 65_536
 LABEL_KEY = re.compile(r"[a-z0-9](?:[a-z0-9._/-]{0,61}[a-z0-9])?")
 MAX_LABELS = 64
 MAX_LABEL_VALUE = 256
@@ -145,3 +149,26 @@ def check_labels(labels: Mapping[str, str]) -> dict[str, str]:
                 code="invalid_label",
             )
     return dict(labels)
+
+
+def check_kind(kind: str) -> str:
+    if kind not in KINDS:
+        raise InvalidInput(f"kind {kind!r} is not one of {', '.join(KINDS)}", code="invalid_kind")
+    return kind
+
+
+def check_text(text: str, what: str) -> str:
+    """A message or description: at most 64 KiB characters, without NUL."""
+    if len(text) > MAX_TEXT or "\x00" in text:
+        raise InvalidInput(f"{what} must be at most {MAX_TEXT} characters, without NUL", code="invalid_text")
+    return text
+
+
+def check_role(role: str, ref: str) -> str:
+    """The role of an input: a lowercase word; ``parent`` is the catalog's own."""
+    if not ROLE.fullmatch(role) or role == "parent":
+        raise InvalidInput(
+            f"input {ref}: role {role!r} must be 1-32 of a-z, 0-9, '_', starting with a letter, not 'parent'",
+            code="invalid_role",
+        )
+    return role
