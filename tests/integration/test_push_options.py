@@ -184,6 +184,7 @@ def test_labels_description_and_metadata_are_recorded(platform: Platform, tmp_pa
     # Labels on a push that changes nothing are still applied, and the output says so.
     relabelled = cli(platform, "push", str(source), name, "--label", "stage=production")
     assert relabelled.returncode == 0 and "nothing changed" in relabelled.stdout
+    assert f"applied to {name}: --label" in relabelled.stderr
     with kamld.Client(platform.gateway, platform.token) as client:
         assert client.artifact(name).labels["stage"] == "production"
 

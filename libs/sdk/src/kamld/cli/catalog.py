@@ -202,8 +202,9 @@ def push(
                 markup=False,
                 highlight=False,
             )
-        if labels or description is not None:
-            err().print(f"applied to {name}: the labels and description given", markup=False, highlight=False)
+        applied = [option for option, given in (("--label", labels), ("--description", description)) if given]
+        if applied:
+            err().print(f"applied to {name}: {', '.join(applied)}", markup=False, highlight=False)
         return
     out().print(
         f"pushed {version.ref}: {version.file_count} files, "
