@@ -103,9 +103,9 @@ async def apply_artifact_changes(
     *,
     description: str | None,
     labels: Mapping[str, str | None] | None,
-    field: str = "labels",
 ) -> None:
-    """Set the description and merge the labels (``None`` removes one) of a locked artifact."""
+    """Set the description and merge the labels (``None`` removes one) of a locked artifact; the
+    one place both a PATCH and a push change an artifact, so both apply the same rules."""
     if description is None and not labels:
         return
     if description is not None:
@@ -116,7 +116,7 @@ async def apply_artifact_changes(
         if count > MAX_LABELS:
             raise Invalid(
                 f"an artifact has at most {MAX_LABELS} labels; {artifact.name} would have {count}",
-                field=["body", field],
+                field=["body", "labels"],
             )
     await repository.touch(artifact, utcnow())
 
@@ -177,7 +177,6 @@ class ArtifactService:
             await apply_artifact_changes(
                 repository, artifact, description=patch.description, labels=patch.labels
             )
-            await repository.touch(artifact, utcnow())
             return (await artifact_views(repository, [artifact]))[0]
 
         return await in_transaction(self.database, work)
