@@ -165,6 +165,12 @@ async def test_expected_parent_race_across_two_replicas(replica_clients, unique,
 
 @pytest.mark.postgres
 @pytest.mark.integration
+async def test_identical_pushes_race_across_two_replicas(replica_clients, unique, make_digest):
+    await _race_identical_pushes(replica_clients, f"same2-{unique}", make_digest)
+
+
+@pytest.mark.postgres
+@pytest.mark.integration
 async def test_alias_compare_and_set_race_across_two_replicas(replica_clients, unique, make_digest):
     await _race_alias(replica_clients, f"alias2-{unique}", make_digest)
     author = (await replica_clients[1].get(f"/artifacts/alias2-{unique}/versions/v1")).json()["author"]
