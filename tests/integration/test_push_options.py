@@ -69,27 +69,30 @@ def test_an_unchanged_push_records_nothing_and_says_so(platform: Platform, tmp_p
         assert (same.ref, same.unchanged, same.bytes_sent) == (f"{name}:v3", True, 0)
 
 
+NOT_FOUND, USAGE, CONFLICT = 3, 2, 4
+
+
 @pytest.mark.parametrize(
-    ("args", "named"),
+    ("args", "named", "code"),
     [
-        (["--input", "{name}:v99"], "input {name}:v99"),
-        (["--input", "no-such-thing:v1"], "input no-such-thing:v1"),
-        (["--input", "{upstream}:v9=trained_on"], "input {upstream}:v9"),
-        (["--input", "{name}:v1"], "input {name}:v1"),
-        (["--expect-parent", "v7"], "expected parent v7"),
-        (["--expect-parent", "v1"], "newest version is {name}:v2"),
-        (["--kind", "model"], "is a dataset, not a model"),
-        (["--kind", "table"], "kind 'table'"),
-        (["--input", "{upstream}:v1=parent"], "input {upstream}:v1: role 'parent'"),
-        (["--label", "Bad Key=x"], "label key 'Bad Key'"),
-        (["--metadata", "broken"], "metadata 'broken'"),
-        (["--metadata-file", "{nan_file}"], "loss"),
-        (["--metadata-file", "{list_file}"], "must hold a JSON object"),
-        (["--metadata-file", "{missing_file}"], "metadata file"),
+        (["--input", "{upstream}:v99"], "input {upstream}:v99", NOT_FOUND),
+        (["--input", "no-such-thing:v1"], "input no-such-thing:v1", NOT_FOUND),
+        (["--input", "{upstream}:v9=trained_on"], "input {upstream}:v9", NOT_FOUND),
+        (["--input", "{name}:v1"], "input {name}:v1", USAGE),
+        (["--expect-parent", "v7"], "expected parent v7", NOT_FOUND),
+        (["--expect-parent", "v1"], "newest version is {name}:v2", CONFLICT),
+        (["--kind", "model"], "is a dataset, not a model", CONFLICT),
+        (["--kind", "table"], "kind 'table'", USAGE),
+        (["--input", "{upstream}:v1=parent"], "input {upstream}:v1: role 'parent'", USAGE),
+        (["--label", "Bad Key=x"], "label key 'Bad Key'", USAGE),
+        (["--metadata", "broken"], "metadata 'broken'", USAGE),
+        (["--metadata-file", "{nan_file}"], "loss", USAGE),
+        (["--metadata-file", "{list_file}"], "must hold a JSON object", USAGE),
+        (["--metadata-file", "{missing_file}"], "metadata file", USAGE),
     ],
 )
 def test_a_bad_reference_or_option_is_refused_before_anything_is_uploaded(
-    platform: Platform, tmp_path: Path, name: str, args: list[str], named: str
+    platform: Platform, tmp_path: Path, name: str, args: list[str], named: str, code: int
 ) -> None:
     upstream = f"up-{name}"
     (tmp_path / "nan.json").write_text('{"acc": 0.9, "loss": NaN}')
@@ -111,7 +114,7 @@ def test_a_bad_reference_or_option_is_refused_before_anything_is_uploaded(
     refused = cli(
         platform, "push", str(source), name, "--label", "stage=raw", *[a.format(**values) for a in args]
     )
-    assert refused.returncode == 1, refused.stdout
+    assert refused.returncode == code, refused.stderr
     assert "Traceback" not in refused.stderr and len(refused.stderr.strip().splitlines()) == 1, refused.stderr
     assert named.format(**values) in refused.stderr
     assert uploads_opened(platform) == opened, "nothing may be uploaded for a refused push"
@@ -126,7 +129,7 @@ def test_an_archived_artifact_is_refused_before_upload(platform: Platform, tmp_p
         client.request("POST", f"/api/v1/artifacts/{name}/archive")
     opened = uploads_opened(platform)
     refused = cli(platform, "push", str(tree(tmp_path / "v2", {"a.txt": b"two"})), name)
-    assert refused.returncode == 1 and "archived" in refused.stderr
+    assert refused.returncode == CONFLICT and "archived" in refused.stderr
     assert uploads_opened(platform) == opened
 
 
