@@ -18,7 +18,7 @@ import httpx
 
 from kamld import __version__
 from kamld.config import load_config
-from kamld.errors import ConnectionFailed, NotFound, error_from_response, json_of
+from kamld.errors import NotFound, error_from_response, json_of
 from kamld.models import (
     Alias,
     AliasEvent,
@@ -38,6 +38,7 @@ from kamld.models import (
     decode,
 )
 from kamld.references import Reference, check_artifact_name, parse_reference
+from kamld.transport import DEFAULT_RETRY, RetryingClient, RetryPolicy, connection_failed
 
 API = "/api/v1"
 EXACT = {"Cache-Control": "no-cache"}
@@ -76,7 +77,11 @@ def tls_verification(url: str) -> ssl.SSLContext | bool:
 
 
 class Client:
-    """A connection to a KAML-D platform."""
+    """A connection to a KAML-D platform.
+
+    Failed calls that are safe to repeat are repeated as ``retry`` says (see :mod:`kamld.transport`);
+    pushes and pulls follow the same policy.
+    """
 
     def __init__(
         self,
@@ -85,6 +90,7 @@ class Client:
         *,
         timeout: float = 60.0,
         transport: httpx.BaseTransport | None = None,
+        retry: RetryPolicy = DEFAULT_RETRY,
     ) -> None:
         config = load_config()
         self.url = (url or config.url).rstrip("/")
@@ -92,12 +98,13 @@ class Client:
         headers = {"User-Agent": f"kamld-python/{__version__}"}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
-        self.http = httpx.Client(
+        self.http = RetryingClient(
             base_url=self.url,
             headers=headers,
             timeout=httpx.Timeout(timeout, connect=10.0),
             transport=transport,
             verify=tls_verification(self.url),
+            retry=retry,
         )
 
     # plumbing -----------------------------------------------------------------------------------
@@ -113,14 +120,8 @@ class Client:
 
     def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """Send one request; raise the typed error of any 4xx/5xx answer."""
-        try:
+        with self._transport_errors():
             response = self.http.request(method, path, **kwargs)
-        except httpx.TransportError as exc:
-            raise ConnectionFailed(
-                f"cannot reach KAML-D at {self.url}: {type(exc).__name__} "
-                "(is `kamld up` running? is KAMLD_URL right?)",
-                code="connection_failed",
-            ) from exc
         if response.status_code >= 400:
             raise error_from_response(response)
         return response
@@ -131,12 +132,8 @@ class Client:
 
     def stream(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """Open a streamed response (the caller closes it); errors are raised like :meth:`request`."""
-        try:
+        with self._transport_errors():
             response = self.http.send(self.http.build_request(method, path, **kwargs), stream=True)
-        except httpx.TransportError as exc:
-            raise ConnectionFailed(
-                f"cannot reach KAML-D at {self.url}: {type(exc).__name__}", code="connection_failed"
-            ) from exc
         if response.status_code >= 400:
             try:
                 raise error_from_response(response)
@@ -332,12 +329,12 @@ class Client:
 
     @contextmanager
     def _transport_errors(self) -> Iterator[None]:
+        """A failed or broken connection, raised as :class:`~kamld.errors.ConnectionFailed`."""
         try:
             yield
         except httpx.TransportError as exc:
-            raise ConnectionFailed(
-                f"lost the connection to KAML-D at {self.url}: {type(exc).__name__}", code="connection_failed"
-            ) from exc
+            hint = " (is `kamld up` running? is KAMLD_URL right?)"
+            raise connection_failed(self.url, exc, hint=hint) from exc
 
     # aliases ------------------------------------------------------------------------------------
 
