@@ -69,7 +69,8 @@ class RetryPolicy:
         try:
             return call()
         except Exception as exc:
-            if self.attempts <= 1 or not self.worth_repeating(exc, idempotent=idempotent):
+            # ``is False``: a wait of 0.0 seconds (``Retry-After: 0``) is a yes.
+            if self.attempts <= 1 or self.worth_repeating(exc, idempotent=idempotent) is False:
                 raise
             first_failure = exc
         return self._repeat(call, first_failure, idempotent=idempotent)
@@ -93,8 +94,8 @@ class RetryPolicy:
 
     def pause(self, attempt: int) -> None:
         """Wait before repeating a call that failed ``attempt + 1`` times, for loops that repeat by hand."""
-        backoff = min(self.wait_max, self.wait_initial * 2**attempt)
-        time.sleep(backoff + random.uniform(0, self.wait_jitter))
+        backoff = self.wait_initial * 2**attempt + random.uniform(0, self.wait_jitter)
+        time.sleep(min(self.wait_max, backoff))
 
     def _repeat(self, call: Callable[[], T], first_failure: Exception, *, idempotent: bool) -> T:
         import stamina
