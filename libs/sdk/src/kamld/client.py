@@ -7,6 +7,7 @@ file that ``kamld up`` writes.
 
 from __future__ import annotations
 
+import itertools
 import ssl
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -49,6 +50,8 @@ InputSpec = str | tuple[str, str]
 ProgressCallback = Callable[[Any], None]
 DEFAULT_INPUT_ROLE = "input"
 DEFAULT_KIND = "dataset"
+LOG_PAGE = 100
+"""The most versions the API sends in one page of a log."""
 
 
 def _input(spec: InputSpec) -> dict[str, str]:
@@ -145,14 +148,24 @@ class Client:
         return model.from_api(self.call("GET", path, **kwargs))
 
     def _pages(self, model: type[M], path: str, params: Mapping[str, Any] | None = None) -> Iterator[M]:
-        """Every item of a paged listing, fetching the next page as iteration reaches it."""
+        """Every item of a paged listing, fetching the next page only when iteration reaches it.
+
+        The first page is fetched at once, so that an unknown name fails at the call, not at the
+        first ``next()``. Iterate while the client is open.
+        """
         query = dict(params or {})
-        while True:
-            page = decode(Page[model], self.call("GET", path, params=query))  # type: ignore[valid-type]
-            yield from page.items
-            if not page.next:
-                return
-            query["after"] = page.next
+        first = decode(Page[model], self.call("GET", path, params=query))  # type: ignore[valid-type]
+
+        def items() -> Iterator[M]:
+            page = first
+            while True:
+                yield from page.items
+                if not page.next:
+                    return
+                query["after"] = page.next
+                page = decode(Page[model], self.call("GET", path, params=query))  # type: ignore[valid-type]
+
+        return items()
 
     @staticmethod
     def _version_path(ref: Reference) -> str:
@@ -162,12 +175,15 @@ class Client:
 
     def artifacts(
         self, *, kind: str | None = None, labels: Sequence[str] = (), include_archived: bool = False
-    ) -> list[Artifact]:
-        """Artifacts sorted by name, optionally only one kind or those with ``KEY=VALUE`` labels."""
+    ) -> Iterator[Artifact]:
+        """Artifacts sorted by name, optionally only one kind or those with ``KEY=VALUE`` labels.
+
+        Paged lazily: each page is fetched when iteration reaches it (``list(...)`` for all at once).
+        """
         params: dict[str, Any] = {"include_archived": include_archived, "label": list(labels)}
         if kind:
             params["kind"] = kind
-        return list(self._pages(Artifact, f"{API}/artifacts", params))
+        return self._pages(Artifact, f"{API}/artifacts", params)
 
     def artifact(self, name: str) -> Artifact:
         return self._get(Artifact, f"{API}/artifacts/{_segment(name)}")
@@ -178,27 +194,23 @@ class Client:
         body = {"name": name, "kind": kind, "description": description, "labels": dict(labels or {})}
         return Artifact.from_api(self.call("POST", f"{API}/artifacts", json=body))
 
-    def log(self, name: str, *, limit: int | None = None) -> list[Version]:
-        """Versions of an artifact, newest first."""
-        versions = self._pages(Version, f"{API}/artifacts/{_segment(name)}/versions")
-        out: list[Version] = []
-        for version in versions:
-            out.append(version)
-            if limit is not None and len(out) >= limit:
-                break
-        return out
+    def log(self, name: str, *, limit: int | None = None) -> Iterator[Version]:
+        """Versions of an artifact, newest first (at most ``limit``), paged lazily."""
+        params = {"limit": min(max(limit, 1), LOG_PAGE)} if limit is not None else {}
+        versions = self._pages(Version, f"{API}/artifacts/{_segment(name)}/versions", params)
+        return versions if limit is None else itertools.islice(versions, max(limit, 0))
 
     def show(self, ref: str) -> Version:
         """One version, from ``NAME[:REF]``."""
         return self._get(Version, self._version_path(parse_reference(ref)), headers=EXACT)
 
-    def ls(self, ref: str, prefix: str | None = None) -> list[FileInfo]:
-        """Files of a version (``NAME[:REF][/PREFIX]``), sorted by path."""
+    def ls(self, ref: str, prefix: str | None = None) -> Iterator[FileInfo]:
+        """Files of a version (``NAME[:REF][/PREFIX]``), sorted by path, paged lazily."""
         parsed = parse_reference(ref, allow_path=True)
         params = {}
         if prefix or parsed.path:
             params["prefix"] = prefix or parsed.path
-        return list(self._pages(FileInfo, self._version_path(parsed) + "/files", params))
+        return self._pages(FileInfo, self._version_path(parsed) + "/files", params)
 
     def diff(self, ref_a: str, ref_b: str) -> Diff:
         """Files added, removed and modified from ``ref_a`` to ``ref_b`` (two versions of one artifact)."""
@@ -354,9 +366,10 @@ class Client:
     def alias_delete(self, name: str, alias: str) -> None:
         self.request("DELETE", f"{API}/artifacts/{_segment(name)}/aliases/{_segment(alias)}")
 
-    def alias_history(self, name: str, alias: str) -> list[AliasEvent]:
+    def alias_history(self, name: str, alias: str) -> Iterator[AliasEvent]:
+        """Every move of an alias, newest first, paged lazily."""
         path = f"{API}/artifacts/{_segment(name)}/aliases/{_segment(alias)}/history"
-        return list(self._pages(AliasEvent, path))
+        return self._pages(AliasEvent, path)
 
     # tokens -------------------------------------------------------------------------------------
 

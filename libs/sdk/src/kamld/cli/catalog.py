@@ -204,7 +204,7 @@ def log(
 ) -> None:
     """The versions of an artifact, newest first."""
     with Client() as client:
-        versions = client.log(name, limit=limit)
+        versions = list(client.log(name, limit=limit))
     if as_json:
         emit_json(versions)
         return
@@ -253,7 +253,7 @@ def ls(
     """List artifacts, or the files of a version."""
     with Client() as client:
         if ref is None:
-            artifacts = client.artifacts()
+            artifacts = list(client.artifacts())
             if as_json:
                 emit_json(artifacts)
                 return
@@ -264,7 +264,7 @@ def ls(
                 )
             out().print(table)
             return
-        files = client.ls(ref)
+        files = list(client.ls(ref))
     if as_json:
         emit_json(files)
         return
@@ -396,7 +396,7 @@ def alias_history(
 ) -> None:
     """Every move of an alias, newest first."""
     with Client() as client:
-        events = client.alias_history(name, alias)
+        events = list(client.alias_history(name, alias))
     if as_json:
         emit_json(events)
         return
