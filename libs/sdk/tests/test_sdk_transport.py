@@ -8,6 +8,8 @@ is not, and the server's ``Retry-After`` sets the wait.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -229,3 +231,14 @@ def record_waits() -> list[float]:
     waits: list[float] = []
     stamina.instrumentation.set_on_retry_hooks([lambda details: waits.append(details.wait_for)])
     return waits
+
+
+def test_api_calls_that_succeed_load_neither_stamina_nor_urllib3(flaky):
+    """Each costs tens of milliseconds at start; a command whose calls succeed needs neither."""
+    probe = (
+        "import sys; from kamld.client import Client; "
+        f"Client({flaky.url!r}, token='t').call('GET', '/api/v1/anything'); "
+        "print(sorted(name for name in ('stamina', 'urllib3') if name in sys.modules))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "[]"

@@ -270,10 +270,14 @@ class ChunkChannel:
                 renewed = True
             return call()
 
-        try:
-            return self.retry.run(switching, idempotent=True)
-        except TransportFailure as exc:
-            raise connection_failed(self.base_url, exc) from exc
+        def mapped() -> Any:
+            try:
+                return switching()
+            except TransportFailure as exc:
+                unsent = isinstance(exc, _UNREACHABLE)
+                raise connection_failed(self.base_url, exc, unsent=unsent) from exc
+
+        return self.retry.run(mapped, idempotent=True)
 
 
 def _frames_of(response: urllib3.BaseHTTPResponse) -> Iterator[tuple[str, bytes]]:

@@ -89,6 +89,9 @@ class Unavailable(ServerError):
 class ConnectionFailed(KamldClientError):
     """The platform did not answer at all."""
 
+    unsent = False
+    """True when no connection could be made, so the request never reached the server."""
+
 
 class IntegrityError(KamldClientError):
     """Downloaded content did not match its digest."""

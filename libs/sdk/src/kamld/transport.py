@@ -21,8 +21,6 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import httpx
-from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
-from urllib3.exceptions import HTTPError as Urllib3Failure
 
 from kamld.errors import ConnectionFailed, retry_after
 
@@ -31,19 +29,15 @@ T = TypeVar("T")
 RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 
-# A request failing with one of these never reached the server: repeating it is always safe.
-UNSENT_FAILURES: tuple[type[Exception], ...] = (
-    httpx.ConnectError,
-    httpx.ConnectTimeout,
-    NewConnectionError,
-    ConnectTimeoutError,
-)
-# Failures of the connection rather than of the request (a malformed URL is not repeated).
+# httpx's failures of a request that never reached the server: repeating it is always safe.
+UNSENT_FAILURES: tuple[type[Exception], ...] = (httpx.ConnectError, httpx.ConnectTimeout)
+# httpx's failures of the connection rather than of the request (a malformed URL is not repeated).
+# urllib3's (kamld.bulk) arrive as ConnectionFailed, so that this module need not import urllib3
+# (tens of milliseconds for every command that never transfers chunks).
 TRANSPORT_FAILURES: tuple[type[Exception], ...] = (
     httpx.NetworkError,
     httpx.TimeoutException,
     httpx.RemoteProtocolError,
-    Urllib3Failure,
 )
 
 
@@ -80,11 +74,11 @@ class RetryPolicy:
 
         The shape of a stamina backoff hook.
         """
-        if isinstance(exc, UNSENT_FAILURES):
+        if isinstance(exc, UNSENT_FAILURES) or (isinstance(exc, ConnectionFailed) and exc.unsent):
             return True
         if not idempotent:
             return False
-        if isinstance(exc, TRANSPORT_FAILURES):
+        if isinstance(exc, TRANSPORT_FAILURES + (ConnectionFailed,)):
             return True
         status = getattr(exc, "status", None)
         if status in RETRYABLE_STATUSES:
@@ -122,16 +116,23 @@ class RetryPolicy:
 DEFAULT_RETRY = RetryPolicy()
 
 
-def connection_failed(target: str, exc: BaseException, *, hint: str = "") -> ConnectionFailed:
+def connection_failed(
+    target: str, exc: BaseException, *, unsent: bool | None = None, hint: str = ""
+) -> ConnectionFailed:
     """The error a caller sees for a connection that failed or broke, whichever library carried it.
 
-    ``hint`` is said only when no connection could be made (where to look: is the platform up?).
+    ``unsent``: no connection could be made, so the request never left (found out for httpx's
+    errors; the caller says so for others). ``hint`` is said only then (is the platform up?).
     """
-    if isinstance(exc, UNSENT_FAILURES):
+    if unsent is None:
+        unsent = isinstance(exc, UNSENT_FAILURES)
+    if unsent:
         detail = f"cannot reach KAML-D at {target}: {type(exc).__name__}{hint}"
     else:
         detail = f"lost the connection to {target}: {type(exc).__name__}"
-    return ConnectionFailed(detail, code="connection_failed")
+    failure = ConnectionFailed(detail, code="connection_failed")
+    failure.unsent = unsent
+    return failure
 
 
 class _RepeatableAnswer(Exception):
