@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 UV = Path(sys.executable).with_name("uv")
 
 USE_THE_SDK = """
-import json, sys
+import csv, io, json, sys
 from pathlib import Path
 
 import kamld, kamld_content
@@ -38,10 +38,10 @@ with kamld.Client() as client:
     log = [version.name for version in client.log(name)]
     files = [info.path for info in client.ls(f"{name}:{pushed.name}")]
 with kamld.open(f"{name}:{pushed.name}/labels.csv") as stream:
-    head = stream.readline().decode()
+    rows = list(csv.DictReader(io.TextIOWrapper(stream, encoding="utf-8")))
 print(json.dumps({
     "version": pushed.name, "written": pulled.files_written, "log": log, "files": files,
-    "head": head, "modules": [kamld.__file__, kamld_content.__file__],
+    "rows": rows, "modules": [kamld.__file__, kamld_content.__file__],
 }))
 """
 
@@ -133,7 +133,7 @@ def test_the_sdk_installed_in_a_fresh_virtualenv_pushes_pulls_and_opens(
     assert report["version"] == "v1"
     assert report["log"] == ["v1"]
     assert report["files"] == ["images/1.png", "labels.csv"]
-    assert report["head"] == "path,label\n"
+    assert report["rows"] == [{"path": "images/1.png", "label": "cat"}]
     assert report["written"] == 2
     for path in ("labels.csv", "images/1.png"):
         assert (tmp_path / "pulled" / path).read_bytes() == (source / path).read_bytes()
@@ -144,3 +144,10 @@ def test_the_sdk_installed_in_a_fresh_virtualenv_pushes_pulls_and_opens(
     ).read_bytes()
     listed = json.loads(run(kamld, "ls", f"{name}:v1", "--json", env=env, cwd=tmp_path))
     assert [entry["path"] for entry in listed] == ["images/1.png", "labels.csv"]
+
+    # The platform itself is not part of the SDK: `kamld up` says so instead of failing to start.
+    up = subprocess.run(
+        [kamld, "up", "--home", tmp_path / "up-home"], env=env, cwd=tmp_path, capture_output=True, text=True
+    )
+    assert up.returncode == 2
+    assert "not the platform's services" in up.stderr and "make up" in up.stderr
