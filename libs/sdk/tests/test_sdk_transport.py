@@ -22,7 +22,7 @@ import stamina.instrumentation
 from kamld.bulk import ChunkChannel
 from kamld.client import Client
 from kamld.errors import RateLimited, ServerError, Unavailable, error_from_response
-from kamld.transport import RetryPolicy
+from kamld.transport import SAFE_TO_REPEAT, RetryPolicy
 from kamld_testing.loopback import serving
 from kamld_testing.processes import free_ports
 
@@ -128,6 +128,13 @@ def test_a_post_that_reached_the_server_is_not_repeated(flaky):
     with client_of(flaky) as client, pytest.raises(Unavailable):
         client.call("POST", "/api/v1/artifacts/pets/versions", json={"digest": "d"})
     assert flaky.seen == ["POST"]
+
+
+def test_a_post_marked_safe_to_repeat_is_repeated(flaky):
+    flaky.script = [503, DROP]
+    with client_of(flaky) as client:
+        client.http.post("/api/v1/content/chunks/grant", extensions=SAFE_TO_REPEAT)
+    assert flaky.seen == ["POST"] * 3
 
 
 def test_a_post_whose_connection_broke_is_not_repeated(flaky):

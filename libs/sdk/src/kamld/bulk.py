@@ -30,7 +30,7 @@ from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 from urllib3.exceptions import HTTPError as TransportFailure
 
 from kamld.errors import ConnectionFailed, IntegrityError, KamldClientError, error_from_response, json_of
-from kamld.transport import DEFAULT_RETRY, RetryPolicy, connection_failed
+from kamld.transport import DEFAULT_RETRY, SAFE_TO_REPEAT, RetryPolicy, connection_failed
 from kamld_content.chunking import ContentChanged
 from kamld_content.framing import (
     MEDIA_TYPE,
@@ -484,7 +484,7 @@ def open_channel(
     beside = ChunkChannel.beside(client, base_path, connections=connections)
 
     def ask() -> dict[str, Any] | None:
-        response = client.post(base_path + grant_path)
+        response = client.post(base_path + grant_path, extensions=SAFE_TO_REPEAT)
         if response.status_code in (404, 405):
             return None
         if response.status_code >= 400:

@@ -3,8 +3,9 @@
 Both ways the client speaks HTTP follow it: API calls through :class:`RetryingClient` (httpx) and
 the chunk batches of :mod:`kamld.bulk` (urllib3). A call is repeated only where repeating it is
 harmless: idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS), calls their sender declares
-idempotent (reading chunks by digest, uploading chunks by digest), and any call that never left
-this machine (the connection was refused). A POST that may have reached the server is not repeated.
+idempotent (reading chunks by digest, uploading chunks by digest, asking for a transfer grant), and
+any call that never left this machine (the connection was refused). Any other POST that may have
+reached the server is not repeated.
 
 What is worth repeating: a connection that failed or broke, and the answers 429, 502, 503 and 504.
 The waits grow exponentially with random jitter (stamina's backoff), or are what the server's
@@ -28,6 +29,8 @@ T = TypeVar("T")
 
 RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+SAFE_TO_REPEAT = {"kamld.idempotent": True}
+"""httpx request extensions that mark a POST as safe to repeat (asking for a transfer grant)."""
 
 # httpx's failures of a request that never reached the server: repeating it is always safe.
 UNSENT_FAILURES: tuple[type[Exception], ...] = (httpx.ConnectError, httpx.ConnectTimeout)
@@ -160,7 +163,7 @@ class RetryingClient(httpx.Client):
     def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
         if not isinstance(request.stream, httpx.ByteStream):
             return super().send(request, **kwargs)
-        idempotent = request.method in IDEMPOTENT_METHODS
+        idempotent = request.method in IDEMPOTENT_METHODS or bool(request.extensions.get("kamld.idempotent"))
 
         def attempt() -> httpx.Response:
             response = super(RetryingClient, self).send(request, **kwargs)
