@@ -47,6 +47,7 @@ from kamld_content.hashing import digest_bytes
 READ_BLOCK = 1 << 20
 SEND_BLOCK = 256 << 10
 ATTEMPTS = DEFAULT_RETRY.attempts
+"""The default policy's attempts; a channel's own are ``channel.retry.attempts``."""
 CONNECT_TIMEOUT_S = 10.0
 GRANT_EXPIRED = "grant_expired"
 # Failures to connect at all: the granted address is wrong or unreachable from this client.
