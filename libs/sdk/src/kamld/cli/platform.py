@@ -86,7 +86,7 @@ def up(
             markup=False,
             soft_wrap=True,
         )
-        raise typer.Exit(2)
+        raise typer.Exit(int(ExitCode.ERROR))
     if home is not None:
         os.environ["KAMLD_HOME"] = str(home.expanduser().resolve())
     root = config.kamld_home().resolve()
