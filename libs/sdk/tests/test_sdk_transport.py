@@ -249,3 +249,23 @@ def test_api_calls_that_succeed_load_neither_stamina_nor_urllib3(flaky):
     )
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert loaded.stdout.strip() == "[]"
+
+
+def test_the_command_line_reports_each_retry_as_one_plain_line_on_stderr(flaky, capsys):
+    """Not stamina's bare event name, and never on stdout, where ``--json`` answers go."""
+    from kamld.cli import _report_retries
+    from kamld.transport import report_retries
+
+    try:
+        _report_retries()
+        flaky.script[:] = [503]
+        with Client(flaky.url, token="t", retry=FAST) as client:
+            client.http.get("/api/v1/artifacts")
+    finally:
+        report_retries(None)
+        stamina.instrumentation.set_on_retry_hooks(None)
+    captured = capsys.readouterr()
+    lines = captured.err.splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("kamld: retry 1 in ") and "503" in lines[0], lines
+    assert "retry" not in captured.out

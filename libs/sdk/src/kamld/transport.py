@@ -43,6 +43,20 @@ TRANSPORT_FAILURES: tuple[type[Exception], ...] = (
     httpx.RemoteProtocolError,
 )
 
+RetryNotice = Callable[[int, float, BaseException], None]
+_retry_notice: RetryNotice | None = None
+
+
+def report_retries(notice: RetryNotice | None) -> None:
+    """Have ``notice(attempt, wait_s, cause)`` told of every scheduled retry, instead of stamina's own hooks.
+
+    For applications such as the ``kamld`` command: stamina's default hooks log through structlog
+    where it is installed, whose default output is standard output, which would mix with ``--json``
+    answers. A library user who sets no notice keeps stamina's defaults.
+    """
+    global _retry_notice
+    _retry_notice = notice
+
 
 @dataclass(frozen=True)
 class RetryPolicy:
@@ -96,6 +110,12 @@ class RetryPolicy:
 
     def _repeat(self, call: Callable[[], T], first_failure: Exception, *, idempotent: bool) -> T:
         import stamina
+
+        if _retry_notice is not None:
+            notice = _retry_notice
+            stamina.instrumentation.set_on_retry_hooks(
+                [lambda details: notice(details.retry_num, details.wait_for, details.caused_by)]
+            )
 
         pending: Exception | None = first_failure
         for attempt in stamina.retry_context(
