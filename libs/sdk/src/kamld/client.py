@@ -11,7 +11,7 @@ import ssl
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from urllib.parse import quote, urlsplit
 
 import httpx
@@ -38,6 +38,9 @@ from kamld.models import (
     decode,
 )
 from kamld.references import Reference, check_artifact_name, parse_reference
+
+if TYPE_CHECKING:
+    from kamld.transfer import TransferLimits
 
 API = "/api/v1"
 EXACT = {"Cache-Control": "no-cache"}
@@ -254,7 +257,8 @@ class Client:
         ``dataset``); ``expected_parent`` refuses the push (409) unless that ref is still the newest
         version.
         """
-        from kamld.transfer import push_directory
+        from kamld.transfer import Source, push_directory
+        from kamld.transfer.workcopy import record_push
 
         check_artifact_name(name)
         directory = Path(directory)
@@ -284,9 +288,11 @@ class Client:
             if kind or exc.code != "artifact_not_found":
                 raise
             answer = self.call("POST", path, json={**body, "kind": DEFAULT_KIND})
+        pushed = decode(dict[str, Any], answer)
+        record_push(directory, commit.files, Source(commit.digest, name, pushed.get("name")))
         return PushedVersion.from_api(
             {
-                **decode(dict[str, Any], answer),
+                **pushed,
                 "bytes_sent": commit.bytes_sent,
                 "bytes_deduplicated": commit.bytes_deduplicated,
             }
@@ -298,18 +304,25 @@ class Client:
         directory: str | Path,
         *,
         include: Sequence[str] = (),
+        force: bool = False,
         progress: ProgressCallback | None = None,
         direct_writes: bool = True,
+        limits: TransferLimits | None = None,
     ) -> PullResult:
-        """Make ``directory`` hold version ``ref`` (files matching ``include`` globs, if given).
+        """Make ``directory`` exactly version ``ref`` (``NAME[:REF][/PATH]``: a folder's files, relative
+        to it), or the files matching ``include`` globs, if given.
 
-        Files already there with the right content are kept; the others are downloaded, verified
-        against their digests and renamed into place only when complete. Large files are written
-        around the page cache unless ``direct_writes`` is false.
+        The directory is a working copy (docs/working-copy.md): files already right are kept, a
+        file held in another version downloads only the chunks it lacks, tracked files the version
+        lacks are removed, untracked files are kept. A pull that would overwrite or remove a local
+        change raises :class:`~kamld.errors.LocalChangesError` before writing anything, unless
+        ``force``. Large files are written around the page cache unless ``direct_writes`` is false.
         """
-        from kamld.transfer import pull_manifest
+        from kamld.transfer import DEFAULT_LIMITS, Source, pull_manifest
 
-        version = self.show(ref)
+        parsed = parse_reference(ref, allow_path=True)
+        version = self.show(str(Reference(parsed.artifact, parsed.ref)))
+        folder = (parsed.path or "").strip("/")
         with self._transport_errors():
             result = pull_manifest(
                 self.http,
@@ -317,9 +330,13 @@ class Client:
                 version.digest,
                 directory,
                 include,
+                prefix=folder,
+                force=force,
+                source=Source(version.digest, version.artifact, version.name, folder),
                 progress=progress,
                 direct_writes=direct_writes,
                 total_bytes=version.total_bytes,
+                limits=limits or DEFAULT_LIMITS,
             )
         return PullResult(
             version=version,
@@ -327,7 +344,10 @@ class Client:
             file_count=result.file_count,
             files_written=result.files_written,
             files_unchanged=result.files_skipped,
+            files_removed=result.files_removed,
             bytes_downloaded=result.bytes_downloaded,
+            bytes_reused=result.bytes_reused,
+            untracked=result.untracked,
         )
 
     @contextmanager

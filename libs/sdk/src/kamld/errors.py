@@ -135,3 +135,16 @@ def error_from_response(response: httpx.Response) -> KamldClientError:
     )
     code = str(problem.get("code") or f"http_{status}")
     return cls(str(detail), status=status, code=code, problem=problem)
+
+
+class LocalChangesError(KamldClientError):
+    """A pull would overwrite or remove files changed in the directory since it was last pulled or
+    pushed (or untracked files in the way); nothing was written. ``conflicts``: ``(path, reason)``."""
+
+    def __init__(self, detail: str, *, conflicts: list[tuple[str, str]]) -> None:
+        super().__init__(
+            detail,
+            code="local_changes",
+            problem={"conflicts": [{"path": path, "reason": reason} for path, reason in conflicts]},
+        )
+        self.conflicts = conflicts
