@@ -27,6 +27,7 @@ from kamld.models import (
     CreatedToken,
     Diff,
     DiffPage,
+    FileChange,
     FileInfo,
     GcReport,
     Lineage,
@@ -226,6 +227,35 @@ class Client:
             page = DiffPage.from_api(self.call("GET", path, params={**params, "after": page.next}))
             changes.extend(page.changes)
         return Diff(from_version=first.from_version, to_version=first.to_version, changes=changes)
+
+    def diff_directory(self, ref: str, directory: str | Path) -> list[FileChange]:
+        """How ``directory`` differs from version ``ref`` (``NAME[:REF][/PATH]``), in path order:
+        files ``added`` in the directory, ``removed`` from it, ``modified``.
+
+        Files whose size and mtime match the directory's working-copy state are not read.
+        """
+        from kamld.transfer import compare, target_entries
+
+        parsed = parse_reference(ref, allow_path=True)
+        version = self.show(str(Reference(parsed.artifact, parsed.ref)))
+        root = Path(directory)
+        if not root.is_dir():
+            from kamld.errors import InvalidInput
+
+            raise InvalidInput(f"{directory} is not a directory", code="not_a_directory")
+        with self._transport_errors():
+            entries = list(target_entries(self.http, API, version.digest, parsed.path or ""))
+        return [
+            FileChange(
+                change=change.change,  # type: ignore[arg-type]
+                path=change.path,
+                old_size=change.version_file.size if change.version_file else None,
+                new_size=change.local_size,
+                old_digest=change.version_file.digest if change.version_file else None,
+                new_digest=change.local_digest,
+            )
+            for change in compare(root, entries)
+        ]
 
     def lineage(
         self, ref: str, *, direction: Literal["up", "down", "both"] = "up", depth: int = 10

@@ -13,7 +13,7 @@ from kamld.transfer.progress import Progress, ProgressCallback
 from kamld.transfer.pull import PullResult, pull_manifest, target_entries
 from kamld.transfer.push import CommitResult, push_directory
 from kamld.transfer.scanning import STATE_DIR, scan_directory
-from kamld.transfer.workcopy import LocalFile, Source, WorkingCopy, survey
+from kamld.transfer.workcopy import LocalChange, LocalFile, Source, WorkingCopy, compare, survey
 from kamld.transfer.writing import TEMP_PREFIX
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "STATE_DIR",
     "TEMP_PREFIX",
     "CommitResult",
+    "LocalChange",
     "LocalFile",
     "Progress",
     "ProgressCallback",
@@ -28,6 +29,7 @@ __all__ = [
     "Source",
     "TransferLimits",
     "WorkingCopy",
+    "compare",
     "iter_manifest",
     "pull_manifest",
     "push_directory",

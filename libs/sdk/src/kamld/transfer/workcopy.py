@@ -234,3 +234,35 @@ def record_push(directory: str | os.PathLike[str], files: Iterable[Any], source:
             item.chunks.size, item.mtime_ns, item.mode, item.chunks.file_digest, chunks
         )
     copy.save()
+
+
+@dataclass(frozen=True, slots=True)
+class LocalChange:
+    """A difference between a version's files and a directory's: ``added`` in the directory,
+    ``removed`` from it, or ``modified`` (other content)."""
+
+    change: str
+    path: str
+    version_file: FileEntry | None
+    local_size: int | None
+    local_digest: str | None
+
+
+def compare(root: Path, entries: Iterable[FileEntry]) -> list[LocalChange]:
+    """How the directory ``root`` differs from ``entries`` (a version's files), in path order.
+
+    Files whose size and mtime match the recorded state are not read; others are hashed only when
+    their size equals the version's file.
+    """
+    local = survey(WorkingCopy.load(root))
+    changes: list[LocalChange] = []
+    for entry in entries:
+        found = local.pop(entry.path, None)
+        if found is None:
+            changes.append(LocalChange("removed", entry.path, entry, None, None))
+        elif not found.holds(entry):
+            digest = found.digest() if found.stat.st_size == entry.size else None
+            changes.append(LocalChange("modified", entry.path, entry, found.stat.st_size, digest))
+    for path, found in local.items():
+        changes.append(LocalChange("added", path, None, found.stat.st_size, None))
+    return sorted(changes, key=lambda change: change.path)
