@@ -235,3 +235,23 @@ def test_the_state_is_never_pushed(gateway, versions, tmp_path):
         pull_manifest(client, "", v1, work)
         assert (work / STATE_DIR / "state.json").is_file()
         assert push_directory(client, "", work).digest == v1
+
+
+def test_a_delta_from_an_old_file_changed_behind_the_states_back_downloads_the_file_whole(
+    gateway, versions, tmp_path
+):
+    """Same size and mtime but other bytes: the patched file fails its digest and is fetched whole."""
+    (v1, v1_tree), (v2, _) = versions["v1"], versions["v2"]
+    work = tmp_path / "work"
+    with gateway.client() as client:
+        pull_manifest(client, "", v2, work, limits=SMALL)
+        big = work / "big.bin"
+        stat = big.stat()
+        data = bytearray(big.read_bytes())
+        data[100:110] = b"0123456789"
+        big.write_bytes(bytes(data))
+        os.utime(big, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        back = pull_manifest(client, "", v1, work, limits=SMALL)
+    assert files(work) == files(v1_tree)
+    assert back.bytes_downloaded >= 12 << 20
+    assert not list(work.rglob(".kamld-tmp-*"))

@@ -77,7 +77,10 @@ def plan_checkout(
     removed = set(plan.remove)
     for entry in targets:
         found = local.get(entry.path)
-        if found is None and is_folder(entry.path):
+        if found is not None:
+            _compare(plan, entry, found, force=force)
+            continue  # a file is there, so every folder above it is a folder
+        if is_folder(entry.path):
             plan.conflicts.append(Conflict(entry.path, "is a folder here; the version has a file"))
             continue
         for parent in _parents(entry.path):
@@ -88,20 +91,23 @@ def plan_checkout(
                     removed.add(parent)
                 else:
                     plan.conflicts.append(Conflict(parent, "is a file here; the version has a folder"))
-        if found is None:
-            plan.write.append((entry, None))
-        elif found.holds(entry):
-            plan.keep.append((entry, found))
-        elif found.recorded is not None:
-            plan.write.append((entry, found.recorded.chunk_refs()))
-        elif force:
-            plan.write.append((entry, None))
-        elif found.modified:
-            plan.conflicts.append(Conflict(entry.path, "modified locally; the version has another file"))
-        else:
-            plan.conflicts.append(Conflict(entry.path, "untracked; the version has another file here"))
+        plan.write.append((entry, None))
     plan.untracked = [path for path in plan.untracked if path not in removed]
     return plan
+
+
+def _compare(plan: Checkout, entry: FileEntry, found: LocalFile, *, force: bool) -> None:
+    """Keep, rewrite (from its recorded chunks where it has them) or refuse to touch a file there."""
+    if found.holds(entry):
+        plan.keep.append((entry, found))
+    elif found.recorded is not None:
+        plan.write.append((entry, found.recorded.chunk_refs()))
+    elif force:
+        plan.write.append((entry, None))
+    elif found.modified:
+        plan.conflicts.append(Conflict(entry.path, "modified locally; the version has another file"))
+    else:
+        plan.conflicts.append(Conflict(entry.path, "untracked; the version has another file here"))
 
 
 def refuse(plan: Checkout, directory: os.PathLike[str] | str) -> None:

@@ -26,9 +26,9 @@ from kamld.transfer.download import ToWrite, download_files, target_path
 from kamld.transfer.limits import DEFAULT_LIMITS, TransferLimits
 from kamld.transfer.listing import iter_manifest
 from kamld.transfer.progress import ProgressCallback, _Counter
-from kamld.transfer.workcopy import Source, TrackedFile, WorkingCopy, survey
+from kamld.transfer.workcopy import LocalFile, Source, TrackedFile, WorkingCopy, survey
 from kamld_content.chunking import ChunkRef
-from kamld_content.manifest import FileEntry
+from kamld_content.manifest import FileEntry, mode_from_stat
 
 
 @dataclass(frozen=True)
@@ -139,11 +139,13 @@ def pull_manifest(
         and copy.source is not None
         and (copy.source.digest, copy.source.path) == (source.digest, source.path)
     )
+    local = survey(copy, pending) if root.is_dir() else {}
+    if holds_target and _untouched(copy, local):
+        return PullResult(len(local), 0, len(local), 0)
     if holds_target:
         targets = [tracked.entry(path) for path, tracked in copy.files.items()]
     else:
         targets = list(target_entries(client, base_path, digest, prefix, include, limits=limits))
-    local = survey(copy, pending) if root.is_dir() else {}
     plan = plan_checkout(
         targets, local, include, force=force, is_folder=lambda path: target_path(root, path).is_dir()
     )
@@ -233,6 +235,19 @@ def _pull_into_empty(
     copy.source, copy.complete, copy.pending = source, not include, None
     copy.save()
     return PullResult(len(done.written), done.files_written, 0, done.bytes_downloaded)
+
+
+def _untouched(copy: WorkingCopy, local: dict[str, LocalFile]) -> bool:
+    """Whether the directory holds exactly its recorded files, each unchanged, mode included."""
+    if len(local) != len(copy.files):
+        return False
+    for path, found in local.items():
+        tracked = copy.files.get(path)
+        if tracked is None or found.recorded is not tracked:
+            return False
+        if mode_from_stat(found.stat.st_mode) != tracked.mode:
+            return False
+    return True
 
 
 def _entries_of(

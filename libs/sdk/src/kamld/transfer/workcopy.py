@@ -32,15 +32,15 @@ STATE_FILE = "state.json"
 STATE_FORMAT = 1
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class TrackedFile:
-    """A file as the last push or pull left it."""
+    """A file as the last push or pull left it; ``chunks`` as ``[digest, size]`` pairs, as stored."""
 
     size: int
     mtime_ns: int
     mode: int
     digest: str
-    chunks: tuple[tuple[str, int], ...]
+    chunks: list[list[Any]]
 
     def unchanged(self, stat: os.stat_result) -> bool:
         return stat.st_size == self.size and stat.st_mtime_ns == self.mtime_ns
@@ -57,7 +57,7 @@ class TrackedFile:
 
     @classmethod
     def of(cls, entry: FileEntry, stat: os.stat_result) -> TrackedFile:
-        chunks = tuple((ref.digest, ref.size) for ref in entry.chunks)
+        chunks = [[ref.digest, ref.size] for ref in entry.chunks]
         return cls(entry.size, stat.st_mtime_ns, entry.mode, entry.digest, chunks)
 
 
@@ -122,7 +122,7 @@ class WorkingCopy:
         copy.complete = bool(raw.get("complete")) and copy.source is not None
         try:
             for path, (size, mtime_ns, mode, digest, chunks) in raw.get("files", {}).items():
-                copy.files[path] = TrackedFile(size, mtime_ns, mode, digest, tuple((d, s) for d, s in chunks))
+                copy.files[path] = TrackedFile(size, mtime_ns, mode, digest, chunks)
         except (TypeError, ValueError) as exc:
             log.warning("ignoring the damaged working-copy state %s: %s", copy.state_path, exc)
             return cls(root)
@@ -138,7 +138,7 @@ class WorkingCopy:
             "complete": self.complete,
             "pending": self.pending.to_json() if self.pending else None,
             "files": {
-                path: [f.size, f.mtime_ns, f.mode, f.digest, [list(c) for c in f.chunks]]
+                path: [f.size, f.mtime_ns, f.mode, f.digest, f.chunks]
                 for path, f in sorted(self.files.items())
             },
         }
@@ -229,7 +229,7 @@ def record_push(directory: str | os.PathLike[str], files: Iterable[Any], source:
     """
     copy = WorkingCopy(Path(directory), source=source, complete=True)
     for item in files:
-        chunks = tuple((ref.digest, ref.size) for ref in item.chunks.chunks)
+        chunks = [[ref.digest, ref.size] for ref in item.chunks.chunks]
         copy.files[item.path] = TrackedFile(
             item.chunks.size, item.mtime_ns, item.mode, item.chunks.file_digest, chunks
         )

@@ -22,7 +22,7 @@ from kamld.transfer.limits import TransferLimits
 from kamld.transfer.progress import _Counter
 from kamld_content.chunking import ChunkRef
 from kamld_content.direct import FileWriter, unique_name
-from kamld_content.hashing import Hasher, digest_bytes, digest_file
+from kamld_content.hashing import Hasher, digest_bytes
 from kamld_content.manifest import FileEntry
 
 TEMP_PREFIX = ".kamld-tmp-"
@@ -317,40 +317,85 @@ def write_patched_file(
     """Write ``entry`` over the earlier version at ``target`` whose chunks are ``old_chunks``.
 
     The chunks both share are copied from the old file (in the kernel where it can); only the
-    others are downloaded, in batched reads. The new file is assembled under a temporary name,
-    its digest checked against the manifest, then renamed over the old one. Returns the bytes
-    downloaded and reused, or None, leaving the old file as it was, when the result does not
-    match (the old file changed since its chunks were recorded): the caller then downloads it whole.
+    others are downloaded, in batched reads. The new file is assembled under a temporary name and
+    digested as it is completed, in file order, on a thread of its own (the digest of one part
+    overlaps the copy of the next); it is renamed over the old one only if its digest is the
+    manifest's. Returns the bytes downloaded and reused, or None, leaving the old file as it was,
+    when the result does not match (the old file changed since its chunks were recorded): the
+    caller then downloads it whole.
     """
     local = {ref.digest: ref for ref in old_chunks}
     remote = [ref for ref in entry.chunks if ref.digest not in local]
     temp = _temp_path(target.parent)
     received = reused = 0
-    with open(target, "rb", buffering=0) as old, open(temp, "xb", buffering=0) as new:
-        try:
-            for group in _chunk_groups(remote, limits):
-                fetched = channel.fetch(_distinct_digests(group))
-                for ref in group:
-                    _pwrite_all(new.fileno(), fetched[ref.digest], ref.offset)
-                    counter.add(ref.size)
-                received += sum(len(data) for data in fetched.values())
-            for source, destination, size in _local_runs(entry.chunks, local):
-                _copy_range(old.fileno(), new.fileno(), source, destination, size)
-                counter.add(size)
-                reused += size
-            os.ftruncate(new.fileno(), entry.size)
-            os.fchmod(new.fileno(), entry.mode)
-        except _OldFileShrank:
-            temp.unlink(missing_ok=True)
-            return None
-        except BaseException:
-            temp.unlink(missing_ok=True)
-            raise
-    if digest_file(temp) != entry.digest:
+    old = os.open(target, os.O_RDONLY)
+    new = os.open(temp, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+    digest = _TrailingDigest(new)
+    try:
+        for group in _chunk_groups(remote, limits):
+            fetched = channel.fetch(_distinct_digests(group))
+            for ref in group:
+                _pwrite_all(new, fetched[ref.digest], ref.offset)
+                counter.add(ref.size)
+            received += sum(len(data) for data in fetched.values())
+        for source, destination, size in _local_runs(entry.chunks, local):
+            for done in range(0, size, _COPY_PIECE):
+                piece = min(_COPY_PIECE, size - done)
+                _copy_range(old, new, source + done, destination + done, piece)
+                digest.advance(destination + done + piece)
+                counter.add(piece)
+            reused += size
+        os.ftruncate(new, entry.size)
+        os.fchmod(new, entry.mode)
+        matches = digest.result(entry.size) == entry.digest
+    except _OldFileShrank:
+        matches = False
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    finally:
+        digest.close()
+        os.close(old)
+        os.close(new)
+    if not matches:
         temp.unlink(missing_ok=True)
         return None
     os.replace(temp, target)
     return received, reused
+
+
+_COPY_PIECE = 16 << 20
+"""Bytes copied from the old file between two steps of the digest that follows the copy."""
+
+
+class _TrailingDigest:
+    """The digest of a file assembled in order, reading back each part once it is final."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+        self._hasher = Hasher(threaded=False)
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kamld-digest")
+        self._last: Future[None] | None = None
+
+    def advance(self, final_up_to: int) -> None:
+        """Bytes before ``final_up_to`` will not change: digest them (on the worker, in order)."""
+        self._last = self._worker.submit(self._digest_to, final_up_to)
+
+    def _digest_to(self, end: int) -> None:
+        while self._hasher.size < end:
+            data = os.pread(self._fd, min(8 << 20, end - self._hasher.size), self._hasher.size)
+            if not data:
+                raise _OldFileShrank
+            self._hasher.update(data)
+
+    def result(self, size: int) -> str:
+        self.advance(size)
+        assert self._last is not None
+        self._last.result()
+        return self._hasher.digest()
+
+    def close(self) -> None:
+        self._worker.shutdown(wait=True, cancel_futures=True)
 
 
 class _OldFileShrank(Exception):
