@@ -325,7 +325,7 @@ def _diff_with_directory(side_a: str, side_b: str, as_json: bool) -> None:
             for c in changes
         ]
     if as_json:
-        emit_json({"from": side_a, "to": side_b, "changes": changes})
+        emit_json({"from": side_a, "to": side_b, "changes": [c.to_dict() for c in changes]})
         return
     out().print(f"{_escape(side_a)} -> {_escape(side_b)}: {len(changes)} changes", highlight=False)
     _print_changes(changes)
