@@ -3,8 +3,8 @@
 Small files travel together: one ``/chunks/read`` request fetches the chunks of many files (at
 most ``download_batch_bytes`` and ``download_batch_digests``) on a download thread, and the
 calling thread writes those files: where creating a file costs only CPU, eight threads creating
-files at once spent more of their time handing the GIL to each other than writing (20,000 files:
-3.25 s and 3.6 CPU-s, against 2.65 s and 2.2 CPU-s with one writer). Where each creation waits
+files at once spent more of their time handing the GIL to each other than writing, in wall time
+and in CPU time (docs/storage.md, "Downloads"). Where each creation waits
 on the disk instead (``slow_file_create_s``, measured on the batches the calling thread writes),
 the download threads write their own batches from then on, so the waits overlap
 (:class:`_SmallFileWriting`). A file too large for a batch streams on its own, a group of chunks
@@ -142,10 +142,10 @@ class _SmallFileWriting:
     """Who writes a pull's small files: the calling thread, until one of its batches shows that
     the filesystem makes each creation wait; then every download thread writes its own batches.
 
-    Where each creation cost 0.34-0.8 ms of kernel time, 20,000 files of 4 KiB were created in
-    6.8-7.9 s by one thread and 1.0-4.3 s by eight, and a pull of them took 10.6-10.9 s instead
-    of 16.5-16.9 s; in memory (tmpfs) the same pull took 1.2 s with one writing thread and 1.5 s
-    with the download threads writing (the GIL handed back and forth), so that is not the default.
+    Where each creation waits in the kernel, eight threads creating files overlap the waits and
+    pull many small files much faster than one; where creation costs only CPU (tmpfs, a fast local
+    disk), the download threads writing only hand the GIL back and forth, so that is not the
+    default (docs/storage.md, "Moving data: batching").
     """
 
     def __init__(self, limits: TransferLimits) -> None:

@@ -14,8 +14,8 @@ class TransferLimits:
     # Digests asked about in one "which are missing?" question.
     missing_batch: int = 10_000
     # Each batch costs storage-gateway a request, a database transaction and two syncfs calls, so
-    # larger batches push faster (1 GiB: 3.9 s with 8 MiB batches, 3.3-3.5 s with 16 or 32 MiB);
-    # storage-gateway holds each batch it receives whole, so 16 MiB keeps it under 300 MB.
+    # larger batches push faster, up to about 16 MiB; storage-gateway holds each batch it receives
+    # whole, so 16 MiB also bounds its memory.
     upload_batch_bytes: int = 16 << 20
     # Chunk batches queued or being sent at once. A large file's chunks are read back as they are
     # sent, but a small file's bytes are held from its scan until sent: at most 128 MiB of those.
@@ -28,8 +28,8 @@ class TransferLimits:
     # reading it).
     scan_group_files: int = 32
     scan_group_bytes: int = 4 << 20
-    # Scanning small files is mostly Python work under the GIL, so more threads only contend for it
-    # (20,000 files: 3.1 s with 8 threads, 2.9 s with 2); two keep a read going while one hashes.
+    # Scanning small files is mostly Python work under the GIL, so more threads only contend for it;
+    # two keep a read going while one hashes.
     scan_threads: int = 2
     # A file larger than this is cut and sent at once: each group of its chunks is asked about and
     # queued for sending while the next is cut, instead of after the whole file is hashed.
@@ -40,12 +40,12 @@ class TransferLimits:
     download_batch_digests: int = 1000
     # A small file written in more than this (wall time, on the pull's writing thread) means that
     # creating files waits (a networked filesystem) or is slow in the kernel, not in Python: small
-    # files are then written by the download threads, several at once. Local disks measured
-    # 16-60 us a file; an ext4 without a journal, minutes after many files were deleted, 340-800 us.
+    # files are then written by the download threads, several at once. The threshold sits well
+    # above what a local disk takes and below what a file system that waits on each creation does.
     slow_file_create_s: float = 250e-6
     # A large file's groups asked for while an earlier one is read. With storage-gateway reading its
-    # chunk files from disk (local_direct_io), two in flight keep its disk busy: a 502 MB file pulled
-    # in 1.5-1.9 s with two, 2.0-2.2 s with one (interleaved runs).
+    # chunk files from disk (local_direct_io), two in flight keep its disk busy; one leaves it idle
+    # between groups.
     large_file_ahead: int = 2
     # Answers to large files' groups open at once in a whole pull: 4 files get their full depth, and
     # 8 large files at once (the pull's concurrency) still get one each and a few ahead.

@@ -224,8 +224,8 @@ class _VerifiedWriter:
     """Writes a file's bytes and digests them on the way, to compare with the manifest at the end.
 
     The digest runs on this thread alone: the fetches ahead and the background disk writes keep
-    the other cores busy, and threaded BLAKE3 made the CSV's pull slower (data phase 0.78-0.96 s
-    against 0.75-0.80 s, interleaved, four each).
+    the other cores busy, and threaded BLAKE3 only competed with them (the pull of a large CSV was
+    slower with it).
     """
 
     def __init__(self, stream: FileWriter) -> None:
