@@ -17,6 +17,7 @@ from kamld.transfer import (
     compare,
     download,
     pull_manifest,
+    push,
     push_directory,
     target_entries,
 )
@@ -255,3 +256,26 @@ def test_a_delta_from_an_old_file_changed_behind_the_states_back_downloads_the_f
     assert files(work) == files(v1_tree)
     assert back.bytes_downloaded >= 12 << 20
     assert not list(work.rglob(".kamld-tmp-*"))
+
+
+def test_a_push_reads_only_the_files_changed_since_the_state_was_recorded(
+    gateway, versions, tmp_path, monkeypatch
+):
+    v1, _ = versions["v1"]
+    work = tmp_path / "work"
+    read: list[str] = []
+    scan_file = push.scan_file
+
+    def recording(source, **options):
+        read.append(Path(source).name)
+        return scan_file(source, **options)
+
+    monkeypatch.setattr(push, "scan_file", recording)
+    with gateway.client() as client:
+        pull_manifest(client, "", v1, work)
+        same = push_directory(client, "", work, known=WorkingCopy.load(work).files, limits=SMALL)
+        assert same.digest == v1 and read == []
+        (work / "labels.csv").write_text("a,b\n5,6\n")
+        changed = push_directory(client, "", work, known=WorkingCopy.load(work).files, limits=SMALL)
+    assert read == ["labels.csv"]
+    assert changed.digest != v1 and changed.bytes_sent == len("a,b\n5,6\n")

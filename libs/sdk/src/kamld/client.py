@@ -287,7 +287,7 @@ class Client:
         ``dataset``); ``expected_parent`` refuses the push (409) unless that ref is still the newest
         version.
         """
-        from kamld.transfer import Source, push_directory
+        from kamld.transfer import Source, WorkingCopy, push_directory
         from kamld.transfer.workcopy import record_push
 
         check_artifact_name(name)
@@ -297,7 +297,8 @@ class Client:
 
             raise InvalidInput(f"{directory} is not a directory", code="not_a_directory")
         with self._transport_errors():
-            commit = push_directory(self.http, API, directory, progress=progress)
+            known = WorkingCopy.load(directory).files
+            commit = push_directory(self.http, API, directory, progress=progress, known=known)
         body: dict[str, Any] = {
             "digest": commit.digest,
             "message": message,

@@ -9,7 +9,7 @@ be run again: chunks already stored are not sent twice.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +22,8 @@ from kamld.transfer.answers import _answer, _problem_code
 from kamld.transfer.limits import DEFAULT_LIMITS, TransferLimits
 from kamld.transfer.progress import Progress, ProgressCallback, _Checked, _Counter
 from kamld.transfer.scanning import WalkedFile, _file_groups, _LocalFile, _ref_groups, walk_with_stats
-from kamld_content.chunking import ChunkRef, ContentChanged, FileScan, read_span, scan_file
+from kamld.transfer.workcopy import TrackedFile
+from kamld_content.chunking import ChunkRef, ContentChanged, FileChunks, FileScan, read_span, scan_file
 from kamld_content.framing import frame_length
 
 
@@ -190,8 +191,13 @@ def push_directory(
     progress: ProgressCallback | None = None,
     concurrency: int = 8,
     limits: TransferLimits = DEFAULT_LIMITS,
+    known: Mapping[str, TrackedFile] | None = None,
 ) -> CommitResult:
     """Upload ``directory`` as one manifest and return its digest; sends only chunks the server lacks.
+
+    ``known``: the directory's working-copy records; a file whose size and mtime still match its
+    record is not read to be hashed (its chunks are read only if the server lacks them, and the
+    server checks each against its digest).
 
     Files are scanned a window at a time (``limits.scan_window_files`` files or ``scan_window_bytes``);
     the server is asked which chunks of the window it lacks, and those are sent on other threads
@@ -215,10 +221,18 @@ def push_directory(
     files: list[_LocalFile] = []
     where: dict[str, tuple[str, str, ChunkRef]] = {}
 
+    def recalled(path: str, size: int) -> FileChunks | None:
+        """The chunks ``known`` records for a file whose size and mtime still match: not read again."""
+        tracked = known.get(path) if known else None
+        if tracked is None or tracked.size != size or tracked.mtime_ns != mtimes[path]:
+            return None
+        return FileChunks(tracked.size, tracked.digest, tracked.chunk_refs())
+
     def scan(items: list[WalkedFile]) -> list[tuple[_LocalFile, bytes | None]]:
         scanned = []
         for path, source, mode, size in items:
-            chunks, data = scan_file(source, size=size)
+            recorded = recalled(path, size)
+            chunks, data = (recorded, None) if recorded else scan_file(source, size=size)
             scanned.append((_LocalFile(path, source, mode, chunks, mtimes[path]), data))
         scanned_counter.add(sum(item.chunks.size for item, _ in scanned))
         return scanned
@@ -258,16 +272,19 @@ def push_directory(
                 fresh: dict[str, ChunkToSend] = {}
                 if tasks is None:
                     # A large file's chunks are sent while the rest of it is still being cut.
-                    path, source, mode, _ = window[0]
+                    path, source, mode, size = window[0]
+                    recorded = recalled(path, size)
                     scan_progressively = FileScan(source)
-                    for refs in _ref_groups(scan_progressively, limits.stream_group_bytes):
+                    cut = recorded.chunks if recorded else scan_progressively
+                    for refs in _ref_groups(cut, limits.stream_group_bytes):
                         for ref in refs:
                             note_new(fresh, path, source, ref, None)
                         group_bytes = sum(ref.size for ref in refs)
                         scanned_counter.add(group_bytes)
                         send_missing(fresh, group_bytes)
                         fresh = {}
-                    files.append(_LocalFile(path, source, mode, scan_progressively.result(), mtimes[path]))
+                    chunks = recorded or scan_progressively.result()
+                    files.append(_LocalFile(path, source, mode, chunks, mtimes[path]))
                     return
                 window_bytes = 0
                 for task in tasks:
