@@ -26,6 +26,7 @@ from kamld.transfer.download import ToWrite, download_files, target_path
 from kamld.transfer.limits import DEFAULT_LIMITS, TransferLimits
 from kamld.transfer.listing import iter_manifest
 from kamld.transfer.progress import ProgressCallback, _Counter
+from kamld.transfer.scanning import STATE_DIR
 from kamld.transfer.workcopy import LocalFile, Source, TrackedFile, WorkingCopy, survey
 from kamld_content.chunking import ChunkRef
 from kamld_content.manifest import FileEntry, mode_from_stat
@@ -65,26 +66,38 @@ def target_entries(
     ``prefix`` names a folder (``images`` holds ``images/a.png``, not ``images2/b.png``) or, when
     no folder has that name, one file, pulled under its own name. Neither: :class:`NotFound`.
     """
+    for entry in _listed(client, base_path, digest, prefix, read_ahead=read_ahead, limits=limits):
+        # A version pushed with its own ``.kamld/`` (by a client that did not leave it out) must
+        # not overwrite the directory's working-copy state.
+        if matches(entry.path, include) and entry.path.split("/", 1)[0] != STATE_DIR:
+            yield entry
+
+
+def _listed(
+    client: httpx.Client,
+    base_path: str,
+    digest: str,
+    prefix: str,
+    *,
+    read_ahead: bool,
+    limits: TransferLimits,
+) -> Iterator[FileEntry]:
     folder = prefix.strip("/")
     if not folder:
-        for entry in iter_manifest(client, base_path, digest, read_ahead=read_ahead, limits=limits):
-            if matches(entry.path, include):
-                yield entry
+        yield from iter_manifest(client, base_path, digest, read_ahead=read_ahead, limits=limits)
         return
     head = folder + "/"
     found = False
     for entry in iter_manifest(client, base_path, digest, head, read_ahead=read_ahead, limits=limits):
         found = True
         relative = entry.path[len(head) :]
-        if matches(relative, include):
-            yield FileEntry.trusted(relative, entry.size, entry.mode, entry.digest, entry.chunks)
+        yield FileEntry.trusted(relative, entry.size, entry.mode, entry.digest, entry.chunks)
     if found:
         return
     for entry in iter_manifest(client, base_path, digest, folder, limits=limits):
         if entry.path == folder:
             name = folder.rsplit("/", 1)[-1]
-            if matches(name, include):
-                yield FileEntry.trusted(name, entry.size, entry.mode, entry.digest, entry.chunks)
+            yield FileEntry.trusted(name, entry.size, entry.mode, entry.digest, entry.chunks)
             return
     raise NotFound(f"the version has no file or folder {folder!r}", code="path_not_found")
 
