@@ -164,6 +164,7 @@ def _escape(text: str) -> str:
     return escape(text)
 
 
+UNTRACKED_SHOWN = 20
 LOCAL_CHANGES_EXIT = 6
 """Exit status of a pull refused because it would destroy local changes (nothing was written)."""
 
@@ -222,8 +223,10 @@ def pull(
     )
     if result.untracked:
         err().print(f"kept {len(result.untracked)} untracked files:", highlight=False)
-        for path in result.untracked:
+        for path in result.untracked[:UNTRACKED_SHOWN]:
             err().print(f"  {_escape(path)}", highlight=False, soft_wrap=True)
+        if len(result.untracked) > UNTRACKED_SHOWN:
+            err().print(f"  … and {len(result.untracked) - UNTRACKED_SHOWN} more (all in --json)")
 
 
 @app.command()

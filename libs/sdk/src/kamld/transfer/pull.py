@@ -197,7 +197,8 @@ def pull_manifest(
             kept[entry.path] = TrackedFile.of(entry, found.stat)
     for entry in done.written:
         kept[entry.path] = TrackedFile.of(entry, target_path(root, entry.path).stat())
-    if changes or kept != copy.files or copy.source != source or copy.complete != (not include):
+    stale = copy.pending is not None or copy.source != source or copy.complete != (not include)
+    if changes or stale or kept != copy.files:
         root.mkdir(parents=True, exist_ok=True)
         copy.files, copy.source, copy.complete, copy.pending = kept, source, not include, None
         copy.save()
