@@ -69,13 +69,13 @@ def test_pull_diff_and_refusal_through_the_cli(platform: Platform, tmp_path: Pat
     (work / "labels.csv").write_text("edited by hand")
     before = {p: p.read_bytes() for p in work.rglob("*") if p.is_file()}
     refused = cli(platform, "pull", f"{name}:v1", str(work))
-    assert refused.returncode == 6
+    assert refused.returncode == 7
     assert "labels.csv: modified locally" in refused.stderr
     (error,) = [line for line in refused.stderr.splitlines() if line.startswith("error:")]
     assert "local changes in 1 file" in error and "nothing was written" in error
     assert {p: p.read_bytes() for p in work.rglob("*") if p.is_file()} == before
     as_json = cli(platform, "pull", f"{name}:v1", str(work), "--json")
-    assert as_json.returncode == 6
+    assert as_json.returncode == 7
     assert json.loads(as_json.stdout)["conflicts"] == [
         {"path": "labels.csv", "reason": "modified locally; the version has another file"}
     ]
