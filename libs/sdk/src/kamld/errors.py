@@ -169,7 +169,8 @@ class LocalChangesError(KamldClientError):
     """A pull would overwrite or remove files changed in the directory since it was last pulled or
     pushed (or untracked files in the way); nothing was written. ``conflicts``: ``(path, reason)``."""
 
-    def __init__(self, detail: str, *, conflicts: list[tuple[str, str]]) -> None:
+    def __init__(self, detail: str, *, conflicts: list[tuple[str, str]] | None = None) -> None:
+        conflicts = list(conflicts or [])
         super().__init__(
             detail,
             code="local_changes",
