@@ -279,3 +279,15 @@ def test_a_push_reads_only_the_files_changed_since_the_state_was_recorded(
         changed = push_directory(client, "", work, known=WorkingCopy.load(work).files, limits=SMALL)
     assert read == ["labels.csv"]
     assert changed.digest != v1 and changed.bytes_sent == len("a,b\n5,6\n")
+
+
+def test_a_working_copy_inside_another_is_pushed_without_its_state(gateway, versions, tmp_path):
+    v1, v1_tree = versions["v1"]
+    outer = tmp_path / "outer"
+    with gateway.client() as client:
+        pull_manifest(client, "", v1, outer)
+        pull_manifest(client, "", v1, outer / "nested" / "images", prefix="images")
+        assert (outer / "nested" / "images" / STATE_DIR / "state.json").is_file()
+        pushed = push_directory(client, "", outer)
+        paths = [entry.path for entry in target_entries(client, "", pushed.digest)]
+    assert paths == sorted([*files(v1_tree), "nested/images/cat.png", "nested/images/dog.png"])

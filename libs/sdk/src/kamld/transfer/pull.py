@@ -69,7 +69,7 @@ def target_entries(
     for entry in _listed(client, base_path, digest, prefix, read_ahead=read_ahead, limits=limits):
         # A version pushed with its own ``.kamld/`` (by a client that did not leave it out) must
         # not overwrite the directory's working-copy state.
-        if matches(entry.path, include) and entry.path.split("/", 1)[0] != STATE_DIR:
+        if matches(entry.path, include) and STATE_DIR not in entry.path.split("/"):
             yield entry
 
 
@@ -154,6 +154,9 @@ def pull_manifest(
     )
     local = survey(copy, pending) if root.is_dir() else {}
     if holds_target and _untouched(copy, local):
+        if copy.source != source:  # the same files, reached by another name
+            copy.source = source
+            copy.save()
         return PullResult(len(local), 0, len(local), 0)
     if holds_target:
         targets = [tracked.entry(path) for path, tracked in copy.files.items()]

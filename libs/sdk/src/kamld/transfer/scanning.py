@@ -20,7 +20,8 @@ from kamld_content.manifest import FileEntry, mode_from_stat
 from kamld_content.paths import normalize_path, resolve_inside
 
 STATE_DIR = ".kamld"
-"""The working copy's own folder at a directory's top: never pushed, never overwritten by a pull."""
+"""A working copy's own folder (at its top; a folder pulled into another working copy has its own):
+never pushed, never overwritten by a pull."""
 
 WalkedFile = tuple[str, str, int, int]
 """``(manifest path, file to read, mode, size)``."""
@@ -52,7 +53,7 @@ def walk_with_stats(directory: Path) -> Iterator[tuple[WalkedFile, os.stat_resul
         with os.scandir(folder) as entries:
             listed = list(entries)
         for entry in listed:
-            if entry.name.startswith(TEMP_PREFIX) or (not prefix and entry.name == STATE_DIR):
+            if entry.name.startswith(TEMP_PREFIX) or entry.name == STATE_DIR:
                 continue
             relative = prefix + entry.name
             if entry.is_dir(follow_symlinks=False):
