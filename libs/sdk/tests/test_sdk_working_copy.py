@@ -151,8 +151,18 @@ def test_include_touches_only_the_matching_paths(gateway, versions, tmp_path):
     with gateway.client() as client:
         pull_manifest(client, "", v2, work)
         partial = pull_manifest(client, "", v1, work, include=["*.csv"])
-    assert partial.file_count == 1 and partial.files_written == 1
-    assert files(work) == {**files(v2_tree), "labels.csv": (v1_tree / "labels.csv").read_bytes()}
+        assert partial.file_count == 1 and partial.files_written == 1
+        assert files(work) == {**files(v2_tree), "labels.csv": (v1_tree / "labels.csv").read_bytes()}
+        # A matching tracked file the version lacks is removed; the others are not touched.
+        texts = pull_manifest(client, "", v1, work, include=["*.txt"])
+        assert (texts.file_count, texts.files_removed) == (0, 1)
+        assert (
+            not (work / "extra.txt").exists()
+            and (work / "big.bin").read_bytes() == (v2_tree / "big.bin").read_bytes()
+        )
+        # The rest of v1, pulled without --include, completes the switch.
+        pull_manifest(client, "", v1, work)
+    assert files(work) == files(v1_tree)
 
 
 class Interrupt(Exception):
