@@ -72,6 +72,7 @@ def test_version(tmp_path: Path):
         (errors.Unavailable("x"), ExitCode.UNAVAILABLE),
         (errors.ServerError("x"), ExitCode.UNAVAILABLE),
         (errors.ConnectionFailed("x"), ExitCode.UNAVAILABLE),
+        (errors.RateLimited("x"), ExitCode.UNAVAILABLE),
         (errors.NotAGateway("x"), ExitCode.UNAVAILABLE),
         (errors.LocalChangesError("x"), ExitCode.LOCAL_CHANGES),
         (errors.IntegrityError("x"), ExitCode.ERROR),

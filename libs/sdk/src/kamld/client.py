@@ -7,6 +7,7 @@ file that ``kamld up`` writes.
 
 from __future__ import annotations
 
+import itertools
 import ssl
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -18,7 +19,7 @@ import httpx
 
 from kamld import __version__
 from kamld.config import load_config
-from kamld.errors import ConnectionFailed, NotFound, error_from_response, json_of
+from kamld.errors import NotFound, error_from_response, json_of
 from kamld.models import (
     Alias,
     AliasEvent,
@@ -39,6 +40,7 @@ from kamld.models import (
     decode,
 )
 from kamld.references import Reference, check_artifact_name, parse_reference
+from kamld.transport import DEFAULT_RETRY, RetryingClient, RetryPolicy, connection_failed
 
 if TYPE_CHECKING:
     from kamld.transfer import TransferLimits
@@ -52,6 +54,8 @@ InputSpec = str | tuple[str, str]
 ProgressCallback = Callable[[Any], None]
 DEFAULT_INPUT_ROLE = "input"
 DEFAULT_KIND = "dataset"
+LOG_PAGE = 100
+"""The most versions the API sends in one page of a log."""
 
 
 def _input(spec: InputSpec) -> dict[str, str]:
@@ -80,7 +84,11 @@ def tls_verification(url: str) -> ssl.SSLContext | bool:
 
 
 class Client:
-    """A connection to a KAML-D platform."""
+    """A connection to a KAML-D platform.
+
+    Failed calls that are safe to repeat are repeated as ``retry`` says (see :mod:`kamld.transport`);
+    pushes and pulls follow the same policy.
+    """
 
     def __init__(
         self,
@@ -89,6 +97,7 @@ class Client:
         *,
         timeout: float = 60.0,
         transport: httpx.BaseTransport | None = None,
+        retry: RetryPolicy = DEFAULT_RETRY,
     ) -> None:
         config = load_config()
         self.url = (url or config.url).rstrip("/")
@@ -96,12 +105,13 @@ class Client:
         headers = {"User-Agent": f"kamld-python/{__version__}"}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
-        self.http = httpx.Client(
+        self.http = RetryingClient(
             base_url=self.url,
             headers=headers,
             timeout=httpx.Timeout(timeout, connect=10.0),
             transport=transport,
             verify=tls_verification(self.url),
+            retry=retry,
         )
 
     # plumbing -----------------------------------------------------------------------------------
@@ -117,14 +127,8 @@ class Client:
 
     def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """Send one request; raise the typed error of any 4xx/5xx answer."""
-        try:
+        with self._transport_errors():
             response = self.http.request(method, path, **kwargs)
-        except httpx.TransportError as exc:
-            raise ConnectionFailed(
-                f"cannot reach KAML-D at {self.url}: {type(exc).__name__} "
-                "(is `kamld up` running? is KAMLD_URL right?)",
-                code="connection_failed",
-            ) from exc
         if response.status_code >= 400:
             raise error_from_response(response)
         return response
@@ -135,12 +139,8 @@ class Client:
 
     def stream(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """Open a streamed response (the caller closes it); errors are raised like :meth:`request`."""
-        try:
+        with self._transport_errors():
             response = self.http.send(self.http.build_request(method, path, **kwargs), stream=True)
-        except httpx.TransportError as exc:
-            raise ConnectionFailed(
-                f"cannot reach KAML-D at {self.url}: {type(exc).__name__}", code="connection_failed"
-            ) from exc
         if response.status_code >= 400:
             try:
                 raise error_from_response(response)
@@ -152,14 +152,24 @@ class Client:
         return model.from_api(self.call("GET", path, **kwargs))
 
     def _pages(self, model: type[M], path: str, params: Mapping[str, Any] | None = None) -> Iterator[M]:
-        """Every item of a paged listing, fetching the next page as iteration reaches it."""
+        """Every item of a paged listing, fetching the next page only when iteration reaches it.
+
+        The first page is fetched at once, so that an unknown name fails at the call, not at the
+        first ``next()``. Iterate while the client is open.
+        """
         query = dict(params or {})
-        while True:
-            page = decode(Page[model], self.call("GET", path, params=query))  # type: ignore[valid-type]
-            yield from page.items
-            if not page.next:
-                return
-            query["after"] = page.next
+        first = decode(Page[model], self.call("GET", path, params=query))  # type: ignore[valid-type]
+
+        def items() -> Iterator[M]:
+            page = first
+            while True:
+                yield from page.items
+                if not page.next:
+                    return
+                query["after"] = page.next
+                page = decode(Page[model], self.call("GET", path, params=query))  # type: ignore[valid-type]
+
+        return items()
 
     @staticmethod
     def _version_path(ref: Reference) -> str:
@@ -169,12 +179,15 @@ class Client:
 
     def artifacts(
         self, *, kind: str | None = None, labels: Sequence[str] = (), include_archived: bool = False
-    ) -> list[Artifact]:
-        """Artifacts sorted by name, optionally only one kind or those with ``KEY=VALUE`` labels."""
+    ) -> Iterator[Artifact]:
+        """Artifacts sorted by name, optionally only one kind or those with ``KEY=VALUE`` labels.
+
+        Paged lazily: each page is fetched when iteration reaches it (``list(...)`` for all at once).
+        """
         params: dict[str, Any] = {"include_archived": include_archived, "label": list(labels)}
         if kind:
             params["kind"] = kind
-        return list(self._pages(Artifact, f"{API}/artifacts", params))
+        return self._pages(Artifact, f"{API}/artifacts", params)
 
     def artifact(self, name: str) -> Artifact:
         return self._get(Artifact, f"{API}/artifacts/{_segment(name)}")
@@ -185,22 +198,18 @@ class Client:
         body = {"name": name, "kind": kind, "description": description, "labels": dict(labels or {})}
         return Artifact.from_api(self.call("POST", f"{API}/artifacts", json=body))
 
-    def log(self, name: str, *, limit: int | None = None) -> list[Version]:
-        """Versions of an artifact, newest first."""
-        versions = self._pages(Version, f"{API}/artifacts/{_segment(name)}/versions")
-        out: list[Version] = []
-        for version in versions:
-            out.append(version)
-            if limit is not None and len(out) >= limit:
-                break
-        return out
+    def log(self, name: str, *, limit: int | None = None) -> Iterator[Version]:
+        """Versions of an artifact, newest first (at most ``limit``), paged lazily."""
+        params = {"limit": min(max(limit, 1), LOG_PAGE)} if limit is not None else {}
+        versions = self._pages(Version, f"{API}/artifacts/{_segment(name)}/versions", params)
+        return versions if limit is None else itertools.islice(versions, max(limit, 0))
 
     def show(self, ref: str) -> Version:
         """One version, from ``NAME[:REF]``."""
         return self._get(Version, self._version_path(parse_reference(ref)), headers=EXACT)
 
-    def ls(self, ref: str, prefix: str | None = None) -> list[FileInfo]:
-        """Files of a version (``NAME[:REF][/FOLDER]``), sorted by path.
+    def ls(self, ref: str, prefix: str | None = None) -> Iterator[FileInfo]:
+        """Files of a version (``NAME[:REF][/FOLDER]``), sorted by path, paged lazily.
 
         FOLDER (or ``prefix``) matches whole path segments: ``img`` lists ``img/…`` (or the file
         ``img`` itself), never ``img2/…``; a FOLDER that matches nothing is :class:`NotFound`.
@@ -209,10 +218,11 @@ class Client:
         folder = (prefix or parsed.path or "").strip("/")
         files_path = self._version_path(parsed) + "/files"
         if not folder:
-            return list(self._pages(FileInfo, files_path))
-        files = list(self._pages(FileInfo, files_path, {"prefix": folder + "/"}))
-        if files:
-            return files
+            return self._pages(FileInfo, files_path)
+        in_folder = self._pages(FileInfo, files_path, {"prefix": folder + "/"})
+        head = next(in_folder, None)  # from the page already fetched
+        if head is not None:
+            return itertools.chain([head], in_folder)
         first = decode(Page[FileInfo], self.call("GET", files_path, params={"prefix": folder, "limit": 1}))
         files = [f for f in first.items if f.path == folder]
         if not files:
@@ -221,7 +231,7 @@ class Client:
                 code="path_not_found",
                 problem={"artifact": parsed.artifact, "ref": parsed.ref, "path": folder},
             )
-        return files
+        return iter(files)
 
     def diff(self, ref_a: str, ref_b: str) -> Diff:
         """Files added, removed and modified from ``ref_a`` to ``ref_b`` (two versions of one artifact)."""
@@ -399,12 +409,12 @@ class Client:
 
     @contextmanager
     def _transport_errors(self) -> Iterator[None]:
+        """A failed or broken connection, raised as :class:`~kamld.errors.ConnectionFailed`."""
         try:
             yield
         except httpx.TransportError as exc:
-            raise ConnectionFailed(
-                f"lost the connection to KAML-D at {self.url}: {type(exc).__name__}", code="connection_failed"
-            ) from exc
+            hint = " (is `kamld up` running? is KAMLD_URL right?)"
+            raise connection_failed(self.url, exc, hint=hint) from exc
 
     # aliases ------------------------------------------------------------------------------------
 
@@ -424,9 +434,10 @@ class Client:
     def alias_delete(self, name: str, alias: str) -> None:
         self.request("DELETE", f"{API}/artifacts/{_segment(name)}/aliases/{_segment(alias)}")
 
-    def alias_history(self, name: str, alias: str) -> list[AliasEvent]:
+    def alias_history(self, name: str, alias: str) -> Iterator[AliasEvent]:
+        """Every move of an alias, newest first, paged lazily."""
         path = f"{API}/artifacts/{_segment(name)}/aliases/{_segment(alias)}/history"
-        return list(self._pages(AliasEvent, path))
+        return self._pages(AliasEvent, path)
 
     # tokens -------------------------------------------------------------------------------------
 

@@ -197,7 +197,7 @@ def log(
 ) -> None:
     """The versions of an artifact, newest first."""
     with Client() as client:
-        versions = client.log(name, limit=limit)
+        versions = list(client.log(name, limit=limit))
     if as_json:
         emit_json(versions)
         return
@@ -255,7 +255,7 @@ def ls(
     """List artifacts, or the files of a version (under FOLDER, a path prefix by whole segments)."""
     with Client() as client:
         if ref is None:
-            artifacts = client.artifacts(kind=kind, labels=label, include_archived=archived)
+            artifacts = list(client.artifacts(kind=kind, labels=label, include_archived=archived))
             if as_json:
                 emit_json(artifacts)
                 return
@@ -274,7 +274,7 @@ def ls(
             return
         if kind or label or archived:
             raise typer.BadParameter("--kind, --label and --archived filter artifacts: give no REF")
-        files = client.ls(ref)
+        files = list(client.ls(ref))
     if as_json:
         emit_json(files)
         return

@@ -16,7 +16,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
-from kamld.bulk import ATTEMPTS, ChunkAnswer, ChunkChannel, pause_before_retry
+from kamld.bulk import ChunkAnswer, ChunkChannel
 from kamld.errors import ConnectionFailed, IntegrityError
 from kamld.transfer.limits import TransferLimits
 from kamld.transfer.progress import _Counter
@@ -156,14 +156,15 @@ def _receive_group(
 
     A chunk that recurs within the group is kept from its first arrival and written again from
     there. When the connection drops partway, the file goes back to the start of the chunk being
-    received and the rest of the group is asked for again, up to ``ATTEMPTS`` answers in all.
+    received and the rest of the group is asked for again, up to the retry policy's attempts in all.
     Returns the bytes received; closes the answers it reads.
     """
     occurrences = collections.Counter(ref.digest for ref in group)
     kept: dict[str, bytes] = {}
     received = done = 0
     broke_at: set[int] = set()
-    for attempt in range(ATTEMPTS):
+    attempts = channel.retry.attempts
+    for attempt in range(attempts):
         mark = out.mark()
         try:
             with answer:
@@ -185,18 +186,18 @@ def _receive_group(
             if done == len(group):
                 return received  # lost after the last chunk: nothing is missing
             broke_at.add(done)
-            if attempt == ATTEMPTS - 1:
+            if attempt == attempts - 1:
                 if len(broke_at) == 1:
                     # storage-gateway ends an answer before a chunk that fails its verification.
                     raise ConnectionFailed(
-                        f"the answer broke off at chunk {group[done].digest} {ATTEMPTS} times in a "
+                        f"the answer broke off at chunk {group[done].digest} {attempts} times in a "
                         "row: the store may hold it damaged (storage-gateway logs that and counts it in "
                         "kamld_storage_corrupt_chunks_total)",
                         code=exc.code,
                     ) from exc
                 raise
             out.rewind(mark)
-            pause_before_retry(attempt)
+            channel.retry.pause(attempt)
             answer = channel.open_read(
                 _distinct_digests(ref for ref in group[done:] if ref.digest not in kept)
             )
