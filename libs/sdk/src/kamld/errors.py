@@ -113,10 +113,6 @@ class NotAGateway(NotFound):
     """
 
 
-class LocalChangesError(KamldClientError):
-    """Local work stands in the way (files changed since the last pull or push); nothing was written."""
-
-
 def json_of(response: httpx.Response) -> Any:
     """The parsed JSON body of a successful answer; :class:`UnexpectedAnswer` if it is not JSON."""
     try:
@@ -195,3 +191,17 @@ def _not_a_gateway(response: httpx.Response) -> NotAGateway:
         code="not_a_gateway",
         problem={"url": base},
     )
+
+
+class LocalChangesError(KamldClientError):
+    """A pull would overwrite or remove files changed in the directory since it was last pulled or
+    pushed (or untracked files in the way); nothing was written. ``conflicts``: ``(path, reason)``."""
+
+    def __init__(self, detail: str, *, conflicts: list[tuple[str, str]] | None = None) -> None:
+        conflicts = list(conflicts or [])
+        super().__init__(
+            detail,
+            code="local_changes",
+            problem={"conflicts": [{"path": path, "reason": reason} for path, reason in conflicts]},
+        )
+        self.conflicts = conflicts
