@@ -120,6 +120,24 @@ class PayloadTooLarge(KamldError):
     title = "Payload too large"
 
 
+class RequestTimeout(KamldError):
+    status = 408
+    code = "request_timeout"
+    title = "Request timeout"
+
+
+class TooManyRequests(KamldError):
+    status = 429
+    code = "rate_limited"
+    title = "Too many requests"
+
+
+class HeadersTooLarge(KamldError):
+    status = 431
+    code = "headers_too_large"
+    title = "Request header fields too large"
+
+
 class Unavailable(KamldError):
     status = 503
     code = "unavailable"
@@ -140,8 +158,11 @@ _BY_STATUS: dict[int, type[KamldError]] = {
     403: Forbidden,
     404: NotFound,
     409: Conflict,
+    408: RequestTimeout,
     413: PayloadTooLarge,
     422: Invalid,
+    429: TooManyRequests,
+    431: HeadersTooLarge,
     503: Unavailable,
 }
 

@@ -24,6 +24,7 @@ from kamld_workbench_api.catalog.schemas import (
     VersionView,
 )
 from kamld_workbench_api.catalog.service import Catalog
+from kamld_workbench_api.limits.metadata import check_metadata
 from kamld_workbench_api.upstreams import get_upstreams
 
 router = APIRouter(prefix="/artifacts")
@@ -125,8 +126,14 @@ async def log(name: Name, catalog: CatalogDep, after: After = None, limit: Limit
     status_code=status.HTTP_201_CREATED,
     name="create",
 )
-async def create_version(name: Name, body: VersionCreate, catalog: CatalogDep) -> VersionView:
+async def create_version(
+    name: Name, body: VersionCreate, request: Request, catalog: CatalogDep
+) -> VersionView:
     """Record the committed manifest `digest` as the next version; moves `latest`."""
+    settings = request.app.state.settings
+    check_metadata(
+        body.metadata, max_depth=settings.metadata_max_depth, max_bytes=settings.metadata_max_bytes
+    )
     return await catalog.create_version(name, body.model_dump(exclude_unset=True))
 
 
