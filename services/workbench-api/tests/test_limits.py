@@ -16,7 +16,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from kamld_testing.processes import stop_services
+from kamld_testing.processes import running_service, stop_services
 
 from .conftest import Gateway, push_files, start_services
 
@@ -364,3 +364,15 @@ def test_probes_and_the_api_description_stay_open(limited: Gateway) -> None:
         assert httpx.get(limited.url + path).status_code == 200, path
     # Ready or not (trainer and observation-hub are not run here), readiness answers without a token.
     assert httpx.get(limited.url + "/readyz").status_code in (200, 503)
+
+
+def test_internal_services_share_the_connection_limits(tmp_path) -> None:  # noqa: ANN001
+    """The guarded protocol is in the serving code every service runs, not only in the gateway."""
+    with running_service(
+        "metadata-hub", home=tmp_path, env={"KAMLD_METADATA_HUB_MAX_HEADER_BYTES": str(MAX_HEADER_BYTES)}
+    ) as hub:
+        with socket.create_connection(("127.0.0.1", hub.port), timeout=ANSWER_WAIT_S) as sock:
+            sock.sendall(request_head("GET", "/healthz", {"X-Big": "a" * (MAX_HEADER_BYTES + 1000)}))
+            status, _, body = read_answer(sock)
+    assert status == 431, body
+    assert json.loads(body)["limit_bytes"] == MAX_HEADER_BYTES
