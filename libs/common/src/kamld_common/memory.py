@@ -4,7 +4,7 @@ glibc keeps what a process frees in its heaps for the next allocation and return
 only the free memory at the very top of each heap. A service that has just moved gigabytes in
 pieces of a few hundred KiB ends with free holes all through its heaps: storage-gateway stayed
 at 336 MB resident after a 1 GiB push that started at 213 MB, and its next transfer climbed
-from there (docs/storage.md, "Performance against DVC"). ``malloc_trim(0)`` hands every free
+from there (bench/RESULTS.md). ``malloc_trim(0)`` hands every free
 page back; it is called here once requests have stopped for ``idle_s``, never during a transfer,
 where the pages given back would only be faulted in again.
 """

@@ -17,10 +17,9 @@ from kamld_storage_gateway.manifests.repository import ManifestRepository
 # Finished pages are written together once they hold this many bytes (or this many pages), one
 # such write in flight while the next pages are built: at most about twice that waits in memory,
 # and the root is written only after every page is stored. Not too small, because a write on a
-# worker thread waits for the GIL at every step while the event loop parses (32 pages at a time
-# took ~10 ms a write during a commit against ~2 ms alone); not too large, because the commit
-# waits at its end for the last write: a 20,000-file commit took 0.27 s with 1 MiB writes and
-# 0.285 s with 4 MiB ones, most of whose compression was left for the end.
+# worker thread waits for the GIL at every step while the event loop parses, so many small
+# writes each take several times longer than alone; not too large, because the commit waits at
+# its end for the last write, whose compression is then left for the end.
 PAGE_WRITE_BYTES = 1 << 20
 PAGES_PER_WRITE = 1024
 # The most pages a listing reads at once: each is about seventy files.
