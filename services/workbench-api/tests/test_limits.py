@@ -25,6 +25,7 @@ BODY_IDLE_TIMEOUT_S = 1
 MAX_HEADER_BYTES = 32_768
 MAX_JSON_BODY_BYTES = 65_536
 MAX_STREAMED_BODY_BYTES = 4_194_304
+METADATA_MAX_BYTES = 16_384
 METRICS_TOKEN = "metrics-" + secrets.token_urlsafe(24)
 ANSWER_WAIT_S = 10.0
 """How long a test waits for an answer the gateway owes; far beyond every limit set here."""
@@ -45,6 +46,7 @@ def limited(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
             prefix + "RATE_LIMIT_PER_S": "1",
             prefix + "RATE_LIMIT_BURST": "30",
             prefix + "METRICS_TOKEN": METRICS_TOKEN,
+            prefix + "METADATA_MAX_BYTES": str(METADATA_MAX_BYTES),
         },
     )
     yield gateway
@@ -285,7 +287,7 @@ def test_streamed_routes_take_bodies_beyond_the_json_limit_up_to_their_own(limit
     assert answer.json()["limit_bytes"] == MAX_STREAMED_BODY_BYTES
 
 
-def test_metadata_too_deep_or_not_plain_json_is_refused_naming_it(limited: Gateway) -> None:
+def test_metadata_too_deep_too_large_or_not_plain_json_is_refused_naming_it(limited: Gateway) -> None:
     token = limited.token("editor")
     name = f"meta-{secrets.token_hex(4)}"
     with limited.client(token) as client:
@@ -317,6 +319,11 @@ def test_metadata_too_deep_or_not_plain_json_is_refused_naming_it(limited: Gatew
         )
         assert answer.status_code == 422, answer.text
         assert answer.json()["code"] == "metadata_not_json"
+        big = {"notes": "n" * METADATA_MAX_BYTES}
+        answer = client.post(f"/api/v1/artifacts/{name}/versions", json={"digest": digest, "metadata": big})
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["code"] == "metadata_too_large"
+        assert answer.json()["limit_bytes"] == METADATA_MAX_BYTES
         answer = client.post(
             f"/api/v1/artifacts/{name}/versions", json={"digest": digest, "metadata": {"ok": [1]}}
         )
