@@ -10,7 +10,8 @@ adds what it lacks:
   connecting (``408``, then the connection closes);
 - a longest pause between two reads of a request body (``408`` if no answer has started, then
   the connection closes). Time the server itself stops reading (its buffer is full because the
-  application consumes slowly) does not count against the client.
+  application consumes slowly), or has not yet asked for a body sent on ``Expect: 100-continue``,
+  does not count against the client.
 
 Idle keep-alive connections between requests stay uvicorn's ``timeout_keep_alive``.
 """
@@ -146,7 +147,9 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
                 )
                 return
         elif self._phase is _Phase.BODY:
-            if self.flow.read_paused:
+            if self.flow.read_paused or (self.cycle is not None and self.cycle.waiting_for_100_continue):
+                # The server stopped reading, or the client waits for its "100 Continue": the
+                # silence is the server's, not the client's.
                 self._last_read = now
             left = self._last_read + self.limits.body_idle_timeout_s - now
             if left <= 0:
