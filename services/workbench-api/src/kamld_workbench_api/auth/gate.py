@@ -21,8 +21,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from kamld_common.errors import Forbidden, KamldError, TooManyRequests, Unauthorized
 from kamld_workbench_api.auth.schemas import Caller, Role
 from kamld_workbench_api.auth.service import TokenService
-from kamld_workbench_api.limits.body import announced_body, refuse
 from kamld_workbench_api.limits.rate import RateLimiter
+from kamld_workbench_api.refusals import announced_body, refuse
 
 OPEN_PATHS = frozenset(
     {

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from kamld_common.errors import BadRequest, KamldError, PayloadTooLarge, problem_response
+from kamld_common.errors import BadRequest, PayloadTooLarge
+from kamld_workbench_api.refusals import announced_body, refuse
 
 STREAMED_ROUTES = (
     ("POST", re.compile(r"/api/v1/uploads/[^/]+/chunks")),
@@ -42,44 +43,12 @@ class BodyLimits:
         return self.json_bytes
 
 
-def announced_body(scope: Scope) -> tuple[bool, int | None]:
-    """Whether the request has a body, and its declared length (None when chunked)."""
-    has_body, length = False, None
-    for name, value in scope["headers"]:
-        if name == b"content-length":
-            has_body = True
-            try:
-                length = int(value)
-            except ValueError:
-                length = -1
-        elif name == b"transfer-encoding":
-            has_body = True
-    return has_body, length
-
-
 def too_large(limit: int) -> PayloadTooLarge:
     return PayloadTooLarge(
         f"the request body exceeds this route's limit of {limit} bytes",
         code="body_too_large",
         extra={"limit_bytes": limit},
     )
-
-
-async def refuse(
-    error: KamldError,
-    scope: Scope,
-    receive: Receive,
-    send: Send,
-    *,
-    close: bool = True,
-    headers: dict[str, str] | None = None,
-) -> None:
-    """Answer ``error``; with ``close``, close the connection too, leaving any body unread."""
-    response = problem_response(error, scope["path"])
-    response.headers.update(headers or {})
-    if close:
-        response.headers["connection"] = "close"
-    await response(scope, receive, send)
 
 
 class BodyLimitMiddleware:
