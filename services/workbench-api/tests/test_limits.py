@@ -330,6 +330,14 @@ def test_metadata_too_deep_too_large_or_not_plain_json_is_refused_naming_it(limi
         assert answer.status_code == 201, answer.text
 
 
+def test_a_json_body_nested_beyond_the_parser_is_a_client_error(limited: Gateway) -> None:
+    token = limited.token("editor")
+    deep = b"[" * 30_000 + b"]" * 30_000
+    with limited.client(token) as client:
+        answer = client.post("/api/v1/artifacts", content=deep, headers={"content-type": "application/json"})
+    assert answer.status_code == 400, answer.text
+
+
 def test_a_token_over_its_rate_gets_429_with_retry_after_and_others_are_unaffected(limited: Gateway) -> None:
     busy, other = limited.token("viewer"), limited.token("viewer")
     statuses = []
