@@ -196,12 +196,28 @@ class Client:
         return self._get(Version, self._version_path(parse_reference(ref)), headers=EXACT)
 
     def ls(self, ref: str, prefix: str | None = None) -> list[FileInfo]:
-        """Files of a version (``NAME[:REF][/PREFIX]``), sorted by path."""
+        """Files of a version (``NAME[:REF][/FOLDER]``), sorted by path.
+
+        FOLDER (or ``prefix``) matches whole path segments: ``img`` lists ``img/…`` (or the file
+        ``img`` itself), never ``img2/…``; a FOLDER that matches nothing is :class:`NotFound`.
+        """
         parsed = parse_reference(ref, allow_path=True)
-        params = {}
-        if prefix or parsed.path:
-            params["prefix"] = prefix or parsed.path
-        return list(self._pages(FileInfo, self._version_path(parsed) + "/files", params))
+        folder = (prefix or parsed.path or "").strip("/")
+        files_path = self._version_path(parsed) + "/files"
+        if not folder:
+            return list(self._pages(FileInfo, files_path))
+        files = list(self._pages(FileInfo, files_path, {"prefix": folder + "/"}))
+        if files:
+            return files
+        first = decode(Page[FileInfo], self.call("GET", files_path, params={"prefix": folder, "limit": 1}))
+        files = [f for f in first.items if f.path == folder]
+        if not files:
+            raise NotFound(
+                f"{parsed.artifact}:{parsed.ref} has no file or folder {folder!r}",
+                code="path_not_found",
+                problem={"artifact": parsed.artifact, "ref": parsed.ref, "path": folder},
+            )
+        return files
 
     def diff(self, ref_a: str, ref_b: str) -> Diff:
         """Files added, removed and modified from ``ref_a`` to ``ref_b`` (two versions of one artifact)."""
@@ -382,3 +398,67 @@ class Client:
             params["grace_s"] = grace_s
         answer = self.request("POST", f"{API}/gc", params=params, timeout=httpx.Timeout(600.0, connect=10.0))
         return GcReport.from_api(json_of(answer))
+
+    # artifacts: description, labels, archive; file contents ---------------------------------------
+
+    def update_artifact(
+        self,
+        name: str,
+        *,
+        description: str | None = None,
+        labels: Mapping[str, str | None] | None = None,
+    ) -> Artifact:
+        """Change the description and labels of ``name`` (a label set to None is removed)."""
+        body: dict[str, Any] = {}
+        if description is not None:
+            body["description"] = description
+        if labels:
+            body["labels"] = dict(labels)
+        return Artifact.from_api(self.call("PATCH", f"{API}/artifacts/{_segment(name)}", json=body))
+
+    def archive(self, name: str) -> Artifact:
+        """Hide ``name`` from listings and refuse new versions; its versions stay readable (admin)."""
+        return Artifact.from_api(self.call("POST", f"{API}/artifacts/{_segment(name)}/archive"))
+
+    def unarchive(self, name: str) -> Artifact:
+        """Undo :meth:`archive` (admin)."""
+        return Artifact.from_api(self.call("POST", f"{API}/artifacts/{_segment(name)}/unarchive"))
+
+    @contextmanager
+    def read_file(self, reference: str, chunk_size: int = 1 << 20) -> Iterator[Iterator[bytes]]:
+        """The bytes of ``NAME[:REF]/PATH`` as they arrive, in one streamed request::
+
+            with client.read_file("faces:v3/labels.csv") as chunks:
+                for chunk in chunks: ...
+
+        The bytes are hashed on the way: when they do not match the file's digest, the last
+        iteration raises :class:`IntegrityError` (after the bytes before it were handed out).
+        """
+        parsed = parse_reference(reference, allow_path=True)
+        if not parsed.path:
+            from kamld.errors import InvalidInput
+
+            raise InvalidInput(f"{reference!r} names no file: use NAME[:REF]/PATH", code="invalid_ref")
+        path = f"{self._version_path(parsed)}/files/{quote(parsed.path, safe='/')}"
+        response = self.stream("GET", path, headers=EXACT)
+        try:
+            with self._transport_errors():
+                yield _verified(response, str(parsed), chunk_size)
+        finally:
+            response.close()
+
+
+def _verified(response: httpx.Response, name: str, chunk_size: int) -> Iterator[bytes]:
+    """``response``'s body, checked at its end against the digest its ``ETag`` names."""
+    from kamld.errors import IntegrityError
+    from kamld_content.hashing import Hasher
+
+    expected = response.headers.get("ETag", "").strip('"')
+    hasher = Hasher()
+    for chunk in response.iter_bytes(chunk_size):
+        hasher.update(chunk)
+        yield chunk
+    if expected.startswith("blake3:") and hasher.digest() != expected:
+        raise IntegrityError(
+            f"{name}: the bytes received hash to {hasher.digest()}, not {expected}", code="digest_mismatch"
+        )

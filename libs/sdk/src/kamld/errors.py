@@ -93,6 +93,18 @@ class UnexpectedAnswer(KamldClientError):
     """
 
 
+class NotAGateway(NotFound):
+    """The URL answers, but not as a KAML-D gateway: a route of the public API is unknown there.
+
+    What ``KAMLD_URL`` pointing at another service's port, or at any other HTTP server, gives; a
+    404 like any other to code that catches :class:`NotFound`.
+    """
+
+
+class LocalChangesError(KamldClientError):
+    """Local work stands in the way (files changed since the last pull or push); nothing was written."""
+
+
 def json_of(response: httpx.Response) -> Any:
     """The parsed JSON body of a successful answer; :class:`UnexpectedAnswer` if it is not JSON."""
     try:
@@ -120,6 +132,12 @@ _BY_STATUS: dict[int, type[KamldClientError]] = {
 }
 
 
+_ROUTE_NOT_FOUND = {None, "not_found"}
+"""Codes of a 404 that names no KAML-D resource: every missing artifact, version, alias or file has
+its own code, so an answer without one comes from a server that lacks the route itself (a HEAD
+answer has no body to tell, so it is never read this way)."""
+
+
 def error_from_response(response: httpx.Response) -> KamldClientError:
     """The exception a problem+json (or any error) response stands for; reads the body if needed."""
     try:
@@ -129,9 +147,23 @@ def error_from_response(response: httpx.Response) -> KamldClientError:
         body = None
     problem = body if isinstance(body, dict) else {}
     status = response.status_code
+    if status == 404 and problem.get("code") in _ROUTE_NOT_FOUND and response.request.method != "HEAD":
+        return _not_a_gateway(response)
     cls = _BY_STATUS.get(status) or (ServerError if status >= 500 else KamldClientError)
     detail = (
         problem.get("detail") or f"HTTP {status} from {response.request.method} {response.request.url.path}"
     )
     code = str(problem.get("code") or f"http_{status}")
     return cls(str(detail), status=status, code=code, problem=problem)
+
+
+def _not_a_gateway(response: httpx.Response) -> NotAGateway:
+    request = response.request
+    base = f"{request.url.scheme}://{request.url.netloc.decode()}"
+    return NotAGateway(
+        f"{base} is not a KAML-D gateway: {request.method} {request.url.path} answered 404 "
+        "(check KAMLD_URL, or the url of the CLI config)",
+        status=404,
+        code="not_a_gateway",
+        problem={"url": base},
+    )

@@ -1,70 +1,37 @@
-"""Catalog commands: push, pull, log, show, ls, diff, alias, lineage, token.
+"""Catalog commands: push, pull, log, show, ls, diff, lineage, token, gc.
 
 Every command takes ``--json`` for scripts. Errors print one line (the server's detail, plus
-"did you mean …?" when it has suggestions) and exit with status 1; never a traceback.
+"did you mean …?" when it has suggestions), or a JSON object under ``--json``, and exit with the
+code of their class (:mod:`kamld.cli.exits`); never a traceback.
 """
 
 from __future__ import annotations
 
-import functools
-import json
-import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from kamld.cli import app
-from kamld.cli.output import err, new_table, out, transfer_bars
+from kamld.cli.output import (
+    JsonOption,
+    emit_json,
+    err,
+    literal,
+    new_table,
+    out,
+    reports_errors,
+    transfer_bars,
+)
 from kamld.client import Client
-from kamld.errors import KamldClientError
-from kamld.models import ApiModel, Lineage
+from kamld.models import Lineage
 
 if TYPE_CHECKING:
     from rich.progress import Progress
     from rich.tree import Tree
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON")]
-
-alias_app = typer.Typer(help="Movable names for versions: production, staging, …", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens (admin)", no_args_is_help=True)
-app.add_typer(alias_app, name="alias")
 app.add_typer(token_app, name="token")
-
-
-def reports_errors(command: F) -> F:
-    """Turn client errors into one line on stderr and exit status 1."""
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except KamldClientError as exc:
-            err().print(f"[red]error:[/red] {exc}", markup=True, highlight=False, soft_wrap=True)
-            raise typer.Exit(1) from None
-        except OSError as exc:
-            err().print(
-                f"[red]error:[/red] {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
-                markup=True,
-                highlight=False,
-            )
-            raise typer.Exit(1) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
-def emit_json(value: Any) -> None:
-    def plain(item: Any) -> Any:
-        if isinstance(item, ApiModel):
-            return item.to_dict()
-        if isinstance(item, list):
-            return [plain(i) for i in item]
-        return item
-
-    sys.stdout.write(json.dumps(plain(value), indent=2) + "\n")
 
 
 def human_size(size: int | None) -> str:
@@ -231,39 +198,56 @@ def show(ref: Annotated[str, typer.Argument(help="NAME[:REF]")], as_json: JsonOp
     if as_json:
         emit_json(version)
         return
-    out().print(f"[bold]{version.ref}[/bold] ({version.kind})  {version.digest}")
-    out().print(f"  author   {version.author}  {version.created_at:%Y-%m-%d %H:%M:%S %Z}")
+    out().print(f"[bold]{literal(version.ref)}[/bold] ({literal(version.kind)})  {version.digest}")
+    out().print(f"  author   {literal(version.author)}  {version.created_at:%Y-%m-%d %H:%M:%S %Z}")
     out().print(f"  files    {version.file_count} ({human_size(version.total_bytes)})")
     if version.aliases:
-        out().print(f"  aliases  {', '.join(version.aliases)}")
+        out().print(f"  aliases  {literal(', '.join(version.aliases))}")
     if version.parents:
-        out().print(f"  parents  {', '.join(p.ref for p in version.parents)}")
+        out().print(f"  parents  {literal(', '.join(p.ref for p in version.parents))}")
     for link in version.inputs:
-        out().print(f"  input    {link.ref} ({link.role})")
+        out().print(f"  input    {literal(link.ref)} ({literal(link.role)})")
     if version.message:
-        out().print(f"\n    {version.message}")
+        out().print(f"\n    {literal(version.message)}")
 
 
 @app.command("ls")
 @reports_errors
 def ls(
-    ref: Annotated[str | None, typer.Argument(help="NAME[:REF][/PREFIX]; none lists artifacts")] = None,
+    ref: Annotated[
+        str | None, typer.Argument(help="NAME[:REF][/FOLDER]; none lists artifacts", show_default=False)
+    ] = None,
+    kind: Annotated[
+        str | None, typer.Option("--kind", help="Only artifacts of this kind: dataset, model or code")
+    ] = None,
+    label: Annotated[
+        list[str], typer.Option("--label", help="Only artifacts with label KEY=VALUE (or KEY); repeatable")
+    ] = [],  # noqa: B006
+    archived: Annotated[bool, typer.Option("--archived", help="Include archived artifacts")] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """List artifacts, or the files of a version."""
+    """List artifacts, or the files of a version (under FOLDER, a path prefix by whole segments)."""
     with Client() as client:
         if ref is None:
-            artifacts = client.artifacts()
+            artifacts = client.artifacts(kind=kind, labels=label, include_archived=archived)
             if as_json:
                 emit_json(artifacts)
                 return
-            table = new_table("name", "kind", "versions", "latest", "description")
+            table = new_table("name", "kind", "versions", "latest", "labels", "description")
+            table.columns[0].no_wrap = True
             for a in artifacts:
                 table.add_row(
-                    a.name, a.kind, str(a.version_count), a.latest.name if a.latest else "-", a.description
+                    a.name + (" (archived)" if a.archived else ""),
+                    a.kind,
+                    str(a.version_count),
+                    a.latest.name if a.latest else "-",
+                    ",".join(f"{k}={v}" for k, v in sorted(a.labels.items())),
+                    a.description,
                 )
             out().print(table)
             return
+        if kind or label or archived:
+            raise typer.BadParameter("--kind, --label and --archived filter artifacts: give no REF")
         files = client.ls(ref)
     if as_json:
         emit_json(files)
@@ -293,7 +277,8 @@ def diff(
         "modified": "[yellow]M[/yellow]",
         "renamed": "[cyan]R[/cyan]",
     }
-    out().print(f"{result.from_version.ref} -> {result.to_version.ref}: {len(result.changes)} changes")
+    span = f"{result.from_version.ref} -> {result.to_version.ref}"
+    out().print(f"{literal(span)}: {len(result.changes)} changes")
     for c in result.changes:
         if c.change == "modified":
             sizes = f"{human_size(c.old_size)} -> {human_size(c.new_size)}"
@@ -302,7 +287,7 @@ def diff(
         else:
             sizes = human_size(c.new_size)
         label = f"{c.old_path} -> {c.path}" if c.change == "renamed" else c.path
-        out().print(f"{marks[c.change]} {label}  ({sizes})", highlight=False)
+        out().print(f"{marks[c.change]} {literal(label)}  ({sizes})", highlight=False)
 
 
 def lineage_tree(graph: Lineage, upstream: bool) -> Tree:
@@ -316,8 +301,8 @@ def lineage_tree(graph: Lineage, upstream: bool) -> Tree:
 
     def label(ref: str, role: str | None) -> str:
         node = nodes.get(ref)
-        kind = f" [dim]{node.kind}[/dim]" if node else ""
-        return f"{ref}{kind}" + (f" [cyan]({role})[/cyan]" if role else "")
+        kind = f" [dim]{literal(node.kind)}[/dim]" if node else ""
+        return f"{literal(ref)}{kind}" + (f" [cyan]({literal(role)})[/cyan]" if role else "")
 
     tree = Tree(label(graph.root, None))
 
@@ -352,66 +337,6 @@ def lineage(
     out().print(lineage_tree(graph, upstream=direction == "up"))
 
 
-@alias_app.command("set")
-@reports_errors
-def alias_set(
-    name: Annotated[str, typer.Argument(help="Artifact name")],
-    alias: Annotated[str, typer.Argument(help="Alias, e.g. production")],
-    ref: Annotated[str, typer.Argument(help="Version: v3, 3, another alias or a digest prefix")],
-    expected: Annotated[
-        str | None, typer.Option("--expect", help="Only if the alias points here now")
-    ] = None,
-    as_json: JsonOption = False,
-) -> None:
-    """Point ALIAS of NAME at a version (the move is recorded)."""
-    with Client() as client:
-        result = client.alias_set(name, alias, ref, expected_version=expected)
-    if as_json:
-        emit_json(result)
-        return
-    out().print(f"{name}:{alias} -> {result.version.ref}")
-
-
-@alias_app.command("ls")
-@reports_errors
-def alias_ls(name: Annotated[str, typer.Argument(help="Artifact name")], as_json: JsonOption = False) -> None:
-    """The aliases of an artifact."""
-    with Client() as client:
-        result = client.aliases(name)
-    if as_json:
-        emit_json(result)
-        return
-    table = new_table("alias", "version", "moved by", "at")
-    for a in result:
-        table.add_row(a.alias, a.version.name, a.updated_by, a.updated_at.strftime("%Y-%m-%d %H:%M"))
-    out().print(table)
-
-
-@alias_app.command("history")
-@reports_errors
-def alias_history(
-    name: Annotated[str, typer.Argument(help="Artifact name")],
-    alias: Annotated[str, typer.Argument(help="Alias")],
-    as_json: JsonOption = False,
-) -> None:
-    """Every move of an alias, newest first."""
-    with Client() as client:
-        events = client.alias_history(name, alias)
-    if as_json:
-        emit_json(events)
-        return
-    table = new_table("at", "action", "from", "to", "by")
-    for e in events:
-        table.add_row(
-            e.at.strftime("%Y-%m-%d %H:%M:%S"),
-            e.action,
-            f"v{e.from_version}" if e.from_version else "-",
-            f"v{e.to_version}" if e.to_version else "-",
-            e.actor,
-        )
-    out().print(table)
-
-
 @token_app.command("create")
 @reports_errors
 def token_create(
@@ -427,8 +352,11 @@ def token_create(
     if as_json:
         emit_json(created)
         return
-    err().print(f"created {created.role} token {created.name!r}; store it now, it is not shown again:")
-    out().print(created.token, highlight=False)
+    err().print(
+        f"created {literal(created.role)} token {literal(repr(created.name))}; "
+        "store it now, it is not shown again:"
+    )
+    out().print(created.token, highlight=False, markup=False)
 
 
 @token_app.command("ls")
@@ -463,7 +391,7 @@ def token_revoke(
     if as_json:
         emit_json({"revoked": name})
         return
-    out().print(f"revoked token {name!r}")
+    out().print(f"revoked token {name!r}", markup=False)
 
 
 @app.command()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,14 +15,14 @@ from kamld_metadata_hub.models import Artifact, utcnow
 from kamld_metadata_hub.pagination import Page, page_of
 from kamld_metadata_hub.references import LABEL_KEY
 from kamld_metadata_hub.schemas import MAX_LABELS, as_utc
+from kamld_metadata_hub.suggestions import close_names, did_you_mean
 
 
 async def unknown_artifact(repository: ArtifactRepository, name: str) -> NotFound:
     """The 404 for a missing artifact, with the names the caller probably meant."""
-    suggestions = difflib.get_close_matches(name, await repository.names(), n=5, cutoff=0.6)
-    hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
+    suggestions = close_names(name, await repository.names())
     return NotFound(
-        f"artifact {name!r} does not exist{hint}",
+        f"artifact {name!r} does not exist{did_you_mean(suggestions)}",
         code="artifact_not_found",
         extra={"artifact": name, "suggestions": suggestions},
     )

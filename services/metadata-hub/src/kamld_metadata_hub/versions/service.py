@@ -25,6 +25,7 @@ from kamld_metadata_hub.references import (
     version_ref,
 )
 from kamld_metadata_hub.schemas import VersionLink, as_utc
+from kamld_metadata_hub.suggestions import close_names, did_you_mean
 from kamld_metadata_hub.versions.cache import ResolutionCache
 from kamld_metadata_hub.versions.repository import VersionRepository
 from kamld_metadata_hub.versions.schemas import InputLink, ResolvedReference, VersionCreate, VersionView
@@ -80,6 +81,7 @@ class VersionResolver:
     def __init__(self, session: AsyncSession) -> None:
         self.artifacts = ArtifactRepository(session)
         self.versions = VersionRepository(session)
+        self.aliases = AliasRepository(session)
 
     async def artifact(self, name: str) -> Artifact:
         return await existing_artifact(self.artifacts, name)
@@ -103,10 +105,16 @@ class VersionResolver:
                         code="no_versions",
                         extra={"artifact": artifact.name, "field": field},
                     )
+                suggestions = close_names(str(selector.value), await self.aliases.names(artifact.id))
                 raise NotFound(
-                    f"{artifact.name} has no alias {selector.value!r}",
+                    f"{artifact.name} has no alias {selector.value!r}{did_you_mean(suggestions)}",
                     code="alias_not_found",
-                    extra={"artifact": artifact.name, "ref": selector.value, "field": field},
+                    extra={
+                        "artifact": artifact.name,
+                        "ref": selector.value,
+                        "field": field,
+                        "suggestions": suggestions,
+                    },
                 )
             return found
         matches = await self.versions.by_digest_prefix(artifact.id, str(selector.value), MAX_CANDIDATES + 1)
