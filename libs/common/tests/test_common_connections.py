@@ -16,6 +16,7 @@ from starlette.types import Receive, Scope, Send
 from kamld_common.connections import ConnectionLimits, GuardedHttpToolsProtocol
 
 IDLE_S = 0.5
+MAX_HEADER_BYTES = 4096
 APP_WAIT_S = 3 * IDLE_S
 """How long the application waits before it reads a body: longer than the idle timeout."""
 
@@ -53,7 +54,9 @@ def port() -> Iterator[int]:
         lifespan="off",
         http=GuardedHttpToolsProtocol,
     )
-    config.connection_limits = ConnectionLimits(header_timeout_s=10, body_idle_timeout_s=IDLE_S)
+    config.connection_limits = ConnectionLimits(
+        max_header_bytes=MAX_HEADER_BYTES, header_timeout_s=10, body_idle_timeout_s=IDLE_S
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -115,3 +118,34 @@ def test_a_body_that_stops_coming_is_timed_out(port: int) -> None:
         reply = answer(sock)
     assert reply.startswith(b"HTTP/1.1 408"), reply[:200]
     assert b"body_timeout" in reply
+
+
+def test_a_request_behind_a_large_body_in_the_same_read_is_not_taken_for_a_large_header(port: int) -> None:
+    """Pipelined: a read holding a whole request and the start of the next one counts only the
+    next one's bytes against the header limit."""
+    body = b"x" * (MAX_HEADER_BYTES * 16)
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        second = head(1) + b"y"
+        sock.sendall(head(len(body)) + body + second[:10])
+        time.sleep(IDLE_S / 2)
+        sock.sendall(second[10:])
+        replies = b""
+        while replies.count(b"HTTP/1.1 ") < 2 or not replies.endswith(b"1"):
+            piece = sock.recv(65536)
+            if not piece:
+                break
+            replies += piece
+    assert replies.count(b"HTTP/1.1 200") == 2, replies[:400]
+
+
+def test_headers_over_the_limit_across_reads_are_refused(port: int) -> None:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(b"POST / HTTP/1.1\r\nHost: test\r\nX-Big: ")
+        try:
+            for _ in range(64):
+                time.sleep(0.01)
+                sock.sendall(b"a" * 1024)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        reply = answer(sock)
+    assert reply.startswith(b"HTTP/1.1 431"), reply[:200]

@@ -61,6 +61,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         self.limits: ConnectionLimits = getattr(config, "connection_limits", None) or ConnectionLimits()
         self._phase = _Phase.HEADERS
         self._header_bytes = 0
+        self._began_in_this_read = False
         self._headers_began = 0.0
         self._last_read = 0.0
         self._watchdog: asyncio.TimerHandle | None = None
@@ -79,9 +80,15 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
 
     def data_received(self, data: bytes) -> None:
         self._last_read = self.loop.time()
-        counted = self._phase is not _Phase.BODY
+        self._began_in_this_read = False
+        continuing = self._phase is _Phase.HEADERS
         super().data_received(data)
-        if counted and self._phase is _Phase.HEADERS and not self.transport.is_closing():
+        if self._phase is not _Phase.HEADERS or self.transport.is_closing():
+            return
+        # Whole reads are counted only for headers begun in an earlier read: a read that also held
+        # the end of the previous request would otherwise count its bytes too. Headers completed
+        # within one read are measured exactly in on_headers_complete.
+        if continuing and not self._began_in_this_read:
             self._header_bytes += len(data)
             if self._header_bytes > self.limits.max_header_bytes:
                 self._refuse(self._headers_too_large())
@@ -89,6 +96,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
     def on_message_begin(self) -> None:
         super().on_message_begin()
         self._phase = _Phase.HEADERS
+        self._began_in_this_read = True
         self._header_bytes = 0
         self._headers_began = self.loop.time()
         self._watch(self.limits.header_timeout_s)
