@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import secrets
 import socket
+import time
 from collections.abc import Iterator
 
 import httpx
@@ -88,6 +89,18 @@ def closed_by_server(sock: socket.socket) -> bool:
         return sock.recv(1) == b""
     except ConnectionResetError:
         return True
+
+
+def wait_for_log(gateway: Gateway, service: str, needle: str) -> str:
+    """The lines of ``service``'s log that mention ``needle``, once one does (they follow the answer)."""
+    deadline = time.monotonic() + ANSWER_WAIT_S
+    while True:
+        text = gateway.services[service].log_path.read_text()
+        lines = [line for line in text.splitlines() if needle in line]
+        if lines or time.monotonic() > deadline:
+            start = text.find(lines[0]) if lines else len(text)
+            return text[start:]
+        time.sleep(0.1)
 
 
 def request_head(method: str, path: str, headers: dict[str, str]) -> bytes:
@@ -227,6 +240,11 @@ def test_a_stalled_streamed_body_is_cut_off(limited: Gateway) -> None:
         status, _, body = read_answer(sock)
         assert status == 408, body
         assert closed_by_server(sock)
+    # A client cut off for stalling is logged in one line, without an error's traceback, by the
+    # gateway and by storage-gateway, whose upload the gateway abandons.
+    for service in ("workbench-api", "storage-gateway"):
+        log = wait_for_log(limited, service, f"/{upload}/files/slow.bin")
+        assert "client_disconnected" in log and "Traceback" not in log, log[-3000:]
 
 
 def test_a_json_body_over_the_limit_gets_413_naming_it_before_it_is_sent(limited: Gateway) -> None:
