@@ -14,6 +14,10 @@ adds what it lacks:
   does not count against the client.
 
 Idle keep-alive connections between requests stay uvicorn's ``timeout_keep_alive``.
+
+The subclass hooks into uvicorn's parser callbacks and per-request state (``url``, ``headers``,
+``cycle``, ``flow``), which are not a public API: uvicorn is pinned in ``uv.lock``, and the
+tests of ``libs/common`` and of the gateway's limits exercise every hook on an upgrade.
 """
 
 from __future__ import annotations
