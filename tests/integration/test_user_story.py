@@ -74,7 +74,12 @@ def write_tree(root: Path, files: dict[str, bytes]) -> Path:
 
 
 def read_tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    """A directory's files, without the working-copy state (``.kamld/``) a push or pull records."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".kamld" not in p.relative_to(root).parts
+    }
 
 
 def faces_csv(rows: list[tuple[str, str]]) -> bytes:

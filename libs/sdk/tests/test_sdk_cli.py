@@ -72,6 +72,7 @@ def test_version(tmp_path: Path):
         (errors.Unavailable("x"), ExitCode.UNAVAILABLE),
         (errors.ServerError("x"), ExitCode.UNAVAILABLE),
         (errors.ConnectionFailed("x"), ExitCode.UNAVAILABLE),
+        (errors.RateLimited("x"), ExitCode.UNAVAILABLE),
         (errors.NotAGateway("x"), ExitCode.UNAVAILABLE),
         (errors.LocalChangesError("x"), ExitCode.LOCAL_CHANGES),
         (errors.IntegrityError("x"), ExitCode.ERROR),
@@ -207,3 +208,13 @@ def test_cat_checks_the_bytes_against_the_files_digest(http_server, tmp_path: Pa
     bad = run_cli("cat", "faces:v1/blob.bin", env=env)
     assert bad.exit_code == ExitCode.ERROR
     assert "faces:v1/blob.bin: the bytes received hash to" in " ".join(bad.stderr.split())
+
+
+def test_transfer_bars_leave_nothing_on_a_redirected_stderr(capfd):
+    """A log file or pipe gets no progress bars and no stray empty line before an error."""
+    from kamld.cli.output import transfer_bars
+
+    with pytest.raises(ValueError), transfer_bars(enabled=True) as bars:
+        assert bars is None
+        raise ValueError
+    assert capfd.readouterr().err == ""

@@ -336,7 +336,7 @@ def test_metadata_too_deep_too_large_or_not_plain_json_is_refused_naming_it(limi
             headers={"content-type": "application/json"},
         )
         assert answer.status_code == 422, answer.text
-        assert answer.json()["code"] == "metadata_not_json"
+        assert answer.json()["errors"][0]["loc"] == ["body", "metadata"]
         big = {"notes": "n" * METADATA_MAX_BYTES}
         answer = client.post(f"/api/v1/artifacts/{name}/versions", json={"digest": digest, "metadata": big})
         assert answer.status_code == 422, answer.text

@@ -7,6 +7,8 @@ members (``errors`` naming invalid fields, ``suggestions`` for an unknown name).
 
 from __future__ import annotations
 
+import email.utils
+import time
 from typing import Any
 
 import httpx
@@ -22,12 +24,15 @@ class KamldClientError(Exception):
         status: int | None = None,
         code: str = "client_error",
         problem: dict[str, Any] | None = None,
+        retry_after: float | None = None,
     ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.status = status
         self.code = code
         self.problem: dict[str, Any] = dict(problem or {})
+        self.retry_after = retry_after
+        """Seconds the server asked the client to wait before trying again (``Retry-After``), if it did."""
 
     @property
     def suggestions(self) -> list[str]:
@@ -69,6 +74,10 @@ class PayloadTooLarge(KamldClientError):
     """413: the input is larger than the server accepts."""
 
 
+class RateLimited(KamldClientError):
+    """429: too many requests for now; ``retry_after`` says how long to wait, if the server said."""
+
+
 class ServerError(KamldClientError):
     """5xx: the platform failed or a service is down."""
 
@@ -79,6 +88,9 @@ class Unavailable(ServerError):
 
 class ConnectionFailed(KamldClientError):
     """The platform did not answer at all."""
+
+    unsent = False
+    """True when no connection could be made, so the request never reached the server."""
 
 
 class IntegrityError(KamldClientError):
@@ -99,10 +111,6 @@ class NotAGateway(NotFound):
     What ``KAMLD_URL`` pointing at another service's port, or at any other HTTP server, gives; a
     404 like any other to code that catches :class:`NotFound`.
     """
-
-
-class LocalChangesError(KamldClientError):
-    """Local work stands in the way (files changed since the last pull or push); nothing was written."""
 
 
 def json_of(response: httpx.Response) -> Any:
@@ -128,6 +136,7 @@ _BY_STATUS: dict[int, type[KamldClientError]] = {
     412: Conflict,
     413: PayloadTooLarge,
     422: InvalidInput,
+    429: RateLimited,
     503: Unavailable,
 }
 
@@ -154,7 +163,22 @@ def error_from_response(response: httpx.Response) -> KamldClientError:
         problem.get("detail") or f"HTTP {status} from {response.request.method} {response.request.url.path}"
     )
     code = str(problem.get("code") or f"http_{status}")
-    return cls(str(detail), status=status, code=code, problem=problem)
+    wait = retry_after(response.headers.get("Retry-After"))
+    return cls(str(detail), status=status, code=code, problem=problem, retry_after=wait)
+
+
+def retry_after(value: str | None) -> float | None:
+    """Seconds a ``Retry-After`` header asks to wait (delta-seconds or an HTTP date); None if it says none."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, moment.timestamp() - time.time())
 
 
 def _not_a_gateway(response: httpx.Response) -> NotAGateway:
@@ -167,3 +191,17 @@ def _not_a_gateway(response: httpx.Response) -> NotAGateway:
         code="not_a_gateway",
         problem={"url": base},
     )
+
+
+class LocalChangesError(KamldClientError):
+    """A pull would overwrite or remove files changed in the directory since it was last pulled or
+    pushed (or untracked files in the way); nothing was written. ``conflicts``: ``(path, reason)``."""
+
+    def __init__(self, detail: str, *, conflicts: list[tuple[str, str]] | None = None) -> None:
+        conflicts = list(conflicts or [])
+        super().__init__(
+            detail,
+            code="local_changes",
+            problem={"conflicts": [{"path": path, "reason": reason} for path, reason in conflicts]},
+        )
+        self.conflicts = conflicts

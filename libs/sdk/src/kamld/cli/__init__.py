@@ -76,6 +76,18 @@ def _register() -> None:
     from kamld.cli import aliases, artifacts, catalog, files, platform  # noqa: F401 - they add commands
 
 
+def _print_retry(attempt: int, wait_s: float, cause: BaseException) -> None:
+    """One plain line on stderr for each retry the SDK schedules (stdout stays for answers)."""
+    sys.stderr.write(f"kamld: retry {attempt} in {wait_s:.1f} s after {cause}\n")
+
+
+def _report_retries() -> None:
+    from kamld.transport import report_retries
+
+    report_retries(_print_retry)
+
+
 def main() -> None:
     _register()
+    _report_retries()
     app()

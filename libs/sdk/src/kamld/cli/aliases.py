@@ -58,7 +58,7 @@ def alias_history(
 ) -> None:
     """Every move of an alias, newest first."""
     with Client() as client:
-        events = client.alias_history(name, alias)
+        events = list(client.alias_history(name, alias))
     if as_json:
         emit_json(events)
         return

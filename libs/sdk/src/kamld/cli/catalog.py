@@ -7,12 +7,14 @@ code of their class (:mod:`kamld.cli.exits`); never a traceback.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from kamld.cli import app
+from kamld.cli.exits import exit_code_for
 from kamld.cli.output import (
     JsonOption,
     emit_json,
@@ -24,7 +26,8 @@ from kamld.cli.output import (
     transfer_bars,
 )
 from kamld.client import Client
-from kamld.models import Lineage
+from kamld.errors import LocalChangesError
+from kamld.models import FileChange, Lineage
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -93,15 +96,45 @@ def push(
         str | None, typer.Option(help="dataset, model or code: the kind of a new artifact (default dataset)")
     ] = None,
     input_: Annotated[list[str], typer.Option("--input", help="REF[=ROLE] this version was made from")] = [],  # noqa: B006
-    label: Annotated[list[str], typer.Option("--label", help="KEY=VALUE label of a new artifact")] = [],  # noqa: B006
+    label: Annotated[
+        list[str], typer.Option("--label", help="KEY=VALUE label set on the artifact (repeatable)")
+    ] = [],  # noqa: B006
+    description: Annotated[
+        str | None, typer.Option("--description", help="The artifact's description (replaces the old one)")
+    ] = None,
+    metadata: Annotated[
+        list[str],
+        typer.Option(
+            "--metadata", help="KEY=VALUE of this version (numbers and true/false stay JSON; repeatable)"
+        ),
+    ] = [],  # noqa: B006
+    metadata_file: Annotated[
+        Path | None,
+        typer.Option("--metadata-file", help="JSON object file of version metadata, e.g. metrics.json"),
+    ] = None,
     expect_parent: Annotated[
         str | None, typer.Option("--expect-parent", help="Refuse unless REF is the newest")
     ] = None,
+    allow_empty: Annotated[
+        bool,
+        typer.Option("--allow-empty", help="Record a new version even if the newest one holds this content"),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Push DIRECTORY as the next version of NAME (only chunks the platform lacks are sent)."""
+    """Push DIRECTORY as the next version of NAME (only chunks the platform lacks are sent).
+
+    Every reference and option is checked before anything is uploaded. A directory identical to
+    the newest version records nothing (exit 0) unless --allow-empty.
+    """
+    from kamld.push_options import metadata_file as read_metadata_file
+    from kamld.push_options import metadata_pairs
+
     inputs = [tuple(item.split("=", 1)) if "=" in item else item for item in input_]
     labels = parse_pairs(label, "label")
+    version_metadata = {
+        **(read_metadata_file(metadata_file) if metadata_file else {}),
+        **metadata_pairs(metadata),
+    }
     with Client() as client:
         with transfer_bars(enabled=not as_json) as bars:
             version = client.push(
@@ -111,27 +144,61 @@ def push(
                 kind=kind,
                 inputs=inputs,
                 labels=labels,
+                description=description,
                 expected_parent=expect_parent,
+                metadata=version_metadata,
+                allow_empty=allow_empty,
                 progress=PushProgress(bars) if bars is not None else None,
             )
     if as_json:
         emit_json(version)
         return
+    if version.unchanged:
+        out().print(
+            f"nothing changed: {version.ref} already holds this content", markup=False, highlight=False
+        )
+        dropped = [
+            option
+            for option, given in (
+                ("--message", message),
+                ("--metadata", version_metadata),
+                ("--input", inputs),
+            )
+            if given
+        ]
+        if dropped:
+            err().print(
+                f"not recorded: {', '.join(dropped)} (--allow-empty records a new version)",
+                markup=False,
+                highlight=False,
+            )
+        applied = [option for option, given in (("--label", labels), ("--description", description)) if given]
+        if applied:
+            err().print(f"applied to {name}: {', '.join(applied)}", markup=False, highlight=False)
+        return
     out().print(
-        f"pushed [bold]{version.ref}[/bold]: {version.file_count} files, "
+        f"pushed {version.ref}: {version.file_count} files, "
         f"{human_size(version.total_bytes)}; sent {human_size(version.bytes_sent)}, "
-        f"{human_size(version.bytes_deduplicated)} already stored; digest {version.digest[:19]}…"
+        f"{human_size(version.bytes_deduplicated)} already stored; digest {version.digest[:19]}…",
+        markup=False,
+        highlight=False,
     )
+
+
+UNTRACKED_SHOWN = 20
 
 
 @app.command()
 @reports_errors
 def pull(
-    ref: Annotated[str, typer.Argument(help="NAME[:REF]")],
+    ref: Annotated[str, typer.Argument(help="NAME[:REF][/PATH]: a version, or one folder of it")],
     directory: Annotated[Path, typer.Argument(help="Where to write the files")],
     include: Annotated[
         list[str], typer.Option("--include", help="Only paths matching GLOB (repeatable)")
     ] = [],  # noqa: B006
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite and remove local changes instead of refusing")
+    ] = False,
     buffered: Annotated[
         bool,
         typer.Option(
@@ -143,23 +210,41 @@ def pull(
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Fetch a version into DIRECTORY: only files it lacks, each verified and written atomically."""
-    with Client() as client, transfer_bars(enabled=not as_json) as bars:
-        result = client.pull(
-            ref,
-            directory,
-            include=include,
-            progress=PullProgress(bars) if bars is not None else None,
-            direct_writes=not buffered,
-        )
+    """Make DIRECTORY exactly a version: write what it lacks (reusing local chunks), remove what the
+    version lacks; refuse, writing nothing, where that would destroy local changes."""
+    try:
+        with Client() as client, transfer_bars(enabled=not as_json) as bars:
+            result = client.pull(
+                ref,
+                directory,
+                include=include,
+                force=force,
+                progress=PullProgress(bars) if bars is not None else None,
+                direct_writes=not buffered,
+            )
+    except LocalChangesError as exc:
+        if as_json:
+            raise  # reported as JSON with its "conflicts"
+        err().print(f"[red]error:[/red] {literal(exc)}", highlight=False, soft_wrap=True)
+        for path, reason in exc.conflicts:
+            err().print(f"  {literal(path)}: {reason}", highlight=False, soft_wrap=True)
+        raise typer.Exit(exit_code_for(exc)) from None
     if as_json:
         emit_json(result)
         return
     out().print(
-        f"pulled [bold]{result.version.ref}[/bold] into {result.directory}: "
+        f"pulled [bold]{literal(result.version.ref)}[/bold] into {literal(result.directory)}: "
         f"{result.files_written} written, {result.files_unchanged} already there, "
-        f"{human_size(result.bytes_downloaded)} downloaded"
+        f"{result.files_removed} removed; {human_size(result.bytes_downloaded)} downloaded, "
+        f"{human_size(result.bytes_reused)} reused from local files",
+        highlight=False,
     )
+    if result.untracked:
+        err().print(f"kept {len(result.untracked)} untracked files:", highlight=False)
+        for path in result.untracked[:UNTRACKED_SHOWN]:
+            err().print(f"  {literal(path)}", highlight=False, soft_wrap=True)
+        if len(result.untracked) > UNTRACKED_SHOWN:
+            err().print(f"  … and {len(result.untracked) - UNTRACKED_SHOWN} more (all in --json)")
 
 
 @app.command()
@@ -171,7 +256,7 @@ def log(
 ) -> None:
     """The versions of an artifact, newest first."""
     with Client() as client:
-        versions = client.log(name, limit=limit)
+        versions = list(client.log(name, limit=limit))
     if as_json:
         emit_json(versions)
         return
@@ -207,6 +292,9 @@ def show(ref: Annotated[str, typer.Argument(help="NAME[:REF]")], as_json: JsonOp
         out().print(f"  parents  {literal(', '.join(p.ref for p in version.parents))}")
     for link in version.inputs:
         out().print(f"  input    {literal(link.ref)} ({literal(link.role)})")
+    for key, value in version.metadata.items():
+        shown = value if isinstance(value, str) else json.dumps(value)
+        out().print(f"  metadata {key} = {shown}", markup=False, highlight=False)
     if version.message:
         out().print(f"\n    {literal(version.message)}")
 
@@ -229,7 +317,7 @@ def ls(
     """List artifacts, or the files of a version (under FOLDER, a path prefix by whole segments)."""
     with Client() as client:
         if ref is None:
-            artifacts = client.artifacts(kind=kind, labels=label, include_archived=archived)
+            artifacts = list(client.artifacts(kind=kind, labels=label, include_archived=archived))
             if as_json:
                 emit_json(artifacts)
                 return
@@ -248,7 +336,7 @@ def ls(
             return
         if kind or label or archived:
             raise typer.BadParameter("--kind, --label and --archived filter artifacts: give no REF")
-        files = client.ls(ref)
+        files = list(client.ls(ref))
     if as_json:
         emit_json(files)
         return
@@ -258,28 +346,66 @@ def ls(
     out().print(table)
 
 
+def _diff_with_directory(side_a: str, side_b: str, as_json: bool) -> None:
+    """``diff REF DIR`` (what the directory changed) or ``diff DIR REF`` (the same, reversed)."""
+    directory_first = Path(side_a).is_dir()
+    ref, directory = (side_b, side_a) if directory_first else (side_a, side_b)
+    with Client() as client:
+        changes = client.diff_directory(ref, directory)
+    if directory_first:
+        flipped = {"added": "removed", "removed": "added", "modified": "modified"}
+        changes = [
+            FileChange(
+                change=flipped[c.change],  # type: ignore[arg-type]
+                path=c.path,
+                old_size=c.new_size,
+                new_size=c.old_size,
+                old_digest=c.new_digest,
+                new_digest=c.old_digest,
+            )
+            for c in changes
+        ]
+    if as_json:
+        emit_json({"from": side_a, "to": side_b, "changes": [c.to_dict() for c in changes]})
+        return
+    out().print(f"{literal(side_a)} -> {literal(side_b)}: {len(changes)} changes", highlight=False)
+    _print_changes(changes)
+
+
 @app.command()
 @reports_errors
 def diff(
-    ref_a: Annotated[str, typer.Argument(help="NAME:REF (older)")],
-    ref_b: Annotated[str, typer.Argument(help="NAME:REF or REF (newer)")],
+    ref_a: Annotated[str, typer.Argument(help="NAME:REF (older), or a local directory")],
+    ref_b: Annotated[str, typer.Argument(help="NAME:REF or REF (newer), or a local directory")],
     as_json: JsonOption = False,
 ) -> None:
-    """Files added, removed and modified between two versions, with sizes."""
+    """Files added, removed and modified between two versions, or between a version and a
+    directory (its local changes), with sizes."""
+    if Path(ref_a).is_dir() or Path(ref_b).is_dir():
+        if Path(ref_a).is_dir() and Path(ref_b).is_dir():
+            raise typer.BadParameter(
+                "diff compares a version with a version or a directory, not two directories"
+            )
+        _diff_with_directory(ref_a, ref_b, as_json)
+        return
     with Client() as client:
         result = client.diff(ref_a, ref_b)
     if as_json:
         emit_json(result)
         return
+    span = f"{result.from_version.ref} -> {result.to_version.ref}"
+    out().print(f"{literal(span)}: {len(result.changes)} changes")
+    _print_changes(result.changes)
+
+
+def _print_changes(changes: list[FileChange]) -> None:
     marks = {
         "added": "[green]+[/green]",
         "removed": "[red]-[/red]",
         "modified": "[yellow]M[/yellow]",
         "renamed": "[cyan]R[/cyan]",
     }
-    span = f"{result.from_version.ref} -> {result.to_version.ref}"
-    out().print(f"{literal(span)}: {len(result.changes)} changes")
-    for c in result.changes:
+    for c in changes:
         if c.change == "modified":
             sizes = f"{human_size(c.old_size)} -> {human_size(c.new_size)}"
         elif c.change == "removed":

@@ -24,7 +24,8 @@ class ExitCode(IntEnum):
     DENIED = 5
     """No token, an unknown or revoked one, or a role that does not allow the operation."""
     UNAVAILABLE = 6
-    """The platform did not answer, is not a KAML-D gateway, or a service is down or failing."""
+    """The platform did not answer, is not a KAML-D gateway, a service is down or failing, or it
+    asks the client to slow down (429)."""
     LOCAL_CHANGES = 7
     """Local changes stand in the way; nothing was written."""
 
@@ -38,6 +39,7 @@ EXIT_CODES: dict[type[errors.KamldClientError], ExitCode] = {
     errors.Unauthorized: ExitCode.DENIED,
     errors.Forbidden: ExitCode.DENIED,
     errors.ServerError: ExitCode.UNAVAILABLE,
+    errors.RateLimited: ExitCode.UNAVAILABLE,
     errors.ConnectionFailed: ExitCode.UNAVAILABLE,
     errors.NotAGateway: ExitCode.UNAVAILABLE,
     errors.LocalChangesError: ExitCode.LOCAL_CHANGES,

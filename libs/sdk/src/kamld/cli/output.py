@@ -51,8 +51,12 @@ def err() -> Console:
 
 
 def transfer_bars(*, enabled: bool) -> contextlib.AbstractContextManager[Progress | None]:
-    """Progress bars of a push or pull on standard error, or None (and no rich) when not ``enabled``."""
-    if not enabled:
+    """Progress bars of a push or pull on standard error, or None (and no rich) when not ``enabled``.
+
+    Only a terminal gets bars, as with git: redirected to a file or a pipe, rich would leave an
+    empty line behind instead of the transient bars.
+    """
+    if not enabled or not err().is_terminal:
         return contextlib.nullcontext()
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import secrets
@@ -29,6 +30,7 @@ from kamld.supervisor import (
     ServiceFailed,
     ServiceSpec,
     Supervisor,
+    module_of,
     plan,
 )
 
@@ -51,6 +53,11 @@ def _stored_token() -> str | None:
     return str(token) if token else None
 
 
+def _missing_services() -> list[str]:
+    """Services this environment cannot run: an SDK installed on its own (pip) has none of them."""
+    return [service for service in SERVICES if importlib.util.find_spec(module_of(service)) is None]
+
+
 @app.command()
 def up(
     home: Annotated[
@@ -69,6 +76,17 @@ def up(
     ] = 90.0,
 ) -> None:
     """Start all five services locally with the embedded defaults, until Ctrl-C."""
+    missing = _missing_services()
+    if missing:
+        err().print(
+            f"kamld up: this environment has the kamld client but not the platform's services "
+            f"({', '.join(map(module_of, missing))}); run `make up` in a KAML-D checkout, or point "
+            "KAMLD_URL at a running platform",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(int(ExitCode.ERROR))
     if home is not None:
         os.environ["KAMLD_HOME"] = str(home.expanduser().resolve())
     root = config.kamld_home().resolve()

@@ -96,6 +96,30 @@ async def new_artifact(
     return artifact
 
 
+async def apply_artifact_changes(
+    repository: ArtifactRepository,
+    artifact: Artifact,
+    *,
+    description: str | None,
+    labels: Mapping[str, str | None] | None,
+) -> None:
+    """Set the description and merge the labels (``None`` removes one) of a locked artifact; the
+    one place both a PATCH and a push change an artifact, so both apply the same rules."""
+    if description is None and not labels:
+        return
+    if description is not None:
+        artifact.description = description
+    if labels:
+        await repository.apply_labels(artifact.id, labels)
+        count = len((await repository.labels_of([artifact.id]))[artifact.id])
+        if count > MAX_LABELS:
+            raise Invalid(
+                f"an artifact has at most {MAX_LABELS} labels; {artifact.name} would have {count}",
+                field=["body", "labels"],
+            )
+    await repository.touch(artifact, utcnow())
+
+
 class ArtifactService:
     def __init__(self, database: Database) -> None:
         self.database = database
@@ -149,14 +173,9 @@ class ArtifactService:
         async def work(session: AsyncSession) -> ArtifactView:
             repository = ArtifactRepository(session)
             artifact = await existing_artifact(repository, name, lock=True)
-            if patch.description is not None:
-                artifact.description = patch.description
-            if patch.labels:
-                await repository.apply_labels(artifact.id, patch.labels)
-                labels = await repository.labels_of([artifact.id])
-                if len(labels[artifact.id]) > MAX_LABELS:
-                    raise Invalid(f"an artifact has at most {MAX_LABELS} labels", field=["body", "labels"])
-            await repository.touch(artifact, utcnow())
+            await apply_artifact_changes(
+                repository, artifact, description=patch.description, labels=patch.labels
+            )
             return (await artifact_views(repository, [artifact]))[0]
 
         return await in_transaction(self.database, work)

@@ -7,15 +7,29 @@ metadata size) are enforced by the owning service and come back as 422 naming th
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
-from typing import Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 T = TypeVar("T")
 
 Kind = Literal["dataset", "model", "code"]
 DIGEST_PATTERN = r"^blake3:[0-9a-f]{64}$"
+
+
+def _plain_json(value: dict[str, Any]) -> dict[str, Any]:
+    """NaN and Infinity parse from a request body but are not JSON: refuse them here, naming the
+    field, rather than fail to pass them on."""
+    try:
+        json.dumps(value, allow_nan=False)
+    except ValueError as exc:
+        raise ValueError("must be JSON without NaN or Infinity") from exc
+    return value
+
+
+Metadata = Annotated[dict[str, Any], AfterValidator(_plain_json)]
 
 
 class Request(BaseModel):
@@ -84,7 +98,10 @@ class VersionCreate(Request):
 
     digest: str = Field(pattern=DIGEST_PATTERN, description="Digest of the committed manifest")
     message: str = ""
-    metadata: dict[str, Any] = Field(default_factory=dict)
+    metadata: Metadata = Field(
+        default_factory=dict,
+        description="Free JSON of this version (metrics, parameters): at most 256 KiB and 32 levels deep",
+    )
     inputs: list[InputSpec] = Field(default_factory=list, max_length=256)
     parents: list[str] | None = Field(
         None, max_length=16, description="Default: the artifact's latest version"
@@ -93,8 +110,19 @@ class VersionCreate(Request):
         None, max_length=100, description="Refuse (409) unless this ref is the artifact's newest version"
     )
     kind: Kind | None = Field(None, description="Creates the artifact on first push when given")
-    labels: dict[str, str] | None = Field(None, description="Labels of an artifact this push creates")
-    description: str | None = Field(None, description="Description of an artifact this push creates")
+    labels: dict[str, str] | None = Field(
+        None,
+        description="Labels set on the artifact with this version (merged into an existing artifact's "
+        "labels); the push is refused, recording nothing, if they cannot be applied",
+    )
+    description: str | None = Field(
+        None, description="The artifact's description, set with this version (replaces an existing one)"
+    )
+    allow_empty: bool = Field(
+        False,
+        description="Record a new version even when `digest` equals the newest version's; otherwise "
+        "such a push records nothing and answers 200 with that version and `unchanged: true`",
+    )
 
 
 class VersionView(BaseModel):
@@ -113,6 +141,13 @@ class VersionView(BaseModel):
     file_count: int
     total_bytes: int
     aliases: list[str]
+
+
+class PushedVersionView(VersionView):
+    unchanged: bool = Field(
+        False,
+        description="True when nothing was recorded: the newest version (this one) already holds the content",
+    )
 
 
 class FileView(BaseModel):
