@@ -13,7 +13,8 @@ One run, one platform (``kamld up`` in a home of its own):
    more than the gateway that refuses them.
 
 It prints both loads' throughput, p50 and p99 and errors, the flood's figures divided by the
-baseline's, what the flood was answered, the CPU time the gateway spent in each phase, and every
+baseline's, what the flood was answered, the CPU time the gateway and the whole machine (by
+kind: user, niced, kernel, softirq, idle) spent in each phase, and every
 service's peak resident memory (the sum of its processes' high-water marks) after each phase.
 Timings depend on the machine; compare ratios.
 """
@@ -106,6 +107,17 @@ def _cpu_seconds(root: psutil.Process) -> float:
     return total
 
 
+def _machine_seconds(before) -> dict[str, float]:  # noqa: ANN001
+    """CPU seconds of the whole machine since ``before``, by kind: where a flood's cost lands that
+    no process is charged for (the kernel's network processing runs as softirq)."""
+    after = psutil.cpu_times()
+    return {
+        kind: getattr(after, kind) - getattr(before, kind)
+        for kind in ("user", "nice", "system", "softirq", "idle")
+        if hasattr(after, kind)
+    }
+
+
 def _line(label: str, result: LoadResult) -> str:
     return (
         f"{label}: {result.rps:.0f} req/s, p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms, "
@@ -129,9 +141,10 @@ def main() -> int:
             with ServiceMemoryWatch(platform.service_pids()) as watch:
                 load = (platform.url, token, name, args.duration, args.concurrency, args.rate, True)
                 gateway = psutil.Process(platform.service_pids()["workbench-api"])
-                cpu_before = _cpu_seconds(gateway)
+                cpu_before, machine_before = _cpu_seconds(gateway), psutil.cpu_times()
                 baseline = asyncio.run(_load(*load))
                 baseline_cpu = _cpu_seconds(gateway) - cpu_before
+                baseline_machine = _machine_seconds(machine_before)
                 baseline_peaks = dict(watch.peaks)
                 results = multiprocessing.get_context("spawn").Queue()
                 flood = multiprocessing.get_context("spawn").Process(
@@ -147,9 +160,10 @@ def main() -> int:
                 )
                 flood.start()
                 time.sleep(1)
-                cpu_before = _cpu_seconds(gateway)
+                cpu_before, machine_before = _cpu_seconds(gateway), psutil.cpu_times()
                 flooded = asyncio.run(_load(*load))
                 flood_cpu = _cpu_seconds(gateway) - cpu_before
+                flood_machine = _machine_seconds(machine_before)
                 answers = results.get(timeout=args.duration + 60)
                 flood.join()
             flood_peaks = watch.peaks
@@ -168,6 +182,8 @@ def main() -> int:
         f"  workbench-api CPU: {baseline_cpu:.1f} s in the baseline, {flood_cpu:.1f} s under the flood "
         f"(x{flood_cpu / max(baseline_cpu, 0.01):.2f})"
     )
+    for label, machine in (("baseline", baseline_machine), ("flood", flood_machine)):
+        print(f"  machine CPU in the {label}: " + ", ".join(f"{k} {v:.1f} s" for k, v in machine.items()))
     print(f"flood (niceness {args.flood_nice}), per connection:")
     for key, value in sorted(answers.items()):
         shown = f"{mb(value):.1f} MB" if key.endswith("bytes sent") else str(value)
