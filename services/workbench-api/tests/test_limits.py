@@ -409,3 +409,11 @@ def test_internal_services_share_the_connection_limits(tmp_path) -> None:  # noq
             status, _, body = read_answer(sock)
     assert status == 431, body
     assert json.loads(body)["limit_bytes"] == MAX_HEADER_BYTES
+
+
+def test_the_sdk_waits_out_a_rate_limit_as_retry_after_asks(limited: Gateway) -> None:
+    import kamld
+
+    with kamld.Client(limited.url, limited.token("viewer")) as client:
+        for _ in range(34):
+            client.call("GET", "/api/v1/artifacts")
