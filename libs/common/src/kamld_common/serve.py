@@ -44,6 +44,9 @@ def serve(factory: Callable[[], FastAPI], settings: ServiceSettings, import_path
     ``module:factory`` string) on the shared socket. The app's start-up (migrations, bootstrap
     records) first runs once in this parent process, so workers starting together find it done
     instead of racing each other through it.
+
+    Every connection is served by :class:`~kamld_common.connections.GuardedHttpToolsProtocol`, held
+    to the settings' header size, header and body timeouts before the app sees a request.
     """
     if not port_is_free(settings.host, settings.port):
         print(
