@@ -41,7 +41,8 @@ def test_healthz_and_readyz_answer(platform, service: str) -> None:
 def test_metrics_are_prometheus_text_with_request_metrics(platform, service: str) -> None:
     url = platform.urls[service]
     httpx.get(url + "/openapi.json")
-    response = httpx.get(url + "/metrics")
+    # The gateway's /metrics is on its public port, so it needs an admin (or the metrics) token.
+    response = httpx.get(url + "/metrics", headers=platform.auth)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")
     assert "# TYPE http_requests_total counter" in response.text

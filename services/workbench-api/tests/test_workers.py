@@ -52,7 +52,9 @@ def test_two_workers_share_the_port_and_serve_the_catalog(tmp_path):
                 numbers.add(answer.json()["number"])
         assert numbers == {1}
         # Any worker's /metrics reports the requests of both (Prometheus multiprocess mode).
-        metrics = httpx.get(gateway.url + "/metrics").text
+        metrics = httpx.get(
+            gateway.url + "/metrics", headers={"Authorization": f"Bearer {gateway.admin_token}"}
+        ).text
         served = sum(
             float(line.rsplit(" ", 1)[1])
             for line in metrics.splitlines()

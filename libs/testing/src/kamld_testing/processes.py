@@ -231,12 +231,15 @@ def running_service(service: str, *, home: Path, **options: Any) -> Iterator[Ser
         started.stop()
 
 
-def requests_served(url: str, handler: str, method: str | None = None) -> float:
+def requests_served(
+    url: str, handler: str, method: str | None = None, headers: Mapping[str, str] | None = None
+) -> float:
     """Successful (2xx) requests the service at ``url`` reports on route ``handler`` in its /metrics.
 
     Counted by the server itself, so a test can tell which service a client's bytes reached.
+    ``headers`` carry the token workbench-api's /metrics needs.
     """
-    text = httpx.get(f"{url}/metrics", timeout=10).text
+    text = httpx.get(f"{url}/metrics", headers=headers, timeout=10).raise_for_status().text
     prefix = f'http_requests_total{{handler="{handler}",'
     wanted_method = f'method="{method}"' if method else ""
     return sum(
