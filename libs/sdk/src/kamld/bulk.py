@@ -32,6 +32,7 @@ from urllib3.exceptions import HTTPError as TransportFailure
 from kamld.errors import ConnectionFailed, IntegrityError, KamldClientError, error_from_response, json_of
 from kamld.transport import DEFAULT_RETRY, SAFE_TO_REPEAT, RetryPolicy, connection_failed
 from kamld_content.chunking import ContentChanged
+from kamld_content.delta import Delta
 from kamld_content.framing import (
     MEDIA_TYPE,
     FrameReader,
@@ -124,6 +125,30 @@ class ChunkChannel:
             return fetched
 
         return self._read_batch(digests, verified)
+
+    def fetch_deltas(self, pairs: Sequence[tuple[str, str]]) -> dict[str, Delta]:
+        """``POST /chunks/delta``: each ``(chunk, base)`` pair's chunk as a :class:`Delta` against its base.
+
+        Not verified here: only the caller, who holds the base, can rebuild the chunk and check it.
+        """
+        body = json.dumps({"chunks": [{"digest": chunk, "base": base} for chunk, base in pairs]}).encode()
+
+        def attempt() -> dict[str, Delta]:
+            response = self._open("POST", "/chunks/delta", body, {"Content-Type": "application/json"})
+            try:
+                try:
+                    return {digest: Delta.decode(payload) for digest, payload in _frames_of(response)}
+                except (FramingError, ValueError) as exc:
+                    raise IntegrityError(
+                        f"the delta answer from {self.base_url} is malformed: {exc}", code="invalid_framing"
+                    ) from exc
+            except BaseException:
+                response.close()
+                raise
+            finally:
+                response.release_conn()
+
+        return self._with_retries(attempt)
 
     def open_read(self, digests: Sequence[str]) -> ChunkAnswer:
         """``POST /chunks/read`` for ``digests`` (distinct), answered but not yet read: the caller

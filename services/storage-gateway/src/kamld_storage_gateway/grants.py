@@ -20,7 +20,7 @@ def grant_route(method: str, path: str) -> tuple[Access, str | None] | None:
     match method, path.split("/"):
         case "POST", ["", "uploads", upload_id, "chunks" | "missing"] if upload_id:
             return Access.write, upload_id
-        case "POST", ["", "chunks", "read"]:
+        case "POST", ["", "chunks", "read" | "delta"]:
             return Access.read, None
         case "GET", ["", "chunks", digest] if digest:
             return Access.read, None

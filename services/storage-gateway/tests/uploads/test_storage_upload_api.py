@@ -8,6 +8,8 @@ import os
 import httpx
 import pytest
 
+from kamld_content.delta import MEDIA_TYPE as DELTA_MEDIA_TYPE
+from kamld_content.delta import Delta
 from kamld_content.framing import MEDIA_TYPE, decode_frames, encode_frame
 from kamld_content.hashing import digest_bytes, object_key
 from kamld_storage_gateway.downloads.schemas import FileList, FileOut
@@ -294,3 +296,40 @@ def test_listing_returns_paths_that_need_escaping_as_they_were_committed(client,
     listed = client.get(f"/manifests/{committed.json()['digest']}/files").json()
     assert [item["path"] for item in listed["items"]] == sorted(paths)
     assert all(item["digest"] == digest_bytes(data) for item in listed["items"])
+
+
+def test_a_chunk_is_read_as_its_delta_against_a_committed_base(client, upload_id):
+    base = os.urandom(200_000)
+    chunk = base[:70_000] + b"edited" * 100 + base[70_600:]
+    send(client, upload_id, base, chunk)
+    commit_blobs(client, upload_id, base, chunk)
+    wanted = {"chunks": [{"digest": digest_bytes(chunk), "base": digest_bytes(base)}]}
+    answer = client.post("/chunks/delta", json=wanted)
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"] == DELTA_MEDIA_TYPE
+    [(digest, payload)] = decode_frames(answer.content)
+    told = Delta.decode(payload)
+    assert digest == digest_bytes(chunk)
+    assert (told.prefix, told.suffix, told.middle) == (70_000, len(base) - 70_600, b"edited" * 100)
+    assert told.rebuild(base) == chunk
+
+
+@pytest.mark.parametrize("uncommitted", ["digest", "base"])
+def test_a_delta_involving_an_uncommitted_chunk_is_refused(client, upload_id, uncommitted):
+    committed, pending = os.urandom(5000), os.urandom(5000)
+    send(client, upload_id, committed)
+    commit_blobs(client, upload_id, committed)
+    other = client.post("/uploads").json()["id"]
+    send(client, other, pending)  # stored, but named by no committed manifest
+    pair = {"digest": digest_bytes(committed), "base": digest_bytes(committed)}
+    pair[uncommitted] = digest_bytes(pending)
+    body = problem(client.post("/chunks/delta", json={"chunks": [pair]}), 404)
+    assert body["code"] == "chunk_not_found"
+    assert digest_bytes(pending) in body["missing"]
+    assert digest_bytes(committed) not in body["missing"]
+
+
+def test_a_delta_request_names_its_bad_digest(client):
+    pair = {"digest": ZERO, "base": "blake3:nope"}
+    body = problem(client.post("/chunks/delta", json={"chunks": [pair]}), 422)
+    assert ["body", "chunks", 0, "base"] in locations(body)

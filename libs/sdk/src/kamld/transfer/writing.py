@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import collections
 import errno
+import logging
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -17,15 +18,20 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from kamld.bulk import ChunkAnswer, ChunkChannel
-from kamld.errors import ConnectionFailed, IntegrityError
+from kamld.errors import ConnectionFailed, IntegrityError, KamldClientError
 from kamld.transfer.limits import TransferLimits
 from kamld.transfer.progress import _Counter
 from kamld_content.chunking import ChunkRef
+from kamld_content.delta import Delta
 from kamld_content.direct import FileWriter, unique_name
 from kamld_content.hashing import Hasher, digest_bytes
 from kamld_content.manifest import FileEntry
 
 TEMP_PREFIX = ".kamld-tmp-"
+DELTA_BATCH = 64
+"""Most chunks asked for in one ``/chunks/delta`` request (storage-gateway's own bound)."""
+
+log = logging.getLogger("kamld")
 
 
 def _distinct_digests(refs: Iterable[ChunkRef]) -> list[str]:
@@ -317,8 +323,11 @@ def write_patched_file(
 ) -> tuple[int, int] | None:
     """Write ``entry`` over the earlier version at ``target`` whose chunks are ``old_chunks``.
 
-    The chunks both share are copied from the old file (in the kernel where it can); only the
-    others are downloaded, in batched reads. The new file is assembled under a temporary name and
+    The chunks both share are copied from the old file (in the kernel where it can). A chunk that
+    starts or ends where an old chunk does (the chunks around an edit) is asked for as a delta
+    against that old chunk (:func:`delta_bases`), rebuilt from the old file's bytes and verified;
+    the other chunks, and any whose delta does not rebuild to its digest, are downloaded whole,
+    in batched reads. The new file is assembled under a temporary name and
     digested as it is completed, in file order, on a thread of its own (the digest of one part
     overlaps the copy of the next); it is renamed over the old one only if its digest is the
     manifest's. Returns the bytes downloaded and reused, or None, leaving the old file as it was,
@@ -333,6 +342,13 @@ def write_patched_file(
     new = os.open(temp, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
     digest = _TrailingDigest(new)
     try:
+        rebuilt, received = _fetch_by_delta(channel, old, delta_bases(remote, old_chunks))
+        for ref in remote:
+            data = rebuilt.get(ref.digest)
+            if data is not None:
+                _pwrite_all(new, data, ref.offset)
+                counter.add(ref.size)
+        remote = [ref for ref in remote if ref.digest not in rebuilt]
         for group in _chunk_groups(remote, limits):
             fetched = channel.fetch(_distinct_digests(group))
             for ref in group:
@@ -363,6 +379,68 @@ def write_patched_file(
         return None
     os.replace(temp, target)
     return received, reused
+
+
+def delta_bases(wanted: Iterable[ChunkRef], old_chunks: list[ChunkRef]) -> dict[ChunkRef, ChunkRef]:
+    """For each chunk of ``wanted``, the old chunk that begins where it begins or, failing that,
+    ends where it ends: the chunk holding an in-place edit's start shares a prefix with the one,
+    the chunk holding its end a suffix with the other. Chunks with neither are left out."""
+    by_start = {ref.offset: ref for ref in old_chunks}
+    by_end = {ref.offset + ref.size: ref for ref in old_chunks}
+    bases: dict[ChunkRef, ChunkRef] = {}
+    for ref in wanted:
+        base = by_start.get(ref.offset) or by_end.get(ref.offset + ref.size)
+        if base is not None:
+            bases[ref] = base
+    return bases
+
+
+def _fetch_by_delta(
+    channel: ChunkChannel, old: int, bases: dict[ChunkRef, ChunkRef]
+) -> tuple[dict[str, bytes], int]:
+    """The chunks of ``bases`` that their deltas rebuild, verified, and the bytes received for them.
+
+    A chunk whose delta does not rebuild to its digest is left out (the caller downloads it
+    whole), and so are all of them when the server cannot answer deltas.
+    """
+    rebuilt: dict[str, bytes] = {}
+    received = 0
+    pairs = list({ref.digest: (ref, base) for ref, base in bases.items()}.values())
+    for start in range(0, len(pairs), DELTA_BATCH):
+        group = pairs[start : start + DELTA_BATCH]
+        try:
+            deltas = channel.fetch_deltas([(ref.digest, base.digest) for ref, base in group])
+        except ConnectionFailed:
+            raise
+        except KamldClientError as exc:
+            log.info("chunk deltas unavailable (%s): downloading the chunks whole", exc)
+            break
+        for ref, base in group:
+            answer = deltas.get(ref.digest)
+            if answer is None:
+                continue
+            received += len(answer.middle) + DELTA_OVERHEAD
+            data = rebuild_chunk(answer, os.pread(old, base.size, base.offset), ref)
+            if data is None:
+                log.info("chunk %s did not rebuild from its delta: downloading it whole", ref.digest)
+            else:
+                rebuilt[ref.digest] = data
+    return rebuilt, received
+
+
+DELTA_OVERHEAD = 16
+"""The bytes of a delta's answer besides its middle: the prefix and suffix lengths."""
+
+
+def rebuild_chunk(answer: Delta, base: bytes, ref: ChunkRef) -> bytes | None:
+    """``ref``'s chunk rebuilt from ``base`` and its delta, or None unless it has ``ref``'s size and digest."""
+    if answer.size != ref.size:
+        return None
+    try:
+        data = answer.rebuild(base)
+    except ValueError:
+        return None
+    return data if digest_bytes(data) == ref.digest else None
 
 
 _COPY_PIECE = 16 << 20

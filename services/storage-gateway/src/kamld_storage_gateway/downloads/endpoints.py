@@ -8,10 +8,12 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from kamld_common.errors import Invalid, problem_response
-from kamld_content.framing import MEDIA_TYPE
+from kamld_content import delta as deltas
+from kamld_content.framing import MEDIA_TYPE, encode_frames
 from kamld_storage_gateway.dependencies import Services, services
 from kamld_storage_gateway.downloads.schemas import (
     ChangeOut,
+    ChunkDeltaRequest,
     ChunkReadRequest,
     DiffOut,
     FileList,
@@ -187,3 +189,35 @@ async def read_chunks(body: ChunkReadRequest, svc: ServicesDep) -> StreamingResp
     return StreamingResponse(
         batch.encoded(), media_type=MEDIA_TYPE, headers={"Content-Length": str(batch.encoded_length)}
     )
+
+
+MAX_DELTA_CHUNKS = 64
+"""Most chunks one delta read may name: the chunks and their bases are held in memory to compare."""
+
+
+@router.post(
+    "/chunks/delta",
+    summary="Download chunks as deltas against chunks the client holds",
+    response_class=Response,
+    responses={
+        **PROBLEMS,
+        200: {
+            "description": "Per chunk, in request order, a frame of the batch framing whose payload is "
+            "u64 prefix length, u64 suffix length (big-endian) and the bytes between them",
+            "content": {deltas.MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+        },
+    },
+)
+async def read_chunk_deltas(body: ChunkDeltaRequest, svc: ServicesDep) -> Response:
+    """Each chunk minus the prefix and suffix it shares with its base; both must be committed."""
+    if len(body.chunks) > MAX_DELTA_CHUNKS:
+        raise Invalid(
+            f"at most {MAX_DELTA_CHUNKS} chunks per request",
+            field=["body", "chunks"],
+            code="too_many_digests",
+        )
+    for index, wanted in enumerate(body.chunks):
+        validate_digest(wanted.digest, ["body", "chunks", index, "digest"])
+        validate_digest(wanted.base, ["body", "chunks", index, "base"])
+    answers = await svc.downloads.read_deltas([(wanted.digest, wanted.base) for wanted in body.chunks])
+    return Response(encode_frames(answers), media_type=deltas.MEDIA_TYPE)

@@ -66,3 +66,14 @@ class DiffOut(BaseModel):
 
 class ChunkReadRequest(BaseModel):
     digests: list[str] = Field(description="Chunk digests to read")
+
+
+class ChunkDeltaWanted(BaseModel):
+    digest: str = Field(description="The chunk wanted")
+    base: str = Field(
+        description="A chunk the client holds, whose shared prefix and suffix it need not receive"
+    )
+
+
+class ChunkDeltaRequest(BaseModel):
+    chunks: list[ChunkDeltaWanted] = Field(description="Chunks to read, each against its base")

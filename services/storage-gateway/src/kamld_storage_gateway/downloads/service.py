@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from kamld_common.db import Database
 from kamld_common.errors import KamldError, NotFound
+from kamld_content.delta import delta
 from kamld_content.framing import frame_header, frame_length
 from kamld_content.manifest import FileEntry
 from kamld_content.paths import InvalidPath, normalize_path
@@ -161,6 +162,28 @@ class DownloadService:
                 extra={"missing": sorted(absent)[:1000]},
             )
         return ChunkBatch(sizes, self._iter_chunks(unique))
+
+    async def read_deltas(self, pairs: list[tuple[str, str]]) -> list[tuple[str, bytes]]:
+        """Each ``(chunk, base)`` pair's chunk told against its base: ``(chunk digest, encoded delta)``.
+
+        Both chunks of every pair must be committed: a pending or absent one is :class:`NotFound`
+        (listing them) before anything is read, as for :meth:`read_chunks`.
+        """
+        unique = list(dict.fromkeys(digest for pair in pairs for digest in pair))
+        sizes = await self.chunks.sizes(unique)
+        pending = await self._pending_among(unique)
+        absent = [digest for digest in unique if digest not in sizes or digest in pending]
+        if absent:
+            raise NotFound(
+                f"{len(absent)} chunk(s) are not stored",
+                code="chunk_not_found",
+                extra={"missing": sorted(absent)[:1000]},
+            )
+        answers: list[tuple[str, bytes]] = []
+        for chunk, base in pairs:
+            target, against = await self.chunks.get(chunk), await self.chunks.get(base)
+            answers.append((chunk, (await asyncio.to_thread(delta, target, against)).encode()))
+        return answers
 
     async def _iter_chunks(self, digests: list[str]) -> AsyncIterator[tuple[str, bytes]]:
         """A few MiB at a time: one store read and one verification pass per group, memory bounded.

@@ -275,6 +275,33 @@ async def read_chunks(body: DigestList, request: Request, storage: Storage) -> S
     return await forward(storage, request, "/chunks/read")
 
 
+class ChunkDeltaWanted(BaseModel):
+    digest: str = Field(max_length=71, description="The chunk wanted")
+    base: str = Field(max_length=71, description="A chunk the client holds, told against")
+
+
+class ChunkDeltaList(BaseModel):
+    chunks: list[ChunkDeltaWanted] = Field(max_length=64, description="Chunks to read, each against its base")
+
+
+@router.post(
+    "/chunks/delta",
+    summary="Download chunks as deltas",
+    dependencies=Viewer,
+    name="read_chunk_deltas",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "content": {"application/vnd.kamld.chunk-deltas": {}},
+            "description": "Per chunk, a frame holding its shared prefix and suffix lengths and the bytes between",
+        }
+    },
+)
+async def read_chunk_deltas(body: ChunkDeltaList, request: Request, storage: Storage) -> StreamingResponse:
+    """Each chunk minus the prefix and suffix it shares with a chunk the client already holds."""
+    return await forward(storage, request, "/chunks/delta")
+
+
 @router.post(
     "/chunks/grant",
     summary="Grant direct chunk downloads",
@@ -283,7 +310,7 @@ async def read_chunks(body: DigestList, request: Request, storage: Storage) -> S
     name="grant_read",
 )
 async def grant_read(grants: Grants) -> TransferGrant:
-    """A short-lived grant to read chunks by digest (`/chunks/read`, `/chunks/{digest}`) straight from
+    """A short-lived grant to read chunks (`/chunks/read`, `/chunks/delta`, `/chunks/{digest}`) straight from
     storage-gateway at `url`; 404 `direct_transfer_unavailable` means use the routes here."""
     return TransferGrant.model_validate(grants.for_reading(), from_attributes=True)
 
