@@ -433,7 +433,7 @@ DELTA_OVERHEAD = 16
 
 
 def rebuild_chunk(answer: Delta, base: bytes, ref: ChunkRef) -> bytes | None:
-    """``ref``'s chunk rebuilt from ``base`` and its delta, or None unless it has ``ref``'s size and digest."""
+    """``ref``'s chunk rebuilt from ``base`` and its delta; None unless it has ``ref``'s size and digest."""
     if answer.size != ref.size:
         return None
     try:

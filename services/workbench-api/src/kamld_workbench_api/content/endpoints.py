@@ -293,7 +293,7 @@ class ChunkDeltaList(BaseModel):
     responses={
         200: {
             "content": {"application/vnd.kamld.chunk-deltas": {}},
-            "description": "Per chunk, a frame holding its shared prefix and suffix lengths and the bytes between",
+            "description": "Per chunk, a frame: its shared prefix and suffix lengths, the bytes between",
         }
     },
 )
