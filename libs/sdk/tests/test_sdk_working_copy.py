@@ -21,6 +21,10 @@ from kamld.transfer import (
     push_directory,
     target_entries,
 )
+from kamld.transfer.writing import rebuild_chunk
+from kamld_content.chunking import ChunkRef, chunk_file
+from kamld_content.delta import delta
+from kamld_content.hashing import digest_bytes
 
 SMALL = replace(DEFAULT_LIMITS, download_batch_bytes=2 << 20)
 
@@ -301,3 +305,74 @@ def test_a_working_copy_inside_another_is_pushed_without_its_state(gateway, vers
         pushed = push_directory(client, "", outer)
         paths = [entry.path for entry in target_entries(client, "", pushed.digest)]
     assert paths == sorted([*files(v1_tree), "nested/images/cat.png", "nested/images/dog.png"])
+
+
+@pytest.fixture
+def edited_in_place(gateway, tmp_path):
+    """A 24 MiB file and a version of it with 1 MiB overwritten in the middle, both pushed."""
+    rng = random.Random(21)
+    data = bytearray(rng.randbytes(24 << 20))
+    v1 = tmp_path / "v1"
+    v1.mkdir()
+    (v1 / "big.bin").write_bytes(data)
+    data[(11 << 20) + 12345 : (12 << 20) + 12345] = rng.randbytes(1 << 20)
+    v2 = tmp_path / "v2"
+    v2.mkdir()
+    (v2 / "big.bin").write_bytes(data)
+    with gateway.client() as client:
+        first = push_directory(client, "", v1).digest
+        second = push_directory(client, "", v2).digest
+    return first, v1, second, v2
+
+
+def differing_chunk_bytes(wanted: Path, held: Path) -> int:
+    """The bytes of ``wanted``'s chunks that ``held`` lacks: what a chunk-level delta downloads."""
+    have = {ref.digest for ref in chunk_file(held).chunks}
+    return sum(ref.size for ref in chunk_file(wanted).chunks if ref.digest not in have)
+
+
+def test_an_in_place_edit_pulls_back_as_sub_chunk_deltas(gateway, edited_in_place, tmp_path):
+    v1, v1_tree, v2, v2_tree = edited_in_place
+    work = tmp_path / "work"
+    with gateway.client() as client:
+        pull_manifest(client, "", v2, work)
+        back = pull_manifest(client, "", v1, work)
+    assert files(work) == files(v1_tree)
+    changed = differing_chunk_bytes(v1_tree / "big.bin", v2_tree / "big.bin")
+    assert changed > (2 << 20)  # the chunks around the edit are larger than the edit
+    assert back.bytes_downloaded < changed
+    assert back.bytes_downloaded < (1 << 20) + (64 << 10)
+    assert back.bytes_reused >= (24 << 20) - changed
+
+
+def test_a_delta_that_does_not_rebuild_its_chunk_downloads_the_chunk_whole(
+    gateway, edited_in_place, tmp_path
+):
+    """The old file's bytes under a base chunk changed behind the state's back: the chunk rebuilt from
+    them fails its digest, is downloaded whole, and the file is still exact."""
+    v1, v1_tree, v2, v2_tree = edited_in_place
+    work = tmp_path / "work"
+    with gateway.client() as client:
+        pull_manifest(client, "", v2, work)
+        big = work / "big.bin"
+        stat = big.stat()
+        with big.open("r+b") as stream:
+            stream.seek((11 << 20) + 12345 - 10)  # just before the edit: in a base chunk's shared prefix
+            stream.write(b"0123456789")
+        os.utime(big, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        back = pull_manifest(client, "", v1, work)
+    assert files(work) == files(v1_tree)
+    assert back.bytes_downloaded > (1 << 20) + (64 << 10)
+    assert not list(work.rglob(".kamld-tmp-*"))
+
+
+def test_a_corrupted_delta_is_refused_by_its_chunk_digest():
+    base = random.Random(5).randbytes(100_000)
+    chunk = base[:40_000] + b"new" + base[40_003:]
+    ref = ChunkRef(digest_bytes(chunk), 0, len(chunk))
+    told = delta(chunk, base)
+    assert rebuild_chunk(told, base, ref) == chunk
+    assert rebuild_chunk(told._replace(middle=b"NEW"), base, ref) is None
+    assert rebuild_chunk(told._replace(prefix=told.prefix - 1, suffix=told.suffix + 1), base, ref) is None
+    assert rebuild_chunk(told._replace(middle=b"longer"), base, ref) is None
+    assert rebuild_chunk(told, base[:1000], ref) is None

@@ -126,12 +126,13 @@ class ChunkChannel:
 
         return self._read_batch(digests, verified)
 
-    def fetch_deltas(self, pairs: Sequence[tuple[str, str]]) -> dict[str, Delta]:
-        """``POST /chunks/delta``: each ``(chunk, base)`` pair's chunk as a :class:`Delta` against its base.
+    def fetch_deltas(self, wanted: Sequence[Mapping[str, Any]]) -> dict[str, Delta]:
+        """``POST /chunks/delta`` for ``wanted`` (``{digest, base, base_offset, base_size}`` each):
+        each chunk as a :class:`Delta` against its base.
 
         Not verified here: only the caller, who holds the base, can rebuild the chunk and check it.
         """
-        body = json.dumps({"chunks": [{"digest": chunk, "base": base} for chunk, base in pairs]}).encode()
+        body = json.dumps({"chunks": list(wanted)}).encode()
 
         def attempt() -> dict[str, Delta]:
             response = self._open("POST", "/chunks/delta", body, {"Content-Type": "application/json"})

@@ -303,7 +303,7 @@ def test_a_chunk_is_read_as_its_delta_against_a_committed_base(client, upload_id
     chunk = base[:70_000] + b"edited" * 100 + base[70_600:]
     send(client, upload_id, base, chunk)
     commit_blobs(client, upload_id, base, chunk)
-    wanted = {"chunks": [{"digest": digest_bytes(chunk), "base": digest_bytes(base)}]}
+    wanted = {"chunks": [{"digest": digest_bytes(chunk), "base": [digest_bytes(base)]}]}
     answer = client.post("/chunks/delta", json=wanted)
     assert answer.status_code == 200, answer.text
     assert answer.headers["content-type"] == DELTA_MEDIA_TYPE
@@ -314,6 +314,21 @@ def test_a_chunk_is_read_as_its_delta_against_a_committed_base(client, upload_id
     assert told.rebuild(base) == chunk
 
 
+def test_a_delta_base_is_a_span_of_several_chunks(client, upload_id):
+    """The base is cut from the concatenated base chunks: the bytes a file held at the chunk's offsets."""
+    left, right = os.urandom(50_000), os.urandom(50_000)
+    chunk = left[30_000:] + b"x" * 1000 + right[1000:40_000]
+    send(client, upload_id, left, right, chunk)
+    commit_blobs(client, upload_id, left, right, chunk)
+    span = {"base": [digest_bytes(left), digest_bytes(right)], "base_offset": 30_000, "base_size": len(chunk)}
+    answer = client.post("/chunks/delta", json={"chunks": [{"digest": digest_bytes(chunk), **span}]})
+    assert answer.status_code == 200, answer.text
+    [(_, payload)] = decode_frames(answer.content)
+    told = Delta.decode(payload)
+    assert (told.prefix, told.suffix, told.middle) == (20_000, 39_000, b"x" * 1000)
+    assert told.rebuild((left + right)[30_000 : 30_000 + len(chunk)]) == chunk
+
+
 @pytest.mark.parametrize("uncommitted", ["digest", "base"])
 def test_a_delta_involving_an_uncommitted_chunk_is_refused(client, upload_id, uncommitted):
     committed, pending = os.urandom(5000), os.urandom(5000)
@@ -321,8 +336,8 @@ def test_a_delta_involving_an_uncommitted_chunk_is_refused(client, upload_id, un
     commit_blobs(client, upload_id, committed)
     other = client.post("/uploads").json()["id"]
     send(client, other, pending)  # stored, but named by no committed manifest
-    pair = {"digest": digest_bytes(committed), "base": digest_bytes(committed)}
-    pair[uncommitted] = digest_bytes(pending)
+    pair = {"digest": digest_bytes(committed), "base": [digest_bytes(committed)]}
+    pair[uncommitted] = digest_bytes(pending) if uncommitted == "digest" else [digest_bytes(pending)]
     body = problem(client.post("/chunks/delta", json={"chunks": [pair]}), 404)
     assert body["code"] == "chunk_not_found"
     assert digest_bytes(pending) in body["missing"]
@@ -330,6 +345,6 @@ def test_a_delta_involving_an_uncommitted_chunk_is_refused(client, upload_id, un
 
 
 def test_a_delta_request_names_its_bad_digest(client):
-    pair = {"digest": ZERO, "base": "blake3:nope"}
+    pair = {"digest": ZERO, "base": [ZERO, "blake3:nope"]}
     body = problem(client.post("/chunks/delta", json={"chunks": [pair]}), 422)
-    assert ["body", "chunks", 0, "base"] in locations(body)
+    assert ["body", "chunks", 0, "base", 1] in locations(body)

@@ -7,6 +7,7 @@ with it from there and downloads only the rest.
 
 from __future__ import annotations
 
+import bisect
 import collections
 import errno
 import logging
@@ -16,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 from kamld.bulk import ChunkAnswer, ChunkChannel
 from kamld.errors import ConnectionFailed, IntegrityError, KamldClientError
@@ -30,6 +32,9 @@ from kamld_content.manifest import FileEntry
 TEMP_PREFIX = ".kamld-tmp-"
 DELTA_BATCH = 64
 """Most chunks asked for in one ``/chunks/delta`` request (storage-gateway's own bound)."""
+DELTA_BASE_CHUNKS = 64
+DELTA_BASE_BYTES = 16 << 20
+"""Most old chunks, and bytes of them, one delta's base may name (storage-gateway's own bounds)."""
 
 log = logging.getLogger("kamld")
 
@@ -323,9 +328,9 @@ def write_patched_file(
 ) -> tuple[int, int] | None:
     """Write ``entry`` over the earlier version at ``target`` whose chunks are ``old_chunks``.
 
-    The chunks both share are copied from the old file (in the kernel where it can). A chunk that
-    starts or ends where an old chunk does (the chunks around an edit) is asked for as a delta
-    against that old chunk (:func:`delta_bases`), rebuilt from the old file's bytes and verified;
+    The chunks both share are copied from the old file (in the kernel where it can). The others
+    are asked for as deltas against the old file's bytes at their offsets (:func:`delta_bases`),
+    rebuilt from those bytes and verified;
     the other chunks, and any whose delta does not rebuild to its digest, are downloaded whole,
     in batched reads. The new file is assembled under a temporary name and
     digested as it is completed, in file order, on a thread of its own (the digest of one part
@@ -381,22 +386,48 @@ def write_patched_file(
     return received, reused
 
 
-def delta_bases(wanted: Iterable[ChunkRef], old_chunks: list[ChunkRef]) -> dict[ChunkRef, ChunkRef]:
-    """For each chunk of ``wanted``, the old chunk that begins where it begins or, failing that,
-    ends where it ends: the chunk holding an in-place edit's start shares a prefix with the one,
-    the chunk holding its end a suffix with the other. Chunks with neither are left out."""
-    by_start = {ref.offset: ref for ref in old_chunks}
-    by_end = {ref.offset + ref.size: ref for ref in old_chunks}
-    bases: dict[ChunkRef, ChunkRef] = {}
+class DeltaBase(NamedTuple):
+    """The old file's bytes at a wanted chunk's span, and the old chunks that hold them."""
+
+    chunks: tuple[ChunkRef, ...]
+    offset: int
+    size: int
+
+    def asked(self, ref: ChunkRef) -> dict[str, object]:
+        return {
+            "digest": ref.digest,
+            "base": [chunk.digest for chunk in self.chunks],
+            "base_offset": ref.offset - self.chunks[0].offset,
+            "base_size": self.size,
+        }
+
+
+def delta_bases(wanted: Iterable[ChunkRef], old_chunks: list[ChunkRef]) -> dict[ChunkRef, DeltaBase]:
+    """For each chunk of ``wanted``, the old file's bytes at the same offsets and the old chunks
+    holding them: after an in-place edit, a chunk differs from those bytes only where it overlaps
+    the edit, so its delta against them carries little more than the edited bytes. A chunk that
+    starts past the old file's end, or whose span needs too many old chunks, is left out."""
+    old_chunks = sorted(old_chunks, key=lambda ref: ref.offset)
+    starts = [ref.offset for ref in old_chunks]
+    old_size = old_chunks[-1].offset + old_chunks[-1].size if old_chunks else 0
+    bases: dict[ChunkRef, DeltaBase] = {}
     for ref in wanted:
-        base = by_start.get(ref.offset) or by_end.get(ref.offset + ref.size)
-        if base is not None:
-            bases[ref] = base
+        end = min(ref.offset + ref.size, old_size)
+        if ref.offset >= end:
+            continue
+        first = bisect.bisect_right(starts, ref.offset) - 1
+        last = bisect.bisect_left(starts, end)
+        covering = tuple(old_chunks[first:last])
+        if first < 0 or len(covering) > DELTA_BASE_CHUNKS:
+            continue
+        if sum(chunk.size for chunk in covering) > DELTA_BASE_BYTES:
+            continue
+        bases[ref] = DeltaBase(covering, ref.offset, end - ref.offset)
     return bases
 
 
 def _fetch_by_delta(
-    channel: ChunkChannel, old: int, bases: dict[ChunkRef, ChunkRef]
+    channel: ChunkChannel, old: int, bases: dict[ChunkRef, DeltaBase]
 ) -> tuple[dict[str, bytes], int]:
     """The chunks of ``bases`` that their deltas rebuild, verified, and the bytes received for them.
 
@@ -405,11 +436,11 @@ def _fetch_by_delta(
     """
     rebuilt: dict[str, bytes] = {}
     received = 0
-    pairs = list({ref.digest: (ref, base) for ref, base in bases.items()}.values())
-    for start in range(0, len(pairs), DELTA_BATCH):
-        group = pairs[start : start + DELTA_BATCH]
+    distinct = list({ref.digest: (ref, base) for ref, base in bases.items()}.values())
+    for start in range(0, len(distinct), DELTA_BATCH):
+        group = distinct[start : start + DELTA_BATCH]
         try:
-            deltas = channel.fetch_deltas([(ref.digest, base.digest) for ref, base in group])
+            deltas = channel.fetch_deltas([base.asked(ref) for ref, base in group])
         except ConnectionFailed:
             raise
         except KamldClientError as exc:

@@ -21,7 +21,7 @@ from kamld_storage_gateway.downloads.schemas import (
     ManifestOut,
     encode_file_list,
 )
-from kamld_storage_gateway.downloads.service import RangeNotSatisfiable, parse_range
+from kamld_storage_gateway.downloads.service import DeltaWanted, RangeNotSatisfiable, parse_range
 from kamld_storage_gateway.uploads.service import validate_digest
 
 router = APIRouter(tags=["downloads"])
@@ -218,6 +218,12 @@ async def read_chunk_deltas(body: ChunkDeltaRequest, svc: ServicesDep) -> Respon
         )
     for index, wanted in enumerate(body.chunks):
         validate_digest(wanted.digest, ["body", "chunks", index, "digest"])
-        validate_digest(wanted.base, ["body", "chunks", index, "base"])
-    answers = await svc.downloads.read_deltas([(wanted.digest, wanted.base) for wanted in body.chunks])
+        for position, base in enumerate(wanted.base):
+            validate_digest(base, ["body", "chunks", index, "base", position])
+    answers = await svc.downloads.read_deltas(
+        [
+            DeltaWanted(wanted.digest, tuple(wanted.base), wanted.base_offset, wanted.base_size)
+            for wanted in body.chunks
+        ]
+    )
     return Response(encode_frames(answers), media_type=deltas.MEDIA_TYPE)

@@ -70,9 +70,14 @@ class ChunkReadRequest(BaseModel):
 
 class ChunkDeltaWanted(BaseModel):
     digest: str = Field(description="The chunk wanted")
-    base: str = Field(
-        description="A chunk the client holds, whose shared prefix and suffix it need not receive"
+    base: list[str] = Field(
+        min_length=1,
+        max_length=64,
+        description="Chunks the client holds; their concatenation, cut by `base_offset` and `base_size`, "
+        "is the base whose shared prefix and suffix are not sent",
     )
+    base_offset: int = Field(0, ge=0, description="Where the base starts in the concatenated chunks")
+    base_size: int | None = Field(None, ge=0, description="The base's length; to the end when absent")
 
 
 class ChunkDeltaRequest(BaseModel):

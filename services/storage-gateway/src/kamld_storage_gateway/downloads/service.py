@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from kamld_common.db import Database
-from kamld_common.errors import KamldError, NotFound
+from kamld_common.errors import Invalid, KamldError, NotFound
 from kamld_content.delta import delta
 from kamld_content.framing import frame_header, frame_length
 from kamld_content.manifest import FileEntry
@@ -18,6 +18,8 @@ from kamld_storage_gateway.manifests.service import ManifestService
 from kamld_storage_gateway.uploads.repository import UploadRepository
 
 READ_GROUP_DIGESTS = 256
+MAX_DELTA_BASE_BYTES = 16 << 20
+"""Most bytes of base chunks one delta may name: they are held in memory to compare."""
 
 
 class RangeNotSatisfiable(KamldError):
@@ -95,6 +97,17 @@ class ChunkBatch:
             yield data
 
 
+@dataclass(frozen=True, slots=True)
+class DeltaWanted:
+    """A chunk to tell against the bytes ``[base_offset, base_offset + base_size)`` of the
+    concatenated ``base`` chunks (to their end when ``base_size`` is None)."""
+
+    digest: str
+    base: tuple[str, ...]
+    base_offset: int = 0
+    base_size: int | None = None
+
+
 class DownloadService:
     """Reads of committed content. A chunk an upload stored that no committed manifest names yet
     (see :class:`~kamld_storage_gateway.models.PendingChunk`) is reported as not stored."""
@@ -163,13 +176,13 @@ class DownloadService:
             )
         return ChunkBatch(sizes, self._iter_chunks(unique))
 
-    async def read_deltas(self, pairs: list[tuple[str, str]]) -> list[tuple[str, bytes]]:
-        """Each ``(chunk, base)`` pair's chunk told against its base: ``(chunk digest, encoded delta)``.
+    async def read_deltas(self, wanted: list[DeltaWanted]) -> list[tuple[str, bytes]]:
+        """Each wanted chunk told against its base: ``(chunk digest, encoded delta)``, in order.
 
-        Both chunks of every pair must be committed: a pending or absent one is :class:`NotFound`
-        (listing them) before anything is read, as for :meth:`read_chunks`.
+        Every chunk named, wanted or base, must be committed: a pending or absent one is
+        :class:`NotFound` (listing them) before anything is read, as for :meth:`read_chunks`.
         """
-        unique = list(dict.fromkeys(digest for pair in pairs for digest in pair))
+        unique = list(dict.fromkeys(digest for item in wanted for digest in (item.digest, *item.base)))
         sizes = await self.chunks.sizes(unique)
         pending = await self._pending_among(unique)
         absent = [digest for digest in unique if digest not in sizes or digest in pending]
@@ -179,10 +192,20 @@ class DownloadService:
                 code="chunk_not_found",
                 extra={"missing": sorted(absent)[:1000]},
             )
+        for index, item in enumerate(wanted):
+            if sum(sizes[digest] for digest in item.base) > MAX_DELTA_BASE_BYTES:
+                raise Invalid(
+                    f"the base chunks of a delta may hold at most {MAX_DELTA_BASE_BYTES} bytes",
+                    field=["body", "chunks", index, "base"],
+                    code="base_too_large",
+                )
         answers: list[tuple[str, bytes]] = []
-        for chunk, base in pairs:
-            target, against = await self.chunks.get(chunk), await self.chunks.get(base)
-            answers.append((chunk, (await asyncio.to_thread(delta, target, against)).encode()))
+        for item in wanted:
+            target = await self.chunks.get(item.digest)
+            joined = b"".join([await self.chunks.get(digest) for digest in item.base])
+            end = len(joined) if item.base_size is None else item.base_offset + item.base_size
+            base = memoryview(joined)[item.base_offset : end]
+            answers.append((item.digest, (await asyncio.to_thread(delta, target, base)).encode()))
         return answers
 
     async def _iter_chunks(self, digests: list[str]) -> AsyncIterator[tuple[str, bytes]]:

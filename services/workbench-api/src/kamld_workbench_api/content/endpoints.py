@@ -277,7 +277,11 @@ async def read_chunks(body: DigestList, request: Request, storage: Storage) -> S
 
 class ChunkDeltaWanted(BaseModel):
     digest: str = Field(max_length=71, description="The chunk wanted")
-    base: str = Field(max_length=71, description="A chunk the client holds, told against")
+    base: list[Annotated[str, Field(max_length=71)]] = Field(
+        min_length=1, max_length=64, description="Chunks the client holds, concatenated"
+    )
+    base_offset: int = Field(0, ge=0, description="Where the base starts in the concatenated chunks")
+    base_size: int | None = Field(None, ge=0, description="The base's length; to the end when absent")
 
 
 class ChunkDeltaList(BaseModel):
