@@ -19,7 +19,12 @@ from kamld_testing.processes import env_prefix, requests_served, stop_services
 
 from ..conftest import start_services
 
-CHUNK_ROUTES = ("/uploads/{upload_id}/missing", "/uploads/{upload_id}/chunks", "/chunks/read")
+CHUNK_ROUTES = (
+    "/uploads/{upload_id}/missing",
+    "/uploads/{upload_id}/chunks",
+    "/chunks/read",
+    "/chunks/delta",
+)
 
 
 def counts(gateway) -> dict[str, float]:
@@ -54,15 +59,23 @@ def read_tree(root: Path) -> dict[str, bytes]:
 
 
 def round_trip(gateway, token: str, tmp_path: Path) -> dict[str, float]:
-    """Push a tree through the gateway and pull it back; the change in chunk requests per service."""
+    """Push a tree through the gateway and pull it back, then an in-place edit of its large file
+    (pulled as chunk deltas); the change in chunk requests per service."""
     source, target = tmp_path / "src", tmp_path / "dst"
     files = make_tree(source)
     before = counts(gateway)
     with gateway.client(token) as client:
         pushed = push_directory(client, "/api/v1", source)
         pulled = pull_manifest(client, "/api/v1", pushed.digest, target)
-    assert pulled.files_written == len(files)
+        assert pulled.files_written == len(files)
+        assert read_tree(target) == files
+        edited = bytearray(files["large.bin"])
+        edited[2 << 20 : (2 << 20) + 1000] = random.Random(3).randbytes(1000)
+        files["large.bin"] = bytes(edited)
+        (source / "large.bin").write_bytes(edited)
+        again = pull_manifest(client, "/api/v1", push_directory(client, "/api/v1", source).digest, target)
     assert read_tree(target) == files
+    assert again.bytes_downloaded < 100_000
     after = counts(gateway)
     return {name: after[name] - before[name] for name in after}
 
