@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 import random
+import threading
 from dataclasses import replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import httpx
 import pytest
 
 from kamld.errors import LocalChangesError, NotFound
@@ -376,3 +379,60 @@ def test_a_corrupted_delta_is_refused_by_its_chunk_digest():
     assert rebuild_chunk(told._replace(prefix=told.prefix - 1, suffix=told.suffix + 1), base, ref) is None
     assert rebuild_chunk(told._replace(middle=b"longer"), base, ref) is None
     assert rebuild_chunk(told, base[:1000], ref) is None
+
+
+@pytest.fixture
+def damaging_proxy(gateway):
+    """An HTTP proxy before storage-gateway that passes everything on, but flips one byte in the
+    middle bytes of every ``/chunks/delta`` answer; yields its URL."""
+    upstream = gateway.client(internal=False)
+
+    class Forward(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.forward()
+
+        def do_POST(self) -> None:
+            self.forward()
+
+        def forward(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")}
+            answer = upstream.request(self.command, self.path, content=body, headers=headers)
+            content = answer.content
+            if self.path == "/chunks/delta" and answer.status_code == 200:
+                damaged = bytearray(content)
+                damaged[-1] ^= 0xFF
+                content = bytes(damaged)
+            self.send_response(answer.status_code)
+            for name in ("content-type",):
+                if name in answer.headers:
+                    self.send_header(name, answer.headers[name])
+            self.send_header("Content-Length", str(len(content)))
+            self.end_headers()
+            self.wfile.write(content)
+
+        def log_message(self, *_: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Forward)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+    upstream.close()
+
+
+def test_a_damaged_delta_answer_falls_back_to_the_whole_chunk(
+    gateway, edited_in_place, damaging_proxy, tmp_path
+):
+    v1, v1_tree, v2, v2_tree = edited_in_place
+    work = tmp_path / "work"
+    with gateway.client() as client:
+        pull_manifest(client, "", v2, work)
+    with httpx.Client(base_url=damaging_proxy, headers=gateway.internal_headers, timeout=60) as client:
+        back = pull_manifest(client, "", v1, work)
+    assert files(work) == files(v1_tree)
+    # The delta whose middle was damaged does not rebuild: that chunk comes whole.
+    assert back.bytes_downloaded > (1 << 20) + (64 << 10)
+    assert back.bytes_downloaded < differing_chunk_bytes(v1_tree / "big.bin", v2_tree / "big.bin") + 4096
