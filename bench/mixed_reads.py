@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import psutil
 
 from bench.resolve_load import WRK_PACING, WRK_REPORT, Schedule
 
@@ -64,6 +65,7 @@ class MixedResult:
     routes: list[RouteResult]
     generator: str
     load_average: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    cpu_ms_per_request: dict[str, float] = field(default_factory=dict)
     seconds: float = field(init=False)
 
     def __post_init__(self) -> None:
@@ -222,6 +224,26 @@ async def _with_httpx(
     return results
 
 
+def service_cpu_s(pids: dict[str, int]) -> dict[str, float]:
+    """CPU seconds (user and system) each service's processes have used so far, workers included."""
+    totals: dict[str, float] = {}
+    for name, pid in pids.items():
+        try:
+            root = psutil.Process(pid)
+            processes = [root, *root.children(recursive=True)]
+        except psutil.Error:
+            continue
+        total = 0.0
+        for process in processes:
+            try:
+                times = process.cpu_times()
+            except psutil.Error:
+                continue
+            total += times.user + times.system
+        totals[name] = total
+    return totals
+
+
 def load(
     base_url: str,
     token: str,
@@ -230,14 +252,24 @@ def load(
     duration_s: float,
     concurrency: int,
     rate: float | None,
+    pids: dict[str, int] | None = None,
 ) -> MixedResult:
-    """One load over ``paths`` (a closed loop when ``rate`` is None), from wrk or else httpx."""
+    """One load over ``paths`` (a closed loop when ``rate`` is None), from wrk or else httpx, with
+    the CPU each service in ``pids`` spent per request: unlike rates and latencies, that hardly
+    depends on what else the machine runs."""
     wrk = shutil.which("wrk")
+    before = service_cpu_s(pids or {})
     if wrk:
         measured = _with_wrk(wrk, base_url, token, paths, duration_s, concurrency, rate)
     else:
         measured = asyncio.run(_with_httpx(base_url, token, paths, duration_s, concurrency, rate))
-    return MixedResult(rate, measured, "wrk" if wrk else "httpx", os.getloadavg())
+    after = service_cpu_s(pids or {})
+    result = MixedResult(rate, measured, "wrk" if wrk else "httpx", os.getloadavg())
+    requests = max(1, result.requests)
+    result.cpu_ms_per_request = {
+        name: (after[name] - before[name]) * 1000 / requests for name in after if name in before
+    }
+    return result
 
 
 def run(
@@ -253,6 +285,7 @@ def run(
         files = check.get(paths["files"]).json()["items"]
         if len(files) != FILES:
             raise RuntimeError(f"the listing of {name}:latest has {len(files)} files, expected {FILES}")
+    pids = platform.service_pids()
     baseline = load(
         platform.url,
         token,
@@ -260,12 +293,29 @@ def run(
         duration_s=duration_s,
         concurrency=concurrency,
         rate=None,
+        pids=pids,
     )
     mixed = [
-        load(platform.url, token, paths, duration_s=duration_s, concurrency=concurrency, rate=offered)
+        load(
+            platform.url,
+            token,
+            paths,
+            duration_s=duration_s,
+            concurrency=concurrency,
+            rate=offered,
+            pids=pids,
+        )
         for offered in (None, rate)
     ]
     return baseline, mixed
+
+
+def _cpu_line(result: MixedResult) -> str:
+    spent = {name: ms for name, ms in result.cpu_ms_per_request.items() if ms >= 0.005}
+    if not spent:
+        return ""
+    parts = ", ".join(f"{name} {ms:.2f}" for name, ms in sorted(spent.items()))
+    return f"    service CPU per request: {sum(spent.values()):.2f} ms ({parts})"
 
 
 def report(engine: str, concurrency: int, baseline: MixedResult, mixed: list[MixedResult]) -> list[str]:
@@ -273,7 +323,8 @@ def report(engine: str, concurrency: int, baseline: MixedResult, mixed: list[Mix
     cpus = os.cpu_count()
     lines = [
         f"mixed reads on {engine}, baseline GET /healthz, {concurrency} clients, closed loop: "
-        f"{baseline.rps:.0f} req/s, p50 {baseline.routes[0].p50_ms:.1f} ms, p99 {baseline.p99_ms:.1f} ms"
+        f"{baseline.rps:.0f} req/s, p50 {baseline.routes[0].p50_ms:.1f} ms, p99 {baseline.p99_ms:.1f} ms",
+        _cpu_line(baseline),
     ]
     for result in mixed:
         load_name = (
@@ -291,4 +342,5 @@ def report(engine: str, concurrency: int, baseline: MixedResult, mixed: list[Mix
                 f"    {route.route:>5}: {route.rps:.0f} req/s, p50 {route.p50_ms:.1f} ms, "
                 f"p99 {route.p99_ms:.1f} ms, {route.errors} errors"
             )
-    return lines
+        lines.append(_cpu_line(result))
+    return [line for line in lines if line]
