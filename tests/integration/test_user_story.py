@@ -74,7 +74,12 @@ def write_tree(root: Path, files: dict[str, bytes]) -> Path:
 
 
 def read_tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    """A directory's files, without the working-copy state (``.kamld/``) a push or pull records."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".kamld" not in p.relative_to(root).parts
+    }
 
 
 def faces_csv(rows: list[tuple[str, str]]) -> bytes:
@@ -237,4 +242,6 @@ def test_kamld_up_moves_chunk_bytes_straight_to_storage_gateway(platform: Platfo
     assert requests_served(storage, "/uploads/{upload_id}/chunks") > sent_before
     assert requests_served(storage, "/chunks/read") > read_before
     for route in ("/api/v1/uploads/{upload_id}/chunks", "/api/v1/chunks/read"):
-        assert requests_served(platform.gateway, route) == 0, f"{route} went through the gateway"
+        assert requests_served(platform.gateway, route, headers=platform.auth) == 0, (
+            f"{route} went through the gateway"
+        )

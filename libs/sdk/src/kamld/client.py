@@ -12,14 +12,14 @@ import ssl
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from urllib.parse import quote, urlsplit
 
 import httpx
 
 from kamld import __version__
 from kamld.config import load_config
-from kamld.errors import KamldClientError, NotFound, error_from_response, json_of
+from kamld.errors import InvalidInput, KamldClientError, NotFound, error_from_response, json_of
 from kamld.models import (
     Alias,
     AliasEvent,
@@ -28,6 +28,7 @@ from kamld.models import (
     CreatedToken,
     Diff,
     DiffPage,
+    FileChange,
     FileInfo,
     GcReport,
     Lineage,
@@ -40,6 +41,9 @@ from kamld.models import (
 )
 from kamld.references import Reference, check_artifact_name, parse_reference
 from kamld.transport import DEFAULT_RETRY, RetryingClient, RetryPolicy, connection_failed
+
+if TYPE_CHECKING:
+    from kamld.transfer import TransferLimits
 
 API = "/api/v1"
 EXACT = {"Cache-Control": "no-cache"}
@@ -69,7 +73,25 @@ def _naming(error: KamldClientError, what: str) -> KamldClientError:
 
 def _segment(value: str) -> str:
     """One URL path segment (refs may hold ':'; aliases and names never hold '/')."""
+    _check_url_text(value, value in (".", ".."))
     return quote(value, safe="")
+
+
+def _file_path(path: str) -> str:
+    """A file path in a URL: its slashes stay, everything else is escaped."""
+    _check_url_text(path, any(part in (".", "..") for part in path.split("/")))
+    return quote(path, safe="/")
+
+
+def _check_url_text(value: str, dot_segment: bool) -> None:
+    """Refuse before sending what the server refuses: the HTTP client would resolve a '.' or '..'
+    segment away (reaching another resource), and text that is not UTF-8 cannot be sent at all."""
+    if dot_segment:
+        raise InvalidInput(f"{value!r} has a '.' or '..' segment", code="invalid_path")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidInput(f"{value!r} is not valid UTF-8", code="invalid_path") from None
 
 
 def tls_verification(url: str) -> ssl.SSLContext | bool:
@@ -255,6 +277,35 @@ class Client:
             changes.extend(page.changes)
         return Diff(from_version=first.from_version, to_version=first.to_version, changes=changes)
 
+    def diff_directory(self, ref: str, directory: str | Path) -> list[FileChange]:
+        """How ``directory`` differs from version ``ref`` (``NAME[:REF][/PATH]``), in path order:
+        files ``added`` in the directory, ``removed`` from it, ``modified``.
+
+        Files whose size and mtime match the directory's working-copy state are not read.
+        """
+        from kamld.transfer import compare, target_entries
+
+        parsed = parse_reference(ref, allow_path=True)
+        version = self.show(str(Reference(parsed.artifact, parsed.ref)))
+        root = Path(directory)
+        if not root.is_dir():
+            from kamld.errors import InvalidInput
+
+            raise InvalidInput(f"{directory} is not a directory", code="not_a_directory")
+        with self._transport_errors():
+            entries = list(target_entries(self.http, API, version.digest, parsed.path or ""))
+        return [
+            FileChange(
+                change=change.change,  # type: ignore[arg-type]
+                path=change.path,
+                old_size=change.version_file.size if change.version_file else None,
+                new_size=change.local_size,
+                old_digest=change.version_file.digest if change.version_file else None,
+                new_digest=change.local_digest,
+            )
+            for change in compare(root, entries)
+        ]
+
     def lineage(
         self, ref: str, *, direction: Literal["up", "down", "both"] = "up", depth: int = 10
     ) -> Lineage:
@@ -293,7 +344,8 @@ class Client:
         unless ``allow_empty`` asks for a new version anyway.
         """
         from kamld.push_options import check_kind, check_labels, check_metadata, check_text
-        from kamld.transfer import push_directory
+        from kamld.transfer import Source, WorkingCopy, push_directory
+        from kamld.transfer.workcopy import record_push
 
         check_artifact_name(name)
         if kind is not None:
@@ -324,13 +376,16 @@ class Client:
             body["expected_parent"] = expected_parent
         body["inputs"] = [self._resolved_input(spec, name) for spec in inputs]
         with self._transport_errors():
-            commit = push_directory(self.http, API, directory, progress=progress)
+            known = WorkingCopy.load(directory).files
+            commit = push_directory(self.http, API, directory, progress=progress, known=known)
         answer = self.call(
             "POST", f"{API}/artifacts/{_segment(name)}/versions", json={**body, "digest": commit.digest}
         )
+        pushed = decode(dict[str, Any], answer)
+        record_push(directory, commit.files, Source(commit.digest, name, pushed.get("name")))
         return PushedVersion.from_api(
             {
-                **decode(dict[str, Any], answer),
+                **pushed,
                 "bytes_sent": commit.bytes_sent,
                 "bytes_deduplicated": commit.bytes_deduplicated,
             }
@@ -406,18 +461,25 @@ class Client:
         directory: str | Path,
         *,
         include: Sequence[str] = (),
+        force: bool = False,
         progress: ProgressCallback | None = None,
         direct_writes: bool = True,
+        limits: TransferLimits | None = None,
     ) -> PullResult:
-        """Make ``directory`` hold version ``ref`` (files matching ``include`` globs, if given).
+        """Make ``directory`` exactly version ``ref`` (``NAME[:REF][/PATH]``: a folder's files, relative
+        to it), or the files matching ``include`` globs, if given.
 
-        Files already there with the right content are kept; the others are downloaded, verified
-        against their digests and renamed into place only when complete. Large files are written
-        around the page cache unless ``direct_writes`` is false.
+        The directory is a working copy (docs/working-copy.md): files already right are kept, a
+        file held in another version downloads only the chunks it lacks, tracked files the version
+        lacks are removed, untracked files are kept. A pull that would overwrite or remove a local
+        change raises :class:`~kamld.errors.LocalChangesError` before writing anything, unless
+        ``force``. Large files are written around the page cache unless ``direct_writes`` is false.
         """
-        from kamld.transfer import pull_manifest
+        from kamld.transfer import DEFAULT_LIMITS, Source, pull_manifest
 
-        version = self.show(ref)
+        parsed = parse_reference(ref, allow_path=True)
+        version = self.show(str(Reference(parsed.artifact, parsed.ref)))
+        folder = (parsed.path or "").strip("/")
         with self._transport_errors():
             result = pull_manifest(
                 self.http,
@@ -425,9 +487,13 @@ class Client:
                 version.digest,
                 directory,
                 include,
+                prefix=folder,
+                force=force,
+                source=Source(version.digest, version.artifact, version.name, folder),
                 progress=progress,
                 direct_writes=direct_writes,
                 total_bytes=version.total_bytes,
+                limits=limits or DEFAULT_LIMITS,
             )
         return PullResult(
             version=version,
@@ -435,7 +501,10 @@ class Client:
             file_count=result.file_count,
             files_written=result.files_written,
             files_unchanged=result.files_skipped,
+            files_removed=result.files_removed,
             bytes_downloaded=result.bytes_downloaded,
+            bytes_reused=result.bytes_reused,
+            untracked=result.untracked,
         )
 
     @contextmanager
@@ -529,10 +598,8 @@ class Client:
         """
         parsed = parse_reference(reference, allow_path=True)
         if not parsed.path:
-            from kamld.errors import InvalidInput
-
             raise InvalidInput(f"{reference!r} names no file: use NAME[:REF]/PATH", code="invalid_ref")
-        path = f"{self._version_path(parsed)}/files/{quote(parsed.path, safe='/')}"
+        path = f"{self._version_path(parsed)}/files/{_file_path(parsed.path)}"
         response = self.stream("GET", path, headers=EXACT)
         try:
             with self._transport_errors():

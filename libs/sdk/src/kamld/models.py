@@ -233,11 +233,15 @@ class CreatedToken(Token, kw_only=True):
 
 
 class PullResult(ApiModel, kw_only=True):
-    """What a pull did: files written, files already present, bytes fetched."""
+    """What a pull did: files written, already right and removed; bytes downloaded and bytes reused
+    from files already in the directory; untracked files it kept."""
 
     version: Version
     directory: str
     file_count: int = 0
     files_written: int = 0
     files_unchanged: int = 0
+    files_removed: int = 0
     bytes_downloaded: int = 0
+    bytes_reused: int = 0
+    untracked: list[str] = []

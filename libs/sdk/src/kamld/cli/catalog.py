@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from kamld.cli import app
+from kamld.cli.exits import exit_code_for
 from kamld.cli.output import (
     JsonOption,
     emit_json,
@@ -25,7 +26,8 @@ from kamld.cli.output import (
     transfer_bars,
 )
 from kamld.client import Client
-from kamld.models import Lineage
+from kamld.errors import LocalChangesError
+from kamld.models import FileChange, Lineage
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -183,14 +185,20 @@ def push(
     )
 
 
+UNTRACKED_SHOWN = 20
+
+
 @app.command()
 @reports_errors
 def pull(
-    ref: Annotated[str, typer.Argument(help="NAME[:REF]")],
+    ref: Annotated[str, typer.Argument(help="NAME[:REF][/PATH]: a version, or one folder of it")],
     directory: Annotated[Path, typer.Argument(help="Where to write the files")],
     include: Annotated[
         list[str], typer.Option("--include", help="Only paths matching GLOB (repeatable)")
     ] = [],  # noqa: B006
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite and remove local changes instead of refusing")
+    ] = False,
     buffered: Annotated[
         bool,
         typer.Option(
@@ -202,23 +210,41 @@ def pull(
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Fetch a version into DIRECTORY: only files it lacks, each verified and written atomically."""
-    with Client() as client, transfer_bars(enabled=not as_json) as bars:
-        result = client.pull(
-            ref,
-            directory,
-            include=include,
-            progress=PullProgress(bars) if bars is not None else None,
-            direct_writes=not buffered,
-        )
+    """Make DIRECTORY exactly a version: write what it lacks (reusing local chunks), remove what the
+    version lacks; refuse, writing nothing, where that would destroy local changes."""
+    try:
+        with Client() as client, transfer_bars(enabled=not as_json) as bars:
+            result = client.pull(
+                ref,
+                directory,
+                include=include,
+                force=force,
+                progress=PullProgress(bars) if bars is not None else None,
+                direct_writes=not buffered,
+            )
+    except LocalChangesError as exc:
+        if as_json:
+            raise  # reported as JSON with its "conflicts"
+        err().print(f"[red]error:[/red] {literal(exc)}", highlight=False, soft_wrap=True)
+        for path, reason in exc.conflicts:
+            err().print(f"  {literal(path)}: {reason}", highlight=False, soft_wrap=True)
+        raise typer.Exit(exit_code_for(exc)) from None
     if as_json:
         emit_json(result)
         return
     out().print(
-        f"pulled [bold]{result.version.ref}[/bold] into {result.directory}: "
+        f"pulled [bold]{literal(result.version.ref)}[/bold] into {literal(result.directory)}: "
         f"{result.files_written} written, {result.files_unchanged} already there, "
-        f"{human_size(result.bytes_downloaded)} downloaded"
+        f"{result.files_removed} removed; {human_size(result.bytes_downloaded)} downloaded, "
+        f"{human_size(result.bytes_reused)} reused from local files",
+        highlight=False,
     )
+    if result.untracked:
+        err().print(f"kept {len(result.untracked)} untracked files:", highlight=False)
+        for path in result.untracked[:UNTRACKED_SHOWN]:
+            err().print(f"  {literal(path)}", highlight=False, soft_wrap=True)
+        if len(result.untracked) > UNTRACKED_SHOWN:
+            err().print(f"  … and {len(result.untracked) - UNTRACKED_SHOWN} more (all in --json)")
 
 
 @app.command()
@@ -320,28 +346,66 @@ def ls(
     out().print(table)
 
 
+def _diff_with_directory(side_a: str, side_b: str, as_json: bool) -> None:
+    """``diff REF DIR`` (what the directory changed) or ``diff DIR REF`` (the same, reversed)."""
+    directory_first = Path(side_a).is_dir()
+    ref, directory = (side_b, side_a) if directory_first else (side_a, side_b)
+    with Client() as client:
+        changes = client.diff_directory(ref, directory)
+    if directory_first:
+        flipped = {"added": "removed", "removed": "added", "modified": "modified"}
+        changes = [
+            FileChange(
+                change=flipped[c.change],  # type: ignore[arg-type]
+                path=c.path,
+                old_size=c.new_size,
+                new_size=c.old_size,
+                old_digest=c.new_digest,
+                new_digest=c.old_digest,
+            )
+            for c in changes
+        ]
+    if as_json:
+        emit_json({"from": side_a, "to": side_b, "changes": [c.to_dict() for c in changes]})
+        return
+    out().print(f"{literal(side_a)} -> {literal(side_b)}: {len(changes)} changes", highlight=False)
+    _print_changes(changes)
+
+
 @app.command()
 @reports_errors
 def diff(
-    ref_a: Annotated[str, typer.Argument(help="NAME:REF (older)")],
-    ref_b: Annotated[str, typer.Argument(help="NAME:REF or REF (newer)")],
+    ref_a: Annotated[str, typer.Argument(help="NAME:REF (older), or a local directory")],
+    ref_b: Annotated[str, typer.Argument(help="NAME:REF or REF (newer), or a local directory")],
     as_json: JsonOption = False,
 ) -> None:
-    """Files added, removed and modified between two versions, with sizes."""
+    """Files added, removed and modified between two versions, or between a version and a
+    directory (its local changes), with sizes."""
+    if Path(ref_a).is_dir() or Path(ref_b).is_dir():
+        if Path(ref_a).is_dir() and Path(ref_b).is_dir():
+            raise typer.BadParameter(
+                "diff compares a version with a version or a directory, not two directories"
+            )
+        _diff_with_directory(ref_a, ref_b, as_json)
+        return
     with Client() as client:
         result = client.diff(ref_a, ref_b)
     if as_json:
         emit_json(result)
         return
+    span = f"{result.from_version.ref} -> {result.to_version.ref}"
+    out().print(f"{literal(span)}: {len(result.changes)} changes")
+    _print_changes(result.changes)
+
+
+def _print_changes(changes: list[FileChange]) -> None:
     marks = {
         "added": "[green]+[/green]",
         "removed": "[red]-[/red]",
         "modified": "[yellow]M[/yellow]",
         "renamed": "[cyan]R[/cyan]",
     }
-    span = f"{result.from_version.ref} -> {result.to_version.ref}"
-    out().print(f"{literal(span)}: {len(result.changes)} changes")
-    for c in result.changes:
+    for c in changes:
         if c.change == "modified":
             sizes = f"{human_size(c.old_size)} -> {human_size(c.new_size)}"
         elif c.change == "removed":
