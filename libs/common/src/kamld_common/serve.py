@@ -16,8 +16,8 @@ import uvicorn
 from fastapi import FastAPI
 from uvicorn.supervisors import Multiprocess
 
-from kamld_common.internal_token import ensure_internal_token
 from kamld_common.connections import ConnectionLimits, GuardedHttpToolsProtocol
+from kamld_common.internal_token import ensure_internal_token
 from kamld_common.settings import ServiceSettings
 
 

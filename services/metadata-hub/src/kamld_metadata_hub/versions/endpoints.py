@@ -53,13 +53,15 @@ async def create(
 async def log(
     name: ArtifactName,
     database: DatabaseDep,
+    cache: ResolutionCacheDep,
     after: Annotated[
         str | None, Query(max_length=12, description="Cursor: the `next` of the previous page")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
 ) -> Page[VersionView]:
     """The artifact's versions, newest first."""
-    return await VersionService(database).log(name, after, limit)
+    body = await VersionService(database, cache).log_rendered(name, after, limit)
+    return Response(content=body, media_type="application/json")  # type: ignore[return-value]
 
 
 @router.get(
