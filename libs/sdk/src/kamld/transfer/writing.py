@@ -330,9 +330,9 @@ def write_patched_file(
 
     The chunks both share are copied from the old file (in the kernel where it can). The others
     are asked for as deltas against the old file's bytes at their offsets (:func:`delta_bases`),
-    rebuilt from those bytes and verified;
-    the other chunks, and any whose delta does not rebuild to its digest, are downloaded whole,
-    in batched reads. The new file is assembled under a temporary name and
+    rebuilt from those bytes and verified; any whose delta does not rebuild to its digest is
+    downloaded whole, in batched reads. The downloads run on a thread of their own while the
+    shared chunks are copied. The new file is assembled under a temporary name and
     digested as it is completed, in file order, on a thread of its own (the digest of one part
     overlaps the copy of the next); it is renamed over the old one only if its digest is the
     manifest's. Returns the bytes downloaded and reused, or None, leaving the old file as it was,
@@ -346,27 +346,21 @@ def write_patched_file(
     old = os.open(target, os.O_RDONLY)
     new = os.open(temp, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
     digest = _TrailingDigest(new)
+    downloads = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kamld-patch")
     try:
-        rebuilt, received = _fetch_by_delta(channel, old, delta_bases(remote, old_chunks))
-        for ref in remote:
-            data = rebuilt.get(ref.digest)
-            if data is not None:
-                _pwrite_all(new, data, ref.offset)
-                counter.add(ref.size)
-        remote = [ref for ref in remote if ref.digest not in rebuilt]
-        for group in _chunk_groups(remote, limits):
-            fetched = channel.fetch(_distinct_digests(group))
-            for ref in group:
-                _pwrite_all(new, fetched[ref.digest], ref.offset)
-                counter.add(ref.size)
-            received += sum(len(data) for data in fetched.values())
+        # The chunks to download travel while the shared ones are copied; the digest follows the
+        # copy only up to the first downloaded chunk until those are all written.
+        downloading = downloads.submit(_write_remote, channel, old, new, remote, old_chunks, counter, limits)
+        unwritten_from = min((ref.offset for ref in remote), default=entry.size)
         for source, destination, size in _local_runs(entry.chunks, local):
             for done in range(0, size, _COPY_PIECE):
                 piece = min(_COPY_PIECE, size - done)
                 _copy_range(old, new, source + done, destination + done, piece)
-                digest.advance(destination + done + piece)
+                final = destination + done + piece
+                digest.advance(final if downloading.done() else min(final, unwritten_from))
                 counter.add(piece)
             reused += size
+        received = downloading.result()
         os.ftruncate(new, entry.size)
         os.fchmod(new, entry.mode)
         matches = digest.result(entry.size) == entry.digest
@@ -376,6 +370,7 @@ def write_patched_file(
         temp.unlink(missing_ok=True)
         raise
     finally:
+        downloads.shutdown(wait=True, cancel_futures=True)
         digest.close()
         os.close(old)
         os.close(new)
@@ -384,6 +379,33 @@ def write_patched_file(
         return None
     os.replace(temp, target)
     return received, reused
+
+
+def _write_remote(
+    channel: ChunkChannel,
+    old: int,
+    new: int,
+    remote: list[ChunkRef],
+    old_chunks: list[ChunkRef],
+    counter: _Counter,
+    limits: TransferLimits,
+) -> int:
+    """Write the chunks of ``remote`` into ``new``: rebuilt from deltas where they rebuild, else
+    downloaded whole, in batched reads. Returns the bytes received."""
+    rebuilt, received = _fetch_by_delta(channel, old, delta_bases(remote, old_chunks))
+    for ref in remote:
+        data = rebuilt.get(ref.digest)
+        if data is not None:
+            _pwrite_all(new, data, ref.offset)
+            counter.add(ref.size)
+    whole = [ref for ref in remote if ref.digest not in rebuilt]
+    for group in _chunk_groups(whole, limits):
+        fetched = channel.fetch(_distinct_digests(group))
+        for ref in group:
+            _pwrite_all(new, fetched[ref.digest], ref.offset)
+            counter.add(ref.size)
+        received += sum(len(data) for data in fetched.values())
+    return received
 
 
 class DeltaBase(NamedTuple):
