@@ -3,6 +3,20 @@
 SQLite (``sqlite+aiosqlite``) is the embedded default; PostgreSQL (``postgresql+asyncpg``) is
 the scale-out engine. Migrations on PostgreSQL run under an advisory lock, so several replicas
 starting together apply them exactly once.
+
+Every service runs its database work one way:
+
+- The service layer (no HTTP) opens each unit of work with ``async with
+  database.unit_of_work() as session:``, builds its repositories on that session and returns
+  plain results. The unit commits when the block succeeds and rolls back when it raises, so a
+  handler's answer is sent only after its writes are committed.
+- Repositories only ``add``, ``flush`` and query; they never commit, roll back or open sessions.
+- Work that concurrent writers may conflict on is run whole again by a retrying wrapper around
+  :meth:`Database.unit_of_work` (metadata-hub's ``in_transaction``), never retried half-way.
+
+Units are kept short: a service holds no transaction open across object-store I/O or a client's
+upload, and a request-scoped session (a FastAPI dependency) is not used, since it would keep the
+transaction open for the whole request and, with the default scope, commit after the answer.
 """
 
 from __future__ import annotations
@@ -96,11 +110,6 @@ class Database:
             except BaseException:
                 await session.rollback()
                 raise
-
-    async def session_dependency(self) -> AsyncIterator[AsyncSession]:
-        """FastAPI dependency form of :meth:`unit_of_work`."""
-        async with self.unit_of_work() as session:
-            yield session
 
     async def ping(self) -> None:
         """Raise :class:`Unavailable` unless the database answers a trivial query."""

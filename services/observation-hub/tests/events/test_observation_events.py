@@ -90,7 +90,7 @@ async def test_listing_is_newest_first_and_filtered(client: httpx.AsyncClient) -
     ids = [item["id"] for item in everything["items"]]
     assert len(ids) == 3 and ids == sorted(ids, reverse=True)
     assert {item["subject"] for item in everything["items"]} == {subject}
-    assert everything["next_after"] is None
+    assert everything["next"] is None
 
     moved = (await client.get("/events", params={"subject": subject, "type": "alias.moved"})).json()["items"]
     assert [item["type"] for item in moved] == ["alias.moved"]
@@ -106,9 +106,9 @@ async def test_paging_walks_the_whole_feed_once(client: httpx.AsyncClient) -> No
     while True:
         page = (await client.get("/events", params=params)).json()
         seen.extend(item["id"] for item in page["items"])
-        if page["next_after"] is None:
+        if page["next"] is None:
             break
-        params["after"] = page["next_after"]
+        params["after"] = page["next"]
     assert seen == list(reversed(created))
 
 

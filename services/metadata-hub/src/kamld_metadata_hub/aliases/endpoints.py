@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Path, Response, status
 
+from kamld_common.paging import DEFAULT_LIMIT, Limit, Page, cursor_query
 from kamld_metadata_hub.aliases.schemas import AliasEventView, AliasSet, AliasView
 from kamld_metadata_hub.aliases.service import AliasService
 from kamld_metadata_hub.dependencies import ActorDep, ArtifactName, DatabaseDep
-from kamld_metadata_hub.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
 
 router = APIRouter(prefix="/artifacts/{name}/aliases", tags=["aliases"])
 
@@ -56,10 +56,8 @@ async def history(
     name: ArtifactName,
     alias: AliasName,
     database: DatabaseDep,
-    after: Annotated[
-        str | None, Query(max_length=20, description="Cursor: the `next` of the previous page")
-    ] = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    after: Annotated[str | None, cursor_query(20)] = None,
+    limit: Limit = DEFAULT_LIMIT,
 ) -> Page[AliasEventView]:
     """Every move of the alias (who, when, from which version to which), newest first."""
     return await AliasService(database).history(name, alias, after, limit)

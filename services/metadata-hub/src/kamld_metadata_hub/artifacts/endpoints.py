@@ -6,10 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
+from kamld_common.paging import DEFAULT_LIMIT, Limit, Page, cursor_query
 from kamld_metadata_hub.artifacts.schemas import ArtifactCreate, ArtifactUpdate, ArtifactView
 from kamld_metadata_hub.artifacts.service import ArtifactService
 from kamld_metadata_hub.dependencies import ActorDep, ArtifactName, DatabaseDep
-from kamld_metadata_hub.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
 from kamld_metadata_hub.schemas import Kind
 
 router = APIRouter(prefix="/artifacts", tags=["artifacts"])
@@ -37,10 +37,8 @@ async def list_artifacts(
     kind: Kind | None = None,
     label: Annotated[list[str], Query(description="`KEY=VALUE` or `KEY`; repeat to require several")] = [],  # noqa: B006
     include_archived: bool = False,
-    after: Annotated[
-        str | None, Query(max_length=128, description="Cursor: the `next` of the previous page")
-    ] = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    after: Annotated[str | None, cursor_query(128)] = None,
+    limit: Limit = DEFAULT_LIMIT,
 ) -> Page[ArtifactView]:
     """Artifacts sorted by name, filtered by kind and labels; archived ones only on request."""
     return await ArtifactService(database).list(

@@ -6,8 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, status
 
+from kamld_common.paging import DEFAULT_LIMIT, Limit, Page, cursor_query, limit_query
 from kamld_metadata_hub.dependencies import ActorDep, ArtifactName, DatabaseDep, ResolutionCacheDep
-from kamld_metadata_hub.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
 from kamld_metadata_hub.versions.schemas import (
     PushedVersionView,
     ResolvedReference,
@@ -53,10 +53,8 @@ async def create(
 async def log(
     name: ArtifactName,
     database: DatabaseDep,
-    after: Annotated[
-        str | None, Query(max_length=12, description="Cursor: the `next` of the previous page")
-    ] = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    after: Annotated[str | None, cursor_query(12)] = None,
+    limit: Limit = DEFAULT_LIMIT,
 ) -> Page[VersionView]:
     """The artifact's versions, newest first."""
     return await VersionService(database).log(name, after, limit)
@@ -85,10 +83,8 @@ async def resolve(
 @router.get("/digests", summary="All version digests")
 async def digests(
     database: DatabaseDep,
-    after: Annotated[
-        str | None, Query(max_length=71, description="Cursor: the `next` of the previous page")
-    ] = None,
-    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+    after: Annotated[str | None, cursor_query(71)] = None,
+    limit: Annotated[int, limit_query(10_000)] = 1000,
 ) -> Page[str]:
     """Every distinct digest any version references (archived artifacts included), sorted; what GC keeps."""
     return await VersionService(database).digests(after, limit)

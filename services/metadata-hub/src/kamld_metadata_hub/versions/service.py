@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamld_common.db import Database
 from kamld_common.errors import Conflict, Invalid, NotFound
+from kamld_common.paging import Page, page_of
 from kamld_metadata_hub.aliases.repository import AliasRepository
 from kamld_metadata_hub.artifacts.repository import ArtifactRepository
 from kamld_metadata_hub.artifacts.service import (
@@ -18,7 +19,6 @@ from kamld_metadata_hub.artifacts.service import (
 )
 from kamld_metadata_hub.db import in_transaction
 from kamld_metadata_hub.models import Artifact, Version, utcnow
-from kamld_metadata_hub.pagination import Page, page_of
 from kamld_metadata_hub.references import (
     LATEST,
     Reference,

@@ -62,12 +62,3 @@ class Event(BaseModel):
     data: dict[str, Any]
     occurred_at: datetime
     recorded_at: datetime
-
-
-class EventPage(BaseModel):
-    """One page of the feed, newest first."""
-
-    items: list[Event]
-    next_after: int | None = Field(
-        None, description="Pass as `after` to get the next (older) page; null on the last page"
-    )
