@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from kamld_common.errors import Invalid, problem_response
+from kamld_common.paging import After, limit_query
 from kamld_content.framing import MEDIA_TYPE
 from kamld_storage_gateway.dependencies import Services, services
 from kamld_storage_gateway.downloads.schemas import (
@@ -25,7 +26,7 @@ from kamld_storage_gateway.uploads.service import validate_digest
 router = APIRouter(tags=["downloads"])
 
 ServicesDep = Annotated[Services, Depends(services)]
-Limit = Annotated[int, Query(ge=1, le=10_000, description="Page size")]
+Limit = Annotated[int, limit_query(10_000)]
 PROBLEMS = {
     404: {"description": "Unknown manifest, file or chunk"},
     422: {"description": "Malformed input; `errors[].loc` names the field"},
@@ -50,9 +51,7 @@ async def list_files(
     digest: str,
     svc: ServicesDep,
     prefix: Annotated[str, Query(max_length=4096, description="Only paths starting with this")] = "",
-    after: Annotated[
-        str | None, Query(max_length=4096, description="Cursor: the `next` of the previous page")
-    ] = None,
+    after: After = None,
     limit: Limit = 1000,
 ) -> Response:
     """Files in path order, with their chunks, one page at a time (the shape of ``FileList``)."""
@@ -132,9 +131,7 @@ async def diff(
     old: str,
     new: str,
     svc: ServicesDep,
-    after: Annotated[
-        str | None, Query(max_length=4096, description="Cursor: the `next` of the previous page")
-    ] = None,
+    after: After = None,
     limit: Limit = 1000,
 ) -> DiffOut:
     """Added, removed, modified and renamed files from ``old`` to ``new``, in path order."""

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
 
+from kamld_common.paging import After, Limit, Page
 from kamld_workbench_api.auth.dependencies import require_admin, require_editor, require_viewer
 from kamld_workbench_api.catalog.schemas import (
     AliasEventView,
@@ -19,7 +20,6 @@ from kamld_workbench_api.catalog.schemas import (
     FileView,
     Kind,
     LineageGraph,
-    Page,
     PushedVersionView,
     VersionCreate,
     VersionView,
@@ -36,8 +36,6 @@ Admin = [Depends(require_admin)]
 Name = Annotated[str, Path(max_length=128, description="Artifact name", examples=["faces"])]
 Ref = Annotated[str, Path(max_length=100, description="`v3`, `3`, an alias, or a digest prefix (8+ hex)")]
 AliasName = Annotated[str, Path(max_length=63, description="Alias name, e.g. `production`")]
-After = Annotated[str | None, Query(max_length=4096, description="Cursor: the `next` of the previous page")]
-Limit = Annotated[int, Query(ge=1, le=1000)]
 
 
 async def get_catalog(request: Request) -> Catalog:

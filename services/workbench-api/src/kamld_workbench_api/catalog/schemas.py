@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Annotated, Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
-
-T = TypeVar("T")
 
 Kind = Literal["dataset", "model", "code"]
 DIGEST_PATTERN = r"^blake3:[0-9a-f]{64}$"
@@ -36,13 +34,6 @@ class Request(BaseModel):
     """Request bodies refuse unknown fields, so a typo is a 422 rather than silently ignored."""
 
     model_config = ConfigDict(extra="forbid")
-
-
-class Page(BaseModel, Generic[T]):
-    items: list[T]
-    next: str | None = Field(
-        None, description="Pass as `after` to get the following page; null on the last page"
-    )
 
 
 class VersionLink(BaseModel):

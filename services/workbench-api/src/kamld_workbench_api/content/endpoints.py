@@ -13,6 +13,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from kamld_common.http import ServiceClient
+from kamld_common.paging import After, Page, limit_query
 from kamld_workbench_api.auth.dependencies import require_admin, require_editor, require_viewer
 from kamld_workbench_api.catalog.service import file_path, segment
 from kamld_workbench_api.content.grants import GrantIssuer
@@ -117,9 +118,8 @@ class ManifestFile(BaseModel):
     chunks: list[tuple[str, int]] = Field(description="[digest, size] pairs in file order")
 
 
-class ManifestFiles(BaseModel):
-    items: list[ManifestFile]
-    next: str | None = None
+class ManifestFiles(Page[ManifestFile]):
+    """A manifest's files in path order, a page at a time."""
 
 
 class ManifestChange(BaseModel):
@@ -130,9 +130,7 @@ class ManifestChange(BaseModel):
     new: ManifestFile | None = None
 
 
-class ManifestDiff(BaseModel):
-    items: list[ManifestChange]
-    next: str | None = None
+class ManifestDiff(Page[ManifestChange]):
     renames_detected: bool
 
 
@@ -309,8 +307,8 @@ async def list_manifest_files(
     request: Request,
     storage: Storage,
     prefix: Annotated[str, Query(max_length=4096)] = "",
-    after: Annotated[str | None, Query(max_length=4096)] = None,
-    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+    after: After = None,
+    limit: Annotated[int, limit_query(10_000)] = 1000,
 ) -> StreamingResponse:
     """Files with their chunks, in path order, a page at a time."""
     return await forward(storage, request, f"/manifests/{segment(digest)}/files")
@@ -346,8 +344,8 @@ async def diff_manifests(
     new: Digest,
     request: Request,
     storage: Storage,
-    after: Annotated[str | None, Query(max_length=4096)] = None,
-    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+    after: After = None,
+    limit: Annotated[int, limit_query(10_000)] = 1000,
 ) -> StreamingResponse:
     """Added, removed, modified and renamed files, in path order."""
     return await forward(storage, request, f"/manifests/{segment(old)}/diff/{segment(new)}")
