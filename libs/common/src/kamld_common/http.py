@@ -77,7 +77,7 @@ class ServiceClient(httpx.AsyncClient):
 
     async def request(
         self, method: str, url: Any, *, retry: bool | None = None, **kwargs: Any
-    ) -> httpx.Response:  # type: ignore[override]
+    ) -> httpx.Response:
         """Send with retries when safe; raise the KamldError of a 4xx/5xx answer."""
         caller = current_caller.get()
         if caller:
@@ -116,7 +116,7 @@ class ServiceClient(httpx.AsyncClient):
                 return min(float(retry_after), 30.0)
             except ValueError:
                 pass
-        return self.backoff_s * (2**attempt) * (0.5 + random.random())
+        return self.backoff_s * (2.0**attempt) * (0.5 + random.random())
 
     def _error(self, response: httpx.Response) -> KamldError:
         body: Mapping[str, Any] | None = None

@@ -11,6 +11,7 @@ import socket
 import sys
 import tempfile
 from collections.abc import Callable
+from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
@@ -54,7 +55,7 @@ def serve(factory: Callable[[], FastAPI], settings: ServiceSettings, import_path
             file=sys.stderr,
         )
         raise SystemExit(2)
-    options = {
+    options: dict[str, Any] = {
         "host": settings.host,
         "port": settings.port,
         "log_config": None,

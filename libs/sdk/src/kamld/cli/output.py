@@ -15,7 +15,7 @@ import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, ParamSpec, TypeVar
 
 import typer
 
@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     from rich.progress import Progress
     from rich.table import Table
 
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 JsonOption = Annotated[
     bool, typer.Option("--json", help="Print machine-readable JSON (errors too, as a JSON object)")
@@ -163,14 +164,14 @@ def report(failure: Failure, *, as_json: bool) -> NoReturn:
     raise typer.Exit(int(failure.exit_code))
 
 
-def reports_errors(command: F) -> F:
+def reports_errors(command: Callable[P, R]) -> Callable[P, R | None]:
     """Report client, file and usage errors as :func:`report` does, never as a traceback.
 
     A command's ``as_json`` argument (its ``--json`` option) chooses JSON on standard output.
     """
 
     @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R | None:
         as_json = bool(kwargs.get("as_json"))
         try:
             return command(*args, **kwargs)
@@ -185,4 +186,4 @@ def reports_errors(command: F) -> F:
                 raise
             report(Failure.of_usage_error(exc), as_json=True)
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper
