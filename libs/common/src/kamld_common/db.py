@@ -31,11 +31,10 @@ from typing import Any
 import structlog
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import DateTime, MetaData, event, pool, text
+from sqlalchemy import DateTime, event, pool, text
 from sqlalchemy.engine import Connection, Dialect, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
-from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
 from kamld_common.errors import Unavailable
@@ -43,6 +42,8 @@ from kamld_common.errors import Unavailable
 log = structlog.get_logger("kamld.db")
 
 
+# Constraint names of every service's declarative base (each service declares its own, so its
+# metadata holds only its tables): stable names that migrations can refer to.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -50,15 +51,6 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-
-def declarative_base() -> type[DeclarativeBase]:
-    """A fresh declarative base per service, so each service's metadata holds only its own tables."""
-
-    class Base(DeclarativeBase):
-        metadata = MetaData(naming_convention=NAMING_CONVENTION)
-
-    return Base
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Response, status
 
@@ -15,7 +15,7 @@ router = APIRouter(prefix="/artifacts/{name}/aliases", tags=["aliases"])
 
 AliasName = Annotated[str, Path(max_length=63, description="Alias name, e.g. `production`")]
 
-NOT_FOUND = {404: {"description": "Unknown artifact, alias or version"}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "Unknown artifact, alias or version"}}
 
 
 @router.get("", summary="List aliases", responses=NOT_FOUND)

@@ -79,11 +79,8 @@ class AliasService:
                 expected = await resolver.version(artifact, expected_selector, ["body", "expected_version"])
                 current = await aliases.get(artifact.id, alias)
                 if current is None or current.version_id != expected.id:
-                    now_at = None
-                    if current is not None:
-                        now_at = version_ref(
-                            artifact.name, (await session.get(Version, current.version_id)).number
-                        )
+                    pointed = await session.get(Version, current.version_id) if current else None
+                    now_at = version_ref(artifact.name, pointed.number) if pointed else None
                     raise Conflict(
                         f"alias {alias!r} points at {now_at or 'nothing'}, not "
                         f"{version_ref(artifact.name, expected.number)}",

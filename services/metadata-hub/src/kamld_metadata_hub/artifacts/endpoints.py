@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
 
@@ -14,7 +14,7 @@ from kamld_metadata_hub.schemas import Kind
 
 router = APIRouter(prefix="/artifacts", tags=["artifacts"])
 
-PROBLEMS = {
+PROBLEMS: dict[int | str, dict[str, Any]] = {
     404: {"description": "Unknown artifact (with `suggestions`)"},
     422: {"description": "Invalid input"},
 }

@@ -41,7 +41,7 @@ async def artifact_views(repository: ArtifactRepository, artifacts: list[Artifac
     return [
         ArtifactView(
             name=a.name,
-            kind=a.kind,  # type: ignore[arg-type]
+            kind=a.kind,
             description=a.description,
             labels=labels[a.id],
             created_at=as_utc(a.created_at),

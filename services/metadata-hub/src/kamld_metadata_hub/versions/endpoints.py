@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response, status
 
@@ -22,8 +22,12 @@ VersionRef = Annotated[
     str, Path(max_length=100, description="`v3`, `3`, an alias, or a digest prefix (8+ hex)")
 ]
 
-NOT_FOUND = {404: {"description": "Unknown artifact (with `suggestions`) or version"}}
-AMBIGUOUS = {409: {"description": "The digest prefix matches several versions (`candidates`)"}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"description": "Unknown artifact (with `suggestions`) or version"}
+}
+AMBIGUOUS: dict[int | str, dict[str, Any]] = {
+    409: {"description": "The digest prefix matches several versions (`candidates`)"}
+}
 
 
 @router.post(
@@ -61,14 +65,17 @@ async def log(
 
 
 @router.get(
-    "/artifacts/{name}/versions/{ref}", summary="Resolve a version", responses={**NOT_FOUND, **AMBIGUOUS}
+    "/artifacts/{name}/versions/{ref}",
+    summary="Resolve a version",
+    responses={**NOT_FOUND, **AMBIGUOUS},
+    response_model=VersionView,
 )
 async def get(
     name: ArtifactName, ref: VersionRef, database: DatabaseDep, cache: ResolutionCacheDep
-) -> VersionView:
+) -> Response:
     """One version by number, alias or digest prefix."""
     body = await VersionService(database, cache).get_rendered(name, ref)
-    return Response(content=body, media_type="application/json")  # type: ignore[return-value]
+    return Response(content=body, media_type="application/json")
 
 
 @router.get("/resolve", summary="Resolve NAME[:REF][/PATH]", responses={**NOT_FOUND, **AMBIGUOUS})

@@ -68,7 +68,7 @@ async def version_views(
     return [
         VersionView(
             **link(artifact.name, version).model_dump(),
-            kind=artifact.kind,  # type: ignore[arg-type]
+            kind=artifact.kind,
             parents=[link(artifact.name, parent) for parent in parents[version.id]],
             inputs=[
                 InputLink(**link(source_name, source).model_dump(), role=role)

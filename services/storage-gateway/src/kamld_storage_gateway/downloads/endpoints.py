@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
@@ -27,7 +27,7 @@ router = APIRouter(tags=["downloads"])
 
 ServicesDep = Annotated[Services, Depends(services)]
 Limit = Annotated[int, limit_query(10_000)]
-PROBLEMS = {
+PROBLEMS: dict[int | str, dict[str, Any]] = {
     404: {"description": "Unknown manifest, file or chunk"},
     422: {"description": "Malformed input; `errors[].loc` names the field"},
 }
@@ -60,7 +60,7 @@ async def list_files(
     return Response(encode_file_list(page.lines, page.next), media_type="application/json")
 
 
-FILE_RESPONSES = {
+FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
     **PROBLEMS,
     206: {"description": "Partial content"},
     416: {"description": "Range not satisfiable"},

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, status
 
@@ -55,7 +55,7 @@ NDJSON_BODY = {
         "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
     }
 }
-PROBLEMS = {
+PROBLEMS: dict[int | str, dict[str, Any]] = {
     404: {"description": "No such upload session"},
     409: {"description": "The session is already committed"},
     410: {"description": "The session expired"},

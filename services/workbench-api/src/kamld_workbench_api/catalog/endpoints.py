@@ -140,11 +140,16 @@ async def create_version(
     pushed = await catalog.create_version(name, body.model_dump(exclude_unset=True))
     if pushed.get("unchanged"):
         response.status_code = status.HTTP_200_OK
-    return pushed  # type: ignore[return-value]
+    return pushed
 
 
 @router.get(
-    "/{name}/versions/{ref}", tags=["versions"], summary="Get a version", dependencies=Viewer, name="get"
+    "/{name}/versions/{ref}",
+    tags=["versions"],
+    summary="Get a version",
+    dependencies=Viewer,
+    name="get",
+    response_model=VersionView,
 )
 async def get_version(
     name: Name,
@@ -157,7 +162,7 @@ async def get_version(
             "`KAMLD_WORKBENCH_API_RESOLUTION_CACHE_TTL_S` old (its `Age` header says how old)"
         ),
     ] = None,
-) -> VersionView:
+) -> Response:
     """One version by number, alias or digest prefix."""
     directives = {part.strip().lower() for part in (cache_control or "").split(",")}
     if directives & {"no-cache", "no-store", "max-age=0"}:
@@ -166,7 +171,7 @@ async def get_version(
         body, age = await catalog.recent_version_body(name, ref)
     ttl = catalog.recent_versions.ttl_s
     headers = {"Age": str(int(age)), "Cache-Control": f"private, max-age={int(ttl)}" if ttl else "no-cache"}
-    return Response(content=body, media_type="application/json", headers=headers)  # type: ignore[return-value]
+    return Response(content=body, media_type="application/json", headers=headers)
 
 
 @router.get(
