@@ -23,8 +23,10 @@ from kamld_common.errors import KamldError, Unauthorized, install_error_handlers
 from kamld_common.http import CALLER_HEADER, INTERNAL_TOKEN_HEADER, current_caller
 from kamld_common.logging import configure_logging
 from kamld_common.memory import ActivityMiddleware, RequestActivity, malloc_trim, release_when_idle
+from kamld_common.request_paths import PathCheckMiddleware
 from kamld_common.settings import ServiceSettings
 from kamld_common.telemetry import instrument_app, shutdown_tracing
+from kamld_common.workers import end_with_parent
 
 Hook = Callable[[FastAPI], Awaitable[None]]
 Admit = Callable[[str, str, Headers], bool]
@@ -55,6 +57,7 @@ def create_service_app(
     ``/readyz``, disposed after its shutdown hooks, and available as ``app.state.database``.
     """
     configure_logging(settings.service_name, settings.log_level, settings.log_format)
+    end_with_parent()
     startup, shutdown = list(on_startup), list(on_shutdown)
     if database is not None:
         startup.insert(0, _open_database(database))
@@ -94,6 +97,7 @@ def create_service_app(
     for router in routers:
         app.include_router(router)
 
+    app.add_middleware(PathCheckMiddleware)
     app.add_middleware(
         IdentityMiddleware, internal_token=None if public else settings.internal_token, admit=admit
     )
