@@ -53,15 +53,19 @@ async def create(
     return pushed
 
 
-@router.get("/artifacts/{name}/versions", summary="Version log", responses=NOT_FOUND)
+@router.get(
+    "/artifacts/{name}/versions", summary="Version log", responses=NOT_FOUND, response_model=Page[VersionView]
+)
 async def log(
     name: ArtifactName,
     database: DatabaseDep,
+    cache: ResolutionCacheDep,
     after: Annotated[str | None, cursor_query(12)] = None,
     limit: Limit = DEFAULT_LIMIT,
-) -> Page[VersionView]:
+) -> Response:
     """The artifact's versions, newest first."""
-    return await VersionService(database).log(name, after, limit)
+    body = await VersionService(database, cache).log_rendered(name, after, limit)
+    return Response(content=body, media_type="application/json")
 
 
 @router.get(

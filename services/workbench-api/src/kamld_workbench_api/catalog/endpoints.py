@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
@@ -44,11 +44,22 @@ async def get_catalog(request: Request) -> Catalog:
     upstreams = get_upstreams(request)
     state = request.app.state
     return Catalog(
-        upstreams.metadata_hub, upstreams.storage_gateway, state.version_reads, state.recent_versions
+        upstreams.metadata_hub,
+        upstreams.storage_gateway,
+        state.version_reads,
+        state.recent_versions,
+        state.catalog_reads,
+        state.file_pages,
     )
 
 
 CatalogDep = Annotated[Catalog, Depends(get_catalog)]
+
+
+def _json(body: bytes) -> Any:
+    """An answer already in its public shape, sent as is: the declared model documents it, and
+    validating and rendering it again would cost more than the rest of the request."""
+    return Response(content=body, media_type="application/json")
 
 
 @router.get("", tags=["artifacts"], summary="List artifacts", dependencies=Viewer, name="list")
@@ -82,7 +93,7 @@ async def create_artifact(body: ArtifactCreate, catalog: CatalogDep) -> Artifact
 @router.get("/{name}", tags=["artifacts"], summary="Get an artifact", dependencies=Viewer, name="get")
 async def get_artifact(name: Name, catalog: CatalogDep) -> ArtifactView:
     """One artifact with its labels, version count and latest version."""
-    return await catalog.get_artifact(name)
+    return _json(await catalog.artifact_body(name))
 
 
 @router.patch("/{name}", tags=["artifacts"], summary="Update an artifact", dependencies=Editor, name="update")
@@ -114,7 +125,7 @@ async def unarchive_artifact(name: Name, catalog: CatalogDep) -> ArtifactView:
 @router.get("/{name}/versions", tags=["versions"], summary="Version log", dependencies=Viewer, name="log")
 async def log(name: Name, catalog: CatalogDep, after: After = None, limit: Limit = 100) -> Page[VersionView]:
     """The artifact's versions, newest first."""
-    return await catalog.log(name, after=after, limit=limit)
+    return _json(await catalog.log_body(name, after=after, limit=limit))
 
 
 @router.post(
@@ -191,7 +202,7 @@ async def list_files(
     limit: Limit = 1000,
 ) -> Page[FileView]:
     """The version's files in path order, a page at a time."""
-    return await catalog.list_files(name, ref, prefix=prefix or None, after=after, limit=limit)
+    return _json(await catalog.list_files_body(name, ref, prefix=prefix or None, after=after, limit=limit))
 
 
 FilePath = Annotated[str, Path(max_length=4096, description="Path of the file in the version")]
