@@ -6,8 +6,11 @@ gateway: a conftest that wants these imports them by name.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
+from kamld_testing.fixtures import PostgresDatabases
 from kamld_testing.postgres import PostgresUnavailable
 from kamld_testing.processes import ServiceProcess, env_prefix, running_service
 
@@ -15,13 +18,15 @@ GATEWAY_PREFIX = env_prefix("storage-gateway")
 
 
 @pytest.fixture(scope="session")
-def metadata_hub(tmp_path_factory):
+def metadata_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServiceProcess]:
     with running_service("metadata-hub", home=tmp_path_factory.mktemp("hub-home")) as service:
         yield service
 
 
 @pytest.fixture(scope="session")
-def gateway(tmp_path_factory, metadata_hub):
+def gateway(
+    tmp_path_factory: pytest.TempPathFactory, metadata_hub: ServiceProcess
+) -> Iterator[ServiceProcess]:
     """storage-gateway on SQLite and a local object store, pointed at the real metadata-hub."""
     home = tmp_path_factory.mktemp("gateway-home")
     env = {
@@ -33,7 +38,9 @@ def gateway(tmp_path_factory, metadata_hub):
 
 
 @pytest.fixture(scope="session")
-def postgres_gateway(tmp_path_factory, postgres_databases):
+def postgres_gateway(
+    tmp_path_factory: pytest.TempPathFactory, postgres_databases: PostgresDatabases
+) -> Iterator[ServiceProcess]:
     """storage-gateway whose upload sessions live in a fresh PostgreSQL database (dropped after)."""
     try:
         url = postgres_databases.url("storage-gateway process")
@@ -45,6 +52,9 @@ def postgres_gateway(tmp_path_factory, postgres_databases):
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def any_gateway(request) -> ServiceProcess:
+def any_gateway(request: pytest.FixtureRequest) -> ServiceProcess:
     """Each session store in turn: SQLite (embedded default) and PostgreSQL."""
-    return request.getfixturevalue("gateway" if request.param == "sqlite" else "postgres_gateway")
+    service: ServiceProcess = request.getfixturevalue(
+        "gateway" if request.param == "sqlite" else "postgres_gateway"
+    )
+    return service
