@@ -50,6 +50,12 @@ class Settings(ServiceSettings):
         "grants outlive it; a transfer renews its grant when it expires",
     )
 
+    cors_origins: list[str] = Field(
+        default_factory=list,
+        description="Browser origins allowed to call the API cross-origin (CORS), e.g. "
+        '`["https://ui.example.com"]`; empty (the default) sends no CORS headers',
+    )
+
     _check_transfer_key = field_validator("transfer_key")(check_transfer_key)
 
     @field_validator("storage_public_url")

@@ -9,6 +9,10 @@ from fastapi.responses import StreamingResponse
 
 from kamld_workbench_api.auth.dependencies import require_admin, require_editor, require_viewer
 from kamld_workbench_api.catalog.schemas import (
+    ALIAS_PATTERN,
+    NAME_PATTERN,
+    PATH_PATTERN,
+    REF_PATTERN,
     AliasEventView,
     AliasSet,
     AliasView,
@@ -32,9 +36,35 @@ Viewer = [Depends(require_viewer)]
 Editor = [Depends(require_editor)]
 Admin = [Depends(require_admin)]
 
-Name = Annotated[str, Path(max_length=128, description="Artifact name", examples=["faces"])]
-Ref = Annotated[str, Path(max_length=100, description="`v3`, `3`, an alias, or a digest prefix (8+ hex)")]
-AliasName = Annotated[str, Path(max_length=63, description="Alias name, e.g. `production`")]
+# The owning service enforces these patterns (and answers 422 with its own error code); here they
+# document the rules, so a generated client or a fuzzer knows a valid value.
+Name = Annotated[
+    str,
+    Path(
+        max_length=128,
+        description="Artifact name",
+        examples=["faces"],
+        json_schema_extra={"pattern": NAME_PATTERN},
+    ),
+]
+Ref = Annotated[
+    str,
+    Path(
+        max_length=100,
+        description="`v3`, `3`, an alias, or a digest prefix (8+ hex)",
+        examples=["v1", "latest"],
+        json_schema_extra={"pattern": REF_PATTERN},
+    ),
+]
+AliasName = Annotated[
+    str,
+    Path(
+        max_length=63,
+        description="Alias name, e.g. `production`",
+        examples=["production"],
+        json_schema_extra={"pattern": ALIAS_PATTERN},
+    ),
+]
 After = Annotated[str | None, Query(max_length=4096, description="Cursor: the `next` of the previous page")]
 Limit = Annotated[int, Query(ge=1, le=1000)]
 
@@ -51,7 +81,9 @@ async def get_catalog(request: Request) -> Catalog:
 CatalogDep = Annotated[Catalog, Depends(get_catalog)]
 
 
-@router.get("", tags=["artifacts"], summary="List artifacts", dependencies=Viewer, name="list")
+@router.get(
+    "", tags=["artifacts"], summary="List artifacts", dependencies=Viewer, operation_id="listArtifacts"
+)
 async def list_artifacts(
     catalog: CatalogDep,
     kind: Kind | None = None,
@@ -72,27 +104,39 @@ async def list_artifacts(
     summary="Create an artifact",
     dependencies=Editor,
     status_code=status.HTTP_201_CREATED,
-    name="create",
+    operation_id="createArtifact",
 )
 async def create_artifact(body: ArtifactCreate, catalog: CatalogDep) -> ArtifactView:
     """Register a new, empty artifact (a push with `kind` also creates one)."""
     return await catalog.create_artifact(body.model_dump())
 
 
-@router.get("/{name}", tags=["artifacts"], summary="Get an artifact", dependencies=Viewer, name="get")
+@router.get(
+    "/{name}", tags=["artifacts"], summary="Get an artifact", dependencies=Viewer, operation_id="getArtifact"
+)
 async def get_artifact(name: Name, catalog: CatalogDep) -> ArtifactView:
     """One artifact with its labels, version count and latest version."""
     return await catalog.get_artifact(name)
 
 
-@router.patch("/{name}", tags=["artifacts"], summary="Update an artifact", dependencies=Editor, name="update")
+@router.patch(
+    "/{name}",
+    tags=["artifacts"],
+    summary="Update an artifact",
+    dependencies=Editor,
+    operation_id="updateArtifact",
+)
 async def update_artifact(name: Name, body: ArtifactUpdate, catalog: CatalogDep) -> ArtifactView:
     """Merge patch of description and labels (a label set to null is removed)."""
     return await catalog.update_artifact(name, body.model_dump(exclude_unset=True))
 
 
 @router.post(
-    "/{name}/archive", tags=["artifacts"], summary="Archive an artifact", dependencies=Admin, name="archive"
+    "/{name}/archive",
+    tags=["artifacts"],
+    summary="Archive an artifact",
+    dependencies=Admin,
+    operation_id="archiveArtifact",
 )
 async def archive_artifact(name: Name, catalog: CatalogDep) -> ArtifactView:
     """Hide the artifact from listings and refuse new versions; its versions stay readable."""
@@ -104,14 +148,20 @@ async def archive_artifact(name: Name, catalog: CatalogDep) -> ArtifactView:
     tags=["artifacts"],
     summary="Restore an archived artifact",
     dependencies=Admin,
-    name="unarchive",
+    operation_id="unarchiveArtifact",
 )
 async def unarchive_artifact(name: Name, catalog: CatalogDep) -> ArtifactView:
     """Undo an archive."""
     return await catalog.set_archived(name, False)
 
 
-@router.get("/{name}/versions", tags=["versions"], summary="Version log", dependencies=Viewer, name="log")
+@router.get(
+    "/{name}/versions",
+    tags=["versions"],
+    summary="Version log",
+    dependencies=Viewer,
+    operation_id="listVersions",
+)
 async def log(name: Name, catalog: CatalogDep, after: After = None, limit: Limit = 100) -> Page[VersionView]:
     """The artifact's versions, newest first."""
     return await catalog.log(name, after=after, limit=limit)
@@ -123,7 +173,7 @@ async def log(name: Name, catalog: CatalogDep, after: After = None, limit: Limit
     summary="Create a version from a committed upload",
     dependencies=Editor,
     status_code=status.HTTP_201_CREATED,
-    name="create",
+    operation_id="createVersion",
 )
 async def create_version(name: Name, body: VersionCreate, catalog: CatalogDep) -> VersionView:
     """Record the committed manifest `digest` as the next version; moves `latest`."""
@@ -131,7 +181,11 @@ async def create_version(name: Name, body: VersionCreate, catalog: CatalogDep) -
 
 
 @router.get(
-    "/{name}/versions/{ref}", tags=["versions"], summary="Get a version", dependencies=Viewer, name="get"
+    "/{name}/versions/{ref}",
+    tags=["versions"],
+    summary="Get a version",
+    dependencies=Viewer,
+    operation_id="getVersion",
 )
 async def get_version(
     name: Name,
@@ -157,7 +211,11 @@ async def get_version(
 
 
 @router.get(
-    "/{name}/versions/{ref}/files", tags=["files"], summary="List files", dependencies=Viewer, name="list"
+    "/{name}/versions/{ref}/files",
+    tags=["files"],
+    summary="List files",
+    dependencies=Viewer,
+    operation_id="listFiles",
 )
 async def list_files(
     name: Name,
@@ -176,7 +234,7 @@ async def list_files(
     tags=["files"],
     summary="Download a file",
     dependencies=Viewer,
-    name="download",
+    operation_id="downloadFile",
     response_class=StreamingResponse,
     responses={
         200: {"content": {"application/octet-stream": {}}, "description": "The file's bytes"},
@@ -188,7 +246,14 @@ async def list_files(
 async def download(
     name: Name,
     ref: Ref,
-    path: Annotated[str, Path(max_length=4096, description="Path of the file in the version")],
+    path: Annotated[
+        str,
+        Path(
+            max_length=4096,
+            description="Path of the file in the version",
+            json_schema_extra={"pattern": PATH_PATTERN},
+        ),
+    ],
     catalog: CatalogDep,
     range_: Annotated[str | None, Header(alias="Range", max_length=200)] = None,
     if_range: Annotated[str | None, Header(alias="If-Range", max_length=200)] = None,
@@ -200,12 +265,28 @@ async def download(
     return StreamingResponse(stream.chunks(), status_code=stream.status, headers=stream.headers)
 
 
-@router.get("/{name}/diff", tags=["versions"], summary="Diff two versions", dependencies=Viewer, name="diff")
+@router.get(
+    "/{name}/diff",
+    tags=["versions"],
+    summary="Diff two versions",
+    dependencies=Viewer,
+    operation_id="diffVersions",
+)
 async def diff(
     name: Name,
     catalog: CatalogDep,
-    from_: Annotated[str, Query(alias="from", max_length=100, description="The older ref")],
-    to: Annotated[str, Query(max_length=100, description="The newer ref")],
+    from_: Annotated[
+        str,
+        Query(
+            alias="from",
+            max_length=100,
+            description="The older ref",
+            json_schema_extra={"pattern": REF_PATTERN},
+        ),
+    ],
+    to: Annotated[
+        str, Query(max_length=100, description="The newer ref", json_schema_extra={"pattern": REF_PATTERN})
+    ],
     after: After = None,
     limit: Limit = 1000,
 ) -> DiffView:
@@ -213,7 +294,13 @@ async def diff(
     return await catalog.diff(name, from_, to, after=after, limit=limit)
 
 
-@router.get("/{name}/aliases", tags=["aliases"], summary="List aliases", dependencies=Viewer, name="list")
+@router.get(
+    "/{name}/aliases",
+    tags=["aliases"],
+    summary="List aliases",
+    dependencies=Viewer,
+    operation_id="listAliases",
+)
 async def list_aliases(name: Name, catalog: CatalogDep) -> list[AliasView]:
     """Every alias of the artifact with the version it points at."""
     return await catalog.aliases(name)
@@ -224,7 +311,7 @@ async def list_aliases(name: Name, catalog: CatalogDep) -> list[AliasView]:
     tags=["aliases"],
     summary="Set or move an alias",
     dependencies=Editor,
-    name="set",
+    operation_id="setAlias",
 )
 async def set_alias(name: Name, alias: AliasName, body: AliasSet, catalog: CatalogDep) -> AliasView:
     """Point the alias at a version; `expected_version` makes the move compare-and-set (409 when lost)."""
@@ -237,7 +324,7 @@ async def set_alias(name: Name, alias: AliasName, body: AliasSet, catalog: Catal
     summary="Delete an alias",
     dependencies=Editor,
     status_code=status.HTTP_204_NO_CONTENT,
-    name="delete",
+    operation_id="deleteAlias",
 )
 async def delete_alias(name: Name, alias: AliasName, catalog: CatalogDep) -> Response:
     """Remove the alias; the deletion stays in its history."""
@@ -250,7 +337,7 @@ async def delete_alias(name: Name, alias: AliasName, catalog: CatalogDep) -> Res
     tags=["aliases"],
     summary="Alias history",
     dependencies=Viewer,
-    name="history",
+    operation_id="listAliasHistory",
 )
 async def alias_history(
     name: Name, alias: AliasName, catalog: CatalogDep, after: After = None, limit: Limit = 100
@@ -264,7 +351,7 @@ async def alias_history(
     tags=["lineage"],
     summary="Lineage graph",
     dependencies=Viewer,
-    name="get",
+    operation_id="getLineage",
 )
 async def lineage(
     name: Name,

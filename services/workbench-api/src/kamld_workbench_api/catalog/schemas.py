@@ -16,6 +16,17 @@ T = TypeVar("T")
 
 Kind = Literal["dataset", "model", "code"]
 DIGEST_PATTERN = r"^blake3:[0-9a-f]{64}$"
+NAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,127}$"
+ALIAS_PATTERN = r"^(?!v[0-9]+$)(?![0-9a-f]{8,64}$)[a-z][a-z0-9._-]{0,62}$"
+"""An alias may read neither as a version number (``v3``) nor as a digest prefix (8+ hex)."""
+REF_PATTERN = (
+    r"^(?:[vV]?(?!0+$)[0-9]{1,7}|(?:blake3:)?[0-9a-fA-F]{8,64}|(?![vV][0-9]+$)[a-zA-Z][a-zA-Z0-9._-]{0,62})$"
+)
+"""``v3`` or ``3``, a digest prefix of 8+ hex characters, or an alias."""
+_SEGMENT = r"[^/\\\x00-\x1f\x7f-\x9f]{1,255}"
+PATH_PATTERN = rf"^(?!\.\.(?:/|$))(?!.*/\.\.(?:/|$)){_SEGMENT}(?:/{_SEGMENT})*$"
+"""A relative path of 1-255 character components, no ``..``, no control characters or backslashes."""
+UPLOAD_ID_PATTERN = r"^[0-9a-f]{32}$"
 
 
 class Request(BaseModel):
@@ -44,7 +55,7 @@ class InputLink(VersionLink):
 
 
 class ArtifactCreate(Request):
-    name: str = Field(max_length=128, examples=["faces"])
+    name: str = Field(pattern=NAME_PATTERN, examples=["faces"])
     kind: Kind
     description: str = ""
     labels: dict[str, str] = Field(default_factory=dict)
@@ -124,11 +135,15 @@ class FileView(BaseModel):
 
 class AliasSet(Request):
     version: str = Field(
-        max_length=100, description="`v3`, `3`, another alias, or a digest prefix", examples=["v3"]
+        max_length=100,
+        description="`v3`, `3`, another alias, or a digest prefix",
+        examples=["v3"],
+        json_schema_extra={"pattern": REF_PATTERN},
     )
     expected_version: str | None = Field(
         None,
         max_length=100,
+        json_schema_extra={"pattern": REF_PATTERN},
         description="Compare-and-set: refuse (409) unless the alias points at this version now",
     )
 
