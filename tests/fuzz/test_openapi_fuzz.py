@@ -9,7 +9,6 @@ temporary directory and its summary in the failure message.
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys

@@ -52,7 +52,7 @@ def _writable(artifact: Artifact) -> Artifact:
 def _parse_cursor(after: str | None) -> int | None:
     if after is None or after == "":
         return None
-    if not after.isdigit() or len(after) > 18:
+    if not (after.isascii() and after.isdigit()) or len(after) > 18:
         raise Invalid(f"cursor {after!r} must be an event id", field=["query", "after"])
     return int(after)
 

@@ -31,7 +31,7 @@ FRAMING_DOC = (
 )
 BATCH_BODY = {
     "requestBody": {
-        "required": True,
+        "required": False,
         "description": FRAMING_DOC,
         "content": {MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}},
     }
@@ -151,7 +151,12 @@ async def upload_file(
     path: str,
     request: Request,
     svc: ServicesDep,
-    mode: Annotated[int, Query(description="420 (0o644) or 493 (0o755, executable)")] = 0o644,
+    mode: Annotated[
+        int,
+        Query(
+            description="420 (0o644) or 493 (0o755, executable)", json_schema_extra={"enum": [0o644, 0o755]}
+        ),
+    ] = 0o644,
 ) -> FileStored:
     """The server chunks the streamed body; the file joins the manifest at commit.
 

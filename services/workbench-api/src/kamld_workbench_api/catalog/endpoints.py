@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
@@ -10,9 +10,11 @@ from fastapi.responses import StreamingResponse
 from kamld_workbench_api.auth.dependencies import require_admin, require_editor, require_viewer
 from kamld_workbench_api.catalog.schemas import (
     ALIAS_PATTERN,
+    LABEL_FILTER_PATTERN,
     NAME_PATTERN,
     PATH_PATTERN,
     REF_PATTERN,
+    SETTABLE_ALIAS_PATTERN,
     AliasEventView,
     AliasSet,
     AliasView,
@@ -56,6 +58,15 @@ Ref = Annotated[
         json_schema_extra={"pattern": REF_PATTERN},
     ),
 ]
+SettableAlias = Annotated[
+    str,
+    Path(
+        max_length=63,
+        description="Alias name, e.g. `production` (not `latest`, which every push moves)",
+        examples=["production"],
+        json_schema_extra={"pattern": SETTABLE_ALIAS_PATTERN},
+    ),
+]
 AliasName = Annotated[
     str,
     Path(
@@ -65,7 +76,21 @@ AliasName = Annotated[
         json_schema_extra={"pattern": ALIAS_PATTERN},
     ),
 ]
-After = Annotated[str | None, Query(max_length=4096, description="Cursor: the `next` of the previous page")]
+
+
+def cursor(max_length: int, pattern: str | None = None) -> Any:
+    """A page cursor parameter, shaped as the owning service's cursors are."""
+    return Query(
+        max_length=max_length,
+        description="Cursor: the `next` of the previous page",
+        json_schema_extra={"pattern": pattern} if pattern else None,
+    )
+
+
+After = Annotated[str | None, cursor(4096)]
+AfterName = Annotated[str | None, cursor(128, NAME_PATTERN)]
+AfterNumber = Annotated[str | None, cursor(12, r"^(?:v?[0-9]{1,9})?$")]
+AfterEvent = Annotated[str | None, cursor(20, r"^[0-9]{0,18}$")]
 Limit = Annotated[int, Query(ge=1, le=1000)]
 
 
@@ -87,9 +112,15 @@ CatalogDep = Annotated[Catalog, Depends(get_catalog)]
 async def list_artifacts(
     catalog: CatalogDep,
     kind: Kind | None = None,
-    label: Annotated[list[str], Query(description="`KEY=VALUE` or `KEY`; repeat to require several")] = [],  # noqa: B006
+    label: Annotated[
+        list[str],
+        Query(
+            description="`KEY=VALUE` or `KEY`; repeat to require several",
+            json_schema_extra={"items": {"type": "string", "pattern": LABEL_FILTER_PATTERN}},
+        ),
+    ] = [],  # noqa: B006
     include_archived: bool = False,
-    after: After = None,
+    after: AfterName = None,
     limit: Limit = 100,
 ) -> Page[ArtifactView]:
     """Artifacts sorted by name, filtered by kind and labels."""
@@ -162,7 +193,9 @@ async def unarchive_artifact(name: Name, catalog: CatalogDep) -> ArtifactView:
     dependencies=Viewer,
     operation_id="listVersions",
 )
-async def log(name: Name, catalog: CatalogDep, after: After = None, limit: Limit = 100) -> Page[VersionView]:
+async def log(
+    name: Name, catalog: CatalogDep, after: AfterNumber = None, limit: Limit = 100
+) -> Page[VersionView]:
     """The artifact's versions, newest first."""
     return await catalog.log(name, after=after, limit=limit)
 
@@ -313,7 +346,7 @@ async def list_aliases(name: Name, catalog: CatalogDep) -> list[AliasView]:
     dependencies=Editor,
     operation_id="setAlias",
 )
-async def set_alias(name: Name, alias: AliasName, body: AliasSet, catalog: CatalogDep) -> AliasView:
+async def set_alias(name: Name, alias: SettableAlias, body: AliasSet, catalog: CatalogDep) -> AliasView:
     """Point the alias at a version; `expected_version` makes the move compare-and-set (409 when lost)."""
     return await catalog.set_alias(name, alias, body.model_dump(exclude_unset=True))
 
@@ -326,7 +359,7 @@ async def set_alias(name: Name, alias: AliasName, body: AliasSet, catalog: Catal
     status_code=status.HTTP_204_NO_CONTENT,
     operation_id="deleteAlias",
 )
-async def delete_alias(name: Name, alias: AliasName, catalog: CatalogDep) -> Response:
+async def delete_alias(name: Name, alias: SettableAlias, catalog: CatalogDep) -> Response:
     """Remove the alias; the deletion stays in its history."""
     await catalog.delete_alias(name, alias)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -340,7 +373,7 @@ async def delete_alias(name: Name, alias: AliasName, catalog: CatalogDep) -> Res
     operation_id="listAliasHistory",
 )
 async def alias_history(
-    name: Name, alias: AliasName, catalog: CatalogDep, after: After = None, limit: Limit = 100
+    name: Name, alias: AliasName, catalog: CatalogDep, after: AfterEvent = None, limit: Limit = 100
 ) -> Page[AliasEventView]:
     """Every move of the alias, newest first."""
     return await catalog.alias_history(name, alias, after=after, limit=limit)

@@ -8,7 +8,7 @@ metadata size) are enforced by the owning service and come back as 422 naming th
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -19,6 +19,7 @@ DIGEST_PATTERN = r"^blake3:[0-9a-f]{64}$"
 NAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,127}$"
 ALIAS_PATTERN = r"^(?!v[0-9]+$)(?![0-9a-f]{8,64}$)[a-z][a-z0-9._-]{0,62}$"
 """An alias may read neither as a version number (``v3``) nor as a digest prefix (8+ hex)."""
+SETTABLE_ALIAS_PATTERN = ALIAS_PATTERN.replace("^", "^(?!latest$)", 1)
 REF_PATTERN = (
     r"^(?:[vV]?(?!0+$)[0-9]{1,7}|(?:blake3:)?[0-9a-fA-F]{8,64}|(?![vV][0-9]+$)[a-zA-Z][a-zA-Z0-9._-]{0,62})$"
 )
@@ -27,6 +28,13 @@ _SEGMENT = r"[^/\\\x00-\x1f\x7f-\x9f]{1,255}"
 PATH_PATTERN = rf"^(?!\.\.(?:/|$))(?!.*/\.\.(?:/|$)){_SEGMENT}(?:/{_SEGMENT})*$"
 """A relative path of 1-255 character components, no ``..``, no control characters or backslashes."""
 UPLOAD_ID_PATTERN = r"^[0-9a-f]{32}$"
+ROLE_PATTERN = r"^(?!parent$)[a-z][a-z0-9_]{0,31}$"
+LABEL_KEY_PATTERN = r"^[a-z0-9](?:[a-z0-9._/-]{0,61}[a-z0-9])?$"
+LABEL_FILTER_PATTERN = LABEL_KEY_PATTERN.removesuffix("$") + r"(?:=.*)?$"
+LABELS_SCHEMA = {"propertyNames": {"pattern": LABEL_KEY_PATTERN}, "maxProperties": 64}
+"""Label keys and their number, as metadata-hub checks them."""
+LabelValue = Annotated[str, Field(max_length=256, pattern=r"^[^\x00]*$")]
+Text = Annotated[str, Field(max_length=65_536, pattern=r"^[^\x00]*$")]
 
 
 class Request(BaseModel):
@@ -57,15 +65,15 @@ class InputLink(VersionLink):
 class ArtifactCreate(Request):
     name: str = Field(pattern=NAME_PATTERN, examples=["faces"])
     kind: Kind
-    description: str = ""
-    labels: dict[str, str] = Field(default_factory=dict)
+    description: Text = ""
+    labels: dict[str, LabelValue] = Field(default_factory=dict, json_schema_extra=LABELS_SCHEMA)
 
 
 class ArtifactUpdate(Request):
     """A merge patch: absent fields stay; a label set to null is removed."""
 
-    description: str | None = None
-    labels: dict[str, str | None] | None = None
+    description: Text | None = None
+    labels: dict[str, LabelValue | None] | None = Field(None, json_schema_extra=LABELS_SCHEMA)
 
 
 class ArtifactView(BaseModel):
@@ -87,14 +95,19 @@ class InputSpec(Request):
     ref: str = Field(
         max_length=300, description="`NAME[:REF]` of a version of another artifact", examples=["faces:v3"]
     )
-    role: str = Field("input", max_length=32, examples=["trained_on", "derived_from"])
+    role: str = Field(
+        max_length=32,
+        examples=["trained_on", "derived_from"],
+        description="How the input was used; `parent` is reserved for `parents`",
+        json_schema_extra={"pattern": ROLE_PATTERN},
+    )
 
 
 class VersionCreate(Request):
     """A new version from a committed upload: the manifest digest names its content."""
 
     digest: str = Field(pattern=DIGEST_PATTERN, description="Digest of the committed manifest")
-    message: str = ""
+    message: Text = ""
     metadata: dict[str, Any] = Field(default_factory=dict)
     inputs: list[InputSpec] = Field(default_factory=list, max_length=256)
     parents: list[str] | None = Field(
@@ -104,8 +117,10 @@ class VersionCreate(Request):
         None, max_length=100, description="Refuse (409) unless this ref is the artifact's newest version"
     )
     kind: Kind | None = Field(None, description="Creates the artifact on first push when given")
-    labels: dict[str, str] | None = Field(None, description="Labels of an artifact this push creates")
-    description: str | None = Field(None, description="Description of an artifact this push creates")
+    labels: dict[str, LabelValue] | None = Field(
+        None, description="Labels of an artifact this push creates", json_schema_extra=LABELS_SCHEMA
+    )
+    description: Text | None = Field(None, description="Description of an artifact this push creates")
 
 
 class VersionView(BaseModel):

@@ -65,10 +65,10 @@ async def get_grants(request: Request) -> GrantIssuer:
 Grants = Annotated[GrantIssuer, Depends(get_grants)]
 
 
-def _binary(media_type: str, description: str = "") -> dict[str, Any]:
+def _binary(media_type: str, description: str = "", required: bool = True) -> dict[str, Any]:
     return {
         "requestBody": {
-            "required": True,
+            "required": required,
             "description": description,
             "content": {media_type: {"schema": {"type": "string", "format": "binary"}}},
         }
@@ -81,7 +81,11 @@ class UploadOpened(BaseModel):
 
 
 class DigestList(BaseModel):
-    digests: list[str] = Field(max_length=10_000, description="Chunk digests")
+    digests: list[str] = Field(
+        max_length=10_000,
+        description="Chunk digests",
+        json_schema_extra={"items": {"type": "string", "pattern": DIGEST_PATTERN}},
+    )
 
 
 class MissingChunks(BaseModel):
@@ -191,7 +195,7 @@ async def missing(
     summary="Upload a batch of chunks",
     dependencies=Editor,
     response_model=ChunksStored,
-    openapi_extra=_binary(FRAMES, FRAMING),
+    openapi_extra=_binary(FRAMES, FRAMING, required=False),
     tags=["uploads"],
     operation_id="uploadChunks",
 )
@@ -214,7 +218,9 @@ async def upload_file(
     path: FilePath,
     request: Request,
     storage: Storage,
-    mode: Annotated[int, Query(description="420 (0o644) or 493 (0o755)")] = 0o644,
+    mode: Annotated[
+        int, Query(description="420 (0o644) or 493 (0o755)", json_schema_extra={"enum": [0o644, 0o755]})
+    ] = 0o644,
 ) -> StreamingResponse:
     """For clients that cannot chunk: the server chunks the streamed file."""
     return await forward(storage, request, f"/uploads/{segment(upload_id)}/files/{file_path(path)}")
@@ -228,7 +234,10 @@ async def upload_file(
     tags=["uploads"],
     operation_id="grantUpload",
 )
-async def grant_upload(upload_id: UploadId, grants: Grants) -> TransferGrant:
+async def grant_upload(
+    upload_id: Annotated[str, Path(pattern=UPLOAD_ID_PATTERN, description="Upload session id")],
+    grants: Grants,
+) -> TransferGrant:
     """A short-lived grant to send this upload's chunks (`/uploads/{id}/chunks`, `/missing`) straight
     to storage-gateway at `url`; 404 `direct_transfer_unavailable` means use the routes here."""
     return TransferGrant.model_validate(grants.for_upload(upload_id), from_attributes=True)
@@ -305,7 +314,8 @@ async def get_chunk(digest: Digest, request: Request, storage: Storage) -> Strea
         200: {
             "content": {FRAMES: {"schema": {"type": "string", "format": "binary"}}},
             "description": "The chunks, framed as in uploads: " + FRAMING,
-        }
+        },
+        404: {"description": "Some chunks are not stored (`missing` lists them)"},
     },
 )
 async def read_chunks(body: DigestList, request: Request, storage: Storage) -> StreamingResponse:
