@@ -93,7 +93,10 @@ class ArtifactView(BaseModel):
 
 class InputSpec(Request):
     ref: str = Field(
-        max_length=300, description="`NAME[:REF]` of a version of another artifact", examples=["faces:v3"]
+        max_length=300,
+        description="`NAME[:REF]` of a version of another artifact",
+        examples=["faces:v3"],
+        json_schema_extra={"pattern": NAME_PATTERN.removesuffix("$") + "(?::" + REF_PATTERN[1:-1] + ")?$"},
     )
     role: str = Field(
         max_length=32,
@@ -111,10 +114,16 @@ class VersionCreate(Request):
     metadata: dict[str, Any] = Field(default_factory=dict)
     inputs: list[InputSpec] = Field(default_factory=list, max_length=256)
     parents: list[str] | None = Field(
-        None, max_length=16, description="Default: the artifact's latest version"
+        None,
+        max_length=16,
+        description="Default: the artifact's latest version",
+        json_schema_extra={"items": {"type": "string", "pattern": REF_PATTERN}},
     )
     expected_parent: str | None = Field(
-        None, max_length=100, description="Refuse (409) unless this ref is the artifact's newest version"
+        None,
+        max_length=100,
+        description="Refuse (409) unless this ref is the artifact's newest version",
+        json_schema_extra={"pattern": REF_PATTERN},
     )
     kind: Kind | None = Field(None, description="Creates the artifact on first push when given")
     labels: dict[str, LabelValue] | None = Field(
