@@ -88,7 +88,7 @@ def cursor(max_length: int, pattern: str | None = None) -> Any:
 
 
 After = Annotated[str | None, cursor(4096)]
-AfterName = Annotated[str | None, cursor(128, r"^(?:[a-z0-9][a-z0-9._-]{0,127})?$")]
+AfterName = Annotated[str | None, cursor(128)]
 AfterNumber = Annotated[str | None, cursor(12, r"^(?:v?[0-9]{1,9})?$")]
 AfterEvent = Annotated[str | None, cursor(20, r"^[0-9]{0,18}$")]
 Limit = Annotated[int, Query(ge=1, le=1000)]

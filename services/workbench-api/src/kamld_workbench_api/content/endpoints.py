@@ -88,6 +88,14 @@ class DigestList(BaseModel):
     )
 
 
+class ChunkReadList(BaseModel):
+    digests: list[str] = Field(
+        description="Chunk digests, at most 1,000 per call (storage-gateway's default limit, which it "
+        "enforces)",
+        json_schema_extra={"maxItems": 1_000, "items": {"type": "string", "pattern": DIGEST_PATTERN}},
+    )
+
+
 class MissingChunks(BaseModel):
     missing: list[str] = Field(description="The digests the store lacks, in request order")
 
@@ -318,7 +326,7 @@ async def get_chunk(digest: Digest, request: Request, storage: Storage) -> Strea
         404: {"description": "Some chunks are not stored (`missing` lists them)"},
     },
 )
-async def read_chunks(body: DigestList, request: Request, storage: Storage) -> StreamingResponse:
+async def read_chunks(body: ChunkReadList, request: Request, storage: Storage) -> StreamingResponse:
     """Several verified chunks in one streamed response."""
     return await forward(storage, request, "/chunks/read")
 
