@@ -85,10 +85,12 @@ class ArtifactView(BaseModel):
     created_by: str
     updated_at: datetime
     archived: bool
-    archived_at: datetime | None = None
-    archived_by: str | None = None
+    archived_at: datetime | None
+    archived_by: str | None
     version_count: int
-    latest: VersionLink | None = None
+    latest: VersionLink | None = Field(
+        description="The version `latest` points at; null before the first push"
+    )
 
 
 class InputSpec(Request):

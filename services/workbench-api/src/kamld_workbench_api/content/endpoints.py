@@ -152,7 +152,7 @@ class ManifestFile(BaseModel):
 
 class ManifestFiles(BaseModel):
     items: list[ManifestFile]
-    next: str | None = None
+    next: str | None
 
 
 class ManifestChange(BaseModel):
@@ -165,7 +165,7 @@ class ManifestChange(BaseModel):
 
 class ManifestDiff(BaseModel):
     items: list[ManifestChange]
-    next: str | None = None
+    next: str | None
     renames_detected: bool
 
 
