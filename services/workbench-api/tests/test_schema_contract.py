@@ -93,7 +93,8 @@ def test_public_model_matches_its_owner(documents: dict[str, dict[str, Any]], pu
 def test_every_public_model_is_owned_or_composed(documents: dict[str, dict[str, Any]]) -> None:
     """A new public model must be added to OWNED, or to the models the gateway composes itself."""
     composed = {
-        "Caller", "DiffView", "FileChange", "FileView", "Page_FileView_", "PlatformStatus", "ProblemFieldError",
-        "Role", "ServiceState", "ServiceStatus", "TokenCreate", "TokenCreated", "TokenInfo", "TransferGrant",
+        "Caller", "DiffView", "FileChange", "FileView", "Page_FileView_", "PlatformStatus",
+        "ProblemFieldError", "Role", "ServiceState", "ServiceStatus", "TokenCreate", "TokenCreated",
+        "TokenInfo", "TransferGrant",
     }  # fmt: skip
     assert set(schemas_of(documents["workbench-api"])) - composed == set(OWNED)
