@@ -68,6 +68,8 @@ class Artifact(ApiModel, kw_only=True):
     created_by: str
     updated_at: datetime | None = None
     archived: bool = False
+    archived_at: datetime | None = None
+    archived_by: str | None = None
     version_count: int = 0
     latest: VersionLink | None = None
 
