@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, status
 
+from kamld_common import patterns
 from kamld_metadata_hub.dependencies import ActorDep, ArtifactName, DatabaseDep, ResolutionCacheDep
 from kamld_metadata_hub.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
 from kamld_metadata_hub.versions.schemas import ResolvedReference, VersionCreate, VersionView
@@ -14,7 +15,12 @@ from kamld_metadata_hub.versions.service import VersionService
 router = APIRouter(tags=["versions"])
 
 VersionRef = Annotated[
-    str, Path(max_length=100, description="`v3`, `3`, an alias, or a digest prefix (8+ hex)")
+    str,
+    Path(
+        max_length=100,
+        description="`v3`, `3`, an alias, or a digest prefix (8+ hex)",
+        json_schema_extra={"pattern": patterns.REF},
+    ),
 ]
 
 NOT_FOUND = {404: {"description": "Unknown artifact (with `suggestions`) or version"}}
@@ -42,7 +48,12 @@ async def log(
     name: ArtifactName,
     database: DatabaseDep,
     after: Annotated[
-        str | None, Query(max_length=12, description="Cursor: the `next` of the previous page")
+        str | None,
+        Query(
+            max_length=12,
+            description="Cursor: the `next` of the previous page",
+            json_schema_extra={"pattern": patterns.VERSION_CURSOR},
+        ),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
 ) -> Page[VersionView]:
@@ -64,7 +75,15 @@ async def get(
 @router.get("/resolve", summary="Resolve NAME[:REF][/PATH]", responses={**NOT_FOUND, **AMBIGUOUS})
 async def resolve(
     database: DatabaseDep,
-    ref: Annotated[str, Query(min_length=1, max_length=4096, examples=["faces:v3/train.csv"])],
+    ref: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=4096,
+            examples=["faces:v3/train.csv"],
+            json_schema_extra={"pattern": patterns.NAME_REF[:-1] + "(?:/" + patterns.PATH[1:-1] + ")?$"},
+        ),
+    ],
 ) -> ResolvedReference:
     """The version a full reference names (no REF means `latest`), plus the path it carries."""
     return await VersionService(database).resolve(ref)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
+from kamld_common import patterns
 from kamld_common.errors import Invalid, problem_response
 from kamld_content.framing import MEDIA_TYPE
 from kamld_storage_gateway.dependencies import Services, services
@@ -25,6 +26,9 @@ from kamld_storage_gateway.uploads.service import validate_digest
 router = APIRouter(tags=["downloads"])
 
 ServicesDep = Annotated[Services, Depends(services)]
+# Documented patterns; the handlers check the values themselves and name the rule a value breaks.
+Digest = Annotated[str, Path(description="`blake3:<64 hex>`", json_schema_extra={"pattern": patterns.DIGEST})]
+FilePath = Annotated[str, Path(description="Path of the file", json_schema_extra={"pattern": patterns.PATH})]
 Limit = Annotated[int, Query(ge=1, le=10_000, description="Page size")]
 PROBLEMS = {
     404: {"description": "Unknown manifest, file or chunk"},
@@ -33,7 +37,7 @@ PROBLEMS = {
 
 
 @router.get("/manifests/{digest}", summary="Manifest summary", response_model=ManifestOut, responses=PROBLEMS)
-async def get_manifest(digest: str, svc: ServicesDep) -> ManifestOut:
+async def get_manifest(digest: Digest, svc: ServicesDep) -> ManifestOut:
     """File count, total bytes and page count of a committed manifest."""
     validate_digest(digest, ["path", "digest"])
     summary = await svc.manifests.summary(digest)
@@ -47,7 +51,7 @@ async def get_manifest(digest: str, svc: ServicesDep) -> ManifestOut:
 
 @router.get("/manifests/{digest}/files", summary="List files", response_model=FileList, responses=PROBLEMS)
 async def list_files(
-    digest: str,
+    digest: Digest,
     svc: ServicesDep,
     prefix: Annotated[str, Query(max_length=4096, description="Only paths starting with this")] = "",
     after: Annotated[
@@ -71,7 +75,7 @@ async def list_files(
     },
     response_class=StreamingResponse,
 )
-async def get_file(digest: str, path: str, request: Request, svc: ServicesDep) -> Response:
+async def get_file(digest: Digest, path: FilePath, request: Request, svc: ServicesDep) -> Response:
     """The file's bytes, streamed; honours a single ``Range`` and answers ``ETag`` = the file digest."""
     validate_digest(digest, ["path", "digest"])
     entry = await svc.downloads.file(digest, path)
@@ -107,8 +111,8 @@ async def get_file(digest: str, path: str, request: Request, svc: ServicesDep) -
     "/manifests/{old}/diff/{new}", summary="Diff two manifests", response_model=DiffOut, responses=PROBLEMS
 )
 async def diff(
-    old: str,
-    new: str,
+    old: Digest,
+    new: Digest,
     svc: ServicesDep,
     after: Annotated[
         str | None, Query(max_length=4096, description="Cursor: the `next` of the previous page")
@@ -133,7 +137,7 @@ async def diff(
 
 
 @router.get("/chunks/{digest}", summary="Download one chunk", response_class=Response, responses=PROBLEMS)
-async def get_chunk(digest: str, svc: ServicesDep) -> Response:
+async def get_chunk(digest: Digest, svc: ServicesDep) -> Response:
     """The chunk's verified bytes."""
     validate_digest(digest, ["path", "digest"])
     data = await svc.downloads.chunks.get(digest)

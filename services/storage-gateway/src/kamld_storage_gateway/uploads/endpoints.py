@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, status
 
+from kamld_common import patterns
 from kamld_common.errors import Invalid
 from kamld_content.framing import MEDIA_TYPE, Chunk, FrameReader, FramingError
 from kamld_storage_gateway.bodies import held_length, limited_stream, read_limited
@@ -23,7 +24,14 @@ from kamld_storage_gateway.uploads.service import validate_digest
 router = APIRouter(tags=["uploads"])
 
 ServicesDep = Annotated[Services, Depends(services)]
-UploadId = Annotated[str, Path(max_length=64, description="Upload session id")]
+UploadId = Annotated[
+    str,
+    Path(max_length=64, description="Upload session id", json_schema_extra={"pattern": patterns.UPLOAD_ID}),
+]
+# Documented patterns; the handlers check the values themselves and name the rule a value breaks.
+Digest = Annotated[str, Path(description="`blake3:<64 hex>`", json_schema_extra={"pattern": patterns.DIGEST})]
+FilePath = Annotated[str, Path(description="Path of the file", json_schema_extra={"pattern": patterns.PATH})]
+
 
 FRAMING_DOC = (
     "Body: zero or more records back to back, each `u8 n` (digest length), `n` bytes of ASCII digest "
@@ -123,7 +131,7 @@ async def upload_chunks(upload_id: UploadId, request: Request, svc: ServicesDep)
     responses=PROBLEMS,
 )
 async def upload_chunk(
-    digest: str,
+    digest: Digest,
     request: Request,
     svc: ServicesDep,
     upload_id: Annotated[
@@ -148,7 +156,7 @@ async def upload_chunk(
 )
 async def upload_file(
     upload_id: UploadId,
-    path: str,
+    path: FilePath,
     request: Request,
     svc: ServicesDep,
     mode: Annotated[

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
 
+from kamld_common import patterns
 from kamld_workbench_api.auth.dependencies import require_admin, require_editor, require_viewer
 from kamld_workbench_api.catalog.schemas import (
     ALIAS_PATTERN,
@@ -89,8 +90,8 @@ def cursor(max_length: int, pattern: str | None = None) -> Any:
 
 After = Annotated[str | None, cursor(4096)]
 AfterName = Annotated[str | None, cursor(128)]
-AfterNumber = Annotated[str | None, cursor(12, r"^(?:v?[0-9]{1,9})?$")]
-AfterEvent = Annotated[str | None, cursor(20, r"^[0-9]{0,18}$")]
+AfterNumber = Annotated[str | None, cursor(12, patterns.VERSION_CURSOR)]
+AfterEvent = Annotated[str | None, cursor(20, patterns.EVENT_CURSOR)]
 Limit = Annotated[int, Query(ge=1, le=1000)]
 
 

@@ -12,26 +12,21 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kamld_common import patterns
+
 T = TypeVar("T")
 
 Kind = Literal["dataset", "model", "code"]
-DIGEST_PATTERN = r"^blake3:[0-9a-f]{64}$"
-NAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,127}$"
-ALIAS_PATTERN = r"^(?!v[0-9]+$)(?![0-9a-f]{8,64}$)[a-z][a-z0-9._-]{0,62}$"
-"""An alias may read neither as a version number (``v3``) nor as a digest prefix (8+ hex)."""
-SETTABLE_ALIAS_PATTERN = ALIAS_PATTERN.replace("^", "^(?!latest$)", 1)
-REF_PATTERN = (
-    r"^(?:[vV]?(?!0+$)[0-9]{1,7}|(?:blake3:)?[0-9a-fA-F]{8,64}|(?![vV][0-9]+$)[a-zA-Z][a-zA-Z0-9._-]{0,62})$"
-)
-"""``v3`` or ``3``, a digest prefix of 8+ hex characters, or an alias."""
-_SEGMENT = r"[^/\\\x00-\x1f\x7f-\x9f]{1,255}"
-PATH_PATTERN = rf"^(?!\.\.(?:/|$))(?!.*/\.\.(?:/|$)){_SEGMENT}(?:/{_SEGMENT})*$"
-"""A relative path of 1-255 character components, no ``..``, no control characters or backslashes."""
-UPLOAD_ID_PATTERN = r"^[0-9a-f]{32}$"
-ROLE_PATTERN = r"^(?!parent$)[a-z][a-z0-9_]{0,31}$"
-LABEL_KEY_PATTERN = r"^[a-z0-9](?:[a-z0-9._/-]{0,61}[a-z0-9])?$"
-LABEL_FILTER_PATTERN = LABEL_KEY_PATTERN.removesuffix("$") + r"(?:=.*)?$"
-LABELS_SCHEMA = {"propertyNames": {"pattern": LABEL_KEY_PATTERN}, "maxProperties": 64}
+DIGEST_PATTERN = patterns.DIGEST
+NAME_PATTERN = patterns.NAME
+ALIAS_PATTERN = patterns.ALIAS
+SETTABLE_ALIAS_PATTERN = patterns.SETTABLE_ALIAS
+REF_PATTERN = patterns.REF
+PATH_PATTERN = patterns.PATH
+UPLOAD_ID_PATTERN = patterns.UPLOAD_ID
+ROLE_PATTERN = patterns.ROLE
+LABEL_FILTER_PATTERN = patterns.LABEL_FILTER
+LABELS_SCHEMA = {"propertyNames": {"pattern": patterns.LABEL_KEY}, "maxProperties": 64}
 """Label keys and their number, as metadata-hub checks them."""
 LabelValue = Annotated[str, Field(max_length=256, pattern=r"^[^\x00]*$")]
 Text = Annotated[str, Field(max_length=65_536, pattern=r"^[^\x00]*$")]
@@ -97,8 +92,8 @@ class InputSpec(Request):
     ref: str = Field(
         max_length=300,
         description="`NAME[:REF]` of a version of another artifact",
-        examples=["faces:v3"],
-        json_schema_extra={"pattern": NAME_PATTERN.removesuffix("$") + "(?::" + REF_PATTERN[1:-1] + ")?$"},
+        examples=["raw-images:v3"],
+        json_schema_extra={"pattern": patterns.NAME_REF},
     )
     role: str = Field(
         max_length=32,
