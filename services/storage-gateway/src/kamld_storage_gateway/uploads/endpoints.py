@@ -50,6 +50,13 @@ OCTET_BODY = {
         "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
     }
 }
+FILE_BODY = {
+    "requestBody": {
+        "required": False,
+        "description": "The file's bytes; none for an empty file",
+        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
 NDJSON_BODY = {
     "requestBody": {
         "required": False,
@@ -151,7 +158,7 @@ async def upload_chunk(
     "/uploads/{upload_id}/files/{path:path}",
     summary="Upload a whole file",
     response_model=FileStored,
-    openapi_extra=OCTET_BODY,
+    openapi_extra=FILE_BODY,
     responses=PROBLEMS,
 )
 async def upload_file(

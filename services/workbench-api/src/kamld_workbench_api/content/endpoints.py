@@ -217,7 +217,9 @@ async def upload_chunks(upload_id: UploadId, request: Request, storage: Storage)
     summary="Upload a whole file",
     dependencies=Editor,
     response_model=FileStored,
-    openapi_extra=_binary("application/octet-stream"),
+    openapi_extra=_binary(
+        "application/octet-stream", "The file's bytes; none for an empty file", required=False
+    ),
     tags=["uploads"],
     operation_id="uploadFile",
 )
