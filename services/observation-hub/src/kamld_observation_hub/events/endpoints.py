@@ -41,7 +41,9 @@ async def list_events(
     subject: Annotated[
         str | None, Query(max_length=1024, description="Only events about this subject")
     ] = None,
-    after: Annotated[int | None, Query(ge=1, description="`next_after` of the previous page")] = None,
+    after: Annotated[
+        int | None, Query(ge=1, le=2**63 - 1, description="`next_after` of the previous page")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=500, description="Page size")] = 50,
 ) -> EventPage:
     """Page through the feed from the newest event backwards."""
