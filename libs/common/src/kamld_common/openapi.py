@@ -7,7 +7,6 @@ under ``application/problem+json``, and each operation declares the statuses it 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from typing import Any, cast
 
@@ -68,7 +67,8 @@ def operation_id(route: APIRoute) -> str:
 
 
 def _singular(word: str) -> str:
-    return re.sub(r"(?<!s)s$", "", word.replace("-", "_")).replace("_", "")
+    word = word.replace("-", "").replace("_", "")
+    return word[:-2] if word.endswith("ses") else word.removesuffix("s")
 
 
 StatusRule = Callable[[APIRoute, str], Iterable[int]]

@@ -67,7 +67,7 @@ async def delete_alias(
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/{alias}/history", summary="Alias history", responses=NOT_FOUND)
+@router.get("/{alias}/history", summary="Alias history", responses=NOT_FOUND, operation_id="listAliasHistory")
 async def history(
     name: ArtifactName,
     alias: AliasName,

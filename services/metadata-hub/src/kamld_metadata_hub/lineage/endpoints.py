@@ -17,6 +17,7 @@ router = APIRouter(tags=["lineage"])
 @router.get(
     "/artifacts/{name}/versions/{ref}/lineage",
     summary="Lineage of a version",
+    operation_id="getLineage",
     responses={
         404: {"description": "Unknown artifact or version"},
         409: {"description": "Ambiguous digest prefix"},

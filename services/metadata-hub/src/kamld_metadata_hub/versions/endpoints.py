@@ -43,7 +43,9 @@ async def create(
     return await VersionService(database).create(name, body, actor)
 
 
-@router.get("/artifacts/{name}/versions", summary="Version log", responses=NOT_FOUND)
+@router.get(
+    "/artifacts/{name}/versions", summary="Version log", responses=NOT_FOUND, operation_id="listVersions"
+)
 async def log(
     name: ArtifactName,
     database: DatabaseDep,
@@ -89,7 +91,7 @@ async def resolve(
     return await VersionService(database).resolve(ref)
 
 
-@router.get("/digests", summary="All version digests")
+@router.get("/digests", summary="All version digests", operation_id="listDigests")
 async def digests(
     database: DatabaseDep,
     after: Annotated[

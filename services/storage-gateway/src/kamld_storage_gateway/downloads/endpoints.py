@@ -108,7 +108,11 @@ async def get_file(digest: Digest, path: FilePath, request: Request, svc: Servic
 
 
 @router.get(
-    "/manifests/{old}/diff/{new}", summary="Diff two manifests", response_model=DiffOut, responses=PROBLEMS
+    "/manifests/{old}/diff/{new}",
+    summary="Diff two manifests",
+    response_model=DiffOut,
+    responses=PROBLEMS,
+    operation_id="diffManifests",
 )
 async def diff(
     old: Digest,

@@ -12,7 +12,7 @@ from kamld_storage_gateway.gc.schemas import GcResult
 router = APIRouter(tags=["gc"])
 
 
-@router.post("/gc", summary="Collect garbage", response_model=GcResult)
+@router.post("/gc", summary="Collect garbage", response_model=GcResult, operation_id="collectGarbage")
 async def collect(
     svc: Annotated[Services, Depends(services)],
     dry_run: Annotated[bool, Query(description="Only count what would be deleted")] = True,

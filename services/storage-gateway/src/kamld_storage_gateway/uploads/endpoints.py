@@ -94,6 +94,7 @@ async def create(svc: ServicesDep) -> UploadOpened:
 @router.post(
     "/uploads/{upload_id}/missing",
     summary="Which chunks are missing",
+    operation_id="findMissingChunks",
     response_model=MissingResponse,
     responses=PROBLEMS,
 )
