@@ -11,7 +11,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 # start-up then skips compiling them (about a second each), also where bytecode is never written.
 export UV_COMPILE_BYTECODE := 1
 
-.PHONY: install up test test-unit test-integration bench lint lock clean
+.PHONY: install up test test-unit test-integration bench lint lock clean dist
 
 $(UV):
 	$(PYTHON) -m venv $(VENV)
@@ -47,8 +47,13 @@ lint: install
 lock: $(UV)
 	$(UV) lock
 
+# The SDK as a wheel and an sdist in dist/, for `pip install dist/kamld-*.whl` in any environment
+# (they carry kamld_content with them; docs/sdk.md).
+dist: $(UV)
+	$(UV) build --quiet --out-dir dist libs/sdk
+
 clean:
-	rm -rf $(VENV)
+	rm -rf $(VENV) dist
 
 # Regenerate the committed public OpenAPI document (a test fails when it drifts from the code).
 .PHONY: openapi

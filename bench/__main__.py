@@ -133,14 +133,23 @@ class Platform:
         return run_measured([str(VENV_BIN / "kamld"), *args], env=self.client_env)
 
 
-def bench_kamld(platform: Platform, profile: Profile, work: Path, trash: Trash) -> list[Row]:
+def forget_working_copy(directory: Path) -> None:
+    """Remove the state a push records, so that ``cp -r`` and DVC copy and version only the data."""
+    shutil.rmtree(directory / ".kamld", ignore_errors=True)
+
+
+def bench_kamld(
+    platform: Platform, profile: Profile, work: Path, trash: Trash, targets: list[Target]
+) -> list[Row]:
     name = f"bench-{profile.name}"
     rows = []
     stored_before = platform.stored_bytes()
     push1 = platform.kamld("push", str(profile.v1), name, "-m", "v1", "--json")
+    forget_working_copy(profile.v1)
     stored_v1 = platform.stored_bytes() - stored_before
     rows.append(Row.of(profile.name, "kamld", "ingest v1", push1, profile.bytes_v1, stored_v1))
     push2 = platform.kamld("push", str(profile.v2), name, "-m", "v2", "--json")
+    forget_working_copy(profile.v2)
     stored_v2 = platform.stored_bytes() - stored_before
     rows.append(
         Row.of(profile.name, "kamld", "ingest v2", push2, tree_bytes(profile.v2), stored_v2 - stored_v1)
@@ -153,8 +162,37 @@ def bench_kamld(platform: Platform, profile: Profile, work: Path, trash: Trash) 
             f"kamld pull of {name}:v1 returned {tree_bytes(target)} bytes, expected {profile.bytes_v1}"
         )
     rows.append(Row.of(profile.name, "kamld", "pull v1", pull, profile.bytes_v1))
+    again = platform.kamld("pull", f"{name}:v1", str(target), "--json")
+    rows.append(Row.of(profile.name, "kamld", "pull v1 again", again, profile.bytes_v1))
+    targets.append(Target(profile.name, "pull into a directory holding v1", again, pull))
+    trash.discard(target)
+    platform.kamld("pull", f"{name}:v2", str(target), "--json")
+    over = platform.kamld("pull", f"{name}:v1", str(target), "--json")
+    if tree_bytes(target) != profile.bytes_v1:
+        raise RuntimeError(f"kamld pull of {name}:v1 over v2 left {tree_bytes(target)} bytes")
+    rows.append(Row.of(profile.name, "kamld", "pull v1 over v2", over, profile.bytes_v1))
+    targets.append(Target(profile.name, "pull of v1 over a directory holding v2", over, pull))
     trash.discard(target)
     return rows
+
+
+@dataclass
+class Target:
+    """A working-copy pull measured against a fresh pull of the same version, in the same run."""
+
+    profile: str
+    what: str
+    run: Measured
+    fresh: Measured
+
+    def line(self) -> str:
+        answer = json.loads(self.run.stdout)
+        return (
+            f"[{self.profile}] {self.what}: {self.run.seconds:.2f} s "
+            f"({self.fresh.seconds / self.run.seconds:.1f}x faster than a fresh pull of v1, "
+            f"{self.fresh.seconds:.2f} s); downloaded {mb(answer['bytes_downloaded']):.2f} MB, "
+            f"reused {mb(answer['bytes_reused']):.2f} MB from the directory"
+        )
 
 
 def bench_dvc(profile: Profile, work: Path, trash: Trash) -> list[Row]:
@@ -313,6 +351,7 @@ def main() -> int:
 
     if not args.skip_storage:
         rows: list[Row] = []
+        targets: list[Target] = []
         data = args.work / "data"
         trash = Trash(args.work / "trash")
         wait_after_deletion(trash.seconds_since_emptied(), limit_s=args.settle_limit)
@@ -326,11 +365,13 @@ def main() -> int:
                 wait_for_usual_file_creation(trash.root / name, limit_s=args.settle_limit)
                 print(f"[{name}] {mb(profile.bytes_v1):.0f} MB: cp -r, kamld, dvc", flush=True)
                 rows += bench_cp(profile, args.work, trash)
-                rows += bench_kamld(platform, profile, args.work, trash)
+                rows += bench_kamld(platform, profile, args.work, trash, targets)
                 if not args.no_dvc:
                     rows += bench_dvc(profile, args.work, trash)
         trash.empty()
         print_table(rows, watch.peaks)
+        for target in targets:
+            print(target.line())
     if not args.skip_resolution:
         bench_resolution(args.work, args.port_base, args.duration, args.concurrency, args.rate)
     return 0

@@ -109,8 +109,11 @@ GENERATORS = {"many-small": make_many_small, "few-large": make_few_large, "tabul
 
 
 def _tree_bytes(path: Path) -> int:
+    """Bytes of the files below ``path``, leaving out a kamld working copy's own state (``.kamld/``)."""
     total = 0
-    for dirpath, _, files in os.walk(path):
+    for dirpath, folders, files in os.walk(path):
+        if ".kamld" in folders:
+            folders.remove(".kamld")
         for name in files:
             total += os.path.getsize(os.path.join(dirpath, name))
     return total

@@ -47,6 +47,10 @@ def test_the_benchmark_runs_end_to_end_at_a_small_scale(tmp_path: Path) -> None:
             ("kamld", "ingest v1"),
             ("kamld", "ingest v2"),
             ("kamld", "pull v1"),
+            ("kamld", "pull v1 again"),
+            ("kamld", "pull v1 over v2"),
         ]
+        assert f"[{profile}] pull of v1 over a directory holding v2: " in done.stdout
+        assert f"[{profile}] pull into a directory holding v1: " in done.stdout
     assert "Peak RSS of each service during the run: " in done.stdout
     assert "storage-gateway" in done.stdout.split("Peak RSS of each service during the run: ")[1]

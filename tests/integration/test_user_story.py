@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 import kamld
+from kamld.cli.exits import ExitCode
 from kamld.errors import Forbidden, NotFound
 from kamld_content import digest_bytes
 from kamld_testing.platform import SERVICES, Platform, clean_environment, kamld_command, running_platform
@@ -73,7 +74,12 @@ def write_tree(root: Path, files: dict[str, bytes]) -> Path:
 
 
 def read_tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    """A directory's files, without the working-copy state (``.kamld/``) a push or pull records."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".kamld" not in p.relative_to(root).parts
+    }
 
 
 def faces_csv(rows: list[tuple[str, str]]) -> bytes:
@@ -188,7 +194,7 @@ def test_data_scientist_to_engineer(platform: Platform, tmp_path: Path) -> None:
     with pytest.raises(Forbidden):
         engineer.alias_set("faces-model", "production", "v1")
     refused = cli(platform, engineer_token, "alias", "set", "faces-model", "production", "v1", ok=False)
-    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert refused.returncode == ExitCode.DENIED and "Traceback" not in refused.stderr
     assert "editor" in refused.stderr and len(refused.stderr.strip().splitlines()) == 1
 
     # The diff names exactly the changed files.
@@ -213,7 +219,7 @@ def test_data_scientist_to_engineer(platform: Platform, tmp_path: Path) -> None:
     collected = json.loads(cli(platform, platform.token, "gc", "--grace", "0", "--json").stdout)
     assert collected["dry_run"] is False and collected["objects"] >= 1
     refused_gc = cli(platform, engineer_token, "gc", "--dry-run", ok=False)
-    assert refused_gc.returncode == 1 and "admin" in refused_gc.stderr
+    assert refused_gc.returncode == ExitCode.DENIED and "admin" in refused_gc.stderr
     for ref, expected in (("myawesomedata:v1", v1_files), ("myawesomedata:v2", v2_files)):
         target = tmp_path / f"after-gc-{ref.replace(':', '-')}"
         engineer.pull(ref, target)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kamld.transfer import _split_to_body_limit
+from kamld.transfer.push import _split_to_body_limit
 from kamld_content.chunking import ChunkRef
 from kamld_content.framing import frame_header
 

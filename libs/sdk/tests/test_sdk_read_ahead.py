@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from kamld.transfer import _one_ahead
+from kamld.transfer.listing import _one_ahead
 
 
 def test_every_item_arrives_in_order_and_the_next_is_fetched_meanwhile():

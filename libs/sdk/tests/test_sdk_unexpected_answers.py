@@ -17,7 +17,7 @@ import pytest
 
 from kamld import Client
 from kamld.errors import KamldClientError, UnexpectedAnswer
-from kamld.transfer import _problem_code
+from kamld.transfer.answers import _problem_code
 from kamld_testing.loopback import serving
 from kamld_testing.platform import clean_environment, kamld_command
 

@@ -64,6 +64,24 @@ async def _race_expected_parent(clients: list[httpx.AsyncClient], name: str, mak
     await _assert_linear_history(clients[0], name, 2)
 
 
+async def _race_identical_pushes(clients: list[httpx.AsyncClient], name: str, make_digest) -> None:
+    """Writers pushing the same new content at once: one records it, every other one is a no-op."""
+    first = await clients[0].post(f"/artifacts/{name}/versions", json=_body(make_digest))
+    assert first.status_code == 201
+    same = make_digest()
+    responses = await asyncio.gather(
+        *(
+            clients[i % len(clients)].post(f"/artifacts/{name}/versions", json=_body(lambda: same, kind=None))
+            for i in range(WRITERS)
+        )
+    )
+    assert sorted(r.status_code for r in responses) == [200] * (WRITERS - 1) + [201], [
+        r.text for r in responses
+    ]
+    assert {(r.json()["number"], r.json()["unchanged"]) for r in responses} == {(2, False), (2, True)}
+    await _assert_linear_history(clients[0], name, 2)
+
+
 async def _race_alias(clients: list[httpx.AsyncClient], name: str, make_digest) -> None:
     for _ in range(WRITERS + 1):
         assert (
@@ -95,6 +113,10 @@ async def test_concurrent_pushes_in_process(client, unique, make_digest):
 
 async def test_expected_parent_race_in_process(client, unique, make_digest):
     await _race_expected_parent([client], f"cas-{unique}", make_digest)
+
+
+async def test_identical_pushes_race_in_process(client, unique, make_digest):
+    await _race_identical_pushes([client], f"same-{unique}", make_digest)
 
 
 async def test_alias_compare_and_set_race_in_process(client, unique, make_digest):
@@ -139,6 +161,12 @@ async def test_concurrent_pushes_across_two_replicas(replica_clients, unique, ma
 @pytest.mark.integration
 async def test_expected_parent_race_across_two_replicas(replica_clients, unique, make_digest):
     await _race_expected_parent(replica_clients, f"cas2-{unique}", make_digest)
+
+
+@pytest.mark.postgres
+@pytest.mark.integration
+async def test_identical_pushes_race_across_two_replicas(replica_clients, unique, make_digest):
+    await _race_identical_pushes(replica_clients, f"same2-{unique}", make_digest)
 
 
 @pytest.mark.postgres

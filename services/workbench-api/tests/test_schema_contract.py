@@ -38,6 +38,7 @@ OWNED = {
     "VersionCreate": ("metadata-hub", "VersionCreate"),
     "VersionLink": ("metadata-hub", "VersionLink"),
     "VersionView": ("metadata-hub", "VersionView"),
+    "PushedVersionView": ("metadata-hub", "PushedVersionView"),
     "Problem": ("metadata-hub", "Problem"),
     "ChunksStored": ("storage-gateway", "ChunksStored"),
     "CommitResult": ("storage-gateway", "CommitResult"),

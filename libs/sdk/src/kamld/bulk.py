@@ -9,7 +9,9 @@ urllib3 (``http.client`` underneath) reads the same bytes in 1 MiB blocks for ab
 
 A channel talks either to the gateway's content routes with the caller's token, or straight to
 storage-gateway with a grant the gateway issued ("Direct transfers" in docs/storage.md); a grant
-that expires during a long transfer is renewed once and the call repeated.
+that expires during a long transfer is renewed once and the call repeated. Every call here is safe
+to repeat (chunks are read and stored by digest) and is repeated as the client's
+:class:`~kamld.transport.RetryPolicy` says.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from http.client import HTTPException
 from typing import Any, NamedTuple
@@ -29,6 +30,7 @@ from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 from urllib3.exceptions import HTTPError as TransportFailure
 
 from kamld.errors import ConnectionFailed, IntegrityError, KamldClientError, error_from_response, json_of
+from kamld.transport import DEFAULT_RETRY, SAFE_TO_REPEAT, RetryPolicy, connection_failed
 from kamld_content.chunking import ContentChanged
 from kamld_content.framing import (
     MEDIA_TYPE,
@@ -44,7 +46,8 @@ from kamld_content.hashing import digest_bytes
 
 READ_BLOCK = 1 << 20
 SEND_BLOCK = 256 << 10
-ATTEMPTS = 3
+ATTEMPTS = DEFAULT_RETRY.attempts
+"""The default policy's attempts; a channel's own are ``channel.retry.attempts``."""
 CONNECT_TIMEOUT_S = 10.0
 GRANT_EXPIRED = "grant_expired"
 # Failures to connect at all: the granted address is wrong or unreachable from this client.
@@ -68,10 +71,12 @@ class ChunkChannel:
         connections: int = 8,
         renew: Renewal | None = None,
         fallback: ChunkChannel | None = None,
+        retry: RetryPolicy = DEFAULT_RETRY,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.headers = dict(headers)
         self.timeout = timeout
+        self.retry = retry
         self._renew = renew
         self._fallback = fallback
         self._pool = urllib3.PoolManager(
@@ -83,13 +88,15 @@ class ChunkChannel:
 
     @classmethod
     def beside(cls, client: httpx.Client, base_path: str, *, connections: int = 8) -> ChunkChannel:
-        """A channel to the same server as ``client``, with its headers (its token) and read timeout."""
+        """A channel to the same server as ``client``, with its headers (its token), read timeout and
+        retry policy."""
         timeout = client.timeout.read if client.timeout.read is not None else 300.0
         return cls(
             str(client.base_url).rstrip("/") + base_path,
             client.headers,
             timeout=timeout,
             connections=connections,
+            retry=getattr(client, "retry", DEFAULT_RETRY),
         )
 
     def close(self) -> None:
@@ -243,29 +250,35 @@ class ChunkChannel:
         self._renew = self._fallback = None
 
     def _with_retries(self, call: Callable[[], Any]) -> Any:
+        """``call()`` under the retry policy; a failed connection raised as :class:`ConnectionFailed`."""
         renewed = False
-        for attempt in range(ATTEMPTS):
+
+        def switching() -> Any:
+            # Not failures to wait out: an unreachable direct address falls back to the gateway at
+            # once, and an expired grant is renewed (once per call) and the call made again.
+            nonlocal renewed
             try:
                 return call()
-            except TransportFailure as exc:
-                if self._fallback is not None and isinstance(exc, _UNREACHABLE):
-                    log.warning(
-                        "storage-gateway unreachable at %s; sending through the gateway", self.base_url
-                    )
-                    self._use_fallback()
-                    continue
-                if attempt == ATTEMPTS - 1:
-                    raise ConnectionFailed(
-                        f"lost the connection to {self.base_url}: {type(exc).__name__}",
-                        code="connection_failed",
-                    ) from exc
-                pause_before_retry(attempt)
+            except _UNREACHABLE:
+                if self._fallback is None:
+                    raise
+                log.warning("storage-gateway unreachable at %s; sending through the gateway", self.base_url)
+                self._use_fallback()
             except KamldClientError as exc:
                 if exc.code != GRANT_EXPIRED or self._renew is None or renewed:
                     raise
                 self.headers.update(self._renew())
                 renewed = True
-        raise AssertionError("unreachable")
+            return call()
+
+        def mapped() -> Any:
+            try:
+                return switching()
+            except TransportFailure as exc:
+                unsent = isinstance(exc, _UNREACHABLE)
+                raise connection_failed(self.base_url, exc, unsent=unsent) from exc
+
+        return self.retry.run(mapped, idempotent=True)
 
 
 def _frames_of(response: urllib3.BaseHTTPResponse) -> Iterator[tuple[str, bytes]]:
@@ -472,7 +485,7 @@ def open_channel(
     beside = ChunkChannel.beside(client, base_path, connections=connections)
 
     def ask() -> dict[str, Any] | None:
-        response = client.post(base_path + grant_path)
+        response = client.post(base_path + grant_path, extensions=SAFE_TO_REPEAT)
         if response.status_code in (404, 405):
             return None
         if response.status_code >= 400:
@@ -499,9 +512,8 @@ def open_channel(
     )
 
 
-def pause_before_retry(attempt: int) -> None:
-    """Wait before repeating a call that failed ``attempt + 1`` times: 0.2 s, then twice as long each time."""
-    time.sleep(0.2 * 2**attempt)
+pause_before_retry = DEFAULT_RETRY.pause
+"""Wait before repeating a call that failed ``attempt + 1`` times (for loops that repeat by hand)."""
 
 
 def _problem(method: str, url: str, response: urllib3.BaseHTTPResponse) -> KamldClientError:

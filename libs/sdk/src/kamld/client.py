@@ -7,18 +7,19 @@ file that ``kamld up`` writes.
 
 from __future__ import annotations
 
+import itertools
 import ssl
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from urllib.parse import quote, urlsplit
 
 import httpx
 
 from kamld import __version__
 from kamld.config import load_config
-from kamld.errors import ConnectionFailed, NotFound, error_from_response, json_of
+from kamld.errors import KamldClientError, NotFound, error_from_response, json_of
 from kamld.models import (
     Alias,
     AliasEvent,
@@ -27,6 +28,7 @@ from kamld.models import (
     CreatedToken,
     Diff,
     DiffPage,
+    FileChange,
     FileInfo,
     GcReport,
     Lineage,
@@ -38,6 +40,10 @@ from kamld.models import (
     decode,
 )
 from kamld.references import Reference, check_artifact_name, parse_reference
+from kamld.transport import DEFAULT_RETRY, RetryingClient, RetryPolicy, connection_failed
+
+if TYPE_CHECKING:
+    from kamld.transfer import TransferLimits
 
 API = "/api/v1"
 EXACT = {"Cache-Control": "no-cache"}
@@ -48,6 +54,8 @@ InputSpec = str | tuple[str, str]
 ProgressCallback = Callable[[Any], None]
 DEFAULT_INPUT_ROLE = "input"
 DEFAULT_KIND = "dataset"
+LOG_PAGE = 100
+"""The most versions the API sends in one page of a log."""
 
 
 def _input(spec: InputSpec) -> dict[str, str]:
@@ -56,6 +64,11 @@ def _input(spec: InputSpec) -> dict[str, str]:
         return {"ref": spec, "role": DEFAULT_INPUT_ROLE}
     ref, role = spec
     return {"ref": ref, "role": role or DEFAULT_INPUT_ROLE}
+
+
+def _naming(error: KamldClientError, what: str) -> KamldClientError:
+    """The same error, its message led by the option or reference it is about."""
+    return type(error)(f"{what}: {error.detail}", status=error.status, code=error.code, problem=error.problem)
 
 
 def _segment(value: str) -> str:
@@ -76,7 +89,11 @@ def tls_verification(url: str) -> ssl.SSLContext | bool:
 
 
 class Client:
-    """A connection to a KAML-D platform."""
+    """A connection to a KAML-D platform.
+
+    Failed calls that are safe to repeat are repeated as ``retry`` says (see :mod:`kamld.transport`);
+    pushes and pulls follow the same policy.
+    """
 
     def __init__(
         self,
@@ -85,6 +102,7 @@ class Client:
         *,
         timeout: float = 60.0,
         transport: httpx.BaseTransport | None = None,
+        retry: RetryPolicy = DEFAULT_RETRY,
     ) -> None:
         config = load_config()
         self.url = (url or config.url).rstrip("/")
@@ -92,12 +110,13 @@ class Client:
         headers = {"User-Agent": f"kamld-python/{__version__}"}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
-        self.http = httpx.Client(
+        self.http = RetryingClient(
             base_url=self.url,
             headers=headers,
             timeout=httpx.Timeout(timeout, connect=10.0),
             transport=transport,
             verify=tls_verification(self.url),
+            retry=retry,
         )
 
     # plumbing -----------------------------------------------------------------------------------
@@ -113,14 +132,8 @@ class Client:
 
     def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """Send one request; raise the typed error of any 4xx/5xx answer."""
-        try:
+        with self._transport_errors():
             response = self.http.request(method, path, **kwargs)
-        except httpx.TransportError as exc:
-            raise ConnectionFailed(
-                f"cannot reach KAML-D at {self.url}: {type(exc).__name__} "
-                "(is `kamld up` running? is KAMLD_URL right?)",
-                code="connection_failed",
-            ) from exc
         if response.status_code >= 400:
             raise error_from_response(response)
         return response
@@ -131,12 +144,8 @@ class Client:
 
     def stream(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """Open a streamed response (the caller closes it); errors are raised like :meth:`request`."""
-        try:
+        with self._transport_errors():
             response = self.http.send(self.http.build_request(method, path, **kwargs), stream=True)
-        except httpx.TransportError as exc:
-            raise ConnectionFailed(
-                f"cannot reach KAML-D at {self.url}: {type(exc).__name__}", code="connection_failed"
-            ) from exc
         if response.status_code >= 400:
             try:
                 raise error_from_response(response)
@@ -148,14 +157,24 @@ class Client:
         return model.from_api(self.call("GET", path, **kwargs))
 
     def _pages(self, model: type[M], path: str, params: Mapping[str, Any] | None = None) -> Iterator[M]:
-        """Every item of a paged listing, fetching the next page as iteration reaches it."""
+        """Every item of a paged listing, fetching the next page only when iteration reaches it.
+
+        The first page is fetched at once, so that an unknown name fails at the call, not at the
+        first ``next()``. Iterate while the client is open.
+        """
         query = dict(params or {})
-        while True:
-            page = decode(Page[model], self.call("GET", path, params=query))  # type: ignore[valid-type]
-            yield from page.items
-            if not page.next:
-                return
-            query["after"] = page.next
+        first = decode(Page[model], self.call("GET", path, params=query))  # type: ignore[valid-type]
+
+        def items() -> Iterator[M]:
+            page = first
+            while True:
+                yield from page.items
+                if not page.next:
+                    return
+                query["after"] = page.next
+                page = decode(Page[model], self.call("GET", path, params=query))  # type: ignore[valid-type]
+
+        return items()
 
     @staticmethod
     def _version_path(ref: Reference) -> str:
@@ -165,12 +184,15 @@ class Client:
 
     def artifacts(
         self, *, kind: str | None = None, labels: Sequence[str] = (), include_archived: bool = False
-    ) -> list[Artifact]:
-        """Artifacts sorted by name, optionally only one kind or those with ``KEY=VALUE`` labels."""
+    ) -> Iterator[Artifact]:
+        """Artifacts sorted by name, optionally only one kind or those with ``KEY=VALUE`` labels.
+
+        Paged lazily: each page is fetched when iteration reaches it (``list(...)`` for all at once).
+        """
         params: dict[str, Any] = {"include_archived": include_archived, "label": list(labels)}
         if kind:
             params["kind"] = kind
-        return list(self._pages(Artifact, f"{API}/artifacts", params))
+        return self._pages(Artifact, f"{API}/artifacts", params)
 
     def artifact(self, name: str) -> Artifact:
         return self._get(Artifact, f"{API}/artifacts/{_segment(name)}")
@@ -181,27 +203,40 @@ class Client:
         body = {"name": name, "kind": kind, "description": description, "labels": dict(labels or {})}
         return Artifact.from_api(self.call("POST", f"{API}/artifacts", json=body))
 
-    def log(self, name: str, *, limit: int | None = None) -> list[Version]:
-        """Versions of an artifact, newest first."""
-        versions = self._pages(Version, f"{API}/artifacts/{_segment(name)}/versions")
-        out: list[Version] = []
-        for version in versions:
-            out.append(version)
-            if limit is not None and len(out) >= limit:
-                break
-        return out
+    def log(self, name: str, *, limit: int | None = None) -> Iterator[Version]:
+        """Versions of an artifact, newest first (at most ``limit``), paged lazily."""
+        params = {"limit": min(max(limit, 1), LOG_PAGE)} if limit is not None else {}
+        versions = self._pages(Version, f"{API}/artifacts/{_segment(name)}/versions", params)
+        return versions if limit is None else itertools.islice(versions, max(limit, 0))
 
     def show(self, ref: str) -> Version:
         """One version, from ``NAME[:REF]``."""
         return self._get(Version, self._version_path(parse_reference(ref)), headers=EXACT)
 
-    def ls(self, ref: str, prefix: str | None = None) -> list[FileInfo]:
-        """Files of a version (``NAME[:REF][/PREFIX]``), sorted by path."""
+    def ls(self, ref: str, prefix: str | None = None) -> Iterator[FileInfo]:
+        """Files of a version (``NAME[:REF][/FOLDER]``), sorted by path, paged lazily.
+
+        FOLDER (or ``prefix``) matches whole path segments: ``img`` lists ``img/…`` (or the file
+        ``img`` itself), never ``img2/…``; a FOLDER that matches nothing is :class:`NotFound`.
+        """
         parsed = parse_reference(ref, allow_path=True)
-        params = {}
-        if prefix or parsed.path:
-            params["prefix"] = prefix or parsed.path
-        return list(self._pages(FileInfo, self._version_path(parsed) + "/files", params))
+        folder = (prefix or parsed.path or "").strip("/")
+        files_path = self._version_path(parsed) + "/files"
+        if not folder:
+            return self._pages(FileInfo, files_path)
+        in_folder = self._pages(FileInfo, files_path, {"prefix": folder + "/"})
+        head = next(in_folder, None)  # from the page already fetched
+        if head is not None:
+            return itertools.chain([head], in_folder)
+        first = decode(Page[FileInfo], self.call("GET", files_path, params={"prefix": folder, "limit": 1}))
+        files = [f for f in first.items if f.path == folder]
+        if not files:
+            raise NotFound(
+                f"{parsed.artifact}:{parsed.ref} has no file or folder {folder!r}",
+                code="path_not_found",
+                problem={"artifact": parsed.artifact, "ref": parsed.ref, "path": folder},
+            )
+        return iter(files)
 
     def diff(self, ref_a: str, ref_b: str) -> Diff:
         """Files added, removed and modified from ``ref_a`` to ``ref_b`` (two versions of one artifact)."""
@@ -224,6 +259,35 @@ class Client:
             changes.extend(page.changes)
         return Diff(from_version=first.from_version, to_version=first.to_version, changes=changes)
 
+    def diff_directory(self, ref: str, directory: str | Path) -> list[FileChange]:
+        """How ``directory`` differs from version ``ref`` (``NAME[:REF][/PATH]``), in path order:
+        files ``added`` in the directory, ``removed`` from it, ``modified``.
+
+        Files whose size and mtime match the directory's working-copy state are not read.
+        """
+        from kamld.transfer import compare, target_entries
+
+        parsed = parse_reference(ref, allow_path=True)
+        version = self.show(str(Reference(parsed.artifact, parsed.ref)))
+        root = Path(directory)
+        if not root.is_dir():
+            from kamld.errors import InvalidInput
+
+            raise InvalidInput(f"{directory} is not a directory", code="not_a_directory")
+        with self._transport_errors():
+            entries = list(target_entries(self.http, API, version.digest, parsed.path or ""))
+        return [
+            FileChange(
+                change=change.change,  # type: ignore[arg-type]
+                path=change.path,
+                old_size=change.version_file.size if change.version_file else None,
+                new_size=change.local_size,
+                old_digest=change.version_file.digest if change.version_file else None,
+                new_digest=change.local_digest,
+            )
+            for change in compare(root, entries)
+        ]
+
     def lineage(
         self, ref: str, *, direction: Literal["up", "down", "both"] = "up", depth: int = 10
     ) -> Lineage:
@@ -243,8 +307,10 @@ class Client:
         kind: str | None = None,
         inputs: Sequence[InputSpec] = (),
         labels: Mapping[str, str] | None = None,
+        description: str | None = None,
         expected_parent: str | None = None,
         metadata: Mapping[str, Any] | None = None,
+        allow_empty: bool = False,
         progress: ProgressCallback | None = None,
     ) -> PushedVersion:
         """Upload ``directory`` (only chunks the platform lacks) and record it as ``name``'s next version.
@@ -252,45 +318,124 @@ class Client:
         ``inputs`` are refs of versions it was made from, as ``"faces:v3"`` or
         ``("faces:v3", "trained_on")``; ``kind`` names the artifact's kind on its first push (default
         ``dataset``); ``expected_parent`` refuses the push (409) unless that ref is still the newest
-        version.
+        version. ``labels`` and ``description`` are set on the artifact with the version (labels
+        merge into an existing artifact's); ``metadata`` is the version's own JSON.
+
+        Every reference and option is checked before anything is uploaded. Content equal to the
+        newest version's records nothing: the answer is that version with ``unchanged`` true,
+        unless ``allow_empty`` asks for a new version anyway.
         """
-        from kamld.transfer import push_directory
+        from kamld.push_options import check_kind, check_labels, check_metadata, check_text
+        from kamld.transfer import Source, WorkingCopy, push_directory
+        from kamld.transfer.workcopy import record_push
 
         check_artifact_name(name)
+        if kind is not None:
+            check_kind(kind)
         directory = Path(directory)
         if not directory.is_dir():
             from kamld.errors import InvalidInput
 
             raise InvalidInput(f"{directory} is not a directory", code="not_a_directory")
-        with self._transport_errors():
-            commit = push_directory(self.http, API, directory, progress=progress)
         body: dict[str, Any] = {
-            "digest": commit.digest,
-            "message": message,
-            "inputs": [_input(i) for i in inputs],
+            "message": check_text(message, "message"),
+            "metadata": check_metadata(metadata or {}),
         }
-        if kind:
-            body["kind"] = kind
         if labels:
-            body["labels"] = dict(labels)
+            body["labels"] = check_labels(labels)
+        if description is not None:
+            body["description"] = check_text(description, "description")
+        if allow_empty:
+            body["allow_empty"] = True
+        if expected_parent and ":" in expected_parent:
+            expected_parent = self._own_ref(expected_parent, name)
+        artifact = self._push_target(name, kind, expected_parent)
+        if artifact is None:
+            body["kind"] = kind or DEFAULT_KIND
+        elif kind:
+            body["kind"] = kind
         if expected_parent:
             body["expected_parent"] = expected_parent
-        if metadata:
-            body["metadata"] = dict(metadata)
-        path = f"{API}/artifacts/{_segment(name)}/versions"
-        try:
-            answer = self.call("POST", path, json=body)
-        except NotFound as exc:
-            if kind or exc.code != "artifact_not_found":
-                raise
-            answer = self.call("POST", path, json={**body, "kind": DEFAULT_KIND})
+        body["inputs"] = [self._resolved_input(spec, name) for spec in inputs]
+        with self._transport_errors():
+            known = WorkingCopy.load(directory).files
+            commit = push_directory(self.http, API, directory, progress=progress, known=known)
+        answer = self.call(
+            "POST", f"{API}/artifacts/{_segment(name)}/versions", json={**body, "digest": commit.digest}
+        )
+        pushed = decode(dict[str, Any], answer)
+        record_push(directory, commit.files, Source(commit.digest, name, pushed.get("name")))
         return PushedVersion.from_api(
             {
-                **decode(dict[str, Any], answer),
+                **pushed,
                 "bytes_sent": commit.bytes_sent,
                 "bytes_deduplicated": commit.bytes_deduplicated,
             }
         )
+
+    def _push_target(self, name: str, kind: str | None, expected_parent: str | None) -> Artifact | None:
+        """The artifact a push will add to (None: the push creates it), refused early where the
+        catalog would refuse the version: archived, another kind, or not at ``expected_parent``."""
+        from kamld.errors import Conflict, InvalidInput
+
+        try:
+            artifact = self.artifact(name)
+        except NotFound as exc:
+            if exc.code != "artifact_not_found":
+                raise
+            if expected_parent:
+                raise _naming(exc, f"expected parent {expected_parent}") from None
+            return None
+        if artifact.archived:
+            raise Conflict(
+                f"artifact {name!r} is archived; restore it before pushing", code="artifact_archived"
+            )
+        if kind and kind != artifact.kind:
+            raise Conflict(f"artifact {name!r} is a {artifact.kind}, not a {kind}", code="kind_mismatch")
+        if expected_parent:
+            try:
+                expected = self.show(f"{name}:{expected_parent}")
+            except (NotFound, Conflict, InvalidInput) as exc:
+                raise _naming(exc, f"expected parent {expected_parent}") from None
+            newest = artifact.latest.ref if artifact.latest else None
+            if expected.ref != newest:
+                raise Conflict(
+                    f"{name} moved on: its newest version is {newest}, not {expected.ref}",
+                    code="parent_mismatch",
+                )
+        return artifact
+
+    @staticmethod
+    def _own_ref(text: str, name: str) -> str:
+        """``NAME:REF`` of this artifact as its ``REF``."""
+        reference = parse_reference(text)
+        if reference.artifact != name:
+            from kamld.errors import InvalidInput
+
+            raise InvalidInput(
+                f"expected parent {text}: must be a version of {name}, not of {reference.artifact}",
+                code="invalid_ref",
+            )
+        return reference.ref
+
+    def _resolved_input(self, spec: InputSpec, name: str) -> dict[str, str]:
+        """An input as the API's ``{ref, role}``, its ref resolved now to the version it names
+        (``faces:production`` becomes ``faces:v3``), so the version records what was checked."""
+        from kamld.errors import Conflict, InvalidInput
+        from kamld.push_options import check_role
+
+        link = _input(spec)
+        check_role(link["role"], link["ref"])
+        if parse_reference(link["ref"]).artifact == name:
+            raise InvalidInput(
+                f"input {link['ref']}: an input is a version of another artifact, not of {name}",
+                code="invalid_input",
+            )
+        try:
+            link["ref"] = self.show(link["ref"]).ref
+        except (NotFound, Conflict, InvalidInput) as exc:
+            raise _naming(exc, f"input {link['ref']}") from None
+        return link
 
     def pull(
         self,
@@ -298,18 +443,25 @@ class Client:
         directory: str | Path,
         *,
         include: Sequence[str] = (),
+        force: bool = False,
         progress: ProgressCallback | None = None,
         direct_writes: bool = True,
+        limits: TransferLimits | None = None,
     ) -> PullResult:
-        """Make ``directory`` hold version ``ref`` (files matching ``include`` globs, if given).
+        """Make ``directory`` exactly version ``ref`` (``NAME[:REF][/PATH]``: a folder's files, relative
+        to it), or the files matching ``include`` globs, if given.
 
-        Files already there with the right content are kept; the others are downloaded, verified
-        against their digests and renamed into place only when complete. Large files are written
-        around the page cache unless ``direct_writes`` is false.
+        The directory is a working copy (docs/working-copy.md): files already right are kept, a
+        file held in another version downloads only the chunks it lacks, tracked files the version
+        lacks are removed, untracked files are kept. A pull that would overwrite or remove a local
+        change raises :class:`~kamld.errors.LocalChangesError` before writing anything, unless
+        ``force``. Large files are written around the page cache unless ``direct_writes`` is false.
         """
-        from kamld.transfer import pull_manifest
+        from kamld.transfer import DEFAULT_LIMITS, Source, pull_manifest
 
-        version = self.show(ref)
+        parsed = parse_reference(ref, allow_path=True)
+        version = self.show(str(Reference(parsed.artifact, parsed.ref)))
+        folder = (parsed.path or "").strip("/")
         with self._transport_errors():
             result = pull_manifest(
                 self.http,
@@ -317,9 +469,13 @@ class Client:
                 version.digest,
                 directory,
                 include,
+                prefix=folder,
+                force=force,
+                source=Source(version.digest, version.artifact, version.name, folder),
                 progress=progress,
                 direct_writes=direct_writes,
                 total_bytes=version.total_bytes,
+                limits=limits or DEFAULT_LIMITS,
             )
         return PullResult(
             version=version,
@@ -327,17 +483,20 @@ class Client:
             file_count=result.file_count,
             files_written=result.files_written,
             files_unchanged=result.files_skipped,
+            files_removed=result.files_removed,
             bytes_downloaded=result.bytes_downloaded,
+            bytes_reused=result.bytes_reused,
+            untracked=result.untracked,
         )
 
     @contextmanager
     def _transport_errors(self) -> Iterator[None]:
+        """A failed or broken connection, raised as :class:`~kamld.errors.ConnectionFailed`."""
         try:
             yield
         except httpx.TransportError as exc:
-            raise ConnectionFailed(
-                f"lost the connection to KAML-D at {self.url}: {type(exc).__name__}", code="connection_failed"
-            ) from exc
+            hint = " (is `kamld up` running? is KAMLD_URL right?)"
+            raise connection_failed(self.url, exc, hint=hint) from exc
 
     # aliases ------------------------------------------------------------------------------------
 
@@ -357,9 +516,10 @@ class Client:
     def alias_delete(self, name: str, alias: str) -> None:
         self.request("DELETE", f"{API}/artifacts/{_segment(name)}/aliases/{_segment(alias)}")
 
-    def alias_history(self, name: str, alias: str) -> list[AliasEvent]:
+    def alias_history(self, name: str, alias: str) -> Iterator[AliasEvent]:
+        """Every move of an alias, newest first, paged lazily."""
         path = f"{API}/artifacts/{_segment(name)}/aliases/{_segment(alias)}/history"
-        return list(self._pages(AliasEvent, path))
+        return self._pages(AliasEvent, path)
 
     # tokens -------------------------------------------------------------------------------------
 
@@ -382,3 +542,67 @@ class Client:
             params["grace_s"] = grace_s
         answer = self.request("POST", f"{API}/gc", params=params, timeout=httpx.Timeout(600.0, connect=10.0))
         return GcReport.from_api(json_of(answer))
+
+    # artifacts: description, labels, archive; file contents ---------------------------------------
+
+    def update_artifact(
+        self,
+        name: str,
+        *,
+        description: str | None = None,
+        labels: Mapping[str, str | None] | None = None,
+    ) -> Artifact:
+        """Change the description and labels of ``name`` (a label set to None is removed)."""
+        body: dict[str, Any] = {}
+        if description is not None:
+            body["description"] = description
+        if labels:
+            body["labels"] = dict(labels)
+        return Artifact.from_api(self.call("PATCH", f"{API}/artifacts/{_segment(name)}", json=body))
+
+    def archive(self, name: str) -> Artifact:
+        """Hide ``name`` from listings and refuse new versions; its versions stay readable (admin)."""
+        return Artifact.from_api(self.call("POST", f"{API}/artifacts/{_segment(name)}/archive"))
+
+    def unarchive(self, name: str) -> Artifact:
+        """Undo :meth:`archive` (admin)."""
+        return Artifact.from_api(self.call("POST", f"{API}/artifacts/{_segment(name)}/unarchive"))
+
+    @contextmanager
+    def read_file(self, reference: str, chunk_size: int = 1 << 20) -> Iterator[Iterator[bytes]]:
+        """The bytes of ``NAME[:REF]/PATH`` as they arrive, in one streamed request::
+
+            with client.read_file("faces:v3/labels.csv") as chunks:
+                for chunk in chunks: ...
+
+        The bytes are hashed on the way: when they do not match the file's digest, the last
+        iteration raises :class:`IntegrityError` (after the bytes before it were handed out).
+        """
+        parsed = parse_reference(reference, allow_path=True)
+        if not parsed.path:
+            from kamld.errors import InvalidInput
+
+            raise InvalidInput(f"{reference!r} names no file: use NAME[:REF]/PATH", code="invalid_ref")
+        path = f"{self._version_path(parsed)}/files/{quote(parsed.path, safe='/')}"
+        response = self.stream("GET", path, headers=EXACT)
+        try:
+            with self._transport_errors():
+                yield _verified(response, str(parsed), chunk_size)
+        finally:
+            response.close()
+
+
+def _verified(response: httpx.Response, name: str, chunk_size: int) -> Iterator[bytes]:
+    """``response``'s body, checked at its end against the digest its ``ETag`` names."""
+    from kamld.errors import IntegrityError
+    from kamld_content.hashing import Hasher
+
+    expected = response.headers.get("ETag", "").strip('"')
+    hasher = Hasher()
+    for chunk in response.iter_bytes(chunk_size):
+        hasher.update(chunk)
+        yield chunk
+    if expected.startswith("blake3:") and hasher.digest() != expected:
+        raise IntegrityError(
+            f"{name}: the bytes received hash to {hasher.digest()}, not {expected}", code="digest_mismatch"
+        )

@@ -25,18 +25,43 @@ def config_path() -> Path:
 class ClientConfig:
     url: str
     token: str | None
+    file: Path | None = None
+    """The config file read, if there was one."""
+    url_from_environment: bool = False
+
+    @property
+    def found(self) -> bool:
+        """Whether anything named a platform; otherwise ``url`` is only the local default."""
+        return self.file is not None or self.url_from_environment
 
 
 def load_config() -> ClientConfig:
     """Environment first, then the config file, then the local default URL."""
     stored: dict[str, str] = {}
     path = config_path()
-    if path.is_file():
+    found = path.is_file()
+    if found:
         with path.open("rb") as fh:
             stored = {k: str(v) for k, v in tomllib.load(fh).items()}
     url = os.environ.get("KAMLD_URL") or stored.get("url") or DEFAULT_URL
     token = os.environ.get("KAMLD_TOKEN") or stored.get("token")
-    return ClientConfig(url=url.rstrip("/"), token=token or None)
+    return ClientConfig(
+        url=url.rstrip("/"),
+        token=token or None,
+        file=path if found else None,
+        url_from_environment=bool(os.environ.get("KAMLD_URL")),
+    )
+
+
+def missing_config_hint() -> str | None:
+    """Where the client looked and how to point it at a platform, when nothing named one."""
+    if load_config().found:
+        return None
+    return (
+        f"no KAML-D config found: KAMLD_URL is not set and {config_path()} does not exist "
+        f"(so {DEFAULT_URL} was tried); set KAMLD_URL and KAMLD_TOKEN to point at a platform, "
+        "or start one with `kamld up`, which writes that file"
+    )
 
 
 def save_config(url: str, token: str | None) -> Path:

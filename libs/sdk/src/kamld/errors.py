@@ -7,6 +7,8 @@ members (``errors`` naming invalid fields, ``suggestions`` for an unknown name).
 
 from __future__ import annotations
 
+import email.utils
+import time
 from typing import Any
 
 import httpx
@@ -22,12 +24,15 @@ class KamldClientError(Exception):
         status: int | None = None,
         code: str = "client_error",
         problem: dict[str, Any] | None = None,
+        retry_after: float | None = None,
     ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.status = status
         self.code = code
         self.problem: dict[str, Any] = dict(problem or {})
+        self.retry_after = retry_after
+        """Seconds the server asked the client to wait before trying again (``Retry-After``), if it did."""
 
     @property
     def suggestions(self) -> list[str]:
@@ -69,6 +74,10 @@ class PayloadTooLarge(KamldClientError):
     """413: the input is larger than the server accepts."""
 
 
+class RateLimited(KamldClientError):
+    """429: too many requests for now; ``retry_after`` says how long to wait, if the server said."""
+
+
 class ServerError(KamldClientError):
     """5xx: the platform failed or a service is down."""
 
@@ -80,6 +89,9 @@ class Unavailable(ServerError):
 class ConnectionFailed(KamldClientError):
     """The platform did not answer at all."""
 
+    unsent = False
+    """True when no connection could be made, so the request never reached the server."""
+
 
 class IntegrityError(KamldClientError):
     """Downloaded content did not match its digest."""
@@ -90,6 +102,14 @@ class UnexpectedAnswer(KamldClientError):
 
     What a proxy's HTML page, a server of another kind at ``KAMLD_URL`` or a broken server gives;
     the message names the request, or the field that did not fit.
+    """
+
+
+class NotAGateway(NotFound):
+    """The URL answers, but not as a KAML-D gateway: a route of the public API is unknown there.
+
+    What ``KAMLD_URL`` pointing at another service's port, or at any other HTTP server, gives; a
+    404 like any other to code that catches :class:`NotFound`.
     """
 
 
@@ -116,8 +136,15 @@ _BY_STATUS: dict[int, type[KamldClientError]] = {
     412: Conflict,
     413: PayloadTooLarge,
     422: InvalidInput,
+    429: RateLimited,
     503: Unavailable,
 }
+
+
+_ROUTE_NOT_FOUND = {None, "not_found"}
+"""Codes of a 404 that names no KAML-D resource: every missing artifact, version, alias or file has
+its own code, so an answer without one comes from a server that lacks the route itself (a HEAD
+answer has no body to tell, so it is never read this way)."""
 
 
 def error_from_response(response: httpx.Response) -> KamldClientError:
@@ -129,9 +156,52 @@ def error_from_response(response: httpx.Response) -> KamldClientError:
         body = None
     problem = body if isinstance(body, dict) else {}
     status = response.status_code
+    if status == 404 and problem.get("code") in _ROUTE_NOT_FOUND and response.request.method != "HEAD":
+        return _not_a_gateway(response)
     cls = _BY_STATUS.get(status) or (ServerError if status >= 500 else KamldClientError)
     detail = (
         problem.get("detail") or f"HTTP {status} from {response.request.method} {response.request.url.path}"
     )
     code = str(problem.get("code") or f"http_{status}")
-    return cls(str(detail), status=status, code=code, problem=problem)
+    wait = retry_after(response.headers.get("Retry-After"))
+    return cls(str(detail), status=status, code=code, problem=problem, retry_after=wait)
+
+
+def retry_after(value: str | None) -> float | None:
+    """Seconds a ``Retry-After`` header asks to wait (delta-seconds or an HTTP date); None if it says none."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, moment.timestamp() - time.time())
+
+
+def _not_a_gateway(response: httpx.Response) -> NotAGateway:
+    request = response.request
+    base = f"{request.url.scheme}://{request.url.netloc.decode()}"
+    return NotAGateway(
+        f"{base} is not a KAML-D gateway: {request.method} {request.url.path} answered 404 "
+        "(check KAMLD_URL, or the url of the CLI config)",
+        status=404,
+        code="not_a_gateway",
+        problem={"url": base},
+    )
+
+
+class LocalChangesError(KamldClientError):
+    """A pull would overwrite or remove files changed in the directory since it was last pulled or
+    pushed (or untracked files in the way); nothing was written. ``conflicts``: ``(path, reason)``."""
+
+    def __init__(self, detail: str, *, conflicts: list[tuple[str, str]] | None = None) -> None:
+        conflicts = list(conflicts or [])
+        super().__init__(
+            detail,
+            code="local_changes",
+            problem={"conflicts": [{"path": path, "reason": reason} for path, reason in conflicts]},
+        )
+        self.conflicts = conflicts

@@ -93,8 +93,13 @@ class Version(ApiModel, kw_only=True):
 
 
 class PushedVersion(Version, kw_only=True):
-    """The version a push recorded, with what the push had to send."""
+    """The version a push recorded, with what the push had to send.
 
+    ``unchanged``: nothing was recorded because the newest version already holds this content;
+    this is that version.
+    """
+
+    unchanged: bool = False
     bytes_sent: int = 0
     bytes_deduplicated: int = 0  # bytes the platform already held and were not sent
 
@@ -230,11 +235,15 @@ class CreatedToken(Token, kw_only=True):
 
 
 class PullResult(ApiModel, kw_only=True):
-    """What a pull did: files written, files already present, bytes fetched."""
+    """What a pull did: files written, already right and removed; bytes downloaded and bytes reused
+    from files already in the directory; untracked files it kept."""
 
     version: Version
     directory: str
     file_count: int = 0
     files_written: int = 0
     files_unchanged: int = 0
+    files_removed: int = 0
     bytes_downloaded: int = 0
+    bytes_reused: int = 0
+    untracked: list[str] = []

@@ -15,6 +15,7 @@ Kind = Literal["dataset", "model", "code"]
 MAX_TEXT = 65_536
 MAX_METADATA_BYTES = 262_144
 MAX_LABELS = 64
+MAX_METADATA_DEPTH = 32
 
 
 def _no_nul(value: str) -> str:
@@ -39,8 +40,27 @@ def check_labels(labels: dict[str, Any]) -> dict[str, Any]:
     return labels
 
 
+def json_depth(value: Any) -> int:
+    """How deeply objects and arrays nest in ``value`` (a scalar is 0), without recursion."""
+    deepest, pending = 0, [(value, 0)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, dict):
+            children = list(item.values())
+        elif isinstance(item, list):
+            children = item
+        else:
+            deepest = max(deepest, depth)
+            continue
+        deepest = max(deepest, depth + 1)
+        pending.extend((child, depth + 1) for child in children)
+    return deepest
+
+
 def check_metadata(metadata: dict[str, Any]) -> dict[str, Any]:
-    """Free metadata must be plain JSON (no NaN/Infinity, no NUL) and at most 256 KiB."""
+    """Free metadata must be plain JSON (no NaN/Infinity, no NUL), at most 256 KiB and 32 levels deep."""
+    if json_depth(metadata) > MAX_METADATA_DEPTH:
+        raise ValueError(f"must nest objects and arrays at most {MAX_METADATA_DEPTH} levels deep")
     try:
         encoded = json.dumps(metadata, allow_nan=False, ensure_ascii=False)
     except ValueError as exc:

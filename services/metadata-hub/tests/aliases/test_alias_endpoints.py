@@ -86,3 +86,23 @@ async def test_bad_aliases(client, push, unique):
     await client.post(f"/artifacts/{name}/archive")
     response = await client.put(f"/artifacts/{name}/aliases/prod", json={"version": "v1"})
     assert response.status_code == 409
+
+
+async def test_an_unknown_alias_suggests_the_names_it_may_mean(client, push, unique):
+    name = f"sug-{unique}"
+    await push(name)
+    await client.put(f"/artifacts/{name}/aliases/production", json={"version": "v1"})
+    await client.put(f"/artifacts/{name}/aliases/staging", json={"version": "v1"})
+
+    resolved = await client.get(f"/artifacts/{name}/versions/prod")
+    assert resolved.status_code == 404
+    assert resolved.json()["code"] == "alias_not_found"
+    assert resolved.json()["suggestions"] == ["production"]
+    assert "did you mean production?" in resolved.json()["detail"]
+
+    misspelt = await client.delete(f"/artifacts/{name}/aliases/stagin")
+    assert misspelt.status_code == 404
+    assert misspelt.json()["suggestions"] == ["staging"]
+
+    nothing_close = await client.get(f"/artifacts/{name}/versions/qa")
+    assert nothing_close.json()["suggestions"] == []

@@ -242,3 +242,67 @@ async def test_digests_lists_every_digest_sorted_and_paged(client, push, unique)
             break
     assert seen == sorted(set(seen))
     assert pushed | {archived["digest"]} <= set(seen)
+
+
+async def test_push_of_the_newest_content_records_nothing_unless_allow_empty(client, push, unique):
+    name = f"same-{unique}"
+    first = await push(name, metadata={"rows": 3})
+    again = await push(name, digest=first["digest"], message="again", expect=200)
+    assert again["unchanged"] is True
+    assert (again["number"], again["message"], again["metadata"]) == (1, "", {"rows": 3})
+    assert (await client.get(f"/artifacts/{name}")).json()["version_count"] == 1
+
+    forced = await push(name, digest=first["digest"], message="forced", allow_empty=True)
+    assert (forced["number"], forced["unchanged"]) == (2, False)
+    changed = await push(name)
+    assert changed["number"] == 3, "a no-op push must not use up a version number"
+    older = await push(name, digest=first["digest"])
+    assert older["number"] == 4, "content equal to an older version (not the newest) is a new version"
+
+
+async def test_push_applies_labels_and_description_to_an_existing_artifact(client, push, unique):
+    name = f"labelled-{unique}"
+    await push(name, labels={"team": "vision"}, description="faces")
+    await push(name, labels={"stage": "raw"}, description="faces, cropped")
+    artifact = (await client.get(f"/artifacts/{name}")).json()
+    assert artifact["labels"] == {"stage": "raw", "team": "vision"}
+    assert artifact["description"] == "faces, cropped"
+
+    latest = (await client.get(f"/artifacts/{name}/versions/latest")).json()
+    noop = await push(name, digest=latest["digest"], labels={"stage": "clean"}, expect=200)
+    assert noop["unchanged"] is True
+    assert (await client.get(f"/artifacts/{name}")).json()["labels"]["stage"] == "clean"
+
+
+async def test_a_refused_push_leaves_labels_description_and_versions_unchanged(client, push, unique):
+    name = f"refused-{unique}"
+    await push(name, labels={"team": "vision"}, description="faces")
+    await push(name)
+    before = (await client.get(f"/artifacts/{name}")).json()
+    stale = await push(name, expected_parent="v1", labels={"team": "audio"}, description="x", expect=409)
+    assert stale["code"] == "parent_mismatch"
+    missing = await push(
+        name, inputs=[{"ref": f"nothing-{unique}:v1", "role": "input"}], labels={"a": "b"}, expect=404
+    )
+    assert missing["code"] == "artifact_not_found"
+    many = {f"k{i}": "v" for i in range(64)}
+    too_many = await push(name, labels=many, expect=422)
+    assert too_many["errors"][0]["loc"] == ["body", "labels"]
+    after = (await client.get(f"/artifacts/{name}")).json()
+    assert (after["labels"], after["description"], after["version_count"]) == (
+        before["labels"],
+        before["description"],
+        2,
+    )
+
+
+async def test_metadata_nested_too_deep_is_422_naming_metadata(client, unique, make_digest):
+    deep: dict = {}
+    node = deep
+    for _ in range(40):
+        node["child"] = {}
+        node = node["child"]
+    body = {"digest": make_digest(), "file_count": 1, "total_bytes": 1, "kind": "model", "metadata": deep}
+    response = await client.post(f"/artifacts/deep-{unique}/versions", json=body)
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["loc"][:2] == ["body", "metadata"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import threading
 
-from kamld.transfer import Progress, pull_manifest, push_directory
+from kamld.transfer import STATE_DIR, Progress, pull_manifest, push_directory
 from kamld_content.hashing import digest_bytes
 
 
@@ -24,7 +24,12 @@ def register(hub, name: str, result) -> None:
 
 
 def files_of(root):
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    """A tree's files, without the working-copy state a pull records in it."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in root.rglob("*")
+        if p.is_file() and p.relative_to(root).parts[0] != STATE_DIR
+    }
 
 
 def test_gc_keeps_catalog_and_open_sessions_and_sweeps_orphans(gateway, metadata_hub, tmp_path):

@@ -88,6 +88,13 @@ def test_missing_batch_upload_commit_and_download(client, upload_id):
     problem(beyond, 416)
     assert beyond.headers["content-range"] == f"bytes */{len(a)}"
 
+    head = client.head(f"/manifests/{digest}/files/data/a.txt")
+    assert (head.status_code, head.content) == (200, b"")
+    assert head.headers["content-length"] == str(len(a)) and head.headers["etag"] == whole.headers["etag"]
+    head_part = client.head(f"/manifests/{digest}/files/data/a.txt", headers={"Range": "bytes=5-9"})
+    assert head_part.status_code == 206 and head_part.headers["content-range"] == f"bytes 5-9/{len(a)}"
+    assert client.head(f"/manifests/{digest}/files/data/none.txt").status_code == 404
+
     read = client.post("/chunks/read", json={"digests": [digest_bytes(b), digest_bytes(a)]})
     assert decode_frames(read.content) == [(digest_bytes(b), b), (digest_bytes(a), a)]
     assert client.get(f"/chunks/{digest_bytes(a)}").content == a

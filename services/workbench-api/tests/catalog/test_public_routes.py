@@ -66,7 +66,7 @@ def route_table(seeded: dict[str, Any]) -> list[Route]:
             "POST",
             "/api/v1/artifacts/{name}/versions",
             "editor",
-            {"name": n, "json": {"digest": d2, "message": "same content again"}},
+            {"name": n, "json": {"digest": d2, "message": "same content again", "allow_empty": True}},
             {"name": n, "json": {"digest": ZERO}},
             201,
         ),
@@ -86,6 +86,13 @@ def route_table(seeded: dict[str, Any]) -> list[Route]:
         ),
         Route(
             "GET",
+            "/api/v1/artifacts/{name}/versions/{ref}/files/{path}",
+            "viewer",
+            {"name": n, "ref": "v1", "path": "data.csv"},
+            {"name": n, "ref": "v1", "path": "nope.csv"},
+        ),
+        Route(
+            "HEAD",
             "/api/v1/artifacts/{name}/versions/{ref}/files/{path}",
             "viewer",
             {"name": n, "ref": "v1", "path": "data.csv"},

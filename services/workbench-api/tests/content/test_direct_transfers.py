@@ -13,7 +13,7 @@ import pytest
 
 from kamld.bulk import ChunkChannel
 from kamld.errors import KamldClientError
-from kamld.transfer import pull_manifest, push_directory
+from kamld.transfer import STATE_DIR, pull_manifest, push_directory
 from kamld_common.grants import GRANT_HEADER, sign_grant
 from kamld_testing.processes import env_prefix, requests_served, stop_services
 
@@ -41,7 +41,12 @@ def make_tree(root: Path) -> dict[str, bytes]:
 
 
 def read_tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    """A pulled tree's files, without the working-copy state the pull records in it."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in root.rglob("*")
+        if p.is_file() and p.relative_to(root).parts[0] != STATE_DIR
+    }
 
 
 def round_trip(gateway, token: str, tmp_path: Path) -> dict[str, float]:

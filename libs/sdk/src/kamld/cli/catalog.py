@@ -1,70 +1,40 @@
-"""Catalog commands: push, pull, log, show, ls, diff, alias, lineage, token.
+"""Catalog commands: push, pull, log, show, ls, diff, lineage, token, gc.
 
 Every command takes ``--json`` for scripts. Errors print one line (the server's detail, plus
-"did you mean …?" when it has suggestions) and exit with status 1; never a traceback.
+"did you mean …?" when it has suggestions), or a JSON object under ``--json``, and exit with the
+code of their class (:mod:`kamld.cli.exits`); never a traceback.
 """
 
 from __future__ import annotations
 
-import functools
 import json
-import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from kamld.cli import app
-from kamld.cli.output import err, new_table, out, transfer_bars
+from kamld.cli.exits import exit_code_for
+from kamld.cli.output import (
+    JsonOption,
+    emit_json,
+    err,
+    literal,
+    new_table,
+    out,
+    reports_errors,
+    transfer_bars,
+)
 from kamld.client import Client
-from kamld.errors import KamldClientError
-from kamld.models import ApiModel, Lineage
+from kamld.errors import LocalChangesError
+from kamld.models import FileChange, Lineage
 
 if TYPE_CHECKING:
     from rich.progress import Progress
     from rich.tree import Tree
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON")]
-
-alias_app = typer.Typer(help="Movable names for versions: production, staging, …", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens (admin)", no_args_is_help=True)
-app.add_typer(alias_app, name="alias")
 app.add_typer(token_app, name="token")
-
-
-def reports_errors(command: F) -> F:
-    """Turn client errors into one line on stderr and exit status 1."""
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except KamldClientError as exc:
-            err().print(f"[red]error:[/red] {exc}", markup=True, highlight=False, soft_wrap=True)
-            raise typer.Exit(1) from None
-        except OSError as exc:
-            err().print(
-                f"[red]error:[/red] {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
-                markup=True,
-                highlight=False,
-            )
-            raise typer.Exit(1) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
-def emit_json(value: Any) -> None:
-    def plain(item: Any) -> Any:
-        if isinstance(item, ApiModel):
-            return item.to_dict()
-        if isinstance(item, list):
-            return [plain(i) for i in item]
-        return item
-
-    sys.stdout.write(json.dumps(plain(value), indent=2) + "\n")
 
 
 def human_size(size: int | None) -> str:
@@ -126,15 +96,45 @@ def push(
         str | None, typer.Option(help="dataset, model or code: the kind of a new artifact (default dataset)")
     ] = None,
     input_: Annotated[list[str], typer.Option("--input", help="REF[=ROLE] this version was made from")] = [],  # noqa: B006
-    label: Annotated[list[str], typer.Option("--label", help="KEY=VALUE label of a new artifact")] = [],  # noqa: B006
+    label: Annotated[
+        list[str], typer.Option("--label", help="KEY=VALUE label set on the artifact (repeatable)")
+    ] = [],  # noqa: B006
+    description: Annotated[
+        str | None, typer.Option("--description", help="The artifact's description (replaces the old one)")
+    ] = None,
+    metadata: Annotated[
+        list[str],
+        typer.Option(
+            "--metadata", help="KEY=VALUE of this version (numbers and true/false stay JSON; repeatable)"
+        ),
+    ] = [],  # noqa: B006
+    metadata_file: Annotated[
+        Path | None,
+        typer.Option("--metadata-file", help="JSON object file of version metadata, e.g. metrics.json"),
+    ] = None,
     expect_parent: Annotated[
         str | None, typer.Option("--expect-parent", help="Refuse unless REF is the newest")
     ] = None,
+    allow_empty: Annotated[
+        bool,
+        typer.Option("--allow-empty", help="Record a new version even if the newest one holds this content"),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Push DIRECTORY as the next version of NAME (only chunks the platform lacks are sent)."""
+    """Push DIRECTORY as the next version of NAME (only chunks the platform lacks are sent).
+
+    Every reference and option is checked before anything is uploaded. A directory identical to
+    the newest version records nothing (exit 0) unless --allow-empty.
+    """
+    from kamld.push_options import metadata_file as read_metadata_file
+    from kamld.push_options import metadata_pairs
+
     inputs = [tuple(item.split("=", 1)) if "=" in item else item for item in input_]
     labels = parse_pairs(label, "label")
+    version_metadata = {
+        **(read_metadata_file(metadata_file) if metadata_file else {}),
+        **metadata_pairs(metadata),
+    }
     with Client() as client:
         with transfer_bars(enabled=not as_json) as bars:
             version = client.push(
@@ -144,27 +144,61 @@ def push(
                 kind=kind,
                 inputs=inputs,
                 labels=labels,
+                description=description,
                 expected_parent=expect_parent,
+                metadata=version_metadata,
+                allow_empty=allow_empty,
                 progress=PushProgress(bars) if bars is not None else None,
             )
     if as_json:
         emit_json(version)
         return
+    if version.unchanged:
+        out().print(
+            f"nothing changed: {version.ref} already holds this content", markup=False, highlight=False
+        )
+        dropped = [
+            option
+            for option, given in (
+                ("--message", message),
+                ("--metadata", version_metadata),
+                ("--input", inputs),
+            )
+            if given
+        ]
+        if dropped:
+            err().print(
+                f"not recorded: {', '.join(dropped)} (--allow-empty records a new version)",
+                markup=False,
+                highlight=False,
+            )
+        applied = [option for option, given in (("--label", labels), ("--description", description)) if given]
+        if applied:
+            err().print(f"applied to {name}: {', '.join(applied)}", markup=False, highlight=False)
+        return
     out().print(
-        f"pushed [bold]{version.ref}[/bold]: {version.file_count} files, "
+        f"pushed {version.ref}: {version.file_count} files, "
         f"{human_size(version.total_bytes)}; sent {human_size(version.bytes_sent)}, "
-        f"{human_size(version.bytes_deduplicated)} already stored; digest {version.digest[:19]}…"
+        f"{human_size(version.bytes_deduplicated)} already stored; digest {version.digest[:19]}…",
+        markup=False,
+        highlight=False,
     )
+
+
+UNTRACKED_SHOWN = 20
 
 
 @app.command()
 @reports_errors
 def pull(
-    ref: Annotated[str, typer.Argument(help="NAME[:REF]")],
+    ref: Annotated[str, typer.Argument(help="NAME[:REF][/PATH]: a version, or one folder of it")],
     directory: Annotated[Path, typer.Argument(help="Where to write the files")],
     include: Annotated[
         list[str], typer.Option("--include", help="Only paths matching GLOB (repeatable)")
     ] = [],  # noqa: B006
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite and remove local changes instead of refusing")
+    ] = False,
     buffered: Annotated[
         bool,
         typer.Option(
@@ -176,23 +210,41 @@ def pull(
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Fetch a version into DIRECTORY: only files it lacks, each verified and written atomically."""
-    with Client() as client, transfer_bars(enabled=not as_json) as bars:
-        result = client.pull(
-            ref,
-            directory,
-            include=include,
-            progress=PullProgress(bars) if bars is not None else None,
-            direct_writes=not buffered,
-        )
+    """Make DIRECTORY exactly a version: write what it lacks (reusing local chunks), remove what the
+    version lacks; refuse, writing nothing, where that would destroy local changes."""
+    try:
+        with Client() as client, transfer_bars(enabled=not as_json) as bars:
+            result = client.pull(
+                ref,
+                directory,
+                include=include,
+                force=force,
+                progress=PullProgress(bars) if bars is not None else None,
+                direct_writes=not buffered,
+            )
+    except LocalChangesError as exc:
+        if as_json:
+            raise  # reported as JSON with its "conflicts"
+        err().print(f"[red]error:[/red] {literal(exc)}", highlight=False, soft_wrap=True)
+        for path, reason in exc.conflicts:
+            err().print(f"  {literal(path)}: {reason}", highlight=False, soft_wrap=True)
+        raise typer.Exit(exit_code_for(exc)) from None
     if as_json:
         emit_json(result)
         return
     out().print(
-        f"pulled [bold]{result.version.ref}[/bold] into {result.directory}: "
+        f"pulled [bold]{literal(result.version.ref)}[/bold] into {literal(result.directory)}: "
         f"{result.files_written} written, {result.files_unchanged} already there, "
-        f"{human_size(result.bytes_downloaded)} downloaded"
+        f"{result.files_removed} removed; {human_size(result.bytes_downloaded)} downloaded, "
+        f"{human_size(result.bytes_reused)} reused from local files",
+        highlight=False,
     )
+    if result.untracked:
+        err().print(f"kept {len(result.untracked)} untracked files:", highlight=False)
+        for path in result.untracked[:UNTRACKED_SHOWN]:
+            err().print(f"  {literal(path)}", highlight=False, soft_wrap=True)
+        if len(result.untracked) > UNTRACKED_SHOWN:
+            err().print(f"  … and {len(result.untracked) - UNTRACKED_SHOWN} more (all in --json)")
 
 
 @app.command()
@@ -204,7 +256,7 @@ def log(
 ) -> None:
     """The versions of an artifact, newest first."""
     with Client() as client:
-        versions = client.log(name, limit=limit)
+        versions = list(client.log(name, limit=limit))
     if as_json:
         emit_json(versions)
         return
@@ -231,40 +283,60 @@ def show(ref: Annotated[str, typer.Argument(help="NAME[:REF]")], as_json: JsonOp
     if as_json:
         emit_json(version)
         return
-    out().print(f"[bold]{version.ref}[/bold] ({version.kind})  {version.digest}")
-    out().print(f"  author   {version.author}  {version.created_at:%Y-%m-%d %H:%M:%S %Z}")
+    out().print(f"[bold]{literal(version.ref)}[/bold] ({literal(version.kind)})  {version.digest}")
+    out().print(f"  author   {literal(version.author)}  {version.created_at:%Y-%m-%d %H:%M:%S %Z}")
     out().print(f"  files    {version.file_count} ({human_size(version.total_bytes)})")
     if version.aliases:
-        out().print(f"  aliases  {', '.join(version.aliases)}")
+        out().print(f"  aliases  {literal(', '.join(version.aliases))}")
     if version.parents:
-        out().print(f"  parents  {', '.join(p.ref for p in version.parents)}")
+        out().print(f"  parents  {literal(', '.join(p.ref for p in version.parents))}")
     for link in version.inputs:
-        out().print(f"  input    {link.ref} ({link.role})")
+        out().print(f"  input    {literal(link.ref)} ({literal(link.role)})")
+    for key, value in version.metadata.items():
+        shown = value if isinstance(value, str) else json.dumps(value)
+        out().print(f"  metadata {key} = {shown}", markup=False, highlight=False)
     if version.message:
-        out().print(f"\n    {version.message}")
+        out().print(f"\n    {literal(version.message)}")
 
 
 @app.command("ls")
 @reports_errors
 def ls(
-    ref: Annotated[str | None, typer.Argument(help="NAME[:REF][/PREFIX]; none lists artifacts")] = None,
+    ref: Annotated[
+        str | None, typer.Argument(help="NAME[:REF][/FOLDER]; none lists artifacts", show_default=False)
+    ] = None,
+    kind: Annotated[
+        str | None, typer.Option("--kind", help="Only artifacts of this kind: dataset, model or code")
+    ] = None,
+    label: Annotated[
+        list[str], typer.Option("--label", help="Only artifacts with label KEY=VALUE (or KEY); repeatable")
+    ] = [],  # noqa: B006
+    archived: Annotated[bool, typer.Option("--archived", help="Include archived artifacts")] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """List artifacts, or the files of a version."""
+    """List artifacts, or the files of a version (under FOLDER, a path prefix by whole segments)."""
     with Client() as client:
         if ref is None:
-            artifacts = client.artifacts()
+            artifacts = list(client.artifacts(kind=kind, labels=label, include_archived=archived))
             if as_json:
                 emit_json(artifacts)
                 return
-            table = new_table("name", "kind", "versions", "latest", "description")
+            table = new_table("name", "kind", "versions", "latest", "labels", "description")
+            table.columns[0].no_wrap = True
             for a in artifacts:
                 table.add_row(
-                    a.name, a.kind, str(a.version_count), a.latest.name if a.latest else "-", a.description
+                    a.name + (" (archived)" if a.archived else ""),
+                    a.kind,
+                    str(a.version_count),
+                    a.latest.name if a.latest else "-",
+                    ",".join(f"{k}={v}" for k, v in sorted(a.labels.items())),
+                    a.description,
                 )
             out().print(table)
             return
-        files = client.ls(ref)
+        if kind or label or archived:
+            raise typer.BadParameter("--kind, --label and --archived filter artifacts: give no REF")
+        files = list(client.ls(ref))
     if as_json:
         emit_json(files)
         return
@@ -274,27 +346,66 @@ def ls(
     out().print(table)
 
 
+def _diff_with_directory(side_a: str, side_b: str, as_json: bool) -> None:
+    """``diff REF DIR`` (what the directory changed) or ``diff DIR REF`` (the same, reversed)."""
+    directory_first = Path(side_a).is_dir()
+    ref, directory = (side_b, side_a) if directory_first else (side_a, side_b)
+    with Client() as client:
+        changes = client.diff_directory(ref, directory)
+    if directory_first:
+        flipped = {"added": "removed", "removed": "added", "modified": "modified"}
+        changes = [
+            FileChange(
+                change=flipped[c.change],  # type: ignore[arg-type]
+                path=c.path,
+                old_size=c.new_size,
+                new_size=c.old_size,
+                old_digest=c.new_digest,
+                new_digest=c.old_digest,
+            )
+            for c in changes
+        ]
+    if as_json:
+        emit_json({"from": side_a, "to": side_b, "changes": [c.to_dict() for c in changes]})
+        return
+    out().print(f"{literal(side_a)} -> {literal(side_b)}: {len(changes)} changes", highlight=False)
+    _print_changes(changes)
+
+
 @app.command()
 @reports_errors
 def diff(
-    ref_a: Annotated[str, typer.Argument(help="NAME:REF (older)")],
-    ref_b: Annotated[str, typer.Argument(help="NAME:REF or REF (newer)")],
+    ref_a: Annotated[str, typer.Argument(help="NAME:REF (older), or a local directory")],
+    ref_b: Annotated[str, typer.Argument(help="NAME:REF or REF (newer), or a local directory")],
     as_json: JsonOption = False,
 ) -> None:
-    """Files added, removed and modified between two versions, with sizes."""
+    """Files added, removed and modified between two versions, or between a version and a
+    directory (its local changes), with sizes."""
+    if Path(ref_a).is_dir() or Path(ref_b).is_dir():
+        if Path(ref_a).is_dir() and Path(ref_b).is_dir():
+            raise typer.BadParameter(
+                "diff compares a version with a version or a directory, not two directories"
+            )
+        _diff_with_directory(ref_a, ref_b, as_json)
+        return
     with Client() as client:
         result = client.diff(ref_a, ref_b)
     if as_json:
         emit_json(result)
         return
+    span = f"{result.from_version.ref} -> {result.to_version.ref}"
+    out().print(f"{literal(span)}: {len(result.changes)} changes")
+    _print_changes(result.changes)
+
+
+def _print_changes(changes: list[FileChange]) -> None:
     marks = {
         "added": "[green]+[/green]",
         "removed": "[red]-[/red]",
         "modified": "[yellow]M[/yellow]",
         "renamed": "[cyan]R[/cyan]",
     }
-    out().print(f"{result.from_version.ref} -> {result.to_version.ref}: {len(result.changes)} changes")
-    for c in result.changes:
+    for c in changes:
         if c.change == "modified":
             sizes = f"{human_size(c.old_size)} -> {human_size(c.new_size)}"
         elif c.change == "removed":
@@ -302,7 +413,7 @@ def diff(
         else:
             sizes = human_size(c.new_size)
         label = f"{c.old_path} -> {c.path}" if c.change == "renamed" else c.path
-        out().print(f"{marks[c.change]} {label}  ({sizes})", highlight=False)
+        out().print(f"{marks[c.change]} {literal(label)}  ({sizes})", highlight=False)
 
 
 def lineage_tree(graph: Lineage, upstream: bool) -> Tree:
@@ -316,8 +427,8 @@ def lineage_tree(graph: Lineage, upstream: bool) -> Tree:
 
     def label(ref: str, role: str | None) -> str:
         node = nodes.get(ref)
-        kind = f" [dim]{node.kind}[/dim]" if node else ""
-        return f"{ref}{kind}" + (f" [cyan]({role})[/cyan]" if role else "")
+        kind = f" [dim]{literal(node.kind)}[/dim]" if node else ""
+        return f"{literal(ref)}{kind}" + (f" [cyan]({literal(role)})[/cyan]" if role else "")
 
     tree = Tree(label(graph.root, None))
 
@@ -352,66 +463,6 @@ def lineage(
     out().print(lineage_tree(graph, upstream=direction == "up"))
 
 
-@alias_app.command("set")
-@reports_errors
-def alias_set(
-    name: Annotated[str, typer.Argument(help="Artifact name")],
-    alias: Annotated[str, typer.Argument(help="Alias, e.g. production")],
-    ref: Annotated[str, typer.Argument(help="Version: v3, 3, another alias or a digest prefix")],
-    expected: Annotated[
-        str | None, typer.Option("--expect", help="Only if the alias points here now")
-    ] = None,
-    as_json: JsonOption = False,
-) -> None:
-    """Point ALIAS of NAME at a version (the move is recorded)."""
-    with Client() as client:
-        result = client.alias_set(name, alias, ref, expected_version=expected)
-    if as_json:
-        emit_json(result)
-        return
-    out().print(f"{name}:{alias} -> {result.version.ref}")
-
-
-@alias_app.command("ls")
-@reports_errors
-def alias_ls(name: Annotated[str, typer.Argument(help="Artifact name")], as_json: JsonOption = False) -> None:
-    """The aliases of an artifact."""
-    with Client() as client:
-        result = client.aliases(name)
-    if as_json:
-        emit_json(result)
-        return
-    table = new_table("alias", "version", "moved by", "at")
-    for a in result:
-        table.add_row(a.alias, a.version.name, a.updated_by, a.updated_at.strftime("%Y-%m-%d %H:%M"))
-    out().print(table)
-
-
-@alias_app.command("history")
-@reports_errors
-def alias_history(
-    name: Annotated[str, typer.Argument(help="Artifact name")],
-    alias: Annotated[str, typer.Argument(help="Alias")],
-    as_json: JsonOption = False,
-) -> None:
-    """Every move of an alias, newest first."""
-    with Client() as client:
-        events = client.alias_history(name, alias)
-    if as_json:
-        emit_json(events)
-        return
-    table = new_table("at", "action", "from", "to", "by")
-    for e in events:
-        table.add_row(
-            e.at.strftime("%Y-%m-%d %H:%M:%S"),
-            e.action,
-            f"v{e.from_version}" if e.from_version else "-",
-            f"v{e.to_version}" if e.to_version else "-",
-            e.actor,
-        )
-    out().print(table)
-
-
 @token_app.command("create")
 @reports_errors
 def token_create(
@@ -427,8 +478,11 @@ def token_create(
     if as_json:
         emit_json(created)
         return
-    err().print(f"created {created.role} token {created.name!r}; store it now, it is not shown again:")
-    out().print(created.token, highlight=False)
+    err().print(
+        f"created {literal(created.role)} token {literal(repr(created.name))}; "
+        "store it now, it is not shown again:"
+    )
+    out().print(created.token, highlight=False, markup=False)
 
 
 @token_app.command("ls")
@@ -463,7 +517,7 @@ def token_revoke(
     if as_json:
         emit_json({"revoked": name})
         return
-    out().print(f"revoked token {name!r}")
+    out().print(f"revoked token {name!r}", markup=False)
 
 
 @app.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import secrets
@@ -17,7 +18,9 @@ import typer
 
 from kamld import config
 from kamld.cli import app
-from kamld.cli.output import err, out
+from kamld.cli.exits import ExitCode
+from kamld.cli.output import err, literal, out
+from kamld.instance import AlreadyRunning, claim_home
 from kamld.supervisor import (
     DEFAULT_PORT_BASE,
     GATEWAY,
@@ -25,7 +28,9 @@ from kamld.supervisor import (
     STATE_FILE,
     PortTaken,
     ServiceFailed,
+    ServiceSpec,
     Supervisor,
+    module_of,
     plan,
 )
 
@@ -48,6 +53,11 @@ def _stored_token() -> str | None:
     return str(token) if token else None
 
 
+def _missing_services() -> list[str]:
+    """Services this environment cannot run: an SDK installed on its own (pip) has none of them."""
+    return [service for service in SERVICES if importlib.util.find_spec(module_of(service)) is None]
+
+
 @app.command()
 def up(
     home: Annotated[
@@ -66,14 +76,42 @@ def up(
     ] = 90.0,
 ) -> None:
     """Start all five services locally with the embedded defaults, until Ctrl-C."""
+    missing = _missing_services()
+    if missing:
+        err().print(
+            f"kamld up: this environment has the kamld client but not the platform's services "
+            f"({', '.join(map(module_of, missing))}); run `make up` in a KAML-D checkout, or point "
+            "KAMLD_URL at a running platform",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(int(ExitCode.ERROR))
     if home is not None:
         os.environ["KAMLD_HOME"] = str(home.expanduser().resolve())
     root = config.kamld_home().resolve()
     root.mkdir(parents=True, exist_ok=True)
     token = _stored_token() or secrets.token_urlsafe(32)
     specs = plan(root, port_base=port_base, bootstrap_admin_token=token)
-    supervisor = Supervisor(specs, root, notify=lambda message: out().print(f"[yellow]{message}[/]"))
+    gateway = next(spec for spec in specs if spec.name == GATEWAY)
+    try:
+        with claim_home(root, gateway.url):
+            _run(root, specs, gateway, token, ready_timeout)
+    except AlreadyRunning as exc:
+        err().print(
+            f"kamld up: {exc}; stop it first, or give this one another --home",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(int(ExitCode.CONFLICT)) from None
 
+
+def _run(
+    root: Path, specs: list[ServiceSpec], gateway: ServiceSpec, token: str, ready_timeout: float
+) -> None:
+    """Start the services, write the CLI config once all are ready, and watch them until stopped."""
+    supervisor = Supervisor(specs, root, notify=lambda message: out().print(f"[yellow]{literal(message)}[/]"))
     previous = signal.signal(signal.SIGTERM, _raise_stop)
     try:
         try:
@@ -83,20 +121,21 @@ def up(
                 f"kamld up: {exc}; choose other ports with --port-base or "
                 f"KAMLD_{exc.service.upper().replace('-', '_')}_PORT",
                 highlight=False,
+                markup=False,
                 soft_wrap=True,
             )
             raise typer.Exit(2) from None
         _wait_ready(supervisor, ready_timeout)
-        gateway = next(spec for spec in specs if spec.name == GATEWAY)
         config_file = config.save_config(gateway.url, token)
         _print_services(supervisor, config_file)
         stop = threading.Event()
         while not stop.wait(0.5):
             supervisor.watch_once()
     except ServiceFailed as exc:
-        err().print(f"kamld up: {exc}", highlight=False, soft_wrap=True)
+        err().print(f"kamld up: {exc}", highlight=False, markup=False, soft_wrap=True)
         if exc.log_tail:
-            err().print(f"--- last lines of {root / 'logs' / (exc.service + '.log')} ---", highlight=False)
+            log = root / "logs" / f"{exc.service}.log"
+            err().print(f"--- last lines of {log} ---", highlight=False, markup=False)
             err().print(exc.log_tail.rstrip(), highlight=False, markup=False)
         raise typer.Exit(1) from None
     except (KeyboardInterrupt, _StopRequested):
@@ -125,6 +164,7 @@ def _wait_ready(supervisor: Supervisor, timeout_s: float) -> None:
 
 def _print_services(supervisor: Supervisor, config_file: Path) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title="KAML-D is running")
     table.add_column("service")
@@ -132,9 +172,12 @@ def _print_services(supervisor: Supervisor, config_file: Path) -> None:
     table.add_column("pid", justify="right")
     table.add_column("log", overflow="fold")
     for service in supervisor.services:
-        table.add_row(service.spec.name, service.spec.url, str(service.pid), str(service.log_path))
+        table.add_row(
+            *(Text(cell) for cell in (service.spec.name, service.spec.url, str(service.pid))),
+            Text(str(service.log_path)),
+        )
     out().print(table)
-    out().print(f"CLI config (URL and admin token): {config_file}")
+    out().print(f"CLI config (URL and admin token): {config_file}", markup=False)
     out().print("Press Ctrl-C to stop.")
 
 
@@ -186,6 +229,7 @@ def _service_urls(gateway_url: str) -> dict[str, str]:
 
 def _collect_status(timeout_s: float) -> dict[str, Any]:
     cfg = config.load_config()
+    source = {"url": cfg.url, "file": str(cfg.file) if cfg.file else None, "found": cfg.found}
     headers = {"Authorization": f"Bearer {cfg.token}"} if cfg.token else {}
     with httpx.Client(timeout=timeout_s) as client:
         try:
@@ -193,6 +237,7 @@ def _collect_status(timeout_s: float) -> dict[str, Any]:
             report = _json_object(response) if response.status_code == 200 else None
             if report is not None:
                 report["source"] = "gateway"
+                report["config"] = source
                 return report
             reason = f"{cfg.url}/api/v1/status answered HTTP {response.status_code}"
             if response.status_code == 200:
@@ -200,8 +245,14 @@ def _collect_status(timeout_s: float) -> dict[str, Any]:
         except httpx.HTTPError as exc:
             reason = f"{cfg.url} did not answer ({type(exc).__name__})"
         services = [_probe(client, name, url) for name, url in _service_urls(cfg.url).items()]
-    overall = "ok" if all(s["status"] == "ok" for s in services) else "degraded"
-    return {"status": overall, "services": services, "source": "direct", "note": reason}
+    if all(s["status"] == "ok" for s in services):
+        overall = "ok"
+    elif not cfg.found:
+        overall = "no_config"
+        reason = f"{config.missing_config_hint()}; {reason}"
+    else:
+        overall = "down" if all(s["status"] == "down" for s in services) else "degraded"
+    return {"status": overall, "services": services, "source": "direct", "note": reason, "config": source}
 
 
 @app.command()
@@ -209,28 +260,37 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for each answer")] = 10.0,
 ) -> None:
-    """Health and version of every service; the exit code is 1 when any is not ready."""
+    """Health and version of every service; the exit code is 1 when any is not ready.
+
+    The report says which config it used, and that none was found when neither KAMLD_URL nor
+    the config file names a platform.
+    """
     report = _collect_status(timeout)
     healthy = report["status"] == "ok"
     if as_json:
         typer.echo(json.dumps(report, indent=2))
     else:
         if report.get("note"):
-            err().print(f"[yellow]{report['note']}; asked each service directly[/]", highlight=False)
+            err().print(
+                f"[yellow]{literal(report['note'])}; asked each service directly[/]",
+                highlight=False,
+                soft_wrap=True,
+            )
         from rich.table import Table
+        from rich.text import Text
 
-        table = Table(title=f"KAML-D: {report['status']}")
+        table = Table(title=Text(f"KAML-D: {report['status']}"))
         for column in ("service", "status", "version", "url", "detail"):
             table.add_column(column)
         colours = {"ok": "green", "not_ready": "yellow", "down": "red"}
         for entry in report["services"]:
             state = entry["status"]
             table.add_row(
-                entry["name"],
-                f"[{colours.get(state, 'red')}]{state}[/]",
-                entry.get("version") or "-",
-                entry.get("url") or "-",
-                entry.get("detail") or "",
+                Text(entry["name"]),
+                Text(state, style=colours.get(state, "red")),
+                Text(entry.get("version") or "-"),
+                Text(entry.get("url") or "-"),
+                Text(entry.get("detail") or ""),
             )
         out().print(table)
     raise typer.Exit(0 if healthy else 1)

@@ -28,6 +28,10 @@ class AliasRepository:
         )
         return [(alias, version) for alias, version in rows]
 
+    async def names(self, artifact_id: int) -> list[str]:
+        rows = await self.session.execute(select(Alias.name).where(Alias.artifact_id == artifact_id))
+        return sorted(rows.scalars())
+
     async def names_by_version(self, version_ids: Iterable[int]) -> dict[int, list[str]]:
         ids = list(version_ids)
         names: dict[int, list[str]] = {version_id: [] for version_id in ids}

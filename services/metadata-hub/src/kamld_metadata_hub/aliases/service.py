@@ -15,6 +15,7 @@ from kamld_metadata_hub.models import Alias, Artifact, Version, utcnow
 from kamld_metadata_hub.pagination import Page, page_of
 from kamld_metadata_hub.references import LATEST, check_alias_name, parse_version_selector, version_ref
 from kamld_metadata_hub.schemas import as_utc
+from kamld_metadata_hub.suggestions import close_names, did_you_mean
 from kamld_metadata_hub.versions.service import VersionResolver, link
 
 
@@ -115,10 +116,11 @@ class AliasService:
             aliases = AliasRepository(session)
             current = await aliases.get(artifact.id, alias)
             if current is None:
+                suggestions = close_names(alias, await aliases.names(artifact.id))
                 raise NotFound(
-                    f"{name} has no alias {alias!r}",
+                    f"{name} has no alias {alias!r}{did_you_mean(suggestions)}",
                     code="alias_not_found",
-                    extra={"artifact": name, "alias": alias},
+                    extra={"artifact": name, "alias": alias, "suggestions": suggestions},
                 )
             await aliases.remove(current, actor, utcnow())
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,14 +15,14 @@ from kamld_metadata_hub.models import Artifact, utcnow
 from kamld_metadata_hub.pagination import Page, page_of
 from kamld_metadata_hub.references import LABEL_KEY
 from kamld_metadata_hub.schemas import MAX_LABELS, as_utc
+from kamld_metadata_hub.suggestions import close_names, did_you_mean
 
 
 async def unknown_artifact(repository: ArtifactRepository, name: str) -> NotFound:
     """The 404 for a missing artifact, with the names the caller probably meant."""
-    suggestions = difflib.get_close_matches(name, await repository.names(), n=5, cutoff=0.6)
-    hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
+    suggestions = close_names(name, await repository.names())
     return NotFound(
-        f"artifact {name!r} does not exist{hint}",
+        f"artifact {name!r} does not exist{did_you_mean(suggestions)}",
         code="artifact_not_found",
         extra={"artifact": name, "suggestions": suggestions},
     )
@@ -97,6 +96,30 @@ async def new_artifact(
     return artifact
 
 
+async def apply_artifact_changes(
+    repository: ArtifactRepository,
+    artifact: Artifact,
+    *,
+    description: str | None,
+    labels: Mapping[str, str | None] | None,
+) -> None:
+    """Set the description and merge the labels (``None`` removes one) of a locked artifact; the
+    one place both a PATCH and a push change an artifact, so both apply the same rules."""
+    if description is None and not labels:
+        return
+    if description is not None:
+        artifact.description = description
+    if labels:
+        await repository.apply_labels(artifact.id, labels)
+        count = len((await repository.labels_of([artifact.id]))[artifact.id])
+        if count > MAX_LABELS:
+            raise Invalid(
+                f"an artifact has at most {MAX_LABELS} labels; {artifact.name} would have {count}",
+                field=["body", "labels"],
+            )
+    await repository.touch(artifact, utcnow())
+
+
 class ArtifactService:
     def __init__(self, database: Database) -> None:
         self.database = database
@@ -150,14 +173,9 @@ class ArtifactService:
         async def work(session: AsyncSession) -> ArtifactView:
             repository = ArtifactRepository(session)
             artifact = await existing_artifact(repository, name, lock=True)
-            if patch.description is not None:
-                artifact.description = patch.description
-            if patch.labels:
-                await repository.apply_labels(artifact.id, patch.labels)
-                labels = await repository.labels_of([artifact.id])
-                if len(labels[artifact.id]) > MAX_LABELS:
-                    raise Invalid(f"an artifact has at most {MAX_LABELS} labels", field=["body", "labels"])
-            await repository.touch(artifact, utcnow())
+            await apply_artifact_changes(
+                repository, artifact, description=patch.description, labels=patch.labels
+            )
             return (await artifact_views(repository, [artifact]))[0]
 
         return await in_transaction(self.database, work)

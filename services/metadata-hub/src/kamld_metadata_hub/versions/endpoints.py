@@ -9,7 +9,12 @@ from fastapi import APIRouter, Path, Query, Response, status
 from kamld_common import patterns
 from kamld_metadata_hub.dependencies import ActorDep, ArtifactName, DatabaseDep, ResolutionCacheDep
 from kamld_metadata_hub.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
-from kamld_metadata_hub.versions.schemas import ResolvedReference, VersionCreate, VersionView
+from kamld_metadata_hub.versions.schemas import (
+    PushedVersionView,
+    ResolvedReference,
+    VersionCreate,
+    VersionView,
+)
 from kamld_metadata_hub.versions.service import VersionService
 
 router = APIRouter(tags=["versions"])
@@ -32,15 +37,22 @@ AMBIGUOUS = {409: {"description": "The digest prefix matches several versions (`
     status_code=status.HTTP_201_CREATED,
     summary="Record a new version",
     responses={
+        200: {"description": "Nothing recorded: the newest version already holds this content (`unchanged`)"},
         **NOT_FOUND,
         409: {"description": "`parent_mismatch`, `artifact_archived` or `kind_mismatch`"},
     },
 )
 async def create(
-    name: ArtifactName, body: VersionCreate, database: DatabaseDep, actor: ActorDep
-) -> VersionView:
-    """Number the next version, link parents and inputs, move `latest`; `kind` creates a new artifact."""
-    return await VersionService(database).create(name, body, actor)
+    name: ArtifactName, body: VersionCreate, database: DatabaseDep, actor: ActorDep, response: Response
+) -> PushedVersionView:
+    """Number the next version, link parents and inputs, move `latest`; `kind` creates a new artifact.
+
+    Labels and description apply to the artifact with the version; content equal to the newest
+    version's records nothing (200, `unchanged`) unless `allow_empty`."""
+    pushed = await VersionService(database).create(name, body, actor)
+    if pushed.unchanged:
+        response.status_code = status.HTTP_200_OK
+    return pushed
 
 
 @router.get(

@@ -55,8 +55,18 @@ class VersionCreate(StrictModel):
         json_schema_extra={"pattern": patterns.REF},
     )
     kind: Kind | None = Field(None, description="Creates the artifact on first push when given")
-    labels: Labels | None = Field(None, description="Labels of an artifact this push creates")
-    description: Text | None = Field(None, description="Description of an artifact this push creates")
+    labels: Labels | None = Field(
+        None,
+        description="Labels set on the artifact with this push (merged into an existing artifact's labels)",
+    )
+    description: Text | None = Field(
+        None, description="The artifact's description, set with this push (replaces an existing one)"
+    )
+    allow_empty: bool = Field(
+        False,
+        description="Record a new version even when `digest` equals the newest version's "
+        "(otherwise such a push records nothing and answers that version with `unchanged`)",
+    )
 
 
 class InputLink(VersionLink):
@@ -79,6 +89,14 @@ class VersionView(BaseModel):
     file_count: int
     total_bytes: int
     aliases: list[str]
+
+
+class PushedVersionView(VersionView):
+    unchanged: bool = Field(
+        False,
+        description="True when the push recorded no new version: the newest version already holds "
+        "this content (this is that version)",
+    )
 
 
 class ResolvedReference(VersionView):

@@ -10,7 +10,12 @@ from kamld_common.db import Database
 from kamld_common.errors import Conflict, Invalid, NotFound
 from kamld_metadata_hub.aliases.repository import AliasRepository
 from kamld_metadata_hub.artifacts.repository import ArtifactRepository
-from kamld_metadata_hub.artifacts.service import existing_artifact, new_artifact, unknown_artifact
+from kamld_metadata_hub.artifacts.service import (
+    apply_artifact_changes,
+    existing_artifact,
+    new_artifact,
+    unknown_artifact,
+)
 from kamld_metadata_hub.db import in_transaction
 from kamld_metadata_hub.models import Artifact, Version, utcnow
 from kamld_metadata_hub.pagination import Page, page_of
@@ -25,9 +30,16 @@ from kamld_metadata_hub.references import (
     version_ref,
 )
 from kamld_metadata_hub.schemas import VersionLink, as_utc
+from kamld_metadata_hub.suggestions import close_names, did_you_mean
 from kamld_metadata_hub.versions.cache import ResolutionCache
 from kamld_metadata_hub.versions.repository import VersionRepository
-from kamld_metadata_hub.versions.schemas import InputLink, ResolvedReference, VersionCreate, VersionView
+from kamld_metadata_hub.versions.schemas import (
+    InputLink,
+    PushedVersionView,
+    ResolvedReference,
+    VersionCreate,
+    VersionView,
+)
 
 MAX_CANDIDATES = 10
 
@@ -80,6 +92,7 @@ class VersionResolver:
     def __init__(self, session: AsyncSession) -> None:
         self.artifacts = ArtifactRepository(session)
         self.versions = VersionRepository(session)
+        self.aliases = AliasRepository(session)
 
     async def artifact(self, name: str) -> Artifact:
         return await existing_artifact(self.artifacts, name)
@@ -103,10 +116,16 @@ class VersionResolver:
                         code="no_versions",
                         extra={"artifact": artifact.name, "field": field},
                     )
+                suggestions = close_names(str(selector.value), await self.aliases.names(artifact.id))
                 raise NotFound(
-                    f"{artifact.name} has no alias {selector.value!r}",
+                    f"{artifact.name} has no alias {selector.value!r}{did_you_mean(suggestions)}",
                     code="alias_not_found",
-                    extra={"artifact": artifact.name, "ref": selector.value, "field": field},
+                    extra={
+                        "artifact": artifact.name,
+                        "ref": selector.value,
+                        "field": field,
+                        "suggestions": suggestions,
+                    },
                 )
             return found
         matches = await self.versions.by_digest_prefix(artifact.id, str(selector.value), MAX_CANDIDATES + 1)
@@ -159,12 +178,18 @@ class VersionService:
         self.database = database
         self.cache = cache
 
-    async def create(self, name: str, body: VersionCreate, actor: str) -> VersionView:
-        """Record a pushed version: the next number, its edges, and `latest` moved onto it."""
+    async def create(self, name: str, body: VersionCreate, actor: str) -> PushedVersionView:
+        """Record a pushed version: the next number, its edges, and `latest` moved onto it.
 
-        async def work(session: AsyncSession) -> VersionView:
+        Labels and description given with the push are applied to the artifact in the same
+        transaction, so a push either lands with them or not at all. A push whose content equals
+        the newest version's (and whose parent is that version) records nothing unless
+        ``allow_empty``: deciding it here, under the artifact's lock, makes it race-free.
+        """
+
+        async def work(session: AsyncSession) -> PushedVersionView:
             artifacts = ArtifactRepository(session)
-            artifact = await artifacts.lock(name, take_number=True)
+            artifact = await artifacts.lock(name)
             if artifact is None:
                 if body.kind is None:
                     error = await unknown_artifact(artifacts, name)
@@ -178,9 +203,14 @@ class VersionService:
                     labels=body.labels or {},
                     actor=actor,
                 )
-                artifact = await artifacts.lock(name, take_number=True)
+                artifact = await artifacts.lock(name)
                 assert artifact is not None
-            self._check_accepts(artifact, body)
+                self._check_accepts(artifact, body)
+            else:
+                self._check_accepts(artifact, body)
+                await apply_artifact_changes(
+                    artifacts, artifact, description=body.description, labels=body.labels
+                )
             resolver = VersionResolver(session)
             versions = VersionRepository(session)
             newest = await versions.newest(artifact.id)
@@ -188,6 +218,11 @@ class VersionService:
                 await self._check_expected_parent(resolver, artifact, newest, body.expected_parent)
             parents = await self._parents(resolver, artifact, newest, body.parents)
             inputs = await self._inputs(resolver, name, body)
+            if newest is not None and not body.allow_empty and self._repeats(newest, parents, body):
+                view = (await version_views(session, artifact, [newest]))[0]
+                return PushedVersionView(**view.model_dump(), unchanged=True)
+            artifact = await artifacts.lock(name, take_number=True)
+            assert artifact is not None
             now = utcnow()
             version = await versions.add(
                 Version(
@@ -206,9 +241,15 @@ class VersionService:
             )
             await AliasRepository(session).point(artifact.id, LATEST, version.id, actor, now)
             await artifacts.touch(artifact, now)
-            return (await version_views(session, artifact, [version]))[0]
+            view = (await version_views(session, artifact, [version]))[0]
+            return PushedVersionView(**view.model_dump())
 
         return await in_transaction(self.database, work)
+
+    @staticmethod
+    def _repeats(newest: Version, parents: list[Version], body: VersionCreate) -> bool:
+        """The push would add a version identical in content to the newest, on top of it alone."""
+        return body.digest == newest.digest and [parent.id for parent in parents] == [newest.id]
 
     @staticmethod
     def _check_accepts(artifact: Artifact, body: VersionCreate) -> None:

@@ -65,18 +65,38 @@ async def list_files(
     return Response(encode_file_list(page.lines, page.next), media_type="application/json")
 
 
+FILE_RESPONSES = {
+    **PROBLEMS,
+    206: {"description": "Partial content"},
+    416: {"description": "Range not satisfiable"},
+}
+
+
 @router.get(
     "/manifests/{digest}/files/{path:path}",
     summary="Download a file",
-    responses={
-        **PROBLEMS,
-        206: {"description": "Partial content"},
-        416: {"description": "Range not satisfiable"},
-    },
+    responses=FILE_RESPONSES,
     response_class=StreamingResponse,
 )
 async def get_file(digest: Digest, path: FilePath, request: Request, svc: ServicesDep) -> Response:
     """The file's bytes, streamed; honours a single ``Range`` and answers ``ETag`` = the file digest."""
+    return await _file_response(digest, path, request, svc, with_body=True)
+
+
+@router.head(
+    "/manifests/{digest}/files/{path:path}",
+    summary="A file's headers",
+    responses=FILE_RESPONSES,
+    response_class=Response,
+)
+async def head_file(digest: str, path: str, request: Request, svc: ServicesDep) -> Response:
+    """What a GET would answer, status and headers, without the bytes (and without reading them)."""
+    return await _file_response(digest, path, request, svc, with_body=False)
+
+
+async def _file_response(
+    digest: str, path: str, request: Request, svc: Services, *, with_body: bool
+) -> Response:
     validate_digest(digest, ["path", "digest"])
     entry = await svc.downloads.file(digest, path)
     etag = f'"{entry.digest}"'
@@ -92,16 +112,18 @@ async def get_file(digest: Digest, path: FilePath, request: Request, svc: Servic
             response = problem_response(exc, request.url.path)
             response.headers["Content-Range"] = f"bytes */{entry.size}"
             return response
+    status = 200
     if byte_range is None:
         headers["Content-Length"] = str(entry.size)
-        return StreamingResponse(
-            svc.downloads.iter_content(entry), media_type="application/octet-stream", headers=headers
-        )
-    headers["Content-Length"] = str(byte_range.length)
-    headers["Content-Range"] = f"bytes {byte_range.start}-{byte_range.end}/{entry.size}"
+    else:
+        status = 206
+        headers["Content-Length"] = str(byte_range.length)
+        headers["Content-Range"] = f"bytes {byte_range.start}-{byte_range.end}/{entry.size}"
+    if not with_body:
+        return Response(status_code=status, media_type="application/octet-stream", headers=headers)
     return StreamingResponse(
         svc.downloads.iter_content(entry, byte_range),
-        status_code=206,
+        status_code=status,
         media_type="application/octet-stream",
         headers=headers,
     )

@@ -27,6 +27,7 @@ from kamld_workbench_api.catalog.schemas import (
     Kind,
     LineageGraph,
     Page,
+    PushedVersionView,
     VersionCreate,
     VersionView,
 )
@@ -208,10 +209,24 @@ async def log(
     dependencies=Editor,
     status_code=status.HTTP_201_CREATED,
     operation_id="createVersion",
+    responses={
+        200: {
+            "model": PushedVersionView,
+            "description": "Nothing recorded: the newest version already holds this content (`unchanged`)",
+        },
+        409: {"description": "`parent_mismatch`, `artifact_archived` or `kind_mismatch`"},
+    },
 )
-async def create_version(name: Name, body: VersionCreate, catalog: CatalogDep) -> VersionView:
-    """Record the committed manifest `digest` as the next version; moves `latest`."""
-    return await catalog.create_version(name, body.model_dump(exclude_unset=True))
+async def create_version(
+    name: Name, body: VersionCreate, catalog: CatalogDep, response: Response
+) -> PushedVersionView:
+    """Record the committed manifest `digest` as the next version and move `latest`; labels and
+    description given apply to the artifact with it. Content equal to the newest version's records
+    nothing (200, `unchanged: true`) unless `allow_empty`."""
+    pushed = await catalog.create_version(name, body.model_dump(exclude_unset=True))
+    if pushed.get("unchanged"):
+        response.status_code = status.HTTP_200_OK
+    return pushed  # type: ignore[return-value]
 
 
 @router.get(
@@ -263,6 +278,32 @@ async def list_files(
     return await catalog.list_files(name, ref, prefix=prefix or None, after=after, limit=limit)
 
 
+FilePath = Annotated[
+    str,
+    Path(
+        max_length=4096,
+        description="Path of the file in the version",
+        json_schema_extra={"pattern": PATH_PATTERN},
+    ),
+]
+RangeHeader = Annotated[str | None, Header(alias="Range", max_length=200)]
+IfRangeHeader = Annotated[str | None, Header(alias="If-Range", max_length=200)]
+IfNoneMatchHeader = Annotated[str | None, Header(alias="If-None-Match", max_length=200)]
+FILE_HEADERS = {
+    "Content-Type": {"description": "By the file name's extension; `application/octet-stream` if unknown"},
+    "Content-Disposition": {
+        "description": "`inline` (`attachment` for HTML, SVG, XML, scripts) with the name"
+    },
+    "Content-Length": {"description": "Bytes of the file, or of the range"},
+    "ETag": {"description": "The file's digest"},
+}
+
+
+def _conditions(range_: str | None, if_range: str | None, if_none_match: str | None) -> dict[str, str]:
+    conditions = {"Range": range_, "If-Range": if_range, "If-None-Match": if_none_match}
+    return {key: value for key, value in conditions.items() if value}
+
+
 @router.get(
     "/{name}/versions/{ref}/files/{path:path}",
     tags=["files"],
@@ -271,7 +312,11 @@ async def list_files(
     operation_id="downloadFile",
     response_class=StreamingResponse,
     responses={
-        200: {"content": {"application/octet-stream": {}}, "description": "The file's bytes"},
+        200: {
+            "content": {"application/octet-stream": {}},
+            "description": "The file's bytes",
+            "headers": FILE_HEADERS,
+        },
         206: {"content": {"application/octet-stream": {}}, "description": "The requested range"},
         304: {"description": "Not modified (If-None-Match matched the ETag)"},
         416: {"description": "Range not satisfiable"},
@@ -280,23 +325,50 @@ async def list_files(
 async def download(
     name: Name,
     ref: Ref,
-    path: Annotated[
-        str,
-        Path(
-            max_length=4096,
-            description="Path of the file in the version",
-            json_schema_extra={"pattern": PATH_PATTERN},
-        ),
-    ],
+    path: FilePath,
     catalog: CatalogDep,
-    range_: Annotated[str | None, Header(alias="Range", max_length=200)] = None,
-    if_range: Annotated[str | None, Header(alias="If-Range", max_length=200)] = None,
-    if_none_match: Annotated[str | None, Header(alias="If-None-Match", max_length=200)] = None,
+    range_: RangeHeader = None,
+    if_range: IfRangeHeader = None,
+    if_none_match: IfNoneMatchHeader = None,
 ) -> StreamingResponse:
-    """Stream one file; a `Range: bytes=…` request answers 206 with that part; `ETag` is the file digest."""
-    conditions = {"Range": range_, "If-Range": if_range, "If-None-Match": if_none_match}
-    stream = await catalog.open_file(name, ref, path, {k: v for k, v in conditions.items() if v})
+    """Stream one file; a `Range: bytes=…` request answers 206 with that part; `ETag` is the file digest.
+    `Content-Type` follows the file name's extension and `Content-Disposition` names the file."""
+    conditions = _conditions(range_, if_range, if_none_match)
+    stream = await catalog.open_file(name, ref, path, conditions)
     return StreamingResponse(stream.chunks(), status_code=stream.status, headers=stream.headers)
+
+
+@router.head(
+    "/{name}/versions/{ref}/files/{path:path}",
+    tags=["files"],
+    summary="A file's headers",
+    dependencies=Viewer,
+    operation_id="headFile",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The headers a download would answer, without the bytes",
+            "headers": FILE_HEADERS,
+        },
+        206: {"description": "The headers of the requested range"},
+        304: {"description": "Not modified (If-None-Match matched the ETag)"},
+        416: {"description": "Range not satisfiable"},
+    },
+)
+async def head(
+    name: Name,
+    ref: Ref,
+    path: FilePath,
+    catalog: CatalogDep,
+    range_: RangeHeader = None,
+    if_range: IfRangeHeader = None,
+    if_none_match: IfNoneMatchHeader = None,
+) -> Response:
+    """What a download would answer, status and headers (type, name, length, ETag), with no body."""
+    conditions = _conditions(range_, if_range, if_none_match)
+    stream = await catalog.open_file(name, ref, path, conditions, method="HEAD")
+    await stream.close()
+    return Response(status_code=stream.status, headers=stream.headers)
 
 
 @router.get(

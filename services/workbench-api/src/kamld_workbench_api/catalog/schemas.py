@@ -7,10 +7,11 @@ metadata size) are enforced by the owning service and come back as 422 naming th
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from kamld_common import patterns
 
@@ -30,6 +31,19 @@ LABELS_SCHEMA = {"propertyNames": {"pattern": patterns.LABEL_KEY}, "maxPropertie
 """Label keys and their number, as metadata-hub checks them."""
 LabelValue = Annotated[str, Field(max_length=256, pattern=r"^[^\x00]*$")]
 Text = Annotated[str, Field(max_length=65_536, pattern=r"^[^\x00]*$")]
+
+
+def _plain_json(value: dict[str, Any]) -> dict[str, Any]:
+    """NaN and Infinity parse from a request body but are not JSON: refuse them here, naming the
+    field, rather than fail to pass them on."""
+    try:
+        json.dumps(value, allow_nan=False)
+    except ValueError as exc:
+        raise ValueError("must be JSON without NaN or Infinity") from exc
+    return value
+
+
+Metadata = Annotated[dict[str, Any], AfterValidator(_plain_json)]
 
 
 class Request(BaseModel):
@@ -108,7 +122,10 @@ class VersionCreate(Request):
 
     digest: str = Field(pattern=DIGEST_PATTERN, description="Digest of the committed manifest")
     message: Text = ""
-    metadata: dict[str, Any] = Field(default_factory=dict)
+    metadata: Metadata = Field(
+        default_factory=dict,
+        description="Free JSON of this version (metrics, parameters): at most 256 KiB and 32 levels deep",
+    )
     inputs: list[InputSpec] = Field(default_factory=list, max_length=256)
     parents: list[str] | None = Field(
         None,
@@ -124,9 +141,19 @@ class VersionCreate(Request):
     )
     kind: Kind | None = Field(None, description="Creates the artifact on first push when given")
     labels: dict[str, LabelValue] | None = Field(
-        None, description="Labels of an artifact this push creates", json_schema_extra=LABELS_SCHEMA
+        None,
+        description="Labels set on the artifact with this version (merged into an existing artifact's "
+        "labels); the push is refused, recording nothing, if they cannot be applied",
+        json_schema_extra=LABELS_SCHEMA,
     )
-    description: Text | None = Field(None, description="Description of an artifact this push creates")
+    description: Text | None = Field(
+        None, description="The artifact's description, set with this version (replaces an existing one)"
+    )
+    allow_empty: bool = Field(
+        False,
+        description="Record a new version even when `digest` equals the newest version's; otherwise "
+        "such a push records nothing and answers 200 with that version and `unchanged: true`",
+    )
 
 
 class VersionView(BaseModel):
@@ -145,6 +172,13 @@ class VersionView(BaseModel):
     file_count: int
     total_bytes: int
     aliases: list[str]
+
+
+class PushedVersionView(VersionView):
+    unchanged: bool = Field(
+        False,
+        description="True when nothing was recorded: the newest version (this one) already holds the content",
+    )
 
 
 class FileView(BaseModel):

@@ -17,19 +17,19 @@ import httpx
 from kamld_common.errors import Unavailable, error_from_problem
 from kamld_common.http import CALLER_HEADER, ServiceClient, current_caller
 from kamld_workbench_api.catalog.cache import VersionCache
+from kamld_workbench_api.catalog.media import file_headers
 from kamld_workbench_api.coalescing import ReadCoalescer
 
 JSON = dict[str, Any]
 
-# Headers of a download that the client needs and that are safe to pass on from storage-gateway.
+# Headers of a download that the client needs and that are safe to pass on from storage-gateway
+# (the type and the name are the gateway's own: see :mod:`.media`).
 PASSED_DOWNLOAD_HEADERS = (
-    "content-type",
     "content-length",
     "content-range",
     "accept-ranges",
     "etag",
     "last-modified",
-    "content-disposition",
 )
 
 
@@ -189,13 +189,18 @@ class Catalog:
         page["items"] = [_file_view(entry) for entry in page["items"]]
         return page
 
-    async def open_file(self, name: str, ref: str, path: str, conditions: Mapping[str, str]) -> Download:
-        """Stream one file of a version, passing ``Range``, ``If-Range`` and ``If-None-Match`` on."""
+    async def open_file(
+        self, name: str, ref: str, path: str, conditions: Mapping[str, str], *, method: str = "GET"
+    ) -> Download:
+        """Stream one file of a version (``HEAD``: only its headers), passing ``Range``, ``If-Range``
+        and ``If-None-Match`` on, typed and named by its path."""
         version = await self.get_version(name, ref)
         headers = {key: value for key, value in conditions.items() if value}
         url = f"/manifests/{segment(version['digest'])}/files/{file_path(path)}"
-        response = await open_stream(self.storage, "GET", url, headers=headers)
+        response = await open_stream(self.storage, method, url, headers=headers)
         passed = {k: v for k, v in response.headers.items() if k.lower() in PASSED_DOWNLOAD_HEADERS}
+        if response.status_code != 304:
+            passed.update(file_headers(path))
         return Download(status=response.status_code, headers=passed, response=response)
 
     async def diff(self, name: str, from_ref: str, to_ref: str, **query: Any) -> JSON:

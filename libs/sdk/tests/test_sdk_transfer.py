@@ -7,14 +7,26 @@ import random
 import socket
 import threading
 import tracemalloc
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from kamld import transfer
 from kamld.bulk import ChunkAnswer, ChunkChannel
-from kamld.errors import ConnectionFailed, IntegrityError, KamldClientError, NotFound
-from kamld.transfer import Progress, iter_manifest, pull_manifest, push_directory
+from kamld.errors import ConnectionFailed, IntegrityError, KamldClientError, LocalChangesError, NotFound
+from kamld.transfer import (
+    DEFAULT_LIMITS,
+    STATE_DIR,
+    Progress,
+    TransferLimits,
+    download,
+    iter_manifest,
+    pull_manifest,
+    push_directory,
+)
+from kamld.transfer.push import _Sender
+from kamld.transfer.writing import _chunk_groups
 from kamld_content.hashing import object_key
 from kamld_content.paths import InvalidPath
 from kamld_testing.processes import requests_served
@@ -35,8 +47,13 @@ def tree_bytes(root: Path) -> dict[str, tuple[bytes, bool]]:
     return {
         path.relative_to(root).as_posix(): (path.read_bytes(), os.access(path, os.X_OK))
         for path in sorted(root.rglob("*"))
-        if path.is_file()
+        if path.is_file() and path.relative_to(root).parts[0] != STATE_DIR
     }
+
+
+def listed(directory: Path) -> list[Path]:
+    """What a directory holds besides its working-copy state."""
+    return [path for path in directory.iterdir() if path.name != STATE_DIR]
 
 
 def test_round_trip_is_byte_identical(any_gateway, tmp_path):
@@ -95,7 +112,7 @@ def test_second_push_of_edited_directory_sends_only_changed_chunks(any_gateway, 
 
 def test_interrupted_push_resumes_sending_only_what_is_missing(any_gateway, tmp_path, monkeypatch):
     # Batches well below the data's size, so the interruption lands before everything was sent.
-    monkeypatch.setattr(transfer, "UPLOAD_BATCH_BYTES", 4 << 20)
+    limits = replace(DEFAULT_LIMITS, upload_batch_bytes=4 << 20)
     source = tmp_path / "src"
     source.mkdir()
     rng = random.Random(4)
@@ -115,12 +132,14 @@ def test_interrupted_push_resumes_sending_only_what_is_missing(any_gateway, tmp_
 
     with any_gateway.client() as client:
         with pytest.raises(Interrupt):
-            push_directory(client, "", source, progress=stop_after_first_batches, concurrency=2)
+            push_directory(
+                client, "", source, progress=stop_after_first_batches, concurrency=2, limits=limits
+            )
         sent_before = max(uploaded)
-        resumed = push_directory(client, "", source)
+        resumed = push_directory(client, "", source, limits=limits)
         assert resumed.bytes_sent > 0
         assert resumed.bytes_sent <= resumed.total_bytes - sent_before
-        pull_manifest(client, "", resumed.digest, tmp_path / "dst")
+        pull_manifest(client, "", resumed.digest, tmp_path / "dst", limits=limits)
     assert tree_bytes(tmp_path / "dst") == tree_bytes(source)
 
 
@@ -131,10 +150,9 @@ def test_pull_skips_files_already_present_and_honours_include(gateway, tmp_path)
         pushed = push_directory(client, "", source)
         only_csv = pull_manifest(client, "", pushed.digest, target, include=["*.csv"])
         assert only_csv.file_count == 1
-        assert sorted(p.name for p in target.rglob("*") if p.is_file()) == ["small.csv"]
-        (target / "small.csv").write_text("tampered")
+        assert list(tree_bytes(target)) == ["small.csv"]
         everything = pull_manifest(client, "", pushed.digest, target)
-    assert everything.files_written == 5 - 0  # the tampered file is rewritten, the rest are new
+    assert (everything.files_written, everything.files_skipped) == (4, 1)
     assert tree_bytes(target) == tree_bytes(source)
     with gateway.client() as client:
         again = pull_manifest(client, "", pushed.digest, target)
@@ -173,19 +191,20 @@ def test_small_files_are_written_by_download_threads_once_creating_them_waits(
     download threads; a fast filesystem keeps them on the calling thread. Same files either way."""
     source, target = tmp_path / "src", tmp_path / "dst"
     many_small_files(source, 300, seed=11)
-    monkeypatch.setattr(transfer, "DOWNLOAD_BATCH_DIGESTS", 30)
-    monkeypatch.setattr(transfer, "SLOW_FILE_CREATE_S", 0.0 if creation_waits else 3600.0)
+    limits = replace(
+        DEFAULT_LIMITS, download_batch_digests=30, slow_file_create_s=0.0 if creation_waits else 3600.0
+    )
     writers: list[tuple[str, threading.Thread]] = []
-    write_whole = transfer._write_whole
+    write_whole = download._write_whole
 
     def record(target_path: Path, entry, parts) -> None:
         writers.append((entry.path, threading.current_thread()))
         write_whole(target_path, entry, parts)
 
-    monkeypatch.setattr(transfer, "_write_whole", record)
+    monkeypatch.setattr(download, "_write_whole", record)
     with gateway.client() as client:
-        pushed = push_directory(client, "", source)
-        pulled = pull_manifest(client, "", pushed.digest, target)
+        pushed = push_directory(client, "", source, limits=limits)
+        pulled = pull_manifest(client, "", pushed.digest, target, limits=limits)
     assert pulled.files_written == 300
     assert tree_bytes(target) == tree_bytes(source)
     assert len(writers) == 300
@@ -229,7 +248,7 @@ def test_a_batch_over_the_servers_limit_is_split_to_it_and_nothing_is_lost(gatew
     rng = random.Random(21)
     for index in range(15):
         (source / f"part-{index:02}.bin").write_bytes(rng.randbytes(1 << 20))
-    assert transfer.UPLOAD_BATCH_BYTES > 12 << 20
+    assert DEFAULT_LIMITS.upload_batch_bytes > 12 << 20
     stored_before = requests_served(gateway.url, "/uploads/{upload_id}/chunks", "POST")
     with gateway.client() as client:
         pushed = push_directory(client, "", source)
@@ -245,8 +264,7 @@ def test_batched_reads_respect_the_digest_and_byte_bounds(gateway, tmp_path, mon
     many_small_files(source, 120, seed=7)
     big = random.Random(8).randbytes(5 << 20)
     (source / "big.bin").write_bytes(big)
-    monkeypatch.setattr(transfer, "DOWNLOAD_BATCH_DIGESTS", 25)
-    monkeypatch.setattr(transfer, "DOWNLOAD_BATCH_BYTES", 2 << 20)
+    limits = replace(DEFAULT_LIMITS, download_batch_digests=25, download_batch_bytes=2 << 20)
     reads: list[list[str]] = []
     fetch, open_read = ChunkChannel.fetch, ChunkChannel.open_read
 
@@ -261,8 +279,8 @@ def test_batched_reads_respect_the_digest_and_byte_bounds(gateway, tmp_path, mon
     monkeypatch.setattr(ChunkChannel, "fetch", record)
     monkeypatch.setattr(ChunkChannel, "open_read", record_opened)
     with gateway.client() as client:
-        pushed = push_directory(client, "", source)
-        pulled = pull_manifest(client, "", pushed.digest, target, concurrency=3)
+        pushed = push_directory(client, "", source, limits=limits)
+        pulled = pull_manifest(client, "", pushed.digest, target, concurrency=3, limits=limits)
     assert pulled.files_written == 121
     assert tree_bytes(target) == tree_bytes(source)
     assert all(len(digests) <= 25 for digests in reads)
@@ -283,10 +301,10 @@ def test_large_files_pull_byte_identical_around_or_through_the_page_cache(
     sizes = {"exact.bin": 12 << 20, "odd.bin": (9 << 20) + 4097, "tiny-tail.bin": (3 << 20) + 1}
     for name, size in sizes.items():
         (source / name).write_bytes(rng.randbytes(size))
-    monkeypatch.setattr(transfer, "DOWNLOAD_BATCH_BYTES", 2 << 20)
+    limits = replace(DEFAULT_LIMITS, download_batch_bytes=2 << 20)
     with gateway.client() as client:
-        pushed = push_directory(client, "", source)
-        pulled = pull_manifest(client, "", pushed.digest, target, direct_writes=direct_writes)
+        pushed = push_directory(client, "", source, limits=limits)
+        pulled = pull_manifest(client, "", pushed.digest, target, direct_writes=direct_writes, limits=limits)
     assert pulled.files_written == 3
     assert tree_bytes(target) == tree_bytes(source)
     assert not list(target.glob(f"{transfer.TEMP_PREFIX}*"))
@@ -299,10 +317,9 @@ def test_many_large_files_share_a_small_number_of_open_answers(gateway, tmp_path
     rng = random.Random(33)
     for index in range(6):
         (source / f"part-{index}.bin").write_bytes(rng.randbytes((5 << 20) + index))
-    monkeypatch.setattr(transfer, "DOWNLOAD_BATCH_BYTES", 1 << 20)
-    monkeypatch.setattr(transfer, "LARGE_FILE_ANSWERS_OPEN", 2)
+    limits = replace(DEFAULT_LIMITS, download_batch_bytes=1 << 20, large_file_answers_open=2)
     held = []
-    real_slots = transfer._AnswerSlots
+    real_slots = download._AnswerSlots
 
     class CountingSlots(real_slots):
         def __init__(self, answers: int) -> None:
@@ -323,10 +340,10 @@ def test_many_large_files_share_a_small_number_of_open_answers(gateway, tmp_path
                 self.taken -= 1
             super().give()
 
-    monkeypatch.setattr(transfer, "_AnswerSlots", CountingSlots)
+    monkeypatch.setattr(download, "_AnswerSlots", CountingSlots)
     with gateway.client() as client:
-        pushed = push_directory(client, "", source)
-        pulled = pull_manifest(client, "", pushed.digest, target, concurrency=4)
+        pushed = push_directory(client, "", source, limits=limits)
+        pulled = pull_manifest(client, "", pushed.digest, target, concurrency=4, limits=limits)
     assert pulled.files_written == 6
     assert tree_bytes(target) == tree_bytes(source)
     assert max(held) == 2
@@ -339,7 +356,7 @@ def test_a_large_file_pull_holds_no_group_of_chunks_in_memory(gateway, tmp_path,
     rng = random.Random(34)
     for index in range(3):
         (source / f"part-{index}.bin").write_bytes(rng.randbytes(24 << 20))
-    assert transfer.DOWNLOAD_BATCH_BYTES == 16 << 20
+    assert DEFAULT_LIMITS.download_batch_bytes == 16 << 20
     with gateway.client() as client:
         pushed = push_directory(client, "", source)
         tracemalloc.start()
@@ -363,7 +380,7 @@ def test_a_chunk_recurring_within_a_group_is_written_at_each_place(gateway, tmp_
     with gateway.client() as client:
         pushed = push_directory(client, "", source)
         (entry,) = transfer.iter_manifest(client, "", pushed.digest)
-        groups = [[ref.digest for ref in group] for group in transfer._chunk_groups(entry.chunks)]
+        groups = [[ref.digest for ref in group] for group in _chunk_groups(entry.chunks, DEFAULT_LIMITS)]
         assert any(len(set(group)) < len(group) for group in groups), "no chunk recurs within a group"
         pulled = pull_manifest(client, "", pushed.digest, target)
     assert pulled.files_written == 1
@@ -374,7 +391,7 @@ def test_a_large_file_damaged_in_transit_is_refused_and_leaves_nothing(gateway, 
     source, target = tmp_path / "src", tmp_path / "dst"
     source.mkdir()
     (source / "big.bin").write_bytes(random.Random(32).randbytes((6 << 20) + 10))
-    monkeypatch.setattr(transfer, "DOWNLOAD_BATCH_BYTES", 2 << 20)
+    limits = replace(DEFAULT_LIMITS, download_batch_bytes=2 << 20)
     readinto = ChunkAnswer.readinto
     reads = []
 
@@ -386,12 +403,12 @@ def test_a_large_file_damaged_in_transit_is_refused_and_leaves_nothing(gateway, 
         return count
 
     with gateway.client() as client:
-        pushed = push_directory(client, "", source)
+        pushed = push_directory(client, "", source, limits=limits)
         monkeypatch.setattr(ChunkAnswer, "readinto", damage_the_third_read)
         with pytest.raises(IntegrityError) as refused:
-            pull_manifest(client, "", pushed.digest, target)
+            pull_manifest(client, "", pushed.digest, target, limits=limits)
     assert refused.value.code == "corrupt_file"
-    assert list(target.iterdir()) == []
+    assert listed(target) == []
 
 
 def dropping_reads(monkeypatch, *, drop_at: set[int]) -> list[int]:
@@ -418,7 +435,7 @@ def test_a_large_file_whose_connection_drops_midway_resumes_the_group_where_it_b
     source, target = tmp_path / "src", tmp_path / "dst"
     source.mkdir()
     (source / "big.bin").write_bytes(random.Random(37).randbytes((13 << 20) + 77))
-    monkeypatch.setattr(transfer, "DOWNLOAD_BATCH_BYTES", 2 << 20)
+    limits = replace(DEFAULT_LIMITS, download_batch_bytes=2 << 20)
     asked: list[list[str]] = []
     open_read = ChunkChannel.open_read
 
@@ -427,13 +444,13 @@ def test_a_large_file_whose_connection_drops_midway_resumes_the_group_where_it_b
         return open_read(channel, digests)
 
     with gateway.client() as client:
-        pushed = push_directory(client, "", source)
+        pushed = push_directory(client, "", source, limits=limits)
         (entry,) = transfer.iter_manifest(client, "", pushed.digest)
-        groups = list(transfer._chunk_groups(entry.chunks))
+        groups = list(_chunk_groups(entry.chunks, limits))
         monkeypatch.setattr(ChunkChannel, "open_read", record)
         # The third read, and the eighth and ninth: twice in a row, the second on the retry.
         reads = dropping_reads(monkeypatch, drop_at={3, 8, 9})
-        pulled = pull_manifest(client, "", pushed.digest, target, direct_writes=direct_writes)
+        pulled = pull_manifest(client, "", pushed.digest, target, direct_writes=direct_writes, limits=limits)
     assert len(reads) > 9
     assert pulled.files_written == 1
     assert tree_bytes(target) == tree_bytes(source)
@@ -444,23 +461,22 @@ def test_a_large_file_whose_connection_drops_midway_resumes_the_group_where_it_b
     assert all(any(digests == group[-len(digests) :] for group in in_groups) for digests in asked)
 
 
-def one_large_file(tmp_path: Path, monkeypatch, *, size: int, seed: int) -> tuple[Path, Path]:
-    """A source holding one file of ``size`` random bytes that a pull treats as large, and a target."""
+def one_large_file(tmp_path: Path, *, size: int, seed: int) -> tuple[Path, Path, TransferLimits]:
+    """A source holding one file of ``size`` random bytes, a target, and limits that make it large."""
     source, target = tmp_path / "src", tmp_path / "dst"
     source.mkdir()
     (source / "big.bin").write_bytes(random.Random(seed).randbytes(size))
-    monkeypatch.setattr(transfer, "DOWNLOAD_BATCH_BYTES", 2 << 20)
-    return source, target
+    return source, target, replace(DEFAULT_LIMITS, download_batch_bytes=2 << 20)
 
 
 def test_a_connection_that_keeps_dropping_fails_the_pull_and_leaves_nothing(gateway, tmp_path, monkeypatch):
-    source, target = one_large_file(tmp_path, monkeypatch, size=6 << 20, seed=38)
+    source, target, limits = one_large_file(tmp_path, size=6 << 20, seed=38)
     with gateway.client() as client:
         pushed = push_directory(client, "", source)
         dropping_reads(monkeypatch, drop_at=set(range(1, 1000)))
         with pytest.raises(ConnectionFailed):
-            pull_manifest(client, "", pushed.digest, target)
-    assert list(target.iterdir()) == []
+            pull_manifest(client, "", pushed.digest, target, limits=limits)
+    assert listed(target) == []
 
 
 def test_a_chunk_damaged_in_the_store_is_named_after_the_retries_and_leaves_nothing(
@@ -468,7 +484,7 @@ def test_a_chunk_damaged_in_the_store_is_named_after_the_retries_and_leaves_noth
 ):
     """storage-gateway ends its answer before a chunk that fails verification; every retry breaks
     off at the same chunk, and the error says which one and where to look."""
-    source, target = one_large_file(tmp_path, monkeypatch, size=12 << 20, seed=51)
+    source, target, limits = one_large_file(tmp_path, size=12 << 20, seed=51)
     with gateway.client() as client:
         pushed = push_directory(client, "", source)
         entry = next(iter_manifest(client, "", pushed.digest))
@@ -480,44 +496,44 @@ def test_a_chunk_damaged_in_the_store_is_named_after_the_retries_and_leaves_noth
         stored.write_bytes(content[:-1] + bytes([content[-1] ^ 1]))
         try:
             with pytest.raises(ConnectionFailed, match=f"broke off at chunk {damaged} 3 times"):
-                pull_manifest(client, "", pushed.digest, target)
+                pull_manifest(client, "", pushed.digest, target, limits=limits)
         finally:
             stored.write_bytes(content)
-    assert list(target.iterdir()) == []
+    assert listed(target) == []
 
 
 def test_a_large_file_answered_out_of_order_is_refused_and_leaves_nothing(gateway, tmp_path, monkeypatch):
     source, target = tmp_path / "src", tmp_path / "dst"
     source.mkdir()
     (source / "big.bin").write_bytes(random.Random(36).randbytes(6 << 20))
-    monkeypatch.setattr(transfer, "DOWNLOAD_BATCH_BYTES", 4 << 20)
+    limits = replace(DEFAULT_LIMITS, download_batch_bytes=4 << 20)
     open_read = ChunkChannel.open_read
 
     def reversed_read(channel: ChunkChannel, digests):
         return open_read(channel, list(reversed(digests)))
 
     with gateway.client() as client:
-        pushed = push_directory(client, "", source)
+        pushed = push_directory(client, "", source, limits=limits)
         (entry,) = transfer.iter_manifest(client, "", pushed.digest)
         assert len(entry.chunks) > 2
         monkeypatch.setattr(ChunkChannel, "open_read", reversed_read)
         with pytest.raises(IntegrityError) as refused:
-            pull_manifest(client, "", pushed.digest, target)
+            pull_manifest(client, "", pushed.digest, target, limits=limits)
     assert refused.value.code == "unexpected_chunk"
     assert "expected chunk" in str(refused.value)
-    assert list(target.iterdir()) == []
+    assert listed(target) == []
 
 
-def test_pull_into_a_tree_with_a_directory_where_a_file_goes_fails_cleanly(gateway, tmp_path):
+def test_pull_into_a_tree_with_a_folder_where_a_file_goes_is_refused_before_writing(gateway, tmp_path):
     source, target = tmp_path / "src", tmp_path / "dst"
     many_small_files(source, 20, seed=9)
     (target / "d0" / "f0000.bin").mkdir(parents=True)
     with gateway.client() as client:
         pushed = push_directory(client, "", source)
-        with pytest.raises(IntegrityError) as clash:
-            pull_manifest(client, "", pushed.digest, target)
-    assert clash.value.code == "path_clash"
-    assert not [p for p in target.rglob(".kamld-tmp-*")]
+        with pytest.raises(LocalChangesError) as clash:
+            pull_manifest(client, "", pushed.digest, target, force=True)
+    assert [path for path, _ in clash.value.conflicts] == ["d0/f0000.bin"]
+    assert [p.relative_to(target).as_posix() for p in target.rglob("*")] == ["d0", "d0/f0000.bin"]
 
 
 @pytest.mark.parametrize(
@@ -581,11 +597,10 @@ def test_a_large_file_is_sent_while_it_is_still_being_cut(gateway, tmp_path, mon
     many_small_files(source, 10, seed=13)
     (source / "m").mkdir()
     (source / "m" / "big.bin").write_bytes(random.Random(14).randbytes(9 << 20))
-    monkeypatch.setattr(transfer, "STREAM_ABOVE_BYTES", 1 << 20)
-    monkeypatch.setattr(transfer, "STREAM_GROUP_BYTES", 2 << 20)
+    limits = replace(DEFAULT_LIMITS, stream_above_bytes=1 << 20, stream_group_bytes=2 << 20)
     scanned: list[int] = []
     scanned_at_submit: list[int] = []
-    submit = transfer._Sender.submit
+    submit = _Sender.submit
 
     def record_submit(sender, group):
         scanned_at_submit.append(scanned[-1])
@@ -595,11 +610,11 @@ def test_a_large_file_is_sent_while_it_is_still_being_cut(gateway, tmp_path, mon
         if progress.phase == "scan":
             scanned.append(progress.done)
 
-    monkeypatch.setattr(transfer._Sender, "submit", record_submit)
+    monkeypatch.setattr(_Sender, "submit", record_submit)
     with gateway.client() as client:
-        pushed = push_directory(client, "", source, progress=remember)
-        pulled = pull_manifest(client, "", pushed.digest, target)
-        again = push_directory(client, "", source)
+        pushed = push_directory(client, "", source, progress=remember, limits=limits)
+        pulled = pull_manifest(client, "", pushed.digest, target, limits=limits)
+        again = push_directory(client, "", source, limits=limits)
     assert pulled.files_written == 11
     assert tree_bytes(target) == tree_bytes(source)
     assert again.digest == pushed.digest and again.bytes_sent == 0
@@ -616,9 +631,9 @@ def test_windows_in_directory_order_commit_the_same_sorted_manifest(gateway, tmp
     seen: list[Progress] = []
     with gateway.client() as client:
         whole = push_directory(client, "", source)
-        monkeypatch.setattr(transfer, "SCAN_WINDOW_FILES", 7)
+        limits = replace(DEFAULT_LIMITS, scan_window_files=7)
         windows_before = requests_served(gateway.url, "/uploads/{upload_id}/missing", "POST")
-        windowed = push_directory(client, "", source, progress=seen.append)
+        windowed = push_directory(client, "", source, progress=seen.append, limits=limits)
         asked = requests_served(gateway.url, "/uploads/{upload_id}/missing", "POST") - windows_before
     assert windowed.digest == whole.digest
     assert windowed.file_count == whole.file_count == 65
@@ -647,7 +662,7 @@ def test_an_empty_directory_pushes_as_an_empty_version_and_pulls_back(gateway, t
         pulled = pull_manifest(client, "", pushed.digest, target)
     assert (pushed.file_count, pushed.total_bytes, pushed.bytes_sent) == (0, 0, 0)
     assert pulled.file_count == pulled.files_written == 0
-    assert target.is_dir() and not list(target.iterdir())
+    assert target.is_dir() and not listed(target)
 
 
 def test_a_session_that_cannot_be_opened_fails_the_push_with_the_servers_answer(gateway, tmp_path):
@@ -660,7 +675,7 @@ def test_a_session_that_cannot_be_opened_fails_the_push_with_the_servers_answer(
 
 def test_the_deduplicated_count_follows_the_servers_answers(gateway, tmp_path, monkeypatch):
     """Deduplicated bytes are counted once the server has said which chunks it has: never ahead."""
-    monkeypatch.setattr(transfer, "SCAN_WINDOW_FILES", 2)  # several windows, several answers
+    limits = replace(DEFAULT_LIMITS, scan_window_files=2)  # several windows, several answers
     source = tmp_path / "src"
     (source / "images").mkdir(parents=True)
     # Content no other test pushed to this gateway (make_tree's small files are the same in every tree).
@@ -669,7 +684,7 @@ def test_the_deduplicated_count_follows_the_servers_answers(gateway, tmp_path, m
         (source / name).write_bytes(os.urandom(size))
     first: list[Progress] = []
     with gateway.client() as client:
-        pushed = push_directory(client, "", source, progress=first.append)
+        pushed = push_directory(client, "", source, progress=first.append, limits=limits)
         counted = [event for event in first if event.phase == "deduplicated"]
         # New content: every checked byte is to be sent, at every moment of the push.
         assert len(counted) >= 3
@@ -679,7 +694,7 @@ def test_the_deduplicated_count_follows_the_servers_answers(gateway, tmp_path, m
         (source / "copy.bin").write_bytes((source / "images" / "c.bin").read_bytes())
         (source / "new.txt").write_bytes(random.Random(12).randbytes(50_000))
         second: list[Progress] = []
-        again = push_directory(client, "", source, progress=second.append)
+        again = push_directory(client, "", source, progress=second.append, limits=limits)
     counted = [event for event in second if event.phase == "deduplicated"]
     assert [event.done for event in counted] == sorted(event.done for event in counted)
     assert [event.total for event in counted] == sorted(event.total for event in counted)
