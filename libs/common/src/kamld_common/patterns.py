@@ -22,6 +22,9 @@ REF = (
 )
 """A version reference: ``v3`` or ``3``, a digest prefix of 8+ hex characters, or an alias."""
 
+REF_OR_LATEST = "^(?:" + REF[1:-1] + ")?$"
+"""A version reference, or nothing for ``latest``."""
+
 NAME_REF = NAME[:-1] + "(?::" + REF[1:-1] + ")?$"
 """``NAME[:REF]``."""
 

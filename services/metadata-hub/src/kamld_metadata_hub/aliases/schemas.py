@@ -14,9 +14,9 @@ from kamld_metadata_hub.schemas import StrictModel, VersionLink
 class AliasSet(StrictModel):
     version: str = Field(
         max_length=100,
-        description="`v3`, `3`, another alias, or a digest prefix",
+        description="`v3`, `3`, another alias, or a digest prefix (empty: `latest`)",
         examples=["v3"],
-        json_schema_extra={"pattern": patterns.REF},
+        json_schema_extra={"pattern": patterns.REF_OR_LATEST},
     )
     expected_version: str | None = Field(
         None,

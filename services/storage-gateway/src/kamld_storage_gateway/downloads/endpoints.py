@@ -89,7 +89,7 @@ async def get_file(digest: Digest, path: FilePath, request: Request, svc: Servic
     responses=FILE_RESPONSES,
     response_class=Response,
 )
-async def head_file(digest: str, path: str, request: Request, svc: ServicesDep) -> Response:
+async def head_file(digest: Digest, path: FilePath, request: Request, svc: ServicesDep) -> Response:
     """What a GET would answer, status and headers, without the bytes (and without reading them)."""
     return await _file_response(digest, path, request, svc, with_body=False)
 

@@ -191,9 +191,9 @@ class FileView(BaseModel):
 class AliasSet(Request):
     version: str = Field(
         max_length=100,
-        description="`v3`, `3`, another alias, or a digest prefix",
+        description="`v3`, `3`, another alias, or a digest prefix (empty: `latest`)",
         examples=["v3"],
-        json_schema_extra={"pattern": REF_PATTERN},
+        json_schema_extra={"pattern": patterns.REF_OR_LATEST},
     )
     expected_version: str | None = Field(
         None,
