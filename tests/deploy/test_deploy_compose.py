@@ -131,6 +131,19 @@ def test_prometheus_scrapes_every_service(service) -> None:  # noqa: ANN001
     assert targets[service.name] == [f"{service.name}:{service.default_port}"]
 
 
+def test_prometheus_reads_the_gateways_metrics_with_the_token_the_gateway_accepts(
+    compose: dict[str, Any],
+) -> None:
+    """workbench-api's /metrics is closed to anonymous callers: Prometheus sends the metrics token."""
+    config = yaml.safe_load((ROOT / "deploy/prometheus/prometheus.yml").read_text())
+    job = next(job for job in config["scrape_configs"] if job["job_name"] == "kamld")
+    token_file = job["authorization"]["credentials_file"]
+    mounted = {entry["target"]: entry["source"] for entry in compose["services"]["prometheus"]["configs"]}
+    source = compose["configs"][mounted[token_file]]["content"]
+    gateway_token = compose["services"]["workbench-api"]["environment"]["KAMLD_WORKBENCH_API_METRICS_TOKEN"]
+    assert source.startswith("${KAMLD_METRICS_TOKEN") and gateway_token.startswith("${KAMLD_METRICS_TOKEN")
+
+
 def test_grafana_dashboard_shows_rate_errors_and_latency_per_service() -> None:
     dashboard = json.loads((ROOT / "deploy/grafana/dashboards/kamld-platform.json").read_text())
     assert dashboard["uid"] == "kamld-platform"

@@ -100,3 +100,43 @@ def test_local_overlay_sets_namespace_tags_and_every_referenced_secret(rendered,
     for item in container.get("env", []):
         reference = item["valueFrom"]["secretKeyRef"]
         assert reference["key"] in secrets[reference["name"]]["data"], reference
+
+
+INTERNAL_CALLERS = {
+    "metadata-hub": {"workbench-api", "storage-gateway"},
+    "storage-gateway": {"workbench-api"},
+    "trainer": {"workbench-api"},
+    "observation-hub": {"workbench-api"},
+}
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_internal_services_admit_only_their_callers(rendered, target: str) -> None:  # noqa: ANN001
+    objects = rendered(target)
+    policies = by_kind(objects, "NetworkPolicy")
+    for name, callers in INTERNAL_CALLERS.items():
+        selected = [
+            policy
+            for policy in policies.values()
+            if policy["spec"]["podSelector"]["matchLabels"] == {"app.kubernetes.io/name": name}
+        ]
+        assert len(selected) == 1, name
+        spec = selected[0]["spec"]
+        assert spec["policyTypes"] == ["Ingress"]
+        (rule,) = spec["ingress"]
+        sources = {
+            peer["podSelector"]["matchLabels"]["app.kubernetes.io/name"]
+            for peer in rule["from"]
+            if "namespaceSelector" not in peer
+        }
+        assert sources == callers, name
+        scrapers = [peer for peer in rule["from"] if "namespaceSelector" in peer]
+        assert [peer["podSelector"]["matchLabels"] for peer in scrapers] == [
+            {"app.kubernetes.io/name": "prometheus"}
+        ]
+        assert rule["ports"] == [{"port": "http", "protocol": "TCP"}]
+    assert not [
+        p
+        for p in policies.values()
+        if p["spec"]["podSelector"]["matchLabels"].get("app.kubernetes.io/name") == "workbench-api"
+    ]

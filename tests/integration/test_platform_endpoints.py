@@ -21,6 +21,11 @@ JSON_POST_ROUTES = {
 pytestmark = pytest.mark.integration
 
 
+def credentials(platform, service: str) -> dict[str, str]:  # noqa: ANN001
+    """A user's token for the gateway, the internal token for the services behind it."""
+    return platform.auth if service == "workbench-api" else platform.internal_auth
+
+
 @pytest.mark.parametrize("service", SERVICES)
 def test_healthz_and_readyz_answer(platform, service: str) -> None:
     url = platform.urls[service]
@@ -36,7 +41,8 @@ def test_healthz_and_readyz_answer(platform, service: str) -> None:
 def test_metrics_are_prometheus_text_with_request_metrics(platform, service: str) -> None:
     url = platform.urls[service]
     httpx.get(url + "/openapi.json")
-    response = httpx.get(url + "/metrics")
+    # The gateway's /metrics is on its public port, so it needs an admin (or the metrics) token.
+    response = httpx.get(url + "/metrics", headers=platform.auth)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")
     assert "# TYPE http_requests_total counter" in response.text
@@ -76,7 +82,7 @@ def test_malformed_body_is_problem_json_422_naming_the_field(platform, service: 
     template, path = JSON_POST_ROUTES[service]
     required = _required_body_fields(httpx.get(url + "/openapi.json").json(), template)
 
-    response = httpx.post(url + path, json={}, headers=platform.auth)
+    response = httpx.post(url + path, json={}, headers=credentials(platform, service))
 
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == "application/problem+json"
@@ -94,7 +100,7 @@ def test_body_that_is_not_json_is_422(platform, service: str) -> None:
     response = httpx.post(
         platform.urls[service] + path,
         content=b"{oops",
-        headers={**platform.auth, "Content-Type": "application/json"},
+        headers={**credentials(platform, service), "Content-Type": "application/json"},
     )
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == "application/problem+json"

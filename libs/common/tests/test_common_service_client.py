@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from collections import Counter
 
@@ -200,3 +201,50 @@ async def test_internal_token_is_required_when_configured(serve) -> None:
     assert refused.value.code == "internal_token_required"
     async with client(url, internal_token="s3cret") as trusted:
         assert (await trusted.get("/caller")).status_code == 200
+
+
+async def _drop_first_connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    """The first connection is closed after its request, unanswered (a keep-alive connection the
+    server closed as it was reused); later ones are answered."""
+    await reader.readuntil(b"\r\n\r\n")
+    _connections.append(writer)
+    if len(_connections) > 1:
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+        await writer.drain()
+    writer.close()
+
+
+_connections: list[asyncio.StreamWriter] = []
+
+
+@pytest.mark.parametrize("bulk", [False, True])
+async def test_a_streamed_bodiless_get_is_retried_when_its_connection_breaks(bulk: bool) -> None:
+    _connections.clear()
+    server = await asyncio.start_server(_drop_first_connection, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    async with server, client(f"http://127.0.0.1:{port}", retries=2, bulk=bulk) as c:
+        response = await c.open_stream("GET", "/file")
+        assert (response.status_code, await response.aread()) == (200, b"ok")
+        await response.aclose()
+    assert len(_connections) == 2
+
+
+async def test_a_streamed_request_body_is_not_sent_twice() -> None:
+    _connections.clear()
+    server = await asyncio.start_server(_drop_first_connection, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+
+    async def body():
+        yield b"once"
+
+    async with server, client(f"http://127.0.0.1:{port}", retries=2, bulk=True) as c:
+        with pytest.raises(Unavailable):
+            await c.open_stream("PUT", "/file", content=body())
+    assert len(_connections) == 1
+
+
+async def test_a_header_value_http_cannot_carry_is_the_callers_mistake(base_url: str) -> None:
+    async with client(base_url) as c:
+        with pytest.raises(BadRequest) as caught:
+            await c.open_stream("GET", "/caller", headers={"Range": "bytes=0-\xe9"})
+    assert "Range" in str(caught.value)

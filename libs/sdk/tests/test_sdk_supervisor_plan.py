@@ -35,3 +35,22 @@ def test_what_the_user_set_wins(tmp_path: Path) -> None:
     assert chosen["storage-gateway"][SG + "TRANSFER_KEY"] == mine
     assert chosen["workbench-api"][WB + "TRANSFER_KEY"] == mine  # the other side gets the same key
     assert chosen["workbench-api"][WB + "STORAGE_PUBLIC_URL"] == "https://storage.example"
+
+
+def test_every_service_gets_the_homes_internal_token_kept_private_and_reused(tmp_path: Path) -> None:
+    first = envs(tmp_path, {})
+    tokens = {first[name][f"KAMLD_{name.upper().replace('-', '_')}_INTERNAL_TOKEN"] for name in first}
+    assert len(tokens) == 1
+    (token,) = tokens
+    stored = tmp_path / "internal-token"
+    assert stored.read_text().strip() == token and len(token) >= 32
+    assert oct(stored.stat().st_mode & 0o777) == "0o600"
+    assert envs(tmp_path, {})["trainer"]["KAMLD_TRAINER_INTERNAL_TOKEN"] == token  # kept across runs
+
+
+def test_an_internal_token_the_user_set_goes_to_every_service(tmp_path: Path) -> None:
+    mine = "i" * 40
+    chosen = envs(tmp_path, {"KAMLD_METADATA_HUB_INTERNAL_TOKEN": mine})
+    assert {
+        env[f"KAMLD_{name.upper().replace('-', '_')}_INTERNAL_TOKEN"] for name, env in chosen.items()
+    } == {mine}

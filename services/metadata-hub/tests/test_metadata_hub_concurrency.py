@@ -124,7 +124,7 @@ async def test_alias_compare_and_set_race_in_process(client, unique, make_digest
 
 
 @pytest.fixture(scope="module")
-def replicas(postgres_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[str]]:
+def replicas(postgres_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[ServiceProcess]]:
     """Two metadata-hub processes on free ports, started together on one PostgreSQL database."""
     started: list[ServiceProcess] = []
     try:
@@ -134,15 +134,18 @@ def replicas(postgres_url: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
             started.append(launch_service("metadata-hub", home=home, env=env))
         for replica in started:
             replica.wait_ready()
-        yield [replica.url for replica in started]
+        yield started
     finally:
         stop_services(*started)
 
 
 @pytest.fixture
-async def replica_clients(replicas: list[str]) -> AsyncIterator[list[httpx.AsyncClient]]:
+async def replica_clients(replicas: list[ServiceProcess]) -> AsyncIterator[list[httpx.AsyncClient]]:
     clients = [
-        httpx.AsyncClient(base_url=url, timeout=30, headers={"X-Kamld-Caller": "carol"}) for url in replicas
+        httpx.AsyncClient(
+            base_url=replica.url, timeout=30, headers={"X-Kamld-Caller": "carol", **replica.internal_headers}
+        )
+        for replica in replicas
     ]
     try:
         yield clients

@@ -3,12 +3,16 @@ runs once before the workers start, and every worker serves the API."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import secrets
+import signal
+import time
 from pathlib import Path
 
 import httpx
 
-from kamld_testing.processes import stop_services
+from kamld_testing.processes import launch_service, stop_services
 
 from .conftest import push_files, start_services
 
@@ -48,7 +52,9 @@ def test_two_workers_share_the_port_and_serve_the_catalog(tmp_path):
                 numbers.add(answer.json()["number"])
         assert numbers == {1}
         # Any worker's /metrics reports the requests of both (Prometheus multiprocess mode).
-        metrics = httpx.get(gateway.url + "/metrics").text
+        metrics = httpx.get(
+            gateway.url + "/metrics", headers={"Authorization": f"Bearer {gateway.admin_token}"}
+        ).text
         served = sum(
             float(line.rsplit(" ", 1)[1])
             for line in metrics.splitlines()
@@ -103,3 +109,40 @@ def test_a_token_revoked_through_one_worker_is_refused_by_every_worker(tmp_path)
         assert statuses() == {401}
     finally:
         stop_services(*gateway.services.values())
+
+
+def test_workers_end_when_their_parent_is_killed(tmp_path):
+    """Outside ``kamld up`` too: nothing else would stop the orphans still holding the port."""
+    gateway = launch_service("workbench-api", home=tmp_path, env={"KAMLD_WORKBENCH_API_WORKERS": "2"})
+    workers: list[int] = []
+    try:
+        gateway.wait_ready(probe="/healthz")
+        workers = [pid for pid in children_of(gateway.process.pid) if _is_worker(pid)]
+        assert len(workers) == 2
+        gateway.process.kill()
+        gateway.process.wait()
+        deadline = time.monotonic() + 30
+        while [pid for pid in workers if _running(pid)]:
+            assert time.monotonic() < deadline, "a worker outlived its killed parent"
+            time.sleep(0.1)
+    finally:
+        gateway.stop()
+        for pid in workers:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def _is_worker(pid: int) -> bool:
+    try:
+        return b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (an orphan's zombie waits for whoever adopts it)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"

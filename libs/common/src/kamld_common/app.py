@@ -25,8 +25,10 @@ from kamld_common.http import CALLER_HEADER, INTERNAL_TOKEN_HEADER, current_call
 from kamld_common.logging import configure_logging
 from kamld_common.memory import ActivityMiddleware, RequestActivity, malloc_trim, release_when_idle
 from kamld_common.openapi import StatusRule, default_error_statuses, install_openapi, operation_id
+from kamld_common.request_paths import PathCheckMiddleware
 from kamld_common.settings import ServiceSettings
 from kamld_common.telemetry import instrument_app, shutdown_tracing
+from kamld_common.workers import end_with_parent
 
 Hook = Callable[[FastAPI], Awaitable[None]]
 Admit = Callable[[str, str, Headers], bool]
@@ -63,6 +65,7 @@ def create_service_app(
     redirect would have to name a host, and the request's ``Host`` header is not to be trusted.
     """
     configure_logging(settings.service_name, settings.log_level, settings.log_format)
+    end_with_parent()
     startup, shutdown = list(on_startup), list(on_shutdown)
     if database is not None:
         startup.insert(0, _open_database(database))
@@ -109,6 +112,7 @@ def create_service_app(
     for router in routers:
         app.include_router(router)
 
+    app.add_middleware(PathCheckMiddleware)
     app.add_middleware(
         IdentityMiddleware, internal_token=None if public else settings.internal_token, admit=admit
     )

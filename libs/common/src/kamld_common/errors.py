@@ -15,6 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from starlette.routing import Match
 
 PROBLEM_JSON = "application/problem+json"
@@ -122,6 +123,24 @@ class PayloadTooLarge(KamldError):
     title = "Payload too large"
 
 
+class RequestTimeout(KamldError):
+    status = 408
+    code = "request_timeout"
+    title = "Request timeout"
+
+
+class TooManyRequests(KamldError):
+    status = 429
+    code = "rate_limited"
+    title = "Too many requests"
+
+
+class HeadersTooLarge(KamldError):
+    status = 431
+    code = "headers_too_large"
+    title = "Request header fields too large"
+
+
 class Unavailable(KamldError):
     status = 503
     code = "unavailable"
@@ -141,9 +160,12 @@ _BY_STATUS: dict[int, type[KamldError]] = {
     401: Unauthorized,
     403: Forbidden,
     404: NotFound,
+    408: RequestTimeout,
     409: Conflict,
     413: PayloadTooLarge,
     422: Invalid,
+    429: TooManyRequests,
+    431: HeadersTooLarge,
     503: Unavailable,
 }
 
@@ -236,6 +258,26 @@ def install_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 405:
             response.headers["Allow"] = ", ".join(allowed_methods(request))
         return response
+
+    @app.exception_handler(UnicodeEncodeError)
+    async def _not_unicode(request: Request, exc: UnicodeEncodeError) -> JSONResponse:
+        """JSON can spell a lone surrogate (``"\\ud800"``), which no UTF-8 encoder, database or peer
+        accepts: text from the request that cannot be encoded is the client's mistake."""
+        if exc.reason != "surrogates not allowed":
+            return await _unexpected(request, exc)
+        err = Invalid(
+            f"the request holds text that is not valid Unicode: a lone surrogate "
+            f"(\\u{ord(exc.object[exc.start]):04x})",
+            code="invalid_unicode",
+        )
+        return problem_response(err, request.url.path)
+
+    @app.exception_handler(ClientDisconnect)
+    async def _client_gone(request: Request, exc: ClientDisconnect) -> JSONResponse:
+        """The client left (or was cut off for stalling) while its body was read: nobody gets an
+        answer, and a line without a traceback is all it is worth in the logs."""
+        log.info("client_disconnected", path=request.url.path, method=request.method)
+        return problem_response(BadRequest("the client disconnected", code="client_disconnected"))
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

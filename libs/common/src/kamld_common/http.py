@@ -3,7 +3,8 @@
 :class:`ServiceClient` is an ``httpx.AsyncClient`` that
 - times out every call,
 - retries idempotent calls (and calls the caller marks ``retry=True``) on transport errors and
-  408/429/502/503/504 with exponential backoff and jitter, honouring ``Retry-After``,
+  408/429/502/503/504 with exponential backoff and jitter, honouring ``Retry-After``; a streamed
+  answer (:meth:`ServiceClient.open_stream`) is retried on transport errors when bodiless and idempotent,
 - forwards the caller's identity (``X-Kamld-Caller``) and the internal token; W3C trace context is
   injected by the OpenTelemetry httpx instrumentation,
 - turns problem+json answers back into the :class:`~kamld_common.errors.KamldError` they describe,
@@ -27,7 +28,7 @@ import httpx
 from httpx_aiohttp import AiohttpTransport
 from opentelemetry.instrumentation.httpx import AsyncOpenTelemetryTransport
 
-from kamld_common.errors import KamldError, Unavailable, error_from_problem
+from kamld_common.errors import BadRequest, KamldError, Unavailable, error_from_problem
 
 CALLER_HEADER = "X-Kamld-Caller"
 INTERNAL_TOKEN_HEADER = "X-Kamld-Internal-Token"
@@ -45,6 +46,21 @@ def pooled_transport(limits: httpx.Limits, *, bulk: bool = False) -> httpx.Async
 
 
 current_caller: contextvars.ContextVar[str | None] = contextvars.ContextVar("kamld_caller", default=None)
+
+
+def _with_caller(kwargs: dict[str, Any]) -> None:
+    """Forward the identity of the caller this request serves (set by the identity middleware)."""
+    caller = current_caller.get()
+    if caller:
+        headers = dict(kwargs.pop("headers", None) or {})
+        headers.setdefault(CALLER_HEADER, caller)
+        kwargs["headers"] = headers
+
+
+def _check_headers(headers: Mapping[str, str] | None) -> None:
+    for name, value in (headers or {}).items():
+        if not value.isascii():
+            raise BadRequest(f"header {name} must be ASCII", code="invalid_header", extra={"header": name})
 
 
 class ServiceClient(httpx.AsyncClient):
@@ -79,11 +95,7 @@ class ServiceClient(httpx.AsyncClient):
         self, method: str, url: Any, *, retry: bool | None = None, **kwargs: Any
     ) -> httpx.Response:  # type: ignore[override]
         """Send with retries when safe; raise the KamldError of a 4xx/5xx answer."""
-        caller = current_caller.get()
-        if caller:
-            headers = dict(kwargs.pop("headers", None) or {})
-            headers.setdefault(CALLER_HEADER, caller)
-            kwargs["headers"] = headers
+        _with_caller(kwargs)
         may_retry = retry if retry is not None else method.upper() in IDEMPOTENT_METHODS
         attempts = self.retries + 1 if may_retry else 1
         for attempt in range(attempts):
@@ -108,6 +120,29 @@ class ServiceClient(httpx.AsyncClient):
                 await response.aread()
                 raise self._error(response)
             return response
+        raise AssertionError("unreachable")
+
+    async def open_stream(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        """Send a request whose answer is streamed back (the caller reads and closes it), whatever its
+        status. A bodiless idempotent request is retried on transport errors, such as a pooled
+        connection the server closed just as it was reused; a streamed body cannot be sent twice.
+        Header values that HTTP cannot carry (non-ASCII) are refused as the client's mistake."""
+        _with_caller(kwargs)
+        _check_headers(kwargs.get("headers"))
+        may_retry = method.upper() in IDEMPOTENT_METHODS and kwargs.get("content") is None
+        attempts = self.retries + 1 if may_retry else 1
+        for attempt in range(attempts):
+            try:
+                async with self._in_flight:
+                    return await self.send(self.build_request(method, url, **kwargs), stream=True)
+            except httpx.TransportError as exc:
+                if attempt == attempts - 1:
+                    raise Unavailable(
+                        f"{self.service} did not answer: {type(exc).__name__}",
+                        code="upstream_unavailable",
+                        extra={"service": self.service},
+                    ) from exc
+                await asyncio.sleep(self._delay(attempt, None))
         raise AssertionError("unreachable")
 
     def _delay(self, attempt: int, retry_after: str | None) -> float:

@@ -30,6 +30,7 @@ STATUS_DESCRIPTIONS: dict[int, str] = {
     416: "Range not satisfiable",
     422: "Invalid input; `errors` names each bad field",
     429: "Too many requests; `Retry-After` says when to retry",
+    431: "The request line and headers are over the limit",
     502: "A service behind this one answered with an error",
     503: "A service behind this one is unavailable",
 }
@@ -75,10 +76,11 @@ StatusRule = Callable[[APIRoute, str], Iterable[int]]
 
 
 def default_error_statuses(route: APIRoute, method: str) -> set[int]:
-    """What the shared plumbing can answer on any route: 422 for bad input, 404 for unknown path
+    """What the shared plumbing can answer on any route: 422 for bad input, 431 for a request line
+    and headers over the server's limit, 404 for unknown path
     parameters, 409 for writes that lose a race, 400/413 for bodies it cannot read or take, 410 for
     an expired upload session."""
-    statuses = {422}
+    statuses = {422, 431}
     if route.dependant.path_params:
         statuses.add(404)
     if method in WRITE_METHODS:

@@ -14,12 +14,11 @@ from collections.abc import Callable
 
 import uvicorn
 from fastapi import FastAPI
+from uvicorn.supervisors import Multiprocess
 
+from kamld_common.connections import ConnectionLimits, GuardedHttpToolsProtocol
+from kamld_common.internal_token import ensure_internal_token
 from kamld_common.settings import ServiceSettings
-
-KEEP_ALIVE_S = 75
-"""Idle keep-alive connections stay open this long, beyond the clients' pool timeouts, so a client
-never sends a request on a connection the server is closing at that moment."""
 
 
 def port_is_free(host: str, port: int) -> bool:
@@ -46,6 +45,10 @@ def serve(factory: Callable[[], FastAPI], settings: ServiceSettings, import_path
     ``module:factory`` string) on the shared socket. The app's start-up (migrations, bootstrap
     records) first runs once in this parent process, so workers starting together find it done
     instead of racing each other through it.
+
+    Every process serves with an internal token (see :mod:`kamld_common.internal_token`).
+    Every connection is served by :class:`~kamld_common.connections.GuardedHttpToolsProtocol`, held
+    to the settings' header size, header and body timeouts before the app sees a request.
     """
     if not port_is_free(settings.host, settings.port):
         print(
@@ -54,21 +57,40 @@ def serve(factory: Callable[[], FastAPI], settings: ServiceSettings, import_path
             file=sys.stderr,
         )
         raise SystemExit(2)
+    ensure_internal_token(settings)
     options = {
         "host": settings.host,
         "port": settings.port,
         "log_config": None,
         "access_log": False,
         "timeout_graceful_shutdown": 10,
-        "timeout_keep_alive": KEEP_ALIVE_S,
+        "timeout_keep_alive": settings.keep_alive_timeout_s,
         "proxy_headers": True,
+        "http": GuardedHttpToolsProtocol,
     }
+    limits = connection_limits(settings)
     if settings.workers > 1:
         asyncio.run(_start_and_stop(factory()))
         _share_metrics_between_workers()
-        uvicorn.run(import_path, factory=True, workers=settings.workers, **options)
+        config = uvicorn.Config(import_path, factory=True, workers=settings.workers, **options)
+        # Pickled with the config into each worker, where the protocol reads it.
+        config.connection_limits = limits  # type: ignore[attr-defined]
+        Multiprocess(config, sockets=[config.bind_socket()]).run()
     else:
-        uvicorn.run(factory(), **options)
+        config = uvicorn.Config(factory(), **options)
+        config.connection_limits = limits  # type: ignore[attr-defined]
+        server = uvicorn.Server(config)
+        server.run()
+        if not server.started:
+            raise SystemExit(3)
+
+
+def connection_limits(settings: ServiceSettings) -> ConnectionLimits:
+    return ConnectionLimits(
+        max_header_bytes=settings.max_header_bytes,
+        header_timeout_s=settings.header_timeout_s,
+        body_idle_timeout_s=settings.body_idle_timeout_s,
+    )
 
 
 def _share_metrics_between_workers() -> None:

@@ -42,13 +42,40 @@ class ServiceSettings(BaseSettings):
     )
     request_timeout_s: float = Field(10.0, gt=0, description="Timeout of calls to other services")
     internal_token: str | None = Field(
-        None, description="Shared secret other services must present; unset means trust the network"
+        None,
+        description="Secret the platform's services share and present to each other; unset: the one in "
+        "$KAMLD_HOME/internal-token (created by the first service started there)",
     )
     memory_release_idle_s: float = Field(
         2.0,
         ge=0,
         description="Hand freed heap memory back to the system once requests have stopped for this "
         "long (glibc only); 0 never does",
+    )
+
+    max_header_bytes: int = Field(
+        65536,
+        ge=1024,
+        description="Largest request line plus headers accepted; larger requests get 431 and the "
+        "connection is closed",
+    )
+    header_timeout_s: float = Field(
+        10.0,
+        gt=0,
+        description="Time a client has to send a request's line and headers, counted from its first "
+        "byte (or from connecting); later gets 408 and the connection is closed",
+    )
+    body_idle_timeout_s: float = Field(
+        30.0,
+        gt=0,
+        description="Longest pause between two reads of a request body before 408 and the connection "
+        "closes (time the server itself stops reading does not count)",
+    )
+    keep_alive_timeout_s: float = Field(
+        75.0,
+        gt=0,
+        description="How long an idle connection stays open between requests (beyond the clients' "
+        "pool timeouts, so no client reuses a connection the server is closing)",
     )
 
     @field_validator("port")

@@ -19,7 +19,7 @@ import httpx
 
 from kamld import __version__
 from kamld.config import load_config
-from kamld.errors import KamldClientError, NotFound, error_from_response, json_of
+from kamld.errors import InvalidInput, KamldClientError, NotFound, error_from_response, json_of
 from kamld.models import (
     Alias,
     AliasEvent,
@@ -73,7 +73,25 @@ def _naming(error: KamldClientError, what: str) -> KamldClientError:
 
 def _segment(value: str) -> str:
     """One URL path segment (refs may hold ':'; aliases and names never hold '/')."""
+    _check_url_text(value, value in (".", ".."))
     return quote(value, safe="")
+
+
+def _file_path(path: str) -> str:
+    """A file path in a URL: its slashes stay, everything else is escaped."""
+    _check_url_text(path, any(part in (".", "..") for part in path.split("/")))
+    return quote(path, safe="/")
+
+
+def _check_url_text(value: str, dot_segment: bool) -> None:
+    """Refuse before sending what the server refuses: the HTTP client would resolve a '.' or '..'
+    segment away (reaching another resource), and text that is not UTF-8 cannot be sent at all."""
+    if dot_segment:
+        raise InvalidInput(f"{value!r} has a '.' or '..' segment", code="invalid_path")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidInput(f"{value!r} is not valid UTF-8", code="invalid_path") from None
 
 
 def tls_verification(url: str) -> ssl.SSLContext | bool:
@@ -580,10 +598,8 @@ class Client:
         """
         parsed = parse_reference(reference, allow_path=True)
         if not parsed.path:
-            from kamld.errors import InvalidInput
-
             raise InvalidInput(f"{reference!r} names no file: use NAME[:REF]/PATH", code="invalid_ref")
-        path = f"{self._version_path(parsed)}/files/{quote(parsed.path, safe='/')}"
+        path = f"{self._version_path(parsed)}/files/{_file_path(parsed.path)}"
         response = self.stream("GET", path, headers=EXACT)
         try:
             with self._transport_errors():

@@ -147,6 +147,11 @@ its own code, so an answer without one comes from a server that lacks the route 
 answer has no body to tell, so it is never read this way)."""
 
 
+_INTERNAL_SERVICE = "internal_token_required"
+"""The code with which the platform's internal services refuse a caller without their shared token:
+the URL names one of them, not the gateway."""
+
+
 def error_from_response(response: httpx.Response) -> KamldClientError:
     """The exception a problem+json (or any error) response stands for; reads the body if needed."""
     try:
@@ -157,6 +162,8 @@ def error_from_response(response: httpx.Response) -> KamldClientError:
     problem = body if isinstance(body, dict) else {}
     status = response.status_code
     if status == 404 and problem.get("code") in _ROUTE_NOT_FOUND and response.request.method != "HEAD":
+        return _not_a_gateway(response)
+    if status == 401 and problem.get("code") == _INTERNAL_SERVICE:
         return _not_a_gateway(response)
     cls = _BY_STATUS.get(status) or (ServerError if status >= 500 else KamldClientError)
     detail = (
@@ -185,9 +192,9 @@ def _not_a_gateway(response: httpx.Response) -> NotAGateway:
     request = response.request
     base = f"{request.url.scheme}://{request.url.netloc.decode()}"
     return NotAGateway(
-        f"{base} is not a KAML-D gateway: {request.method} {request.url.path} answered 404 "
-        "(check KAMLD_URL, or the url of the CLI config)",
-        status=404,
+        f"{base} is not a KAML-D gateway: {request.method} {request.url.path} answered "
+        f"{response.status_code} (check KAMLD_URL, or the url of the CLI config)",
+        status=response.status_code,
         code="not_a_gateway",
         problem={"url": base},
     )

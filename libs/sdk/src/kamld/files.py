@@ -7,7 +7,6 @@ reading the head of a large file downloads only the head.
 from __future__ import annotations
 
 import io
-from urllib.parse import quote
 
 from kamld.errors import IntegrityError, NotFound
 from kamld.models import FileInfo, Page, decode
@@ -82,18 +81,18 @@ def open_file(
     buffer_size: int = DEFAULT_BUFFER,
 ) -> io.BufferedReader:
     """A buffered binary stream of ``NAME[:REF]/PATH``."""
-    from kamld.client import API, _segment
+    from kamld.client import API, _file_path, _segment
     from kamld.references import parse_reference
 
     ref = parse_reference(reference, allow_path=True)
     if not ref.path:
         raise NotFound(f"{reference!r} names no file: use NAME[:REF]/PATH", code="invalid_ref")
     version_path = f"{API}/artifacts/{_segment(ref.artifact)}/versions/{_segment(ref.ref)}"
+    url = f"{version_path}/files/{_file_path(ref.path)}"
     listing = client.call("GET", version_path + "/files", params={"prefix": ref.path, "limit": 1})
     match = [info for info in decode(Page[FileInfo], listing).items if info.path == ref.path]
     if not match:
         raise NotFound(f"{ref.artifact}:{ref.ref} has no file {ref.path!r}", code="file_not_found")
-    url = f"{version_path}/files/{quote(ref.path, safe='/')}"
     return io.BufferedReader(
         RemoteFile(client, url, match[0], owns_client=owns_client), buffer_size=buffer_size
     )

@@ -8,6 +8,7 @@ any that outlive the grace period. It knows nothing of the terminal; callers pas
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import json
@@ -30,6 +31,10 @@ DEFAULT_PORT_BASE = 8080
 SERVICES: tuple[str, ...] = ("workbench-api", "metadata-hub", "storage-gateway", "trainer", "observation-hub")
 GATEWAY = "workbench-api"
 STATE_FILE = "services.json"
+GROUP_EXIT_WAIT_S = 5.0
+INTERNAL_TOKEN_FILE = "internal-token"
+"""In the platform's home, owner-only: the secret the services present to each other (the same
+file a service started on its own on that home reads, see ``kamld_common.internal_token``)."""
 
 
 def env_prefix(service: str) -> str:
@@ -71,8 +76,21 @@ def plan(
     workbench-api and storage-gateway share a transfer key, fresh each run unless the user set one
     (a key set for one of them is given to the other), and workbench-api sends clients to
     storage-gateway's URL for chunk bytes.
+
+    Every service gets the platform's internal secret: the one the user set for any of them, else the
+    one in ``home/internal-token`` (created on first use), so the internal services answer only each
+    other and the gateway.
     """
     environ = os.environ if environ is None else environ
+    user_secret = next(
+        (
+            environ[env_prefix(n) + "INTERNAL_TOKEN"]
+            for n in SERVICES
+            if environ.get(env_prefix(n) + "INTERNAL_TOKEN")
+        ),
+        None,
+    )
+    internal_token = user_secret or internal_secret(home)
     ports: dict[str, int] = {}
     for index, name in enumerate(SERVICES):
         override = environ.get(env_prefix(name) + "PORT")
@@ -92,6 +110,7 @@ def plan(
             # stay in them: two arenas cut storage-gateway's peak by a fifth at the same speed.
             "MALLOC_ARENA_MAX": environ.get("MALLOC_ARENA_MAX", "2"),
         }
+        env[prefix + "INTERNAL_TOKEN"] = internal_token
         if name == GATEWAY:
             for upstream in SERVICES[1:]:
                 env[prefix + upstream.upper().replace("-", "_") + "_URL"] = urls[upstream]
@@ -105,6 +124,24 @@ def plan(
             env[prefix + "TRANSFER_KEY"] = environ.get(prefix + "TRANSFER_KEY") or transfer_key
         specs.append(ServiceSpec(name=name, port=ports[name], env=env))
     return specs
+
+
+def internal_secret(home: Path) -> str:
+    """The secret in ``home/internal-token``, created (mode 0600, complete before it appears) if absent."""
+    path = home / INTERNAL_TOKEN_FILE
+    if not path.exists():
+        home.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f".{path.name}.{os.getpid()}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as out:
+            out.write(secrets.token_urlsafe(32) + "\n")
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
 
 
 class PortTaken(Exception):
@@ -189,8 +226,39 @@ class ServiceProcess:
         self.restart_at = None
 
     def exit_code(self) -> int | None:
-        """The exit status once the process has ended, else ``None``."""
-        return None if self.process is None else self.process.poll()
+        """The exit status once the process has ended, else ``None``.
+
+        A service is its whole process group (it runs in a session of its own): when its main process
+        has ended, whatever it left behind (uvicorn's workers after a ``kill -9`` of their parent, still
+        holding the port) is killed before the main process is reaped, while its pid, the group's id,
+        cannot have been reused, and the group is waited out so a restart finds the port free.
+        """
+        if self.process is None:
+            return None
+        if self.process.returncode is not None:
+            return self.process.returncode
+        with contextlib.suppress(ChildProcessError):
+            flags = os.WEXITED | os.WNOHANG | os.WNOWAIT
+            if os.waitid(os.P_PID, self.process.pid, flags) is None:
+                return None
+        self.signal_group(signal.SIGKILL)
+        code = self.process.wait()
+        self._wait_group_gone()
+        return code
+
+    def signal_group(self, sig: signal.Signals) -> None:
+        if self.process is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.process.pid, sig)
+
+    def _wait_group_gone(self, timeout_s: float = GROUP_EXIT_WAIT_S) -> None:
+        deadline = time.monotonic() + timeout_s
+        while self.process is not None and time.monotonic() < deadline:
+            try:
+                os.killpg(self.process.pid, 0)
+            except (ProcessLookupError, PermissionError):
+                return
+            time.sleep(0.05)
 
 
 class Supervisor:
@@ -290,23 +358,17 @@ class Supervisor:
             )
 
     def stop(self, grace_s: float = 10.0) -> None:
-        """SIGTERM every service, wait up to ``grace_s``, then SIGKILL the ones still running."""
-        running = [s.process for s in self.services if s.process is not None and s.process.poll() is None]
-        for process in running:
-            _signal(process, signal.SIGTERM)
+        """SIGTERM every service, wait up to ``grace_s``, then SIGKILL the process groups still running."""
+        running = [s for s in self.services if s.process is not None and s.exit_code() is None]
+        for service in running:
+            service.signal_group(signal.SIGTERM)
         deadline = time.monotonic() + grace_s
-        for process in running:
-            try:
-                process.wait(timeout=max(0.0, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                _signal(process, signal.SIGKILL)
-                process.wait()
+        while any(s.exit_code() is None for s in running) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        for service in running:
+            if service.exit_code() is None:
+                service.signal_group(signal.SIGKILL)
+                while service.exit_code() is None:
+                    time.sleep(0.05)
         for service in self.services:
             service.restart_at = None
-
-
-def _signal(process: subprocess.Popen[bytes], sig: signal.Signals) -> None:
-    try:
-        process.send_signal(sig)
-    except ProcessLookupError:
-        pass

@@ -55,6 +55,11 @@ class Platform:
     def auth(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}
 
+    @property
+    def internal_auth(self) -> dict[str, str]:
+        """What a service of this platform presents to another: the internal token of its home."""
+        return {"X-Kamld-Internal-Token": (self.home / "internal-token").read_text().strip()}
+
     def pids(self) -> dict[str, int]:
         state = json.loads((self.home / "services.json").read_text())
         return {name: entry["pid"] for name, entry in state.items()}

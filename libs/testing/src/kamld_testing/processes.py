@@ -6,13 +6,14 @@ in a log file, and counts as started once ``/readyz`` answers 200. A start that 
 out raises :class:`ServiceFailedToStart` carrying the end of that log.
 
     with running_service("metadata-hub", home=tmp_path) as hub:
-        httpx.get(hub.url + "/artifacts")
+        hub.client().get("/artifacts")  # presents the internal token
 """
 
 from __future__ import annotations
 
 import os
 import random
+import secrets
 import signal
 import socket
 import subprocess
@@ -26,6 +27,10 @@ from typing import Any
 
 import httpx
 
+INTERNAL_TOKEN = "kamld-test-" + secrets.token_urlsafe(32)
+"""The internal secret of every service this test process launches (so they accept each other);
+a test that wants another sets ``KAMLD_<SERVICE>_INTERNAL_TOKEN`` in ``env``."""
+INTERNAL_TOKEN_HEADER = "X-Kamld-Internal-Token"
 READY_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 15.0
 LOG_TAIL_CHARS = 4000
@@ -101,15 +106,23 @@ class ServiceProcess:
     home: Path
     log_path: Path
     process: subprocess.Popen[bytes]
+    internal_token: str = INTERNAL_TOKEN
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def client(self, **kwargs: Any) -> httpx.Client:
-        """A synchronous HTTP client for this service (60 s timeout unless given)."""
+    def client(self, *, internal: bool = True, **kwargs: Any) -> httpx.Client:
+        """A synchronous HTTP client for this service (60 s timeout unless given), presenting its
+        internal token unless ``internal=False`` or the headers given name one."""
         kwargs.setdefault("timeout", 60.0)
+        if internal:
+            kwargs["headers"] = {INTERNAL_TOKEN_HEADER: self.internal_token, **(kwargs.get("headers") or {})}
         return httpx.Client(base_url=self.url, **kwargs)
+
+    @property
+    def internal_headers(self) -> dict[str, str]:
+        return {INTERNAL_TOKEN_HEADER: self.internal_token}
 
     def log_tail(self, chars: int = LOG_TAIL_CHARS) -> str:
         try:
@@ -161,8 +174,8 @@ def launch_service(
 ) -> ServiceProcess:
     """Start ``python -m kamld_<service>`` without waiting for it (see :meth:`ServiceProcess.wait_ready`).
 
-    The environment is ``base_env`` (default: ours), then ``KAMLD_HOME``, the port and log level,
-    then ``env``. Output goes to ``<home>/<service>.log``.
+    The environment is ``base_env`` (default: ours), then ``KAMLD_HOME``, the port, log level and
+    :data:`INTERNAL_TOKEN`, then ``env``. Output goes to ``<home>/<service>.log``.
     """
     home.mkdir(parents=True, exist_ok=True)
     port = port if port is not None else free_ports(1)[0]
@@ -171,6 +184,7 @@ def launch_service(
         **(os.environ if base_env is None else base_env),
         "KAMLD_HOME": str(home),
         prefix + "PORT": str(port),
+        prefix + "INTERNAL_TOKEN": INTERNAL_TOKEN,
     }
     if log_level is not None:
         environment[prefix + "LOG_LEVEL"] = log_level
@@ -184,7 +198,14 @@ def launch_service(
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
         )
-    return ServiceProcess(service=service, port=port, home=home, log_path=log_path, process=process)
+    return ServiceProcess(
+        service=service,
+        port=port,
+        home=home,
+        log_path=log_path,
+        process=process,
+        internal_token=environment[prefix + "INTERNAL_TOKEN"],
+    )
 
 
 def start_service(
@@ -210,12 +231,15 @@ def running_service(service: str, *, home: Path, **options: Any) -> Iterator[Ser
         started.stop()
 
 
-def requests_served(url: str, handler: str, method: str | None = None) -> float:
+def requests_served(
+    url: str, handler: str, method: str | None = None, headers: Mapping[str, str] | None = None
+) -> float:
     """Successful (2xx) requests the service at ``url`` reports on route ``handler`` in its /metrics.
 
     Counted by the server itself, so a test can tell which service a client's bytes reached.
+    ``headers`` carry the token workbench-api's /metrics needs.
     """
-    text = httpx.get(f"{url}/metrics", timeout=10).text
+    text = httpx.get(f"{url}/metrics", headers=headers, timeout=10).raise_for_status().text
     prefix = f'http_requests_total{{handler="{handler}",'
     wanted_method = f'method="{method}"' if method else ""
     return sum(

@@ -54,7 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             max_line_bytes=settings.max_commit_line_bytes,
             memory_bytes=settings.upload_memory_bytes,
         ),
-        downloads=DownloadService(manifests, chunks),
+        downloads=DownloadService(manifests, chunks, database),
         manifests=manifests,
         collector=GarbageCollector(
             guard, objects, chunks, manifests.repository, MetadataHubDigests(metadata_hub), utcnow

@@ -83,14 +83,14 @@ class ChunkStore:
             )
         return await self.objects.put_if_absent(key, data)
 
-    async def put_verified(self, frames: Sequence[tuple[str, bytes]]) -> int:
+    async def put_verified(self, frames: Sequence[tuple[str, bytes]]) -> set[str]:
         """Store chunks whose bytes the caller has already checked against their digests, all at once.
 
-        Returns how many were new. The object store writes them concurrently, so a batch of many
-        small chunks costs about as much as a few large ones.
+        Returns the digests of those that were new. The object store writes them concurrently, so a
+        batch of many small chunks costs about as much as a few large ones.
         """
         items = [(_checked_key(digest, "chunks", index), data) for index, (digest, data) in enumerate(frames)]
-        return len(await self.objects.put_many_if_absent(items))
+        return {digest_from_key(key) for key in await self.objects.put_many_if_absent(items)}
 
     async def get(self, digest: str) -> bytes:
         """The verified bytes of chunk ``digest``; ChunkNotFound or CorruptChunk otherwise."""

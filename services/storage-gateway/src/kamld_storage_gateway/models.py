@@ -56,3 +56,16 @@ class UploadFile(Base):
     mode: Mapped[int] = mapped_column(Integer)
     digest: Mapped[str] = mapped_column(String(DIGEST_LENGTH))
     entry: Mapped[str] = mapped_column(Text, doc="the file's canonical manifest line")
+
+
+class PendingChunk(Base):
+    """A chunk an upload wrote to the store that no committed manifest names yet: not served.
+
+    A commit clears the chunks its manifest names; garbage collection clears those it deletes.
+    Chunks stored before this table existed, or already present when uploaded again, have no row.
+    """
+
+    __tablename__ = "pending_chunks"
+
+    digest: Mapped[str] = mapped_column(String(DIGEST_LENGTH), primary_key=True)
+    stored_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -36,7 +36,7 @@ def guarded(tmp_path_factory) -> Iterator[ServiceProcess]:
 
 @pytest.fixture
 def anonymous(guarded) -> Iterator[httpx.Client]:
-    with guarded.client() as client:
+    with guarded.client(internal=False) as client:
         yield client
 
 
@@ -68,6 +68,21 @@ def send(client: httpx.Client, upload_id: str, body: bytes, headers: dict[str, s
     return client.post(
         f"/uploads/{upload_id}/chunks", content=body, headers={"Content-Type": MEDIA_TYPE, **headers}
     )
+
+
+def commit_blobs(client: httpx.Client, upload_id: str, *blobs: bytes) -> None:
+    """Commit a manifest of one file per blob (its one chunk): only committed chunks are served."""
+    lines = []
+    for index, blob in enumerate(blobs):
+        digest = digest_bytes(blob)
+        entry = {"path": f"blob{index}.bin", "size": len(blob), "mode": 420, "digest": digest}
+        lines.append(json.dumps({**entry, "chunks": [[digest, len(blob)]]}) + "\n")
+    answer = client.post(
+        f"/uploads/{upload_id}/commit",
+        content="".join(lines),
+        headers={"Content-Type": "application/x-ndjson"},
+    )
+    assert answer.status_code == 200, answer.text
 
 
 def problem(response: httpx.Response, status: int, code: str) -> dict:
@@ -134,6 +149,8 @@ def test_a_read_grant_reads_chunks_by_digest(anonymous, internal) -> None:
     assert send(internal, upload, frames(*blobs), {}).status_code == 200
     digests = [digest_bytes(blob) for blob in blobs]
     grant = read_grant()
+    assert anonymous.post("/chunks/read", json={"digests": digests}, headers=grant).status_code == 404
+    commit_blobs(internal, upload, *blobs)
     batch = anonymous.post("/chunks/read", json={"digests": digests}, headers=grant)
     assert batch.status_code == 200, batch.text
     assert decode_frames(batch.content) == list(zip(digests, blobs, strict=True))
@@ -208,7 +225,7 @@ def test_a_bad_grant_is_refused_even_with_the_internal_token(internal) -> None:
 def test_a_gateway_without_transfer_key_refuses_grants(tmp_path) -> None:
     env = {f"{PREFIX}INTERNAL_TOKEN": INTERNAL}
     with running_service("storage-gateway", home=tmp_path / "no-key", env=env) as service:
-        with service.client() as anonymous:
+        with service.client(internal=False) as anonymous:
             body = problem(
                 anonymous.post("/chunks/read", json={"digests": []}, headers=read_grant()),
                 401,

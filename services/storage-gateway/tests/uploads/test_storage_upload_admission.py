@@ -15,7 +15,7 @@ import pytest
 
 from kamld_content.framing import MEDIA_TYPE, frame_header
 from kamld_content.hashing import digest_bytes
-from kamld_testing.processes import env_prefix, running_service
+from kamld_testing.processes import ServiceProcess, env_prefix, running_service
 
 PREFIX = env_prefix("storage-gateway")
 BUDGET = 1 << 20
@@ -52,12 +52,13 @@ def batch_of(seed: int, size: int) -> tuple[str, bytes]:
 class HeldUpload:
     """A batch upload whose headers and first half are sent, the rest held back by the test."""
 
-    def __init__(self, url: str, upload_id: str, body: bytes) -> None:
-        parts = urlsplit(url)
+    def __init__(self, service: ServiceProcess, upload_id: str, body: bytes) -> None:
+        parts = urlsplit(service.url)
+        token = "".join(f"{name}: {value}\r\n" for name, value in service.internal_headers.items())
         self.body = body
         self.sock = socket.create_connection((parts.hostname, parts.port), timeout=30)
         head = (
-            f"POST /uploads/{upload_id}/chunks HTTP/1.1\r\nHost: {parts.netloc}\r\n"
+            f"POST /uploads/{upload_id}/chunks HTTP/1.1\r\nHost: {parts.netloc}\r\n{token}"
             f"Content-Type: {MEDIA_TYPE}\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n"
         )
         self.sock.sendall(head.encode() + body[: len(body) // 2])
@@ -97,7 +98,7 @@ def test_an_upload_beyond_the_budget_waits_for_the_one_holding_it(small_budget_g
         upload_id = open_upload(client)
         held_before = metric(url, "kamld_storage_upload_bytes_held")
         waits_before = metric(url, "kamld_storage_upload_admission_waits_total")
-        first = HeldUpload(url, upload_id, first_body)
+        first = HeldUpload(small_budget_gateway, upload_id, first_body)
         wait_until(
             lambda: metric(url, "kamld_storage_upload_bytes_held") == held_before + len(first_body),
             "the first upload holds its share",

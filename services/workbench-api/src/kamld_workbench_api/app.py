@@ -11,6 +11,7 @@ from kamld_common.app import add_readiness_check, create_service_app
 from kamld_common.db import Database
 from kamld_workbench_api import __version__
 from kamld_workbench_api.api import public_router
+from kamld_workbench_api.auth.gate import AuthenticationGate
 from kamld_workbench_api.auth.schemas import Role
 from kamld_workbench_api.auth.service import TokenService
 from kamld_workbench_api.catalog.cache import VersionCache
@@ -18,6 +19,8 @@ from kamld_workbench_api.coalescing import ReadCoalescer
 from kamld_workbench_api.config import Settings
 from kamld_workbench_api.content.grants import GrantIssuer
 from kamld_workbench_api.epochs import open_write_epochs
+from kamld_workbench_api.limits.body import BodyLimitMiddleware, BodyLimits
+from kamld_workbench_api.limits.rate import RateLimiter
 from kamld_workbench_api.openapi import install_public_openapi
 from kamld_workbench_api.status.endpoints import router as status_router
 from kamld_workbench_api.upstreams import install_upstreams
@@ -60,6 +63,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.version_reads = ReadCoalescer()
     app.state.recent_versions = VersionCache(settings.resolution_cache_ttl_s, epochs=epochs)
     install_public_openapi(app, __version__)
+    install_limits(app, settings, tokens)
+    # Outermost, so a browser's preflight is answered before limits or authentication.
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -76,6 +81,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             expose_headers=["ETag", "Age", "Content-Range", "Accept-Ranges", "Retry-After"],
         )
     return app
+
+
+def install_limits(app: FastAPI, settings: Settings, tokens: TokenService) -> None:
+    """Outermost, so they act on headers alone: the token first, then the body's size as it is read."""
+    app.add_middleware(
+        BodyLimitMiddleware,
+        limits=BodyLimits(
+            json_bytes=settings.max_json_body_bytes, streamed_bytes=settings.max_streamed_body_bytes
+        ),
+    )
+    rate = None
+    if settings.rate_limit_per_s > 0:
+        rate = RateLimiter(
+            settings.rate_limit_per_s, settings.rate_limit_burst, path=settings.data_dir / "rate-limits"
+        )
+    metrics_token = settings.metrics_token.get_secret_value() if settings.metrics_token else None
+    app.add_middleware(AuthenticationGate, tokens=tokens, rate=rate, metrics_token=metrics_token)
 
 
 def _healthz_of(client):

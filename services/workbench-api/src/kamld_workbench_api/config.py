@@ -55,6 +55,35 @@ class Settings(ServiceSettings):
         description="Browser origins allowed to call the API cross-origin (CORS), e.g. "
         '`["https://ui.example.com"]`; empty (the default) sends no CORS headers',
     )
+    max_json_body_bytes: int = Field(
+        1_048_576,
+        ge=1024,
+        description="Largest request body of the JSON routes; larger gets 413 before it is read",
+    )
+    max_streamed_body_bytes: int = Field(
+        68_719_476_736,
+        ge=1024,
+        description="Largest body of the routes that stream content (chunk batches, whole files, "
+        "chunks, the NDJSON commit); counted as it streams",
+    )
+    metadata_max_depth: int = Field(
+        32, ge=1, le=1000, description="Deepest nesting of lists and objects in version metadata"
+    )
+    metadata_max_bytes: int = Field(262_144, ge=1, description="Largest version metadata, as compact JSON")
+    rate_limit_per_s: float = Field(
+        0.0,
+        ge=0,
+        description="Requests a second each API token may make, over all workers (0: unlimited); "
+        "beyond it 429 with Retry-After",
+    )
+    rate_limit_burst: int = Field(
+        100, ge=1, description="Requests a token may make at once before rate_limit_per_s paces it"
+    )
+    metrics_token: SecretStr | None = Field(
+        None,
+        description="Bearer secret that may read /metrics and nothing else (for Prometheus); admin "
+        "API tokens may read it too",
+    )
 
     _check_transfer_key = field_validator("transfer_key")(check_transfer_key)
 

@@ -24,8 +24,12 @@ CHUNK_ROUTES = ("/uploads/{upload_id}/missing", "/uploads/{upload_id}/chunks", "
 
 def counts(gateway) -> dict[str, float]:
     storage = gateway.services["storage-gateway"].url
+    admin = {"Authorization": f"Bearer {gateway.admin_token}"}
     return {
-        **{f"gateway {route}": requests_served(gateway.url, "/api/v1" + route) for route in CHUNK_ROUTES},
+        **{
+            f"gateway {route}": requests_served(gateway.url, "/api/v1" + route, headers=admin)
+            for route in CHUNK_ROUTES
+        },
         **{f"storage {route}": requests_served(storage, route) for route in CHUNK_ROUTES},
     }
 

@@ -166,7 +166,7 @@ async def diff(
 async def get_chunk(digest: Digest, svc: ServicesDep) -> Response:
     """The chunk's verified bytes."""
     validate_digest(digest, ["path", "digest"])
-    data = await svc.downloads.chunks.get(digest)
+    data = await svc.downloads.chunk(digest)
     return Response(data, media_type="application/octet-stream", headers={"ETag": f'"{digest}"'})
 
 

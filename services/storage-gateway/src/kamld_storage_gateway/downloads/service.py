@@ -7,12 +7,14 @@ import bisect
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
+from kamld_common.db import Database
 from kamld_common.errors import KamldError, NotFound
 from kamld_content.framing import frame_header, frame_length
 from kamld_content.manifest import FileEntry
 from kamld_content.paths import InvalidPath, normalize_path
-from kamld_storage_gateway.chunks import ChunkStore
+from kamld_storage_gateway.chunks import ChunkNotFound, ChunkStore
 from kamld_storage_gateway.manifests.service import ManifestService
+from kamld_storage_gateway.uploads.repository import UploadRepository
 
 READ_GROUP_DIGESTS = 256
 
@@ -93,9 +95,23 @@ class ChunkBatch:
 
 
 class DownloadService:
-    def __init__(self, manifests: ManifestService, chunks: ChunkStore) -> None:
+    """Reads of committed content. A chunk an upload stored that no committed manifest names yet
+    (see :class:`~kamld_storage_gateway.models.PendingChunk`) is reported as not stored."""
+
+    def __init__(self, manifests: ManifestService, chunks: ChunkStore, database: Database) -> None:
         self.manifests = manifests
         self.chunks = chunks
+        self.database = database
+
+    async def _pending_among(self, digests: list[str]) -> set[str]:
+        async with self.database.unit_of_work() as session:
+            return await UploadRepository(session).pending_among(digests)
+
+    async def chunk(self, digest: str) -> bytes:
+        """The verified bytes of a committed chunk; :class:`ChunkNotFound` for an absent or pending one."""
+        if await self._pending_among([digest]):
+            raise ChunkNotFound(f"chunk {digest} does not exist", extra={"digest": digest})
+        return await self.chunks.get(digest)
 
     async def file(self, digest: str, raw_path: str) -> FileEntry:
         try:
@@ -136,7 +152,8 @@ class DownloadService:
         """
         unique = list(dict.fromkeys(digests))
         sizes = await self.chunks.sizes(unique)
-        absent = [digest for digest in unique if digest not in sizes]
+        pending = await self._pending_among(unique)
+        absent = [digest for digest in unique if digest not in sizes or digest in pending]
         if absent:
             raise NotFound(
                 f"{len(absent)} chunk(s) are not stored",

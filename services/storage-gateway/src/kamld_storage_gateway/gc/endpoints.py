@@ -9,6 +9,9 @@ from fastapi import APIRouter, Depends, Query
 from kamld_storage_gateway.dependencies import Services, services
 from kamld_storage_gateway.gc.schemas import GcResult
 
+MAX_GRACE_S = 100 * 365 * 86_400
+"""A longer grace period would put the cutoff before the calendar's start (an overflow, not a rule)."""
+
 router = APIRouter(tags=["gc"])
 
 
@@ -16,7 +19,10 @@ router = APIRouter(tags=["gc"])
 async def collect(
     svc: Annotated[Services, Depends(services)],
     dry_run: Annotated[bool, Query(description="Only count what would be deleted")] = True,
-    grace_s: Annotated[int | None, Query(ge=0, description="Override the grace period (seconds)")] = None,
+    grace_s: Annotated[
+        int | None,
+        Query(ge=0, le=MAX_GRACE_S, description="Override the grace period (seconds, at most a century)"),
+    ] = None,
 ) -> GcResult:
     """Delete objects that no catalog version and no open upload references, older than the grace period."""
     grace = svc.settings.gc_grace_s if grace_s is None else grace_s

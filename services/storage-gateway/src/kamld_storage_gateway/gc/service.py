@@ -88,13 +88,16 @@ class GarbageCollector:
                     if info.key.startswith(CHUNK_PREFIX)
                 }
                 protected = await uploads.protected_among(chunk_digests.values(), now)
+                deleted: list[str] = []
                 for info in candidates:
                     if info.key in marked or chunk_digests.get(info.key) in protected:
                         continue
                     if not dry_run:
                         await self._delete(info.key, chunk_digests.get(info.key))
+                        deleted.append(chunk_digests.get(info.key, ""))
                     objects += 1
                     freed += info.size
+                await uploads.clear_pending(digest for digest in deleted if digest)
 
         for prefix in (MANIFEST_PREFIX, CHUNK_PREFIX):
             async for info in self.store.list(prefix):

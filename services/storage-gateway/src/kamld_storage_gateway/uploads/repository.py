@@ -10,11 +10,15 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kamld_storage_gateway.models import UploadChunk, UploadFile, UploadSession
+from kamld_storage_gateway.models import PendingChunk, UploadChunk, UploadFile, UploadSession
 
 
 def _insert(session: AsyncSession, model: type) -> object:
     return (pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert)(model)
+
+
+PENDING_BATCH = 5_000
+"""Digests per statement (SQLite allows 32,766 parameters in one)."""
 
 
 class UploadRepository:
@@ -38,6 +42,30 @@ class UploadRepository:
             # to compile: a batch of thousands of small chunks is recorded in milliseconds.
             statement = _insert(self.session, UploadChunk).on_conflict_do_nothing()  # type: ignore[attr-defined]
             await self.session.execute(statement, rows)
+
+    async def mark_pending(self, digests: Iterable[str], at: datetime) -> None:
+        """Chunks just written to the store by an upload: unreadable until a commit names them."""
+        rows = [{"digest": digest, "stored_at": at} for digest in sorted(set(digests))]
+        if rows:
+            statement = _insert(self.session, PendingChunk).on_conflict_do_nothing()  # type: ignore[attr-defined]
+            await self.session.execute(statement, rows)
+
+    async def clear_pending(self, digests: Iterable[str]) -> None:
+        """Chunks a committed manifest names (or that were deleted): no longer pending."""
+        wanted = list(digests)
+        for start in range(0, len(wanted), PENDING_BATCH):
+            batch = wanted[start : start + PENDING_BATCH]
+            await self.session.execute(delete(PendingChunk).where(PendingChunk.digest.in_(batch)))
+
+    async def pending_among(self, digests: Iterable[str]) -> set[str]:
+        wanted = list(digests)
+        found: set[str] = set()
+        for start in range(0, len(wanted), PENDING_BATCH):
+            query = select(PendingChunk.digest).where(
+                PendingChunk.digest.in_(wanted[start : start + PENDING_BATCH])
+            )
+            found.update((await self.session.execute(query)).scalars())
+        return found
 
     async def put_file(
         self, upload_id: str, path: str, size: int, mode: int, digest: str, entry: str

@@ -160,10 +160,11 @@ class UploadService:
             if upload_id is not None:
                 # Checked in the transaction that records the chunks: one round trip, not two.
                 await self._require_open(repository, upload_id)
-            stored = await self.chunks.put_verified(frames)
+            new = await self.chunks.put_verified(frames)
+            await repository.mark_pending(new, self.clock())
             if upload_id is not None:
                 await repository.record_chunks(upload_id, (digest for digest, _ in frames))
-        return StoredChunks(len(frames), stored, sum(len(data) for _, data in frames))
+        return StoredChunks(len(frames), len(new), sum(len(data) for _, data in frames))
 
     async def put_file(
         self, upload_id: str, raw_path: str, body: AsyncIterable[bytes], *, mode: int = REGULAR_MODE
@@ -226,7 +227,7 @@ class UploadService:
             repository = UploadRepository(session)
             await self._require_open(repository, upload_id, for_update=True)
             writer = self.manifests.writer()
-            checker = _ChunkPresence(self.chunks)
+            checker = _ChunkPresence(self.chunks, repository)
             streamed = _parsed(iter_lines(body, self.max_line_bytes))
             uploaded = _decoded(repository.iter_file_entries(upload_id))
             async for entry in _merge(streamed, uploaded):
@@ -325,14 +326,17 @@ async def _merge(left: AsyncIterator[FileEntry], right: AsyncIterator[FileEntry]
 
 
 class _ChunkPresence:
-    """Checks referenced chunks exist, in batches, remembering a bounded sample of the missing.
+    """Checks referenced chunks exist, in batches, remembering a bounded sample of the missing,
+    and marks them no longer pending (in the commit's transaction: undone if the commit fails).
 
     One batch is checked in the background while the next is collected, so the commit goes on
-    parsing; :meth:`flush` waits for every check.
+    parsing; :meth:`flush` waits for every check. The database is used between entries only, never
+    by the background check, so the commit's session is never used twice at once.
     """
 
-    def __init__(self, chunks: ChunkStore) -> None:
+    def __init__(self, chunks: ChunkStore, repository: UploadRepository | None = None) -> None:
         self.chunks = chunks
+        self.repository = repository
         self._pending: set[str] = set()
         self._checks = background.OneAtATime()
         self.missing: list[str] = []
@@ -350,6 +354,8 @@ class _ChunkPresence:
 
     async def _start_check(self) -> None:
         batch, self._pending = self._pending, set()
+        if self.repository is not None:
+            await self.repository.clear_pending(batch)
         await self._checks.start(self._check(batch))
 
     async def _check(self, digests: set[str]) -> None:

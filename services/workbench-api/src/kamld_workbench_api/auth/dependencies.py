@@ -10,6 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from kamld_common.errors import Forbidden, Unauthorized
 from kamld_common.http import current_caller
+from kamld_workbench_api.auth.gate import CALLER_STATE
 from kamld_workbench_api.auth.schemas import Caller, Role
 from kamld_workbench_api.auth.service import TokenService
 
@@ -25,16 +26,13 @@ def require(role: Role) -> Callable[..., Awaitable[Caller]]:
     """A dependency admitting callers whose token has at least ``role``: 401 without one, 403 below it."""
 
     async def dependency(
+        request: Request,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
         tokens: Annotated[TokenService, Depends(get_token_service)],
     ) -> Caller:
-        if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
-            raise Unauthorized(
-                "an API token is required: send 'Authorization: Bearer <token>'", code="token_required"
-            )
-        caller = await tokens.authenticate(credentials.credentials)
+        caller = request.scope.get("state", {}).get(CALLER_STATE)
         if caller is None:
-            raise Unauthorized("the API token is unknown or was revoked", code="token_invalid")
+            caller = await _authenticate(credentials, tokens)
         current_caller.set(caller.name)
         if not caller.role.allows(role):
             raise Forbidden(
@@ -46,6 +44,18 @@ def require(role: Role) -> Callable[..., Awaitable[Caller]]:
 
     dependency.__name__ = f"require_{role.value}"
     return dependency
+
+
+async def _authenticate(credentials: HTTPAuthorizationCredentials | None, tokens: TokenService) -> Caller:
+    """The caller of a request :class:`~kamld_workbench_api.auth.gate.AuthenticationGate` did not see."""
+    if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
+        raise Unauthorized(
+            "an API token is required: send 'Authorization: Bearer <token>'", code="token_required"
+        )
+    caller = await tokens.authenticate(credentials.credentials)
+    if caller is None:
+        raise Unauthorized("the API token is unknown or was revoked", code="token_invalid")
+    return caller
 
 
 require_viewer = require(Role.viewer)

@@ -32,6 +32,7 @@ from kamld_workbench_api.catalog.schemas import (
     VersionView,
 )
 from kamld_workbench_api.catalog.service import Catalog
+from kamld_workbench_api.limits.metadata import check_metadata
 from kamld_workbench_api.upstreams import get_upstreams
 
 router = APIRouter(prefix="/artifacts")
@@ -218,11 +219,15 @@ async def log(
     },
 )
 async def create_version(
-    name: Name, body: VersionCreate, catalog: CatalogDep, response: Response
+    name: Name, body: VersionCreate, request: Request, catalog: CatalogDep, response: Response
 ) -> PushedVersionView:
     """Record the committed manifest `digest` as the next version and move `latest`; labels and
     description given apply to the artifact with it. Content equal to the newest version's records
     nothing (200, `unchanged: true`) unless `allow_empty`."""
+    settings = request.app.state.settings
+    check_metadata(
+        body.metadata, max_depth=settings.metadata_max_depth, max_bytes=settings.metadata_max_bytes
+    )
     pushed = await catalog.create_version(name, body.model_dump(exclude_unset=True))
     if pushed.get("unchanged"):
         response.status_code = status.HTTP_200_OK
@@ -385,13 +390,20 @@ async def diff(
         str,
         Query(
             alias="from",
+            min_length=1,
             max_length=100,
             description="The older ref",
             json_schema_extra={"pattern": REF_PATTERN},
         ),
     ],
     to: Annotated[
-        str, Query(max_length=100, description="The newer ref", json_schema_extra={"pattern": REF_PATTERN})
+        str,
+        Query(
+            min_length=1,
+            max_length=100,
+            description="The newer ref",
+            json_schema_extra={"pattern": REF_PATTERN},
+        ),
     ],
     after: After = None,
     limit: Limit = 1000,

@@ -14,8 +14,8 @@ from urllib.parse import quote
 
 import httpx
 
-from kamld_common.errors import Unavailable, error_from_problem
-from kamld_common.http import CALLER_HEADER, ServiceClient, current_caller
+from kamld_common.errors import error_from_problem
+from kamld_common.http import ServiceClient
 from kamld_workbench_api.catalog.cache import VersionCache
 from kamld_workbench_api.catalog.media import file_headers
 from kamld_workbench_api.coalescing import ReadCoalescer
@@ -68,17 +68,7 @@ class Download:
 
 async def open_stream(client: ServiceClient, method: str, url: str, **kwargs: Any) -> httpx.Response:
     """Send a request whose answer is streamed; an error answer is read and raised as its KamldError."""
-    caller = current_caller.get()
-    if caller:
-        kwargs["headers"] = {**dict(kwargs.get("headers") or {}), CALLER_HEADER: caller}
-    try:
-        response = await client.send(client.build_request(method, url, **kwargs), stream=True)
-    except httpx.TransportError as exc:
-        raise Unavailable(
-            f"{client.service} did not answer: {type(exc).__name__}",
-            code="upstream_unavailable",
-            extra={"service": client.service},
-        ) from exc
+    response = await client.open_stream(method, url, **kwargs)
     if response.status_code >= 400:
         await response.aread()
         await response.aclose()

@@ -21,6 +21,9 @@ from kamld_workbench_api.content.grants import GrantIssuer
 from kamld_workbench_api.content.proxy import forward
 from kamld_workbench_api.upstreams import Upstreams, get_upstreams
 
+MAX_GC_GRACE_S = 100 * 365 * 86_400
+"""storage-gateway's bound on a grace period: an older cutoff would be before the calendar's start."""
+
 router = APIRouter()
 
 Viewer = [Depends(require_viewer)]
@@ -431,7 +434,10 @@ async def collect_garbage(
     request: Request,
     storage: Storage,
     dry_run: Annotated[bool, Query(description="Only count what would be deleted")] = True,
-    grace_s: Annotated[int | None, Query(ge=0, description="Override the grace period (seconds)")] = None,
+    grace_s: Annotated[
+        int | None,
+        Query(ge=0, le=MAX_GC_GRACE_S, description="Override the grace period (seconds, at most a century)"),
+    ] = None,
 ) -> StreamingResponse:
     """Delete content no version and no open upload references, older than the grace period (admin)."""
     return await forward(storage, request, "/gc")

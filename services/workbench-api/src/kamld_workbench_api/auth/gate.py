@@ -1,0 +1,123 @@
+"""Authentication before any work: the token is checked before a request's body is read.
+
+FastAPI reads and decodes a JSON body before it runs a route's dependencies, so a check made only
+in :func:`~kamld_workbench_api.auth.dependencies.require` would let anyone make the gateway read,
+buffer and parse whatever they send. :class:`AuthenticationGate` runs first, on the headers
+alone: a request without a valid token is answered 401 and its body never read. The caller it
+finds is left in the request's state for ``require`` to check the role against. A token over its
+request rate (when one is set) is answered 429 with ``Retry-After``.
+
+Open without a token: health and readiness probes and the API description. ``/metrics`` needs an
+admin token or the dedicated metrics token (the one credential Prometheus is given).
+"""
+
+from __future__ import annotations
+
+import hmac
+import math
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from kamld_common.errors import Forbidden, KamldError, TooManyRequests, Unauthorized
+from kamld_workbench_api.auth.schemas import Caller, Role
+from kamld_workbench_api.auth.service import TokenService
+from kamld_workbench_api.limits.rate import RateLimiter
+from kamld_workbench_api.refusals import announced_body, refuse
+
+OPEN_PATHS = frozenset(
+    {
+        "/healthz",
+        "/readyz",
+        "/docs",
+        "/docs/oauth2-redirect",
+        "/redoc",
+        "/openapi.json",
+        "/api/v1/openapi.json",
+    }
+)
+METRICS_PATH = "/metrics"
+CALLER_STATE = "kamld_caller"
+"""The key of the authenticated :class:`Caller` in the ASGI scope's ``state``."""
+
+
+def bearer_secret(scope: Scope) -> str | None:
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            scheme, _, secret = value.decode("latin-1").partition(" ")
+            if scheme.lower() == "bearer" and secret.strip():
+                return secret.strip()
+            return None
+    return None
+
+
+class AuthenticationGate:
+    """A pure ASGI middleware admitting only requests with a valid token (see the module's doc)."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        tokens: TokenService,
+        rate: RateLimiter | None = None,
+        metrics_token: str | None = None,
+    ) -> None:
+        self.app = app
+        self.tokens = tokens
+        self.rate = rate
+        self.metrics_token = metrics_token.encode() if metrics_token else None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in OPEN_PATHS or scope["method"] == "OPTIONS":
+            await self.app(scope, receive, send)
+            return
+        secret = bearer_secret(scope)
+        if secret is None:
+            error = Unauthorized(
+                "an API token is required: send 'Authorization: Bearer <token>'", code="token_required"
+            )
+            await self._refuse(error, scope, receive, send)
+            return
+        if scope["path"] == METRICS_PATH and self._is_metrics_token(secret):
+            await self.app(scope, receive, send)
+            return
+        caller = await self.tokens.authenticate(secret)
+        if caller is None:
+            await self._refuse(
+                Unauthorized("the API token is unknown or was revoked", code="token_invalid"),
+                scope,
+                receive,
+                send,
+            )
+            return
+        if scope["path"] == METRICS_PATH and not caller.role.allows(Role.admin):
+            error = Forbidden(
+                f"/metrics needs the admin role or the metrics token; token {caller.name!r} "
+                f"has {caller.role.value}",
+                code="role_required",
+                extra={"required_role": Role.admin.value, "role": caller.role.value},
+            )
+            await self._refuse(error, scope, receive, send)
+            return
+        if self.rate is not None and (wait := self.rate.acquire(caller.name)) > 0:
+            await self._refuse(self._rate_limited(caller, wait), scope, receive, send, retry_after=wait)
+            return
+        scope.setdefault("state", {})[CALLER_STATE] = caller
+        await self.app(scope, receive, send)
+
+    def _is_metrics_token(self, secret: str) -> bool:
+        return self.metrics_token is not None and hmac.compare_digest(secret.encode(), self.metrics_token)
+
+    def _rate_limited(self, caller: Caller, wait: float) -> TooManyRequests:
+        assert self.rate is not None
+        return TooManyRequests(
+            f"token {caller.name!r} is over its limit of {self.rate.per_s:g} requests a second "
+            f"(bursts of {self.rate.burst}); retry in {wait:.2f} s",
+            extra={"limit_per_s": self.rate.per_s, "burst": self.rate.burst, "retry_after_s": round(wait, 3)},
+        )
+
+    async def _refuse(
+        self, error: KamldError, scope: Scope, receive: Receive, send: Send, retry_after: float | None = None
+    ) -> None:
+        """Answer ``error``; a request that announced a body gets its connection closed unread."""
+        has_body, _ = announced_body(scope)
+        headers = {"retry-after": str(math.ceil(retry_after))} if retry_after is not None else None
+        await refuse(error, scope, receive, send, close=has_body, headers=headers)

@@ -1,0 +1,1 @@
+"""Limits the gateway enforces before work: body sizes, request rates, metadata shape."""
