@@ -1,11 +1,12 @@
 """Schemathesis over every OpenAPI document of a running platform: no 5xx, no conformance failure.
 
 One ``kamld up`` (SQLite) serves all five services; each document is fuzzed where its service
-serves it, the public one authenticated with the admin token. The checks (every one that judges
-an answer) and the few exclusions, each with its reason, are in ``schemathesis.toml``. Each run is
-bounded by a number of examples per operation and uses a fixed seed (``KAMLD_FUZZ_SEED`` picks
-another, ``KAMLD_FUZZ_EXAMPLES`` more or fewer examples), so a failure reproduces. Schemathesis's
-own report lands in the test's temporary directory and its summary in the failure message.
+serves it, the public one authenticated with the admin token, the internal ones with the internal
+token ``kamld up`` generated. The checks (every one that judges an answer) and the few exclusions,
+each with its reason, are in ``schemathesis.toml``. Each run is bounded by a number of examples per
+operation and uses a fixed seed (``KAMLD_FUZZ_SEED`` picks another, ``KAMLD_FUZZ_EXAMPLES`` more or
+fewer examples), so a failure reproduces. Schemathesis's own report lands in the test's temporary
+directory and its summary in the failure message.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from kamld.supervisor import INTERNAL_TOKEN_FILE
+from kamld_common.http import INTERNAL_TOKEN_HEADER
 from kamld_testing.platform import Platform, clean_environment, launch_platform, stop_platform
 
 pytestmark = pytest.mark.integration
@@ -97,5 +100,6 @@ def test_public_api_survives_fuzzing(fuzzed_platform: Platform, tmp_path: Path) 
 @pytest.mark.parametrize("service", INTERNAL)
 def test_internal_api_survives_fuzzing(fuzzed_platform: Platform, service: str, tmp_path: Path) -> None:
     url = fuzzed_platform.urls[service]
-    result = run_schemathesis(url + "/openapi.json", url, tmp_path, {})
+    token = (fuzzed_platform.home / INTERNAL_TOKEN_FILE).read_text().strip()
+    result = run_schemathesis(url + "/openapi.json", url, tmp_path, {INTERNAL_TOKEN_HEADER: token})
     assert_clean(result)

@@ -35,3 +35,7 @@ def test_internal_document_declares_problems_and_names_operations() -> None:
                 assert list(response["content"]) == ["application/problem+json"]
     assert "HTTPValidationError" not in document["components"]["schemas"]
     assert "Problem" in document["components"]["schemas"]
+    scheme = document["components"]["securitySchemes"]["internalToken"]
+    assert (scheme["in"], scheme["name"]) == ("header", "X-Kamld-Internal-Token")
+    assert document["security"] == [{"internalToken": []}]
+    assert document["paths"]["/healthz"]["get"]["security"] == []

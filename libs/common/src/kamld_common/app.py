@@ -119,7 +119,12 @@ def create_service_app(
     if activity is not None:
         app.add_middleware(ActivityMiddleware, activity=activity)
     if not public:
-        install_openapi(app, error_statuses or _internal_error_statuses)
+        install_openapi(
+            app,
+            error_statuses or _internal_error_statuses,
+            token_header=INTERNAL_TOKEN_HEADER if settings.internal_token else None,
+            open_paths=OPEN_PATHS,
+        )
     instrument_app(app, settings.service_name, version)
     return app
 

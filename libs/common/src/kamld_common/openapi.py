@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from kamld_common.errors import PROBLEM_JSON
 
 SCHEMA_REF = "#/components/schemas/"
+INTERNAL_TOKEN_SCHEME = "internalToken"
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 STATUS_DESCRIPTIONS: dict[int, str] = {
@@ -154,13 +155,43 @@ def referenced_schemas(root: Any, schemas: dict[str, Any]) -> set[str]:
     return seen
 
 
-def install_openapi(app: FastAPI, statuses: StatusRule = default_error_statuses) -> None:
-    """Serve ``app``'s document completed by :func:`complete_openapi` at its usual ``/openapi.json``."""
+def install_openapi(
+    app: FastAPI,
+    statuses: StatusRule = default_error_statuses,
+    *,
+    token_header: str | None = None,
+    open_paths: Iterable[str] = (),
+) -> None:
+    """Serve ``app``'s document completed by :func:`complete_openapi` at its usual ``/openapi.json``.
+
+    With ``token_header``, the document names that header as the security every operation needs,
+    except those at ``open_paths``.
+    """
     plain = app.openapi
+    unguarded = set(open_paths)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = complete_openapi(plain(), app, statuses)
+            document = complete_openapi(plain(), app, statuses)
+            if token_header:
+                require_token(document, token_header, unguarded)
+            app.openapi_schema = document
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def require_token(document: dict[str, Any], header: str, open_paths: set[str]) -> None:
+    """Declare the internal token as global security; operations at ``open_paths`` need none."""
+    schemes = document.setdefault("components", {}).setdefault("securitySchemes", {})
+    schemes[INTERNAL_TOKEN_SCHEME] = {
+        "type": "apiKey",
+        "in": "header",
+        "name": header,
+        "description": "The platform's internal token, shared by its services",
+    }
+    document["security"] = [{INTERNAL_TOKEN_SCHEME: []}]
+    for path, operations in document.get("paths", {}).items():
+        if path in open_paths:
+            for operation in operations.values():
+                operation["security"] = []
