@@ -4,7 +4,8 @@ For every profile (many-small, few-large, tabular) it pushes v1 and v2 through t
 services with the ``kamld`` client and pulls v1 into an empty directory; does the same with
 ``dvc add`` + ``dvc push`` to a local remote and ``dvc pull`` into a fresh clone; copies with
 ``cp -r``; and prints seconds, MB/s, ratios, stored bytes and peak memory. Then it measures ref
-resolution through the gateway under 50 concurrent clients, on SQLite and on PostgreSQL.
+resolution and mixed catalog reads through the gateway under 50 concurrent clients, on SQLite and
+on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -318,6 +319,20 @@ def bench_resolution(work: Path, port_base: int, duration_s: float, concurrency:
             )
 
 
+def bench_mixed_reads(work: Path, port_base: int, duration_s: float, concurrency: int, rate: float) -> None:
+    from bench.mixed_reads import report, run
+
+    for engine in ("sqlite", "postgresql"):
+        try:
+            ctx = _postgres_urls() if engine == "postgresql" else _no_env()
+            with ctx as env, Platform(work / f"home-mixed-{engine}", port_base, env) as platform:
+                baseline, mixed = run(platform, duration_s=duration_s, concurrency=concurrency, rate=rate)
+        except Exception as exc:  # noqa: BLE001 - one engine failing should not hide the other's figures
+            print(f"mixed reads on {engine}: failed: {exc}", file=sys.stderr)
+            continue
+        print("\n".join(report(engine, concurrency, baseline, mixed)), flush=True)
+
+
 @contextmanager
 def _no_env():
     yield {}
@@ -346,7 +361,20 @@ def main() -> int:
     parser.add_argument(
         "--rate", type=float, default=500.0, help="offered requests/s of the paced resolution load"
     )
+    parser.add_argument(
+        "--mixed-rate", type=float, default=800.0, help="offered requests/s of the paced mixed-reads load"
+    )
+    parser.add_argument("--skip-mixed", action="store_true", help="leave the mixed-reads load test out")
+    parser.add_argument(
+        "--only",
+        choices=["storage", "resolution", "mixed-reads"],
+        help="run this part alone (the same as skipping the other two)",
+    )
     args = parser.parse_args()
+    if args.only:
+        args.skip_storage = args.only != "storage"
+        args.skip_resolution = args.only != "resolution"
+        args.skip_mixed = args.only != "mixed-reads"
     args.work.mkdir(parents=True, exist_ok=True)
 
     if not args.skip_storage:
@@ -374,6 +402,8 @@ def main() -> int:
             print(target.line())
     if not args.skip_resolution:
         bench_resolution(args.work, args.port_base, args.duration, args.concurrency, args.rate)
+    if not args.skip_mixed:
+        bench_mixed_reads(args.work, args.port_base, args.duration, args.concurrency, args.mixed_rate)
     return 0
 
 

@@ -25,6 +25,7 @@ def test_the_benchmark_runs_end_to_end_at_a_small_scale(tmp_path: Path) -> None:
             "0.01",
             "--no-dvc",
             "--skip-resolution",
+            "--skip-mixed",
             "--settle-limit",
             "0",
             "--work",
@@ -54,3 +55,39 @@ def test_the_benchmark_runs_end_to_end_at_a_small_scale(tmp_path: Path) -> None:
         assert f"[{profile}] pull into a directory holding v1: " in done.stdout
     assert "Peak RSS of each service during the run: " in done.stdout
     assert "storage-gateway" in done.stdout.split("Peak RSS of each service during the run: ")[1]
+
+
+def test_the_mixed_reads_load_runs_on_both_engines(tmp_path: Path) -> None:
+    """`--only mixed-reads` with one-second loads: every read answers (no errors) and is reported
+    with the baseline and the CPU per request, on SQLite and on PostgreSQL."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench",
+            "--only",
+            "mixed-reads",
+            "--duration",
+            "1",
+            "--work",
+            str(tmp_path),
+            "--port-base",
+            str(free_port_block(5)),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:] + done.stdout[-3000:]
+    assert "failed" not in done.stderr, done.stderr[-3000:]
+    for engine in ("sqlite", "postgresql"):
+        lines = [line for line in done.stdout.splitlines() if line.startswith(f"mixed reads on {engine}")]
+        assert len(lines) == 3, done.stdout
+        assert "baseline GET /healthz" in lines[0]
+        assert "closed loop" in lines[1] and "x of /healthz" in lines[1]
+        assert "paced at 800 req/s offered" in lines[2]
+        assert all(" 0 errors over " in line for line in lines[1:]), lines
+    for route in ("show", "log", "files"):
+        assert done.stdout.count(f"{route:>5}: ") == 4
+    assert done.stdout.count("service CPU per request: ") == 6

@@ -88,6 +88,44 @@ def test_a_write_through_one_worker_is_read_through_every_worker(tmp_path):
         stop_services(*gateway.services.values())
 
 
+def test_show_log_and_listings_follow_writes_through_every_worker(tmp_path):
+    """Artifact views and log pages are shared reads and listing pages are kept by manifest
+    digest: after a push or an alias move, every worker answers with what it changed."""
+    gateway = start_services(tmp_path, {"KAMLD_WORKBENCH_API_WORKERS": "2"})
+    try:
+        name = f"views-{secrets.token_hex(4)}"
+        auth = {"Authorization": f"Bearer {gateway.admin_token}"}
+        base = f"/api/v1/artifacts/{name}"
+        with gateway.client(gateway.admin_token) as client:
+            push_files(client, name, {"a.txt": b"a"}, kind="dataset")
+        for number, files in ((2, {"a.txt": b"a", "b.txt": b"b"}), (3, {"c.txt": b"c"})):
+            for _ in range(6):
+                with httpx.Client(base_url=gateway.url, headers=auth) as reader:
+                    reader.get(base).raise_for_status()
+                    reader.get(f"{base}/versions").raise_for_status()
+                    reader.get(f"{base}/versions/latest/files").raise_for_status()
+            with gateway.client(gateway.admin_token) as client:
+                push_files(client, name, files)
+            for _ in range(10):
+                with httpx.Client(base_url=gateway.url, headers=auth) as reader:
+                    assert reader.get(base).json()["version_count"] == number
+                    log = reader.get(f"{base}/versions").json()["items"]
+                    assert [v["number"] for v in log] == list(range(number, 0, -1))
+                    listing = reader.get(f"{base}/versions/latest/files").json()["items"]
+                    assert [f["path"] for f in listing] == sorted(files)
+        for version, paths in (("v1", ["a.txt"]), ("v3", ["c.txt"]), ("v2", ["a.txt", "b.txt"])):
+            with httpx.Client(base_url=gateway.url, headers=auth) as writer:
+                writer.put(f"{base}/aliases/prod", json={"version": version}).raise_for_status()
+            for _ in range(10):
+                with httpx.Client(base_url=gateway.url, headers=auth) as reader:
+                    listing = reader.get(f"{base}/versions/prod/files").json()["items"]
+                    assert [f["path"] for f in listing] == paths
+                    log = reader.get(f"{base}/versions").json()["items"]
+                    assert [v["name"] for v in log if "prod" in v["aliases"]] == [version]
+    finally:
+        stop_services(*gateway.services.values())
+
+
 def test_a_token_revoked_through_one_worker_is_refused_by_every_worker(tmp_path):
     gateway = start_services(tmp_path, {"KAMLD_WORKBENCH_API_WORKERS": "2"})
     try:

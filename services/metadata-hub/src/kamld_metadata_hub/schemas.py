@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from kamld_common.jsondepth import json_depth
 from kamld_metadata_hub.references import LABEL_KEY
 
 Kind = Literal["dataset", "model", "code"]
@@ -40,26 +41,9 @@ def check_labels(labels: dict[str, Any]) -> dict[str, Any]:
     return labels
 
 
-def json_depth(value: Any) -> int:
-    """How deeply objects and arrays nest in ``value`` (a scalar is 0), without recursion."""
-    deepest, pending = 0, [(value, 0)]
-    while pending:
-        item, depth = pending.pop()
-        if isinstance(item, dict):
-            children = list(item.values())
-        elif isinstance(item, list):
-            children = item
-        else:
-            deepest = max(deepest, depth)
-            continue
-        deepest = max(deepest, depth + 1)
-        pending.extend((child, depth + 1) for child in children)
-    return deepest
-
-
 def check_metadata(metadata: dict[str, Any]) -> dict[str, Any]:
     """Free metadata must be plain JSON (no NaN/Infinity, no NUL), at most 256 KiB and 32 levels deep."""
-    if json_depth(metadata) > MAX_METADATA_DEPTH:
+    if json_depth(metadata, MAX_METADATA_DEPTH) > MAX_METADATA_DEPTH:
         raise ValueError(f"must nest objects and arrays at most {MAX_METADATA_DEPTH} levels deep")
     try:
         encoded = json.dumps(metadata, allow_nan=False, ensure_ascii=False)

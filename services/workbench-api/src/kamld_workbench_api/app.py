@@ -15,6 +15,7 @@ from kamld_workbench_api.auth.gate import AuthenticationGate
 from kamld_workbench_api.auth.schemas import Role
 from kamld_workbench_api.auth.service import TokenService
 from kamld_workbench_api.catalog.cache import VersionCache
+from kamld_workbench_api.catalog.listings import ListingCache
 from kamld_workbench_api.coalescing import ReadCoalescer
 from kamld_workbench_api.config import Settings
 from kamld_workbench_api.content.grants import GrantIssuer
@@ -61,6 +62,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.tokens = tokens
     app.state.grants = GrantIssuer.from_settings(settings)
     app.state.version_reads = ReadCoalescer()
+    app.state.catalog_reads = ReadCoalescer()
+    app.state.file_pages = ListingCache(settings.listing_cache_mb * 1024 * 1024)
     app.state.recent_versions = VersionCache(settings.resolution_cache_ttl_s, epochs=epochs)
     install_public_openapi(app, __version__)
     install_limits(app, settings, tokens)

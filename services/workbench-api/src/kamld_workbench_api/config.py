@@ -29,6 +29,13 @@ class Settings(ServiceSettings):
         le=60,
         description="How old a resolved version this gateway serves from memory may be (0: never cached)",
     )
+    listing_cache_mb: int = Field(
+        64,
+        ge=0,
+        le=65536,
+        description="Memory each worker keeps for pages of file listings, which never change for a "
+        "committed manifest (0: none kept)",
+    )
     bootstrap_admin_token: str | None = Field(
         None, description="Admin API token ensured at start (kamld up sets it; stored hashed)"
     )

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 
 from kamld_common import patterns
 from kamld_metadata_hub.artifacts.schemas import ArtifactCreate, ArtifactUpdate, ArtifactView
 from kamld_metadata_hub.artifacts.service import ArtifactService
-from kamld_metadata_hub.dependencies import ActorDep, ArtifactName, DatabaseDep
+from kamld_metadata_hub.dependencies import ActorDep, ArtifactName, DatabaseDep, ResolutionCacheDep
 from kamld_metadata_hub.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
 from kamld_metadata_hub.schemas import Kind
 
@@ -56,9 +56,10 @@ async def list_artifacts(
 
 
 @router.get("/{name}", summary="Get an artifact", responses=PROBLEMS)
-async def get(name: ArtifactName, database: DatabaseDep) -> ArtifactView:
+async def get(name: ArtifactName, database: DatabaseDep, cache: ResolutionCacheDep) -> ArtifactView:
     """One artifact with its labels, version count and the version `latest` points at."""
-    return await ArtifactService(database).get(name)
+    body = await ArtifactService(database, cache).get_rendered(name)
+    return Response(content=body, media_type="application/json")  # type: ignore[return-value]
 
 
 @router.patch("/{name}", summary="Update description and labels", responses=PROBLEMS)

@@ -16,6 +16,7 @@ from kamld_metadata_hub.pagination import Page, page_of
 from kamld_metadata_hub.references import LABEL_KEY
 from kamld_metadata_hub.schemas import MAX_LABELS, as_utc
 from kamld_metadata_hub.suggestions import close_names, did_you_mean
+from kamld_metadata_hub.versions.cache import ResolutionCache
 
 
 async def unknown_artifact(repository: ArtifactRepository, name: str) -> NotFound:
@@ -121,8 +122,9 @@ async def apply_artifact_changes(
 
 
 class ArtifactService:
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, cache: ResolutionCache | None = None) -> None:
         self.database = database
+        self.cache = cache
 
     async def create(self, data: ArtifactCreate, actor: str) -> ArtifactView:
         async def work(session: AsyncSession) -> ArtifactView:
@@ -150,6 +152,17 @@ class ArtifactService:
             repository = ArtifactRepository(session)
             artifact = await existing_artifact(repository, name)
             return (await artifact_views(repository, [artifact]))[0]
+
+    async def get_rendered(self, name: str) -> bytes:
+        """:meth:`get` as its JSON body, from the cache while the artifact is unchanged (see
+        :mod:`kamld_metadata_hub.versions.cache`)."""
+
+        async def render() -> bytes:
+            return (await self.get(name)).model_dump_json().encode()
+
+        if self.cache is None:
+            return await render()
+        return await self.cache.rendered(name, ("artifact",), render)
 
     async def list(
         self,

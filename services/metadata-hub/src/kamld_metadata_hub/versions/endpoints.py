@@ -61,6 +61,7 @@ async def create(
 async def log(
     name: ArtifactName,
     database: DatabaseDep,
+    cache: ResolutionCacheDep,
     after: Annotated[
         str | None,
         Query(
@@ -72,7 +73,8 @@ async def log(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
 ) -> Page[VersionView]:
     """The artifact's versions, newest first."""
-    return await VersionService(database).log(name, after, limit)
+    body = await VersionService(database, cache).log_rendered(name, after, limit)
+    return Response(content=body, media_type="application/json")  # type: ignore[return-value]
 
 
 @router.get(

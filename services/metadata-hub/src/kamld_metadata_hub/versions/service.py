@@ -321,15 +321,13 @@ class VersionService:
     async def get_rendered(self, name: str, ref: str) -> bytes:
         """:meth:`get` as its JSON body, from the resolution cache when the artifact has not
         changed since (see :mod:`kamld_metadata_hub.versions.cache` for why that is exact)."""
-        if self.cache is None:
+
+        async def render() -> bytes:
             return (await self.get(name, ref)).model_dump_json().encode()
-        stamp = await self.cache.stamps.read(name)
-        if stamp is not None and (body := self.cache.get(name, ref, stamp)) is not None:
-            return body
-        body = (await self.get(name, ref)).model_dump_json().encode()
-        if stamp is not None:
-            self.cache.put(name, ref, stamp, body)
-        return body
+
+        if self.cache is None:
+            return await render()
+        return await self.cache.rendered(name, ref, render)
 
     async def resolve(self, text: str) -> ResolvedReference:
         reference = parse_reference(text, ["query", "ref"], allow_path=True)
@@ -345,6 +343,16 @@ class VersionService:
             versions = await VersionRepository(session).log(artifact.id, before, limit + 1)
             views = await version_views(session, artifact, versions)
         return page_of(views, limit, lambda view: str(view.number))
+
+    async def log_rendered(self, name: str, after: str | None, limit: int) -> bytes:
+        """:meth:`log` as its JSON body, from the cache while the artifact is unchanged."""
+
+        async def render() -> bytes:
+            return (await self.log(name, after, limit)).model_dump_json().encode()
+
+        if self.cache is None:
+            return await render()
+        return await self.cache.rendered(name, ("log", after, limit), render)
 
     async def digests(self, after: str | None, limit: int) -> Page[str]:
         async with self.database.unit_of_work() as session:

@@ -102,11 +102,22 @@ async def get_catalog(request: Request) -> Catalog:
     upstreams = get_upstreams(request)
     state = request.app.state
     return Catalog(
-        upstreams.metadata_hub, upstreams.storage_gateway, state.version_reads, state.recent_versions
+        upstreams.metadata_hub,
+        upstreams.storage_gateway,
+        state.version_reads,
+        state.recent_versions,
+        state.catalog_reads,
+        state.file_pages,
     )
 
 
 CatalogDep = Annotated[Catalog, Depends(get_catalog)]
+
+
+def _json(body: bytes) -> Any:
+    """An answer already in its public shape, sent as is: the declared model documents it, and
+    validating and rendering it again would cost more than the rest of the request."""
+    return Response(content=body, media_type="application/json")
 
 
 @router.get(
@@ -150,7 +161,7 @@ async def create_artifact(body: ArtifactCreate, catalog: CatalogDep) -> Artifact
 )
 async def get_artifact(name: Name, catalog: CatalogDep) -> ArtifactView:
     """One artifact with its labels, version count and latest version."""
-    return await catalog.get_artifact(name)
+    return _json(await catalog.artifact_body(name))
 
 
 @router.patch(
@@ -200,7 +211,7 @@ async def log(
     name: Name, catalog: CatalogDep, after: AfterNumber = None, limit: Limit = 100
 ) -> Page[VersionView]:
     """The artifact's versions, newest first."""
-    return await catalog.log(name, after=after, limit=limit)
+    return _json(await catalog.log_body(name, after=after, limit=limit))
 
 
 @router.post(
@@ -280,7 +291,7 @@ async def list_files(
     limit: Limit = 1000,
 ) -> Page[FileView]:
     """The version's files in path order, a page at a time."""
-    return await catalog.list_files(name, ref, prefix=prefix or None, after=after, limit=limit)
+    return _json(await catalog.list_files_body(name, ref, prefix=prefix or None, after=after, limit=limit))
 
 
 FilePath = Annotated[

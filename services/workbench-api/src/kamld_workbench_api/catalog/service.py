@@ -13,11 +13,14 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
+from pydantic import TypeAdapter
 
 from kamld_common.errors import error_from_problem
 from kamld_common.http import ServiceClient
 from kamld_workbench_api.catalog.cache import VersionCache
+from kamld_workbench_api.catalog.listings import ListingCache
 from kamld_workbench_api.catalog.media import file_headers
+from kamld_workbench_api.catalog.schemas import FileView, Page
 from kamld_workbench_api.coalescing import ReadCoalescer
 
 JSON = dict[str, Any]
@@ -31,6 +34,10 @@ PASSED_DOWNLOAD_HEADERS = (
     "etag",
     "last-modified",
 )
+
+
+# A page of a file listing as the public route answers it: checked and rendered once per page.
+FILE_PAGE = TypeAdapter(Page[FileView])
 
 
 def segment(value: str) -> str:
@@ -89,11 +96,15 @@ class Catalog:
         storage: ServiceClient,
         version_reads: ReadCoalescer[bytes] | None = None,
         recent_versions: VersionCache | None = None,
+        catalog_reads: ReadCoalescer[bytes] | None = None,
+        file_pages: ListingCache | None = None,
     ) -> None:
         self.metadata = metadata
         self.storage = storage
         self.version_reads = version_reads or ReadCoalescer()
         self.recent_versions = recent_versions or VersionCache(ttl_s=0)
+        self.catalog_reads = catalog_reads or ReadCoalescer()
+        self.file_pages = file_pages if file_pages is not None else ListingCache(capacity_bytes=0)
 
     @asynccontextmanager
     async def _writing(self, name: str) -> AsyncIterator[None]:
@@ -112,8 +123,21 @@ class Catalog:
     async def create_artifact(self, body: JSON) -> JSON:
         return (await self.metadata.post("/artifacts", json=body)).json()
 
-    async def get_artifact(self, name: str) -> JSON:
-        return (await self.metadata.get(f"/artifacts/{segment(name)}")).json()
+    async def _shared_read(
+        self, key: tuple[Any, ...], url: str, query: Mapping[str, Any] | None = None
+    ) -> bytes:
+        """metadata-hub's JSON body for ``url`` (the public shape, passed on unparsed); concurrent
+        identical reads share a call that began after all of them arrived (see
+        :mod:`kamld_workbench_api.coalescing`), so every answer is as fresh as an uncoalesced one."""
+        params = _params(query or {})
+
+        async def fetch() -> bytes:
+            return (await self.metadata.get(url, params=params)).content
+
+        return await self.catalog_reads.read(key, fetch)
+
+    async def artifact_body(self, name: str) -> bytes:
+        return await self._shared_read(("artifact", name), f"/artifacts/{segment(name)}")
 
     async def update_artifact(self, name: str, patch: JSON) -> JSON:
         async with self._writing(name):
@@ -126,8 +150,9 @@ class Catalog:
 
     # versions ----------------------------------------------------------------------------------
 
-    async def log(self, name: str, **query: Any) -> JSON:
-        return (await self.metadata.get(f"/artifacts/{segment(name)}/versions", params=_params(query))).json()
+    async def log_body(self, name: str, *, after: str | None, limit: int) -> bytes:
+        url = f"/artifacts/{segment(name)}/versions"
+        return await self._shared_read(("log", name, after, limit), url, {"after": after, "limit": limit})
 
     async def get_version(self, name: str, ref: str) -> JSON:
         return json.loads(await self.version_body(name, ref))
@@ -170,14 +195,25 @@ class Catalog:
     async def manifest(self, digest: str) -> JSON:
         return (await self.storage.get(f"/manifests/{segment(digest)}")).json()
 
-    async def list_files(self, name: str, ref: str, **query: Any) -> JSON:
-        version = await self.get_version(name, ref)
-        answer = await self.storage.get(
-            f"/manifests/{segment(version['digest'])}/files", params=_params(query)
-        )
-        page = answer.json()
-        page["items"] = [_file_view(entry) for entry in page["items"]]
-        return page
+    async def list_files_body(
+        self, name: str, ref: str, *, prefix: str | None, after: str | None, limit: int
+    ) -> bytes:
+        """A page of the version's files as the public JSON body. The reference is resolved exactly;
+        the page itself is the same for ever once its manifest is committed (see :mod:`.listings`)."""
+        digest = (await self.get_version(name, ref))["digest"]
+        key = (digest, prefix, after, limit)
+        if (body := self.file_pages.get(key)) is not None:
+            return body
+
+        async def fetch() -> bytes:
+            query = _params({"prefix": prefix, "after": after, "limit": limit})
+            page = (await self.storage.get(f"/manifests/{segment(digest)}/files", params=query)).json()
+            page["items"] = [_file_view(entry) for entry in page["items"]]
+            return FILE_PAGE.dump_json(FILE_PAGE.validate_python(page))
+
+        body = await self.catalog_reads.read(("files", *key), fetch)
+        self.file_pages.put(key, body)
+        return body
 
     async def open_file(
         self, name: str, ref: str, path: str, conditions: Mapping[str, str], *, method: str = "GET"

@@ -6,12 +6,13 @@ import json
 from typing import Any
 
 from kamld_common.errors import Invalid
+from kamld_common.jsondepth import json_depth
 
 
 def check_metadata(metadata: dict[str, Any], *, max_depth: int, max_bytes: int) -> None:
     """Refuse (422, naming ``metadata``) metadata nested deeper than ``max_depth`` containers or
     larger than ``max_bytes`` as compact JSON (NaN and Infinity are refused by the schema first)."""
-    depth = _depth(metadata, max_depth)
+    depth = json_depth(metadata, max_depth)
     if depth > max_depth:
         raise Invalid(
             f"metadata is nested more than {max_depth} levels deep",
@@ -27,19 +28,3 @@ def check_metadata(metadata: dict[str, Any], *, max_depth: int, max_bytes: int) 
             code="metadata_too_large",
             extra={"limit_bytes": max_bytes},
         )
-
-
-def _depth(value: Any, limit: int) -> int:
-    """Containers nested in ``value`` (a scalar is 0), counted without recursion and only to ``limit + 1``."""
-    deepest = 0
-    stack = [(value, 1)]
-    while stack:
-        item, level = stack.pop()
-        if not isinstance(item, dict | list):
-            continue
-        deepest = max(deepest, level)
-        if deepest > limit:
-            return deepest
-        children = item.values() if isinstance(item, dict) else item
-        stack.extend((child, level + 1) for child in children)
-    return deepest
