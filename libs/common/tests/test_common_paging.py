@@ -22,15 +22,19 @@ def test_the_wire_shape_is_items_and_next() -> None:
     assert page_of(["a", "b"], 1, str).model_dump() == {"items": ["a"], "next": "a"}
 
 
-@pytest.mark.parametrize(("after", "key"), [(None, None), ("", None), ("1", 1), ("42", 42)])
+@pytest.mark.parametrize(
+    ("after", "key"), [(None, None), ("", None), ("0", 0), ("42", 42), ("9" * 18, 10**18 - 1)]
+)
 def test_an_integer_cursor_reads_back(after: str | None, key: int | None) -> None:
     assert int_cursor(after) == key
 
 
-@pytest.mark.parametrize("after", ["0", "-1", "x", "1.5", " 7", "٣", "1" * 19])
+@pytest.mark.parametrize("after", ["-1", "x", "1.5", " 7", "٣", "1" * 19])
 def test_a_cursor_no_list_answered_is_a_422_naming_after(after: str) -> None:
     with pytest.raises(Invalid) as caught:
         int_cursor(after)
+    with pytest.raises(Invalid):
+        int_cursor("0", minimum=1)
     assert caught.value.status == 422
     assert caught.value.code == "unknown_cursor"
     assert [error["loc"] for error in caught.value.to_problem()["errors"]] == [["query", "after"]]

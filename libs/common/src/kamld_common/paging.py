@@ -26,9 +26,7 @@ class Page(BaseModel, Generic[T]):
     """One page of a list. A list with more fields (a diff's ``renames_detected``) subclasses it."""
 
     items: list[T]
-    next: str | None = Field(
-        None, description="Pass as `after` to get the following page; null on the last page"
-    )
+    next: str | None = Field(description="Pass as `after` to get the following page; null on the last page")
 
 
 def limit_query(maximum: int = MAX_LIMIT) -> Any:
@@ -36,9 +34,14 @@ def limit_query(maximum: int = MAX_LIMIT) -> Any:
     return Query(ge=1, le=maximum, description=f"Page size, 1 to {maximum}")
 
 
-def cursor_query(max_length: int = CURSOR_MAX_LENGTH) -> Any:
-    """The ``after`` query parameter, for a list whose cursors are at most ``max_length`` long."""
-    return Query(max_length=max_length, description="Cursor: the `next` of the previous page")
+def cursor_query(max_length: int = CURSOR_MAX_LENGTH, pattern: str | None = None) -> Any:
+    """The ``after`` query parameter, for a list whose cursors are at most ``max_length`` long and,
+    where given, match ``pattern`` (documented for clients and fuzzers; the service checks them)."""
+    return Query(
+        max_length=max_length,
+        description="Cursor: the `next` of the previous page",
+        json_schema_extra={"pattern": pattern} if pattern else None,
+    )
 
 
 After = Annotated[str | None, cursor_query()]
@@ -52,11 +55,12 @@ def page_of(rows: Sequence[T], limit: int, cursor_of: Callable[[T], str]) -> Pag
     return Page[T](items=items, next=cursor_of(items[-1]) if more and items else None)
 
 
-def int_cursor(after: str | None) -> int | None:
-    """The positive integer key (an id) a cursor holds; None for no cursor; else a 422 naming ``after``."""
+def int_cursor(after: str | None, minimum: int = 0) -> int | None:
+    """The integer key (an id) a cursor holds: up to 18 digits, at least ``minimum``
+    (``patterns.EVENT_CURSOR``); None for no cursor; else a 422 naming ``after``."""
     if after is None or after == "":
         return None
-    if not (after.isascii() and after.isdigit()) or len(after) > 18 or int(after) < 1:
+    if not (after.isascii() and after.isdigit()) or len(after) > 18 or int(after) < minimum:
         raise Invalid(
             f"cursor {after!r} is not one this list answered", field=["query", "after"], code="unknown_cursor"
         )

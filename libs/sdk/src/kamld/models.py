@@ -69,6 +69,8 @@ class Artifact(ApiModel, frozen=True, kw_only=True):
     created_by: str
     updated_at: datetime | None = None
     archived: bool = False
+    archived_at: datetime | None = None
+    archived_by: str | None = None
     version_count: int = 0
     latest: VersionLink | None = None
 

@@ -57,6 +57,7 @@ async def test_occurred_at_keeps_the_instant_in_utc(client: httpx.AsyncClient) -
         ({"data": ["not", "an", "object"]}, "data"),
         ({"data": {"blob": "x" * MAX_DATA_BYTES}}, "data"),
         ({"occurred_at": "2024-05-01T12:00:00"}, "occurred_at"),
+        ({"occurred_at": 0}, "occurred_at"),
         ({"colour": "blue"}, "colour"),
     ],
 )
@@ -112,7 +113,9 @@ async def test_paging_walks_the_whole_feed_once(client: httpx.AsyncClient) -> No
     assert seen == list(reversed(created))
 
 
-@pytest.mark.parametrize("params", [{"limit": 0}, {"limit": 501}, {"after": 0}, {"after": "x"}])
+@pytest.mark.parametrize(
+    "params", [{"limit": 0}, {"limit": 501}, {"after": 0}, {"after": "x"}, {"after": 2**76}]
+)
 async def test_bad_listing_parameters_are_refused(
     client: httpx.AsyncClient, params: dict[str, object]
 ) -> None:

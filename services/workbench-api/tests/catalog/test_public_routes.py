@@ -219,6 +219,7 @@ def route_table(seeded: dict[str, Any]) -> list[Route]:
             204,
         ),
         Route("GET", "/api/v1/status", "viewer", {}, None),
+        Route("GET", "/api/v1/me", "viewer", {}, None),
         Route("POST", "/api/v1/gc", "admin", {"params": {"dry_run": "true"}}, None),
     ]
 

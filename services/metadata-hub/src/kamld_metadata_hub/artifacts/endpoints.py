@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response, status
 
+from kamld_common import patterns
 from kamld_common.paging import DEFAULT_LIMIT, Limit, Page, cursor_query
 from kamld_metadata_hub.artifacts.schemas import ArtifactCreate, ArtifactUpdate, ArtifactView
 from kamld_metadata_hub.artifacts.service import ArtifactService
@@ -35,7 +36,13 @@ async def create(body: ArtifactCreate, database: DatabaseDep, actor: ActorDep) -
 async def list_artifacts(
     database: DatabaseDep,
     kind: Kind | None = None,
-    label: Annotated[list[str], Query(description="`KEY=VALUE` or `KEY`; repeat to require several")] = [],  # noqa: B006
+    label: Annotated[
+        list[str],
+        Query(
+            description="`KEY=VALUE` or `KEY`; repeat to require several",
+            json_schema_extra={"items": {"type": "string", "pattern": patterns.LABEL_FILTER}},
+        ),
+    ] = [],  # noqa: B006
     include_archived: bool = False,
     after: Annotated[str | None, cursor_query(128)] = None,
     limit: Limit = DEFAULT_LIMIT,

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response, status
 
+from kamld_common import patterns
 from kamld_common.paging import DEFAULT_LIMIT, Limit, Page, cursor_query, limit_query
 from kamld_metadata_hub.dependencies import ActorDep, ArtifactName, DatabaseDep, ResolutionCacheDep
 from kamld_metadata_hub.versions.schemas import (
@@ -19,7 +20,12 @@ from kamld_metadata_hub.versions.service import VersionService
 router = APIRouter(tags=["versions"])
 
 VersionRef = Annotated[
-    str, Path(max_length=100, description="`v3`, `3`, an alias, or a digest prefix (8+ hex)")
+    str,
+    Path(
+        max_length=100,
+        description="`v3`, `3`, an alias, or a digest prefix (8+ hex)",
+        json_schema_extra={"pattern": patterns.REF},
+    ),
 ]
 
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
@@ -54,13 +60,17 @@ async def create(
 
 
 @router.get(
-    "/artifacts/{name}/versions", summary="Version log", responses=NOT_FOUND, response_model=Page[VersionView]
+    "/artifacts/{name}/versions",
+    summary="Version log",
+    responses=NOT_FOUND,
+    response_model=Page[VersionView],
+    operation_id="listVersions",
 )
 async def log(
     name: ArtifactName,
     database: DatabaseDep,
     cache: ResolutionCacheDep,
-    after: Annotated[str | None, cursor_query(12)] = None,
+    after: Annotated[str | None, cursor_query(12, patterns.VERSION_CURSOR)] = None,
     limit: Limit = DEFAULT_LIMIT,
 ) -> Response:
     """The artifact's versions, newest first."""
@@ -85,13 +95,21 @@ async def get(
 @router.get("/resolve", summary="Resolve NAME[:REF][/PATH]", responses={**NOT_FOUND, **AMBIGUOUS})
 async def resolve(
     database: DatabaseDep,
-    ref: Annotated[str, Query(min_length=1, max_length=4096, examples=["faces:v3/train.csv"])],
+    ref: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=4096,
+            examples=["faces:v3/train.csv"],
+            json_schema_extra={"pattern": patterns.NAME_REF[:-1] + "(?:/" + patterns.PATH[1:-1] + ")?$"},
+        ),
+    ],
 ) -> ResolvedReference:
     """The version a full reference names (no REF means `latest`), plus the path it carries."""
     return await VersionService(database).resolve(ref)
 
 
-@router.get("/digests", summary="All version digests")
+@router.get("/digests", summary="All version digests", operation_id="listDigests")
 async def digests(
     database: DatabaseDep,
     after: Annotated[str | None, cursor_query(71)] = None,

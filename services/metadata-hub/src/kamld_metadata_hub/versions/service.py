@@ -168,7 +168,7 @@ def parse_number_cursor(after: str | None) -> int | None:
     if after is None or after == "":
         return None
     text = after[1:] if after.startswith("v") else after
-    if not text.isdigit() or len(text) > 9:
+    if not (text.isascii() and text.isdigit()) or len(text) > 9:
         raise Invalid(f"cursor {after!r} must be a version number", field=["query", "after"])
     return int(text)
 

@@ -6,7 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, status
 
-from kamld_common.paging import After, Page, int_cursor, limit_query
+from kamld_common import patterns
+from kamld_common.paging import Page, cursor_query, int_cursor, limit_query
 from kamld_observation_hub.events.repository import EventFilter
 from kamld_observation_hub.events.schemas import Event, EventIn
 from kamld_observation_hub.events.service import EventService
@@ -34,8 +35,10 @@ async def list_events(
     subject: Annotated[
         str | None, Query(max_length=1024, description="Only events about this subject")
     ] = None,
-    after: After = None,
+    after: Annotated[str | None, cursor_query(18, patterns.POSITIVE_ID_CURSOR)] = None,
     limit: Annotated[int, limit_query(500)] = 50,
 ) -> Page[Event]:
     """Page through the feed from the newest event backwards."""
-    return await events.page(EventFilter(type=type, subject=subject, before_id=int_cursor(after)), limit)
+    return await events.page(
+        EventFilter(type=type, subject=subject, before_id=int_cursor(after, minimum=1)), limit
+    )

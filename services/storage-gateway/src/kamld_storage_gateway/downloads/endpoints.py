@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
+from kamld_common import patterns
 from kamld_common.errors import Invalid, problem_response
 from kamld_common.paging import After, limit_query
 from kamld_content.framing import MEDIA_TYPE
@@ -26,6 +27,9 @@ from kamld_storage_gateway.uploads.service import validate_digest
 router = APIRouter(tags=["downloads"])
 
 ServicesDep = Annotated[Services, Depends(services)]
+# Documented patterns; the handlers check the values themselves and name the rule a value breaks.
+Digest = Annotated[str, Path(description="`blake3:<64 hex>`", json_schema_extra={"pattern": patterns.DIGEST})]
+FilePath = Annotated[str, Path(description="Path of the file", json_schema_extra={"pattern": patterns.PATH})]
 Limit = Annotated[int, limit_query(10_000)]
 PROBLEMS: dict[int | str, dict[str, Any]] = {
     404: {"description": "Unknown manifest, file or chunk"},
@@ -34,7 +38,7 @@ PROBLEMS: dict[int | str, dict[str, Any]] = {
 
 
 @router.get("/manifests/{digest}", summary="Manifest summary", response_model=ManifestOut, responses=PROBLEMS)
-async def get_manifest(digest: str, svc: ServicesDep) -> ManifestOut:
+async def get_manifest(digest: Digest, svc: ServicesDep) -> ManifestOut:
     """File count, total bytes and page count of a committed manifest."""
     validate_digest(digest, ["path", "digest"])
     summary = await svc.manifests.summary(digest)
@@ -48,7 +52,7 @@ async def get_manifest(digest: str, svc: ServicesDep) -> ManifestOut:
 
 @router.get("/manifests/{digest}/files", summary="List files", response_model=FileList, responses=PROBLEMS)
 async def list_files(
-    digest: str,
+    digest: Digest,
     svc: ServicesDep,
     prefix: Annotated[str, Query(max_length=4096, description="Only paths starting with this")] = "",
     after: After = None,
@@ -73,7 +77,7 @@ FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
     responses=FILE_RESPONSES,
     response_class=StreamingResponse,
 )
-async def get_file(digest: str, path: str, request: Request, svc: ServicesDep) -> Response:
+async def get_file(digest: Digest, path: FilePath, request: Request, svc: ServicesDep) -> Response:
     """The file's bytes, streamed; honours a single ``Range`` and answers ``ETag`` = the file digest."""
     return await _file_response(digest, path, request, svc, with_body=True)
 
@@ -84,7 +88,7 @@ async def get_file(digest: str, path: str, request: Request, svc: ServicesDep) -
     responses=FILE_RESPONSES,
     response_class=Response,
 )
-async def head_file(digest: str, path: str, request: Request, svc: ServicesDep) -> Response:
+async def head_file(digest: Digest, path: FilePath, request: Request, svc: ServicesDep) -> Response:
     """What a GET would answer, status and headers, without the bytes (and without reading them)."""
     return await _file_response(digest, path, request, svc, with_body=False)
 
@@ -125,11 +129,15 @@ async def _file_response(
 
 
 @router.get(
-    "/manifests/{old}/diff/{new}", summary="Diff two manifests", response_model=DiffOut, responses=PROBLEMS
+    "/manifests/{old}/diff/{new}",
+    summary="Diff two manifests",
+    response_model=DiffOut,
+    responses=PROBLEMS,
+    operation_id="diffManifests",
 )
 async def diff(
-    old: str,
-    new: str,
+    old: Digest,
+    new: Digest,
     svc: ServicesDep,
     after: After = None,
     limit: Limit = 1000,
@@ -152,7 +160,7 @@ async def diff(
 
 
 @router.get("/chunks/{digest}", summary="Download one chunk", response_class=Response, responses=PROBLEMS)
-async def get_chunk(digest: str, svc: ServicesDep) -> Response:
+async def get_chunk(digest: Digest, svc: ServicesDep) -> Response:
     """The chunk's verified bytes."""
     validate_digest(digest, ["path", "digest"])
     data = await svc.downloads.chunk(digest)

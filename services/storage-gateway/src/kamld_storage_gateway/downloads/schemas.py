@@ -63,4 +63,7 @@ class DiffOut(Page[ChangeOut]):
 
 
 class ChunkReadRequest(BaseModel):
-    digests: list[str] = Field(description="Chunk digests to read")
+    digests: list[str] = Field(
+        description="Chunk digests to read",
+        json_schema_extra={"items": {"type": "string", "pattern": "^blake3:[0-9a-f]{64}$"}},
+    )

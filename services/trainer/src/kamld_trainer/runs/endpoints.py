@@ -6,7 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, status
 
-from kamld_common.paging import After, Page, limit_query
+from kamld_common import patterns
+from kamld_common.paging import Page, cursor_query, limit_query
 from kamld_trainer.runs.schemas import Run, RunIn, RunStatus
 from kamld_trainer.runs.service import RunService
 
@@ -33,7 +34,7 @@ async def list_runs(
     artifact: Annotated[
         str | None, Query(max_length=128, description="Only runs producing this artifact")
     ] = None,
-    after: After = None,
+    after: Annotated[str | None, cursor_query(36, patterns.UUID_CURSOR)] = None,
     limit: Annotated[int, limit_query(500)] = 50,
 ) -> Page[Run]:
     """Page through runs from the newest backwards."""

@@ -77,7 +77,7 @@ class RunService:
         async with self.database.unit_of_work() as session:
             runs = self.repository(session)
             before_seq = None
-            if after is not None:
+            if after:
                 anchor_id = _run_id(after)
                 anchor = await runs.get(anchor_id) if anchor_id is not None else None
                 if anchor is None:

@@ -14,7 +14,9 @@ from pydantic import BaseModel, Field
 
 from kamld_common.http import ServiceClient
 from kamld_common.paging import After, Page, limit_query
+from kamld_content.framing import MEDIA_TYPE
 from kamld_workbench_api.auth.dependencies import require_admin, require_editor, require_viewer
+from kamld_workbench_api.catalog.schemas import DIGEST_PATTERN, PATH_PATTERN, UPLOAD_ID_PATTERN
 from kamld_workbench_api.catalog.service import file_path, segment
 from kamld_workbench_api.content.grants import GrantIssuer
 from kamld_workbench_api.content.proxy import forward
@@ -23,14 +25,33 @@ from kamld_workbench_api.upstreams import Upstreams, get_upstreams
 MAX_GC_GRACE_S = 100 * 365 * 86_400
 """storage-gateway's bound on a grace period: an older cutoff would be before the calendar's start."""
 
-router = APIRouter(tags=["content"])
+router = APIRouter()
 
 Viewer = [Depends(require_viewer)]
 Editor = [Depends(require_editor)]
 Admin = [Depends(require_admin)]
-UploadId = Annotated[str, Path(max_length=64, description="Upload session id")]
-Digest = Annotated[str, Path(max_length=71, description="`blake3:<64 hex>`")]
-FRAMES = "application/vnd.kamld.chunks"
+UploadId = Annotated[
+    str,
+    Path(max_length=64, description="Upload session id", json_schema_extra={"pattern": UPLOAD_ID_PATTERN}),
+]
+Digest = Annotated[
+    str, Path(max_length=71, description="`blake3:<64 hex>`", json_schema_extra={"pattern": DIGEST_PATTERN})
+]
+FilePath = Annotated[
+    str, Path(max_length=4096, description="Path of the file", json_schema_extra={"pattern": PATH_PATTERN})
+]
+FRAMES = MEDIA_TYPE
+FRAMING = (
+    "`application/vnd.kamld.chunks`: zero or more records back to back, no header or trailer; each is "
+    "`u8 n` (the digest's length, 71), `n` bytes of ASCII digest (`blake3:<64 hex>`), `u64` big-endian "
+    "size `s`, then the chunk's `s` bytes. Each chunk is verified against its digest."
+)
+NDJSON_COMMIT = (
+    "`application/x-ndjson`: one `ManifestFile` JSON object per line, sorted by path (byte order): "
+    '`{"path": "a/b.csv", "size": 10, "mode": 420, "digest": "blake3:…", "chunks": [["blake3:…", 10]]}`. '
+    "Files uploaded whole to this session are merged in; a path in both is a duplicate (422). "
+    "The body may be empty when every file was uploaded whole."
+)
 
 
 def get_storage(upstreams: Annotated[Upstreams, Depends(get_upstreams)]) -> ServiceClient:
@@ -48,10 +69,10 @@ async def get_grants(request: Request) -> GrantIssuer:
 Grants = Annotated[GrantIssuer, Depends(get_grants)]
 
 
-def _binary(media_type: str, description: str = "") -> dict[str, Any]:
+def _binary(media_type: str, description: str = "", required: bool = True) -> dict[str, Any]:
     return {
         "requestBody": {
-            "required": True,
+            "required": required,
             "description": description,
             "content": {media_type: {"schema": {"type": "string", "format": "binary"}}},
         }
@@ -64,7 +85,19 @@ class UploadOpened(BaseModel):
 
 
 class DigestList(BaseModel):
-    digests: list[str] = Field(max_length=10_000, description="Chunk digests")
+    digests: list[str] = Field(
+        max_length=10_000,
+        description="Chunk digests",
+        json_schema_extra={"items": {"type": "string", "pattern": DIGEST_PATTERN}},
+    )
+
+
+class ChunkReadList(BaseModel):
+    digests: list[str] = Field(
+        description="Chunk digests, at most 1,000 per call (storage-gateway's default limit, which it "
+        "enforces)",
+        json_schema_extra={"maxItems": 1_000, "items": {"type": "string", "pattern": DIGEST_PATTERN}},
+    )
 
 
 class MissingChunks(BaseModel):
@@ -143,7 +176,8 @@ class ManifestDiff(Page[ManifestChange]):
     dependencies=Editor,
     status_code=201,
     response_model=UploadOpened,
-    name="open_upload",
+    tags=["uploads"],
+    operation_id="openUpload",
 )
 async def open_upload(request: Request, storage: Storage) -> StreamingResponse:
     """Start a push; what it uploads is safe from garbage collection until the session expires."""
@@ -155,7 +189,8 @@ async def open_upload(request: Request, storage: Storage) -> StreamingResponse:
     summary="Which chunks are missing",
     dependencies=Editor,
     response_model=MissingChunks,
-    name="missing",
+    tags=["uploads"],
+    operation_id="findMissingChunks",
 )
 async def missing(
     upload_id: UploadId, body: DigestList, request: Request, storage: Storage
@@ -169,8 +204,9 @@ async def missing(
     summary="Upload a batch of chunks",
     dependencies=Editor,
     response_model=ChunksStored,
-    openapi_extra=_binary(FRAMES, "Chunk frames: u8 n, n-byte digest, u64 big-endian size, content"),
-    name="upload_chunks",
+    openapi_extra=_binary(FRAMES, FRAMING, required=False),
+    tags=["uploads"],
+    operation_id="uploadChunks",
 )
 async def upload_chunks(upload_id: UploadId, request: Request, storage: Storage) -> StreamingResponse:
     """Store several chunks at once; each is verified against its digest."""
@@ -182,15 +218,20 @@ async def upload_chunks(upload_id: UploadId, request: Request, storage: Storage)
     summary="Upload a whole file",
     dependencies=Editor,
     response_model=FileStored,
-    openapi_extra=_binary("application/octet-stream"),
-    name="upload_file",
+    openapi_extra=_binary(
+        "application/octet-stream", "The file's bytes; none for an empty file", required=False
+    ),
+    tags=["uploads"],
+    operation_id="uploadFile",
 )
 async def upload_file(
     upload_id: UploadId,
-    path: Annotated[str, Path(max_length=4096)],
+    path: FilePath,
     request: Request,
     storage: Storage,
-    mode: Annotated[int, Query(description="420 (0o644) or 493 (0o755)")] = 0o644,
+    mode: Annotated[
+        int, Query(description="420 (0o644) or 493 (0o755)", json_schema_extra={"enum": [0o644, 0o755]})
+    ] = 0o644,
 ) -> StreamingResponse:
     """For clients that cannot chunk: the server chunks the streamed file."""
     return await forward(storage, request, f"/uploads/{segment(upload_id)}/files/{file_path(path)}")
@@ -201,9 +242,13 @@ async def upload_file(
     summary="Grant direct chunk uploads",
     dependencies=Editor,
     response_model=TransferGrant,
-    name="grant_upload",
+    tags=["uploads"],
+    operation_id="grantUpload",
 )
-async def grant_upload(upload_id: UploadId, grants: Grants) -> TransferGrant:
+async def grant_upload(
+    upload_id: Annotated[str, Path(pattern=UPLOAD_ID_PATTERN, description="Upload session id")],
+    grants: Grants,
+) -> TransferGrant:
     """A short-lived grant to send this upload's chunks (`/uploads/{id}/chunks`, `/missing`) straight
     to storage-gateway at `url`; 404 `direct_transfer_unavailable` means use the routes here."""
     return TransferGrant.model_validate(grants.for_upload(upload_id), from_attributes=True)
@@ -217,10 +262,17 @@ async def grant_upload(upload_id: UploadId, grants: Grants) -> TransferGrant:
     openapi_extra={
         "requestBody": {
             "required": False,
-            "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
+            "description": NDJSON_COMMIT,
+            "content": {
+                "application/x-ndjson": {
+                    "schema": {"type": "string"},
+                    "itemSchema": {"$ref": "#/components/schemas/ManifestFile"},
+                }
+            },
         }
     },
-    name="commit",
+    tags=["uploads"],
+    operation_id="commitUpload",
 )
 async def commit(upload_id: UploadId, request: Request, storage: Storage) -> StreamingResponse:
     """Build the manifest from NDJSON file entries (sorted by path) and files uploaded whole."""
@@ -233,7 +285,8 @@ async def commit(upload_id: UploadId, request: Request, storage: Storage) -> Str
     dependencies=Editor,
     response_model=ChunksStored,
     openapi_extra=_binary("application/octet-stream"),
-    name="put_chunk",
+    tags=["chunks"],
+    operation_id="putChunk",
 )
 async def put_chunk(
     digest: Digest,
@@ -251,7 +304,8 @@ async def put_chunk(
     "/chunks/{digest}",
     summary="Download one chunk",
     dependencies=Viewer,
-    name="get_chunk",
+    tags=["chunks"],
+    operation_id="getChunk",
     response_class=StreamingResponse,
     responses={200: {"content": {"application/octet-stream": {}}, "description": "The chunk"}},
 )
@@ -264,11 +318,18 @@ async def get_chunk(digest: Digest, request: Request, storage: Storage) -> Strea
     "/chunks/read",
     summary="Download a batch of chunks",
     dependencies=Viewer,
-    name="read_chunks",
+    tags=["chunks"],
+    operation_id="readChunks",
     response_class=StreamingResponse,
-    responses={200: {"content": {FRAMES: {}}, "description": "The chunks, in the upload framing"}},
+    responses={
+        200: {
+            "content": {FRAMES: {"schema": {"type": "string", "format": "binary"}}},
+            "description": "The chunks, framed as in uploads: " + FRAMING,
+        },
+        404: {"description": "Some chunks are not stored (`missing` lists them)"},
+    },
 )
-async def read_chunks(body: DigestList, request: Request, storage: Storage) -> StreamingResponse:
+async def read_chunks(body: ChunkReadList, request: Request, storage: Storage) -> StreamingResponse:
     """Several verified chunks in one streamed response."""
     return await forward(storage, request, "/chunks/read")
 
@@ -278,7 +339,8 @@ async def read_chunks(body: DigestList, request: Request, storage: Storage) -> S
     summary="Grant direct chunk downloads",
     dependencies=Viewer,
     response_model=TransferGrant,
-    name="grant_read",
+    tags=["chunks"],
+    operation_id="grantChunkReads",
 )
 async def grant_read(grants: Grants) -> TransferGrant:
     """A short-lived grant to read chunks by digest (`/chunks/read`, `/chunks/{digest}`) straight from
@@ -291,7 +353,8 @@ async def grant_read(grants: Grants) -> TransferGrant:
     summary="Manifest summary",
     dependencies=Viewer,
     response_model=ManifestSummary,
-    name="get_manifest",
+    tags=["manifests"],
+    operation_id="getManifest",
 )
 async def get_manifest(digest: Digest, request: Request, storage: Storage) -> StreamingResponse:
     """File count, total bytes and page count of a committed manifest."""
@@ -303,7 +366,8 @@ async def get_manifest(digest: Digest, request: Request, storage: Storage) -> St
     summary="List a manifest's files",
     dependencies=Viewer,
     response_model=ManifestFiles,
-    name="list_manifest_files",
+    tags=["manifests"],
+    operation_id="listManifestFiles",
 )
 async def list_manifest_files(
     digest: Digest,
@@ -321,7 +385,8 @@ async def list_manifest_files(
     "/manifests/{digest}/files/{path:path}",
     summary="Download a file of a manifest",
     dependencies=Viewer,
-    name="get_manifest_file",
+    tags=["manifests"],
+    operation_id="downloadManifestFile",
     response_class=StreamingResponse,
     responses={
         200: {"content": {"application/octet-stream": {}}, "description": "The file"},
@@ -329,7 +394,7 @@ async def list_manifest_files(
     },
 )
 async def get_manifest_file(
-    digest: Digest, path: Annotated[str, Path(max_length=4096)], request: Request, storage: Storage
+    digest: Digest, path: FilePath, request: Request, storage: Storage
 ) -> StreamingResponse:
     """The file's bytes, streamed; honours `Range`."""
     return await forward(storage, request, f"/manifests/{segment(digest)}/files/{file_path(path)}")
@@ -340,7 +405,8 @@ async def get_manifest_file(
     summary="Diff two manifests",
     dependencies=Viewer,
     response_model=ManifestDiff,
-    name="diff_manifests",
+    tags=["manifests"],
+    operation_id="diffManifests",
 )
 async def diff_manifests(
     old: Digest,
@@ -355,7 +421,12 @@ async def diff_manifests(
 
 
 @router.post(
-    "/gc", tags=["gc"], summary="Collect garbage", dependencies=Admin, response_model=GcReport, name="collect"
+    "/gc",
+    summary="Collect garbage",
+    dependencies=Admin,
+    response_model=GcReport,
+    tags=["gc"],
+    operation_id="collectGarbage",
 )
 async def collect_garbage(
     request: Request,
