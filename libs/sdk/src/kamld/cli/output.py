@@ -38,17 +38,27 @@ JsonOption = Annotated[
 @functools.cache
 def out() -> Console:
     """Standard output."""
-    from rich.console import Console
-
-    return Console()
+    return _console(stderr=False)
 
 
 @functools.cache
 def err() -> Console:
     """Standard error: errors, warnings and progress bars."""
+    return _console(stderr=True)
+
+
+UNWRAPPED_WIDTH = 1 << 16
+
+
+def _console(*, stderr: bool) -> Console:
+    """A console that wraps lines to a terminal's width, and never when it writes to a file or pipe,
+    where a script reading the output wants each line, and each table row, whole."""
     from rich.console import Console
 
-    return Console(stderr=True)
+    console = Console(stderr=stderr)
+    if console.is_terminal:
+        return console
+    return Console(stderr=stderr, soft_wrap=True, width=UNWRAPPED_WIDTH)
 
 
 def transfer_bars(*, enabled: bool) -> contextlib.AbstractContextManager[Progress | None]:
