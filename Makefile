@@ -27,7 +27,8 @@ install: $(VENV)/.installed
 up: install
 	$(VENV)/bin/kamld up
 
-test: install
+# The tests start with the lint: a lint or type error fails `make test` (and CI) before any test runs.
+test: lint
 	$(VENV)/bin/python -m pytest
 
 test-unit: install
@@ -41,8 +42,11 @@ bench: install
 	@rm -f $(VENV)/.installed
 	$(VENV)/bin/python -m bench
 
+# ruff (lint and format) over everything; mypy as configured in pyproject.toml (strict for libs/).
 lint: install
 	$(VENV)/bin/ruff check libs services tests bench
+	$(VENV)/bin/ruff format --check libs services tests bench
+	$(VENV)/bin/mypy
 
 lock: $(UV)
 	$(UV) lock

@@ -62,9 +62,11 @@ def run_measured(
     )
     out_chunks: list[bytes] = []
     err_chunks: list[bytes] = []
+    stdout, stderr = proc.stdout, proc.stderr
+    assert stdout is not None and stderr is not None  # both are pipes
     readers = [
-        threading.Thread(target=lambda: out_chunks.append(proc.stdout.read()), daemon=True),
-        threading.Thread(target=lambda: err_chunks.append(proc.stderr.read()), daemon=True),
+        threading.Thread(target=lambda: out_chunks.append(stdout.read()), daemon=True),
+        threading.Thread(target=lambda: err_chunks.append(stderr.read()), daemon=True),
     ]
     for t in readers:
         t.start()

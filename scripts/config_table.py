@@ -40,13 +40,14 @@ def render() -> str:
         for name, field in settings.model_fields.items():
             if name == "service_name":
                 continue
-            default = _default(field)
-            if name == "port":
-                default = f"`{field.default}`"
             if name in {"data_dir", "database_url"}:
                 default = {"data_dir": f"`$KAMLD_HOME/{service}`", "database_url": "SQLite in the data dir"}[
                     name
                 ]
+            elif name == "port":
+                default = f"`{field.default}`"
+            else:
+                default = _default(field)
             meaning = (field.description or "").replace("|", "\\|")
             rows.append(f"| `{prefix}{name.upper()}` | {default} | {meaning} |")
     return "\n".join(rows)

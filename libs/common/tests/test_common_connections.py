@@ -15,7 +15,7 @@ from starlette.types import Receive, Scope, Send
 
 from kamld_common.connections import ConnectionLimits, GuardedHttpToolsProtocol
 
-IDLE_S = 0.5
+IDLE_S = 1.0
 MAX_HEADER_BYTES = 4096
 APP_WAIT_S = 3 * IDLE_S
 """How long the application waits before it reads a body: longer than the idle timeout."""

@@ -218,3 +218,18 @@ def test_transfer_bars_leave_nothing_on_a_redirected_stderr(capfd):
         assert bars is None
         raise ValueError
     assert capfd.readouterr().err == ""
+
+
+def test_output_to_a_pipe_keeps_each_line_and_table_row_whole(capsys):
+    """Scripts read kamld's output line by line: nothing is wrapped at 80 columns off a terminal."""
+    from kamld.cli.output import _console, new_table
+
+    console = _console(stderr=False)
+    long_path = "/".join(["a-rather-long-folder-name"] * 12) + "/file.csv"
+    console.print(f"pulled pets:v1 into {long_path}: 2 written", markup=False)
+    table = new_table("size", "path")
+    table.add_row("2 B", long_path)
+    console.print(table)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == f"pulled pets:v1 into {long_path}: 2 written"
+    assert any(line.split() == ["2", "B", long_path] for line in lines[1:]), lines

@@ -7,9 +7,13 @@ import secrets
 import pytest
 
 from kamld_storage_gateway.objectstore import LocalObjectStore, S3ObjectStore
-from kamld_testing.postgres import PostgresUnavailable
-from kamld_testing.processes import ServiceProcess, env_prefix, running_service
 from kamld_testing.seaweedfs import S3Endpoint, SeaweedFSUnavailable, run_seaweedfs
+from kamld_testing.storage_processes import (  # noqa: F401 - pytest finds fixtures by name
+    any_gateway,
+    gateway,
+    metadata_hub,
+    postgres_gateway,
+)
 
 
 @pytest.fixture(scope="session")
@@ -95,44 +99,3 @@ def object_store(request, tmp_path):
     if request.param == "external-s3":
         return request.getfixturevalue("external_s3_store")
     return request.getfixturevalue("s3_store_factory")()
-
-
-# -- storage-gateway (and metadata-hub) as real processes ------------------------------------------
-
-GATEWAY_PREFIX = env_prefix("storage-gateway")
-
-
-@pytest.fixture(scope="session")
-def metadata_hub(tmp_path_factory):
-    with running_service("metadata-hub", home=tmp_path_factory.mktemp("hub-home")) as service:
-        yield service
-
-
-@pytest.fixture(scope="session")
-def gateway(tmp_path_factory, metadata_hub):
-    """storage-gateway on SQLite and a local object store, pointed at the real metadata-hub."""
-    home = tmp_path_factory.mktemp("gateway-home")
-    env = {
-        f"{GATEWAY_PREFIX}METADATA_HUB_URL": metadata_hub.url,
-        f"{GATEWAY_PREFIX}MAX_BATCH_BYTES": str(12 << 20),
-    }
-    with running_service("storage-gateway", home=home, env=env) as service:
-        yield service
-
-
-@pytest.fixture(scope="session")
-def postgres_gateway(tmp_path_factory, postgres_databases):
-    """storage-gateway whose upload sessions live in a fresh PostgreSQL database (dropped after)."""
-    try:
-        url = postgres_databases.url("storage-gateway process")
-    except PostgresUnavailable as exc:
-        pytest.skip(f"PostgreSQL unavailable: {exc}")
-    home = tmp_path_factory.mktemp("gateway-pg-home")
-    with running_service("storage-gateway", home=home, env={f"{GATEWAY_PREFIX}DATABASE_URL": url}) as service:
-        yield service
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def any_gateway(request) -> ServiceProcess:
-    """Each session store in turn: SQLite (embedded default) and PostgreSQL."""
-    return request.getfixturevalue("gateway" if request.param == "sqlite" else "postgres_gateway")

@@ -57,9 +57,9 @@ def test_generated_client_lists_artifacts_and_gets_a_version(generated, gateway,
             editor, name, {"a.txt": b"alpha\n", "b/c.txt": b"gamma\n"}, kind="dataset", message="seed"
         )
 
-    artifacts_list = importlib.import_module("kamld_public_client.api.artifacts.artifacts_list")
-    versions_get = importlib.import_module("kamld_public_client.api.versions.versions_get")
-    files_list = importlib.import_module("kamld_public_client.api.files.files_list")
+    artifacts_list = importlib.import_module("kamld_public_client.api.artifacts.list_artifacts")
+    versions_get = importlib.import_module("kamld_public_client.api.versions.get_version")
+    files_list = importlib.import_module("kamld_public_client.api.files.list_files")
     client = generated.AuthenticatedClient(base_url=gateway.url, token=tokens["viewer"])
     with client:
         page = artifacts_list.sync(client=client, limit=1000)

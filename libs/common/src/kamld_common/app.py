@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequen
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -23,6 +24,7 @@ from kamld_common.errors import KamldError, Unauthorized, install_error_handlers
 from kamld_common.http import CALLER_HEADER, INTERNAL_TOKEN_HEADER, current_caller
 from kamld_common.logging import configure_logging
 from kamld_common.memory import ActivityMiddleware, RequestActivity, malloc_trim, release_when_idle
+from kamld_common.openapi import StatusRule, default_error_statuses, install_openapi, operation_id
 from kamld_common.request_paths import PathCheckMiddleware
 from kamld_common.settings import ServiceSettings
 from kamld_common.telemetry import instrument_app, shutdown_tracing
@@ -48,6 +50,7 @@ def create_service_app(
     public: bool = False,
     database: Database | None = None,
     admit: Admit | None = None,
+    error_statuses: StatusRule | None = None,
 ) -> FastAPI:
     """Build a service app; ``public`` apps skip the internal-token check (they authenticate users).
 
@@ -55,6 +58,11 @@ def create_service_app(
 
     A service with a ``database`` gets it migrated before its own start-up hooks run, checked by
     ``/readyz``, disposed after its shutdown hooks, and available as ``app.state.database``.
+
+    Its OpenAPI document names operations verbNoun and declares every error as problem+json:
+    ``error_statuses(route, method)`` says which statuses (default: those the shared plumbing sends,
+    and 401 for the internal token). A path with a trailing slash is a 404, never a redirect: a
+    redirect would have to name a host, and the request's ``Host`` header is not to be trusted.
     """
     configure_logging(settings.service_name, settings.log_level, settings.log_format)
     end_with_parent()
@@ -86,7 +94,14 @@ def create_service_app(
                 await hook(app)
             shutdown_tracing()
 
-    app = FastAPI(title=title, description=description, version=version, lifespan=lifespan)
+    app = FastAPI(
+        title=title,
+        description=description,
+        version=version,
+        lifespan=lifespan,
+        generate_unique_id_function=operation_id,
+        redirect_slashes=False,
+    )
     app.state.settings = settings
     app.state.service_info = {"service": settings.service_name, "version": version}
     app.state.readiness = {}
@@ -103,8 +118,19 @@ def create_service_app(
     )
     if activity is not None:
         app.add_middleware(ActivityMiddleware, activity=activity)
+    if not public:
+        install_openapi(
+            app,
+            error_statuses or _internal_error_statuses,
+            token_header=INTERNAL_TOKEN_HEADER if settings.internal_token else None,
+            open_paths=OPEN_PATHS,
+        )
     instrument_app(app, settings.service_name, version)
     return app
+
+
+def _internal_error_statuses(route: APIRoute, method: str) -> set[int]:
+    return default_error_statuses(route, method) | {401}
 
 
 def _open_database(database: Database) -> Hook:

@@ -71,7 +71,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         self._watchdog: asyncio.TimerHandle | None = None
         self._refusal: KamldError | None = None
 
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]  # as uvicorn's own
         super().connection_made(transport)
         self._headers_began = self._last_read = self.loop.time()
         self._watch(self.limits.header_timeout_s)

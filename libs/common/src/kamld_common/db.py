@@ -3,6 +3,20 @@
 SQLite (``sqlite+aiosqlite``) is the embedded default; PostgreSQL (``postgresql+asyncpg``) is
 the scale-out engine. Migrations on PostgreSQL run under an advisory lock, so several replicas
 starting together apply them exactly once.
+
+Every service runs its database work one way:
+
+- The service layer (no HTTP) opens each unit of work with ``async with
+  database.unit_of_work() as session:``, builds its repositories on that session and returns
+  plain results. The unit commits when the block succeeds and rolls back when it raises, so a
+  handler's answer is sent only after its writes are committed.
+- Repositories only ``add``, ``flush`` and query; they never commit, roll back or open sessions.
+- Work that concurrent writers may conflict on is run whole again by a retrying wrapper around
+  :meth:`Database.unit_of_work` (metadata-hub's ``in_transaction``), never retried half-way.
+
+Units are kept short: a service holds no transaction open across object-store I/O or a client's
+upload, and a request-scoped session (a FastAPI dependency) is not used, since it would keep the
+transaction open for the whole request and, with the default scope, commit after the answer.
 """
 
 from __future__ import annotations
@@ -17,11 +31,10 @@ from typing import Any
 import structlog
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import DateTime, MetaData, event, pool, text
+from sqlalchemy import DateTime, event, pool, text
 from sqlalchemy.engine import Connection, Dialect, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
-from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
 from kamld_common.errors import Unavailable
@@ -29,6 +42,8 @@ from kamld_common.errors import Unavailable
 log = structlog.get_logger("kamld.db")
 
 
+# Constraint names of every service's declarative base (each service declares its own, so its
+# metadata holds only its tables): stable names that migrations can refer to.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -36,15 +51,6 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-
-def declarative_base() -> type[DeclarativeBase]:
-    """A fresh declarative base per service, so each service's metadata holds only its own tables."""
-
-    class Base(DeclarativeBase):
-        metadata = MetaData(naming_convention=NAMING_CONVENTION)
-
-    return Base
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
@@ -96,11 +102,6 @@ class Database:
             except BaseException:
                 await session.rollback()
                 raise
-
-    async def session_dependency(self) -> AsyncIterator[AsyncSession]:
-        """FastAPI dependency form of :meth:`unit_of_work`."""
-        async with self.unit_of_work() as session:
-            yield session
 
     async def ping(self) -> None:
         """Raise :class:`Unavailable` unless the database answers a trivial query."""

@@ -16,9 +16,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
+from starlette.routing import Match
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://kamld.dev/problems/"
+HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 log = structlog.get_logger("kamld.errors")
 
@@ -212,6 +214,20 @@ def _validation_detail(errors: list[dict[str, Any]]) -> str:
     return "Invalid input: " + "; ".join(parts) + more
 
 
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at the request's path.
+
+    Starlette's own ``Allow`` names only the first route matching the path, though ``GET`` and
+    ``POST`` of one path are often two routes.
+    """
+    routes = request.app.router.routes
+    return [
+        method
+        for method in HTTP_METHODS
+        if any(route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes)
+    ]
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Render every error of ``app`` as problem+json: domain errors, 422s, HTTP errors and crashes."""
 
@@ -239,6 +255,8 @@ def install_error_handlers(app: FastAPI) -> None:
         response = problem_response(err, request.url.path)
         for key, value in (exc.headers or {}).items():
             response.headers[key] = value
+        if exc.status_code == 405:
+            response.headers["Allow"] = ", ".join(allowed_methods(request))
         return response
 
     @app.exception_handler(UnicodeEncodeError)

@@ -31,14 +31,19 @@ async def _run(name: str, check: ReadinessCheck, limit_s: float) -> tuple[str, s
         return name, str(detail)
 
 
-@router.get("/healthz", summary="Liveness")
+@router.get("/healthz", summary="Liveness", operation_id="getHealth")
 async def healthz(request: Request) -> dict[str, str]:
     """Answers as long as the process serves requests."""
     info = request.app.state.service_info
     return {"status": "ok", "service": info["service"], "version": info["version"]}
 
 
-@router.get("/readyz", summary="Readiness", responses={503: {"description": "A dependency is down"}})
+@router.get(
+    "/readyz",
+    summary="Readiness",
+    responses={503: {"description": "A dependency is down"}},
+    operation_id="getReadiness",
+)
 async def readyz(request: Request) -> JSONResponse:
     """Checks every dependency of this service; 503 names those that are down."""
     info = request.app.state.service_info

@@ -93,7 +93,7 @@ class ServiceClient(httpx.AsyncClient):
 
     async def request(
         self, method: str, url: Any, *, retry: bool | None = None, **kwargs: Any
-    ) -> httpx.Response:  # type: ignore[override]
+    ) -> httpx.Response:
         """Send with retries when safe; raise the KamldError of a 4xx/5xx answer."""
         _with_caller(kwargs)
         may_retry = retry if retry is not None else method.upper() in IDEMPOTENT_METHODS
@@ -151,7 +151,7 @@ class ServiceClient(httpx.AsyncClient):
                 return min(float(retry_after), 30.0)
             except ValueError:
                 pass
-        return self.backoff_s * (2**attempt) * (0.5 + random.random())
+        return self.backoff_s * (2.0**attempt) * (0.5 + random.random())
 
     def _error(self, response: httpx.Response) -> KamldError:
         body: Mapping[str, Any] | None = None

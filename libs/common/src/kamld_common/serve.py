@@ -11,6 +11,7 @@ import socket
 import sys
 import tempfile
 from collections.abc import Callable
+from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
@@ -58,7 +59,7 @@ def serve(factory: Callable[[], FastAPI], settings: ServiceSettings, import_path
         )
         raise SystemExit(2)
     ensure_internal_token(settings)
-    options = {
+    options: dict[str, Any] = {
         "host": settings.host,
         "port": settings.port,
         "log_config": None,
@@ -72,17 +73,25 @@ def serve(factory: Callable[[], FastAPI], settings: ServiceSettings, import_path
     if settings.workers > 1:
         asyncio.run(_start_and_stop(factory()))
         _share_metrics_between_workers()
-        config = uvicorn.Config(import_path, factory=True, workers=settings.workers, **options)
-        # Pickled with the config into each worker, where the protocol reads it.
-        config.connection_limits = limits  # type: ignore[attr-defined]
+        config = LimitedConfig(
+            import_path, connection_limits=limits, factory=True, workers=settings.workers, **options
+        )
         Multiprocess(config, sockets=[config.bind_socket()]).run()
     else:
-        config = uvicorn.Config(factory(), **options)
-        config.connection_limits = limits  # type: ignore[attr-defined]
+        config = LimitedConfig(factory(), connection_limits=limits, **options)
         server = uvicorn.Server(config)
         server.run()
         if not server.started:
             raise SystemExit(3)
+
+
+class LimitedConfig(uvicorn.Config):
+    """uvicorn's configuration with the connection limits, pickled with it into each worker, where
+    :class:`GuardedHttpToolsProtocol` reads them."""
+
+    def __init__(self, app: Any, *, connection_limits: ConnectionLimits, **options: Any) -> None:
+        super().__init__(app, **options)
+        self.connection_limits = connection_limits
 
 
 def connection_limits(settings: ServiceSettings) -> ConnectionLimits:

@@ -33,11 +33,12 @@ class ServiceSettings(BaseSettings):
     log_format: Literal["json", "console"] = Field(
         "json", description="JSON lines, or plain text for a terminal"
     )
-    data_dir: Path | None = Field(
-        None, description="Where this service keeps local state; default $KAMLD_HOME/<service>"
+    data_dir: Path = Field(
+        default_factory=lambda fields: kamld_home() / fields["service_name"],
+        description="Where this service keeps local state; default $KAMLD_HOME/<service>",
     )
-    database_url: str | None = Field(
-        None,
+    database_url: str = Field(
+        "",
         description="SQLAlchemy async URL; default SQLite in data_dir, e.g. postgresql+asyncpg://host/db",
     )
     request_timeout_s: float = Field(10.0, gt=0, description="Timeout of calls to other services")
@@ -88,13 +89,11 @@ class ServiceSettings(BaseSettings):
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> ServiceSettings:
-        if self.data_dir is None:
-            self.data_dir = kamld_home() / self.service_name
-        self.data_dir = Path(self.data_dir).expanduser()
+        self.data_dir = self.data_dir.expanduser()
         if not self.database_url:
             self.database_url = f"sqlite+aiosqlite:///{self.data_dir / 'db.sqlite3'}"
         return self
 
     @property
     def uses_sqlite(self) -> bool:
-        return (self.database_url or "").startswith("sqlite")
+        return self.database_url.startswith("sqlite")

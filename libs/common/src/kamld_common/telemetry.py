@@ -8,16 +8,20 @@ httpx calls, so one user request forms one trace across every service it touches
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 
 from fastapi import FastAPI, Response
 from opentelemetry import propagate, trace
+from opentelemetry.context import Context
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
-from opentelemetry.sdk.trace.sampling import ALWAYS_OFF, ALWAYS_ON, ParentBased, Sampler
+from opentelemetry.sdk.trace.sampling import ALWAYS_OFF, ALWAYS_ON, ParentBased, Sampler, SamplingResult
+from opentelemetry.trace import Link, SpanKind, TraceState
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+from opentelemetry.util.types import Attributes
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest, multiprocess
 from prometheus_fastapi_instrumentator import Instrumentator
 
@@ -34,9 +38,16 @@ class SkipProbeRoots(Sampler):
     up in its trace. Wrapped in :class:`ParentBased`, this decides only for spans without a parent.
     """
 
-    def should_sample(  # type: ignore[no-untyped-def]
-        self, parent_context, trace_id, name, kind=None, attributes=None, links=None, trace_state=None
-    ):
+    def should_sample(
+        self,
+        parent_context: Context | None,
+        trace_id: int,
+        name: str,
+        kind: SpanKind | None = None,
+        attributes: Attributes = None,
+        links: Sequence[Link] | None = None,
+        trace_state: TraceState | None = None,
+    ) -> SamplingResult:
         attributes = attributes or {}
         paths = {
             attributes.get("http.route"),

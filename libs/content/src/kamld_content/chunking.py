@@ -13,7 +13,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import Protocol
 
 import blake3
 from pyfastcdc import FastCDC
@@ -71,10 +71,16 @@ class ContentChanged(ValueError):
     """A file's bytes no longer match the digest recorded when it was chunked."""
 
 
+class ReadsInto(Protocol):
+    """A binary stream read into caller-owned buffers (a file opened ``rb``, ``io.BytesIO``)."""
+
+    def readinto(self, buffer: memoryview, /) -> int | None: ...
+
+
 class _HashingReader:
     """Feeds every byte read from ``raw`` to a whole-file hasher on the way to the chunker."""
 
-    def __init__(self, raw: BinaryIO, hasher: Hasher) -> None:
+    def __init__(self, raw: ReadsInto, hasher: Hasher) -> None:
         self._raw = raw
         self._hasher = hasher
 
@@ -90,7 +96,7 @@ def _chunk_digest(data: memoryview | bytes) -> str:
 
 
 def _iter_stream(
-    raw: BinaryIO, params: ChunkingParams, hasher: Hasher
+    raw: ReadsInto, params: ChunkingParams, hasher: Hasher
 ) -> Iterator[tuple[ChunkRef, memoryview]]:
     reader = _HashingReader(raw, hasher)
     for chunk in params.new_cutter().cut_stream(reader):
@@ -98,7 +104,7 @@ def _iter_stream(
 
 
 def iter_stream_chunks(
-    stream: BinaryIO, params: ChunkingParams = DEFAULT_PARAMS
+    stream: ReadsInto, params: ChunkingParams = DEFAULT_PARAMS
 ) -> Iterator[tuple[ChunkRef, bytes]]:
     """Yield ``(ChunkRef, bytes)`` for each chunk of a binary stream, reading it once."""
     for ref, data in _iter_stream(stream, params, Hasher()):
@@ -113,7 +119,7 @@ def iter_file_chunks(
         yield from iter_stream_chunks(raw, params)
 
 
-def chunk_stream(stream: BinaryIO, params: ChunkingParams = DEFAULT_PARAMS) -> FileChunks:
+def chunk_stream(stream: ReadsInto, params: ChunkingParams = DEFAULT_PARAMS) -> FileChunks:
     """Cut a binary stream into chunks and digest it, in one pass with bounded memory."""
     hasher = Hasher()
     chunks = [ref for ref, _ in _iter_stream(stream, params, hasher)]

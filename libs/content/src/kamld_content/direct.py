@@ -22,15 +22,14 @@ import itertools
 import mmap
 import os
 import secrets
+import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 
-try:
+if sys.platform != "win32":  # Windows has no fcntl, nor O_DIRECT: every path below stays buffered
     import fcntl
-except ImportError:  # Windows, which has no O_DIRECT either: every path below stays buffered
-    fcntl = None  # type: ignore[assignment]
 
 # Covers the logical block sizes of every common device (512 and 4096 bytes).
 ALIGNMENT = 4096
@@ -391,7 +390,7 @@ def _round_up(length: int) -> int:
 
 def _set_direct(fd: int, *, on: bool = True) -> bool:
     """Turn ``O_DIRECT`` on (or off) for ``fd``; False where it cannot be turned on."""
-    if not _DIRECT:
+    if not _DIRECT or sys.platform == "win32":
         return False
     flags = fcntl.fcntl(fd, fcntl.F_GETFL)
     try:

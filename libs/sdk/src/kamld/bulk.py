@@ -21,7 +21,7 @@ import logging
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from http.client import HTTPException
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
 
 import httpx
 import urllib3
@@ -55,6 +55,7 @@ GRANT_EXPIRED = "grant_expired"
 _UNREACHABLE = (NewConnectionError, ConnectTimeoutError)
 
 log = logging.getLogger("kamld")
+T = TypeVar("T")
 
 # Renews a channel's credentials: the headers to send from now on.
 Renewal = Callable[[], Mapping[str, str]]
@@ -244,7 +245,8 @@ class ChunkChannel:
             headers = {"Content-Type": "application/json"}
             response = self._open("POST", f"/uploads/{upload_id}/missing", body, headers)
             try:
-                return json.loads(response.data)["missing"]
+                missing: list[str] = json.loads(response.data)["missing"]
+                return missing
             finally:
                 response.release_conn()
 
@@ -253,12 +255,13 @@ class ChunkChannel:
     # plumbing ----------------------------------------------------------------------------------
 
     def _open(
-        self, method: str, path: str, body: bytes | Iterable[bytes], headers: Mapping[str, str]
+        self, method: str, path: str, body: bytes | Iterable[bytes | FileSpan], headers: Mapping[str, str]
     ) -> urllib3.BaseHTTPResponse:
         response = self._pool.request(
             method,
             self.base_url + path,
-            body=body,
+            # A FileSpan in the body reaches _SpanSending.send, which sends it from its file.
+            body=cast(Iterable[bytes], body),
             headers={**self.headers, **headers},
             preload_content=False,
             redirect=False,
@@ -275,11 +278,11 @@ class ChunkChannel:
         self.base_url, self.headers = self._fallback.base_url, self._fallback.headers
         self._renew = self._fallback = None
 
-    def _with_retries(self, call: Callable[[], Any]) -> Any:
+    def _with_retries(self, call: Callable[[], T]) -> T:
         """``call()`` under the retry policy; a failed connection raised as :class:`ConnectionFailed`."""
         renewed = False
 
-        def switching() -> Any:
+        def switching() -> T:
             # Not failures to wait out: an unreachable direct address falls back to the gateway at
             # once, and an expired grant is renewed (once per call) and the call made again.
             nonlocal renewed
@@ -297,7 +300,7 @@ class ChunkChannel:
                 renewed = True
             return call()
 
-        def mapped() -> Any:
+        def mapped() -> T:
             try:
                 return switching()
             except TransportFailure as exc:
@@ -319,7 +322,8 @@ def _frames_of(response: urllib3.BaseHTTPResponse) -> Iterator[tuple[str, bytes]
         return
     reader = FrameReader()
     for block in response.read_chunked() if response.chunked else response.stream(READ_BLOCK):
-        yield from reader.feed(block)
+        # A joining reader answers every chunk as bytes.
+        yield from cast(Iterator[tuple[str, bytes]], reader.feed(block))
     reader.close()
 
 
@@ -341,7 +345,7 @@ class ChunkAnswer:
         self._url = url
         self._left_in_frame = 0
         self._finished = False
-        raw = getattr(response, "_fp", None)
+        raw: Any = getattr(response, "_fp", None)
         if response.chunked or response.length_remaining is None or not hasattr(raw, "readinto"):
             self._pending = memoryview(b"")
             self._headers = self._decoded_headers(_frames_of(response))
@@ -464,7 +468,14 @@ def _send_span(sock: Any, span: FileSpan) -> None:
         raise ContentChanged(f"{span.path!r} changed since it was chunked (it is shorter now)")
 
 
-class _SpanSending:
+# The mixin extends whichever connection class it is combined with; to a type checker, the plain one.
+if TYPE_CHECKING:
+    _Connection = HTTPConnection
+else:
+    _Connection = object
+
+
+class _SpanSending(_Connection):
     """A urllib3 connection whose ``send`` also takes a :class:`FileSpan` (see ``ChunkChannel.send``).
 
     Reading a chunk back from its file and writing it to the socket copied every byte twice, about
@@ -478,7 +489,7 @@ class _SpanSending:
         if isinstance(data, FileSpan):
             _send_span(self.sock, data)
         else:
-            super().send(data)  # type: ignore[misc]
+            super().send(data)
 
 
 class _SpanSendingConnection(_SpanSending, HTTPConnection):
@@ -516,7 +527,8 @@ def open_channel(
             return None
         if response.status_code >= 400:
             raise error_from_response(response)
-        return json_of(response)
+        grant: dict[str, Any] = json_of(response)
+        return grant
 
     grant = ask()
     if grant is None:

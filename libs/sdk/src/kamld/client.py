@@ -38,6 +38,7 @@ from kamld.models import (
     Token,
     Version,
     decode,
+    page_type,
 )
 from kamld.references import Reference, check_artifact_name, parse_reference
 from kamld.transport import DEFAULT_RETRY, RetryingClient, RetryPolicy, connection_failed
@@ -181,7 +182,7 @@ class Client:
         first ``next()``. Iterate while the client is open.
         """
         query = dict(params or {})
-        first = decode(Page[model], self.call("GET", path, params=query))  # type: ignore[valid-type]
+        first = decode(page_type(model), self.call("GET", path, params=query))
 
         def items() -> Iterator[M]:
             page = first
@@ -190,7 +191,7 @@ class Client:
                 if not page.next:
                     return
                 query["after"] = page.next
-                page = decode(Page[model], self.call("GET", path, params=query))  # type: ignore[valid-type]
+                page = decode(page_type(model), self.call("GET", path, params=query))
 
         return items()
 
@@ -296,7 +297,7 @@ class Client:
             entries = list(target_entries(self.http, API, version.digest, parsed.path or ""))
         return [
             FileChange(
-                change=change.change,  # type: ignore[arg-type]
+                change=change.change,
                 path=change.path,
                 old_size=change.version_file.size if change.version_file else None,
                 new_size=change.local_size,

@@ -7,9 +7,15 @@ reading the head of a large file downloads only the head.
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
 from kamld.errors import IntegrityError, NotFound
 from kamld.models import FileInfo, Page, decode
+
+if TYPE_CHECKING:
+    from typing_extensions import Buffer
+
+    from kamld.client import Client
 
 DEFAULT_BUFFER = 4 << 20
 
@@ -17,7 +23,7 @@ DEFAULT_BUFFER = 4 << 20
 class RemoteFile(io.RawIOBase):
     """Raw reads of one file over HTTP ``Range`` requests."""
 
-    def __init__(self, client, url_path: str, info: FileInfo, *, owns_client: bool = False) -> None:  # noqa: ANN001
+    def __init__(self, client: Client, url_path: str, info: FileInfo, *, owns_client: bool = False) -> None:
         super().__init__()
         self._client = client
         self._owns_client = owns_client
@@ -51,7 +57,7 @@ class RemoteFile(io.RawIOBase):
         self._position = base + offset
         return self._position
 
-    def readinto(self, buffer) -> int:  # noqa: ANN001 - any writable buffer
+    def readinto(self, buffer: Buffer) -> int:
         if self.closed:
             raise ValueError("I/O operation on closed file")
         view = memoryview(buffer).cast("B")
@@ -74,10 +80,10 @@ class RemoteFile(io.RawIOBase):
 
 
 def open_file(
-    client,
+    client: Client,
     reference: str,
     *,
-    owns_client: bool = False,  # noqa: ANN001 - kamld.Client
+    owns_client: bool = False,
     buffer_size: int = DEFAULT_BUFFER,
 ) -> io.BufferedReader:
     """A buffered binary stream of ``NAME[:REF]/PATH``."""

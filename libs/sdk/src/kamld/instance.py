@@ -12,6 +12,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 LOCK_FILE = "up.lock"
 
@@ -44,7 +45,7 @@ def claim_home(home: Path, gateway_url: str) -> Iterator[Path]:
         os.close(fd)
 
 
-def _holder(path: Path) -> dict:
+def _holder(path: Path) -> dict[str, Any]:
     try:
         value = json.loads(path.read_text())
     except (OSError, ValueError):

@@ -18,7 +18,7 @@ T = TypeVar("T")
 M = TypeVar("M", bound="ApiModel")
 
 
-def decode(kind: Any, data: Any) -> Any:
+def decode(kind: type[T], data: Any) -> T:
     """Decode parsed JSON into ``kind``: an :class:`ApiModel`, or a type built of them (``Page[Version]``).
 
     An answer that does not fit raises :class:`UnexpectedAnswer` naming the field (``at `$.number```).
@@ -42,10 +42,11 @@ class ApiModel(msgspec.Struct, frozen=True, kw_only=True):
 
     def to_dict(self) -> dict[str, Any]:
         """The object as the API's JSON would have it (dates as ISO 8601 strings, ``from`` not ``source``)."""
-        return msgspec.to_builtins(self)
+        built: dict[str, Any] = msgspec.to_builtins(self)
+        return built
 
 
-class VersionLink(ApiModel, kw_only=True):
+class VersionLink(ApiModel, frozen=True, kw_only=True):
     """A pointer to one version: ``ref`` is ``NAME:vN``."""
 
     artifact: str
@@ -55,11 +56,11 @@ class VersionLink(ApiModel, kw_only=True):
     digest: str
 
 
-class InputLink(VersionLink, kw_only=True):
+class InputLink(VersionLink, frozen=True, kw_only=True):
     role: str
 
 
-class Artifact(ApiModel, kw_only=True):
+class Artifact(ApiModel, frozen=True, kw_only=True):
     name: str
     kind: str
     description: str = ""
@@ -68,11 +69,13 @@ class Artifact(ApiModel, kw_only=True):
     created_by: str
     updated_at: datetime | None = None
     archived: bool = False
+    archived_at: datetime | None = None
+    archived_by: str | None = None
     version_count: int = 0
     latest: VersionLink | None = None
 
 
-class Version(ApiModel, kw_only=True):
+class Version(ApiModel, frozen=True, kw_only=True):
     artifact: str
     kind: str
     number: int
@@ -90,7 +93,7 @@ class Version(ApiModel, kw_only=True):
     aliases: list[str] = []
 
 
-class PushedVersion(Version, kw_only=True):
+class PushedVersion(Version, frozen=True, kw_only=True):
     """The version a push recorded, with what the push had to send.
 
     ``unchanged``: nothing was recorded because the newest version already holds this content;
@@ -102,12 +105,19 @@ class PushedVersion(Version, kw_only=True):
     bytes_deduplicated: int = 0  # bytes the platform already held and were not sent
 
 
-class Page(ApiModel, Generic[T], kw_only=True):
+class Page(ApiModel, Generic[T], frozen=True, kw_only=True):
     items: list[T]
     next: str | None = None
 
 
-class FileInfo(ApiModel, kw_only=True):
+def page_type(model: type[M]) -> type[Page[M]]:
+    """``Page[model]`` for a model chosen at run time (a type checker reads ``Page[model]`` as a type)."""
+    generic: Any = Page
+    page: type[Page[M]] = generic[model]
+    return page
+
+
+class FileInfo(ApiModel, frozen=True, kw_only=True):
     """One file of a version."""
 
     path: str
@@ -116,7 +126,7 @@ class FileInfo(ApiModel, kw_only=True):
     digest: str
 
 
-class Alias(ApiModel, kw_only=True):
+class Alias(ApiModel, frozen=True, kw_only=True):
     artifact: str
     alias: str
     version: VersionLink
@@ -124,7 +134,7 @@ class Alias(ApiModel, kw_only=True):
     updated_by: str
 
 
-class AliasEvent(ApiModel, kw_only=True):
+class AliasEvent(ApiModel, frozen=True, kw_only=True):
     """One move of an alias: version numbers before and after (null when set, or when deleted)."""
 
     id: int
@@ -137,7 +147,7 @@ class AliasEvent(ApiModel, kw_only=True):
     at: datetime
 
 
-class FileChange(ApiModel, kw_only=True):
+class FileChange(ApiModel, frozen=True, kw_only=True):
     """One changed path, with the old and new sizes and digests where they exist."""
 
     change: Literal["added", "removed", "modified", "renamed"]
@@ -149,7 +159,7 @@ class FileChange(ApiModel, kw_only=True):
     new_digest: str | None = None
 
 
-class Diff(ApiModel, kw_only=True):
+class Diff(ApiModel, frozen=True, kw_only=True):
     """What changed from one version of an artifact to another, in path order."""
 
     from_version: VersionLink
@@ -176,13 +186,13 @@ class Diff(ApiModel, kw_only=True):
         return {c.path for c in self.changes} | {c.old_path for c in self.changes if c.old_path}
 
 
-class DiffPage(Diff, kw_only=True):
+class DiffPage(Diff, frozen=True, kw_only=True):
     """One page of the API's diff listing; :meth:`kamld.Client.diff` joins them into one :class:`Diff`."""
 
     next: str | None = None
 
 
-class LineageNode(VersionLink, kw_only=True):
+class LineageNode(VersionLink, frozen=True, kw_only=True):
     kind: str
     author: str
     created_at: datetime
@@ -190,7 +200,7 @@ class LineageNode(VersionLink, kw_only=True):
     distance: int = 0
 
 
-class LineageEdge(ApiModel, kw_only=True):
+class LineageEdge(ApiModel, frozen=True, kw_only=True):
     """``source`` was used to make ``target``: a parent (role ``parent``) or an input in ``role``."""
 
     source: str = msgspec.field(name="from")
@@ -198,7 +208,7 @@ class LineageEdge(ApiModel, kw_only=True):
     role: str
 
 
-class Lineage(ApiModel, kw_only=True):
+class Lineage(ApiModel, frozen=True, kw_only=True):
     root: str
     direction: Literal["up", "down", "both"]
     depth: int
@@ -210,7 +220,7 @@ class Lineage(ApiModel, kw_only=True):
         return next((n for n in self.nodes if n.ref == ref), None)
 
 
-class GcReport(ApiModel, kw_only=True):
+class GcReport(ApiModel, frozen=True, kw_only=True):
     """What a garbage collection deleted (or, in a dry run, would delete) and what it kept."""
 
     objects: int
@@ -219,7 +229,7 @@ class GcReport(ApiModel, kw_only=True):
     marked: int
 
 
-class Token(ApiModel, kw_only=True):
+class Token(ApiModel, frozen=True, kw_only=True):
     name: str
     role: Literal["viewer", "editor", "admin"]
     hint: str
@@ -228,11 +238,11 @@ class Token(ApiModel, kw_only=True):
     last_used_at: datetime | None = None
 
 
-class CreatedToken(Token, kw_only=True):
+class CreatedToken(Token, frozen=True, kw_only=True):
     token: str  # the secret: shown once
 
 
-class PullResult(ApiModel, kw_only=True):
+class PullResult(ApiModel, frozen=True, kw_only=True):
     """What a pull did: files written, already right and removed; bytes downloaded and bytes reused
     from files already in the directory; untracked files it kept."""
 

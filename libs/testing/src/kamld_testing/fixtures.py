@@ -69,4 +69,5 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """The service's database: a new SQLite file per test, or the project's PostgreSQL database."""
     if request.param == "sqlite":
         return f"sqlite+aiosqlite:///{tmp_path / 'service.sqlite3'}"
-    return request.getfixturevalue("postgres_url")
+    url: str = request.getfixturevalue("postgres_url")
+    return url

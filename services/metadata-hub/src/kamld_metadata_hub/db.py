@@ -13,13 +13,18 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 import structlog
+from sqlalchemy import MetaData
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import DeclarativeBase
 
-from kamld_common.db import Database, declarative_base
+from kamld_common.db import NAMING_CONVENTION, Database
 from kamld_common.errors import Conflict, Unavailable
 
-Base = declarative_base()
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
 
 T = TypeVar("T")
 

@@ -25,8 +25,11 @@ def _no_nul(value: str) -> str:
     return value
 
 
-Text = Annotated[str, Field(max_length=MAX_TEXT), AfterValidator(_no_nul)]
-LabelValue = Annotated[str, Field(max_length=256), AfterValidator(_no_nul)]
+# The NUL rule is checked by a validator (for its message) and stated as a pattern for the document.
+NO_NUL = {"pattern": "^[^\\x00]*$"}
+Text = Annotated[str, Field(max_length=MAX_TEXT, json_schema_extra=NO_NUL), AfterValidator(_no_nul)]
+LabelValue = Annotated[str, Field(max_length=256, json_schema_extra=NO_NUL), AfterValidator(_no_nul)]
+LABELS_SCHEMA = {"propertyNames": {"pattern": f"^{LABEL_KEY.pattern}$"}, "maxProperties": MAX_LABELS}
 
 
 def check_labels(labels: dict[str, Any]) -> dict[str, Any]:
@@ -53,7 +56,9 @@ def check_metadata(metadata: dict[str, Any]) -> dict[str, Any]:
     return metadata
 
 
-Labels = Annotated[dict[str, LabelValue], AfterValidator(check_labels)]
+Labels = Annotated[
+    dict[str, LabelValue], AfterValidator(check_labels), Field(json_schema_extra=LABELS_SCHEMA)
+]
 Metadata = Annotated[dict[str, Any], AfterValidator(check_metadata)]
 
 

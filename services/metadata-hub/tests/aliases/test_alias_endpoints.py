@@ -21,6 +21,8 @@ async def test_set_move_delete_and_history(client, push, unique):
     assert (await client.delete(f"/artifacts/{name}/aliases/production")).status_code == 204
     assert (await client.delete(f"/artifacts/{name}/aliases/production")).status_code == 404
     history = (await client.get(f"/artifacts/{name}/aliases/production/history")).json()
+    unicode_digit = await client.get(f"/artifacts/{name}/aliases/production/history", params={"after": "²"})
+    assert unicode_digit.status_code == 422
     assert [(e["action"], e["from_version"], e["to_version"], e["actor"]) for e in history["items"]] == [
         ("delete", 2, None, "alice"),
         ("move", 1, 2, "bob"),

@@ -158,6 +158,8 @@ async def test_log_is_newest_first_and_paged(client, push, unique):
         numbers += [v["number"] for v in page["items"]]
     assert numbers == [5, 4, 3, 2, 1]
     assert (await client.get(f"/artifacts/{name}/versions", params={"after": "x"})).status_code == 422
+    # A digit outside ASCII ("²" is a digit to str.isdigit, not to int) is a bad cursor, not a crash.
+    assert (await client.get(f"/artifacts/{name}/versions", params={"after": "v²"})).status_code == 422
     assert (await client.get(f"/artifacts/{name}/versions", params={"limit": 0})).status_code == 422
 
 

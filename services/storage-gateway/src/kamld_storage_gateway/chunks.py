@@ -17,6 +17,7 @@ import structlog
 from prometheus_client import Counter
 
 from kamld_common.errors import Invalid, KamldError, NotFound
+from kamld_content.framing import Chunk
 from kamld_content.hashing import digest_bytes, digest_from_key, object_key
 from kamld_storage_gateway.objectstore.base import ObjectNotFound, ObjectStore
 
@@ -83,7 +84,7 @@ class ChunkStore:
             )
         return await self.objects.put_if_absent(key, data)
 
-    async def put_verified(self, frames: Sequence[tuple[str, bytes]]) -> set[str]:
+    async def put_verified(self, frames: Sequence[tuple[str, Chunk]]) -> set[str]:
         """Store chunks whose bytes the caller has already checked against their digests, all at once.
 
         Returns the digests of those that were new. The object store writes them concurrently, so a

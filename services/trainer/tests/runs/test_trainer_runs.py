@@ -90,9 +90,9 @@ async def test_listing_is_newest_first_and_pages_through_every_run(client: httpx
     while True:
         page = (await client.get("/runs", params=params)).json()
         seen.extend(item["id"] for item in page["items"])
-        if page["next_after"] is None:
+        if page["next"] is None:
             break
-        params["after"] = page["next_after"]
+        params["after"] = page["next"]
     assert seen == list(reversed(created))
 
     none_running = (await client.get("/runs", params={"artifact": artifact, "status": "running"})).json()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
 from kamld_common.app import add_readiness_check, create_service_app
 from kamld_common.db import Database
@@ -66,6 +67,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.recent_versions = VersionCache(settings.resolution_cache_ttl_s, epochs=epochs)
     install_public_openapi(app, __version__)
     install_limits(app, settings, tokens)
+    # Outermost, so a browser's preflight is answered before limits or authentication.
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["*"],
+            allow_headers=[
+                "Authorization",
+                "Content-Type",
+                "Range",
+                "If-Range",
+                "If-None-Match",
+                "Cache-Control",
+            ],
+            expose_headers=["ETag", "Age", "Content-Range", "Accept-Ranges", "Retry-After"],
+        )
     return app
 
 

@@ -57,6 +57,11 @@ class Settings(ServiceSettings):
         "grants outlive it; a transfer renews its grant when it expires",
     )
 
+    cors_origins: list[str] = Field(
+        default_factory=list,
+        description="Browser origins allowed to call the API cross-origin (CORS), e.g. "
+        '`["https://ui.example.com"]`; empty (the default) sends no CORS headers',
+    )
     max_json_body_bytes: int = Field(
         1_048_576,
         ge=1024,

@@ -1,5 +1,10 @@
 """workbench-api's tables live on this base (its own schema; no other service reads it)."""
 
-from kamld_common.db import declarative_base
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
 
-Base = declarative_base()
+from kamld_common.db import NAMING_CONVENTION
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)

@@ -12,67 +12,32 @@ slots by hash: a collision only costs a spurious miss.
 
 from __future__ import annotations
 
-import fcntl
-import mmap
-import os
 import struct
-import zlib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import structlog
 
+from kamld_workbench_api.shared_cells import SharedCells
+
 log = structlog.get_logger("kamld.workbench_api.epochs")
-
-SLOTS = 4096
-_SLOT = struct.Struct("<Q")
-
-
-def _slot(name: str) -> int:
-    return (zlib.crc32(name.encode()) % SLOTS) * _SLOT.size
 
 
 class WriteEpochs:
     """Counters in ``path`` (created if absent), or private to this process when ``path`` is None."""
 
     def __init__(self, path: Path | None) -> None:
-        self._fd: int | None = None
-        if path is None:
-            self._map: mmap.mmap | bytearray = bytearray(SLOTS * _SLOT.size)
-            return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-        with self._locked():
-            if os.fstat(self._fd).st_size < SLOTS * _SLOT.size:
-                os.ftruncate(self._fd, SLOTS * _SLOT.size)
-        self._map = mmap.mmap(self._fd, SLOTS * _SLOT.size, mmap.MAP_SHARED, mmap.PROT_READ | mmap.PROT_WRITE)
-
-    @contextmanager
-    def _locked(self) -> Iterator[None]:
-        if self._fd is None:
-            yield
-            return
-        fcntl.flock(self._fd, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
+        self._cells = SharedCells(path, struct.Struct("<Q"))
 
     def current(self, name: str) -> int:
-        return _SLOT.unpack_from(self._map, _slot(name))[0]
+        return int(self._cells.read(self._cells.offset(name)))
 
     def advance(self, name: str) -> None:
-        offset = _slot(name)
-        with self._locked():
-            _SLOT.pack_into(self._map, offset, _SLOT.unpack_from(self._map, offset)[0] + 1)
+        offset = self._cells.offset(name)
+        with self._cells.locked():
+            self._cells.write(offset, self._cells.read(offset) + 1)
 
     def close(self) -> None:
-        if isinstance(self._map, mmap.mmap):
-            self._map.close()
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
+        self._cells.close()
 
 
 def open_write_epochs(path: Path) -> WriteEpochs:

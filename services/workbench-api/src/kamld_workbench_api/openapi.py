@@ -12,47 +12,79 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.dependencies.models import Dependant
 from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute
+
+from kamld_common.openapi import complete_openapi, default_error_statuses, referenced_schemas
 
 PUBLIC_PREFIX = "/api/v1"
 OPENAPI_PATH = PUBLIC_PREFIX + "/openapi.json"
-SCHEMA_REF = "#/components/schemas/"
+BEARER_SCHEME = "HTTPBearer"
 TITLE = "KAML-D public API"
 DESCRIPTION = (
     "Version datasets and models: artifacts, versions, aliases, lineage and content. "
     "Every call needs an API token (`Authorization: Bearer <token>`); roles are viewer, editor and admin. "
-    "Errors are RFC 9457 problem details with a stable `code`."
+    "Errors are RFC 9457 problem details (`application/problem+json`) with a stable `code`."
 )
+SERVERS = [
+    {"url": "/", "description": "The gateway serving this document (`kamld up`: http://127.0.0.1:8080)"}
+]
+TAGS = [
+    {"name": "me", "description": "Who the calling token is"},
+    {"name": "status", "description": "Health and versions of the platform's services"},
+    {"name": "tokens", "description": "API tokens (admin)"},
+    {"name": "artifacts", "description": "Named datasets, models and code"},
+    {"name": "versions", "description": "Immutable versions of an artifact, their log and diffs"},
+    {"name": "files", "description": "The files of a version"},
+    {"name": "aliases", "description": "Movable names for versions, with their history"},
+    {"name": "lineage", "description": "What each version was made from"},
+    {
+        "name": "uploads",
+        "description": "Push protocol: open a session, send missing chunks, commit a manifest",
+    },
+    {"name": "chunks", "description": "Content-addressed chunks, one at a time or framed in batches"},
+    {"name": "manifests", "description": "Committed manifests: file lists, files and diffs by digest"},
+    {"name": "gc", "description": "Garbage collection of unreferenced content (admin)"},
+]
+ROLE_DEPENDENCIES = {"require_editor", "require_admin"}
+
+
+def public_error_statuses(route: APIRoute, method: str) -> set[int]:
+    """Every public call may be refused (401, 429) or fail behind the gateway (502, 503); a route
+    needing more than the viewer role refuses lower tokens (403)."""
+    statuses = default_error_statuses(route, method) | {401, 429, 502, 503}
+    if _dependency_names(route.dependant) & ROLE_DEPENDENCIES:
+        statuses.add(403)
+    return statuses
+
+
+def _dependency_names(dependant: Dependant) -> set[str]:
+    names = set()
+    for dependency in dependant.dependencies:
+        names.add(getattr(dependency.call, "__name__", ""))
+        names |= _dependency_names(dependency)
+    return names
 
 
 def public_openapi(app: FastAPI, version: str) -> dict[str, Any]:
     """Build the public document: the app's ``/api/v1`` paths and only the schemas they use."""
-    document = get_openapi(title=TITLE, version=version, description=DESCRIPTION, routes=app.routes)
+    document = get_openapi(
+        title=TITLE,
+        version=version,
+        description=DESCRIPTION,
+        routes=app.routes,
+        servers=SERVERS,
+        tags=TAGS,
+    )
     document["paths"] = {p: ops for p, ops in document["paths"].items() if p.startswith(PUBLIC_PREFIX)}
+    document["security"] = [{BEARER_SCHEME: []}]
+    complete_openapi(document, app, public_error_statuses)
     components = document.get("components", {})
     schemas = components.get("schemas", {})
-    used = _referenced_schemas(document["paths"], schemas)
+    used = referenced_schemas(document["paths"], schemas)
     components["schemas"] = {name: schema for name, schema in schemas.items() if name in used}
     return document
-
-
-def _referenced_schemas(root: Any, schemas: dict[str, Any]) -> set[str]:
-    """Names of the component schemas reachable from ``root`` through ``$ref``s."""
-    seen: set[str] = set()
-    pending = [root]
-    while pending:
-        node = pending.pop()
-        if isinstance(node, dict):
-            ref = node.get("$ref")
-            if isinstance(ref, str) and ref.startswith(SCHEMA_REF):
-                name = ref[len(SCHEMA_REF) :]
-                if name not in seen and name in schemas:
-                    seen.add(name)
-                    pending.append(schemas[name])
-            pending.extend(node.values())
-        elif isinstance(node, list):
-            pending.extend(node)
-    return seen
 
 
 def install_public_openapi(app: FastAPI, version: str) -> None:

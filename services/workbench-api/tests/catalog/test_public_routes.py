@@ -185,6 +185,13 @@ def route_table(seeded: dict[str, Any]) -> list[Route]:
             {"json": {"digests": [chunk]}},
             {"json": {"digests": [ZERO]}},
         ),
+        Route(
+            "POST",
+            "/api/v1/chunks/delta",
+            "viewer",
+            {"json": {"chunks": [{"digest": chunk, "base": [chunk]}]}},
+            {"json": {"chunks": [{"digest": chunk, "base": [ZERO]}]}},
+        ),
         Route("GET", "/api/v1/manifests/{digest}", "viewer", {"digest": d1}, {"digest": ZERO}),
         Route("GET", "/api/v1/manifests/{digest}/files", "viewer", {"digest": d1}, {"digest": ZERO}),
         Route(
@@ -219,6 +226,7 @@ def route_table(seeded: dict[str, Any]) -> list[Route]:
             204,
         ),
         Route("GET", "/api/v1/status", "viewer", {}, None),
+        Route("GET", "/api/v1/me", "viewer", {}, None),
         Route("POST", "/api/v1/gc", "admin", {"params": {"dry_run": "true"}}, None),
     ]
 

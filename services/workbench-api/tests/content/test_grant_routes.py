@@ -126,7 +126,7 @@ def test_without_direct_transfers_configured_grants_are_404(tmp_path, settings: 
     try:
         service.wait_ready(probe="/healthz")  # its backends are not running: only the gateway is asked
         with service.client(headers={"Authorization": f"Bearer {admin}"}) as client:
-            answers = [client.post("/api/v1/chunks/grant"), client.post("/api/v1/uploads/u1/grant")]
+            answers = [client.post("/api/v1/chunks/grant"), client.post(f"/api/v1/uploads/{'ab' * 16}/grant")]
     finally:
         service.stop()
     for answer in answers:

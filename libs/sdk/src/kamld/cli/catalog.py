@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
@@ -46,6 +46,19 @@ def human_size(size: int | None) -> str:
             return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
         value /= 1024
     return f"{size} B"
+
+
+ROLES: dict[str, Literal["viewer", "editor", "admin"]] = {
+    "viewer": "viewer",
+    "editor": "editor",
+    "admin": "admin",
+}
+
+
+def _input_spec(item: str) -> str | tuple[str, str]:
+    """``--input`` as the client takes it: ``ROLE=REF`` as a pair, a bare ``REF`` as it is."""
+    role, equals, ref = item.partition("=")
+    return (role, ref) if equals else item
 
 
 def parse_pairs(values: list[str], what: str) -> dict[str, str]:
@@ -129,7 +142,7 @@ def push(
     from kamld.push_options import metadata_file as read_metadata_file
     from kamld.push_options import metadata_pairs
 
-    inputs = [tuple(item.split("=", 1)) if "=" in item else item for item in input_]
+    inputs = [_input_spec(item) for item in input_]
     labels = parse_pairs(label, "label")
     version_metadata = {
         **(read_metadata_file(metadata_file) if metadata_file else {}),
@@ -353,10 +366,14 @@ def _diff_with_directory(side_a: str, side_b: str, as_json: bool) -> None:
     with Client() as client:
         changes = client.diff_directory(ref, directory)
     if directory_first:
-        flipped = {"added": "removed", "removed": "added", "modified": "modified"}
+        flipped: dict[str, Literal["added", "removed", "modified"]] = {
+            "added": "removed",
+            "removed": "added",
+            "modified": "modified",
+        }
         changes = [
             FileChange(
-                change=flipped[c.change],  # type: ignore[arg-type]
+                change=flipped[c.change],
                 path=c.path,
                 old_size=c.new_size,
                 new_size=c.old_size,
@@ -454,7 +471,7 @@ def lineage(
     """The lineage of a version as a tree: parents and inputs (--up) or what used it (--down)."""
     if up and down:
         raise typer.BadParameter("choose one of --up and --down")
-    direction = "down" if down else "up"
+    direction: Literal["up", "down"] = "down" if down else "up"
     with Client() as client:
         graph = client.lineage(ref, direction=direction, depth=depth)
     if as_json:
@@ -471,10 +488,11 @@ def token_create(
     as_json: JsonOption = False,
 ) -> None:
     """Create a token; its secret is printed once."""
-    if role not in ("viewer", "editor", "admin"):
+    checked = ROLES.get(role)
+    if checked is None:
         raise typer.BadParameter("role must be viewer, editor or admin", param_hint="--role")
     with Client() as client:
-        created = client.token_create(name, role)  # type: ignore[arg-type]
+        created = client.token_create(name, checked)
     if as_json:
         emit_json(created)
         return

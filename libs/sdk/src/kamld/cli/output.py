@@ -15,7 +15,7 @@ import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, ParamSpec, TypeVar
 
 import typer
 
@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     from rich.progress import Progress
     from rich.table import Table
 
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 JsonOption = Annotated[
     bool, typer.Option("--json", help="Print machine-readable JSON (errors too, as a JSON object)")
@@ -37,17 +38,27 @@ JsonOption = Annotated[
 @functools.cache
 def out() -> Console:
     """Standard output."""
-    from rich.console import Console
-
-    return Console()
+    return _console(stderr=False)
 
 
 @functools.cache
 def err() -> Console:
     """Standard error: errors, warnings and progress bars."""
+    return _console(stderr=True)
+
+
+UNWRAPPED_WIDTH = 1 << 16
+
+
+def _console(*, stderr: bool) -> Console:
+    """A console that wraps lines to a terminal's width, and never when it writes to a file or pipe,
+    where a script reading the output wants each line, and each table row, whole."""
     from rich.console import Console
 
-    return Console(stderr=True)
+    console = Console(stderr=stderr)
+    if console.is_terminal:
+        return console
+    return Console(stderr=stderr, soft_wrap=True, width=UNWRAPPED_WIDTH)
 
 
 def transfer_bars(*, enabled: bool) -> contextlib.AbstractContextManager[Progress | None]:
@@ -163,14 +174,14 @@ def report(failure: Failure, *, as_json: bool) -> NoReturn:
     raise typer.Exit(int(failure.exit_code))
 
 
-def reports_errors(command: F) -> F:
+def reports_errors(command: Callable[P, R]) -> Callable[P, R | None]:
     """Report client, file and usage errors as :func:`report` does, never as a traceback.
 
     A command's ``as_json`` argument (its ``--json`` option) chooses JSON on standard output.
     """
 
     @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R | None:
         as_json = bool(kwargs.get("as_json"))
         try:
             return command(*args, **kwargs)
@@ -185,4 +196,4 @@ def reports_errors(command: F) -> F:
                 raise
             report(Failure.of_usage_error(exc), as_json=True)
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper

@@ -76,9 +76,9 @@ def plan_checkout(
             plan.remove.append(path)
     removed = set(plan.remove)
     for entry in targets:
-        found = local.get(entry.path)
-        if found is not None:
-            _compare(plan, entry, found, force=force)
+        present = local.get(entry.path)
+        if present is not None:
+            _compare(plan, entry, present, force=force)
             continue  # a file is there, so every folder above it is a folder
         if is_folder(entry.path):
             plan.conflicts.append(Conflict(entry.path, "is a folder here; the version has a file"))

@@ -41,7 +41,7 @@ def iter_manifest(
 
 def _manifest_pages(
     client: httpx.Client, base_path: str, digest: str, prefix: str, page: int
-) -> Iterator[list[dict]]:
+) -> Iterator[list[dict[str, Any]]]:
     after: str | None = None
     while True:
         params: dict[str, str | int] = {"limit": page, "prefix": prefix}

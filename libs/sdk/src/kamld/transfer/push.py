@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -44,6 +45,7 @@ def _batches(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
 
 
 ChunkToSend = tuple[str, ChunkRef, bytes | None]
+Scanned = list[tuple[_LocalFile, bytes | None]]
 """A chunk to send: the file it comes from, its place there, and its bytes if kept from the scan."""
 
 
@@ -91,10 +93,10 @@ def _outgoing(source: str, ref: ChunkRef, data: bytes | None) -> OutgoingChunk:
     )
 
 
-def _mismatched_source(group: list[ChunkToSend], problem: dict) -> str | None:
+def _mismatched_source(group: list[ChunkToSend], problem: dict[str, Any]) -> str | None:
     """The file whose chunk storage-gateway found not to match its digest (``errors[0].loc``)."""
     try:
-        index = problem["errors"][0]["loc"][-1]
+        index: int = problem["errors"][0]["loc"][-1]
         return group[index][0]
     except (KeyError, IndexError, TypeError):
         return None
@@ -141,7 +143,9 @@ class _Sender:
             self._send_once(group)
         except PayloadTooLarge as exc:
             limit = exc.problem.get("limit")
-            parts = list(_split_to_body_limit(group, limit)) if isinstance(limit, int) and limit > 0 else []
+            if not isinstance(limit, int) or limit <= 0:
+                raise
+            parts = list(_split_to_body_limit(group, limit))
             if len(parts) < 2:
                 raise
             self.batch_limit = min(limit, self.batch_limit or limit)
@@ -228,7 +232,7 @@ def push_directory(
             return None
         return FileChunks(tracked.size, tracked.digest, tracked.chunk_refs())
 
-    def scan(items: list[WalkedFile]) -> list[tuple[_LocalFile, bytes | None]]:
+    def scan(items: list[WalkedFile]) -> Scanned:
         scanned = []
         for path, source, mode, size in items:
             recorded = recalled(path, size)
@@ -251,7 +255,9 @@ def push_directory(
         ):
             sender.submit(group)
 
-    def note_new(fresh: dict, item_path: str, source: str, ref: ChunkRef, data: bytes | None) -> None:
+    def note_new(
+        fresh: dict[str, ChunkToSend], item_path: str, source: str, ref: ChunkRef, data: bytes | None
+    ) -> None:
         if ref.digest not in where:
             where[ref.digest] = (item_path, source, ref)
             fresh[ref.digest] = (source, ref, data)
@@ -259,7 +265,7 @@ def push_directory(
     try:
         with ThreadPoolExecutor(max_workers=limits.scan_threads) as scanner:
 
-            def start(window: list[WalkedFile]) -> list[Future] | None:
+            def start(window: list[WalkedFile]) -> list[Future[Scanned]] | None:
                 """Queue the scan of a window of small files (a large file is cut when finished)."""
                 if len(window) == 1 and window[0][3] > limits.stream_above_bytes:
                     return None
@@ -267,7 +273,7 @@ def push_directory(
                 groups = _file_groups(window, limits.scan_group_files, limits.scan_group_bytes)
                 return [scanner.submit(scan, group) for group in groups]
 
-            def finish(window: list[WalkedFile], tasks: list[Future] | None) -> None:
+            def finish(window: list[WalkedFile], tasks: list[Future[Scanned]] | None) -> None:
                 """Ask which of the window's chunks are missing and queue those for sending."""
                 fresh: dict[str, ChunkToSend] = {}
                 if tasks is None:
@@ -297,7 +303,7 @@ def push_directory(
 
             # Each window is scanned while the server is asked about the one before it, and while
             # the directory is read on (the session is opened meanwhile, on another thread).
-            started: tuple[list[WalkedFile], list[Future] | None] | None = None
+            started: tuple[list[WalkedFile], list[Future[Scanned]] | None] | None = None
             for window in _file_groups(
                 walked(),
                 limits.scan_window_files,

@@ -17,7 +17,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from kamld.transfer.scanning import STATE_DIR, walk_with_stats
 from kamld.transfer.writing import TEMP_PREFIX
@@ -241,7 +241,7 @@ class LocalChange:
     """A difference between a version's files and a directory's: ``added`` in the directory,
     ``removed`` from it, or ``modified`` (other content)."""
 
-    change: str
+    change: Literal["added", "removed", "modified"]
     path: str
     version_file: FileEntry | None
     local_size: int | None

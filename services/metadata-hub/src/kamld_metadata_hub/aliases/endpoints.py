@@ -2,20 +2,36 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Path, Response, status
 
+from kamld_common import patterns
+from kamld_common.paging import DEFAULT_LIMIT, Limit, Page, cursor_query
 from kamld_metadata_hub.aliases.schemas import AliasEventView, AliasSet, AliasView
 from kamld_metadata_hub.aliases.service import AliasService
 from kamld_metadata_hub.dependencies import ActorDep, ArtifactName, DatabaseDep
-from kamld_metadata_hub.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
 
 router = APIRouter(prefix="/artifacts/{name}/aliases", tags=["aliases"])
 
-AliasName = Annotated[str, Path(max_length=63, description="Alias name, e.g. `production`")]
+AliasName = Annotated[
+    str,
+    Path(
+        max_length=63,
+        description="Alias name, e.g. `production`",
+        json_schema_extra={"pattern": patterns.ALIAS},
+    ),
+]
+SettableAlias = Annotated[
+    str,
+    Path(
+        max_length=63,
+        description="Alias name, e.g. `production` (not `latest`, which every push moves)",
+        json_schema_extra={"pattern": patterns.SETTABLE_ALIAS},
+    ),
+]
 
-NOT_FOUND = {404: {"description": "Unknown artifact, alias or version"}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "Unknown artifact, alias or version"}}
 
 
 @router.get("", summary="List aliases", responses=NOT_FOUND)
@@ -34,7 +50,7 @@ async def list_aliases(name: ArtifactName, database: DatabaseDep) -> list[AliasV
     },
 )
 async def set_alias(
-    name: ArtifactName, alias: AliasName, body: AliasSet, database: DatabaseDep, actor: ActorDep
+    name: ArtifactName, alias: SettableAlias, body: AliasSet, database: DatabaseDep, actor: ActorDep
 ) -> AliasView:
     """Point the alias at a version, recording the move; `expected_version` makes it compare-and-set."""
     return await AliasService(database).set(name, alias, body, actor)
@@ -44,22 +60,20 @@ async def set_alias(
     "/{alias}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete an alias", responses=NOT_FOUND
 )
 async def delete_alias(
-    name: ArtifactName, alias: AliasName, database: DatabaseDep, actor: ActorDep
+    name: ArtifactName, alias: SettableAlias, database: DatabaseDep, actor: ActorDep
 ) -> Response:
     """Remove the alias; the deletion stays in its history."""
     await AliasService(database).delete(name, alias, actor)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/{alias}/history", summary="Alias history", responses=NOT_FOUND)
+@router.get("/{alias}/history", summary="Alias history", responses=NOT_FOUND, operation_id="listAliasHistory")
 async def history(
     name: ArtifactName,
     alias: AliasName,
     database: DatabaseDep,
-    after: Annotated[
-        str | None, Query(max_length=20, description="Cursor: the `next` of the previous page")
-    ] = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    after: Annotated[str | None, cursor_query(20, patterns.EVENT_CURSOR)] = None,
+    limit: Limit = DEFAULT_LIMIT,
 ) -> Page[AliasEventView]:
     """Every move of the alias (who, when, from which version to which), newest first."""
     return await AliasService(database).history(name, alias, after, limit)

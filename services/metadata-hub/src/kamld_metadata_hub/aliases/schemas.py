@@ -7,16 +7,21 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from kamld_common import patterns
 from kamld_metadata_hub.schemas import StrictModel, VersionLink
 
 
 class AliasSet(StrictModel):
     version: str = Field(
-        max_length=100, description="`v3`, `3`, another alias, or a digest prefix", examples=["v3"]
+        max_length=100,
+        description="`v3`, `3`, another alias, or a digest prefix (empty: `latest`)",
+        examples=["v3"],
+        json_schema_extra={"pattern": patterns.REF_OR_LATEST},
     )
     expected_version: str | None = Field(
         None,
         max_length=100,
+        json_schema_extra={"pattern": patterns.REF},
         description="Compare-and-set: refuse (409) unless the alias points at this version now",
     )
 

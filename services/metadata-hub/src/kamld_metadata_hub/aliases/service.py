@@ -6,13 +6,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamld_common.db import Database
 from kamld_common.errors import Conflict, Invalid, NotFound
+from kamld_common.paging import Page, int_cursor, page_of
 from kamld_metadata_hub.aliases.repository import AliasRepository
 from kamld_metadata_hub.aliases.schemas import AliasEventView, AliasSet, AliasView
 from kamld_metadata_hub.artifacts.repository import ArtifactRepository
 from kamld_metadata_hub.artifacts.service import existing_artifact
 from kamld_metadata_hub.db import in_transaction
 from kamld_metadata_hub.models import Alias, Artifact, Version, utcnow
-from kamld_metadata_hub.pagination import Page, page_of
 from kamld_metadata_hub.references import LATEST, check_alias_name, parse_version_selector, version_ref
 from kamld_metadata_hub.schemas import as_utc
 from kamld_metadata_hub.suggestions import close_names, did_you_mean
@@ -50,14 +50,6 @@ def _writable(artifact: Artifact) -> Artifact:
     return artifact
 
 
-def _parse_cursor(after: str | None) -> int | None:
-    if after is None or after == "":
-        return None
-    if not after.isdigit() or len(after) > 18:
-        raise Invalid(f"cursor {after!r} must be an event id", field=["query", "after"])
-    return int(after)
-
-
 class AliasService:
     def __init__(self, database: Database) -> None:
         self.database = database
@@ -87,11 +79,8 @@ class AliasService:
                 expected = await resolver.version(artifact, expected_selector, ["body", "expected_version"])
                 current = await aliases.get(artifact.id, alias)
                 if current is None or current.version_id != expected.id:
-                    now_at = None
-                    if current is not None:
-                        now_at = version_ref(
-                            artifact.name, (await session.get(Version, current.version_id)).number
-                        )
+                    pointed = await session.get(Version, current.version_id) if current else None
+                    now_at = version_ref(artifact.name, pointed.number) if pointed else None
                     raise Conflict(
                         f"alias {alias!r} points at {now_at or 'nothing'}, not "
                         f"{version_ref(artifact.name, expected.number)}",
@@ -128,7 +117,7 @@ class AliasService:
 
     async def history(self, name: str, alias: str, after: str | None, limit: int) -> Page[AliasEventView]:
         check_alias_name(alias, ["path", "alias"])
-        before = _parse_cursor(after)
+        before = int_cursor(after)
         async with self.database.unit_of_work() as session:
             artifact = await existing_artifact(ArtifactRepository(session), name)
             rows = await AliasRepository(session).history(artifact.id, alias, before, limit + 1)

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response, status
 
+from kamld_common import patterns
+from kamld_common.paging import DEFAULT_LIMIT, Limit, Page, cursor_query
 from kamld_metadata_hub.artifacts.schemas import ArtifactCreate, ArtifactUpdate, ArtifactView
 from kamld_metadata_hub.artifacts.service import ArtifactService
 from kamld_metadata_hub.dependencies import ActorDep, ArtifactName, DatabaseDep, ResolutionCacheDep
-from kamld_metadata_hub.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
 from kamld_metadata_hub.schemas import Kind
 
 router = APIRouter(prefix="/artifacts", tags=["artifacts"])
 
-PROBLEMS = {
+PROBLEMS: dict[int | str, dict[str, Any]] = {
     404: {"description": "Unknown artifact (with `suggestions`)"},
     422: {"description": "Invalid input"},
 }
@@ -35,12 +36,16 @@ async def create(body: ArtifactCreate, database: DatabaseDep, actor: ActorDep) -
 async def list_artifacts(
     database: DatabaseDep,
     kind: Kind | None = None,
-    label: Annotated[list[str], Query(description="`KEY=VALUE` or `KEY`; repeat to require several")] = [],  # noqa: B006
+    label: Annotated[
+        list[str],
+        Query(
+            description="`KEY=VALUE` or `KEY`; repeat to require several",
+            json_schema_extra={"items": {"type": "string", "pattern": patterns.LABEL_FILTER}},
+        ),
+    ] = [],  # noqa: B006
     include_archived: bool = False,
-    after: Annotated[
-        str | None, Query(max_length=128, description="Cursor: the `next` of the previous page")
-    ] = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    after: Annotated[str | None, cursor_query(128)] = None,
+    limit: Limit = DEFAULT_LIMIT,
 ) -> Page[ArtifactView]:
     """Artifacts sorted by name, filtered by kind and labels; archived ones only on request."""
     return await ArtifactService(database).list(
@@ -48,11 +53,11 @@ async def list_artifacts(
     )
 
 
-@router.get("/{name}", summary="Get an artifact", responses=PROBLEMS)
-async def get(name: ArtifactName, database: DatabaseDep, cache: ResolutionCacheDep) -> ArtifactView:
+@router.get("/{name}", summary="Get an artifact", responses=PROBLEMS, response_model=ArtifactView)
+async def get(name: ArtifactName, database: DatabaseDep, cache: ResolutionCacheDep) -> Response:
     """One artifact with its labels, version count and the version `latest` points at."""
     body = await ArtifactService(database, cache).get_rendered(name)
-    return Response(content=body, media_type="application/json")  # type: ignore[return-value]
+    return Response(content=body, media_type="application/json")
 
 
 @router.patch("/{name}", summary="Update description and labels", responses=PROBLEMS)

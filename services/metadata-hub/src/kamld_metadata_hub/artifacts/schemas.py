@@ -7,7 +7,16 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, Field
 
-from kamld_metadata_hub.schemas import Kind, Labels, LabelValue, StrictModel, Text, VersionLink, check_labels
+from kamld_metadata_hub.schemas import (
+    LABELS_SCHEMA,
+    Kind,
+    Labels,
+    LabelValue,
+    StrictModel,
+    Text,
+    VersionLink,
+    check_labels,
+)
 
 
 class ArtifactCreate(StrictModel):
@@ -21,7 +30,12 @@ class ArtifactUpdate(StrictModel):
     """A merge patch: absent fields stay; a label set to null is removed."""
 
     description: Text | None = None
-    labels: Annotated[dict[str, LabelValue | None], AfterValidator(check_labels)] | None = None
+    labels: (
+        Annotated[
+            dict[str, LabelValue | None], AfterValidator(check_labels), Field(json_schema_extra=LABELS_SCHEMA)
+        ]
+        | None
+    ) = None
 
 
 class ArtifactView(BaseModel):

@@ -8,11 +8,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamld_common.db import Database
 from kamld_common.errors import Conflict, Invalid, NotFound
+from kamld_common.paging import Page, page_of
 from kamld_metadata_hub.artifacts.repository import ArtifactRepository
 from kamld_metadata_hub.artifacts.schemas import ArtifactCreate, ArtifactUpdate, ArtifactView
 from kamld_metadata_hub.db import in_transaction
 from kamld_metadata_hub.models import Artifact, utcnow
-from kamld_metadata_hub.pagination import Page, page_of
 from kamld_metadata_hub.references import LABEL_KEY
 from kamld_metadata_hub.schemas import MAX_LABELS, as_utc
 from kamld_metadata_hub.suggestions import close_names, did_you_mean
@@ -42,7 +42,7 @@ async def artifact_views(repository: ArtifactRepository, artifacts: list[Artifac
     return [
         ArtifactView(
             name=a.name,
-            kind=a.kind,  # type: ignore[arg-type]
+            kind=a.kind,
             description=a.description,
             labels=labels[a.id],
             created_at=as_utc(a.created_at),

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
+from kamld_common import patterns
 from kamld_metadata_hub.dependencies import ArtifactName, DatabaseDep
 from kamld_metadata_hub.lineage.schemas import Direction, LineageGraph
 from kamld_metadata_hub.lineage.service import LineageService
@@ -16,6 +17,7 @@ router = APIRouter(tags=["lineage"])
 @router.get(
     "/artifacts/{name}/versions/{ref}/lineage",
     summary="Lineage of a version",
+    operation_id="getLineage",
     responses={
         404: {"description": "Unknown artifact or version"},
         409: {"description": "Ambiguous digest prefix"},
@@ -23,7 +25,7 @@ router = APIRouter(tags=["lineage"])
 )
 async def lineage(
     name: ArtifactName,
-    ref: Annotated[str, Path(max_length=100)],
+    ref: Annotated[str, Path(max_length=100, json_schema_extra={"pattern": patterns.REF})],
     database: DatabaseDep,
     direction: Direction = "both",
     depth: Annotated[int, Query(ge=1, le=100)] = 5,

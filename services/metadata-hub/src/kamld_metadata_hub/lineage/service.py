@@ -56,7 +56,7 @@ class LineageService:
                 name=version_name(v.number),
                 ref=refs[vid],
                 digest=v.digest,
-                kind=a.kind,  # type: ignore[arg-type]
+                kind=a.kind,
                 author=v.author,
                 created_at=as_utc(v.created_at),
                 message=v.message,

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response, status
 
+from kamld_common import patterns
+from kamld_common.paging import DEFAULT_LIMIT, Limit, Page, cursor_query, limit_query
 from kamld_metadata_hub.dependencies import ActorDep, ArtifactName, DatabaseDep, ResolutionCacheDep
-from kamld_metadata_hub.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
 from kamld_metadata_hub.versions.schemas import (
     PushedVersionView,
     ResolvedReference,
@@ -19,11 +20,20 @@ from kamld_metadata_hub.versions.service import VersionService
 router = APIRouter(tags=["versions"])
 
 VersionRef = Annotated[
-    str, Path(max_length=100, description="`v3`, `3`, an alias, or a digest prefix (8+ hex)")
+    str,
+    Path(
+        max_length=100,
+        description="`v3`, `3`, an alias, or a digest prefix (8+ hex)",
+        json_schema_extra={"pattern": patterns.REF},
+    ),
 ]
 
-NOT_FOUND = {404: {"description": "Unknown artifact (with `suggestions`) or version"}}
-AMBIGUOUS = {409: {"description": "The digest prefix matches several versions (`candidates`)"}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"description": "Unknown artifact (with `suggestions`) or version"}
+}
+AMBIGUOUS: dict[int | str, dict[str, Any]] = {
+    409: {"description": "The digest prefix matches several versions (`candidates`)"}
+}
 
 
 @router.post(
@@ -49,48 +59,61 @@ async def create(
     return pushed
 
 
-@router.get("/artifacts/{name}/versions", summary="Version log", responses=NOT_FOUND)
+@router.get(
+    "/artifacts/{name}/versions",
+    summary="Version log",
+    responses=NOT_FOUND,
+    response_model=Page[VersionView],
+    operation_id="listVersions",
+)
 async def log(
     name: ArtifactName,
     database: DatabaseDep,
     cache: ResolutionCacheDep,
-    after: Annotated[
-        str | None, Query(max_length=12, description="Cursor: the `next` of the previous page")
-    ] = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-) -> Page[VersionView]:
+    after: Annotated[str | None, cursor_query(12, patterns.VERSION_CURSOR)] = None,
+    limit: Limit = DEFAULT_LIMIT,
+) -> Response:
     """The artifact's versions, newest first."""
     body = await VersionService(database, cache).log_rendered(name, after, limit)
-    return Response(content=body, media_type="application/json")  # type: ignore[return-value]
+    return Response(content=body, media_type="application/json")
 
 
 @router.get(
-    "/artifacts/{name}/versions/{ref}", summary="Resolve a version", responses={**NOT_FOUND, **AMBIGUOUS}
+    "/artifacts/{name}/versions/{ref}",
+    summary="Resolve a version",
+    responses={**NOT_FOUND, **AMBIGUOUS},
+    response_model=VersionView,
 )
 async def get(
     name: ArtifactName, ref: VersionRef, database: DatabaseDep, cache: ResolutionCacheDep
-) -> VersionView:
+) -> Response:
     """One version by number, alias or digest prefix."""
     body = await VersionService(database, cache).get_rendered(name, ref)
-    return Response(content=body, media_type="application/json")  # type: ignore[return-value]
+    return Response(content=body, media_type="application/json")
 
 
 @router.get("/resolve", summary="Resolve NAME[:REF][/PATH]", responses={**NOT_FOUND, **AMBIGUOUS})
 async def resolve(
     database: DatabaseDep,
-    ref: Annotated[str, Query(min_length=1, max_length=4096, examples=["faces:v3/train.csv"])],
+    ref: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=4096,
+            examples=["faces:v3/train.csv"],
+            json_schema_extra={"pattern": patterns.NAME_REF[:-1] + "(?:/" + patterns.PATH[1:-1] + ")?$"},
+        ),
+    ],
 ) -> ResolvedReference:
     """The version a full reference names (no REF means `latest`), plus the path it carries."""
     return await VersionService(database).resolve(ref)
 
 
-@router.get("/digests", summary="All version digests")
+@router.get("/digests", summary="All version digests", operation_id="listDigests")
 async def digests(
     database: DatabaseDep,
-    after: Annotated[
-        str | None, Query(max_length=71, description="Cursor: the `next` of the previous page")
-    ] = None,
-    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+    after: Annotated[str | None, cursor_query(71)] = None,
+    limit: Annotated[int, limit_query(10_000)] = 1000,
 ) -> Page[str]:
     """Every distinct digest any version references (archived artifacts included), sorted; what GC keeps."""
     return await VersionService(database).digests(after, limit)

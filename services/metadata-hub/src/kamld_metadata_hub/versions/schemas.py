@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
+from kamld_common import patterns
 from kamld_metadata_hub.schemas import Kind, Labels, Metadata, StrictModel, Text, VersionLink
 
 MAX_INPUTS = 256
@@ -15,9 +16,16 @@ MAX_PARENTS = 16
 
 class InputSpec(StrictModel):
     ref: str = Field(
-        max_length=300, description="`NAME[:REF]` of a version of another artifact", examples=["faces:v3"]
+        max_length=300,
+        description="`NAME[:REF]` of a version of another artifact",
+        examples=["raw-images:v3"],
+        json_schema_extra={"pattern": patterns.NAME_REF},
     )
-    role: str = Field(pattern=r"^[a-z][a-z0-9_]{0,31}$", examples=["trained_on", "derived_from"])
+    role: str = Field(
+        pattern=r"^[a-z][a-z0-9_]{0,31}$",
+        examples=["trained_on", "derived_from"],
+        json_schema_extra={"pattern": patterns.ROLE},
+    )
 
     @field_validator("role")
     @classmethod
@@ -38,11 +46,13 @@ class VersionCreate(StrictModel):
         None,
         max_length=MAX_PARENTS,
         description="Refs of this artifact's versions this one derives from; default: the current latest",
+        json_schema_extra={"items": {"type": "string", "pattern": patterns.REF}},
     )
     expected_parent: str | None = Field(
         None,
         max_length=100,
         description="Refuse (409) unless this ref is the artifact's newest version when the push lands",
+        json_schema_extra={"pattern": patterns.REF},
     )
     kind: Kind | None = Field(None, description="Creates the artifact on first push when given")
     labels: Labels | None = Field(

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamld_common.db import Database
 from kamld_common.errors import Conflict, Invalid, NotFound
+from kamld_common.paging import Page, page_of
 from kamld_metadata_hub.aliases.repository import AliasRepository
 from kamld_metadata_hub.artifacts.repository import ArtifactRepository
 from kamld_metadata_hub.artifacts.service import (
@@ -18,7 +19,6 @@ from kamld_metadata_hub.artifacts.service import (
 )
 from kamld_metadata_hub.db import in_transaction
 from kamld_metadata_hub.models import Artifact, Version, utcnow
-from kamld_metadata_hub.pagination import Page, page_of
 from kamld_metadata_hub.references import (
     LATEST,
     Reference,
@@ -68,7 +68,7 @@ async def version_views(
     return [
         VersionView(
             **link(artifact.name, version).model_dump(),
-            kind=artifact.kind,  # type: ignore[arg-type]
+            kind=artifact.kind,
             parents=[link(artifact.name, parent) for parent in parents[version.id]],
             inputs=[
                 InputLink(**link(source_name, source).model_dump(), role=role)
@@ -168,7 +168,7 @@ def parse_number_cursor(after: str | None) -> int | None:
     if after is None or after == "":
         return None
     text = after[1:] if after.startswith("v") else after
-    if not text.isdigit() or len(text) > 9:
+    if not (text.isascii() and text.isdigit()) or len(text) > 9:
         raise Invalid(f"cursor {after!r} must be a version number", field=["query", "after"])
     return int(text)
 

@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, status
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from kamld_observation_hub.events.repository import EventFilter, SqlEventRepository
-from kamld_observation_hub.events.schemas import Event, EventIn, EventPage
+from kamld_common import patterns
+from kamld_common.paging import Page, cursor_query, int_cursor, limit_query
+from kamld_observation_hub.events.repository import EventFilter
+from kamld_observation_hub.events.schemas import Event, EventIn
 from kamld_observation_hub.events.service import EventService
 
 router = APIRouter(prefix="/events", tags=["events"])
 
 
-async def _session(request: Request) -> AsyncIterator[AsyncSession]:
-    async with request.app.state.database.unit_of_work() as session:
-        yield session
-
-
-# scope="function": the unit of work commits before the response is sent, so a 201 means stored.
-def _events(session: Annotated[AsyncSession, Depends(_session, scope="function")]) -> EventService:
-    return EventService(SqlEventRepository(session))
+async def _events(request: Request) -> EventService:
+    return EventService(request.app.state.database)
 
 
 Events = Annotated[EventService, Depends(_events)]
@@ -41,8 +35,10 @@ async def list_events(
     subject: Annotated[
         str | None, Query(max_length=1024, description="Only events about this subject")
     ] = None,
-    after: Annotated[int | None, Query(ge=1, description="`next_after` of the previous page")] = None,
-    limit: Annotated[int, Query(ge=1, le=500, description="Page size")] = 50,
-) -> EventPage:
+    after: Annotated[str | None, cursor_query(18, patterns.POSITIVE_ID_CURSOR)] = None,
+    limit: Annotated[int, limit_query(500)] = 50,
+) -> Page[Event]:
     """Page through the feed from the newest event backwards."""
-    return await events.page(EventFilter(type=type, subject=subject, before_id=after), limit)
+    return await events.page(
+        EventFilter(type=type, subject=subject, before_id=int_cursor(after, minimum=1)), limit
+    )

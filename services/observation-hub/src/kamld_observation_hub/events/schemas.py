@@ -41,6 +41,14 @@ class EventIn(BaseModel):
         None, description="When it happened (with a time zone); default: when it is recorded"
     )
 
+    @field_validator("occurred_at", mode="before")
+    @classmethod
+    def _a_timestamp_text(cls, value: Any) -> Any:
+        """An ISO 8601 text, as documented: a bare number would be read as seconds since 1970."""
+        if value is not None and not isinstance(value, str | datetime):
+            raise ValueError("must be an ISO 8601 date-time with a time zone, e.g. 2026-01-31T12:00:00Z")
+        return value
+
     @field_validator("data")
     @classmethod
     def _data_is_small(cls, value: dict[str, Any]) -> dict[str, Any]:
@@ -62,12 +70,3 @@ class Event(BaseModel):
     data: dict[str, Any]
     occurred_at: datetime
     recorded_at: datetime
-
-
-class EventPage(BaseModel):
-    """One page of the feed, newest first."""
-
-    items: list[Event]
-    next_after: int | None = Field(
-        None, description="Pass as `after` to get the next (older) page; null on the last page"
-    )

@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kamld_common.db import Database
+from kamld_common.paging import Page, page_of
 from kamld_observation_hub.events.models import EventRecord
-from kamld_observation_hub.events.repository import EventFilter, EventRepository
-from kamld_observation_hub.events.schemas import Event, EventIn, EventPage
+from kamld_observation_hub.events.repository import EventFilter, EventRepository, SqlEventRepository
+from kamld_observation_hub.events.schemas import Event, EventIn
 
 
 def utc_now() -> datetime:
@@ -15,7 +19,15 @@ def utc_now() -> datetime:
 
 
 class EventService:
-    def __init__(self, repository: EventRepository, clock: Callable[[], datetime] = utc_now) -> None:
+    """Each method is one unit of work of ``database`` (see :mod:`kamld_common.db`)."""
+
+    def __init__(
+        self,
+        database: Database,
+        repository: Callable[[AsyncSession], EventRepository] = SqlEventRepository,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self.database = database
         self.repository = repository
         self.clock = clock
 
@@ -30,11 +42,11 @@ class EventService:
             occurred_at=event.occurred_at or now,
             recorded_at=now,
         )
-        return Event.model_validate(await self.repository.add(record))
+        async with self.database.unit_of_work() as session:
+            return Event.model_validate(await self.repository(session).add(record))
 
-    async def page(self, where: EventFilter, limit: int) -> EventPage:
+    async def page(self, where: EventFilter, limit: int) -> Page[Event]:
         """Newest first; fetches one extra row to know whether an older page exists."""
-        rows = list(await self.repository.newest(where, limit + 1))
-        has_more = len(rows) > limit
-        items = [Event.model_validate(row) for row in rows[:limit]]
-        return EventPage(items=items, next_after=items[-1].id if has_more else None)
+        async with self.database.unit_of_work() as session:
+            rows = await self.repository(session).newest(where, limit + 1)
+        return page_of([Event.model_validate(row) for row in rows], limit, lambda event: str(event.id))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
+from kamld_common import patterns
 from kamld_common.errors import Invalid, problem_response
+from kamld_common.paging import After, limit_query
 from kamld_content import delta as deltas
 from kamld_content.framing import MEDIA_TYPE, encode_frames
 from kamld_storage_gateway.dependencies import Services, services
@@ -27,15 +29,18 @@ from kamld_storage_gateway.uploads.service import validate_digest
 router = APIRouter(tags=["downloads"])
 
 ServicesDep = Annotated[Services, Depends(services)]
-Limit = Annotated[int, Query(ge=1, le=10_000, description="Page size")]
-PROBLEMS = {
+# Documented patterns; the handlers check the values themselves and name the rule a value breaks.
+Digest = Annotated[str, Path(description="`blake3:<64 hex>`", json_schema_extra={"pattern": patterns.DIGEST})]
+FilePath = Annotated[str, Path(description="Path of the file", json_schema_extra={"pattern": patterns.PATH})]
+Limit = Annotated[int, limit_query(10_000)]
+PROBLEMS: dict[int | str, dict[str, Any]] = {
     404: {"description": "Unknown manifest, file or chunk"},
     422: {"description": "Malformed input; `errors[].loc` names the field"},
 }
 
 
 @router.get("/manifests/{digest}", summary="Manifest summary", response_model=ManifestOut, responses=PROBLEMS)
-async def get_manifest(digest: str, svc: ServicesDep) -> ManifestOut:
+async def get_manifest(digest: Digest, svc: ServicesDep) -> ManifestOut:
     """File count, total bytes and page count of a committed manifest."""
     validate_digest(digest, ["path", "digest"])
     summary = await svc.manifests.summary(digest)
@@ -49,12 +54,10 @@ async def get_manifest(digest: str, svc: ServicesDep) -> ManifestOut:
 
 @router.get("/manifests/{digest}/files", summary="List files", response_model=FileList, responses=PROBLEMS)
 async def list_files(
-    digest: str,
+    digest: Digest,
     svc: ServicesDep,
     prefix: Annotated[str, Query(max_length=4096, description="Only paths starting with this")] = "",
-    after: Annotated[
-        str | None, Query(max_length=4096, description="Cursor: the `next` of the previous page")
-    ] = None,
+    after: After = None,
     limit: Limit = 1000,
 ) -> Response:
     """Files in path order, with their chunks, one page at a time (the shape of ``FileList``)."""
@@ -63,7 +66,7 @@ async def list_files(
     return Response(encode_file_list(page.lines, page.next), media_type="application/json")
 
 
-FILE_RESPONSES = {
+FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
     **PROBLEMS,
     206: {"description": "Partial content"},
     416: {"description": "Range not satisfiable"},
@@ -76,7 +79,7 @@ FILE_RESPONSES = {
     responses=FILE_RESPONSES,
     response_class=StreamingResponse,
 )
-async def get_file(digest: str, path: str, request: Request, svc: ServicesDep) -> Response:
+async def get_file(digest: Digest, path: FilePath, request: Request, svc: ServicesDep) -> Response:
     """The file's bytes, streamed; honours a single ``Range`` and answers ``ETag`` = the file digest."""
     return await _file_response(digest, path, request, svc, with_body=True)
 
@@ -87,7 +90,7 @@ async def get_file(digest: str, path: str, request: Request, svc: ServicesDep) -
     responses=FILE_RESPONSES,
     response_class=Response,
 )
-async def head_file(digest: str, path: str, request: Request, svc: ServicesDep) -> Response:
+async def head_file(digest: Digest, path: FilePath, request: Request, svc: ServicesDep) -> Response:
     """What a GET would answer, status and headers, without the bytes (and without reading them)."""
     return await _file_response(digest, path, request, svc, with_body=False)
 
@@ -128,15 +131,17 @@ async def _file_response(
 
 
 @router.get(
-    "/manifests/{old}/diff/{new}", summary="Diff two manifests", response_model=DiffOut, responses=PROBLEMS
+    "/manifests/{old}/diff/{new}",
+    summary="Diff two manifests",
+    response_model=DiffOut,
+    responses=PROBLEMS,
+    operation_id="diffManifests",
 )
 async def diff(
-    old: str,
-    new: str,
+    old: Digest,
+    new: Digest,
     svc: ServicesDep,
-    after: Annotated[
-        str | None, Query(max_length=4096, description="Cursor: the `next` of the previous page")
-    ] = None,
+    after: After = None,
     limit: Limit = 1000,
 ) -> DiffOut:
     """Added, removed, modified and renamed files from ``old`` to ``new``, in path order."""
@@ -157,7 +162,7 @@ async def diff(
 
 
 @router.get("/chunks/{digest}", summary="Download one chunk", response_class=Response, responses=PROBLEMS)
-async def get_chunk(digest: str, svc: ServicesDep) -> Response:
+async def get_chunk(digest: Digest, svc: ServicesDep) -> Response:
     """The chunk's verified bytes."""
     validate_digest(digest, ["path", "digest"])
     data = await svc.downloads.chunk(digest)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import orjson
 from pydantic import BaseModel, Field
 
+from kamld_common.paging import Page
 from kamld_content.manifest import FileEntry
 
 
@@ -35,9 +36,8 @@ class FileOut(BaseModel):
         )
 
 
-class FileList(BaseModel):
-    items: list[FileOut]
-    next: str | None = Field(description="Pass as `after` for the next page; null at the end")
+class FileList(Page[FileOut]):
+    """Files in path order, a page at a time."""
 
 
 def encode_file_list(lines: Sequence[bytes], next_after: str | None) -> bytes:
@@ -58,14 +58,15 @@ class ChangeOut(BaseModel):
     new: FileOut | None = None
 
 
-class DiffOut(BaseModel):
-    items: list[ChangeOut]
-    next: str | None = Field(description="Pass as `after` for the next page; null at the end")
+class DiffOut(Page[ChangeOut]):
     renames_detected: bool = Field(description="False when the diff was too large to look for renames")
 
 
 class ChunkReadRequest(BaseModel):
-    digests: list[str] = Field(description="Chunk digests to read")
+    digests: list[str] = Field(
+        description="Chunk digests to read",
+        json_schema_extra={"items": {"type": "string", "pattern": "^blake3:[0-9a-f]{64}$"}},
+    )
 
 
 class ChunkDeltaWanted(BaseModel):

@@ -216,7 +216,9 @@ class DownloadService:
         """
         if not digests:
             return
-        upcoming = asyncio.ensure_future(self.chunks.get_many(digests[:READ_GROUP_DIGESTS]))
+        upcoming: asyncio.Task[list[tuple[str, bytes]]] | None = asyncio.ensure_future(
+            self.chunks.get_many(digests[:READ_GROUP_DIGESTS])
+        )
         position = 0
         try:
             while upcoming is not None:

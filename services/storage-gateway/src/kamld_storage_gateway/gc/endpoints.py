@@ -15,7 +15,7 @@ MAX_GRACE_S = 100 * 365 * 86_400
 router = APIRouter(tags=["gc"])
 
 
-@router.post("/gc", summary="Collect garbage", response_model=GcResult)
+@router.post("/gc", summary="Collect garbage", response_model=GcResult, operation_id="collectGarbage")
 async def collect(
     svc: Annotated[Services, Depends(services)],
     dry_run: Annotated[bool, Query(description="Only count what would be deleted")] = True,

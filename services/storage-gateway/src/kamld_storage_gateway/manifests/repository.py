@@ -217,7 +217,7 @@ class ManifestRepository:
                 self._pages.put(digests[index], page)
                 pages[index] = page
             absent = absent[len(stored) :]
-        return pages  # type: ignore[return-value]
+        return [page for page in pages if page is not None]  # every index was filled above
 
     @staticmethod
     def _verified(digest: str, stored: bytes, what: str) -> bytes:

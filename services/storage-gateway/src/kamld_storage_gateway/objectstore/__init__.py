@@ -26,16 +26,17 @@ def _local(settings: Settings) -> ObjectStore:
 
 
 def _s3(settings: Settings) -> ObjectStore:
-    missing = [
-        name for name in ("s3_endpoint", "s3_access_key", "s3_secret_key") if not getattr(settings, name)
-    ]
-    if missing:
+    endpoint, access_key, secret_key = settings.s3_endpoint, settings.s3_access_key, settings.s3_secret_key
+    if not endpoint or not access_key or not secret_key:
+        missing = [
+            name for name in ("s3_endpoint", "s3_access_key", "s3_secret_key") if not getattr(settings, name)
+        ]
         fields = ", ".join("KAMLD_STORAGE_GATEWAY_" + name.upper() for name in missing)
         raise ValueError(f"object_store 's3' needs {fields}")
     return S3ObjectStore(
-        endpoint=settings.s3_endpoint,
-        access_key=settings.s3_access_key,
-        secret_key=settings.s3_secret_key.get_secret_value(),
+        endpoint=endpoint,
+        access_key=access_key,
+        secret_key=secret_key.get_secret_value(),
         bucket=settings.s3_bucket,
         region=settings.s3_region,
         secure=settings.s3_secure,

@@ -44,6 +44,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal, overload
 
 from kamld_content.direct import FileWriter, read_file, shared_buffers, unique_name
 from kamld_content.framing import Chunk, ChunkPieces
@@ -186,9 +187,10 @@ def _rename_if_absent(temp: Path, path: Path) -> bool | None:
 
 
 def _sync_filesystem(path: Path) -> None:
+    assert _SYNCFS is not None, "called only where syncfs exists"
     fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
     try:
-        if _SYNCFS(fd) != 0:  # type: ignore[misc]
+        if _SYNCFS(fd) != 0:
             code = ctypes.get_errno()
             raise OSError(code, os.strerror(code), str(path))
     finally:
@@ -258,6 +260,12 @@ class LocalObjectStore:
         self._pack_index: PackIndex | None = None
         self._pack_lock = threading.Lock()
         self._group_sync = GroupSync(lambda: _sync_filesystem(self.root))
+
+    @overload
+    def _packs(self, *, create: Literal[True]) -> PackIndex: ...
+
+    @overload
+    def _packs(self, *, create: bool = False) -> PackIndex | None: ...
 
     def _packs(self, *, create: bool = False) -> PackIndex | None:
         """The pack index; None while no pack was ever written here (and ``create`` is False)."""
@@ -334,7 +342,7 @@ class LocalObjectStore:
         On Linux the batch is staged, flushed with one ``syncfs``, linked, and flushed again;
         elsewhere objects are written and fsynced in parallel and each directory fsynced once.
         """
-        unique: dict[str, bytes] = {}
+        unique: dict[str, Chunk] = {}
         for key, data in items:
             if key not in unique:
                 self._file(key)
@@ -360,7 +368,7 @@ class LocalObjectStore:
         fresh = [(key, items[key]) for key, _ in unpacked if key not in loose]
         if not fresh:
             return set()
-        return self._packs(create=True).write(fresh)  # type: ignore[union-attr]
+        return self._packs(create=True).write(fresh)
 
     def _put_batch(self, items: dict[str, Chunk]) -> set[str]:
         """Stage every object, make the staged bytes durable, name them, make the names durable."""
@@ -434,13 +442,15 @@ class LocalObjectStore:
 
     def _read_packed(self, key: str, start: int = 0, length: int | None = None) -> bytes:
         packs = self._packs()
+        if packs is None:
+            raise ObjectNotFound(key)
         # A compaction may move the object between the lookup and the read: look it up again.
         for _ in range(3):
-            item = packs.get(key) if packs is not None else None
+            item = packs.get(key)
             if item is None:
                 raise ObjectNotFound(key)
             try:
-                return packs.read(item, start, length)  # type: ignore[union-attr]
+                return packs.read(item, start, length)
             except FileNotFoundError:
                 continue
         raise ObjectNotFound(key)
@@ -463,7 +473,8 @@ class LocalObjectStore:
             if not run:
                 return
             try:
-                out.extend(self._packs().read_many(run))  # type: ignore[union-attr]
+                # The index exists: the run's objects were found in it.
+                out.extend(self._packs(create=True).read_many(run))
             except FileNotFoundError:
                 out.extend(self._read_packed(item.key) for item in run)
             run.clear()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, status
 
+from kamld_common import patterns
 from kamld_common.errors import Invalid
 from kamld_content.framing import MEDIA_TYPE, Chunk, FrameReader, FramingError
 from kamld_storage_gateway.bodies import held_length, limited_stream, read_limited
@@ -23,7 +24,14 @@ from kamld_storage_gateway.uploads.service import validate_digest
 router = APIRouter(tags=["uploads"])
 
 ServicesDep = Annotated[Services, Depends(services)]
-UploadId = Annotated[str, Path(max_length=64, description="Upload session id")]
+UploadId = Annotated[
+    str,
+    Path(max_length=64, description="Upload session id", json_schema_extra={"pattern": patterns.UPLOAD_ID}),
+]
+# Documented patterns; the handlers check the values themselves and name the rule a value breaks.
+Digest = Annotated[str, Path(description="`blake3:<64 hex>`", json_schema_extra={"pattern": patterns.DIGEST})]
+FilePath = Annotated[str, Path(description="Path of the file", json_schema_extra={"pattern": patterns.PATH})]
+
 
 FRAMING_DOC = (
     "Body: zero or more records back to back, each `u8 n` (digest length), `n` bytes of ASCII digest "
@@ -31,7 +39,7 @@ FRAMING_DOC = (
 )
 BATCH_BODY = {
     "requestBody": {
-        "required": True,
+        "required": False,
         "description": FRAMING_DOC,
         "content": {MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}},
     }
@@ -39,6 +47,13 @@ BATCH_BODY = {
 OCTET_BODY = {
     "requestBody": {
         "required": True,
+        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
+FILE_BODY = {
+    "requestBody": {
+        "required": False,
+        "description": "The file's bytes; none for an empty file",
         "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
     }
 }
@@ -55,7 +70,7 @@ NDJSON_BODY = {
         "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
     }
 }
-PROBLEMS = {
+PROBLEMS: dict[int | str, dict[str, Any]] = {
     404: {"description": "No such upload session"},
     409: {"description": "The session is already committed"},
     410: {"description": "The session expired"},
@@ -79,6 +94,7 @@ async def create(svc: ServicesDep) -> UploadOpened:
 @router.post(
     "/uploads/{upload_id}/missing",
     summary="Which chunks are missing",
+    operation_id="findMissingChunks",
     response_model=MissingResponse,
     responses=PROBLEMS,
 )
@@ -123,7 +139,7 @@ async def upload_chunks(upload_id: UploadId, request: Request, svc: ServicesDep)
     responses=PROBLEMS,
 )
 async def upload_chunk(
-    digest: str,
+    digest: Digest,
     request: Request,
     svc: ServicesDep,
     upload_id: Annotated[
@@ -143,15 +159,20 @@ async def upload_chunk(
     "/uploads/{upload_id}/files/{path:path}",
     summary="Upload a whole file",
     response_model=FileStored,
-    openapi_extra=OCTET_BODY,
+    openapi_extra=FILE_BODY,
     responses=PROBLEMS,
 )
 async def upload_file(
     upload_id: UploadId,
-    path: str,
+    path: FilePath,
     request: Request,
     svc: ServicesDep,
-    mode: Annotated[int, Query(description="420 (0o644) or 493 (0o755, executable)")] = 0o644,
+    mode: Annotated[
+        int,
+        Query(
+            description="420 (0o644) or 493 (0o755, executable)", json_schema_extra={"enum": [0o644, 0o755]}
+        ),
+    ] = 0o644,
 ) -> FileStored:
     """The server chunks the streamed body; the file joins the manifest at commit.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, AsyncIterator
+from typing import Any
 
 import orjson
 
@@ -72,13 +73,10 @@ def parse_entry(number: int, line: bytes) -> FileEntry:
         chunks.append(ChunkRef(pair[0], offset, pair[1]))
         offset += pair[1]
     try:
-        return FileEntry(
-            path=path,
-            size=body.get("size"),
-            mode=body.get("mode", 0o644),
-            digest=body.get("digest"),
-            chunks=chunks,
-        )
+        # Size, mode and digest as the client sent them: FileEntry checks their types and values.
+        size: Any = body.get("size")
+        digest: Any = body.get("digest")
+        return FileEntry(path=path, size=size, mode=body.get("mode", 0o644), digest=digest, chunks=chunks)
     except InvalidPath as exc:
         # FileEntry checks the path is in normal form (and breaks no rule) once, for both callers.
         raise Invalid(

@@ -4,17 +4,28 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable
 from datetime import datetime
+from typing import Any, cast
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.sql import ColumnElement
 
+from kamld_storage_gateway.db import Base
 from kamld_storage_gateway.models import PendingChunk, UploadChunk, UploadFile, UploadSession
 
 
-def _insert(session: AsyncSession, model: type) -> object:
-    return (pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert)(model)
+def _insert(session: AsyncSession, model: type[Base]) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT with the dialect's ON CONFLICT clauses (the same on PostgreSQL and SQLite)."""
+    return (pg_insert if _dialect(session) == "postgresql" else sqlite_insert)(model)
+
+
+def _dialect(session: AsyncSession) -> str:
+    return session.get_bind().dialect.name
 
 
 PENDING_BATCH = 5_000
@@ -31,7 +42,7 @@ class UploadRepository:
 
     async def get_session(self, upload_id: str, *, for_update: bool = False) -> UploadSession | None:
         query = select(UploadSession).where(UploadSession.id == upload_id)
-        if for_update and self.session.bind.dialect.name == "postgresql":
+        if for_update and _dialect(self.session) == "postgresql":
             query = query.with_for_update()
         return (await self.session.execute(query)).scalar_one_or_none()
 
@@ -40,14 +51,14 @@ class UploadRepository:
         if rows:
             # One statement with many parameter sets (executemany), not one statement of many VALUES
             # to compile: a batch of thousands of small chunks is recorded in milliseconds.
-            statement = _insert(self.session, UploadChunk).on_conflict_do_nothing()  # type: ignore[attr-defined]
+            statement = _insert(self.session, UploadChunk).on_conflict_do_nothing()
             await self.session.execute(statement, rows)
 
     async def mark_pending(self, digests: Iterable[str], at: datetime) -> None:
         """Chunks just written to the store by an upload: unreadable until a commit names them."""
         rows = [{"digest": digest, "stored_at": at} for digest in sorted(set(digests))]
         if rows:
-            statement = _insert(self.session, PendingChunk).on_conflict_do_nothing()  # type: ignore[attr-defined]
+            statement = _insert(self.session, PendingChunk).on_conflict_do_nothing()
             await self.session.execute(statement, rows)
 
     async def clear_pending(self, digests: Iterable[str]) -> None:
@@ -79,7 +90,7 @@ class UploadRepository:
             "entry": entry,
         }
         statement = _insert(self.session, UploadFile).values(values)
-        statement = statement.on_conflict_do_update(  # type: ignore[attr-defined]
+        statement = statement.on_conflict_do_update(
             index_elements=["session_id", "path"],
             set_={"size": size, "mode": mode, "digest": digest, "entry": entry},
         )
@@ -87,9 +98,9 @@ class UploadRepository:
 
     async def iter_file_entries(self, upload_id: str, batch: int = 1000) -> AsyncIterator[str]:
         """Canonical lines of the session's whole-file uploads, in byte order of their paths."""
-        path = UploadFile.path
-        if self.session.bind.dialect.name == "postgresql":
-            path = path.collate("C")  # type: ignore[assignment]
+        path: ColumnElement[str] | InstrumentedAttribute[str] = UploadFile.path
+        if _dialect(self.session) == "postgresql":
+            path = path.collate("C")
         after: str | None = None
         while True:
             query = select(UploadFile.path, UploadFile.entry).where(UploadFile.session_id == upload_id)
@@ -123,13 +134,13 @@ class UploadRepository:
         query = select(UploadSession.manifest_digest).where(
             UploadSession.expires_at > now, UploadSession.manifest_digest.is_not(None)
         )
-        return [digest for digest in (await self.session.execute(query)).scalars()]
+        return [digest for digest in (await self.session.execute(query)).scalars() if digest is not None]
 
     async def manifests_committed_since(self, since: datetime) -> list[str]:
         query = select(UploadSession.manifest_digest).where(
             UploadSession.committed_at >= since, UploadSession.manifest_digest.is_not(None)
         )
-        return [digest for digest in (await self.session.execute(query)).scalars()]
+        return [digest for digest in (await self.session.execute(query)).scalars() if digest is not None]
 
     async def iter_protected_chunks(self, now: datetime, batch: int = 10_000) -> AsyncIterator[str]:
         after = ""
@@ -159,5 +170,6 @@ class UploadRepository:
         return set((await self.session.execute(query)).scalars())
 
     async def delete_expired(self, now: datetime) -> int:
-        result = await self.session.execute(delete(UploadSession).where(UploadSession.expires_at <= now))
+        statement = delete(UploadSession).where(UploadSession.expires_at <= now)
+        result = cast(CursorResult[Any], await self.session.execute(statement))
         return result.rowcount or 0

@@ -16,7 +16,9 @@ class UploadOpened(BaseModel):
 
 class MissingRequest(BaseModel):
     digests: list[str] = Field(
-        max_length=MAX_MISSING_QUERY, description="Chunk digests, at most 10,000 per call"
+        max_length=MAX_MISSING_QUERY,
+        description="Chunk digests, at most 10,000 per call",
+        json_schema_extra={"items": {"type": "string", "pattern": "^blake3:[0-9a-f]{64}$"}},
     )
 
 

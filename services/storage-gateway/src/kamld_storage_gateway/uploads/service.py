@@ -14,7 +14,7 @@ import asyncio
 import os
 import tempfile
 import uuid
-from collections.abc import AsyncIterable, AsyncIterator, Callable
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -141,7 +141,7 @@ class UploadService:
         return [digest for digest in unique if digest in absent]
 
     async def put_chunks(
-        self, upload_id: str | None, frames: list[tuple[str, Chunk]], *, field: str = "chunks"
+        self, upload_id: str | None, frames: Sequence[tuple[str, Chunk]], *, field: str = "chunks"
     ) -> StoredChunks:
         """Verify every chunk, then store them all and record them in the session (if any)."""
         for index, (digest, _) in enumerate(frames):
@@ -263,7 +263,7 @@ def _digest_of_pieces(data: ChunkPieces) -> str:
     return hasher.digest()
 
 
-def _first_mismatch(frames: list[tuple[str, Chunk]]) -> tuple[int, str] | None:
+def _first_mismatch(frames: Sequence[tuple[str, Chunk]]) -> tuple[int, str] | None:
     """``(index, actual digest)`` of the first chunk whose bytes do not hash to its digest.
 
     One thread per batch: batches arrive several at a time, each verified on a worker thread of
@@ -310,13 +310,13 @@ async def _merge(left: AsyncIterator[FileEntry], right: AsyncIterator[FileEntry]
     a = await anext(left, None)
     b = await anext(right, None)
     while a is not None or b is not None:
-        if b is None or (a is not None and a.path < b.path):
-            yield a  # type: ignore[misc]
+        if a is not None and (b is None or a.path < b.path):
+            yield a
             a = await anext(left, None)
-        elif a is None or b.path < a.path:
+        elif b is not None and (a is None or b.path < a.path):
             yield b
             b = await anext(right, None)
-        else:
+        elif a is not None:
             raise Invalid(
                 f"path {a.path!r} is both in the file list and uploaded as a whole file",
                 field=["files", a.path],

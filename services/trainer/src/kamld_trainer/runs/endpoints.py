@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, status
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from kamld_trainer.runs.repository import SqlRunRepository
-from kamld_trainer.runs.schemas import Run, RunIn, RunPage, RunStatus
+from kamld_common import patterns
+from kamld_common.paging import Page, cursor_query, limit_query
+from kamld_trainer.runs.schemas import Run, RunIn, RunStatus
 from kamld_trainer.runs.service import RunService
 
 router = APIRouter(prefix="/runs", tags=["runs"])
 
 
-async def _session(request: Request) -> AsyncIterator[AsyncSession]:
-    async with request.app.state.database.unit_of_work() as session:
-        yield session
-
-
-# scope="function": the unit of work commits before the response is sent, so a 201 means stored.
-def _runs(session: Annotated[AsyncSession, Depends(_session, scope="function")]) -> RunService:
-    return RunService(SqlRunRepository(session))
+async def _runs(request: Request) -> RunService:
+    return RunService(request.app.state.database)
 
 
 Runs = Annotated[RunService, Depends(_runs)]
@@ -42,9 +34,9 @@ async def list_runs(
     artifact: Annotated[
         str | None, Query(max_length=128, description="Only runs producing this artifact")
     ] = None,
-    after: Annotated[uuid.UUID | None, Query(description="`next_after` of the previous page")] = None,
-    limit: Annotated[int, Query(ge=1, le=500, description="Page size")] = 50,
-) -> RunPage:
+    after: Annotated[str | None, cursor_query(36, patterns.UUID_CURSOR)] = None,
+    limit: Annotated[int, limit_query(500)] = 50,
+) -> Page[Run]:
     """Page through runs from the newest backwards."""
     return await runs.page(status=status, artifact=artifact, after=after, limit=limit)
 

@@ -67,12 +67,3 @@ class Run(BaseModel):
     status: RunStatus
     created_at: datetime
     updated_at: datetime
-
-
-class RunPage(BaseModel):
-    """One page of runs, newest first."""
-
-    items: list[Run]
-    next_after: uuid.UUID | None = Field(
-        None, description="Pass as `after` to get the next (older) page; null on the last page"
-    )

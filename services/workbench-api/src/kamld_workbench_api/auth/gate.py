@@ -89,13 +89,13 @@ class AuthenticationGate:
             )
             return
         if scope["path"] == METRICS_PATH and not caller.role.allows(Role.admin):
-            error = Forbidden(
+            forbidden = Forbidden(
                 f"/metrics needs the admin role or the metrics token; token {caller.name!r} "
                 f"has {caller.role.value}",
                 code="role_required",
                 extra={"required_role": Role.admin.value, "role": caller.role.value},
             )
-            await self._refuse(error, scope, receive, send)
+            await self._refuse(forbidden, scope, receive, send)
             return
         if self.rate is not None and (wait := self.rate.acquire(caller.name)) > 0:
             await self._refuse(self._rate_limited(caller, wait), scope, receive, send, retry_after=wait)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, cast
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamld_workbench_api.auth.models import ApiToken
@@ -32,7 +34,9 @@ class TokenRepository:
         return token
 
     async def delete(self, name: str) -> bool:
-        result = await self.session.execute(delete(ApiToken).where(ApiToken.name == name))
+        result = cast(
+            CursorResult[Any], await self.session.execute(delete(ApiToken).where(ApiToken.name == name))
+        )
         return bool(result.rowcount)
 
     async def touch(self, token_id: int, when: datetime) -> None:

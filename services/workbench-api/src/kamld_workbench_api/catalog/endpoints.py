@@ -7,8 +7,16 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
 
+from kamld_common import patterns
+from kamld_common.paging import Limit, Page, cursor_query
 from kamld_workbench_api.auth.dependencies import require_admin, require_editor, require_viewer
 from kamld_workbench_api.catalog.schemas import (
+    ALIAS_PATTERN,
+    LABEL_FILTER_PATTERN,
+    NAME_PATTERN,
+    PATH_PATTERN,
+    REF_PATTERN,
+    SETTABLE_ALIAS_PATTERN,
     AliasEventView,
     AliasSet,
     AliasView,
@@ -19,7 +27,6 @@ from kamld_workbench_api.catalog.schemas import (
     FileView,
     Kind,
     LineageGraph,
-    Page,
     PushedVersionView,
     VersionCreate,
     VersionView,
@@ -34,11 +41,50 @@ Viewer = [Depends(require_viewer)]
 Editor = [Depends(require_editor)]
 Admin = [Depends(require_admin)]
 
-Name = Annotated[str, Path(max_length=128, description="Artifact name", examples=["faces"])]
-Ref = Annotated[str, Path(max_length=100, description="`v3`, `3`, an alias, or a digest prefix (8+ hex)")]
-AliasName = Annotated[str, Path(max_length=63, description="Alias name, e.g. `production`")]
-After = Annotated[str | None, Query(max_length=4096, description="Cursor: the `next` of the previous page")]
-Limit = Annotated[int, Query(ge=1, le=1000)]
+# The owning service enforces these patterns (and answers 422 with its own error code); here they
+# document the rules, so a generated client or a fuzzer knows a valid value.
+Name = Annotated[
+    str,
+    Path(
+        max_length=128,
+        description="Artifact name",
+        examples=["faces"],
+        json_schema_extra={"pattern": NAME_PATTERN},
+    ),
+]
+Ref = Annotated[
+    str,
+    Path(
+        max_length=100,
+        description="`v3`, `3`, an alias, or a digest prefix (8+ hex)",
+        examples=["v1", "latest"],
+        json_schema_extra={"pattern": REF_PATTERN},
+    ),
+]
+SettableAlias = Annotated[
+    str,
+    Path(
+        max_length=63,
+        description="Alias name, e.g. `production` (not `latest`, which every push moves)",
+        examples=["production"],
+        json_schema_extra={"pattern": SETTABLE_ALIAS_PATTERN},
+    ),
+]
+AliasName = Annotated[
+    str,
+    Path(
+        max_length=63,
+        description="Alias name, e.g. `production`",
+        examples=["production"],
+        json_schema_extra={"pattern": ALIAS_PATTERN},
+    ),
+]
+
+
+After = Annotated[str | None, cursor_query()]
+AfterName = Annotated[str | None, cursor_query(128)]
+AfterNumber = Annotated[str | None, cursor_query(12, patterns.VERSION_CURSOR)]
+AfterEvent = Annotated[str | None, cursor_query(20, patterns.EVENT_CURSOR)]
 
 
 async def get_catalog(request: Request) -> Catalog:
@@ -64,13 +110,21 @@ def _json(body: bytes) -> Any:
     return Response(content=body, media_type="application/json")
 
 
-@router.get("", tags=["artifacts"], summary="List artifacts", dependencies=Viewer, name="list")
+@router.get(
+    "", tags=["artifacts"], summary="List artifacts", dependencies=Viewer, operation_id="listArtifacts"
+)
 async def list_artifacts(
     catalog: CatalogDep,
     kind: Kind | None = None,
-    label: Annotated[list[str], Query(description="`KEY=VALUE` or `KEY`; repeat to require several")] = [],  # noqa: B006
+    label: Annotated[
+        list[str],
+        Query(
+            description="`KEY=VALUE` or `KEY`; repeat to require several",
+            json_schema_extra={"items": {"type": "string", "pattern": LABEL_FILTER_PATTERN}},
+        ),
+    ] = [],  # noqa: B006
     include_archived: bool = False,
-    after: After = None,
+    after: AfterName = None,
     limit: Limit = 100,
 ) -> Page[ArtifactView]:
     """Artifacts sorted by name, filtered by kind and labels."""
@@ -85,27 +139,39 @@ async def list_artifacts(
     summary="Create an artifact",
     dependencies=Editor,
     status_code=status.HTTP_201_CREATED,
-    name="create",
+    operation_id="createArtifact",
 )
 async def create_artifact(body: ArtifactCreate, catalog: CatalogDep) -> ArtifactView:
     """Register a new, empty artifact (a push with `kind` also creates one)."""
     return await catalog.create_artifact(body.model_dump())
 
 
-@router.get("/{name}", tags=["artifacts"], summary="Get an artifact", dependencies=Viewer, name="get")
+@router.get(
+    "/{name}", tags=["artifacts"], summary="Get an artifact", dependencies=Viewer, operation_id="getArtifact"
+)
 async def get_artifact(name: Name, catalog: CatalogDep) -> ArtifactView:
     """One artifact with its labels, version count and latest version."""
     return _json(await catalog.artifact_body(name))
 
 
-@router.patch("/{name}", tags=["artifacts"], summary="Update an artifact", dependencies=Editor, name="update")
+@router.patch(
+    "/{name}",
+    tags=["artifacts"],
+    summary="Update an artifact",
+    dependencies=Editor,
+    operation_id="updateArtifact",
+)
 async def update_artifact(name: Name, body: ArtifactUpdate, catalog: CatalogDep) -> ArtifactView:
     """Merge patch of description and labels (a label set to null is removed)."""
     return await catalog.update_artifact(name, body.model_dump(exclude_unset=True))
 
 
 @router.post(
-    "/{name}/archive", tags=["artifacts"], summary="Archive an artifact", dependencies=Admin, name="archive"
+    "/{name}/archive",
+    tags=["artifacts"],
+    summary="Archive an artifact",
+    dependencies=Admin,
+    operation_id="archiveArtifact",
 )
 async def archive_artifact(name: Name, catalog: CatalogDep) -> ArtifactView:
     """Hide the artifact from listings and refuse new versions; its versions stay readable."""
@@ -117,15 +183,23 @@ async def archive_artifact(name: Name, catalog: CatalogDep) -> ArtifactView:
     tags=["artifacts"],
     summary="Restore an archived artifact",
     dependencies=Admin,
-    name="unarchive",
+    operation_id="unarchiveArtifact",
 )
 async def unarchive_artifact(name: Name, catalog: CatalogDep) -> ArtifactView:
     """Undo an archive."""
     return await catalog.set_archived(name, False)
 
 
-@router.get("/{name}/versions", tags=["versions"], summary="Version log", dependencies=Viewer, name="log")
-async def log(name: Name, catalog: CatalogDep, after: After = None, limit: Limit = 100) -> Page[VersionView]:
+@router.get(
+    "/{name}/versions",
+    tags=["versions"],
+    summary="Version log",
+    dependencies=Viewer,
+    operation_id="listVersions",
+)
+async def log(
+    name: Name, catalog: CatalogDep, after: AfterNumber = None, limit: Limit = 100
+) -> Page[VersionView]:
     """The artifact's versions, newest first."""
     return _json(await catalog.log_body(name, after=after, limit=limit))
 
@@ -136,7 +210,7 @@ async def log(name: Name, catalog: CatalogDep, after: After = None, limit: Limit
     summary="Create a version from a committed upload",
     dependencies=Editor,
     status_code=status.HTTP_201_CREATED,
-    name="create",
+    operation_id="createVersion",
     responses={
         200: {
             "model": PushedVersionView,
@@ -158,11 +232,16 @@ async def create_version(
     pushed = await catalog.create_version(name, body.model_dump(exclude_unset=True))
     if pushed.get("unchanged"):
         response.status_code = status.HTTP_200_OK
-    return pushed  # type: ignore[return-value]
+    return pushed
 
 
 @router.get(
-    "/{name}/versions/{ref}", tags=["versions"], summary="Get a version", dependencies=Viewer, name="get"
+    "/{name}/versions/{ref}",
+    tags=["versions"],
+    summary="Get a version",
+    dependencies=Viewer,
+    operation_id="getVersion",
+    response_model=VersionView,
 )
 async def get_version(
     name: Name,
@@ -175,7 +254,7 @@ async def get_version(
             "`KAMLD_WORKBENCH_API_RESOLUTION_CACHE_TTL_S` old (its `Age` header says how old)"
         ),
     ] = None,
-) -> VersionView:
+) -> Response:
     """One version by number, alias or digest prefix."""
     directives = {part.strip().lower() for part in (cache_control or "").split(",")}
     if directives & {"no-cache", "no-store", "max-age=0"}:
@@ -184,11 +263,15 @@ async def get_version(
         body, age = await catalog.recent_version_body(name, ref)
     ttl = catalog.recent_versions.ttl_s
     headers = {"Age": str(int(age)), "Cache-Control": f"private, max-age={int(ttl)}" if ttl else "no-cache"}
-    return Response(content=body, media_type="application/json", headers=headers)  # type: ignore[return-value]
+    return Response(content=body, media_type="application/json", headers=headers)
 
 
 @router.get(
-    "/{name}/versions/{ref}/files", tags=["files"], summary="List files", dependencies=Viewer, name="list"
+    "/{name}/versions/{ref}/files",
+    tags=["files"],
+    summary="List files",
+    dependencies=Viewer,
+    operation_id="listFiles",
 )
 async def list_files(
     name: Name,
@@ -202,7 +285,14 @@ async def list_files(
     return _json(await catalog.list_files_body(name, ref, prefix=prefix or None, after=after, limit=limit))
 
 
-FilePath = Annotated[str, Path(max_length=4096, description="Path of the file in the version")]
+FilePath = Annotated[
+    str,
+    Path(
+        max_length=4096,
+        description="Path of the file in the version",
+        json_schema_extra={"pattern": PATH_PATTERN},
+    ),
+]
 RangeHeader = Annotated[str | None, Header(alias="Range", max_length=200)]
 IfRangeHeader = Annotated[str | None, Header(alias="If-Range", max_length=200)]
 IfNoneMatchHeader = Annotated[str | None, Header(alias="If-None-Match", max_length=200)]
@@ -226,7 +316,7 @@ def _conditions(range_: str | None, if_range: str | None, if_none_match: str | N
     tags=["files"],
     summary="Download a file",
     dependencies=Viewer,
-    name="download",
+    operation_id="downloadFile",
     response_class=StreamingResponse,
     responses={
         200: {
@@ -260,7 +350,7 @@ async def download(
     tags=["files"],
     summary="A file's headers",
     dependencies=Viewer,
-    name="head",
+    operation_id="headFile",
     response_class=Response,
     responses={
         200: {
@@ -288,12 +378,35 @@ async def head(
     return Response(status_code=stream.status, headers=stream.headers)
 
 
-@router.get("/{name}/diff", tags=["versions"], summary="Diff two versions", dependencies=Viewer, name="diff")
+@router.get(
+    "/{name}/diff",
+    tags=["versions"],
+    summary="Diff two versions",
+    dependencies=Viewer,
+    operation_id="diffVersions",
+)
 async def diff(
     name: Name,
     catalog: CatalogDep,
-    from_: Annotated[str, Query(alias="from", min_length=1, max_length=100, description="The older ref")],
-    to: Annotated[str, Query(min_length=1, max_length=100, description="The newer ref")],
+    from_: Annotated[
+        str,
+        Query(
+            alias="from",
+            min_length=1,
+            max_length=100,
+            description="The older ref",
+            json_schema_extra={"pattern": REF_PATTERN},
+        ),
+    ],
+    to: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=100,
+            description="The newer ref",
+            json_schema_extra={"pattern": REF_PATTERN},
+        ),
+    ],
     after: After = None,
     limit: Limit = 1000,
 ) -> DiffView:
@@ -301,7 +414,13 @@ async def diff(
     return await catalog.diff(name, from_, to, after=after, limit=limit)
 
 
-@router.get("/{name}/aliases", tags=["aliases"], summary="List aliases", dependencies=Viewer, name="list")
+@router.get(
+    "/{name}/aliases",
+    tags=["aliases"],
+    summary="List aliases",
+    dependencies=Viewer,
+    operation_id="listAliases",
+)
 async def list_aliases(name: Name, catalog: CatalogDep) -> list[AliasView]:
     """Every alias of the artifact with the version it points at."""
     return await catalog.aliases(name)
@@ -312,9 +431,9 @@ async def list_aliases(name: Name, catalog: CatalogDep) -> list[AliasView]:
     tags=["aliases"],
     summary="Set or move an alias",
     dependencies=Editor,
-    name="set",
+    operation_id="setAlias",
 )
-async def set_alias(name: Name, alias: AliasName, body: AliasSet, catalog: CatalogDep) -> AliasView:
+async def set_alias(name: Name, alias: SettableAlias, body: AliasSet, catalog: CatalogDep) -> AliasView:
     """Point the alias at a version; `expected_version` makes the move compare-and-set (409 when lost)."""
     return await catalog.set_alias(name, alias, body.model_dump(exclude_unset=True))
 
@@ -325,9 +444,9 @@ async def set_alias(name: Name, alias: AliasName, body: AliasSet, catalog: Catal
     summary="Delete an alias",
     dependencies=Editor,
     status_code=status.HTTP_204_NO_CONTENT,
-    name="delete",
+    operation_id="deleteAlias",
 )
-async def delete_alias(name: Name, alias: AliasName, catalog: CatalogDep) -> Response:
+async def delete_alias(name: Name, alias: SettableAlias, catalog: CatalogDep) -> Response:
     """Remove the alias; the deletion stays in its history."""
     await catalog.delete_alias(name, alias)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -338,10 +457,10 @@ async def delete_alias(name: Name, alias: AliasName, catalog: CatalogDep) -> Res
     tags=["aliases"],
     summary="Alias history",
     dependencies=Viewer,
-    name="history",
+    operation_id="listAliasHistory",
 )
 async def alias_history(
-    name: Name, alias: AliasName, catalog: CatalogDep, after: After = None, limit: Limit = 100
+    name: Name, alias: AliasName, catalog: CatalogDep, after: AfterEvent = None, limit: Limit = 100
 ) -> Page[AliasEventView]:
     """Every move of the alias, newest first."""
     return await catalog.alias_history(name, alias, after=after, limit=limit)
@@ -352,7 +471,7 @@ async def alias_history(
     tags=["lineage"],
     summary="Lineage graph",
     dependencies=Viewer,
-    name="get",
+    operation_id="getLineage",
 )
 async def lineage(
     name: Name,

@@ -9,14 +9,27 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Annotated, Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic.json_schema import JsonDict
 
-T = TypeVar("T")
+from kamld_common import patterns
 
 Kind = Literal["dataset", "model", "code"]
-DIGEST_PATTERN = r"^blake3:[0-9a-f]{64}$"
+DIGEST_PATTERN = patterns.DIGEST
+NAME_PATTERN = patterns.NAME
+ALIAS_PATTERN = patterns.ALIAS
+SETTABLE_ALIAS_PATTERN = patterns.SETTABLE_ALIAS
+REF_PATTERN = patterns.REF
+PATH_PATTERN = patterns.PATH
+UPLOAD_ID_PATTERN = patterns.UPLOAD_ID
+ROLE_PATTERN = patterns.ROLE
+LABEL_FILTER_PATTERN = patterns.LABEL_FILTER
+LABELS_SCHEMA: JsonDict = {"propertyNames": {"pattern": patterns.LABEL_KEY}, "maxProperties": 64}
+"""Label keys and their number, as metadata-hub checks them."""
+LabelValue = Annotated[str, Field(max_length=256, pattern=r"^[^\x00]*$")]
+Text = Annotated[str, Field(max_length=65_536, pattern=r"^[^\x00]*$")]
 
 
 def _plain_json(value: dict[str, Any]) -> dict[str, Any]:
@@ -38,13 +51,6 @@ class Request(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class Page(BaseModel, Generic[T]):
-    items: list[T]
-    next: str | None = Field(
-        None, description="Pass as `after` to get the following page; null on the last page"
-    )
-
-
 class VersionLink(BaseModel):
     artifact: str
     number: int
@@ -58,17 +64,17 @@ class InputLink(VersionLink):
 
 
 class ArtifactCreate(Request):
-    name: str = Field(max_length=128, examples=["faces"])
+    name: str = Field(pattern=NAME_PATTERN, examples=["faces"])
     kind: Kind
-    description: str = ""
-    labels: dict[str, str] = Field(default_factory=dict)
+    description: Text = ""
+    labels: dict[str, LabelValue] = Field(default_factory=dict, json_schema_extra=LABELS_SCHEMA)
 
 
 class ArtifactUpdate(Request):
     """A merge patch: absent fields stay; a label set to null is removed."""
 
-    description: str | None = None
-    labels: dict[str, str | None] | None = None
+    description: Text | None = None
+    labels: dict[str, LabelValue | None] | None = Field(None, json_schema_extra=LABELS_SCHEMA)
 
 
 class ArtifactView(BaseModel):
@@ -80,42 +86,59 @@ class ArtifactView(BaseModel):
     created_by: str
     updated_at: datetime
     archived: bool
-    archived_at: datetime | None = None
-    archived_by: str | None = None
+    archived_at: datetime | None
+    archived_by: str | None
     version_count: int
-    latest: VersionLink | None = None
+    latest: VersionLink | None = Field(
+        description="The version `latest` points at; null before the first push"
+    )
 
 
 class InputSpec(Request):
     ref: str = Field(
-        max_length=300, description="`NAME[:REF]` of a version of another artifact", examples=["faces:v3"]
+        max_length=300,
+        description="`NAME[:REF]` of a version of another artifact",
+        examples=["raw-images:v3"],
+        json_schema_extra={"pattern": patterns.NAME_REF},
     )
-    role: str = Field("input", max_length=32, examples=["trained_on", "derived_from"])
+    role: str = Field(
+        max_length=32,
+        examples=["trained_on", "derived_from"],
+        description="How the input was used; `parent` is reserved for `parents`",
+        json_schema_extra={"pattern": ROLE_PATTERN},
+    )
 
 
 class VersionCreate(Request):
     """A new version from a committed upload: the manifest digest names its content."""
 
     digest: str = Field(pattern=DIGEST_PATTERN, description="Digest of the committed manifest")
-    message: str = ""
+    message: Text = ""
     metadata: Metadata = Field(
         default_factory=dict,
         description="Free JSON of this version (metrics, parameters): at most 256 KiB and 32 levels deep",
     )
     inputs: list[InputSpec] = Field(default_factory=list, max_length=256)
     parents: list[str] | None = Field(
-        None, max_length=16, description="Default: the artifact's latest version"
+        None,
+        max_length=16,
+        description="Default: the artifact's latest version",
+        json_schema_extra={"items": {"type": "string", "pattern": REF_PATTERN}},
     )
     expected_parent: str | None = Field(
-        None, max_length=100, description="Refuse (409) unless this ref is the artifact's newest version"
+        None,
+        max_length=100,
+        description="Refuse (409) unless this ref is the artifact's newest version",
+        json_schema_extra={"pattern": REF_PATTERN},
     )
     kind: Kind | None = Field(None, description="Creates the artifact on first push when given")
-    labels: dict[str, str] | None = Field(
+    labels: dict[str, LabelValue] | None = Field(
         None,
         description="Labels set on the artifact with this version (merged into an existing artifact's "
         "labels); the push is refused, recording nothing, if they cannot be applied",
+        json_schema_extra=LABELS_SCHEMA,
     )
-    description: str | None = Field(
+    description: Text | None = Field(
         None, description="The artifact's description, set with this version (replaces an existing one)"
     )
     allow_empty: bool = Field(
@@ -159,11 +182,15 @@ class FileView(BaseModel):
 
 class AliasSet(Request):
     version: str = Field(
-        max_length=100, description="`v3`, `3`, another alias, or a digest prefix", examples=["v3"]
+        max_length=100,
+        description="`v3`, `3`, another alias, or a digest prefix (empty: `latest`)",
+        examples=["v3"],
+        json_schema_extra={"pattern": patterns.REF_OR_LATEST},
     )
     expected_version: str | None = Field(
         None,
         max_length=100,
+        json_schema_extra={"pattern": REF_PATTERN},
         description="Compare-and-set: refuse (409) unless the alias points at this version now",
     )
 

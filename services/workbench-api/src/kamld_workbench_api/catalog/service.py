@@ -17,13 +17,15 @@ from pydantic import TypeAdapter
 
 from kamld_common.errors import error_from_problem
 from kamld_common.http import ServiceClient
+from kamld_common.paging import Page
 from kamld_workbench_api.catalog.cache import VersionCache
 from kamld_workbench_api.catalog.listings import ListingCache
 from kamld_workbench_api.catalog.media import file_headers
-from kamld_workbench_api.catalog.schemas import FileView, Page
+from kamld_workbench_api.catalog.schemas import FileView
 from kamld_workbench_api.coalescing import ReadCoalescer
 
-JSON = dict[str, Any]
+JSON = Any
+"""An upstream service's JSON, passed on: the route's declared response model validates it."""
 
 # Headers of a download that the client needs and that are safe to pass on from storage-gateway
 # (the type and the name are the gateway's own: see :mod:`.media`).

@@ -13,7 +13,10 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from kamld_common.http import ServiceClient
+from kamld_common.paging import After, Page, limit_query
+from kamld_content.framing import MEDIA_TYPE
 from kamld_workbench_api.auth.dependencies import require_admin, require_editor, require_viewer
+from kamld_workbench_api.catalog.schemas import DIGEST_PATTERN, PATH_PATTERN, UPLOAD_ID_PATTERN
 from kamld_workbench_api.catalog.service import file_path, segment
 from kamld_workbench_api.content.grants import GrantIssuer
 from kamld_workbench_api.content.proxy import forward
@@ -22,14 +25,33 @@ from kamld_workbench_api.upstreams import Upstreams, get_upstreams
 MAX_GC_GRACE_S = 100 * 365 * 86_400
 """storage-gateway's bound on a grace period: an older cutoff would be before the calendar's start."""
 
-router = APIRouter(tags=["content"])
+router = APIRouter()
 
 Viewer = [Depends(require_viewer)]
 Editor = [Depends(require_editor)]
 Admin = [Depends(require_admin)]
-UploadId = Annotated[str, Path(max_length=64, description="Upload session id")]
-Digest = Annotated[str, Path(max_length=71, description="`blake3:<64 hex>`")]
-FRAMES = "application/vnd.kamld.chunks"
+UploadId = Annotated[
+    str,
+    Path(max_length=64, description="Upload session id", json_schema_extra={"pattern": UPLOAD_ID_PATTERN}),
+]
+Digest = Annotated[
+    str, Path(max_length=71, description="`blake3:<64 hex>`", json_schema_extra={"pattern": DIGEST_PATTERN})
+]
+FilePath = Annotated[
+    str, Path(max_length=4096, description="Path of the file", json_schema_extra={"pattern": PATH_PATTERN})
+]
+FRAMES = MEDIA_TYPE
+FRAMING = (
+    "`application/vnd.kamld.chunks`: zero or more records back to back, no header or trailer; each is "
+    "`u8 n` (the digest's length, 71), `n` bytes of ASCII digest (`blake3:<64 hex>`), `u64` big-endian "
+    "size `s`, then the chunk's `s` bytes. Each chunk is verified against its digest."
+)
+NDJSON_COMMIT = (
+    "`application/x-ndjson`: one `ManifestFile` JSON object per line, sorted by path (byte order): "
+    '`{"path": "a/b.csv", "size": 10, "mode": 420, "digest": "blake3:…", "chunks": [["blake3:…", 10]]}`. '
+    "Files uploaded whole to this session are merged in; a path in both is a duplicate (422). "
+    "The body may be empty when every file was uploaded whole."
+)
 
 
 def get_storage(upstreams: Annotated[Upstreams, Depends(get_upstreams)]) -> ServiceClient:
@@ -47,10 +69,10 @@ async def get_grants(request: Request) -> GrantIssuer:
 Grants = Annotated[GrantIssuer, Depends(get_grants)]
 
 
-def _binary(media_type: str, description: str = "") -> dict[str, Any]:
+def _binary(media_type: str, description: str = "", required: bool = True) -> dict[str, Any]:
     return {
         "requestBody": {
-            "required": True,
+            "required": required,
             "description": description,
             "content": {media_type: {"schema": {"type": "string", "format": "binary"}}},
         }
@@ -63,7 +85,19 @@ class UploadOpened(BaseModel):
 
 
 class DigestList(BaseModel):
-    digests: list[str] = Field(max_length=10_000, description="Chunk digests")
+    digests: list[str] = Field(
+        max_length=10_000,
+        description="Chunk digests",
+        json_schema_extra={"items": {"type": "string", "pattern": DIGEST_PATTERN}},
+    )
+
+
+class ChunkReadList(BaseModel):
+    digests: list[str] = Field(
+        description="Chunk digests, at most 1,000 per call (storage-gateway's default limit, which it "
+        "enforces)",
+        json_schema_extra={"maxItems": 1_000, "items": {"type": "string", "pattern": DIGEST_PATTERN}},
+    )
 
 
 class MissingChunks(BaseModel):
@@ -120,9 +154,8 @@ class ManifestFile(BaseModel):
     chunks: list[tuple[str, int]] = Field(description="[digest, size] pairs in file order")
 
 
-class ManifestFiles(BaseModel):
-    items: list[ManifestFile]
-    next: str | None = None
+class ManifestFiles(Page[ManifestFile]):
+    """A manifest's files in path order, a page at a time."""
 
 
 class ManifestChange(BaseModel):
@@ -133,9 +166,7 @@ class ManifestChange(BaseModel):
     new: ManifestFile | None = None
 
 
-class ManifestDiff(BaseModel):
-    items: list[ManifestChange]
-    next: str | None = None
+class ManifestDiff(Page[ManifestChange]):
     renames_detected: bool
 
 
@@ -145,7 +176,8 @@ class ManifestDiff(BaseModel):
     dependencies=Editor,
     status_code=201,
     response_model=UploadOpened,
-    name="open_upload",
+    tags=["uploads"],
+    operation_id="openUpload",
 )
 async def open_upload(request: Request, storage: Storage) -> StreamingResponse:
     """Start a push; what it uploads is safe from garbage collection until the session expires."""
@@ -157,7 +189,8 @@ async def open_upload(request: Request, storage: Storage) -> StreamingResponse:
     summary="Which chunks are missing",
     dependencies=Editor,
     response_model=MissingChunks,
-    name="missing",
+    tags=["uploads"],
+    operation_id="findMissingChunks",
 )
 async def missing(
     upload_id: UploadId, body: DigestList, request: Request, storage: Storage
@@ -171,8 +204,9 @@ async def missing(
     summary="Upload a batch of chunks",
     dependencies=Editor,
     response_model=ChunksStored,
-    openapi_extra=_binary(FRAMES, "Chunk frames: u8 n, n-byte digest, u64 big-endian size, content"),
-    name="upload_chunks",
+    openapi_extra=_binary(FRAMES, FRAMING, required=False),
+    tags=["uploads"],
+    operation_id="uploadChunks",
 )
 async def upload_chunks(upload_id: UploadId, request: Request, storage: Storage) -> StreamingResponse:
     """Store several chunks at once; each is verified against its digest."""
@@ -184,15 +218,20 @@ async def upload_chunks(upload_id: UploadId, request: Request, storage: Storage)
     summary="Upload a whole file",
     dependencies=Editor,
     response_model=FileStored,
-    openapi_extra=_binary("application/octet-stream"),
-    name="upload_file",
+    openapi_extra=_binary(
+        "application/octet-stream", "The file's bytes; none for an empty file", required=False
+    ),
+    tags=["uploads"],
+    operation_id="uploadFile",
 )
 async def upload_file(
     upload_id: UploadId,
-    path: Annotated[str, Path(max_length=4096)],
+    path: FilePath,
     request: Request,
     storage: Storage,
-    mode: Annotated[int, Query(description="420 (0o644) or 493 (0o755)")] = 0o644,
+    mode: Annotated[
+        int, Query(description="420 (0o644) or 493 (0o755)", json_schema_extra={"enum": [0o644, 0o755]})
+    ] = 0o644,
 ) -> StreamingResponse:
     """For clients that cannot chunk: the server chunks the streamed file."""
     return await forward(storage, request, f"/uploads/{segment(upload_id)}/files/{file_path(path)}")
@@ -203,9 +242,13 @@ async def upload_file(
     summary="Grant direct chunk uploads",
     dependencies=Editor,
     response_model=TransferGrant,
-    name="grant_upload",
+    tags=["uploads"],
+    operation_id="grantUpload",
 )
-async def grant_upload(upload_id: UploadId, grants: Grants) -> TransferGrant:
+async def grant_upload(
+    upload_id: Annotated[str, Path(pattern=UPLOAD_ID_PATTERN, description="Upload session id")],
+    grants: Grants,
+) -> TransferGrant:
     """A short-lived grant to send this upload's chunks (`/uploads/{id}/chunks`, `/missing`) straight
     to storage-gateway at `url`; 404 `direct_transfer_unavailable` means use the routes here."""
     return TransferGrant.model_validate(grants.for_upload(upload_id), from_attributes=True)
@@ -219,10 +262,17 @@ async def grant_upload(upload_id: UploadId, grants: Grants) -> TransferGrant:
     openapi_extra={
         "requestBody": {
             "required": False,
-            "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
+            "description": NDJSON_COMMIT,
+            "content": {
+                "application/x-ndjson": {
+                    "schema": {"type": "string"},
+                    "itemSchema": {"$ref": "#/components/schemas/ManifestFile"},
+                }
+            },
         }
     },
-    name="commit",
+    tags=["uploads"],
+    operation_id="commitUpload",
 )
 async def commit(upload_id: UploadId, request: Request, storage: Storage) -> StreamingResponse:
     """Build the manifest from NDJSON file entries (sorted by path) and files uploaded whole."""
@@ -235,7 +285,8 @@ async def commit(upload_id: UploadId, request: Request, storage: Storage) -> Str
     dependencies=Editor,
     response_model=ChunksStored,
     openapi_extra=_binary("application/octet-stream"),
-    name="put_chunk",
+    tags=["chunks"],
+    operation_id="putChunk",
 )
 async def put_chunk(
     digest: Digest,
@@ -253,7 +304,8 @@ async def put_chunk(
     "/chunks/{digest}",
     summary="Download one chunk",
     dependencies=Viewer,
-    name="get_chunk",
+    tags=["chunks"],
+    operation_id="getChunk",
     response_class=StreamingResponse,
     responses={200: {"content": {"application/octet-stream": {}}, "description": "The chunk"}},
 )
@@ -266,19 +318,30 @@ async def get_chunk(digest: Digest, request: Request, storage: Storage) -> Strea
     "/chunks/read",
     summary="Download a batch of chunks",
     dependencies=Viewer,
-    name="read_chunks",
+    tags=["chunks"],
+    operation_id="readChunks",
     response_class=StreamingResponse,
-    responses={200: {"content": {FRAMES: {}}, "description": "The chunks, in the upload framing"}},
+    responses={
+        200: {
+            "content": {FRAMES: {"schema": {"type": "string", "format": "binary"}}},
+            "description": "The chunks, framed as in uploads: " + FRAMING,
+        },
+        404: {"description": "Some chunks are not stored (`missing` lists them)"},
+    },
 )
-async def read_chunks(body: DigestList, request: Request, storage: Storage) -> StreamingResponse:
+async def read_chunks(body: ChunkReadList, request: Request, storage: Storage) -> StreamingResponse:
     """Several verified chunks in one streamed response."""
     return await forward(storage, request, "/chunks/read")
 
 
 class ChunkDeltaWanted(BaseModel):
-    digest: str = Field(max_length=71, description="The chunk wanted")
-    base: list[Annotated[str, Field(max_length=71)]] = Field(
-        min_length=1, max_length=64, description="Chunks the client holds, concatenated"
+    digest: str = Field(max_length=71, pattern=DIGEST_PATTERN, description="The chunk wanted")
+    base: list[str] = Field(
+        min_length=1,
+        max_length=64,
+        description="Chunks the client holds; their concatenation, cut by `base_offset` and `base_size`, "
+        "is the base whose shared prefix and suffix are not sent",
+        json_schema_extra={"items": {"type": "string", "pattern": DIGEST_PATTERN}},
     )
     base_offset: int = Field(0, ge=0, description="Where the base starts in the concatenated chunks")
     base_size: int | None = Field(None, ge=0, description="The base's length; to the end when absent")
@@ -292,17 +355,23 @@ class ChunkDeltaList(BaseModel):
     "/chunks/delta",
     summary="Download chunks as deltas",
     dependencies=Viewer,
-    name="read_chunk_deltas",
+    tags=["chunks"],
+    operation_id="readChunkDeltas",
     response_class=StreamingResponse,
     responses={
         200: {
-            "content": {"application/vnd.kamld.chunk-deltas": {}},
-            "description": "Per chunk, a frame: its shared prefix and suffix lengths, the bytes between",
-        }
+            "content": {
+                "application/vnd.kamld.chunk-deltas": {"schema": {"type": "string", "format": "binary"}}
+            },
+            "description": "Per chunk, in request order, a frame of the chunk framing named by its "
+            "digest whose payload is u64 prefix length, u64 suffix length (big-endian) and the "
+            "bytes between",
+        },
+        404: {"description": "Some chunks, wanted or base, are not stored (`missing` lists them)"},
     },
 )
 async def read_chunk_deltas(body: ChunkDeltaList, request: Request, storage: Storage) -> StreamingResponse:
-    """Each chunk minus the prefix and suffix it shares with a chunk the client already holds."""
+    """Each chunk minus the prefix and suffix it shares with the bytes the client already holds."""
     return await forward(storage, request, "/chunks/delta")
 
 
@@ -311,7 +380,8 @@ async def read_chunk_deltas(body: ChunkDeltaList, request: Request, storage: Sto
     summary="Grant direct chunk downloads",
     dependencies=Viewer,
     response_model=TransferGrant,
-    name="grant_read",
+    tags=["chunks"],
+    operation_id="grantChunkReads",
 )
 async def grant_read(grants: Grants) -> TransferGrant:
     """A short-lived grant to read chunks (`/chunks/read`, `/chunks/delta`, `/chunks/{digest}`) straight from
@@ -324,7 +394,8 @@ async def grant_read(grants: Grants) -> TransferGrant:
     summary="Manifest summary",
     dependencies=Viewer,
     response_model=ManifestSummary,
-    name="get_manifest",
+    tags=["manifests"],
+    operation_id="getManifest",
 )
 async def get_manifest(digest: Digest, request: Request, storage: Storage) -> StreamingResponse:
     """File count, total bytes and page count of a committed manifest."""
@@ -336,15 +407,16 @@ async def get_manifest(digest: Digest, request: Request, storage: Storage) -> St
     summary="List a manifest's files",
     dependencies=Viewer,
     response_model=ManifestFiles,
-    name="list_manifest_files",
+    tags=["manifests"],
+    operation_id="listManifestFiles",
 )
 async def list_manifest_files(
     digest: Digest,
     request: Request,
     storage: Storage,
     prefix: Annotated[str, Query(max_length=4096)] = "",
-    after: Annotated[str | None, Query(max_length=4096)] = None,
-    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+    after: After = None,
+    limit: Annotated[int, limit_query(10_000)] = 1000,
 ) -> StreamingResponse:
     """Files with their chunks, in path order, a page at a time."""
     return await forward(storage, request, f"/manifests/{segment(digest)}/files")
@@ -354,7 +426,8 @@ async def list_manifest_files(
     "/manifests/{digest}/files/{path:path}",
     summary="Download a file of a manifest",
     dependencies=Viewer,
-    name="get_manifest_file",
+    tags=["manifests"],
+    operation_id="downloadManifestFile",
     response_class=StreamingResponse,
     responses={
         200: {"content": {"application/octet-stream": {}}, "description": "The file"},
@@ -362,7 +435,7 @@ async def list_manifest_files(
     },
 )
 async def get_manifest_file(
-    digest: Digest, path: Annotated[str, Path(max_length=4096)], request: Request, storage: Storage
+    digest: Digest, path: FilePath, request: Request, storage: Storage
 ) -> StreamingResponse:
     """The file's bytes, streamed; honours `Range`."""
     return await forward(storage, request, f"/manifests/{segment(digest)}/files/{file_path(path)}")
@@ -373,22 +446,28 @@ async def get_manifest_file(
     summary="Diff two manifests",
     dependencies=Viewer,
     response_model=ManifestDiff,
-    name="diff_manifests",
+    tags=["manifests"],
+    operation_id="diffManifests",
 )
 async def diff_manifests(
     old: Digest,
     new: Digest,
     request: Request,
     storage: Storage,
-    after: Annotated[str | None, Query(max_length=4096)] = None,
-    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+    after: After = None,
+    limit: Annotated[int, limit_query(10_000)] = 1000,
 ) -> StreamingResponse:
     """Added, removed, modified and renamed files, in path order."""
     return await forward(storage, request, f"/manifests/{segment(old)}/diff/{segment(new)}")
 
 
 @router.post(
-    "/gc", tags=["gc"], summary="Collect garbage", dependencies=Admin, response_model=GcReport, name="collect"
+    "/gc",
+    summary="Collect garbage",
+    dependencies=Admin,
+    response_model=GcReport,
+    tags=["gc"],
+    operation_id="collectGarbage",
 )
 async def collect_garbage(
     request: Request,

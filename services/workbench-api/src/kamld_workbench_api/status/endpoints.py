@@ -16,7 +16,7 @@ from kamld_workbench_api.upstreams import Upstreams, get_upstreams
 router = APIRouter(prefix="/api/v1", tags=["status"])
 
 
-@router.get("/status", summary="Platform status", response_model=PlatformStatus)
+@router.get("/status", summary="Platform status", response_model=PlatformStatus, operation_id="getStatus")
 async def get_status(
     request: Request,
     _: Annotated[Caller, Depends(require_viewer)],
