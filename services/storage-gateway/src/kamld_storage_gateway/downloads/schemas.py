@@ -62,18 +62,22 @@ class DiffOut(Page[ChangeOut]):
     renames_detected: bool = Field(description="False when the diff was too large to look for renames")
 
 
+DIGEST_PATTERN = "^blake3:[0-9a-f]{64}$"
+
+
 class ChunkReadRequest(BaseModel):
     digests: list[str] = Field(
         description="Chunk digests to read",
-        json_schema_extra={"items": {"type": "string", "pattern": "^blake3:[0-9a-f]{64}$"}},
+        json_schema_extra={"items": {"type": "string", "pattern": DIGEST_PATTERN}},
     )
 
 
 class ChunkDeltaWanted(BaseModel):
-    digest: str = Field(description="The chunk wanted")
+    digest: str = Field(description="The chunk wanted", json_schema_extra={"pattern": DIGEST_PATTERN})
     base: list[str] = Field(
         min_length=1,
         max_length=64,
+        json_schema_extra={"items": {"type": "string", "pattern": DIGEST_PATTERN}},
         description="Chunks the client holds; their concatenation, cut by `base_offset` and `base_size`, "
         "is the base whose shared prefix and suffix are not sent",
     )
