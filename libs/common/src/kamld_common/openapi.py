@@ -25,6 +25,7 @@ STATUS_DESCRIPTIONS: dict[int, str] = {
     401: "Missing or invalid credentials",
     403: "The credentials do not allow this",
     404: "Not found; `code` says what",
+    408: "The request's headers or body stopped arriving within the server's timeout",
     409: "Conflicts with the current state (a lost compare-and-set, a name taken)",
     410: "The upload session expired",
     413: "The request body or one of its parts is too large",
@@ -77,11 +78,11 @@ StatusRule = Callable[[APIRoute, str], Iterable[int]]
 
 
 def default_error_statuses(route: APIRoute, method: str) -> set[int]:
-    """What the shared plumbing can answer on any route: 422 for bad input, 431 for a request line
-    and headers over the server's limit, 404 for unknown path
+    """What the shared plumbing can answer on any route: 422 for bad input, 408 and 431 for a request
+    line and headers too slow or over the server's limit, 404 for unknown path
     parameters, 409 for writes that lose a race, 400/413 for bodies it cannot read or take, 410 for
     an expired upload session."""
-    statuses = {422, 431}
+    statuses = {408, 422, 431}
     if route.dependant.path_params:
         statuses.add(404)
     if method in WRITE_METHODS:
