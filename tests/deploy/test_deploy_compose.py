@@ -70,13 +70,21 @@ def test_references_between_services_resolve(compose: dict[str, Any]) -> None:
                 assert source in declared_volumes, f"{name} uses undeclared volume {source}"
 
 
-def test_service_is_built_from_its_dockerfile_and_configured_by_real_settings(
+def test_service_is_built_from_the_dockerfile_and_configured_by_real_settings(
     compose: dict[str, Any],
     service,
     env_names,  # noqa: ANN001
 ) -> None:
     spec = compose["services"][service.name]
-    assert spec["build"] == {"context": ".", "dockerfile": f"services/{service.name}/Dockerfile"}
+    assert spec["build"] == {
+        "context": ".",
+        "dockerfile": "Dockerfile",
+        "args": {
+            "SERVICE": service.name,
+            "PORT": str(service.default_port),
+            "DESCRIPTION": spec["build"]["args"]["DESCRIPTION"],
+        },
+    }
     names = env_names(spec["environment"])
     assert service.unknown_env(names) == []
     environment = spec["environment"]

@@ -57,3 +57,21 @@ def test_bad_values_are_refused_naming_the_setting(monkeypatch, variable: str, v
     with pytest.raises(ValidationError) as caught:
         AlphaSettings()
     assert caught.value.errors()[0]["loc"] == (variable.removeprefix("KAMLD_ALPHA_").lower(),)
+
+
+def test_generic_listen_address_is_only_a_fallback(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("KAMLD_HOME", str(tmp_path))
+    monkeypatch.setenv("KAMLD_LISTEN_HOST", "0.0.0.0")
+    monkeypatch.setenv("KAMLD_LISTEN_PORT", "7100")
+    monkeypatch.setenv("KAMLD_BETA_PORT", "7002")
+    alpha, beta = AlphaSettings(), BetaSettings()
+    assert (alpha.host, alpha.port) == ("0.0.0.0", 7100)
+    assert (beta.host, beta.port) == ("0.0.0.0", 7002)
+    assert AlphaSettings(port=7003).port == 7003
+
+
+def test_a_bad_generic_listen_port_is_refused(monkeypatch) -> None:
+    monkeypatch.setenv("KAMLD_LISTEN_PORT", "70000")
+    with pytest.raises(ValidationError) as caught:
+        AlphaSettings()
+    assert caught.value.errors()[0]["loc"] == ("port",)

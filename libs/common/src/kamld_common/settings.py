@@ -2,14 +2,17 @@
 
 Each service subclasses :class:`ServiceSettings` with its own ``env_prefix``
 (``KAMLD_<SERVICE>_``), so one environment can configure all five without clashes.
-``KAMLD_HOME`` is the one unprefixed variable: the data directory every service defaults into.
+``KAMLD_HOME`` is the one unprefixed variable every service reads (the data directory it defaults
+into), besides ``KAMLD_LISTEN_HOST`` and ``KAMLD_LISTEN_PORT``: a fallback for ``host`` and ``port``
+below the service's own variables, so one container image can set its listen address without
+knowing which service it runs.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -78,6 +81,18 @@ class ServiceSettings(BaseSettings):
         description="How long an idle connection stays open between requests (beyond the clients' "
         "pool timeouts, so no client reuses a connection the server is closing)",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _listen_address_fallback(cls, data: Any) -> Any:
+        """``KAMLD_LISTEN_HOST``/``_PORT`` fill ``host``/``port`` only where nothing more specific did."""
+        if not isinstance(data, dict):
+            return data
+        for field, variable in (("host", "KAMLD_LISTEN_HOST"), ("port", "KAMLD_LISTEN_PORT")):
+            value = os.environ.get(variable)
+            if value and field not in data:
+                data = {**data, field: value}
+        return data
 
     @field_validator("port")
     @classmethod
