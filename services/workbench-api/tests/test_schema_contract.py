@@ -53,6 +53,8 @@ OWNED = {
     "DigestList": ("storage-gateway", "MissingRequest"),
     "MissingChunks": ("storage-gateway", "MissingResponse"),
     "ChunkReadList": ("storage-gateway", "ChunkReadRequest"),
+    "ChunkDeltaList": ("storage-gateway", "ChunkDeltaRequest"),
+    "ChunkDeltaWanted": ("storage-gateway", "ChunkDeltaWanted"),
 }
 
 # Fields the gateway fills in itself before passing a body on (it reads them from the manifest).
