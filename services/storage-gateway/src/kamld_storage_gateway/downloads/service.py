@@ -159,12 +159,8 @@ class DownloadService:
             high = min(wanted.end - chunk.offset + 1, chunk.size)
             yield data[low:high]
 
-    async def read_chunks(self, digests: list[str]) -> ChunkBatch:
-        """The named chunks, verified, a group at a time, and the length of their encoding.
-
-        :class:`NotFound` (raised before any byte is sent) lists the absent ones.
-        """
-        unique = list(dict.fromkeys(digests))
+    async def _committed_sizes(self, unique: list[str]) -> dict[str, int]:
+        """The stored sizes of ``unique``; :class:`NotFound` listing any absent or still pending."""
         sizes = await self.chunks.sizes(unique)
         pending = await self._pending_among(unique)
         absent = [digest for digest in unique if digest not in sizes or digest in pending]
@@ -174,6 +170,15 @@ class DownloadService:
                 code="chunk_not_found",
                 extra={"missing": sorted(absent)[:1000]},
             )
+        return sizes
+
+    async def read_chunks(self, digests: list[str]) -> ChunkBatch:
+        """The named chunks, verified, a group at a time, and the length of their encoding.
+
+        :class:`NotFound` (raised before any byte is sent) lists the absent ones.
+        """
+        unique = list(dict.fromkeys(digests))
+        sizes = await self._committed_sizes(unique)
         return ChunkBatch(sizes, self._iter_chunks(unique))
 
     async def read_deltas(self, wanted: list[DeltaWanted]) -> list[tuple[str, bytes]]:
@@ -183,15 +188,7 @@ class DownloadService:
         :class:`NotFound` (listing them) before anything is read, as for :meth:`read_chunks`.
         """
         unique = list(dict.fromkeys(digest for item in wanted for digest in (item.digest, *item.base)))
-        sizes = await self.chunks.sizes(unique)
-        pending = await self._pending_among(unique)
-        absent = [digest for digest in unique if digest not in sizes or digest in pending]
-        if absent:
-            raise NotFound(
-                f"{len(absent)} chunk(s) are not stored",
-                code="chunk_not_found",
-                extra={"missing": sorted(absent)[:1000]},
-            )
+        sizes = await self._committed_sizes(unique)
         for index, item in enumerate(wanted):
             if sum(sizes[digest] for digest in item.base) > MAX_DELTA_BASE_BYTES:
                 raise Invalid(
