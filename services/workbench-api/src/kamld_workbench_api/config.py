@@ -77,13 +77,13 @@ class Settings(ServiceSettings):
         32,
         ge=1,
         le=32,
-        description="Deepest nesting of lists and objects in version metadata (at most metadata-hub's own 32)",
+        description="Deepest nesting of lists and objects in version metadata (metadata-hub's own: 32)",
     )
     metadata_max_bytes: int = Field(
         262_144,
         ge=1,
         le=262_144,
-        description="Largest version metadata, as compact JSON (at most metadata-hub's own 256 KiB)",
+        description="Largest version metadata, as compact JSON (metadata-hub's own: 256 KiB)",
     )
     rate_limit_per_s: float = Field(
         0.0,
