@@ -17,7 +17,18 @@ $(UV):
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet "uv==$(UV_VERSION)"
 
-$(VENV)/.installed: $(UV) uv.lock pyproject.toml $(wildcard libs/*/pyproject.toml services/*/pyproject.toml)
+# The JupyterLab extension's front end, built from its committed lockfile before the package that
+# carries it is installed (docs/ui.md).
+LABEXT := libs/jupyterlab-kamld
+LABEXT_OUT := $(LABEXT)/src/jupyterlab_kamld/labextension/package.json
+
+$(LABEXT)/js/node_modules/.package-lock.json: $(LABEXT)/js/package-lock.json
+	cd $(LABEXT)/js && npm ci --no-audit --no-fund --loglevel=error
+
+$(LABEXT_OUT): $(LABEXT)/js/node_modules/.package-lock.json $(LABEXT)/js/package.json $(LABEXT)/js/tsconfig.json $(wildcard $(LABEXT)/js/src/* $(LABEXT)/js/style/*)
+	cd $(LABEXT)/js && npm run --silent build
+
+$(VENV)/.installed: $(UV) uv.lock pyproject.toml $(wildcard libs/*/pyproject.toml services/*/pyproject.toml) $(LABEXT_OUT)
 	$(UV) sync --frozen --all-packages --python $(VENV)/bin/python
 	$(VENV)/bin/python -m compileall -q libs services >/dev/null
 	@touch $@
