@@ -41,8 +41,7 @@ class ProblemHandler(APIHandler):
 
     def write_problem(self, body: dict[str, Any]) -> None:
         self.set_status(int(body.get("status", 500)))
-        self.set_header("Content-Type", PROBLEM_JSON)
-        self.finish(json.dumps(body))
+        self.finish(json.dumps(body), set_content_type=PROBLEM_JSON)
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         exc_info = kwargs.get("exc_info")
@@ -97,9 +96,9 @@ class GatewayProxyHandler(ProblemHandler):
             raise Problem(
                 502, "gateway_unreachable", f"cannot reach the KAML-D gateway at {config.url}: {exc}"
             ) from None
+        content_type = response.headers.get("Content-Type", "application/octet-stream")
         try:
             self.set_status(response.status_code, response.reason_phrase or None)
-            self.clear_header("Content-Type")
             for name in FORWARDED_RESPONSE_HEADERS:
                 if name in response.headers:
                     self.set_header(name, response.headers[name])
@@ -108,7 +107,7 @@ class GatewayProxyHandler(ProblemHandler):
                 await self.flush()
         finally:
             await response.aclose()
-        self.finish()
+        self.finish(set_content_type=content_type)
 
     def _query(self) -> list[tuple[str, str]]:
         return [
