@@ -11,7 +11,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 # start-up then skips compiling them (about a second each), also where bytecode is never written.
 export UV_COMPILE_BYTECODE := 1
 
-.PHONY: install up test test-unit test-integration bench lint lock clean dist
+.PHONY: install up test test-unit test-integration bench lint lock clean dist frontend chromium
 
 $(UV):
 	$(PYTHON) -m venv $(VENV)
@@ -33,13 +33,35 @@ $(VENV)/.installed: $(UV) uv.lock pyproject.toml $(wildcard libs/*/pyproject.tom
 	$(VENV)/bin/python -m compileall -q libs services >/dev/null
 	@touch $@
 
-install: $(VENV)/.installed
+# The front ends (frontend/: the generated API client and the Workbench web UI) from the committed
+# lockfile; the Workbench's static assets are built into workbench-api's package, which serves them.
+FRONTEND := frontend
+NPM ?= npm
+FRONTEND_SOURCES := $(shell find $(FRONTEND)/client/src $(FRONTEND)/client/scripts $(FRONTEND)/workbench/src \
+	$(FRONTEND)/workbench/index.html -type f 2>/dev/null) $(wildcard $(FRONTEND)/*/*.json $(FRONTEND)/*/*.ts)
+WEB_DIST := services/workbench-api/src/kamld_workbench_api/web/dist
+
+$(FRONTEND)/node_modules/.installed: $(FRONTEND)/package-lock.json $(wildcard $(FRONTEND)/*/package.json)
+	cd $(FRONTEND) && $(NPM) ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(WEB_DIST)/index.html: $(FRONTEND)/node_modules/.installed $(FRONTEND_SOURCES)
+	cd $(FRONTEND) && $(NPM) run build --silent
+
+frontend: $(WEB_DIST)/index.html
+
+# The browser tests drive Debian's Chromium (never a downloaded browser).
+chromium:
+	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium)
+
+install: $(VENV)/.installed frontend chromium
 
 up: install
 	$(VENV)/bin/kamld up
 
 # The tests start with the lint: a lint or type error fails `make test` (and CI) before any test runs.
 test: lint
+	cd $(FRONTEND) && $(NPM) test --silent
 	$(VENV)/bin/python -m pytest
 
 test-unit: install
@@ -68,9 +90,10 @@ dist: $(UV)
 	$(UV) build --quiet --out-dir dist libs/sdk
 
 clean:
-	rm -rf $(VENV) dist
+	rm -rf $(VENV) dist $(FRONTEND)/node_modules $(FRONTEND)/*/dist $(WEB_DIST)
 
 # Regenerate the committed public OpenAPI document (a test fails when it drifts from the code).
 .PHONY: openapi
-openapi: install
+openapi: $(VENV)/.installed $(FRONTEND)/node_modules/.installed
 	$(VENV)/bin/python -m kamld_workbench_api.openapi docs/openapi/public-v1.json
+	cd $(FRONTEND)/client && node scripts/generate.mjs

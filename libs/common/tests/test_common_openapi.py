@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from kamld_common.app import create_service_app
+from kamld_common.paging import Page
 from kamld_common.settings import ServiceSettings
 
 router = APIRouter(prefix="/widgets", tags=["widgets"])
@@ -13,6 +14,11 @@ router = APIRouter(prefix="/widgets", tags=["widgets"])
 @router.get("/{widget_id}")
 async def get(widget_id: str) -> dict[str, str]:
     return {"id": widget_id}
+
+
+@router.get("")
+async def list_widgets() -> Page[str]:
+    return Page[str](items=[], next=None)
 
 
 @router.post("")
@@ -39,3 +45,13 @@ def test_internal_document_declares_problems_and_names_operations() -> None:
     assert (scheme["in"], scheme["name"]) == ("header", "X-Kamld-Internal-Token")
     assert document["security"] == [{"internalToken": []}]
     assert document["paths"]["/healthz"]["get"]["security"] == []
+
+
+def test_generic_schemas_are_named_as_types() -> None:
+    settings = ServiceSettings(service_name="widgets", internal_token="t" * 32)
+    app = create_service_app(settings=settings, version="1", title="t", description="d", routers=[router])
+    document = app.openapi()
+    schemas = document["components"]["schemas"]
+    assert "strPage" in schemas and not [name for name in schemas if name.startswith("Page_")]
+    answer = document["paths"]["/widgets"]["get"]["responses"]["200"]["content"]["application/json"]
+    assert answer["schema"] == {"$ref": "#/components/schemas/strPage"}

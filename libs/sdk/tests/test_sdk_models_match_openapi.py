@@ -37,10 +37,10 @@ DECODES = {
     models.GcReport: "GcReport",
     models.Token: "TokenInfo",
     models.CreatedToken: "TokenCreated",
-    models.Page[models.Artifact]: "Page_ArtifactView_",
-    models.Page[models.Version]: "Page_VersionView_",
-    models.Page[models.FileInfo]: "Page_FileView_",
-    models.Page[models.AliasEvent]: "Page_AliasEventView_",
+    models.Page[models.Artifact]: "ArtifactViewPage",
+    models.Page[models.Version]: "VersionViewPage",
+    models.Page[models.FileInfo]: "FileViewPage",
+    models.Page[models.AliasEvent]: "AliasEventViewPage",
 }
 
 

@@ -7,6 +7,7 @@ under ``application/problem+json``, and each operation declares the statuses it 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from typing import Any, cast
 
@@ -124,7 +125,38 @@ def complete_openapi(document: dict[str, Any], app: FastAPI, statuses: StatusRul
                 if status.isdigit() and int(status) >= 400:
                     response["content"] = {PROBLEM_JSON: {"schema": problem}}
     _drop_unused_schemas(document, keep={"Problem"})
+    rename_generic_schemas(document)
     return document
+
+
+GENERIC_NAME = re.compile(r"^([A-Za-z0-9]+)_([A-Za-z0-9]+)_$")
+
+
+def rename_generic_schemas(document: dict[str, Any]) -> None:
+    """Name a generic model's schema as a type: ``Page_ArtifactView_`` becomes ``ArtifactViewPage``,
+    which is what a generated client calls it (``components["schemas"]["ArtifactViewPage"]``)."""
+    schemas = document.get("components", {}).get("schemas", {})
+    renames = {}
+    for name in list(schemas):
+        match = GENERIC_NAME.match(name)
+        if match and match.group(2) + match.group(1) not in schemas:
+            renames[SCHEMA_REF + name] = SCHEMA_REF + match.group(2) + match.group(1)
+    if not renames:
+        return
+    for old, new in renames.items():
+        schema = schemas.pop(old[len(SCHEMA_REF) :])
+        schema["title"] = new[len(SCHEMA_REF) :]
+        schemas[new[len(SCHEMA_REF) :]] = schema
+    pending: list[Any] = [document]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref in renames:
+                node["$ref"] = renames[ref]
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
 
 
 def _drop_unused_schemas(document: dict[str, Any], keep: set[str]) -> None:
