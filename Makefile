@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV := .venv
 UV := $(VENV)/bin/uv
 UV_VERSION := 0.13.9
+LABEXT := libs/jupyterlab-kamld
+LABEXT_OUT := $(LABEXT)/src/jupyterlab_kamld/labextension/package.json
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 # Installed packages are compiled to bytecode once, at install: every CLI command and service
@@ -16,17 +18,6 @@ export UV_COMPILE_BYTECODE := 1
 $(UV):
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet "uv==$(UV_VERSION)"
-
-# The JupyterLab extension's front end, built from its committed lockfile before the package that
-# carries it is installed (docs/ui.md).
-LABEXT := libs/jupyterlab-kamld
-LABEXT_OUT := $(LABEXT)/src/jupyterlab_kamld/labextension/package.json
-
-$(LABEXT)/js/node_modules/.package-lock.json: $(LABEXT)/js/package-lock.json
-	cd $(LABEXT)/js && npm ci --no-audit --no-fund --loglevel=error
-
-$(LABEXT_OUT): $(LABEXT)/js/node_modules/.package-lock.json $(LABEXT)/js/package.json $(LABEXT)/js/tsconfig.json $(wildcard $(LABEXT)/js/src/* $(LABEXT)/js/style/*)
-	cd $(LABEXT)/js && npm run --silent build
 
 $(VENV)/.installed: $(UV) uv.lock pyproject.toml $(wildcard libs/*/pyproject.toml services/*/pyproject.toml) $(LABEXT_OUT)
 	$(UV) sync --frozen --all-packages --python $(VENV)/bin/python
@@ -49,6 +40,14 @@ $(WEB_DIST)/index.html: $(FRONTEND)/node_modules/.installed $(FRONTEND_SOURCES)
 	cd $(FRONTEND) && $(NPM) run build --silent
 
 frontend: $(WEB_DIST)/index.html
+
+# The JupyterLab extension's front end, built from its committed lockfile (after the shared API
+# client it imports) before the package that carries it is installed (docs/ui.md).
+$(LABEXT)/js/node_modules/.package-lock.json: $(LABEXT)/js/package-lock.json
+	cd $(LABEXT)/js && npm ci --no-audit --no-fund --loglevel=error
+
+$(LABEXT_OUT): $(LABEXT)/js/node_modules/.package-lock.json $(WEB_DIST)/index.html $(LABEXT)/js/package.json $(LABEXT)/js/tsconfig.json $(wildcard $(LABEXT)/js/src/* $(LABEXT)/js/style/*)
+	cd $(LABEXT)/js && npm run --silent build
 
 # The browser tests drive Debian's Chromium (never a downloaded browser).
 chromium:

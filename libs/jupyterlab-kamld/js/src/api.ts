@@ -1,85 +1,14 @@
 /**
- * Calls to the Jupyter server extension: the gateway's public API through `kamld/api/...`
- * (the server adds its own KAML-D credentials) and the push and pull jobs at `kamld/jobs/...`.
- * Every error is the server's problem details, raised as a `ProblemError`.
+ * Calls to the Jupyter server extension: the gateway's public API through `kamld/api/...` with the
+ * shared generated client (the server adds its own KAML-D credentials), and the push and pull jobs
+ * at `kamld/jobs/...`. Every error is problem details, raised as a `ProblemError`.
  */
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
+import { createKamldClient, type Problem, ProblemError, unwrap } from '@kamld/client';
 
-export interface Problem {
-  status: number;
-  code: string;
-  title?: string;
-  detail: string;
-  errors?: { loc: (string | number)[]; msg: string }[];
-}
-
-export class ProblemError extends Error {
-  constructor(readonly problem: Problem) {
-    super(problem.detail || problem.title || `HTTP ${problem.status}`);
-  }
-}
-
-export interface VersionLink {
-  artifact: string;
-  number: number;
-  name: string;
-  ref: string;
-  digest: string;
-}
-
-export interface Artifact {
-  name: string;
-  kind: string;
-  description: string;
-  labels: Record<string, string>;
-  version_count: number;
-  latest: VersionLink | null;
-  archived: boolean;
-}
-
-export interface Version extends VersionLink {
-  kind: string;
-  message: string;
-  author: string;
-  created_at: string;
-  file_count: number;
-  total_bytes: number;
-  aliases: string[];
-  inputs: (VersionLink & { role: string })[];
-}
-
-export interface Alias {
-  alias: string;
-  version: VersionLink;
-  updated_at: string;
-  updated_by: string;
-}
-
-export interface FileEntry {
-  path: string;
-  size: number;
-}
-
-export interface LineageNode {
-  ref: string;
-  artifact: string;
-  kind: string;
-  distance: number;
-  message: string;
-}
-
-export interface Lineage {
-  root: string;
-  nodes: LineageNode[];
-  edges: { from: string; to: string; role: string }[];
-  truncated: boolean;
-}
-
-export interface Page<T> {
-  items: T[];
-  next: string | null;
-}
+export type { Alias, Artifact, FileEntry, LineageGraph as Lineage, Problem, Version } from '@kamld/client';
+export { ProblemError };
 
 export interface Job {
   id: string;
@@ -99,7 +28,10 @@ async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
   try {
     response = await ServerConnection.makeRequest(url, init, settings);
   } catch (error) {
-    throw new ProblemError({ status: 0, code: 'network_error', detail: String(error) });
+    throw new ProblemError(
+      { type: 'about:blank', title: 'Network error', status: 0, code: 'network_error', detail: String(error) },
+      0
+    );
   }
   const text = await response.text();
   let body: any = null;
@@ -109,28 +41,61 @@ async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
     body = null;
   }
   if (!response.ok) {
-    const problem: Problem =
-      body && typeof body === 'object'
-        ? { status: response.status, code: body.code ?? `http_${response.status}`, ...body }
-        : { status: response.status, code: `http_${response.status}`, detail: text || response.statusText };
-    problem.detail = problem.detail ?? body?.message ?? `HTTP ${response.status}`;
-    throw new ProblemError(problem);
+    const problem: Problem = {
+      type: 'about:blank',
+      title: response.statusText || 'Error',
+      status: response.status,
+      code: `http_${response.status}`,
+      ...(body && typeof body === 'object' ? body : {}),
+      detail: body?.detail ?? body?.message ?? (text || `HTTP ${response.status}`)
+    };
+    throw new ProblemError(problem, response.status);
   }
   return body as T;
 }
 
 const enc = encodeURIComponent;
 
+/** Jupyter's own credentials (its XSRF cookie, a page token if any) on every call to the server. */
+function jupyterFetch(request: Request): Promise<Response> {
+  const settings = ServerConnection.makeSettings();
+  const headers = new Headers(request.headers);
+  if (settings.token) {
+    headers.set('Authorization', `token ${settings.token}`);
+  }
+  const xsrf = document.cookie.match('\\b_xsrf=([^;]*)\\b');
+  if (xsrf) {
+    headers.set('X-XSRFToken', xsrf[1]);
+  }
+  return settings.fetch(new Request(request, { headers, credentials: 'same-origin' }));
+}
+
+/** The public API through the server extension's proxy (`<base>/kamld/api/v1/...`). */
+const client = createKamldClient({
+  baseUrl: URLExt.join(ServerConnection.makeSettings().baseUrl, 'kamld'),
+  fetch: jupyterFetch as typeof globalThis.fetch
+});
+
 /** The gateway's public API, as far as the panel uses it. */
 export const gateway = {
-  artifacts: (after?: string) =>
-    request<Page<Artifact>>(`api/v1/artifacts?limit=100${after ? `&after=${enc(after)}` : ''}`),
-  versions: (name: string) => request<Page<Version>>(`api/v1/artifacts/${enc(name)}/versions?limit=100`),
-  aliases: (name: string) => request<Alias[]>(`api/v1/artifacts/${enc(name)}/aliases`),
-  files: (name: string, ref: string) =>
-    request<Page<FileEntry>>(`api/v1/artifacts/${enc(name)}/versions/${enc(ref)}/files?limit=1000`),
-  lineage: (name: string, ref: string, direction: 'up' | 'down') =>
-    request<Lineage>(`api/v1/artifacts/${enc(name)}/versions/${enc(ref)}/lineage?direction=${direction}&depth=5`)
+  artifacts: async () =>
+    unwrap(await client.GET('/api/v1/artifacts', { params: { query: { limit: 100 } } })),
+  versions: async (name: string) =>
+    unwrap(await client.GET('/api/v1/artifacts/{name}/versions', { params: { path: { name }, query: { limit: 100 } } })),
+  aliases: async (name: string) =>
+    unwrap(await client.GET('/api/v1/artifacts/{name}/aliases', { params: { path: { name } } })),
+  files: async (name: string, ref: string) =>
+    unwrap(
+      await client.GET('/api/v1/artifacts/{name}/versions/{ref}/files', {
+        params: { path: { name, ref }, query: { limit: 1000 } }
+      })
+    ),
+  lineage: async (name: string, ref: string, direction: 'up' | 'down') =>
+    unwrap(
+      await client.GET('/api/v1/artifacts/{name}/versions/{ref}/lineage', {
+        params: { path: { name, ref }, query: { direction, depth: 5 } }
+      })
+    )
 };
 
 export interface PushRequest {
