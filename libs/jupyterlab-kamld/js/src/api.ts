@@ -67,7 +67,7 @@ function jupyterFetch(request: Request): Promise<Response> {
   if (xsrf) {
     headers.set('X-XSRFToken', xsrf[1]);
   }
-  return settings.fetch(new Request(request, { headers, credentials: 'same-origin' }));
+  return settings.fetch.call(globalThis, new Request(request, { headers, credentials: 'same-origin' }));
 }
 
 /** The public API through the server extension's proxy (`<base>/kamld/api/v1/...`). */

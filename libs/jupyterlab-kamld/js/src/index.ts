@@ -91,8 +91,6 @@ const fileBrowserPlugin: JupyterFrontEndPlugin<void> = {
     });
     app.contextMenu.addItem({ command: PUSH_FOLDER, selector: DIRECTORY_ITEM, rank: 60 });
     app.contextMenu.addItem({ command: PULL_HERE, selector: DIRECTORY_ITEM, rank: 61 });
-    app.contextMenu.addItem({ command: PUSH_FOLDER, selector: '.jp-DirListing-content', rank: 60 });
-    app.contextMenu.addItem({ command: PULL_HERE, selector: '.jp-DirListing-content', rank: 61 });
   }
 };
 

@@ -154,20 +154,20 @@ function LineageSide(props: { title: string; lineage: Lineage; open: (place: Pla
 
 function VersionView(props: {
   name: string;
-  ref: string;
+  version: string;
   commands: CommandRegistry;
   open: (place: Place) => void;
 }): JSX.Element {
-  const files = useLoad(() => gateway.files(props.name, props.ref), [props.name, props.ref]);
-  const upstream = useLoad(() => gateway.lineage(props.name, props.ref, 'up'), [props.name, props.ref]);
-  const downstream = useLoad(() => gateway.lineage(props.name, props.ref, 'down'), [props.name, props.ref]);
+  const files = useLoad(() => gateway.files(props.name, props.version), [props.name, props.version]);
+  const upstream = useLoad(() => gateway.lineage(props.name, props.version, 'up'), [props.name, props.version]);
+  const downstream = useLoad(() => gateway.lineage(props.name, props.version, 'down'), [props.name, props.version]);
   return (
     <div>
       <h3>Files</h3>
       {files.error && <Problem text={files.error} />}
       <ul className="kamld-list kamld-files">
         {(files.data?.items ?? []).map((file: FileEntry) => {
-          const reference = `${props.name}:${props.ref}/${file.path}`;
+          const reference = `${props.name}:${props.version}/${file.path}`;
           return (
             <li key={file.path} className="kamld-file" data-reference={reference}>
               <span className="kamld-name">{file.path}</span>
@@ -231,7 +231,7 @@ function Browser(props: { commands: CommandRegistry; changed: Signal<KamldPanel,
       {place.view === 'artifacts' && <ArtifactList open={open} generation={generation} />}
       {place.view === 'artifact' && <ArtifactView name={place.name} open={open} generation={generation} />}
       {place.view === 'version' && (
-        <VersionView name={place.name} ref={place.ref} commands={props.commands} open={open} />
+        <VersionView name={place.name} version={place.ref} commands={props.commands} open={open} />
       )}
     </div>
   );

@@ -98,6 +98,7 @@ class JobView extends Widget {
   constructor(title: string) {
     super();
     this.addClass('kamld-job');
+    this.node.dataset.state = 'running';
     this.status.className = 'kamld-job-status';
     this.status.textContent = title;
     this.bar.max = 1;

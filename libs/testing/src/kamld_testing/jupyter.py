@@ -10,6 +10,7 @@ data and runtime folders are private to the test, and it never checks for update
 
 from __future__ import annotations
 
+import json
 import secrets
 import subprocess
 import sys
@@ -63,6 +64,12 @@ def launch_jupyter(home: Path, env: Mapping[str, str]) -> JupyterServer:
         "JUPYTER_RUNTIME_DIR": str(private / "runtime"),
         "JUPYTER_PLATFORM_DIRS": "1",
     }
+    # No "get notified about Jupyter news?" prompt over the page (and never a request for news).
+    labconfig = private / "config" / "labconfig"
+    labconfig.mkdir(parents=True, exist_ok=True)
+    (labconfig / "page_config.json").write_text(
+        json.dumps({"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}})
+    )
     log_path = home / "jupyter.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
