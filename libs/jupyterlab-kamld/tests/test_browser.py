@@ -60,7 +60,9 @@ def page(lab: JupyterServer, workspace: Path) -> Iterator[playwright_api.Page]:
         context = browser.new_context(viewport={"width": 1280, "height": 800})
         page = context.new_page()
         page.on("pageerror", lambda error: print("page error:", error))
-        page.on("console", lambda message: print("console:", message.text) if message.type == "error" else None)
+        page.on(
+            "console", lambda message: print("console:", message.text) if message.type == "error" else None
+        )
         page.set_default_timeout(WAIT_MS)
         page.goto(lab.url(f"lab?token={lab.token}"))
         page.locator(".jp-DirListing-content").wait_for()
@@ -77,7 +79,10 @@ def write_files(folder: Path, files: dict[str, bytes]) -> None:
 def show_sidebar(page: playwright_api.Page, panel_id: str) -> None:
     """Show a left-sidebar panel (clicking the tab of the one shown would hide it)."""
     tab = page.locator(f".lm-TabBar-tab[data-id='{panel_id}']")
-    if "lm-mod-current" not in (tab.get_attribute("class") or "") or not page.locator(f"#{panel_id}").is_visible():
+    if (
+        "lm-mod-current" not in (tab.get_attribute("class") or "")
+        or not page.locator(f"#{panel_id}").is_visible()
+    ):
         tab.click()
     page.locator(f"#{panel_id}").wait_for(state="visible")
 

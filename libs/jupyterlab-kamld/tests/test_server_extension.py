@@ -42,10 +42,14 @@ def start(lab: JupyterServer, action: str, body: dict[str, Any]) -> httpx.Respon
     return httpx.post(lab.url(f"kamld/jobs/{action}"), headers=lab.auth, json=body)
 
 
-def test_proxy_answers_as_the_gateway_with_the_servers_token(lab: JupyterServer, kamld_platform: Platform) -> None:
+def test_proxy_answers_as_the_gateway_with_the_servers_token(
+    lab: JupyterServer, kamld_platform: Platform
+) -> None:
     kamld.Client(kamld_platform.gateway, kamld_platform.token).create_artifact("proxied", kind="model")
     via_lab = httpx.get(lab.url("kamld/api/v1/artifacts"), headers=lab.auth, params={"kind": "model"})
-    direct = httpx.get(f"{kamld_platform.gateway}/api/v1/artifacts", headers=kamld_platform.auth, params={"kind": "model"})
+    direct = httpx.get(
+        f"{kamld_platform.gateway}/api/v1/artifacts", headers=kamld_platform.auth, params={"kind": "model"}
+    )
     assert via_lab.status_code == 200, via_lab.text
     assert via_lab.json() == direct.json()
     assert "proxied" in [item["name"] for item in via_lab.json()["items"]]
@@ -56,7 +60,11 @@ def test_proxy_answers_as_the_gateway_with_the_servers_token(lab: JupyterServer,
 
 
 def test_proxy_and_jobs_need_a_jupyter_sign_in(lab: JupyterServer) -> None:
-    for method, path in [("GET", "kamld/api/v1/artifacts"), ("POST", "kamld/jobs/push"), ("GET", "kamld/jobs/0a")]:
+    for method, path in [
+        ("GET", "kamld/api/v1/artifacts"),
+        ("POST", "kamld/jobs/push"),
+        ("GET", "kamld/jobs/0a"),
+    ]:
         answer = httpx.request(method, lab.url(path), json={} if method == "POST" else None)
         assert answer.status_code == 403, (method, path, answer.text)
     wrong = httpx.get(lab.url("kamld/api/v1/artifacts"), headers={"Authorization": "token wrong"})
@@ -80,7 +88,10 @@ def test_paths_outside_the_root_are_refused(lab: JupyterServer, path: str, tmp_p
     link = lab.root / "link-out"
     if not link.is_symlink():
         os.symlink(tmp_path, link)
-    for action, body in [("push", {"path": path, "name": "escape"}), ("pull", {"path": path, "ref": "escape:v1"})]:
+    for action, body in [
+        ("push", {"path": path, "name": "escape"}),
+        ("pull", {"path": path, "ref": "escape:v1"}),
+    ]:
         answer = start(lab, action, body)
         assert answer.status_code == 422, answer.text
         assert answer.headers["content-type"].startswith("application/problem+json")

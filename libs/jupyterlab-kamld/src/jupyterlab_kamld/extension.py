@@ -13,16 +13,23 @@ from typing import Any
 import httpx
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
-from kamld.config import load_config
-from kamld.errors import KamldClientError
-from kamld.references import check_artifact_name, parse_reference
 from tornado import web
 
 from jupyterlab_kamld.jobs import Jobs
 from jupyterlab_kamld.paths import inside_root
 from jupyterlab_kamld.problems import PROBLEM_JSON, Problem, problem
+from kamld.config import load_config
+from kamld.errors import KamldClientError
+from kamld.references import check_artifact_name, parse_reference
 
-FORWARDED_REQUEST_HEADERS = ("Accept", "Content-Type", "If-Match", "If-None-Match", "Range", "Idempotency-Key")
+FORWARDED_REQUEST_HEADERS = (
+    "Accept",
+    "Content-Type",
+    "If-Match",
+    "If-None-Match",
+    "Range",
+    "Idempotency-Key",
+)
 FORWARDED_RESPONSE_HEADERS = (
     "Content-Type",
     "Content-Disposition",
@@ -77,7 +84,11 @@ class GatewayProxyHandler(ProblemHandler):
     async def _proxy(self, path: str) -> None:
         config = load_config()
         url = f"{config.url}/api/{path}"
-        headers = {name: self.request.headers[name] for name in FORWARDED_REQUEST_HEADERS if name in self.request.headers}
+        headers = {
+            name: self.request.headers[name]
+            for name in FORWARDED_REQUEST_HEADERS
+            if name in self.request.headers
+        }
         if config.token:
             headers["Authorization"] = f"Bearer {config.token}"
         client: httpx.AsyncClient = self.settings["kamld_http"]
@@ -91,7 +102,9 @@ class GatewayProxyHandler(ProblemHandler):
         try:
             response = await client.send(request, stream=True)
         except httpx.TimeoutException as exc:
-            raise Problem(504, "gateway_timeout", f"the KAML-D gateway at {config.url} did not answer: {exc}") from None
+            raise Problem(
+                504, "gateway_timeout", f"the KAML-D gateway at {config.url} did not answer: {exc}"
+            ) from None
         except httpx.TransportError as exc:
             raise Problem(
                 502, "gateway_unreachable", f"cannot reach the KAML-D gateway at {config.url}: {exc}"

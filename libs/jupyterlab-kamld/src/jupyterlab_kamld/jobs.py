@@ -20,10 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import kamld
+from jupyterlab_kamld.problems import from_client_error, problem
 from kamld.errors import KamldClientError
 from kamld.transfer import Progress
-
-from jupyterlab_kamld.problems import from_client_error, problem
 
 log = logging.getLogger("jupyterlab_kamld")
 KEPT_JOBS = 200

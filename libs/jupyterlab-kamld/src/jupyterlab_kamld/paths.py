@@ -17,7 +17,9 @@ def inside_root(root: Path, relative: object, field: str) -> Path:
         raise Problem(422, "invalid_path", f"{field} must be a string", field=field)
     pure = PurePosixPath(relative)
     if pure.is_absolute() or "\x00" in relative:
-        raise Problem(422, "path_outside_root", f"{field} {relative!r} must be relative to the root", field=field)
+        raise Problem(
+            422, "path_outside_root", f"{field} {relative!r} must be relative to the root", field=field
+        )
     base = root.resolve()
     target = (base / pure).resolve()
     if target != base and base not in target.parents:

@@ -1,4 +1,4 @@
-"""Problem details (RFC 9457) in the shape the platform answers them, for the server extension's own errors."""
+"""Problem details (RFC 9457) shaped as the platform answers them, for the extension's own errors."""
 
 from __future__ import annotations
 

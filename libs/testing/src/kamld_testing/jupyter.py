@@ -106,7 +106,9 @@ def launch_jupyter(home: Path, env: Mapping[str, str]) -> JupyterServer:
             pass
         if time.monotonic() > deadline:
             stop_processes(process)
-            raise RuntimeError(f"jupyter lab did not answer within {READY_TIMEOUT_S:.0f} s:\n{server.log_tail()}")
+            raise RuntimeError(
+                f"jupyter lab did not answer within {READY_TIMEOUT_S:.0f} s:\n{server.log_tail()}"
+            )
         time.sleep(0.2)
 
 
