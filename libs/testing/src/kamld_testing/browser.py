@@ -82,9 +82,16 @@ def new_page(browser: Browser, base_url: str, **context_options: Any) -> Page:
     return page
 
 
-def accessibility_violations(
-    page: Page, impacts: frozenset[str] = frozenset({"serious", "critical"})
-) -> list[Any]:
+SERIOUS = frozenset({"serious", "critical"})
+
+
+def page_errors(page: Page) -> list[str]:
+    """The uncaught errors of a page opened by :func:`new_page`, so far."""
+    errors: list[str] = getattr(page, "kamld_errors", [])
+    return errors
+
+
+def accessibility_violations(page: Page, impacts: frozenset[str] = SERIOUS) -> list[Any]:
     """axe-core's violations of the page as it is now, of the given impacts (serious and critical)."""
     if not AXE_SCRIPT.exists():
         raise FileNotFoundError(f"{AXE_SCRIPT} is missing: run make install (npm ci installs axe-core)")
