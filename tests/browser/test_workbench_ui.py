@@ -8,14 +8,15 @@ ones were made).
 
 from __future__ import annotations
 
-import asyncio
 import gzip
 import os
+import sqlite3
 import struct
 import subprocess
 import time
 import zlib
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -337,33 +338,31 @@ def test_initial_javascript_is_small_and_lineage_is_lazy(chromium: Any, story: S
     assert not [url for url in urls if "Lineage" in url]
 
 
-async def create_artifacts(platform: Platform, token: str, count: int) -> None:
-    limits = httpx.Limits(max_connections=8)
-    headers = {"Authorization": f"Bearer {token}"}
-    async with httpx.AsyncClient(
-        base_url=platform.gateway, headers=headers, limits=limits, timeout=60
-    ) as client:
-        semaphore = asyncio.Semaphore(8)
-
-        async def create(i: int) -> None:
-            async with semaphore:
-                body = {
-                    "name": f"bulk-{i:05d}",
-                    "kind": ("dataset", "model", "code")[i % 3],
-                    "labels": {"shard": str(i % 10)},
-                }
-                answer = await client.post("/api/v1/artifacts", json=body)
-                assert answer.status_code == 201, answer.text
-
-        await asyncio.gather(*(create(i) for i in range(count)))
+def seed_artifacts(platform: Platform, count: int) -> None:
+    """``count`` artifacts written straight into metadata-hub's SQLite catalog, in one transaction:
+    through the API they take minutes on two cores, and what is measured here is the UI reading
+    them back through the public API."""
+    database = platform.home / "metadata-hub" / "db.sqlite3"
+    with closing(sqlite3.connect(database)) as db, db:
+        created_at, created_by = db.execute("SELECT created_at, created_by FROM artifacts LIMIT 1").fetchone()
+        db.executemany(
+            "INSERT INTO artifacts (name, kind, description, created_at, created_by, updated_at, archived,"
+            " next_number, generation) VALUES (?, ?, '', ?, ?, ?, 0, 1, 0)",
+            [
+                (f"bulk-{i:05d}", ("dataset", "model", "code")[i % 3], created_at, created_by, created_at)
+                for i in range(count)
+            ],
+        )
+        db.execute(
+            "INSERT INTO artifact_labels (artifact_id, key, value) SELECT id, 'shard', substr(name, -1) "
+            "FROM artifacts WHERE name LIKE 'bulk-%'"
+        )
 
 
 def test_a_catalog_of_ten_thousand_artifacts_stays_interactive(
     chromium: Any, story: Story, shots: Path
 ) -> None:
-    started = time.monotonic()
-    asyncio.run(create_artifacts(story.platform, story.editor, CATALOG_SIZE))
-    print(f"\ncreated {CATALOG_SIZE} artifacts in {time.monotonic() - started:.1f} s")
+    seed_artifacts(story.platform, CATALOG_SIZE)
     page = signed_in(chromium, story, story.viewer)
     page.goto("/status")
     page.get_by_role("table", name="Services").wait_for()
@@ -397,11 +396,15 @@ def test_a_catalog_of_ten_thousand_artifacts_stays_interactive(
     page.get_by_role("link", name="bulk-00000", exact=True).wait_for()
     check_accessible(page, "catalog")
     page.screenshot(path=shots / "workbench-catalog.png")
+    loading = time.monotonic()
+    page.goto("/")
+    page.get_by_role("link", name="bulk-00000", exact=True).wait_for()
+    page_load = time.monotonic() - loading
     print(
         f"catalog of {CATALOG_SIZE:,} artifacts: first rows {first_rows * 1000:.0f} ms after the click, "
         f"a name filter answered {filtered * 1000:.0f} ms after it, all pages loaded after "
         f"{loaded_all * 1000:.0f} ms, scrolled to the end in {scrolled * 1000:.0f} ms, "
-        f"{rendered_rows} rows in the DOM"
+        f"{rendered_rows} rows in the DOM; first rows {page_load * 1000:.0f} ms after a full page load"
     )
     assert not page_errors(page)
     page.context.close()

@@ -12,6 +12,8 @@ import type { Artifact } from "@kamld/client";
 import { api, artifactPath, formatTime, unwrap, versionPath } from "../api";
 import { ErrorBox, Labels } from "../components";
 
+// A small first page paints at once; the rest follows in large pages while the user reads.
+const FIRST_PAGE = 100;
 const PAGE = 1000;
 const ROW_HEIGHT = 40;
 const KINDS = ["", "dataset", "model", "code"];
@@ -35,7 +37,7 @@ export default function Catalog() {
       let first = true;
       do {
         const query = {
-          limit: PAGE,
+          limit: first ? FIRST_PAGE : PAGE,
           after,
           ...(kind ? { kind: kind as Artifact["kind"] } : {}),
           ...(label ? { label: [label] } : {}),
