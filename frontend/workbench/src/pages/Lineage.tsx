@@ -1,7 +1,7 @@
 /** The lineage graph of a version, upstream and downstream, laid out with dagre; click a node to open it. */
 import { useMemo, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
-import { Background, Controls, MarkerType, ReactFlow, type Edge, type Node } from "@xyflow/react";
+import { Background, Controls, MarkerType, Position, ReactFlow, type Edge, type Node } from "@xyflow/react";
 import dagre from "@dagrejs/dagre";
 import "@xyflow/react/dist/style.css";
 
@@ -94,6 +94,8 @@ function layOut(graph: LineageGraph): { nodes: Node[]; edges: Edge[] } {
     return {
       id: node.ref,
       position: { x: at.x - WIDTH / 2, y: at.y - HEIGHT / 2 },
+      sourcePosition: Position.Right,
+      targetPosition: Position.Left,
       data: { label: `${node.ref} (${node.kind})`, href: versionPath(node.artifact, node.name) },
       className: node.ref === graph.root ? "lineage-node root" : `lineage-node ${node.kind}`,
       style: { width: WIDTH },
