@@ -50,7 +50,10 @@ def test_operations_have_verb_noun_ids_one_tag_and_global_bearer_security() -> N
     assert all(re.fullmatch(r"[a-z]+(?:[A-Z][a-z]+)+", op_id) for op_id in ids), ids
     assert {"listArtifacts", "getVersion", "getStatus", "getMe", "commitUpload"} <= set(ids)
     assert all(len(operation["tags"]) == 1 for _, _, operation in operations(document))
-    assert document["security"] == [{"HTTPBearer": []}]
+    assert document["security"] == [{"HTTPBearer": []}, {"sessionCookie": []}]
+    assert document["components"]["securitySchemes"]["sessionCookie"]["in"] == "cookie"
+    session = document["paths"]["/api/v1/session"]
+    assert session["post"]["security"] == [] and session["delete"]["security"] == []
     assert document["servers"]
 
 

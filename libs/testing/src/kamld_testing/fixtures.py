@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from kamld_testing.browser import chromium_unavailable_reason, running_chromium
 from kamld_testing.postgres import PostgresUnavailable, fresh_postgres_database
 
 
@@ -21,6 +23,17 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "postgres: needs the PostgreSQL server (KAMLD_TEST_POSTGRES_URL or 127.0.0.1:5432)"
     )
+    config.addinivalue_line("markers", "browser: drives headless Chromium (kamld_testing.browser)")
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    """One headless Chromium (a Playwright ``Browser``) per test module; skipped, saying why, without one."""
+    reason = chromium_unavailable_reason()
+    if reason:
+        pytest.skip(reason)
+    with running_chromium() as browser:
+        yield browser
 
 
 class PostgresDatabases:

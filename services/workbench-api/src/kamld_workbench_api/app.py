@@ -14,6 +14,7 @@ from kamld_workbench_api.api import public_router
 from kamld_workbench_api.auth.gate import AuthenticationGate
 from kamld_workbench_api.auth.schemas import Role
 from kamld_workbench_api.auth.service import TokenService
+from kamld_workbench_api.auth.sessions import SessionSigner
 from kamld_workbench_api.catalog.cache import VersionCache
 from kamld_workbench_api.catalog.listings import ListingCache
 from kamld_workbench_api.coalescing import ReadCoalescer
@@ -25,6 +26,7 @@ from kamld_workbench_api.limits.rate import RateLimiter
 from kamld_workbench_api.openapi import install_public_openapi
 from kamld_workbench_api.status.endpoints import router as status_router
 from kamld_workbench_api.upstreams import install_upstreams
+from kamld_workbench_api.web.endpoints import router as web_router
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 BOOTSTRAP_TOKEN_NAME = "kamld-up"
@@ -65,8 +67,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.catalog_reads = ReadCoalescer()
     app.state.file_pages = ListingCache(settings.listing_cache_mb * 1024 * 1024)
     app.state.recent_versions = VersionCache(settings.resolution_cache_ttl_s, epochs=epochs)
+    app.state.sessions = SessionSigner.for_service(
+        settings.internal_token, settings.data_dir, settings.session_lifetime_s
+    )
     install_public_openapi(app, __version__)
-    install_limits(app, settings, tokens)
+    # Last: its catch-all path answers every GET no other route took with the web UI.
+    app.include_router(web_router)
+    install_limits(app, settings, tokens, app.state.sessions)
     # Outermost, so a browser's preflight is answered before limits or authentication.
     if settings.cors_origins:
         app.add_middleware(
@@ -86,7 +93,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
-def install_limits(app: FastAPI, settings: Settings, tokens: TokenService) -> None:
+def install_limits(
+    app: FastAPI, settings: Settings, tokens: TokenService, sessions: SessionSigner | None = None
+) -> None:
     """Outermost, so they act on headers alone: the token first, then the body's size as it is read."""
     app.add_middleware(
         BodyLimitMiddleware,
@@ -100,7 +109,9 @@ def install_limits(app: FastAPI, settings: Settings, tokens: TokenService) -> No
             settings.rate_limit_per_s, settings.rate_limit_burst, path=settings.data_dir / "rate-limits"
         )
     metrics_token = settings.metrics_token.get_secret_value() if settings.metrics_token else None
-    app.add_middleware(AuthenticationGate, tokens=tokens, rate=rate, metrics_token=metrics_token)
+    app.add_middleware(
+        AuthenticationGate, tokens=tokens, rate=rate, metrics_token=metrics_token, sessions=sessions
+    )
 
 
 def _healthz_of(client):

@@ -1,5 +1,7 @@
 """workbench-api settings (environment prefix ``KAMLD_WORKBENCH_API_``)."""
 
+from pathlib import Path
+
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
@@ -98,6 +100,18 @@ class Settings(ServiceSettings):
         None,
         description="Bearer secret that may read /metrics and nothing else (for Prometheus); admin "
         "API tokens may read it too",
+    )
+
+    session_lifetime_s: int = Field(
+        12 * 3600,
+        ge=60,
+        description="How long a Workbench sign-in (the browser's session cookie) lasts before the user "
+        "signs in again; revoking the API token it was made with ends it at once",
+    )
+    web_dir: Path | None = Field(
+        None,
+        description="The Workbench web UI's built assets, served at /; unset: the ones built into this "
+        "package by make install (frontend/workbench)",
     )
 
     _check_transfer_key = field_validator("transfer_key")(check_transfer_key)

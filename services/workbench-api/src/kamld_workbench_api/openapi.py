@@ -17,10 +17,13 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
 from kamld_common.openapi import complete_openapi, default_error_statuses, referenced_schemas
+from kamld_workbench_api.auth.gate import SESSION_PATH
+from kamld_workbench_api.auth.sessions import SESSION_COOKIE
 
 PUBLIC_PREFIX = "/api/v1"
 OPENAPI_PATH = PUBLIC_PREFIX + "/openapi.json"
 BEARER_SCHEME = "HTTPBearer"
+COOKIE_SCHEME = "sessionCookie"
 TITLE = "KAML-D public API"
 DESCRIPTION = (
     "Version datasets and models: artifacts, versions, aliases, lineage and content. "
@@ -32,6 +35,7 @@ SERVERS = [
 ]
 TAGS = [
     {"name": "me", "description": "Who the calling token is"},
+    {"name": "session", "description": "Browser sign-in for the Workbench: a session cookie for a token"},
     {"name": "status", "description": "Health and versions of the platform's services"},
     {"name": "tokens", "description": "API tokens (admin)"},
     {"name": "artifacts", "description": "Named datasets, models and code"},
@@ -78,7 +82,17 @@ def public_openapi(app: FastAPI, version: str) -> dict[str, Any]:
         tags=TAGS,
     )
     document["paths"] = {p: ops for p, ops in document["paths"].items() if p.startswith(PUBLIC_PREFIX)}
-    document["security"] = [{BEARER_SCHEME: []}]
+    # A browser signed in to the Workbench authenticates with its session cookie instead.
+    document.setdefault("components", {}).setdefault("securitySchemes", {})[COOKIE_SCHEME] = {
+        "type": "apiKey",
+        "in": "cookie",
+        "name": SESSION_COOKIE,
+        "description": "The Workbench's browser session (`POST /api/v1/session`); mutations also need "
+        "the `X-CSRF-Token` header",
+    }
+    document["security"] = [{BEARER_SCHEME: []}, {COOKIE_SCHEME: []}]
+    for operation in document["paths"].get(SESSION_PATH, {}).values():
+        operation["security"] = []
     complete_openapi(document, app, public_error_statuses)
     components = document.get("components", {})
     schemas = components.get("schemas", {})

@@ -227,6 +227,8 @@ def route_table(seeded: dict[str, Any]) -> list[Route]:
         ),
         Route("GET", "/api/v1/status", "viewer", {}, None),
         Route("GET", "/api/v1/me", "viewer", {}, None),
+        Route("POST", "/api/v1/session", None, {"json": {"token": "@viewer-token"}}, None),
+        Route("DELETE", "/api/v1/session", None, {}, None, 204),
         Route("POST", "/api/v1/gc", "admin", {"params": {"dry_run": "true"}}, None),
     ]
 
@@ -236,6 +238,8 @@ LOWER = {"editor": "viewer", "admin": "editor"}
 
 def _call(gateway, tokens, client: httpx.Client, route: Route, values: dict[str, Any]) -> httpx.Response:
     values = dict(values)
+    if values.get("json") == {"token": "@viewer-token"}:
+        values["json"] = {"token": tokens["viewer"]}
     for key, value in list(values.items()):
         if value == "@upload":
             values[key] = client.post("/api/v1/uploads", headers=_auth(tokens["editor"])).json()["id"]

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response, status
+from fastapi import APIRouter, Depends, Request, Response, status
 
+from kamld_common.errors import Unauthorized
 from kamld_workbench_api.auth.dependencies import get_token_service, require_admin, require_viewer
-from kamld_workbench_api.auth.schemas import Caller, TokenCreate, TokenCreated, TokenInfo
-from kamld_workbench_api.auth.service import TokenService, token_info
+from kamld_workbench_api.auth.schemas import (
+    Caller,
+    SessionCreate,
+    SessionView,
+    TokenCreate,
+    TokenCreated,
+    TokenInfo,
+)
+from kamld_workbench_api.auth.service import TokenService, secret_hash, token_info
+from kamld_workbench_api.auth.sessions import CSRF_COOKIE, SESSION_COOKIE, SessionSigner
 
 router = APIRouter(prefix="/tokens", tags=["tokens"])
 me_router = APIRouter(tags=["me"])
+session_router = APIRouter(prefix="/session", tags=["session"])
 
 AdminCaller = Annotated[Caller, Depends(require_admin)]
 Tokens = Annotated[TokenService, Depends(get_token_service)]
@@ -49,3 +60,37 @@ async def revoke(name: str, _: AdminCaller, tokens: Tokens) -> Response:
     """Revoke a token at once; requests carrying it are refused from now on."""
     await tokens.revoke(name)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@session_router.post(
+    "",
+    summary="Sign in (browser)",
+    response_model=SessionView,
+    operation_id="createSession",
+    responses={401: {}},
+)
+async def sign_in(body: SessionCreate, request: Request, response: Response, tokens: Tokens) -> SessionView:
+    """Exchange an API token for a session cookie (HttpOnly, SameSite=Strict) and a CSRF token."""
+    caller = await tokens.authenticate(body.token)
+    if caller is None:
+        raise Unauthorized("the API token is unknown or was revoked", code="token_invalid")
+    signer: SessionSigner = request.app.state.sessions
+    value, session = signer.issue(secret_hash(body.token))
+    secure = request.url.scheme == "https"
+    common = {"max_age": signer.lifetime_s, "path": "/", "samesite": "strict", "secure": secure}
+    response.set_cookie(SESSION_COOKIE, value, httponly=True, **common)  # type: ignore[arg-type]
+    response.set_cookie(CSRF_COOKIE, session.csrf, httponly=False, **common)  # type: ignore[arg-type]
+    response.headers["Cache-Control"] = "no-store"
+    expires = datetime.fromtimestamp(session.expires_at, UTC)
+    return SessionView(name=caller.name, role=caller.role, expires_at=expires, csrf_token=session.csrf)
+
+
+@session_router.delete(
+    "", status_code=status.HTTP_204_NO_CONTENT, summary="Sign out (browser)", operation_id="deleteSession"
+)
+async def sign_out() -> Response:
+    """Clear the session cookies (the API token itself stays valid)."""
+    response = Response(status_code=status.HTTP_204_NO_CONTENT)
+    for name in (SESSION_COOKIE, CSRF_COOKIE):
+        response.delete_cookie(name, path="/", samesite="strict")
+    return response

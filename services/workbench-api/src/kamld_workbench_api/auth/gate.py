@@ -7,8 +7,13 @@ alone: a request without a valid token is answered 401 and its body never read. 
 finds is left in the request's state for ``require`` to check the role against. A token over its
 request rate (when one is set) is answered 429 with ``Retry-After``.
 
-Open without a token: health and readiness probes and the API description. ``/metrics`` needs an
-admin token or the dedicated metrics token (the one credential Prometheus is given).
+A browser signed in to the Workbench sends no token but the session cookie
+(:mod:`~kamld_workbench_api.auth.sessions`): it stands for its token, and a mutation it
+authenticates must carry the CSRF token in ``X-CSRF-Token`` (403 ``csrf_failed`` otherwise).
+
+Open without a token: health and readiness probes, the API description, signing in and out, and
+the Workbench's pages and assets (``GET`` outside ``/api/``; they hold no data). ``/metrics`` needs
+an admin token or the dedicated metrics token (the one credential Prometheus is given).
 """
 
 from __future__ import annotations
@@ -21,9 +26,20 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from kamld_common.errors import Forbidden, KamldError, TooManyRequests, Unauthorized
 from kamld_workbench_api.auth.schemas import Caller, Role
 from kamld_workbench_api.auth.service import TokenService
+from kamld_workbench_api.auth.sessions import (
+    CSRF_HEADER,
+    SAFE_METHODS,
+    SESSION_COOKIE,
+    SessionSigner,
+    cookie_value,
+    csrf_matches,
+)
 from kamld_workbench_api.limits.rate import RateLimiter
 from kamld_workbench_api.refusals import announced_body, refuse
 
+METRICS_PATH = "/metrics"
+SESSION_PATH = "/api/v1/session"
+API_PREFIX = "/api/"
 OPEN_PATHS = frozenset(
     {
         "/healthz",
@@ -33,11 +49,24 @@ OPEN_PATHS = frozenset(
         "/redoc",
         "/openapi.json",
         "/api/v1/openapi.json",
+        SESSION_PATH,
     }
 )
-METRICS_PATH = "/metrics"
 CALLER_STATE = "kamld_caller"
 """The key of the authenticated :class:`Caller` in the ASGI scope's ``state``."""
+
+
+def is_web_path(scope: Scope) -> bool:
+    """A Workbench page or asset: read-only, outside the API, holding no data."""
+    path = scope["path"]
+    return scope["method"] in ("GET", "HEAD") and not path.startswith(API_PREFIX) and path != METRICS_PATH
+
+
+def header(scope: Scope, wanted: bytes) -> bytes | None:
+    for name, value in scope["headers"]:
+        if name == wanted:
+            return value
+    return None
 
 
 def bearer_secret(scope: Scope) -> str | None:
@@ -59,34 +88,31 @@ class AuthenticationGate:
         tokens: TokenService,
         rate: RateLimiter | None = None,
         metrics_token: str | None = None,
+        sessions: SessionSigner | None = None,
     ) -> None:
         self.app = app
+        self.sessions = sessions
         self.tokens = tokens
         self.rate = rate
         self.metrics_token = metrics_token.encode() if metrics_token else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in OPEN_PATHS or scope["method"] == "OPTIONS":
+        if (
+            scope["type"] != "http"
+            or scope["path"] in OPEN_PATHS
+            or scope["method"] == "OPTIONS"
+            or is_web_path(scope)
+        ):
             await self.app(scope, receive, send)
             return
         secret = bearer_secret(scope)
-        if secret is None:
-            error = Unauthorized(
-                "an API token is required: send 'Authorization: Bearer <token>'", code="token_required"
-            )
-            await self._refuse(error, scope, receive, send)
-            return
-        if scope["path"] == METRICS_PATH and self._is_metrics_token(secret):
+        if secret is not None and scope["path"] == METRICS_PATH and self._is_metrics_token(secret):
             await self.app(scope, receive, send)
             return
-        caller = await self.tokens.authenticate(secret)
-        if caller is None:
-            await self._refuse(
-                Unauthorized("the API token is unknown or was revoked", code="token_invalid"),
-                scope,
-                receive,
-                send,
-            )
+        try:
+            caller = await self._caller(scope, secret)
+        except KamldError as error:
+            await self._refuse(error, scope, receive, send)
             return
         if scope["path"] == METRICS_PATH and not caller.role.allows(Role.admin):
             forbidden = Forbidden(
@@ -102,6 +128,35 @@ class AuthenticationGate:
             return
         scope.setdefault("state", {})[CALLER_STATE] = caller
         await self.app(scope, receive, send)
+
+    async def _caller(self, scope: Scope, secret: str | None) -> Caller:
+        """Who sends the request: by its bearer token, else by its session cookie (and CSRF token)."""
+        if secret is not None:
+            caller = await self.tokens.authenticate(secret)
+            if caller is None:
+                raise Unauthorized("the API token is unknown or was revoked", code="token_invalid")
+            return caller
+        cookies = header(scope, b"cookie")
+        value = cookie_value(cookies, SESSION_COOKIE) if cookies and self.sessions else None
+        if value is None or self.sessions is None:
+            raise Unauthorized(
+                "an API token is required: send 'Authorization: Bearer <token>' or sign in",
+                code="token_required",
+            )
+        session = self.sessions.verify(value)
+        if session is None:
+            raise Unauthorized("the session expired or is not valid: sign in again", code="session_invalid")
+        caller = await self.tokens.authenticate_digest(session.digest)
+        if caller is None:
+            raise Unauthorized("the session's API token was revoked: sign in again", code="token_invalid")
+        if scope["method"] not in SAFE_METHODS:
+            sent = header(scope, CSRF_HEADER.encode())
+            if not csrf_matches(session, sent.decode("latin-1") if sent else None):
+                raise Forbidden(
+                    "a change made with the session cookie needs its CSRF token in the X-CSRF-Token header",
+                    code="csrf_failed",
+                )
+        return caller
 
     def _is_metrics_token(self, secret: str) -> bool:
         return self.metrics_token is not None and hmac.compare_digest(secret.encode(), self.metrics_token)

@@ -51,3 +51,16 @@ class Caller(BaseModel):
 
     name: str
     role: Role
+
+
+class SessionCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    token: str = Field(min_length=1, max_length=512, description="The API token to sign in with")
+
+
+class SessionView(Caller):
+    """A browser session: who it is, until when, and the CSRF token its mutations must send."""
+
+    expires_at: datetime
+    csrf_token: str = Field(description="Send it in `X-CSRF-Token` with every POST, PUT, PATCH and DELETE")

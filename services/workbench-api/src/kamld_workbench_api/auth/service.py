@@ -132,7 +132,10 @@ class TokenService:
         A secret seen within the cache TTL is answered from memory; its ``last_used_at`` is then
         refreshed on the next database lookup, well within :data:`LAST_USED_RESOLUTION`.
         """
-        digest = secret_hash(secret)
+        return await self.authenticate_digest(secret_hash(secret))
+
+    async def authenticate_digest(self, digest: str) -> Caller | None:
+        """:meth:`authenticate` by the secret's SHA-256 (what a browser session cookie holds)."""
         self._follow_other_workers()
         if self._recent is not None and (cached := self._recent.get(digest)) is not None:
             return cached
