@@ -8,26 +8,20 @@ import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 import kamld
+from kamld_testing.browser import new_page, page_errors
 from kamld_testing.jupyter import JupyterServer
 from kamld_testing.platform import Platform
 
-playwright_api = pytest.importorskip("playwright.sync_api")
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREENSHOT = Path(__file__).resolve().parents[3] / "docs" / "images" / "jupyterlab-panel.png"
 WAIT_MS = 60_000
 
@@ -52,22 +46,13 @@ def workspace(lab: JupyterServer, kamld_platform: Platform, tmp_path_factory: py
 
 
 @pytest.fixture(scope="module")
-def page(lab: JupyterServer, workspace: Path) -> Iterator[playwright_api.Page]:
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.skip(f"{CHROMIUM} is not installed (make install installs Debian's chromium)")
-    with playwright_api.sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
-        context = browser.new_context(viewport={"width": 1280, "height": 800})
-        page = context.new_page()
-        page.on("pageerror", lambda error: print("page error:", error))
-        page.on(
-            "console", lambda message: print("console:", message.text) if message.type == "error" else None
-        )
-        page.set_default_timeout(WAIT_MS)
-        page.goto(lab.url(f"lab?token={lab.token}"))
-        page.locator(".jp-DirListing-content").wait_for()
-        yield page
-        browser.close()
+def page(lab: JupyterServer, workspace: Path, chromium: Browser) -> Iterator[Page]:
+    page = new_page(chromium, lab.base)
+    page.set_default_timeout(WAIT_MS)
+    page.goto(lab.url(f"lab?token={lab.token}"))
+    page.locator(".jp-DirListing-content").wait_for()
+    yield page
+    page.context.close()
 
 
 def write_files(folder: Path, files: dict[str, bytes]) -> None:
@@ -76,7 +61,7 @@ def write_files(folder: Path, files: dict[str, bytes]) -> None:
         (folder / name).write_bytes(data)
 
 
-def show_sidebar(page: playwright_api.Page, panel_id: str) -> None:
+def show_sidebar(page: Page, panel_id: str) -> None:
     """Show a left-sidebar panel (clicking the tab of the one shown would hide it)."""
     tab = page.locator(f".lm-TabBar-tab[data-id='{panel_id}']")
     if (
@@ -87,14 +72,14 @@ def show_sidebar(page: playwright_api.Page, panel_id: str) -> None:
     page.locator(f"#{panel_id}").wait_for(state="visible")
 
 
-def folder_menu(page: playwright_api.Page, folder: str, command: str) -> None:
+def folder_menu(page: Page, folder: str, command: str) -> None:
     """Right-click ``folder`` in the file browser and choose ``command``."""
     show_sidebar(page, "filebrowser")
     page.locator(".jp-DirListing-item").filter(has=page.get_by_text(folder, exact=True)).click(button="right")
     page.locator(".lm-Menu-item").filter(has_text=command).click()
 
 
-def finish_job(page: playwright_api.Page) -> str:
+def finish_job(page: Page) -> str:
     """Wait for the job dialog to end; return what it says, and close it."""
     job = page.locator(".kamld-job[data-state='succeeded'], .kamld-job[data-state='failed']")
     job.wait_for()
@@ -104,7 +89,7 @@ def finish_job(page: playwright_api.Page) -> str:
     return text
 
 
-def test_push_see_pull_and_copy_code_in_jupyterlab(page: playwright_api.Page, lab: JupyterServer) -> None:
+def test_push_see_pull_and_copy_code_in_jupyterlab(page: Page, lab: JupyterServer) -> None:
     folder_menu(page, "faces", "Push this folder to KAML-D…")
     dialog = page.locator(".jp-Dialog")
     dialog.locator("input[name=name]").fill("faces")
@@ -147,3 +132,4 @@ def test_push_see_pull_and_copy_code_in_jupyterlab(page: playwright_api.Page, la
         "() => [...document.querySelectorAll('.jp-Notebook .cm-content')]"
         ".some(e => e.textContent.includes('kamld.open(\"faces:v2/labels.csv\")'))"
     )
+    assert page_errors(page) == []

@@ -148,6 +148,17 @@ def test_push_then_pull_another_version_byte_identical(lab: JupyterServer) -> No
         assert (target / name).read_bytes() == data
     assert not (target / "img" / "b.png").exists()
 
+    (target / "labels.csv").write_bytes(b"edited here\n")
+    refused = wait_job(lab, start(lab, "pull", {"ref": "pets:v2", "path": "copies/pets-v1"}).json())
+    assert refused["state"] == "failed"
+    assert (refused["problem"]["status"], refused["problem"]["code"]) == (409, "local_changes")
+    assert refused["problem"]["conflicts"][0]["path"] == "labels.csv"
+    assert (target / "labels.csv").read_bytes() == b"edited here\n"
+    body = {"ref": "pets:v2", "path": "copies/pets-v1", "force": True}
+    forced = wait_job(lab, start(lab, "pull", body).json())
+    assert forced["state"] == "succeeded", forced
+    assert (target / "labels.csv").read_bytes() == second["labels.csv"]
+
 
 def test_failed_jobs_carry_the_platforms_problem(lab: JupyterServer) -> None:
     job = wait_job(lab, start(lab, "pull", {"ref": "never-pushed:v1", "path": "nowhere"}).json())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kamld.errors import ConnectionFailed, KamldClientError, ServerError
+from kamld.errors import ConnectionFailed, KamldClientError, LocalChangesError, ServerError
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://kamld.dev/problems/"
@@ -52,6 +52,8 @@ def from_client_error(error: KamldClientError) -> dict[str, Any]:
         return dict(error.problem)
     if isinstance(error, ConnectionFailed):
         status = 502
+    elif isinstance(error, LocalChangesError):
+        status = 409
     elif error.status is not None:
         status = error.status
     else:
