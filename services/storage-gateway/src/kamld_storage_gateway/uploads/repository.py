@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Iterable
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, select, update
+from sqlalchemy import Table, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -68,17 +68,12 @@ class UploadRepository:
             await self.session.execute(statement, rows)
 
     async def clear_pending(self, digests: Iterable[str]) -> None:
-        """Chunks a committed manifest names (or that were deleted): no longer pending.
-
-        One DELETE by primary key run for every digest (executemany): a commit names thousands of
-        chunks, almost all long committed, and an ``IN`` list of thousands of parameters cost more
-        to render than the deletes themselves.
-        """
-        rows = [{"pending_digest": digest} for digest in digests]
-        if rows:
-            table = _table(PendingChunk)
-            statement = delete(table).where(table.c.digest == bindparam("pending_digest"))
-            await self.session.execute(statement, rows)
+        """Chunks a committed manifest names (or that were deleted): no longer pending."""
+        wanted = list(digests)
+        table = _table(PendingChunk)
+        for start in range(0, len(wanted), PENDING_BATCH):
+            batch = wanted[start : start + PENDING_BATCH]
+            await self.session.execute(delete(table).where(table.c.digest.in_(batch)))
 
     async def pending_among(self, digests: Iterable[str]) -> set[str]:
         wanted = list(digests)
