@@ -91,7 +91,8 @@ class ChunkStore:
         batch of many small chunks costs about as much as a few large ones.
         """
         items = [(_checked_key(digest, "chunks", index), data) for index, (digest, data) in enumerate(frames)]
-        return {digest_from_key(key) for key in await self.objects.put_many_if_absent(items)}
+        digests = {key: digest for (key, _), (digest, _) in zip(items, frames, strict=True)}
+        return {digests[key] for key in await self.objects.put_many_if_absent(items)}
 
     async def get(self, digest: str) -> bytes:
         """The verified bytes of chunk ``digest``; ChunkNotFound or CorruptChunk otherwise."""

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Iterable
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Table, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -19,9 +19,15 @@ from kamld_storage_gateway.db import Base
 from kamld_storage_gateway.models import PendingChunk, UploadChunk, UploadFile, UploadSession
 
 
-def _insert(session: AsyncSession, model: type[Base]) -> postgresql.Insert | sqlite.Insert:
+def _insert(session: AsyncSession, model: type[Base] | Table) -> postgresql.Insert | sqlite.Insert:
     """An INSERT with the dialect's ON CONFLICT clauses (the same on PostgreSQL and SQLite)."""
     return (pg_insert if _dialect(session) == "postgresql" else sqlite_insert)(model)
+
+
+def _table(model: type[Base]) -> Table:
+    """The model's table: statements on it run as Core executemany, without the ORM's bulk path,
+    whose per-row bookkeeping cost more than the database for thousands of chunk rows."""
+    return cast(Table, model.__table__)
 
 
 def _dialect(session: AsyncSession) -> str:
@@ -51,22 +57,23 @@ class UploadRepository:
         if rows:
             # One statement with many parameter sets (executemany), not one statement of many VALUES
             # to compile: a batch of thousands of small chunks is recorded in milliseconds.
-            statement = _insert(self.session, UploadChunk).on_conflict_do_nothing()
+            statement = _insert(self.session, _table(UploadChunk)).on_conflict_do_nothing()
             await self.session.execute(statement, rows)
 
     async def mark_pending(self, digests: Iterable[str], at: datetime) -> None:
         """Chunks just written to the store by an upload: unreadable until a commit names them."""
         rows = [{"digest": digest, "stored_at": at} for digest in sorted(set(digests))]
         if rows:
-            statement = _insert(self.session, PendingChunk).on_conflict_do_nothing()
+            statement = _insert(self.session, _table(PendingChunk)).on_conflict_do_nothing()
             await self.session.execute(statement, rows)
 
     async def clear_pending(self, digests: Iterable[str]) -> None:
         """Chunks a committed manifest names (or that were deleted): no longer pending."""
         wanted = list(digests)
+        table = _table(PendingChunk)
         for start in range(0, len(wanted), PENDING_BATCH):
             batch = wanted[start : start + PENDING_BATCH]
-            await self.session.execute(delete(PendingChunk).where(PendingChunk.digest.in_(batch)))
+            await self.session.execute(delete(table).where(table.c.digest.in_(batch)))
 
     async def pending_among(self, digests: Iterable[str]) -> set[str]:
         wanted = list(digests)
