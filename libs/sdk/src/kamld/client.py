@@ -35,6 +35,8 @@ from kamld.models import (
     Page,
     PullResult,
     PushedVersion,
+    Reindex,
+    SearchResults,
     Token,
     Version,
     decode,
@@ -561,6 +563,34 @@ class Client:
             params["grace_s"] = grace_s
         answer = self.request("POST", f"{API}/gc", params=params, timeout=httpx.Timeout(600.0, connect=10.0))
         return GcReport.from_api(json_of(answer))
+
+    # search ----------------------------------------------------------------------------------------
+
+    def search(
+        self,
+        query: str,
+        *,
+        kind: str | None = None,
+        labels: Sequence[str] = (),
+        types: Sequence[str] = (),
+        after: str | None = None,
+        limit: int = 20,
+    ) -> SearchResults:
+        """One page of ranked hits for ``query`` (words, "phrases", -excluded, a OR b, prefix*)."""
+        params: dict[str, Any] = {"q": query, "limit": limit}
+        if kind:
+            params["kind"] = kind
+        if labels:
+            params["label"] = list(labels)
+        if types:
+            params["type"] = list(types)
+        if after:
+            params["after"] = after
+        return self._get(SearchResults, f"{API}/search", params=params)
+
+    def reindex(self) -> Reindex:
+        """Queue a rebuild of the search index from the catalog (admin)."""
+        return Reindex.from_api(self.call("POST", f"{API}/search/reindex"))
 
     # artifacts: description, labels, archive; file contents ---------------------------------------
 

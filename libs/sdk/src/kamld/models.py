@@ -255,3 +255,49 @@ class PullResult(ApiModel, frozen=True, kw_only=True):
     bytes_downloaded: int = 0
     bytes_reused: int = 0
     untracked: list[str] = []
+
+
+class SearchHighlight(ApiModel, frozen=True, kw_only=True):
+    """Where a hit matched: ``spans`` are [start, end) offsets into ``text``."""
+
+    field: str
+    text: str
+    spans: list[tuple[int, int]] = []
+
+
+class SearchHit(ApiModel, frozen=True, kw_only=True):
+    type: Literal["artifact", "version", "file", "column"]
+    artifact: str
+    kind: str
+    ref: str
+    title: str
+    score: float
+    version: int | None = None
+    path: str | None = None
+    highlights: list[SearchHighlight] = []
+
+
+class LabelFacet(ApiModel, frozen=True, kw_only=True):
+    key: str
+    value: str
+    count: int
+
+
+class SearchFacets(ApiModel, frozen=True, kw_only=True):
+    kind: dict[str, int] = {}
+    label: list[LabelFacet] = []
+
+
+class SearchResults(ApiModel, frozen=True, kw_only=True):
+    """One page of search hits, with how many match in all and the facet counts."""
+
+    items: list[SearchHit]
+    next: str | None = None
+    total: int
+    facets: SearchFacets
+    engine: str
+
+
+class Reindex(ApiModel, frozen=True, kw_only=True):
+    engine: str
+    queued: bool

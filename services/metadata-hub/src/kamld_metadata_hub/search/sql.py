@@ -106,7 +106,8 @@ class SqlSearchIndex:
         except (OSError, OperationalError, InterfaceError) as exc:
             raise self.unavailable(exc) from exc
         except DBAPIError as exc:
-            if exc.connection_invalidated:
+            # A connection refused or cut arrives as a bare DBAPIError; SQL errors have subclasses.
+            if exc.connection_invalidated or type(exc) is DBAPIError:
                 raise self.unavailable(exc) from exc
             raise
 

@@ -1,0 +1,92 @@
+"""``kamld search`` and ``kamld admin reindex``: the catalog's search index."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from kamld.cli import app
+from kamld.cli.output import JsonOption, emit_json, literal, new_table, out, reports_errors
+from kamld.client import Client
+from kamld.models import SearchHighlight, SearchResults
+
+if TYPE_CHECKING:
+    from rich.text import Text
+
+admin_app = typer.Typer(help="Platform administration (admin)", no_args_is_help=True)
+app.add_typer(admin_app, name="admin")
+
+TYPES = ("artifact", "version", "file", "column")
+
+
+def marked(highlight: SearchHighlight, style: str = "") -> Text:
+    """The highlight's text with its matches in bold."""
+    from rich.text import Text
+
+    text = Text(highlight.text, style=style)
+    for start, end in highlight.spans:
+        text.stylize("bold yellow", start, end)
+    return text
+
+
+def print_results(results: SearchResults) -> None:
+    from rich.text import Text
+
+    if not results.items:
+        out().print("no matches")
+        return
+    table = new_table("type", "ref", "match")
+    for hit in results.items:
+        body = next((h for h in hit.highlights if h.field == "body"), None)
+        title = next((h for h in hit.highlights if h.field == "title"), None)
+        shown = marked(title) if title else Text(hit.title)
+        if body is not None:
+            shown.append("  ")
+            shown.append_text(marked(body, "dim"))
+        table.add_row(hit.type, hit.ref, shown)
+    out().print(table)
+    kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(results.facets.kind.items()))
+    labels = ", ".join(f"{f.key}={f.value} {f.count}" for f in results.facets.label[:8])
+    out().print(f"{results.total} matches ({literal(kinds)})" + (f"; labels: {literal(labels)}" if labels else ""))
+    if results.next:
+        out().print(f"more: --after {results.next}", highlight=False)
+
+
+@app.command()
+@reports_errors
+def search(
+    query: Annotated[str, typer.Argument(help='Words, "phrases", -excluded, a OR b, prefix*')],
+    kind: Annotated[str | None, typer.Option("--kind", help="Only artifacts of this kind")] = None,
+    label: Annotated[
+        list[str], typer.Option("--label", help="Only artifacts with label KEY=VALUE (or KEY); repeatable")
+    ] = [],  # noqa: B006
+    type_: Annotated[
+        list[str], typer.Option("--type", help="artifact, version, file or column; repeatable")
+    ] = [],  # noqa: B006
+    limit: Annotated[int, typer.Option("--limit", min=1, max=100, help="Hits per page")] = 20,
+    after: Annotated[str | None, typer.Option("--after", help="The `more:` cursor of the previous page")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Find artifacts, versions, files and columns by name, path, description, message, metadata."""
+    for item in type_:
+        if item not in TYPES:
+            raise typer.BadParameter(f"{item!r} is not one of {', '.join(TYPES)}", param_hint="--type")
+    with Client() as client:
+        results = client.search(query, kind=kind, labels=label, types=type_, after=after, limit=limit)
+    if as_json:
+        emit_json(results)
+        return
+    print_results(results)
+
+
+@admin_app.command("reindex")
+@reports_errors
+def reindex(as_json: JsonOption = False) -> None:
+    """Rebuild the search index from the catalog; searches answer from the old index until it is done."""
+    with Client() as client:
+        queued = client.reindex()
+    if as_json:
+        emit_json(queued)
+        return
+    out().print(f"rebuild of the {queued.engine} search index queued", highlight=False)
