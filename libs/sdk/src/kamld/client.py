@@ -35,6 +35,7 @@ from kamld.models import (
     Page,
     PullResult,
     PushedVersion,
+    Recall,
     Reindex,
     SearchResults,
     Token,
@@ -587,6 +588,12 @@ class Client:
         if after:
             params["after"] = after
         return self._get(SearchResults, f"{API}/search", params=params)
+
+    def recall(self, ref: str | None = None, *, digest: str | None = None) -> Recall:
+        """Every version holding a file's exact content (by ``NAME[:REF]/PATH`` or ``blake3:…``
+        digest), every version made from those, and every alias on one of them now."""
+        params = {"digest": digest} if digest else {"ref": ref}
+        return self._get(Recall, f"{API}/recall", params=params)
 
     def reindex(self) -> Reindex:
         """Queue a rebuild of the search index from the catalog (admin)."""

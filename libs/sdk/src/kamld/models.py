@@ -301,3 +301,35 @@ class SearchResults(ApiModel, frozen=True, kw_only=True):
 class Reindex(ApiModel, frozen=True, kw_only=True):
     engine: str
     queued: bool
+
+
+class RecallVersion(VersionLink, frozen=True, kw_only=True):
+    kind: str
+    aliases: list[str] = []
+    paths: list[str] = []
+
+
+class RecallDownstream(VersionLink, frozen=True, kw_only=True):
+    kind: str
+    made_from: list[str] = []
+    role: str
+    distance: int
+    aliases: list[str] = []
+
+
+class RecallAlias(ApiModel, frozen=True, kw_only=True):
+    artifact: str
+    alias: str
+    ref: str
+
+
+class Recall(ApiModel, frozen=True, kw_only=True):
+    """Where one content digest went: versions holding it, versions made from them, aliases on them."""
+
+    digest: str
+    size: int | None = None
+    contains: list[RecallVersion] = []
+    downstream: list[RecallDownstream] = []
+    aliases: list[RecallAlias] = []
+    complete: bool = True
+    truncated: bool = False

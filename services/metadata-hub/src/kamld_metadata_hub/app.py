@@ -19,6 +19,7 @@ from kamld_metadata_hub.indexing.jobs import JobQueue
 from kamld_metadata_hub.indexing.manifests import ManifestReader
 from kamld_metadata_hub.indexing.worker import Indexer, IndexWorkers
 from kamld_metadata_hub.lineage.endpoints import router as lineage_router
+from kamld_metadata_hub.recall.endpoints import router as recall_router
 from kamld_metadata_hub.search.endpoints import router as search_router
 from kamld_metadata_hub.search.factory import create_search_index
 from kamld_metadata_hub.versions.cache import ResolutionCache
@@ -91,7 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "(recorded as author/actor). "
             "Errors are RFC 9457 problem+json with a stable `code`."
         ),
-        routers=[artifacts_router, versions_router, aliases_router, lineage_router, search_router],
+        routers=[artifacts_router, versions_router, aliases_router, lineage_router, search_router, recall_router],
         on_startup=[start],
         on_shutdown=[stop],
         database=database,

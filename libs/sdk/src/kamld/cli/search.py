@@ -90,3 +90,36 @@ def reindex(as_json: JsonOption = False) -> None:
         emit_json(queued)
         return
     out().print(f"rebuild of the {queued.engine} search index queued", highlight=False)
+
+
+@app.command()
+@reports_errors
+def recall(
+    ref: Annotated[str | None, typer.Argument(help="NAME[:REF]/PATH of a file", show_default=False)] = None,
+    digest: Annotated[str | None, typer.Option("--digest", help="Or the content digest, blake3:…")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Every version holding this exact content, what was made from them, and the aliases on them now."""
+    if (ref is None) == (digest is None):
+        raise typer.BadParameter("give REF/PATH or --digest (one of them)")
+    with Client() as client:
+        found = client.recall(ref, digest=digest)
+    if as_json:
+        emit_json(found)
+        return
+    out().print(f"content {found.digest}", highlight=False)
+    if not found.contains:
+        out().print("  held by no indexed version")
+    for version in found.contains:
+        aliases = f"  [{', '.join(version.aliases)}]" if version.aliases else ""
+        out().print(f"  holds      {version.ref}{aliases}  {', '.join(version.paths)}", markup=False, highlight=False)
+    for below in found.downstream:
+        aliases = f"  [{', '.join(below.aliases)}]" if below.aliases else ""
+        chain = " <- ".join(below.made_from)
+        out().print(f"  made from  {below.ref} ({below.kind}, {below.role}){aliases}  <- {chain}", markup=False, highlight=False)
+    for alias in found.aliases:
+        out().print(f"  alias      {alias.artifact}:{alias.alias} -> {alias.ref}", markup=False, highlight=False)
+    if not found.complete:
+        out().print("  (indexing is still running: versions pushed just now may be missing)")
+    if found.truncated:
+        out().print("  (more versions than one answer lists)")

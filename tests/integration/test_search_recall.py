@@ -1,0 +1,139 @@
+"""Search and data recall against the platform as real processes (SQLite and PostgreSQL): pushes
+are indexed by metadata-hub's workers without waiting, file paths become searchable through the
+gateway, and one image is traced to every dataset, split and production model that holds or used it."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import secrets
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+import kamld
+from kamld_content import digest_bytes
+from kamld_testing.platform import Platform, kamld_command
+
+pytestmark = pytest.mark.integration
+
+
+def write_tree(root: Path, files: dict[str, bytes]) -> Path:
+    for path, data in files.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_bytes(data)
+    return root
+
+
+def eventually(check: Any, timeout_s: float = 60.0) -> Any:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError("not indexed in time")
+        time.sleep(0.2)
+
+
+def cli(platform: Platform, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KAMLD_")}
+    env |= {"KAMLD_URL": platform.gateway, "KAMLD_TOKEN": platform.token, "KAMLD_HOME": str(platform.home / "client")}
+    return subprocess.run(kamld_command(*args), env=env, capture_output=True, text=True, timeout=120, check=False)
+
+
+def search(platform: Platform, **params: Any) -> httpx.Response:
+    return httpx.get(f"{platform.gateway}/api/v1/search", params=params, headers=platform.auth, timeout=30)
+
+
+def test_pushed_files_are_searchable_and_one_image_is_recalled_everywhere(platform: Platform, tmp_path: Path) -> None:
+    u = secrets.token_hex(3)
+    secret = b"\x89PNG\r\n\x1a\n" + random.Random(u).randbytes(2000)
+    client = kamld.Client(platform.gateway, platform.token)
+    source = write_tree(
+        tmp_path / "faces",
+        {f"images/person-{u}.png": secret, "images/other.png": b"\x89PNG other" + u.encode(), "faces.csv": b"image\n"},
+    )
+    v1 = client.push(source, f"faces-{u}", f"portraits batch {u}", kind="dataset", labels={"team": f"vision{u}"})
+    copy = client.push(
+        write_tree(tmp_path / "copy", {f"renamed/x-{u}.png": secret}), f"faces-copy-{u}", "copied", kind="dataset"
+    )
+    split = client.push(
+        write_tree(tmp_path / "split", {"test.txt": f"images/person-{u}.png\n".encode()}),
+        f"faces-split-{u}",
+        "30% test",
+        kind="dataset",
+        inputs=[v1.ref],
+    )
+    model = client.push(
+        write_tree(tmp_path / "model", {"weights.bin": b"w" + u.encode()}),
+        f"detector-{u}",
+        "trained",
+        kind="model",
+        inputs=[(split.ref, "train")],
+    )
+    client.alias_set(f"detector-{u}", "production", model.ref)
+
+    # The file path is searchable once metadata-hub's workers have read the manifest.
+    def file_hits() -> list[dict[str, Any]]:
+        answer = search(platform, q=f"person-{u}.png", type="file")
+        assert answer.status_code == 200, answer.text
+        return answer.json()["items"]
+
+    [hit] = eventually(file_hits)
+    assert hit["ref"] == f"faces-{u}:v1/images/person-{u}.png"
+    span = hit["highlights"][0]["spans"][0]
+    assert hit["highlights"][0]["text"][span[0] : span[1]] == "person"
+
+    page = search(platform, q=f"portraits {u}").json()
+    assert page["items"][0]["ref"] == f"faces-{u}:v1"
+    assert page["facets"]["label"] == [{"key": "team", "value": f"vision{u}", "count": 1}]
+
+    found = cli(platform, "search", f"faces-{u}", "--type", "artifact", "--json")
+    assert found.returncode == 0, found.stderr
+    assert [h["ref"] for h in json.loads(found.stdout)["items"]][0] == f"faces-{u}"
+
+    bad = search(platform, q='"unclosed')
+    assert bad.status_code == 422 and bad.json()["code"] == "search_syntax"
+    refused = httpx.get(f"{platform.gateway}/api/v1/artifacts", params={"q": "cats"}, headers=platform.auth)
+    assert refused.status_code == 422 and refused.json()["code"] == "use_search"
+
+    # Recall: by the file's reference, and by its digest (the CLI), the same answer.
+    def recalled() -> dict[str, Any] | None:
+        answer = httpx.get(
+            f"{platform.gateway}/api/v1/recall", params={"ref": f"faces-{u}:v1/images/person-{u}.png"}, headers=platform.auth
+        )
+        assert answer.status_code == 200, answer.text
+        body = answer.json()
+        return body if len(body["contains"]) == 2 and body["complete"] else None
+
+    body = eventually(recalled)
+    assert body["digest"] == digest_bytes(secret)
+    assert sorted((c["ref"], c["paths"][0]) for c in body["contains"]) == sorted(
+        [(copy.ref, f"renamed/x-{u}.png"), (v1.ref, f"images/person-{u}.png")]
+    )
+    assert [(d["ref"], d["made_from"], d["role"]) for d in body["downstream"]] == [
+        (split.ref, [v1.ref], "input"),
+        (model.ref, [split.ref, v1.ref], "train"),
+    ]
+    assert {(a["artifact"], a["alias"], a["ref"]) for a in body["aliases"]} >= {
+        (f"detector-{u}", "production", model.ref)
+    }
+    by_digest = cli(platform, "recall", "--digest", body["digest"], "--json")
+    assert by_digest.returncode == 0, by_digest.stderr
+    assert json.loads(by_digest.stdout)["downstream"] == body["downstream"]
+
+    # A rebuild from the catalog finds the same things afterwards.
+    assert cli(platform, "admin", "reindex").returncode == 0
+
+    def rebuilt() -> bool:
+        status = httpx.get(f"{platform.gateway}/api/v1/search/status", headers=platform.auth).json()
+        return not status["backlog"]
+
+    eventually(rebuilt)
+    assert [h["ref"] for h in file_hits()] == [hit["ref"]]
