@@ -43,25 +43,42 @@ def eventually(check: Any, timeout_s: float = 60.0) -> Any:
 
 def cli(platform: Platform, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KAMLD_")}
-    env |= {"KAMLD_URL": platform.gateway, "KAMLD_TOKEN": platform.token, "KAMLD_HOME": str(platform.home / "client")}
-    return subprocess.run(kamld_command(*args), env=env, capture_output=True, text=True, timeout=120, check=False)
+    env |= {
+        "KAMLD_URL": platform.gateway,
+        "KAMLD_TOKEN": platform.token,
+        "KAMLD_HOME": str(platform.home / "client"),
+    }
+    return subprocess.run(
+        kamld_command(*args), env=env, capture_output=True, text=True, timeout=120, check=False
+    )
 
 
 def search(platform: Platform, **params: Any) -> httpx.Response:
     return httpx.get(f"{platform.gateway}/api/v1/search", params=params, headers=platform.auth, timeout=30)
 
 
-def test_pushed_files_are_searchable_and_one_image_is_recalled_everywhere(platform: Platform, tmp_path: Path) -> None:
+def test_pushed_files_are_searchable_and_one_image_is_recalled_everywhere(
+    platform: Platform, tmp_path: Path
+) -> None:
     u = secrets.token_hex(3)
     secret = b"\x89PNG\r\n\x1a\n" + random.Random(u).randbytes(2000)
     client = kamld.Client(platform.gateway, platform.token)
     source = write_tree(
         tmp_path / "faces",
-        {f"images/person-{u}.png": secret, "images/other.png": b"\x89PNG other" + u.encode(), "faces.csv": b"image\n"},
+        {
+            f"images/person-{u}.png": secret,
+            "images/other.png": b"\x89PNG other" + u.encode(),
+            "faces.csv": b"image\n",
+        },
     )
-    v1 = client.push(source, f"faces-{u}", f"portraits batch {u}", kind="dataset", labels={"team": f"vision{u}"})
+    v1 = client.push(
+        source, f"faces-{u}", f"portraits batch {u}", kind="dataset", labels={"team": f"vision{u}"}
+    )
     copy = client.push(
-        write_tree(tmp_path / "copy", {f"renamed/x-{u}.png": secret}), f"faces-copy-{u}", "copied", kind="dataset"
+        write_tree(tmp_path / "copy", {f"renamed/x-{u}.png": secret}),
+        f"faces-copy-{u}",
+        "copied",
+        kind="dataset",
     )
     split = client.push(
         write_tree(tmp_path / "split", {"test.txt": f"images/person-{u}.png\n".encode()}),
@@ -106,7 +123,9 @@ def test_pushed_files_are_searchable_and_one_image_is_recalled_everywhere(platfo
     # Recall: by the file's reference, and by its digest (the CLI), the same answer.
     def recalled() -> dict[str, Any] | None:
         answer = httpx.get(
-            f"{platform.gateway}/api/v1/recall", params={"ref": f"faces-{u}:v1/images/person-{u}.png"}, headers=platform.auth
+            f"{platform.gateway}/api/v1/recall",
+            params={"ref": f"faces-{u}:v1/images/person-{u}.png"},
+            headers=platform.auth,
         )
         assert answer.status_code == 200, answer.text
         body = answer.json()

@@ -92,7 +92,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "(recorded as author/actor). "
             "Errors are RFC 9457 problem+json with a stable `code`."
         ),
-        routers=[artifacts_router, versions_router, aliases_router, lineage_router, search_router, recall_router],
+        routers=[
+            artifacts_router,
+            versions_router,
+            aliases_router,
+            lineage_router,
+            search_router,
+            recall_router,
+        ],
         on_startup=[start],
         on_shutdown=[stop],
         database=database,

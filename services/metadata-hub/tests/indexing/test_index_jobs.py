@@ -36,7 +36,9 @@ async def job_count(database: Database) -> int:
         return int(await session.scalar(select(func.count()).select_from(IndexJob)) or 0)
 
 
-async def test_a_catalog_change_and_its_job_commit_or_roll_back_together(database: Database, unique: str) -> None:
+async def test_a_catalog_change_and_its_job_commit_or_roll_back_together(
+    database: Database, unique: str
+) -> None:
     await clear_jobs(database)
     service = ArtifactService(database)
     await service.create(ArtifactCreate(name=f"jobs-{unique}", kind="dataset"), "alice")

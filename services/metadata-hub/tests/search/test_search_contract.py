@@ -30,7 +30,9 @@ ES_URL = os.environ.get("KAMLD_TEST_ELASTICSEARCH_URL")
         pytest.param("postgresql", marks=pytest.mark.postgres),
         pytest.param(
             "elasticsearch",
-            marks=pytest.mark.skipif(not ES_URL, reason="set KAMLD_TEST_ELASTICSEARCH_URL to run against Elasticsearch"),
+            marks=pytest.mark.skipif(
+                not ES_URL, reason="set KAMLD_TEST_ELASTICSEARCH_URL to run against Elasticsearch"
+            ),
         ),
     ]
 )
@@ -50,18 +52,40 @@ async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
     await index.close()
 
 
-def doc(key: str, type: DocType, artifact: str, title: str, body: str = "", kind: str = "dataset", **kw) -> SearchDocument:  # noqa: A002
+def doc(
+    key: str, type: DocType, artifact: str, title: str, body: str = "", kind: str = "dataset", **kw
+) -> SearchDocument:  # noqa: A002
     return SearchDocument(key=key, type=type, artifact=artifact, kind=kind, title=title, body=body, **kw)
 
 
 CATALOG = [
-    doc("artifact:faces", DocType.ARTIFACT, "faces", "faces", "portraits of people for the detector team vision"),
+    doc(
+        "artifact:faces",
+        DocType.ARTIFACT,
+        "faces",
+        "faces",
+        "portraits of people for the detector team vision",
+    ),
     doc("artifact:cats", DocType.ARTIFACT, "cats", "cats", "cat pictures"),
     doc("artifact:resnet", DocType.ARTIFACT, "resnet", "resnet", "a detector trained on faces", kind="model"),
     doc("version:faces:1", DocType.VERSION, "faces", "faces:v1", "first import by alice", version=1),
     doc("version:faces:2", DocType.VERSION, "faces", "faces:v2", "more portraits production", version=2),
-    doc("file:faces:2:train/cats/001.jpg", DocType.FILE, "faces", "train/cats/001.jpg", version=2, path="train/cats/001.jpg"),
-    doc("file:faces:2:train/dogs/002.jpg", DocType.FILE, "faces", "train/dogs/002.jpg", version=2, path="train/dogs/002.jpg"),
+    doc(
+        "file:faces:2:train/cats/001.jpg",
+        DocType.FILE,
+        "faces",
+        "train/cats/001.jpg",
+        version=2,
+        path="train/cats/001.jpg",
+    ),
+    doc(
+        "file:faces:2:train/dogs/002.jpg",
+        DocType.FILE,
+        "faces",
+        "train/dogs/002.jpg",
+        version=2,
+        path="train/dogs/002.jpg",
+    ),
     doc("file:cats:1:labels.csv", DocType.FILE, "cats", "labels.csv", version=1, path="labels.csv"),
 ]
 
@@ -89,7 +113,10 @@ async def test_a_name_ranks_above_a_mention(loaded: SearchIndex) -> None:
 
 async def test_paths_are_found_by_their_parts_and_as_a_whole(loaded: SearchIndex) -> None:
     assert await keys(loaded, "train/cats/001.jpg") == ["file:faces:2:train/cats/001.jpg"]
-    assert set(await keys(loaded, "jpg")) == {"file:faces:2:train/cats/001.jpg", "file:faces:2:train/dogs/002.jpg"}
+    assert set(await keys(loaded, "jpg")) == {
+        "file:faces:2:train/cats/001.jpg",
+        "file:faces:2:train/dogs/002.jpg",
+    }
 
 
 async def test_prefix_phrase_or_and_exclusion(loaded: SearchIndex) -> None:

@@ -46,7 +46,9 @@ def settings(database_url: str, tmp_path: Path, **extra: object) -> Settings:
 @pytest.fixture
 async def hub(database_url: str, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(settings(database_url, tmp_path))
-    async with asgi_client(app, "http://metadata-hub", raise_app_exceptions=False, headers={"X-Kamld-Caller": CALLER}) as http:
+    async with asgi_client(
+        app, "http://metadata-hub", raise_app_exceptions=False, headers={"X-Kamld-Caller": CALLER}
+    ) as http:
         yield http
 
 
@@ -56,16 +58,29 @@ async def found(client: httpx.AsyncClient, q: str, **params: object) -> list[str
     return [hit["ref"] for hit in response.json()["items"]]
 
 
-async def test_changes_become_searchable_with_highlights_and_facets(hub: httpx.AsyncClient, unique: str) -> None:
+async def test_changes_become_searchable_with_highlights_and_facets(
+    hub: httpx.AsyncClient, unique: str
+) -> None:
     name = f"walruses-{unique}"
     created = await hub.post(
         "/artifacts",
-        json={"name": name, "kind": "dataset", "description": "tusked mammals", "labels": {"team": f"zoo{unique}"}},
+        json={
+            "name": name,
+            "kind": "dataset",
+            "description": "tusked mammals",
+            "labels": {"team": f"zoo{unique}"},
+        },
     )
     assert created.status_code == 201, created.text
     pushed = await hub.post(
         f"/artifacts/{name}/versions",
-        json={"digest": new_digest(), "file_count": 1, "total_bytes": 1, "message": "arctic survey", "metadata": {"camera": "nikon"}},
+        json={
+            "digest": new_digest(),
+            "file_count": 1,
+            "total_bytes": 1,
+            "message": "arctic survey",
+            "metadata": {"camera": "nikon"},
+        },
     )
     assert pushed.status_code == 201
 
@@ -110,7 +125,9 @@ async def test_changes_become_searchable_with_highlights_and_facets(hub: httpx.A
         ({"q": "x", "label": "=v"}, ["query", "label"]),
     ],
 )
-async def test_malformed_searches_are_422_naming_the_field(hub: httpx.AsyncClient, params: dict, field: list) -> None:
+async def test_malformed_searches_are_422_naming_the_field(
+    hub: httpx.AsyncClient, params: dict, field: list
+) -> None:
     response = await hub.get("/search", params=params)
     assert response.status_code == 422, response.text
     assert response.headers["content-type"].startswith("application/problem+json")

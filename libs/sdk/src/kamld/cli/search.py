@@ -48,7 +48,9 @@ def print_results(results: SearchResults) -> None:
     out().print(table)
     kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(results.facets.kind.items()))
     labels = ", ".join(f"{f.key}={f.value} {f.count}" for f in results.facets.label[:8])
-    out().print(f"{results.total} matches ({literal(kinds)})" + (f"; labels: {literal(labels)}" if labels else ""))
+    out().print(
+        f"{results.total} matches ({literal(kinds)})" + (f"; labels: {literal(labels)}" if labels else "")
+    )
     if results.next:
         out().print(f"more: --after {results.next}", highlight=False)
 
@@ -65,7 +67,9 @@ def search(
         list[str], typer.Option("--type", help="artifact, version, file or column; repeatable")
     ] = [],  # noqa: B006
     limit: Annotated[int, typer.Option("--limit", min=1, max=100, help="Hits per page")] = 20,
-    after: Annotated[str | None, typer.Option("--after", help="The `more:` cursor of the previous page")] = None,
+    after: Annotated[
+        str | None, typer.Option("--after", help="The `more:` cursor of the previous page")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Find artifacts, versions, files and columns by name, path, description, message, metadata."""
@@ -112,13 +116,21 @@ def recall(
         out().print("  held by no indexed version")
     for version in found.contains:
         aliases = f"  [{', '.join(version.aliases)}]" if version.aliases else ""
-        out().print(f"  holds      {version.ref}{aliases}  {', '.join(version.paths)}", markup=False, highlight=False)
+        out().print(
+            f"  holds      {version.ref}{aliases}  {', '.join(version.paths)}", markup=False, highlight=False
+        )
     for below in found.downstream:
         aliases = f"  [{', '.join(below.aliases)}]" if below.aliases else ""
         chain = " <- ".join(below.made_from)
-        out().print(f"  made from  {below.ref} ({below.kind}, {below.role}){aliases}  <- {chain}", markup=False, highlight=False)
+        out().print(
+            f"  made from  {below.ref} ({below.kind}, {below.role}){aliases}  <- {chain}",
+            markup=False,
+            highlight=False,
+        )
     for alias in found.aliases:
-        out().print(f"  alias      {alias.artifact}:{alias.alias} -> {alias.ref}", markup=False, highlight=False)
+        out().print(
+            f"  alias      {alias.artifact}:{alias.alias} -> {alias.ref}", markup=False, highlight=False
+        )
     if not found.complete:
         out().print("  (indexing is still running: versions pushed just now may be missing)")
     if found.truncated:

@@ -124,9 +124,7 @@ class JobQueue:
             await session.execute(
                 update(IndexJob)
                 .where(IndexJob.id == job.id)
-                .values(
-                    lease_until=None, run_after=time.time() + delay, last_error=error[:MAX_ERROR_LENGTH]
-                )
+                .values(lease_until=None, run_after=time.time() + delay, last_error=error[:MAX_ERROR_LENGTH])
             )
 
         await in_transaction(self.database, work)

@@ -41,7 +41,9 @@ FILE_BATCH = 5000
 class Indexer:
     """Runs one claimed job to its end (or raises, and the job is retried later)."""
 
-    def __init__(self, database: Database, queue: JobQueue, engine: SearchIndex, manifests: ManifestReader) -> None:
+    def __init__(
+        self, database: Database, queue: JobQueue, engine: SearchIndex, manifests: ManifestReader
+    ) -> None:
         self.database = database
         self.queue = queue
         self.engine = engine
@@ -72,7 +74,9 @@ class Indexer:
     async def _version_row(self, session: AsyncSession, version_id: int) -> tuple[Artifact, Version] | None:
         row = (
             await session.execute(
-                select(Artifact, Version).join(Version, Version.artifact_id == Artifact.id).where(Version.id == version_id)
+                select(Artifact, Version)
+                .join(Version, Version.artifact_id == Artifact.id)
+                .where(Version.id == version_id)
             )
         ).first()
         return (row[0], row[1]) if row else None
@@ -195,7 +199,14 @@ class IndexWorkers:
                 raise
             except Exception as exc:  # noqa: BLE001 - any failure is retried later, none is lost
                 delay = await self.queue.retry_later(job, f"{type(exc).__name__}: {exc}")
-                log.warning("index_job_failed", job=job.id, kind=job.kind, attempt=job.attempts, retry_in_s=round(delay, 2), error=str(exc)[:200])
+                log.warning(
+                    "index_job_failed",
+                    job=job.id,
+                    kind=job.kind,
+                    attempt=job.attempts,
+                    retry_in_s=round(delay, 2),
+                    error=str(exc)[:200],
+                )
         return len(jobs)
 
     async def _loop(self) -> None:

@@ -23,7 +23,11 @@ MAX_DEPTH = 20
 
 def check_digest(digest: str) -> str:
     hexpart = digest[len(DIGEST_PREFIX) :]
-    if not digest.startswith(DIGEST_PREFIX) or len(hexpart) != 64 or any(c not in "0123456789abcdef" for c in hexpart):
+    if (
+        not digest.startswith(DIGEST_PREFIX)
+        or len(hexpart) != 64
+        or any(c not in "0123456789abcdef" for c in hexpart)
+    ):
         raise Invalid(f"{digest!r} is not a content digest (blake3:<64 hex>)", field=["query", "digest"])
     return digest
 
@@ -72,10 +76,14 @@ class RecallService:
             everything = set(holding) | set(downstream)
             versions = await lineage.versions(everything)
             alias_rows = (
-                await session.execute(select(Alias.version_id, Alias.name).where(Alias.version_id.in_(everything)))
+                await session.execute(
+                    select(Alias.version_id, Alias.name).where(Alias.version_id.in_(everything))
+                )
             ).all()
             pending = await session.scalar(
-                select(IndexJob.id).where(IndexJob.kind.in_([JobKind.MANIFEST.value, JobKind.REBUILD.value])).limit(1)
+                select(IndexJob.id)
+                .where(IndexJob.kind.in_([JobKind.MANIFEST.value, JobKind.REBUILD.value]))
+                .limit(1)
             )
         aliases: dict[int, list[str]] = defaultdict(list)
         for version_id, name in alias_rows:
@@ -106,14 +114,21 @@ class RecallService:
 
         contains = [ContainingVersion(**link(v), paths=paths[v]) for v in holding if v in versions]
         below = [
-            DownstreamVersion(**link(v), made_from=made_from(v), role=downstream[v][1], distance=downstream[v][2])
+            DownstreamVersion(
+                **link(v), made_from=made_from(v), role=downstream[v][1], distance=downstream[v][2]
+            )
             for v in downstream
             if v in versions
         ]
         contains.sort(key=lambda item: (item.artifact, item.number))
         below.sort(key=lambda item: (item.distance, item.artifact, item.number))
         hits = sorted(
-            (AliasHit(artifact=versions[v][1].name, alias=name, ref=ref(v)) for v in everything if v in versions for name in aliases[v]),
+            (
+                AliasHit(artifact=versions[v][1].name, alias=name, ref=ref(v))
+                for v in everything
+                if v in versions
+                for name in aliases[v]
+            ),
             key=lambda hit: (hit.artifact, hit.alias),
         )
         return RecallView(

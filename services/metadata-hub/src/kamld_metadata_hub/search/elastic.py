@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from elastic_transport import ConnectionError as TransportConnectionError
-from elastic_transport import ConnectionTimeout
+from elastic_transport import ConnectionTimeout, HttpxAsyncHttpNode
 from elasticsearch import ApiError, AsyncElasticsearch, NotFoundError
 from elasticsearch.helpers import async_bulk
 
@@ -50,7 +50,10 @@ def compile_query(query: Query) -> dict[str, Any]:
     """The query DSL for a parsed query: each clause a ``should`` of its atoms, all required."""
     return {
         "bool": {
-            "must": [{"bool": {"should": [_atom(a) for a in clause], "minimum_should_match": 1}} for clause in query.clauses],
+            "must": [
+                {"bool": {"should": [_atom(a) for a in clause], "minimum_should_match": 1}}
+                for clause in query.clauses
+            ],
             "must_not": [_atom(a) for a in query.excluded],
         }
     }
@@ -61,7 +64,7 @@ class ElasticsearchSearchIndex:
 
     def __init__(self, url: str, prefix: str = "kamld-search", timeout_s: float = 10.0) -> None:
         self.prefix = prefix
-        self.client = AsyncElasticsearch(url, request_timeout=timeout_s, node_class="httpxasync")
+        self.client = AsyncElasticsearch(url, request_timeout=timeout_s, node_class=HttpxAsyncHttpNode)
         self._building: str | None = None
 
     def unavailable(self, exc: BaseException) -> SearchUnavailable:
@@ -132,12 +135,19 @@ class ElasticsearchSearchIndex:
             self.client.search(
                 index=self.prefix,
                 size=len(artifacts),
-                query={"bool": {"filter": [{"term": {"type": "artifact"}}, {"terms": {"artifact": sorted(artifacts)}}]}},
-                source=["artifact", "labels", "label_keys"],
+                query={
+                    "bool": {
+                        "filter": [{"term": {"type": "artifact"}}, {"terms": {"artifact": sorted(artifacts)}}]
+                    }
+                },
+                source_includes=["artifact", "labels", "label_keys"],
             )
         )
         return {
-            hit["_source"]["artifact"]: {"labels": hit["_source"]["labels"], "label_keys": hit["_source"]["label_keys"]}
+            hit["_source"]["artifact"]: {
+                "labels": hit["_source"]["labels"],
+                "label_keys": hit["_source"]["label_keys"],
+            }
             for hit in found["hits"]["hits"]
         }
 
@@ -166,11 +176,15 @@ class ElasticsearchSearchIndex:
         if request.kind:
             filters.append({"term": {"kind": request.kind}})
         for key, value in sorted(request.labels.items()):
-            filters.append({"term": {"labels": f"{key}={value}"}} if value is not None else {"term": {"label_keys": key}})
+            filters.append(
+                {"term": {"labels": f"{key}={value}"}} if value is not None else {"term": {"label_keys": key}}
+            )
         query = compile_query(request.query)
         query["bool"]["filter"] = filters
         if request.text.strip():
-            query["bool"]["should"] = [{"term": {"title.exact": {"value": request.text.strip(), "boost": 1000}}}]
+            query["bool"]["should"] = [
+                {"term": {"title.exact": {"value": request.text.strip(), "boost": 1000}}}
+            ]
         found = await self._call(
             self.client.search(
                 index=self.prefix,
@@ -223,7 +237,9 @@ class ElasticsearchSearchIndex:
             current = list((await self._call(self.client.indices.get_alias(name=self.prefix))).keys())
         except NotFoundError:
             current = []
-        actions: list[dict[str, Any]] = [{"remove": {"index": index, "alias": self.prefix}} for index in current]
+        actions: list[dict[str, Any]] = [
+            {"remove": {"index": index, "alias": self.prefix}} for index in current
+        ]
         actions.append({"add": {"index": building, "alias": self.prefix}})
         await self._call(self.client.indices.update_aliases(actions=actions))
         for index in current:

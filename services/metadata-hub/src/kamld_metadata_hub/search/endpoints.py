@@ -29,7 +29,14 @@ def search_service(request: Request) -> SearchService:
 @router.get("", summary="Search the catalog", responses=PROBLEMS)
 async def search(
     request: Request,
-    q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_LENGTH, description="Words, \"phrases\", -excluded, a OR b, prefix*")],
+    q: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=MAX_QUERY_LENGTH,
+            description='Words, "phrases", -excluded, a OR b, prefix*',
+        ),
+    ],
     kind: Kind | None = None,
     label: Annotated[
         list[str],
@@ -38,7 +45,9 @@ async def search(
             json_schema_extra={"items": {"type": "string", "pattern": patterns.LABEL_FILTER}},
         ),
     ] = [],  # noqa: B006
-    type: Annotated[list[SearchType], Query(description="Only these document types; repeat for several")] = [],  # noqa: B006
+    type: Annotated[
+        list[SearchType], Query(description="Only these document types; repeat for several")
+    ] = [],  # noqa: B006
     after: Annotated[str | None, cursor_query(8)] = None,
     limit: Annotated[int, Query(ge=1, le=100, description="Page size, 1 to 100")] = 20,
 ) -> SearchPage:

@@ -20,7 +20,9 @@ def create_search_index(settings: Settings) -> SearchIndex:
             raise ValueError("search_engine=elasticsearch needs KAMLD_METADATA_HUB_ELASTICSEARCH_URL")
         from kamld_metadata_hub.search.elastic import ElasticsearchSearchIndex
 
-        return ElasticsearchSearchIndex(settings.elasticsearch_url, settings.elasticsearch_index, settings.request_timeout_s)
+        return ElasticsearchSearchIndex(
+            settings.elasticsearch_url, settings.elasticsearch_index, settings.request_timeout_s
+        )
     from kamld_metadata_hub.search.sql import PostgresSearchIndex, SqliteSearchIndex
 
     if engine == "sqlite":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from kamld_common.db import Database
 from kamld_common.errors import Invalid
 from kamld_metadata_hub.artifacts.service import parse_label_filters
@@ -28,7 +30,9 @@ def parse_offset(after: str | None) -> int:
     if after is None or after == "":
         return 0
     if not (after.isascii() and after.isdigit()) or int(after) > MAX_OFFSET:
-        raise Invalid(f"cursor {after!r} is not one this list answered", field=["query", "after"], code="unknown_cursor")
+        raise Invalid(
+            f"cursor {after!r} is not one this list answered", field=["query", "after"], code="unknown_cursor"
+        )
     return int(after)
 
 
@@ -86,7 +90,7 @@ class SearchService:
                 title=doc.title,
                 score=score,
                 highlights=[
-                    HighlightView(field=h.field, text=h.text, spans=h.spans)  # type: ignore[arg-type]
+                    HighlightView(field=h.field, text=h.text, spans=h.spans)
                     for h in highlights(query, {"title": doc.title, "body": doc.body})
                 ],
             )
@@ -107,7 +111,7 @@ class SearchService:
     async def reindex(self) -> ReindexView:
         """Queue a rebuild of the engine from the catalog (the workers carry it out)."""
 
-        async def work(session) -> None:  # type: ignore[no-untyped-def]
+        async def work(session: AsyncSession) -> None:
             enqueue(session, JobKind.REBUILD, 0)
 
         await in_transaction(self.database, work)

@@ -33,8 +33,8 @@ BATCH = 2000
 
 COMMON_TABLES = [
     "CREATE TABLE IF NOT EXISTS search_artifacts (artifact TEXT PRIMARY KEY, kind TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS search_labels (artifact TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, "
-    "PRIMARY KEY (artifact, key))",
+    "CREATE TABLE IF NOT EXISTS search_labels (artifact TEXT NOT NULL, key TEXT NOT NULL, "
+    "value TEXT NOT NULL, PRIMARY KEY (artifact, key))",
     "CREATE INDEX IF NOT EXISTS ix_search_labels_key_value ON search_labels (key, value)",
 ]
 
@@ -48,7 +48,8 @@ SQLITE_SCHEMA = [
     "CREATE TRIGGER IF NOT EXISTS search_docs_ai AFTER INSERT ON search_docs BEGIN "
     "INSERT INTO search_fts(rowid, title, body) VALUES (new.id, new.title, new.body); END",
     "CREATE TRIGGER IF NOT EXISTS search_docs_ad AFTER DELETE ON search_docs BEGIN "
-    "INSERT INTO search_fts(search_fts, rowid, title, body) VALUES ('delete', old.id, old.title, old.body); END",
+    "INSERT INTO search_fts(search_fts, rowid, title, body) "
+    "VALUES ('delete', old.id, old.title, old.body); END",
     "CREATE TRIGGER IF NOT EXISTS search_docs_au AFTER UPDATE ON search_docs BEGIN "
     "INSERT INTO search_fts(search_fts, rowid, title, body) VALUES ('delete', old.id, old.title, old.body); "
     "INSERT INTO search_fts(rowid, title, body) VALUES (new.id, new.title, new.body); END",
@@ -186,7 +187,7 @@ class SqlSearchIndex:
 
     def _filtered(self, request: SearchRequest) -> tuple[str, str, dict[str, Any], list[Any]]:
         source, score, params = self.matches(request)
-        expanding = []
+        expanding: list[Any] = []
         if request.types:
             source += " AND d.type IN :types"
             params["types"] = sorted(t.value for t in request.types)
@@ -209,13 +210,20 @@ class SqlSearchIndex:
         def statement(sql: str) -> Any:
             return text(sql).bindparams(*expanding) if expanding else text(sql)
 
+        labelled = source.replace(" WHERE ", " JOIN search_labels l ON l.artifact = d.artifact WHERE ", 1)
+
         async def work(conn: AsyncConnection) -> SearchResult:
             rows = await conn.execute(
                 statement(
-                    f"SELECT {COLUMNS}, {score} AS score {source} ORDER BY lower(d.title) = :exact DESC, score DESC, d.key "
-                    "LIMIT :limit OFFSET :offset"
+                    f"SELECT {COLUMNS}, {score} AS score {source} "
+                    "ORDER BY lower(d.title) = :exact DESC, score DESC, d.key LIMIT :limit OFFSET :offset"
                 ),
-                {**params, "exact": request.text.strip().lower(), "limit": request.limit, "offset": request.offset},
+                {
+                    **params,
+                    "exact": request.text.strip().lower(),
+                    "limit": request.limit,
+                    "offset": request.offset,
+                },
             )
             hits = [
                 (
@@ -243,7 +251,7 @@ class SqlSearchIndex:
                 (key, value): count
                 for key, value, count in await conn.execute(
                     statement(
-                        f"SELECT l.key, l.value, count(*) AS n {source.replace(' WHERE ', ' JOIN search_labels l ON l.artifact = d.artifact WHERE ', 1)} "
+                        f"SELECT l.key, l.value, count(*) AS n {labelled} "
                         f"GROUP BY l.key, l.value ORDER BY n DESC, l.key, l.value LIMIT {LABEL_FACETS}"
                     ),
                     params,
@@ -279,7 +287,9 @@ class PostgresSearchIndex(SqlSearchIndex):
             # A bare term with a path's punctuation also finds paths that contain it anywhere
             # (``ats/00``), through the trigram index.
             condition = f"({condition} OR d.path ILIKE :path_pattern)"
-            params["path_pattern"] = "%" + fragment.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            params["path_pattern"] = (
+                "%" + fragment.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            )
         return (
             f"FROM search_docs d WHERE {condition}",
             "ts_rank_cd(d.tsv, to_tsquery('simple', :tsquery))",

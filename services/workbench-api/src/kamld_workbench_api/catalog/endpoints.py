@@ -129,7 +129,10 @@ async def list_artifacts(
     limit: Limit = 100,
     q: Annotated[
         str | None,
-        Query(description="Not a filter of this list: refused (422); search with `GET /api/v1/search?type=artifact`"),
+        Query(
+            description="Not a filter of this list: refused (422); search with "
+            "`GET /api/v1/search?type=artifact`"
+        ),
     ] = None,
 ) -> Page[ArtifactView]:
     """Artifacts sorted by name, filtered by kind and labels."""

@@ -16,21 +16,30 @@ from kamld_workbench_api.upstreams import get_upstreams
 router = APIRouter(prefix="/recall", tags=["recall"])
 
 
-@router.get("", summary="Recall content", dependencies=[Depends(require_viewer)], operation_id="recallContent")
+@router.get(
+    "", summary="Recall content", dependencies=[Depends(require_viewer)], operation_id="recallContent"
+)
 async def recall(
     request: Request,
     digest: Annotated[
         str | None,
-        Query(max_length=71, description="The content's digest, `blake3:<64 hex>`", json_schema_extra={"pattern": patterns.DIGEST}),
+        Query(
+            max_length=71,
+            description="The content's digest, `blake3:<64 hex>`",
+            json_schema_extra={"pattern": patterns.DIGEST},
+        ),
     ] = None,
     ref: Annotated[
-        str | None, Query(max_length=4096, description="Or a file: `NAME[:REF]/PATH` (its content's digest is used)")
+        str | None,
+        Query(max_length=4096, description="Or a file: `NAME[:REF]/PATH` (its content's digest is used)"),
     ] = None,
 ) -> RecallView:
     """Every version of every artifact holding exactly this content (whatever its path), every
     version made from those (splits, models), and every alias pointing at one of them now."""
     if (digest is None) == (ref is None):
-        raise Invalid("give exactly one of digest and ref", field=["query", "digest" if digest is None else "ref"])
+        raise Invalid(
+            "give exactly one of digest and ref", field=["query", "digest" if digest is None else "ref"]
+        )
     upstreams = get_upstreams(request)
     if ref is not None:
         resolved = (await upstreams.metadata_hub.get("/resolve", params={"ref": ref})).json()

@@ -22,12 +22,18 @@ def _params(values: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in values.items() if value is not None and value != []}
 
 
-@router.get("", summary="Search the catalog", dependencies=[Depends(require_viewer)], operation_id="searchCatalog")
+@router.get(
+    "", summary="Search the catalog", dependencies=[Depends(require_viewer)], operation_id="searchCatalog"
+)
 async def search(
     request: Request,
     q: Annotated[
         str,
-        Query(min_length=1, max_length=MAX_QUERY_LENGTH, description='Words, "phrases", -excluded, a OR b, prefix*'),
+        Query(
+            min_length=1,
+            max_length=MAX_QUERY_LENGTH,
+            description='Words, "phrases", -excluded, a OR b, prefix*',
+        ),
     ],
     kind: Kind | None = None,
     label: Annotated[
@@ -37,7 +43,9 @@ async def search(
             json_schema_extra={"items": {"type": "string", "pattern": patterns.LABEL_FILTER}},
         ),
     ] = [],  # noqa: B006
-    type: Annotated[list[SearchType], Query(description="Only these document types; repeat for several")] = [],  # noqa: A002, B006
+    type: Annotated[
+        list[SearchType], Query(description="Only these document types; repeat for several")
+    ] = [],  # noqa: A002, B006
     after: Annotated[str | None, cursor_query(8)] = None,
     limit: Annotated[int, Query(ge=1, le=100, description="Page size, 1 to 100")] = 20,
 ) -> SearchPage:
@@ -62,7 +70,10 @@ async def reindex(request: Request) -> ReindexView:
 
 
 @router.get(
-    "/status", summary="Indexing backlog", dependencies=[Depends(require_viewer)], operation_id="getSearchStatus"
+    "/status",
+    summary="Indexing backlog",
+    dependencies=[Depends(require_viewer)],
+    operation_id="getSearchStatus",
 )
 async def index_status(request: Request) -> IndexStatusView:
     """Which engine answers searches and how many index jobs wait."""

@@ -12,7 +12,9 @@ SearchType = Literal["artifact", "version", "file", "column"]
 class HighlightView(BaseModel):
     field: Literal["title", "body"] = Field(description="`title`: the name or path; `body`: the rest")
     text: str = Field(description="The field's text, or a window of it around the matches")
-    spans: list[tuple[int, int]] = Field(description="[start, end) character offsets of the matches in `text`")
+    spans: list[tuple[int, int]] = Field(
+        description="[start, end) character offsets of the matches in `text`"
+    )
 
 
 class SearchHitView(BaseModel):
@@ -23,7 +25,9 @@ class SearchHitView(BaseModel):
     ref: str = Field(description="What `kamld show` / `kamld cat` take: `name`, `name:v3` or `name:v3/path`")
     path: str | None = None
     title: str
-    score: float = Field(description="Relevance as the engine ranks it (higher is better; engine-specific scale)")
+    score: float = Field(
+        description="Relevance as the engine ranks it (higher is better; engine-specific scale)"
+    )
     highlights: list[HighlightView]
 
 
