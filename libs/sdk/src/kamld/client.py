@@ -30,6 +30,7 @@ from kamld.models import (
     DiffPage,
     FileChange,
     FileInfo,
+    FileProfile,
     GcReport,
     Lineage,
     Page,
@@ -40,6 +41,7 @@ from kamld.models import (
     SearchResults,
     Token,
     Version,
+    VersionProfile,
     decode,
     page_type,
 )
@@ -234,6 +236,15 @@ class Client:
     def show(self, ref: str) -> Version:
         """One version, from ``NAME[:REF]``."""
         return self._get(Version, self._version_path(parse_reference(ref)), headers=EXACT)
+
+    def profile(self, ref: str) -> VersionProfile | FileProfile:
+        """A version's profile (``NAME[:REF]``: its tables and images), or one table's column
+        statistics (``NAME[:REF]/PATH``)."""
+        parsed = parse_reference(ref, allow_path=True)
+        url = self._version_path(parsed) + "/profile"
+        if parsed.path:
+            return self._get(FileProfile, url, params={"path": parsed.path})
+        return self._get(VersionProfile, url)
 
     def ls(self, ref: str, prefix: str | None = None) -> Iterator[FileInfo]:
         """Files of a version (``NAME[:REF][/FOLDER]``), sorted by path, paged lazily.

@@ -333,3 +333,33 @@ class Recall(ApiModel, frozen=True, kw_only=True):
     aliases: list[RecallAlias] = []
     complete: bool = True
     truncated: bool = False
+
+
+class TableSummary(ApiModel, frozen=True, kw_only=True):
+    path: str
+    format: str
+    status: str
+    rows: int | None = None
+    columns: int
+    reason: str | None = None
+
+
+class VersionProfile(ApiModel, frozen=True, kw_only=True):
+    """A version's tables and images, or ``status`` pending while it is being profiled."""
+
+    ref: str
+    status: str
+    tables: list[TableSummary] = []
+    images: dict[str, Any] | None = None
+
+
+class FileProfile(ApiModel, frozen=True, kw_only=True):
+    """One table's schema and per-column statistics."""
+
+    ref: str
+    path: str
+    status: str
+    format: str
+    rows: int | None = None
+    reason: str | None = None
+    columns: list[dict[str, Any]] = []

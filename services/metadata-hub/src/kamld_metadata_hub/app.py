@@ -19,6 +19,8 @@ from kamld_metadata_hub.indexing.jobs import JobQueue
 from kamld_metadata_hub.indexing.manifests import ManifestReader
 from kamld_metadata_hub.indexing.worker import Indexer, IndexWorkers
 from kamld_metadata_hub.lineage.endpoints import router as lineage_router
+from kamld_metadata_hub.profiles.profiler import Profiler
+from kamld_metadata_hub.profiles.tabular import Limits
 from kamld_metadata_hub.recall.endpoints import router as recall_router
 from kamld_metadata_hub.search.endpoints import router as search_router
 from kamld_metadata_hub.search.factory import create_search_index
@@ -63,7 +65,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         internal_token=settings.internal_token,
     )
     workers = IndexWorkers(
-        Indexer(database, queue, search_index, ManifestReader(storage)),
+        Indexer(
+            database,
+            queue,
+            search_index,
+            ManifestReader(storage),
+            Profiler(
+                settings.storage_gateway_url,
+                settings.internal_token,
+                Limits(
+                    max_bytes=settings.profile_max_bytes,
+                    sample_rows=settings.profile_sample_rows,
+                    memory=settings.profile_memory,
+                    timeout_s=settings.profile_timeout_s,
+                ),
+                max_tables=settings.profile_max_tables,
+                max_images=settings.profile_max_images,
+            ),
+        ),
         queue,
         count=settings.index_workers,
         batch=settings.index_batch,

@@ -42,3 +42,15 @@ class Settings(ServiceSettings):
     )
     index_max_backoff_s: float = Field(300.0, gt=0, description="Longest retry delay of a failed job")
     index_poll_s: float = Field(1.0, gt=0, description="How often an idle worker looks for jobs")
+    profile_max_bytes: int = Field(
+        256 << 20,
+        ge=1,
+        description="A table larger than this is profiled on its first profile_sample_rows rows",
+    )
+    profile_sample_rows: int = Field(
+        100_000, ge=1, description="Rows profiled of a table over the size limit"
+    )
+    profile_memory: str = Field("256MB", description="DuckDB's memory limit while profiling one table")
+    profile_timeout_s: float = Field(120.0, gt=0, description="Longest time spent profiling one table")
+    profile_max_tables: int = Field(100, ge=0, description="Tables profiled per version (in path order)")
+    profile_max_images: int = Field(1000, ge=0, description="Images whose headers are read per version")

@@ -175,3 +175,17 @@ class VersionFile(Base):
     size: Mapped[int] = mapped_column(BigInteger)
 
     __table_args__ = (Index("ix_version_files_digest", "digest"),)
+
+
+class VersionProfile(Base):
+    """What one file of a version holds (``kind`` table: schema and statistics), or what all its
+    images are (``kind`` images, ``path`` empty): written by the indexer's profile jobs."""
+
+    __tablename__ = "version_profiles"
+
+    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id", ondelete="CASCADE"), primary_key=True)
+    path: Mapped[str] = mapped_column(Text, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(16))
+    data: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -27,7 +27,7 @@ from kamld.cli.output import (
 )
 from kamld.client import Client
 from kamld.errors import LocalChangesError
-from kamld.models import FileChange, Lineage
+from kamld.models import FileChange, Lineage, Version
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -293,9 +293,26 @@ def show(ref: Annotated[str, typer.Argument(help="NAME[:REF]")], as_json: JsonOp
     """One version: digest, parents, inputs, aliases, metadata."""
     with Client() as client:
         version = client.show(ref)
-    if as_json:
-        emit_json(version)
-        return
+        if as_json:
+            emit_json(version)
+            return
+        show_version(client, version)
+
+
+def profile_lines(client: Client, ref: str) -> list[str]:
+    """The profile summary `show` prints; nothing from a platform that profiles nothing."""
+    from kamld.cli.search import profile_line
+    from kamld.errors import NotFound
+    from kamld.models import VersionProfile
+
+    try:
+        found = client.profile(ref)
+    except NotFound:
+        return []
+    return profile_line(found) if isinstance(found, VersionProfile) else []
+
+
+def show_version(client: Client, version: Version) -> None:
     out().print(f"[bold]{literal(version.ref)}[/bold] ({literal(version.kind)})  {version.digest}")
     out().print(f"  author   {literal(version.author)}  {version.created_at:%Y-%m-%d %H:%M:%S %Z}")
     out().print(f"  files    {version.file_count} ({human_size(version.total_bytes)})")
@@ -308,6 +325,8 @@ def show(ref: Annotated[str, typer.Argument(help="NAME[:REF]")], as_json: JsonOp
     for key, value in version.metadata.items():
         shown = value if isinstance(value, str) else json.dumps(value)
         out().print(f"  metadata {key} = {shown}", markup=False, highlight=False)
+    for line in profile_lines(client, version.ref):
+        out().print(f"  {line}", markup=False, highlight=False)
     if version.message:
         out().print(f"\n    {literal(version.message)}")
 

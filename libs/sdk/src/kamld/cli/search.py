@@ -9,7 +9,7 @@ import typer
 from kamld.cli import app
 from kamld.cli.output import JsonOption, emit_json, literal, new_table, out, reports_errors
 from kamld.client import Client
-from kamld.models import SearchHighlight, SearchResults
+from kamld.models import SearchHighlight, SearchResults, VersionProfile
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -135,3 +135,65 @@ def recall(
         out().print("  (indexing is still running: versions pushed just now may be missing)")
     if found.truncated:
         out().print("  (more versions than one answer lists)")
+
+
+def profile_line(profile: VersionProfile) -> list[str]:
+    """The short account `kamld show` gives of a version's profile."""
+    if profile.status == "pending" and not profile.tables and not profile.images:
+        return ["profile  pending (the version is being indexed and profiled)"]
+    lines = []
+    for table in profile.tables:
+        if table.status == "unreadable":
+            lines.append(f"table    {table.path}: unreadable ({table.reason})")
+        else:
+            sampled = " (sampled)" if table.status == "sampled" else ""
+            lines.append(f"table    {table.path}: {table.rows} rows x {table.columns} columns{sampled}")
+    if profile.images:
+        images = profile.images
+        formats = ", ".join(f"{fmt} {n}" for fmt, n in images.get("formats", {}).items())
+        size = ""
+        if "width" in images:
+            w, h = images["width"], images["height"]
+            size = f", {w['min']}-{w['max']} x {h['min']}-{h['max']} px"
+        lines.append(f"images   {images['images']} ({formats}){size}")
+    if profile.status == "pending":
+        lines.append("profile  still pending for the rest")
+    return lines
+
+
+@app.command()
+@reports_errors
+def profile(
+    ref: Annotated[str, typer.Argument(help="NAME[:REF] or NAME[:REF]/PATH of a table")],
+    as_json: JsonOption = False,
+) -> None:
+    """What a version's tables and images hold; with /PATH, one table's column statistics."""
+    with Client() as client:
+        found = client.profile(ref)
+    if as_json:
+        emit_json(found)
+        return
+    if isinstance(found, VersionProfile):
+        out().print(found.ref, markup=False, highlight=False)
+        for line in profile_line(found) or ["no tables or images"]:
+            out().print(f"  {line}", markup=False, highlight=False)
+        return
+    head = f"{found.ref}/{found.path}  {found.format}, {found.rows} rows, {found.status}"
+    out().print(head, markup=False, highlight=False)
+    if found.reason:
+        out().print(f"  {found.reason}", markup=False, highlight=False)
+    table = new_table("column", "type", "nulls", "distinct", "min", "max", "mean", "top values")
+    for column in found.columns:
+        mean = column.get("mean")
+        top = ", ".join(str(v) for v in column.get("top_values", [])[:5])
+        table.add_row(
+            str(column["name"]),
+            str(column["type"]),
+            str(column.get("nulls")),
+            str(column.get("distinct_approx")),
+            str(column.get("min")),
+            str(column.get("max")),
+            "" if mean is None else f"{mean:.4g}",
+            top,
+        )
+    out().print(table)

@@ -64,3 +64,22 @@ def file_document(artifact: Artifact, version: Version, path: str) -> SearchDocu
         path=path,
         title=path,
     )
+
+
+def column_documents(
+    artifact: Artifact, version: Version, path: str, columns: list[dict[str, Any]]
+) -> list[SearchDocument]:
+    """One document per column of a profiled table: its name, searchable with its type and file."""
+    return [
+        SearchDocument(
+            key=f"column:{artifact.name}:{version.number}:{path}:{column['name']}",
+            type=DocType.COLUMN,
+            artifact=artifact.name,
+            kind=artifact.kind,
+            version=version.number,
+            path=path,
+            title=str(column["name"]),
+            body=f"{column['type']} {path}",
+        )
+        for column in columns
+    ]

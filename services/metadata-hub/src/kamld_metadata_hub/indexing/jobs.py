@@ -32,6 +32,8 @@ class JobKind(StrEnum):
     """Index a version's document and every one of its files."""
     VERSION_DOC = "version_doc"
     """Index a version's document alone (its aliases moved)."""
+    PROFILE = "profile"
+    """Profile a version's tables and images (and index the tables' columns)."""
     REBUILD = "rebuild"
     """Rebuild the search engine from the catalog."""
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from typing import Any
 
 import structlog
 from sqlalchemy import select
@@ -25,12 +26,16 @@ from kamld_metadata_hub.artifacts.repository import ArtifactRepository
 from kamld_metadata_hub.indexing.documents import (
     artifact_document,
     artifact_facts,
+    column_documents,
     file_document,
     version_document,
 )
 from kamld_metadata_hub.indexing.jobs import ClaimedJob, JobKind, JobQueue, enqueue
 from kamld_metadata_hub.indexing.manifests import ManifestReader
-from kamld_metadata_hub.models import Artifact, Version, VersionFile
+from kamld_metadata_hub.models import Artifact, Version, VersionFile, VersionProfile, utcnow
+from kamld_metadata_hub.profiles.images import is_image
+from kamld_metadata_hub.profiles.profiler import Profiler
+from kamld_metadata_hub.profiles.tabular import table_format
 from kamld_metadata_hub.search.protocol import SearchIndex
 
 log = structlog.get_logger("kamld.metadata_hub.indexer")
@@ -42,12 +47,18 @@ class Indexer:
     """Runs one claimed job to its end (or raises, and the job is retried later)."""
 
     def __init__(
-        self, database: Database, queue: JobQueue, engine: SearchIndex, manifests: ManifestReader
+        self,
+        database: Database,
+        queue: JobQueue,
+        engine: SearchIndex,
+        manifests: ManifestReader,
+        profiler: Profiler,
     ) -> None:
         self.database = database
         self.queue = queue
         self.engine = engine
         self.manifests = manifests
+        self.profiler = profiler
 
     async def run(self, job: ClaimedJob) -> None:
         handler = {
@@ -55,6 +66,7 @@ class Indexer:
             JobKind.MANIFEST: self._manifest,
             JobKind.VERSION: self._version,
             JobKind.VERSION_DOC: self._version_doc,
+            JobKind.PROFILE: self._profile,
             JobKind.REBUILD: self._rebuild,
         }[job.kind]
         await handler(job)
@@ -84,6 +96,17 @@ class Indexer:
     async def _index_version_doc(self, session: AsyncSession, artifact: Artifact, version: Version) -> None:
         aliases = (await AliasRepository(session).names_by_version([version.id]))[version.id]
         await self.engine.upsert([version_document(artifact, version, aliases)])
+
+    async def _index_columns(self, session: AsyncSession, artifact: Artifact, version: Version) -> None:
+        """Columns of the version's profiled tables (a rebuild finds them here, not in the files)."""
+        profiles = await session.scalars(
+            select(VersionProfile).where(
+                VersionProfile.version_id == version.id, VersionProfile.kind == "table"
+            )
+        )
+        for profile in profiles:
+            columns = profile.data.get("columns") or []
+            await self.engine.upsert(column_documents(artifact, version, profile.path, columns))
 
     async def _version_doc(self, job: ClaimedJob) -> None:
         async with self.database.unit_of_work() as session:
@@ -118,6 +141,7 @@ class Indexer:
                     await session.execute(insert(VersionFile).on_conflict_do_nothing(), rows)
                 if page is None or page.next is None:
                     enqueue(session, JobKind.VERSION, job.target_id)
+                    enqueue(session, JobKind.PROFILE, job.target_id)
                     await self.queue.finish(job, session)
                     return
                 cursor = page.next
@@ -128,6 +152,7 @@ class Indexer:
             found = await self._version_row(session, job.target_id)
             if found is not None and job.cursor is None:
                 await self._index_version_doc(session, *found)
+                await self._index_columns(session, *found)
         if found is None:
             await self.queue.finish(job)
             return
@@ -146,6 +171,56 @@ class Indexer:
                     return
                 cursor = paths[-1]
                 await self.queue.progress(job, cursor, session)
+
+    async def _profile(self, job: ClaimedJob) -> None:
+        """Profile the version's tables one by one (resuming after the last one done), then its
+        images; each table's columns become searchable."""
+        async with self.database.unit_of_work() as session:
+            found = await self._version_row(session, job.target_id)
+            if found is None:
+                await self.queue.finish(job, session)
+                return
+            artifact, version = found
+            files = (
+                await session.execute(
+                    select(VersionFile.path, VersionFile.size)
+                    .where(VersionFile.version_id == version.id)
+                    .order_by(VersionFile.path)
+                )
+            ).all()
+        tables = [(path, size) for path, size in files if table_format(path)][: self.profiler.max_tables]
+        for path, size in tables:
+            if job.cursor is not None and path <= job.cursor:
+                continue
+            profile = await self.profiler.table(version.digest, path, size)
+            await self.engine.upsert(column_documents(artifact, version, path, profile.columns))
+            async with self.database.unit_of_work() as session:
+                await self._store_profile(
+                    session, version.id, path, "table", profile.status, profile.as_json()
+                )
+                await self.queue.progress(job, path, session)
+        images = [(path, size) for path, size in files if is_image(path)]
+        async with self.database.unit_of_work() as session:
+            if images:
+                summary = await self.profiler.images(
+                    version.digest, images[: self.profiler.max_images], len(images)
+                )
+                await self._store_profile(session, version.id, "", "images", "ok", summary)
+            await self.queue.finish(job, session)
+
+    async def _store_profile(
+        self, session: AsyncSession, version_id: int, path: str, kind: str, status: str, data: dict[str, Any]
+    ) -> None:
+        insert = sqlite_insert if self.database.is_sqlite else pg_insert
+        statement = insert(VersionProfile).values(
+            version_id=version_id, path=path, kind=kind, status=status, data=data, created_at=utcnow()
+        )
+        await session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["version_id", "path"],
+                set_={"kind": kind, "status": status, "data": data, "created_at": utcnow()},
+            )
+        )
 
     async def _rebuild(self, job: ClaimedJob) -> None:
         """Everything again, from the catalog into a fresh index, made the searched one at the end."""
