@@ -4,6 +4,7 @@ gateway, and one image is traced to every dataset, split and production model th
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import random
@@ -156,3 +157,60 @@ def test_pushed_files_are_searchable_and_one_image_is_recalled_everywhere(
 
     eventually(rebuilt)
     assert [h["ref"] for h in file_hits()] == [hit["ref"]]
+
+
+def image(fmt: str, size: tuple[int, int]) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (size[0] % 255, 10, 20)).save(buffer, format=fmt)
+    return buffer.getvalue()
+
+
+def test_a_version_is_profiled_through_storage_gateway(platform: Platform, tmp_path: Path) -> None:
+    u = secrets.token_hex(3)
+    rows = "".join(f"{n},{['cat', 'dog'][n % 2]},{'' if n % 5 == 0 else n / 4}\n" for n in range(500))
+    files = {
+        "labels.csv": f"id,species,weight_{u}\n{rows}".encode(),
+        "broken.parquet": b"not parquet",
+        "images/a.png": image("PNG", (64, 48)),
+        "images/b.png": image("PNG", (128, 48)),
+        "images/c.jpg": image("JPEG", (32, 32)),
+    }
+    client = kamld.Client(platform.gateway, platform.token)
+    pushed = client.push(write_tree(tmp_path / "zoo", files), f"zoo-{u}", "animals", kind="dataset")
+
+    def profiled() -> Any:
+        found = client.profile(pushed.ref)
+        return found if found.status == "done" else None
+
+    summary = eventually(profiled)
+    tables = {t.path: t for t in summary.tables}
+    assert (tables["labels.csv"].status, tables["labels.csv"].rows, tables["labels.csv"].columns) == (
+        "ok",
+        500,
+        3,
+    )
+    assert tables["broken.parquet"].status == "unreadable"
+    assert "does not parse as parquet" in (tables["broken.parquet"].reason or "")
+    assert summary.images is not None
+    assert summary.images["formats"] == {"png": 2, "jpeg": 1}
+    assert (summary.images["width"]["min"], summary.images["width"]["max"]) == (32, 128)
+
+    table = client.profile(f"{pushed.ref}/labels.csv")
+    columns = {c["name"]: c for c in table.columns}
+    assert columns[f"weight_{u}"]["nulls"] == 100 and columns[f"weight_{u}"]["max"] == 499 / 4
+    assert columns["species"]["top_values"][:2] in (["cat", "dog"], ["dog", "cat"])
+
+    shown = cli(platform, "show", pushed.ref)
+    assert shown.returncode == 0, shown.stderr
+    assert "labels.csv: 500 rows x 3 columns" in shown.stdout
+    assert "images   3 (png 2, jpeg 1)" in shown.stdout
+    profile_json = cli(platform, "profile", f"{pushed.ref}/labels.csv", "--json")
+    assert json.loads(profile_json.stdout)["rows"] == 500
+
+    def column_found() -> list[dict[str, Any]]:
+        return search(platform, q=f"weight_{u}", type="column").json()["items"]
+
+    [hit] = eventually(column_found)
+    assert hit["ref"] == f"{pushed.ref}/labels.csv" and hit["title"] == f"weight_{u}"

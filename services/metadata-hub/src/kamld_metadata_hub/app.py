@@ -19,6 +19,7 @@ from kamld_metadata_hub.indexing.jobs import JobQueue
 from kamld_metadata_hub.indexing.manifests import ManifestReader
 from kamld_metadata_hub.indexing.worker import Indexer, IndexWorkers
 from kamld_metadata_hub.lineage.endpoints import router as lineage_router
+from kamld_metadata_hub.profiles.endpoints import router as profiles_router
 from kamld_metadata_hub.profiles.profiler import Profiler
 from kamld_metadata_hub.profiles.tabular import Limits
 from kamld_metadata_hub.recall.endpoints import router as recall_router
@@ -118,6 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             lineage_router,
             search_router,
             recall_router,
+            profiles_router,
         ],
         on_startup=[start],
         on_shutdown=[stop],

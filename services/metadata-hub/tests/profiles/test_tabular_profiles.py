@@ -36,8 +36,9 @@ def write_csv(path: Path, rows: int) -> Path:
     return path
 
 
-def profile(path: Path, limits: Limits = Limits()) -> Any:
-    return profile_table(PrefixedLocal(), f"kamld://{path}", path.name, path.stat().st_size, limits)
+def profile(path: Path, limits: Limits | None = None) -> Any:
+    size = path.stat().st_size
+    return profile_table(PrefixedLocal(), f"kamld://{path}", path.name, size, limits or Limits())
 
 
 def test_a_csv_gets_schema_and_statistics(tmp_path: Path) -> None:
@@ -55,7 +56,8 @@ def test_a_csv_gets_schema_and_statistics(tmp_path: Path) -> None:
 
 def test_parquet_and_json_lines(tmp_path: Path) -> None:
     source = write_csv(tmp_path / "animals.csv", 200)
-    duckdb.sql(f"COPY (SELECT * FROM read_csv('{source}')) TO '{tmp_path / 'animals.parquet'}' (FORMAT parquet)")
+    target = tmp_path / "animals.parquet"
+    duckdb.sql(f"COPY (SELECT * FROM read_csv('{source}')) TO '{target}' (FORMAT parquet)")
     (tmp_path / "events.jsonl").write_text("".join(f'{{"n": {n}, "tag": "t{n % 3}"}}\n' for n in range(30)))
     parquet = profile(tmp_path / "animals.parquet")
     assert (parquet.status, parquet.rows, parquet.format) == ("ok", 200, "parquet")
