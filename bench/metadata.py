@@ -28,7 +28,7 @@ import sys
 import tempfile
 import time
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
@@ -276,7 +276,7 @@ def peak_rss_mb(pid: int) -> float:
 def bench_profile(platform: Any, engine: str, table: Path) -> str:
     from fsspec.implementations.local import LocalFileSystem
 
-    class LocalAsKamld(LocalFileSystem):  # type: ignore[misc]
+    class LocalAsKamld(LocalFileSystem):
         protocol = "kamld"
 
         @classmethod
@@ -317,7 +317,7 @@ def run(
     port_base: int,
     scale: float,
     platform_for: Callable[[Path, int, dict[str, str]], AbstractContextManager[Any]],
-    engines: list[tuple[str, Callable[[], AbstractContextManager[dict[str, str]]]]],
+    engines: Sequence[tuple[str, Callable[[], AbstractContextManager[Any]]]],
     make_table: Callable[[Path, float], Path],
 ) -> list[str]:
     artifacts = max(100, int(100_000 * scale))

@@ -24,7 +24,7 @@ def remote_path(manifest_digest: str, path: str) -> str:
     return f"{PROTOCOL}://{manifest_digest.removeprefix('blake3:')}/{path}"
 
 
-class StorageGatewayFileSystem(AbstractFileSystem):  # type: ignore[misc]
+class StorageGatewayFileSystem(AbstractFileSystem):
     protocol = PROTOCOL
     cachable = False
 
@@ -83,7 +83,7 @@ class StorageGatewayFileSystem(AbstractFileSystem):  # type: ignore[misc]
         self.http.close()
 
 
-class RangedFile(AbstractBufferedFile):  # type: ignore[misc]
+class RangedFile(AbstractBufferedFile):
     def _fetch_range(self, start: int, end: int) -> bytes:
         data: bytes = self.fs.read_range(self.path, start, end)
         return data

@@ -36,7 +36,7 @@ class ProfileService:
             TableSummary(
                 path=row.path,
                 format=row.data.get("format", ""),
-                status=row.status,  # type: ignore[arg-type]
+                status=row.status,
                 rows=row.data.get("rows"),
                 columns=len(row.data.get("columns") or []),
                 reason=row.data.get("reason"),
@@ -73,7 +73,7 @@ class ProfileService:
         return FileProfileView(
             ref=vref,
             path=path,
-            status=row.status,  # type: ignore[arg-type]
+            status=row.status,
             format=row.data.get("format", ""),
             rows=row.data.get("rows"),
             reason=row.data.get("reason"),
