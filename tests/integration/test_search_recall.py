@@ -214,3 +214,49 @@ def test_a_version_is_profiled_through_storage_gateway(platform: Platform, tmp_p
 
     [hit] = eventually(column_found)
     assert hit["ref"] == f"{pushed.ref}/labels.csv" and hit["title"] == f"weight_{u}"
+
+
+def test_row_level_diff_of_a_table_between_versions(platform: Platform, tmp_path: Path) -> None:
+    u = secrets.token_hex(3)
+    name = f"labels-{u}"
+    client = kamld.Client(platform.gateway, platform.token)
+    old = "file,label\n" + "".join(f"img{n}.png,cat\n" for n in range(6))
+    new = (
+        "file,label,score\n"
+        + "".join(f"img{n}.png,{'dog' if n == 2 else 'cat'},{n}\n" for n in range(6) if n != 4)
+        + "img9.png,owl,9\n"
+    )
+    client.push(write_tree(tmp_path / "v1", {"labels.csv": old.encode()}), name, "v1", kind="dataset")
+    client.push(write_tree(tmp_path / "v2", {"labels.csv": new.encode()}), name, "v2")
+
+    def diffed() -> Any:
+        try:
+            return client.diff_rows(f"{name}:v1", "v2", "labels.csv", key="file")
+        except kamld.errors.NotFound:  # the file lists are still being indexed
+            return None
+
+    keyed = eventually(diffed)
+    assert [c.name for c in keyed.schema_changes.added] == ["score"]
+    assert (keyed.counts.added, keyed.counts.removed, keyed.counts.changed) == (1, 1, 1)
+    assert [(r.change, r.key, r.columns) for r in keyed.items] == [
+        ("changed", "img2.png", ["label"]),
+        ("removed", "img4.png", []),
+        ("added", "img9.png", []),
+    ]
+
+    whole = client.diff_rows(f"{name}:v1", "v2", "labels.csv", limit=1)
+    assert (whole.counts.added, whole.counts.removed, whole.counts.changed) == (2, 2, 0)
+    assert len(whole.items) == 1 and whole.next == "1"
+
+    shown = cli(platform, "diff", f"{name}:v1", f"{name}:v2", "--rows", "labels.csv", "--key", "file")
+    assert shown.returncode == 0, shown.stderr
+    assert "rows: 1 added, 1 removed, 1 changed" in shown.stdout
+    assert "~ 'img2.png' label: 'cat' -> 'dog'" in shown.stdout
+
+    bad = httpx.get(
+        f"{platform.gateway}/api/v1/artifacts/{name}/diff/rows",
+        params={"from": "v1", "to": "v2", "path": "labels.csv", "key": "nope"},
+        headers=platform.auth,
+    )
+    assert bad.status_code == 422, bad.text
+    assert ["query", "key"] in [error["loc"] for error in bad.json()["errors"]], bad.text

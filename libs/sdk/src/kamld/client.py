@@ -38,6 +38,7 @@ from kamld.models import (
     PushedVersion,
     Recall,
     Reindex,
+    RowDiff,
     SearchResults,
     Token,
     Version,
@@ -291,6 +292,35 @@ class Client:
             page = DiffPage.from_api(self.call("GET", path, params={**params, "after": page.next}))
             changes.extend(page.changes)
         return Diff(from_version=first.from_version, to_version=first.to_version, changes=changes)
+
+    def diff_rows(
+        self,
+        ref_a: str,
+        ref_b: str,
+        path: str,
+        *,
+        key: str | None = None,
+        after: str | None = None,
+        limit: int = 100,
+    ) -> RowDiff:
+        """One page of the rows of table ``path`` added, removed and changed from ``ref_a`` to
+        ``ref_b`` (matched by ``key``, or whole rows), with the schema changes and total counts."""
+        a, b = parse_reference(ref_a), parse_reference(ref_b)
+        if b.artifact != a.artifact and ":" not in ref_b:
+            b = Reference(artifact=a.artifact, ref=ref_b)
+        if a.artifact != b.artifact:
+            from kamld.errors import InvalidInput
+
+            raise InvalidInput(
+                f"diff compares versions of one artifact, not {a.artifact} and {b.artifact}",
+                code="invalid_ref",
+            )
+        params: dict[str, Any] = {"from": a.ref, "to": b.ref, "path": path, "limit": limit}
+        if key:
+            params["key"] = key
+        if after:
+            params["after"] = after
+        return self._get(RowDiff, f"{API}/artifacts/{_segment(a.artifact)}/diff/rows", params=params)
 
     def diff_directory(self, ref: str, directory: str | Path) -> list[FileChange]:
         """How ``directory`` differs from version ``ref`` (``NAME[:REF][/PATH]``), in path order:

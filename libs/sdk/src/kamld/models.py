@@ -363,3 +363,48 @@ class FileProfile(ApiModel, frozen=True, kw_only=True):
     rows: int | None = None
     reason: str | None = None
     columns: list[dict[str, Any]] = []
+
+
+class ColumnType(ApiModel, frozen=True, kw_only=True):
+    name: str
+    type: str
+
+
+class Retyped(ApiModel, frozen=True, kw_only=True):
+    name: str
+    old: str
+    new: str
+
+
+class SchemaChanges(ApiModel, frozen=True, kw_only=True):
+    added: list[ColumnType] = []
+    removed: list[ColumnType] = []
+    retyped: list[Retyped] = []
+
+
+class RowCounts(ApiModel, frozen=True, kw_only=True):
+    added: int
+    removed: int
+    changed: int
+
+
+class RowChange(ApiModel, frozen=True, kw_only=True):
+    change: Literal["added", "removed", "changed"]
+    key: Any = None
+    old: dict[str, Any] | None = None
+    new: dict[str, Any] | None = None
+    columns: list[str] = []
+
+
+class RowDiff(ApiModel, frozen=True, kw_only=True):
+    """One page of a table's row-level diff between two versions, with the schema changes and the
+    counts of all changed rows."""
+
+    from_ref: str = msgspec.field(name="from")
+    to_ref: str = msgspec.field(name="to")
+    path: str
+    key: str | None = None
+    schema_changes: SchemaChanges = msgspec.field(name="schema")
+    counts: RowCounts
+    items: list[RowChange] = []
+    next: str | None = None

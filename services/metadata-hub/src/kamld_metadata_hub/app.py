@@ -23,6 +23,7 @@ from kamld_metadata_hub.profiles.endpoints import router as profiles_router
 from kamld_metadata_hub.profiles.profiler import Profiler
 from kamld_metadata_hub.profiles.tabular import Limits
 from kamld_metadata_hub.recall.endpoints import router as recall_router
+from kamld_metadata_hub.rowdiff.endpoints import router as rowdiff_router
 from kamld_metadata_hub.search.endpoints import router as search_router
 from kamld_metadata_hub.search.factory import create_search_index
 from kamld_metadata_hub.versions.cache import ResolutionCache
@@ -120,6 +121,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             search_router,
             recall_router,
             profiles_router,
+            rowdiff_router,
         ],
         on_startup=[start],
         on_shutdown=[stop],

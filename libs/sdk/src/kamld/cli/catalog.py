@@ -413,10 +413,28 @@ def _diff_with_directory(side_a: str, side_b: str, as_json: bool) -> None:
 def diff(
     ref_a: Annotated[str, typer.Argument(help="NAME:REF (older), or a local directory")],
     ref_b: Annotated[str, typer.Argument(help="NAME:REF or REF (newer), or a local directory")],
+    rows: Annotated[
+        str | None, typer.Option("--rows", help="Compare the rows of this table (CSV, TSV, Parquet, JSONL)")
+    ] = None,
+    key: Annotated[str | None, typer.Option("--key", help="With --rows: match rows by this column")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="With --rows: rows per page")] = 100,
+    after: Annotated[str | None, typer.Option("--after", help="With --rows: the `more:` cursor")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Files added, removed and modified between two versions, or between a version and a
-    directory (its local changes), with sizes."""
+    directory (its local changes), with sizes; with --rows, the rows of one table."""
+    if rows is not None:
+        from kamld.cli.search import print_row_diff
+
+        with Client() as client:
+            found = client.diff_rows(ref_a, ref_b, rows, key=key, after=after, limit=limit)
+        if as_json:
+            emit_json(found)
+            return
+        print_row_diff(found)
+        return
+    if key is not None:
+        raise typer.BadParameter("--key goes with --rows", param_hint="--key")
     if Path(ref_a).is_dir() or Path(ref_b).is_dir():
         if Path(ref_a).is_dir() and Path(ref_b).is_dir():
             raise typer.BadParameter(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -9,7 +10,7 @@ import typer
 from kamld.cli import app
 from kamld.cli.output import JsonOption, emit_json, literal, new_table, out, reports_errors
 from kamld.client import Client
-from kamld.models import SearchHighlight, SearchResults, VersionProfile
+from kamld.models import RowDiff, SearchHighlight, SearchResults, VersionProfile
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -197,3 +198,33 @@ def profile(
             top,
         )
     out().print(table)
+
+
+def print_row_diff(found: RowDiff) -> None:
+    """Schema changes, counts, then one line per changed row."""
+    head = f"{found.from_ref} -> {found.to_ref} {found.path}" + (f" (key {found.key})" if found.key else "")
+    out().print(head, markup=False, highlight=False)
+    schema = found.schema_changes
+    for column in schema.added:
+        out().print(f"  column + {column.name} {column.type}", markup=False, highlight=False)
+    for column in schema.removed:
+        out().print(f"  column - {column.name} {column.type}", markup=False, highlight=False)
+    for retyped in schema.retyped:
+        out().print(
+            f"  column ~ {retyped.name} {retyped.old} -> {retyped.new}", markup=False, highlight=False
+        )
+    counts = found.counts
+    out().print(
+        f"  rows: {counts.added} added, {counts.removed} removed, {counts.changed} changed", highlight=False
+    )
+    marks = {"added": "+", "removed": "-", "changed": "~"}
+    for row in found.items:
+        if row.change == "changed" and row.old is not None and row.new is not None:
+            old, new = row.old, row.new
+            detail = ", ".join(f"{c}: {old.get(c)!r} -> {new.get(c)!r}" for c in row.columns)
+        else:
+            detail = json.dumps(row.new if row.change == "added" else row.old, default=str)
+        key = f"{row.key!r} " if found.key else ""
+        out().print(f"{marks[row.change]} {key}{detail}", markup=False, highlight=False)
+    if found.next:
+        out().print(f"more: --after {found.next}", highlight=False)

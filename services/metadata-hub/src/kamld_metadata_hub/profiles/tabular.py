@@ -81,7 +81,7 @@ class TableProfile:
         }
 
 
-def _plain(value: Any) -> Any:
+def plain_value(value: Any) -> Any:
     """A JSON-safe scalar: decimals and floats as numbers (non-finite as null), the rest as text."""
     if value is None or isinstance(value, (bool, int)):
         return value
@@ -156,8 +156,8 @@ def _column(row: tuple[Any, ...]) -> dict[str, Any]:
         "type": str(ctype),
         "nulls": nulls,
         "distinct_approx": int(distinct) if distinct is not None else None,
-        "min": _plain(lo),
-        "max": _plain(hi),
+        "min": plain_value(lo),
+        "max": plain_value(hi),
     }
     if base_type in NUMERIC:
         column.update(
@@ -197,4 +197,4 @@ def _distributions(connection: duckdb.DuckDBPyConnection, source: str, columns: 
                 for i, upper in enumerate(bounds)
             ]
         else:
-            column["top_values"] = [_plain(v) for v in (value or []) if v is not None]
+            column["top_values"] = [plain_value(v) for v in (value or []) if v is not None]
