@@ -28,8 +28,8 @@ Ref = {"min_length": 1, "max_length": 100, "json_schema_extra": {"pattern": REF_
 async def diff_rows(
     request: Request,
     name: Name,
-    from_: Annotated[str, Query(alias="from", description="The older ref", **Ref)],  # type: ignore[arg-type]
-    to: Annotated[str, Query(description="The newer ref", **Ref)],  # type: ignore[arg-type]
+    from_: Annotated[str, Query(alias="from", description="The older ref", **Ref)],
+    to: Annotated[str, Query(description="The newer ref", **Ref)],
     path: Annotated[
         str, Query(min_length=1, max_length=4096, description="The table (CSV, TSV, Parquet, JSONL)")
     ],
@@ -39,7 +39,7 @@ async def diff_rows(
 ) -> RowDiffView:
     """Rows added, removed and changed (by `key`, or whole rows without one) and columns added,
     removed or retyped between two versions of one table; paged."""
-    params = {"from": from_, "to": to, "path": path, "limit": limit}
+    params: dict[str, str | int] = {"from": from_, "to": to, "path": path, "limit": limit}
     if key:
         params["key"] = key
     if after:
