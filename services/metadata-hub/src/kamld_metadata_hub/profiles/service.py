@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from kamld_common.db import Database
-from kamld_common.errors import NotFound
+from kamld_common.errors import Invalid, NotFound
 from kamld_metadata_hub.indexing.jobs import JobKind, JobQueue
 from kamld_metadata_hub.models import VersionProfile
 from kamld_metadata_hub.profiles.schemas import FileProfileView, TableSummary, VersionProfileView
@@ -53,6 +53,8 @@ class ProfileService:
         )
 
     async def file_profile(self, name: str, ref: str, path: str) -> FileProfileView:
+        if "\x00" in path:
+            raise Invalid("a path has no NUL characters", field=["query", "path"])
         reference = Reference(artifact=name, selector=parse_version_selector(ref, ["path", "ref"]))
         async with self.database.unit_of_work() as session:
             artifact, version = await VersionResolver(session).reference(reference, ["path", "ref"])

@@ -48,6 +48,9 @@ class RowDiffService:
     async def diff(
         self, name: str, from_ref: str, to_ref: str, path: str, key: str | None, after: str | None, limit: int
     ) -> RowDiffView:
+        for text, field in ((path, "path"), (key or "", "key")):
+            if "\x00" in text:
+                raise Invalid(f"{field} must not contain NUL characters", field=["query", field])
         fmt = table_format(path)
         if fmt is None:
             raise Invalid(f"{path!r} is not a CSV, TSV, Parquet or JSON Lines file", field=["query", "path"])

@@ -67,6 +67,8 @@ class SearchService:
         limit: int = 20,
     ) -> SearchPage:
         query = parse_query(q)
+        if any("\x00" in item for item in label_filters or []):
+            raise Invalid("a label filter has no NUL characters", field=["query", "label"])
         offset = parse_offset(after)
         request = SearchRequest(
             query=query,
