@@ -367,10 +367,31 @@ def main() -> int:
     parser.add_argument("--skip-mixed", action="store_true", help="leave the mixed-reads load test out")
     parser.add_argument(
         "--only",
-        choices=["storage", "resolution", "mixed-reads"],
-        help="run this part alone (the same as skipping the other two)",
+        choices=["storage", "resolution", "mixed-reads", "metadata"],
+        help="run this part alone (the same as skipping the others); metadata runs only this way",
+    )
+    parser.add_argument(
+        "--metadata-scale",
+        type=float,
+        default=0.1,
+        help="size of the metadata part: 1 = 100,000 artifacts, 1,000,000 paths and recall entries, "
+        "the 500 MB CSV (the targets' sizes); default a tenth",
     )
     args = parser.parse_args()
+    if args.only == "metadata":
+        from bench.metadata import run as run_metadata
+
+        engines = [("sqlite", _no_env), ("postgresql", _postgres_urls)]
+        for line in run_metadata(
+            args.work,
+            args.port_base,
+            args.metadata_scale,
+            Platform,
+            engines,
+            lambda root, scale: GENERATORS["tabular"](root, scale).v1 / "table.csv",
+        ):
+            print(line, flush=True)
+        return 0
     if args.only:
         args.skip_storage = args.only != "storage"
         args.skip_resolution = args.only != "resolution"

@@ -153,6 +153,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/artifacts/{name}/diff/rows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Row-level diff of a table
+         * @description Rows added, removed and changed (by `key`, or whole rows without one) and columns added,
+         *     removed or retyped between two versions of one table; paged.
+         */
+        get: operations["diffTableRows"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/artifacts/{name}/unarchive": {
         parameters: {
             query?: never;
@@ -276,6 +297,27 @@ export interface paths {
          * @description Versions this one was made from (`up`), made from it (`down`), or both, to `depth` hops.
          */
         get: operations["getLineage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/artifacts/{name}/versions/{ref}/profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Profile of a version
+         * @description The version's tables (schema, row count, status) and a summary of its images; with `path`,
+         *     one table's column statistics. `status` is pending while the version is being profiled.
+         */
+        get: operations["getProfile"];
         put?: never;
         post?: never;
         delete?: never;
@@ -481,6 +523,88 @@ export interface paths {
          * @description The name and role of the token this request carries.
          */
         get: operations["getMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recall": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Recall content
+         * @description Every version of every artifact holding exactly this content (whatever its path), every
+         *     version made from those (splits, models), and every alias pointing at one of them now.
+         */
+        get: operations["recallContent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search the catalog
+         * @description Ranked artifacts, versions, files and columns, with highlighted matches and facet counts.
+         *     Answers 503 while the search engine is down (pushes go on; indexing catches up).
+         */
+        get: operations["searchCatalog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/search/reindex": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rebuild the search index
+         * @description Queue a rebuild of the search engine from the catalog (admin).
+         */
+        post: operations["reindexSearch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/search/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Indexing backlog
+         * @description Which engine answers searches and how many index jobs wait.
+         */
+        get: operations["getSearchStatus"];
         put?: never;
         post?: never;
         delete?: never;
@@ -737,6 +861,18 @@ export interface components {
              */
             next: string | null;
         };
+        /** AliasHit */
+        AliasHit: {
+            /** Alias */
+            alias: string;
+            /** Artifact */
+            artifact: string;
+            /**
+             * Ref
+             * @description The version it points at, which holds the content or was made from it
+             */
+            ref: string;
+        };
         /** AliasSet */
         AliasSet: {
             /**
@@ -909,6 +1045,13 @@ export interface components {
              */
             stored: number;
         };
+        /** ColumnType */
+        ColumnType: {
+            /** Name */
+            name: string;
+            /** Type */
+            type: string;
+        };
         /** CommitResult */
         CommitResult: {
             /**
@@ -922,6 +1065,37 @@ export interface components {
             page_count: number;
             /** Total Bytes */
             total_bytes: number;
+        };
+        /** ContainingVersion */
+        ContainingVersion: {
+            /**
+             * Aliases
+             * @description Aliases of this artifact that point at this version now
+             */
+            aliases: string[];
+            /** Artifact */
+            artifact: string;
+            /** Digest */
+            digest: string;
+            /** Kind */
+            kind: string;
+            /**
+             * Name
+             * @description `v<number>`
+             */
+            name: string;
+            /** Number */
+            number: number;
+            /**
+             * Paths
+             * @description Where the content sits in this version (up to 100 paths)
+             */
+            paths: string[];
+            /**
+             * Ref
+             * @description `<artifact>:v<number>`
+             */
+            ref: string;
         };
         /** DiffView */
         DiffView: {
@@ -942,6 +1116,47 @@ export interface components {
              * @description Chunk digests
              */
             digests: string[];
+        };
+        /** DownstreamVersion */
+        DownstreamVersion: {
+            /**
+             * Aliases
+             * @description Aliases of this artifact that point at this version now
+             */
+            aliases: string[];
+            /** Artifact */
+            artifact: string;
+            /** Digest */
+            digest: string;
+            /**
+             * Distance
+             * @description Input edges from the nearest version holding the content
+             */
+            distance: number;
+            /** Kind */
+            kind: string;
+            /**
+             * Made From
+             * @description The versions (refs) this one was made from on the way
+             */
+            made_from: string[];
+            /**
+             * Name
+             * @description `v<number>`
+             */
+            name: string;
+            /** Number */
+            number: number;
+            /**
+             * Ref
+             * @description `<artifact>:v<number>`
+             */
+            ref: string;
+            /**
+             * Role
+             * @description The input role of the first such edge (`train`, `input`, ...)
+             */
+            role: string;
         };
         /**
          * FileChange
@@ -965,6 +1180,31 @@ export interface components {
             old_size?: number | null;
             /** Path */
             path: string;
+        };
+        /** FileProfileView */
+        FileProfileView: {
+            /**
+             * Columns
+             * @description Per column: name, type, nulls, distinct_approx, min, max; numbers also mean, stddev, quantiles (q25, q50, q75) and histogram (from, to, count); text also top_values
+             */
+            columns: {
+                [key: string]: unknown;
+            }[];
+            /** Format */
+            format: string;
+            /** Path */
+            path: string;
+            /** Reason */
+            reason?: string | null;
+            /** Ref */
+            ref: string;
+            /** Rows */
+            rows: number | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ok" | "sampled" | "unreadable";
         };
         /** FileStored */
         FileStored: {
@@ -1020,6 +1260,40 @@ export interface components {
              */
             objects: number;
         };
+        /** HighlightView */
+        HighlightView: {
+            /**
+             * Field
+             * @description `title`: the name or path; `body`: the rest
+             * @enum {string}
+             */
+            field: "title" | "body";
+            /**
+             * Spans
+             * @description [start, end) character offsets of the matches in `text`
+             */
+            spans: [
+                number,
+                number
+            ][];
+            /**
+             * Text
+             * @description The field's text, or a window of it around the matches
+             */
+            text: string;
+        };
+        /** IndexStatusView */
+        IndexStatusView: {
+            /**
+             * Backlog
+             * @description Index jobs waiting, by kind
+             */
+            backlog: {
+                [key: string]: number;
+            };
+            /** Engine */
+            engine: string;
+        };
         /** InputLink */
         InputLink: {
             /** Artifact */
@@ -1056,6 +1330,15 @@ export interface components {
              * @example derived_from
              */
             role: string;
+        };
+        /** LabelFacet */
+        LabelFacet: {
+            /** Count */
+            count: number;
+            /** Key */
+            key: string;
+            /** Value */
+            value: string;
         };
         /**
          * LineageEdge
@@ -1317,12 +1600,211 @@ export interface components {
              */
             unchanged?: boolean;
         };
+        /** RecallView */
+        RecallView: {
+            /**
+             * Aliases
+             * @description Every alias that points at one of those versions now
+             */
+            aliases: components["schemas"]["AliasHit"][];
+            /**
+             * Complete
+             * @description False while versions wait to be indexed (the answer may miss them)
+             */
+            complete: boolean;
+            /**
+             * Contains
+             * @description Every version of every artifact that holds it
+             */
+            contains: components["schemas"]["ContainingVersion"][];
+            /**
+             * Digest
+             * @description The file content's digest (`blake3:…`)
+             */
+            digest: string;
+            /**
+             * Downstream
+             * @description Every version of another artifact made from those (splits, models), transitively
+             */
+            downstream: components["schemas"]["DownstreamVersion"][];
+            /**
+             * Size
+             * @description Its size in bytes; null when no indexed version holds it
+             */
+            size: number | null;
+            /**
+             * Truncated
+             * @description True when more versions were found than one answer lists
+             */
+            truncated: boolean;
+        };
+        /** ReindexView */
+        ReindexView: {
+            /** Engine */
+            engine: string;
+            /**
+             * Queued
+             * @description A rebuild was queued; indexing workers carry it out
+             */
+            queued: boolean;
+        };
+        /** Retyped */
+        Retyped: {
+            /** Name */
+            name: string;
+            /** New */
+            new: string;
+            /** Old */
+            old: string;
+        };
         /**
          * Role
          * @description What a token may do; each role includes the ones before it.
          * @enum {string}
          */
         Role: "viewer" | "editor" | "admin";
+        /** RowChange */
+        RowChange: {
+            /**
+             * Change
+             * @enum {string}
+             */
+            change: "added" | "removed" | "changed";
+            /**
+             * Columns
+             * @description For changed rows: the columns whose values differ
+             */
+            columns: string[];
+            /**
+             * Key
+             * @description The key column's value (with `key`)
+             */
+            key?: unknown;
+            /**
+             * New
+             * @description The row in the newer version (common columns)
+             */
+            new: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Old
+             * @description The row in the older version (common columns)
+             */
+            old: {
+                [key: string]: unknown;
+            } | null;
+        };
+        /** RowCounts */
+        RowCounts: {
+            /** Added */
+            added: number;
+            /** Changed */
+            changed: number;
+            /** Removed */
+            removed: number;
+        };
+        /** RowDiffView */
+        RowDiffView: {
+            counts: components["schemas"]["RowCounts"];
+            /** From */
+            from: string;
+            /** Items */
+            items: components["schemas"]["RowChange"][];
+            /**
+             * Key
+             * @description Rows matched by this column; without it, whole rows are compared
+             */
+            key: string | null;
+            /**
+             * Next
+             * @description Pass as `after` to get the following page; null on the last page
+             */
+            next: string | null;
+            /** Path */
+            path: string;
+            schema: components["schemas"]["SchemaChanges"];
+            /** To */
+            to: string;
+        };
+        /** SchemaChanges */
+        SchemaChanges: {
+            /** Added */
+            added: components["schemas"]["ColumnType"][];
+            /** Removed */
+            removed: components["schemas"]["ColumnType"][];
+            /** Retyped */
+            retyped: components["schemas"]["Retyped"][];
+        };
+        /** SearchFacets */
+        SearchFacets: {
+            /**
+             * Kind
+             * @description Matches by artifact kind
+             */
+            kind: {
+                [key: string]: number;
+            };
+            /**
+             * Label
+             * @description Matches by artifact label, most frequent first
+             */
+            label: components["schemas"]["LabelFacet"][];
+        };
+        /** SearchHitView */
+        SearchHitView: {
+            /** Artifact */
+            artifact: string;
+            /** Highlights */
+            highlights: components["schemas"]["HighlightView"][];
+            /** Kind */
+            kind: string;
+            /** Path */
+            path?: string | null;
+            /**
+             * Ref
+             * @description What `kamld show` / `kamld cat` take: `name`, `name:v3` or `name:v3/path`
+             */
+            ref: string;
+            /**
+             * Score
+             * @description Relevance as the engine ranks it (higher is better; engine-specific scale)
+             */
+            score: number;
+            /** Title */
+            title: string;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "artifact" | "version" | "file" | "column";
+            /**
+             * Version
+             * @description The version number, for versions, files and columns
+             */
+            version?: number | null;
+        };
+        /** SearchPage */
+        SearchPage: {
+            /**
+             * Engine
+             * @description The engine that answered: sqlite, postgresql or elasticsearch
+             */
+            engine: string;
+            facets: components["schemas"]["SearchFacets"];
+            /** Items */
+            items: components["schemas"]["SearchHitView"][];
+            /**
+             * Next
+             * @description Pass as `after` to get the following page; null on the last page
+             */
+            next: string | null;
+            /**
+             * Total
+             * @description How many documents match
+             */
+            total: number;
+        };
         /**
          * ServiceState
          * @description ``ok``: ready; ``not_ready``: alive but a dependency is down; ``down``: no answer.
@@ -1386,6 +1868,31 @@ export interface components {
             /** Name */
             name: string;
             role: components["schemas"]["Role"];
+        };
+        /** TableSummary */
+        TableSummary: {
+            /** Columns */
+            columns: number;
+            /**
+             * Format
+             * @description csv, tsv, parquet or jsonl
+             */
+            format: string;
+            /** Path */
+            path: string;
+            /** Reason */
+            reason?: string | null;
+            /**
+             * Rows
+             * @description Rows profiled (all of them unless sampled)
+             */
+            rows: number | null;
+            /**
+             * Status
+             * @description sampled: over the size limit, profiled on its first rows; unreadable: see `reason`
+             * @enum {string}
+             */
+            status: "ok" | "sampled" | "unreadable";
         };
         /** TokenCreate */
         TokenCreate: {
@@ -1554,6 +2061,29 @@ export interface components {
              */
             ref: string;
         };
+        /** VersionProfileView */
+        VersionProfileView: {
+            /**
+             * Images
+             * @description Images: count, count by format, width and height spread (from headers), or null
+             */
+            images: {
+                [key: string]: unknown;
+            } | null;
+            /** Ref */
+            ref: string;
+            /**
+             * Status
+             * @description pending: the version is still being profiled
+             * @enum {string}
+             */
+            status: "pending" | "done";
+            /**
+             * Tables
+             * @description Every profiled table of the version, in path order
+             */
+            tables: components["schemas"]["TableSummary"][];
+        };
         /** VersionView */
         VersionView: {
             /** Aliases */
@@ -1625,6 +2155,8 @@ export interface operations {
                 label?: string[];
                 /** @description Page size, 1 to 1000 */
                 limit?: number;
+                /** @description Not a filter of this list: refused (422); search with `GET /api/v1/search?type=artifact` */
+                q?: string | null;
             };
             header?: never;
             path?: never;
@@ -2723,6 +3255,114 @@ export interface operations {
             };
         };
     };
+    diffTableRows: {
+        parameters: {
+            query: {
+                /** @description Cursor: the `next` of the previous page */
+                after?: string | null;
+                /** @description The older ref */
+                from: string;
+                /** @description Match rows by this column */
+                key?: string | null;
+                /** @description Changed rows per page, 1 to 1000 */
+                limit?: number;
+                /** @description The table (CSV, TSV, Parquet, JSONL) */
+                path: string;
+                /** @description The newer ref */
+                to: string;
+            };
+            header?: never;
+            path: {
+                /** @description Artifact name */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RowDiffView"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found; `code` says what */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request's headers or body stopped arriving within the server's timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; `Retry-After` says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line and headers are over the limit */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service behind this one answered with an error */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service behind this one is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     unarchiveArtifact: {
         parameters: {
             query?: never;
@@ -3576,6 +4216,106 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LineageGraph"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found; `code` says what */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request's headers or body stopped arriving within the server's timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; `Retry-After` says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line and headers are over the limit */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service behind this one answered with an error */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service behind this one is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getProfile: {
+        parameters: {
+            query?: {
+                /** @description One table's full profile */
+                path?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description Artifact name */
+                name: string;
+                /** @description `v3`, `3`, an alias, or a digest prefix (8+ hex) */
+                ref: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionProfileView"] | components["schemas"]["FileProfileView"];
                 };
             };
             /** @description Missing or invalid credentials */
@@ -4747,6 +5487,373 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Caller"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request's headers or body stopped arriving within the server's timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; `Retry-After` says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line and headers are over the limit */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service behind this one answered with an error */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service behind this one is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    recallContent: {
+        parameters: {
+            query?: {
+                /** @description The content's digest, `blake3:<64 hex>` */
+                digest?: string | null;
+                /** @description Or a file: `NAME[:REF]/PATH` (its content's digest is used) */
+                ref?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecallView"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request's headers or body stopped arriving within the server's timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; `Retry-After` says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line and headers are over the limit */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service behind this one answered with an error */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service behind this one is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    searchCatalog: {
+        parameters: {
+            query: {
+                /** @description Cursor: the `next` of the previous page */
+                after?: string | null;
+                kind?: ("dataset" | "model" | "code") | null;
+                /** @description `KEY=VALUE` or `KEY`; repeat to require several */
+                label?: string[];
+                /** @description Page size, 1 to 100 */
+                limit?: number;
+                /** @description Words, "phrases", -excluded, a OR b, prefix* */
+                q: string;
+                /** @description Only these document types; repeat for several */
+                type?: ("artifact" | "version" | "file" | "column")[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchPage"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request's headers or body stopped arriving within the server's timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; `Retry-After` says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line and headers are over the limit */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service behind this one answered with an error */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service behind this one is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reindexSearch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReindexView"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request's headers or body stopped arriving within the server's timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (a lost compare-and-set, a name taken) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; `Retry-After` says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line and headers are over the limit */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service behind this one answered with an error */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service behind this one is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSearchStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IndexStatusView"];
                 };
             };
             /** @description Missing or invalid credentials */

@@ -55,6 +55,7 @@ def start_services(home: Path, extra_env: dict[str, str] | None = None) -> Gatew
         gateway_prefix + "METADATA_HUB_URL": f"http://127.0.0.1:{ports['metadata-hub']}",
         gateway_prefix + "STORAGE_GATEWAY_URL": f"http://127.0.0.1:{ports['storage-gateway']}",
         env_prefix("storage-gateway") + "METADATA_HUB_URL": f"http://127.0.0.1:{ports['metadata-hub']}",
+        env_prefix("metadata-hub") + "STORAGE_GATEWAY_URL": f"http://127.0.0.1:{ports['storage-gateway']}",
         gateway_prefix + "BOOTSTRAP_ADMIN_TOKEN": admin_token,
         gateway_prefix + "TRANSFER_KEY": transfer_key,
         gateway_prefix + "STORAGE_PUBLIC_URL": f"http://127.0.0.1:{ports['storage-gateway']}/",

@@ -30,13 +30,19 @@ from kamld.models import (
     DiffPage,
     FileChange,
     FileInfo,
+    FileProfile,
     GcReport,
     Lineage,
     Page,
     PullResult,
     PushedVersion,
+    Recall,
+    Reindex,
+    RowDiff,
+    SearchResults,
     Token,
     Version,
+    VersionProfile,
     decode,
     page_type,
 )
@@ -232,6 +238,15 @@ class Client:
         """One version, from ``NAME[:REF]``."""
         return self._get(Version, self._version_path(parse_reference(ref)), headers=EXACT)
 
+    def profile(self, ref: str) -> VersionProfile | FileProfile:
+        """A version's profile (``NAME[:REF]``: its tables and images), or one table's column
+        statistics (``NAME[:REF]/PATH``)."""
+        parsed = parse_reference(ref, allow_path=True)
+        url = self._version_path(parsed) + "/profile"
+        if parsed.path:
+            return self._get(FileProfile, url, params={"path": parsed.path})
+        return self._get(VersionProfile, url)
+
     def ls(self, ref: str, prefix: str | None = None) -> Iterator[FileInfo]:
         """Files of a version (``NAME[:REF][/FOLDER]``), sorted by path, paged lazily.
 
@@ -277,6 +292,35 @@ class Client:
             page = DiffPage.from_api(self.call("GET", path, params={**params, "after": page.next}))
             changes.extend(page.changes)
         return Diff(from_version=first.from_version, to_version=first.to_version, changes=changes)
+
+    def diff_rows(
+        self,
+        ref_a: str,
+        ref_b: str,
+        path: str,
+        *,
+        key: str | None = None,
+        after: str | None = None,
+        limit: int = 100,
+    ) -> RowDiff:
+        """One page of the rows of table ``path`` added, removed and changed from ``ref_a`` to
+        ``ref_b`` (matched by ``key``, or whole rows), with the schema changes and total counts."""
+        a, b = parse_reference(ref_a), parse_reference(ref_b)
+        if b.artifact != a.artifact and ":" not in ref_b:
+            b = Reference(artifact=a.artifact, ref=ref_b)
+        if a.artifact != b.artifact:
+            from kamld.errors import InvalidInput
+
+            raise InvalidInput(
+                f"diff compares versions of one artifact, not {a.artifact} and {b.artifact}",
+                code="invalid_ref",
+            )
+        params: dict[str, Any] = {"from": a.ref, "to": b.ref, "path": path, "limit": limit}
+        if key:
+            params["key"] = key
+        if after:
+            params["after"] = after
+        return self._get(RowDiff, f"{API}/artifacts/{_segment(a.artifact)}/diff/rows", params=params)
 
     def diff_directory(self, ref: str, directory: str | Path) -> list[FileChange]:
         """How ``directory`` differs from version ``ref`` (``NAME[:REF][/PATH]``), in path order:
@@ -561,6 +605,40 @@ class Client:
             params["grace_s"] = grace_s
         answer = self.request("POST", f"{API}/gc", params=params, timeout=httpx.Timeout(600.0, connect=10.0))
         return GcReport.from_api(json_of(answer))
+
+    # search ----------------------------------------------------------------------------------------
+
+    def search(
+        self,
+        query: str,
+        *,
+        kind: str | None = None,
+        labels: Sequence[str] = (),
+        types: Sequence[str] = (),
+        after: str | None = None,
+        limit: int = 20,
+    ) -> SearchResults:
+        """One page of ranked hits for ``query`` (words, "phrases", -excluded, a OR b, prefix*)."""
+        params: dict[str, Any] = {"q": query, "limit": limit}
+        if kind:
+            params["kind"] = kind
+        if labels:
+            params["label"] = list(labels)
+        if types:
+            params["type"] = list(types)
+        if after:
+            params["after"] = after
+        return self._get(SearchResults, f"{API}/search", params=params)
+
+    def recall(self, ref: str | None = None, *, digest: str | None = None) -> Recall:
+        """Every version holding a file's exact content (by ``NAME[:REF]/PATH`` or ``blake3:…``
+        digest), every version made from those, and every alias on one of them now."""
+        params = {"digest": digest} if digest else {"ref": ref}
+        return self._get(Recall, f"{API}/recall", params=params)
+
+    def reindex(self) -> Reindex:
+        """Queue a rebuild of the search index from the catalog (admin)."""
+        return Reindex.from_api(self.call("POST", f"{API}/search/reindex"))
 
     # artifacts: description, labels, archive; file contents ---------------------------------------
 

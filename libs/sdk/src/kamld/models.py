@@ -255,3 +255,156 @@ class PullResult(ApiModel, frozen=True, kw_only=True):
     bytes_downloaded: int = 0
     bytes_reused: int = 0
     untracked: list[str] = []
+
+
+class SearchHighlight(ApiModel, frozen=True, kw_only=True):
+    """Where a hit matched: ``spans`` are [start, end) offsets into ``text``."""
+
+    field: str
+    text: str
+    spans: list[tuple[int, int]] = []
+
+
+class SearchHit(ApiModel, frozen=True, kw_only=True):
+    type: Literal["artifact", "version", "file", "column"]
+    artifact: str
+    kind: str
+    ref: str
+    title: str
+    score: float
+    version: int | None = None
+    path: str | None = None
+    highlights: list[SearchHighlight] = []
+
+
+class LabelFacet(ApiModel, frozen=True, kw_only=True):
+    key: str
+    value: str
+    count: int
+
+
+class SearchFacets(ApiModel, frozen=True, kw_only=True):
+    kind: dict[str, int] = {}
+    label: list[LabelFacet] = []
+
+
+class SearchResults(ApiModel, frozen=True, kw_only=True):
+    """One page of search hits, with how many match in all and the facet counts."""
+
+    items: list[SearchHit]
+    next: str | None = None
+    total: int
+    facets: SearchFacets
+    engine: str
+
+
+class Reindex(ApiModel, frozen=True, kw_only=True):
+    engine: str
+    queued: bool
+
+
+class RecallVersion(VersionLink, frozen=True, kw_only=True):
+    kind: str
+    aliases: list[str] = []
+    paths: list[str] = []
+
+
+class RecallDownstream(VersionLink, frozen=True, kw_only=True):
+    kind: str
+    made_from: list[str] = []
+    role: str
+    distance: int
+    aliases: list[str] = []
+
+
+class RecallAlias(ApiModel, frozen=True, kw_only=True):
+    artifact: str
+    alias: str
+    ref: str
+
+
+class Recall(ApiModel, frozen=True, kw_only=True):
+    """Where one content digest went: versions holding it, versions made from them, aliases on them."""
+
+    digest: str
+    size: int | None = None
+    contains: list[RecallVersion] = []
+    downstream: list[RecallDownstream] = []
+    aliases: list[RecallAlias] = []
+    complete: bool = True
+    truncated: bool = False
+
+
+class TableSummary(ApiModel, frozen=True, kw_only=True):
+    path: str
+    format: str
+    status: str
+    rows: int | None = None
+    columns: int
+    reason: str | None = None
+
+
+class VersionProfile(ApiModel, frozen=True, kw_only=True):
+    """A version's tables and images, or ``status`` pending while it is being profiled."""
+
+    ref: str
+    status: str
+    tables: list[TableSummary] = []
+    images: dict[str, Any] | None = None
+
+
+class FileProfile(ApiModel, frozen=True, kw_only=True):
+    """One table's schema and per-column statistics."""
+
+    ref: str
+    path: str
+    status: str
+    format: str
+    rows: int | None = None
+    reason: str | None = None
+    columns: list[dict[str, Any]] = []
+
+
+class ColumnType(ApiModel, frozen=True, kw_only=True):
+    name: str
+    type: str
+
+
+class Retyped(ApiModel, frozen=True, kw_only=True):
+    name: str
+    old: str
+    new: str
+
+
+class SchemaChanges(ApiModel, frozen=True, kw_only=True):
+    added: list[ColumnType] = []
+    removed: list[ColumnType] = []
+    retyped: list[Retyped] = []
+
+
+class RowCounts(ApiModel, frozen=True, kw_only=True):
+    added: int
+    removed: int
+    changed: int
+
+
+class RowChange(ApiModel, frozen=True, kw_only=True):
+    change: Literal["added", "removed", "changed"]
+    key: Any = None
+    old: dict[str, Any] | None = None
+    new: dict[str, Any] | None = None
+    columns: list[str] = []
+
+
+class RowDiff(ApiModel, frozen=True, kw_only=True):
+    """One page of a table's row-level diff between two versions, with the schema changes and the
+    counts of all changed rows."""
+
+    from_ref: str = msgspec.field(name="from")
+    to_ref: str = msgspec.field(name="to")
+    path: str
+    key: str | None = None
+    schema_changes: SchemaChanges = msgspec.field(name="schema")
+    counts: RowCounts
+    items: list[RowChange] = []
+    next: str | None = None

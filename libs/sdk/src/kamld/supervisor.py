@@ -120,6 +120,8 @@ def plan(
             env[prefix + "STORAGE_PUBLIC_URL"] = public_url
         if name == "storage-gateway":
             env[prefix + "METADATA_HUB_URL"] = urls["metadata-hub"]
+        if name == "metadata-hub":
+            env[prefix + "STORAGE_GATEWAY_URL"] = urls["storage-gateway"]
         if name in granting:
             env[prefix + "TRANSFER_KEY"] = environ.get(prefix + "TRANSFER_KEY") or transfer_key
         specs.append(ServiceSpec(name=name, port=ports[name], env=env))

@@ -16,6 +16,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -133,3 +134,58 @@ class AliasEvent(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     __table_args__ = (Index("ix_alias_events_artifact_id_alias_id", "artifact_id", "alias", "id"),)
+
+
+class IndexJob(Base):
+    """Indexing work for one catalog row, written in the transaction that changed the row.
+
+    A worker claims a job by setting ``lease_until``; a job whose lease ran out (its worker died)
+    is claimed again, so nothing is lost across restarts. ``cursor`` is how far a long job got
+    (the last file path done), so a retry resumes instead of starting over. Times are seconds
+    since the epoch: compared as numbers alike on SQLite and PostgreSQL.
+    """
+
+    __tablename__ = "index_jobs"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    target_id: Mapped[int] = mapped_column(BigInteger)
+    cursor: Mapped[str | None] = mapped_column(Text, nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    run_after: Mapped[float] = mapped_column(Float)
+    lease_until: Mapped[float | None] = mapped_column(Float, nullable=True)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (
+        Index("ix_index_jobs_run_after", "run_after"),
+        Index("ix_index_jobs_kind_target_id", "kind", "target_id"),
+    )
+
+
+class VersionFile(Base):
+    """One file of a version's manifest (path, content digest, size), copied from storage-gateway
+    by the indexer: what search indexes file paths from, and what recall finds content by."""
+
+    __tablename__ = "version_files"
+
+    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id", ondelete="CASCADE"), primary_key=True)
+    path: Mapped[str] = mapped_column(Text, primary_key=True)
+    digest: Mapped[str] = mapped_column(String(71))
+    size: Mapped[int] = mapped_column(BigInteger)
+
+    __table_args__ = (Index("ix_version_files_digest", "digest"),)
+
+
+class VersionProfile(Base):
+    """What one file of a version holds (``kind`` table: schema and statistics), or what all its
+    images are (``kind`` images, ``path`` empty): written by the indexer's profile jobs."""
+
+    __tablename__ = "version_profiles"
+
+    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id", ondelete="CASCADE"), primary_key=True)
+    path: Mapped[str] = mapped_column(Text, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(16))
+    data: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -12,10 +12,18 @@ from kamld_workbench_api.auth.endpoints import me_router, session_router
 from kamld_workbench_api.auth.endpoints import router as tokens_router
 from kamld_workbench_api.catalog.endpoints import router as catalog_router
 from kamld_workbench_api.content.endpoints import router as content_router
+from kamld_workbench_api.profiles.endpoints import router as profiles_router
+from kamld_workbench_api.recall.endpoints import router as recall_router
+from kamld_workbench_api.rowdiff.endpoints import router as rowdiff_router
+from kamld_workbench_api.search.endpoints import router as search_router
 
 public_router = APIRouter(prefix="/api/v1")
 public_router.include_router(me_router)
 public_router.include_router(session_router)
 public_router.include_router(tokens_router)
+public_router.include_router(rowdiff_router)
 public_router.include_router(catalog_router)
 public_router.include_router(content_router)
+public_router.include_router(search_router)
+public_router.include_router(recall_router)
+public_router.include_router(profiles_router)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +39,11 @@ def seeded(gateway, tokens, push) -> dict[str, Any]:
         v2 = push(editor, name, {"data.csv": CSV + b"3,emu\n", "img/a.png": b"\x89PNG one"}, message="two")
         editor.put(f"/api/v1/artifacts/{name}/aliases/staging", json={"version": "v1"}).raise_for_status()
         chunk = editor.get(f"/api/v1/manifests/{v1['digest']}/files").json()["items"][0]["chunks"][0][0]
+        # Row diffs read the file lists metadata-hub indexes after each push.
+        deadline = time.monotonic() + 60
+        while editor.get(f"/api/v1/artifacts/{name}/versions/v2/profile").json()["status"] != "done":
+            assert time.monotonic() < deadline, "v2 was not indexed within a minute"
+            time.sleep(0.1)
     return {"name": name, "v1": v1, "v2": v2, "chunk": chunk}
 
 
@@ -226,6 +232,30 @@ def route_table(seeded: dict[str, Any]) -> list[Route]:
             204,
         ),
         Route("GET", "/api/v1/status", "viewer", {}, None),
+        Route("GET", "/api/v1/search", "viewer", {"params": {"q": n}}, None),
+        Route("POST", "/api/v1/search/reindex", "admin", {}, None, 202),
+        Route("GET", "/api/v1/search/status", "viewer", {}, None),
+        Route(
+            "GET",
+            "/api/v1/recall",
+            "viewer",
+            {"params": {"ref": f"{n}:v1/data.csv"}},
+            {"params": {"ref": "no-such-thing:v1/data.csv"}},
+        ),
+        Route(
+            "GET",
+            "/api/v1/artifacts/{name}/versions/{ref}/profile",
+            "viewer",
+            {"name": n, "ref": "v2"},
+            {"name": n, "ref": "v999"},
+        ),
+        Route(
+            "GET",
+            "/api/v1/artifacts/{name}/diff/rows",
+            "viewer",
+            {"name": n, "params": {"from": "v1", "to": "v2", "path": "data.csv", "key": "id"}},
+            {"name": n, "params": {"from": "v1", "to": "v999", "path": "data.csv"}},
+        ),
         Route("GET", "/api/v1/me", "viewer", {}, None),
         Route("POST", "/api/v1/session", None, {"json": {"token": "@viewer-token"}}, None),
         Route("DELETE", "/api/v1/session", None, {}, None, 204),

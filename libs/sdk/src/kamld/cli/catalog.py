@@ -27,7 +27,7 @@ from kamld.cli.output import (
 )
 from kamld.client import Client
 from kamld.errors import LocalChangesError
-from kamld.models import FileChange, Lineage
+from kamld.models import FileChange, Lineage, Version
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -293,9 +293,26 @@ def show(ref: Annotated[str, typer.Argument(help="NAME[:REF]")], as_json: JsonOp
     """One version: digest, parents, inputs, aliases, metadata."""
     with Client() as client:
         version = client.show(ref)
-    if as_json:
-        emit_json(version)
-        return
+        if as_json:
+            emit_json(version)
+            return
+        show_version(client, version)
+
+
+def profile_lines(client: Client, ref: str) -> list[str]:
+    """The profile summary `show` prints; nothing from a platform that profiles nothing."""
+    from kamld.cli.search import profile_line
+    from kamld.errors import NotFound
+    from kamld.models import VersionProfile
+
+    try:
+        found = client.profile(ref)
+    except NotFound:
+        return []
+    return profile_line(found) if isinstance(found, VersionProfile) else []
+
+
+def show_version(client: Client, version: Version) -> None:
     out().print(f"[bold]{literal(version.ref)}[/bold] ({literal(version.kind)})  {version.digest}")
     out().print(f"  author   {literal(version.author)}  {version.created_at:%Y-%m-%d %H:%M:%S %Z}")
     out().print(f"  files    {version.file_count} ({human_size(version.total_bytes)})")
@@ -308,6 +325,8 @@ def show(ref: Annotated[str, typer.Argument(help="NAME[:REF]")], as_json: JsonOp
     for key, value in version.metadata.items():
         shown = value if isinstance(value, str) else json.dumps(value)
         out().print(f"  metadata {key} = {shown}", markup=False, highlight=False)
+    for line in profile_lines(client, version.ref):
+        out().print(f"  {line}", markup=False, highlight=False)
     if version.message:
         out().print(f"\n    {literal(version.message)}")
 
@@ -394,10 +413,28 @@ def _diff_with_directory(side_a: str, side_b: str, as_json: bool) -> None:
 def diff(
     ref_a: Annotated[str, typer.Argument(help="NAME:REF (older), or a local directory")],
     ref_b: Annotated[str, typer.Argument(help="NAME:REF or REF (newer), or a local directory")],
+    rows: Annotated[
+        str | None, typer.Option("--rows", help="Compare the rows of this table (CSV, TSV, Parquet, JSONL)")
+    ] = None,
+    key: Annotated[str | None, typer.Option("--key", help="With --rows: match rows by this column")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="With --rows: rows per page")] = 100,
+    after: Annotated[str | None, typer.Option("--after", help="With --rows: the `more:` cursor")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Files added, removed and modified between two versions, or between a version and a
-    directory (its local changes), with sizes."""
+    directory (its local changes), with sizes; with --rows, the rows of one table."""
+    if rows is not None:
+        from kamld.cli.search import print_row_diff
+
+        with Client() as client:
+            found = client.diff_rows(ref_a, ref_b, rows, key=key, after=after, limit=limit)
+        if as_json:
+            emit_json(found)
+            return
+        print_row_diff(found)
+        return
+    if key is not None:
+        raise typer.BadParameter("--key goes with --rows", param_hint="--key")
     if Path(ref_a).is_dir() or Path(ref_b).is_dir():
         if Path(ref_a).is_dir() and Path(ref_b).is_dir():
             raise typer.BadParameter(

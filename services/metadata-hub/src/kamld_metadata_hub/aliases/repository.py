@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from kamld_metadata_hub.indexing.jobs import JobKind, enqueue
 from kamld_metadata_hub.models import Alias, AliasEvent, Version
 
 
@@ -72,9 +73,13 @@ class AliasRepository:
                     at=now,
                 )
             )
+            enqueue(self.session, JobKind.VERSION_DOC, current.version_id)
             current.version_id = version_id
             current.updated_at = now
             current.updated_by = actor
+        else:
+            return current
+        enqueue(self.session, JobKind.VERSION_DOC, version_id)
         await self.session.flush()
         return current
 
@@ -89,6 +94,7 @@ class AliasRepository:
                 at=now,
             )
         )
+        enqueue(self.session, JobKind.VERSION_DOC, alias.version_id)
         await self.session.delete(alias)
         await self.session.flush()
 

@@ -12,6 +12,7 @@ from kamld_common.paging import Page, page_of
 from kamld_metadata_hub.artifacts.repository import ArtifactRepository
 from kamld_metadata_hub.artifacts.schemas import ArtifactCreate, ArtifactUpdate, ArtifactView
 from kamld_metadata_hub.db import in_transaction
+from kamld_metadata_hub.indexing.jobs import JobKind, enqueue
 from kamld_metadata_hub.models import Artifact, utcnow
 from kamld_metadata_hub.references import LABEL_KEY
 from kamld_metadata_hub.schemas import MAX_LABELS, as_utc
@@ -94,6 +95,7 @@ async def new_artifact(
     )
     if labels:
         await repository.apply_labels(artifact.id, dict(labels))
+    enqueue(repository.session, JobKind.ARTIFACT, artifact.id)
     return artifact
 
 
@@ -119,6 +121,7 @@ async def apply_artifact_changes(
                 field=["body", "labels"],
             )
     await repository.touch(artifact, utcnow())
+    enqueue(repository.session, JobKind.ARTIFACT, artifact.id)
 
 
 class ArtifactService:
@@ -205,6 +208,7 @@ class ArtifactService:
                 artifact.archived_at = now if archived else None
                 artifact.archived_by = actor if archived else None
                 await repository.touch(artifact, now)
+                enqueue(session, JobKind.ARTIFACT, artifact.id)
             return (await artifact_views(repository, [artifact]))[0]
 
         return await in_transaction(self.database, work)

@@ -18,6 +18,7 @@ from kamld_metadata_hub.artifacts.service import (
     unknown_artifact,
 )
 from kamld_metadata_hub.db import in_transaction
+from kamld_metadata_hub.indexing.jobs import JobKind, enqueue
 from kamld_metadata_hub.models import Artifact, Version, utcnow
 from kamld_metadata_hub.references import (
     LATEST,
@@ -241,6 +242,7 @@ class VersionService:
             )
             await AliasRepository(session).point(artifact.id, LATEST, version.id, actor, now)
             await artifacts.touch(artifact, now)
+            enqueue(session, JobKind.MANIFEST, version.id)
             view = (await version_views(session, artifact, [version]))[0]
             return PushedVersionView(**view.model_dump())
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response, 
 from fastapi.responses import StreamingResponse
 
 from kamld_common import patterns
+from kamld_common.errors import Invalid
 from kamld_common.paging import Limit, Page, cursor_query
 from kamld_workbench_api.auth.dependencies import require_admin, require_editor, require_viewer
 from kamld_workbench_api.catalog.schemas import (
@@ -126,8 +127,21 @@ async def list_artifacts(
     include_archived: bool = False,
     after: AfterName = None,
     limit: Limit = 100,
+    q: Annotated[
+        str | None,
+        Query(
+            description="Not a filter of this list: refused (422); search with "
+            "`GET /api/v1/search?type=artifact`"
+        ),
+    ] = None,
 ) -> Page[ArtifactView]:
     """Artifacts sorted by name, filtered by kind and labels."""
+    if q is not None:
+        raise Invalid(
+            "this list does not search; use GET /api/v1/search?q=...&type=artifact (kamld search)",
+            field=["query", "q"],
+            code="use_search",
+        )
     return await catalog.list_artifacts(
         kind=kind, label=label, include_archived=include_archived, after=after, limit=limit
     )
