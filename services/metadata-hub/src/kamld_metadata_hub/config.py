@@ -3,10 +3,10 @@
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from kamld_common.settings import ServiceSettings
+from kamld_common.outbox import OutboxSettings
 
 
-class Settings(ServiceSettings):
+class Settings(OutboxSettings):
     model_config = SettingsConfigDict(env_prefix="KAMLD_METADATA_HUB_", extra="ignore")
 
     service_name: str = "metadata-hub"

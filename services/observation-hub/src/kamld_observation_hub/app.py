@@ -11,6 +11,7 @@ from kamld_common.db import Database
 from kamld_observation_hub import __version__
 from kamld_observation_hub.config import Settings
 from kamld_observation_hub.events.endpoints import router as events_router
+from kamld_observation_hub.retention import retention_hooks
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -18,16 +19,20 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     database = Database(settings.database_url, MIGRATIONS)
+    start_retention, stop_retention = retention_hooks(settings, database)
 
     app = create_service_app(
         settings=settings,
         version=__version__,
         title="KAML-D observation-hub",
         description=(
-            "The activity and audit feed of the platform: `POST /events` records what happened "
-            "(who, what, to which subject), `GET /events` pages through it newest first."
+            "The activity and audit feed of the platform: producers' outbox relays deliver events to "
+            "`POST /events/batch` (idempotent by event id), `GET /events` pages through the feed newest "
+            "first and `GET /events/stream` follows it live (server-sent events)."
         ),
         routers=[events_router],
         database=database,
+        on_startup=[start_retention],
+        on_shutdown=[stop_retention],
     )
     return app

@@ -1,5 +1,6 @@
 """observation-hub settings (environment prefix ``KAMLD_OBSERVATION_HUB_``)."""
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from kamld_common.settings import ServiceSettings
@@ -10,3 +11,8 @@ class Settings(ServiceSettings):
 
     service_name: str = "observation-hub"
     port: int = 8084
+    event_retention_days: float = Field(
+        365.0, ge=0, description="Events recorded longer ago than this are deleted; 0 keeps them forever"
+    )
+    retention_interval_s: float = Field(3600.0, gt=0, description="How often old events are looked for")
+    stream_poll_s: float = Field(0.5, gt=0, description="How often a live event stream looks for new events")

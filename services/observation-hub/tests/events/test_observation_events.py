@@ -16,7 +16,13 @@ def unique_subject() -> str:
 
 
 def event(subject: str, **overrides: object) -> dict[str, object]:
-    return {"type": "version.created", "actor": "ann", "subject": subject, "data": {"files": 3}, **overrides}
+    return {
+        "type": "version.committed",
+        "actor": "ann",
+        "subject": subject,
+        "data": {"files": 3},
+        **overrides,
+    }
 
 
 def error_locations(response: httpx.Response) -> list[list[object]]:
@@ -31,7 +37,7 @@ async def test_record_returns_the_stored_event(client: httpx.AsyncClient) -> Non
     body = response.json()
     assert body["id"] >= 1
     assert (body["type"], body["actor"], body["subject"], body["data"]) == (
-        "version.created",
+        "version.committed",
         "ann",
         subject,
         {"files": 3},
@@ -83,7 +89,7 @@ async def test_a_body_that_is_not_json_is_refused(client: httpx.AsyncClient) -> 
 
 async def test_listing_is_newest_first_and_filtered(client: httpx.AsyncClient) -> None:
     subject, other = unique_subject(), unique_subject()
-    for kind in ("version.created", "alias.moved", "version.created"):
+    for kind in ("version.committed", "alias.set", "artifact.created"):
         assert (await client.post("/events", json=event(subject, type=kind))).status_code == 201
     assert (await client.post("/events", json=event(other))).status_code == 201
 
@@ -93,8 +99,8 @@ async def test_listing_is_newest_first_and_filtered(client: httpx.AsyncClient) -
     assert {item["subject"] for item in everything["items"]} == {subject}
     assert everything["next"] is None
 
-    moved = (await client.get("/events", params={"subject": subject, "type": "alias.moved"})).json()["items"]
-    assert [item["type"] for item in moved] == ["alias.moved"]
+    moved = (await client.get("/events", params={"subject": subject, "type": "alias.set"})).json()["items"]
+    assert [item["type"] for item in moved] == ["alias.set"]
 
 
 async def test_paging_walks_the_whole_feed_once(client: httpx.AsyncClient) -> None:

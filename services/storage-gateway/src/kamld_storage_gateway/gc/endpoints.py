@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
+from kamld_common.http import current_caller
 from kamld_storage_gateway.dependencies import Services, services
 from kamld_storage_gateway.gc.schemas import GcResult
 
@@ -26,5 +27,6 @@ async def collect(
 ) -> GcResult:
     """Delete objects that no catalog version and no open upload references, older than the grace period."""
     grace = svc.settings.gc_grace_s if grace_s is None else grace_s
-    report = await svc.collector.run(dry_run=dry_run, grace_s=grace)
+    actor = (current_caller.get() or "").strip()[:256] or "anonymous"
+    report = await svc.collector.run(dry_run=dry_run, grace_s=grace, actor=actor)
     return GcResult(objects=report.objects, bytes=report.bytes, dry_run=report.dry_run, marked=report.marked)
