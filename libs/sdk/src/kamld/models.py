@@ -147,6 +147,24 @@ class AliasEvent(ApiModel, frozen=True, kw_only=True):
     at: datetime
 
 
+class Event(ApiModel, frozen=True, kw_only=True):
+    """One entry of the activity feed: who changed what, with the state before and after."""
+
+    id: int
+    event_id: str | None = None
+    type: str
+    actor: str
+    subject: str
+    artifact: str | None = None
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    data: dict[str, Any] = msgspec.field(default_factory=dict)
+    trace_id: str | None = None
+    source: str | None = None
+    occurred_at: datetime
+    recorded_at: datetime
+
+
 class FileChange(ApiModel, frozen=True, kw_only=True):
     """One changed path, with the old and new sizes and digests where they exist."""
 

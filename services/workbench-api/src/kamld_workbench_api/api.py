@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from kamld_workbench_api.activity.endpoints import router as events_router
 from kamld_workbench_api.auth.endpoints import me_router
 from kamld_workbench_api.auth.endpoints import router as tokens_router
 from kamld_workbench_api.catalog.endpoints import router as catalog_router
@@ -18,3 +19,4 @@ public_router.include_router(me_router)
 public_router.include_router(tokens_router)
 public_router.include_router(catalog_router)
 public_router.include_router(content_router)
+public_router.include_router(events_router)

@@ -77,7 +77,7 @@ class HttpEventSink:
         self.client = client
 
     async def deliver(self, events: Sequence[dict[str, Any]]) -> None:
-        await self.client.post("/events/batch", json={"events": list(events)}, retry=False)
+        await self.client.request("POST", "/events/batch", json={"events": list(events)}, retry=False)
 
 
 def as_event(row: OutboxRecordMixin, source: str) -> dict[str, Any]:

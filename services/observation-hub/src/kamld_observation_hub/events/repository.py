@@ -59,7 +59,7 @@ class SqlEventRepository:
 
     async def serialise_ingestion(self) -> None:
         """Hold the ingestion lock to the end of the transaction (SQLite serialises writers anyway)."""
-        if self.session.bind.dialect.name == "postgresql":
+        if self.session.get_bind().dialect.name == "postgresql":
             await self.session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": INGEST_LOCK})
 
     async def known_ids(self, event_ids: Iterable[str]) -> set[str]:
