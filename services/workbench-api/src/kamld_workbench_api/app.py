@@ -12,7 +12,7 @@ from kamld_common.db import Database
 from kamld_common.outbox import install_outbox
 from kamld_workbench_api import __version__
 from kamld_workbench_api.api import public_router
-from kamld_workbench_api.auth.gate import AuthenticationGate
+from kamld_workbench_api.auth.gate import AuthenticationGate, gateway_caller
 from kamld_workbench_api.auth.schemas import Role
 from kamld_workbench_api.auth.service import TokenService
 from kamld_workbench_api.catalog.cache import VersionCache
@@ -61,6 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         on_shutdown=[stop, stop_outbox],
         public=True,
         database=database,
+        actor_of=gateway_caller,
     )
     app.state.tokens = tokens
     app.state.grants = GrantIssuer.from_settings(settings)

@@ -19,6 +19,7 @@ import math
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from kamld_common.errors import Forbidden, KamldError, TooManyRequests, Unauthorized
+from kamld_common.http import current_caller
 from kamld_workbench_api.auth.schemas import Caller, Role
 from kamld_workbench_api.auth.service import TokenService
 from kamld_workbench_api.limits.rate import RateLimiter
@@ -121,3 +122,10 @@ class AuthenticationGate:
         has_body, _ = announced_body(scope)
         headers = {"retry-after": str(math.ceil(retry_after))} if retry_after is not None else None
         await refuse(error, scope, receive, send, close=has_body, headers=headers)
+
+
+def gateway_caller(scope: Scope) -> str | None:
+    """The token name the request was admitted with (for the access log); a caller header sent
+    from outside the platform is never believed."""
+    caller = scope.get("state", {}).get(CALLER_STATE)
+    return caller.name if caller is not None else current_caller.get()
