@@ -12,6 +12,8 @@ import time
 from collections.abc import Callable
 
 import structlog
+from prometheus_fastapi_instrumentator.routing import get_route_name
+from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kamld_common.http import CALLER_HEADER, current_caller
@@ -35,10 +37,11 @@ def caller_of(scope: Scope) -> str | None:
 
 
 def route_of(scope: Scope) -> str:
-    """The template of the route that served the request; ``unmatched`` when none did."""
-    route = scope.get("route")
-    path = getattr(route, "path", None)
-    return path if isinstance(path, str) else "unmatched"
+    """The full template of the route that served the request (router prefixes included, as the
+    HTTP metrics name it); ``unmatched`` when none did."""
+    if scope.get("route") is None:
+        return "unmatched"
+    return get_route_name(HTTPConnection(scope), should_include_root_path=True) or "unmatched"
 
 
 class AccessLogMiddleware:
