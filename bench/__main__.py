@@ -367,10 +367,18 @@ def main() -> int:
     parser.add_argument("--skip-mixed", action="store_true", help="leave the mixed-reads load test out")
     parser.add_argument(
         "--only",
-        choices=["storage", "resolution", "mixed-reads"],
-        help="run this part alone (the same as skipping the other two)",
+        choices=["storage", "resolution", "mixed-reads", "events"],
+        help="run this part alone (the same as skipping the others)",
+    )
+    parser.add_argument(
+        "--event-mutations", type=int, default=10_000, help="alias moves of the observation-hub kill test"
     )
     args = parser.parse_args()
+    if args.only == "events":
+        from bench.events import bench_events
+
+        bench_events(args.work, args.event_mutations)
+        return 0
     if args.only:
         args.skip_storage = args.only != "storage"
         args.skip_resolution = args.only != "resolution"

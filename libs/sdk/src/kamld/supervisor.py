@@ -124,6 +124,8 @@ def plan(
             env[prefix + "METADATA_HUB_URL"] = urls["metadata-hub"]
         if name in EVENT_PRODUCERS:
             env[prefix + "OBSERVATION_HUB_URL"] = urls["observation-hub"]
+        if name == "observation-hub":
+            env[prefix + "SERVICE_URLS"] = json.dumps(urls)
         if name in granting:
             env[prefix + "TRANSFER_KEY"] = environ.get(prefix + "TRANSFER_KEY") or transfer_key
         specs.append(ServiceSpec(name=name, port=ports[name], env=env))

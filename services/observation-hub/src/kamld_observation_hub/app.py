@@ -12,6 +12,8 @@ from kamld_observation_hub import __version__
 from kamld_observation_hub.config import Settings
 from kamld_observation_hub.events.endpoints import router as events_router
 from kamld_observation_hub.retention import retention_hooks
+from kamld_observation_hub.status.endpoints import router as status_router
+from kamld_observation_hub.status.service import StatusCollector
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -20,6 +22,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     database = Database(settings.database_url, MIGRATIONS)
     start_retention, stop_retention = retention_hooks(settings, database)
+    collector = StatusCollector(settings)
+
+    async def close_status(app: FastAPI) -> None:
+        await collector.aclose()
 
     app = create_service_app(
         settings=settings,
@@ -28,11 +34,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=(
             "The activity and audit feed of the platform: producers' outbox relays deliver events to "
             "`POST /events/batch` (idempotent by event id), `GET /events` pages through the feed newest "
-            "first and `GET /events/stream` follows it live (server-sent events)."
+            "first and `GET /events/stream` follows it live (server-sent events). `GET /status` "
+            "reports every service's readiness and key figures."
         ),
-        routers=[events_router],
+        routers=[events_router, status_router],
         database=database,
         on_startup=[start_retention],
-        on_shutdown=[stop_retention],
+        on_shutdown=[stop_retention, close_status],
     )
+    app.state.status = collector
     return app

@@ -15,4 +15,17 @@ class Settings(ServiceSettings):
         365.0, ge=0, description="Events recorded longer ago than this are deleted; 0 keeps them forever"
     )
     retention_interval_s: float = Field(3600.0, gt=0, description="How often old events are looked for")
+    service_urls: dict[str, str] = Field(
+        default_factory=lambda: {
+            "workbench-api": "http://127.0.0.1:8080",
+            "metadata-hub": "http://127.0.0.1:8081",
+            "storage-gateway": "http://127.0.0.1:8082",
+            "trainer": "http://127.0.0.1:8083",
+            "observation-hub": "http://127.0.0.1:8084",
+        },
+        description="Every service whose status is reported, name to base URL (JSON)",
+    )
+    prometheus_url: str | None = Field(
+        None, description="Take the status figures from this Prometheus instead of each service's /metrics"
+    )
     stream_poll_s: float = Field(0.5, gt=0, description="How often a live event stream looks for new events")

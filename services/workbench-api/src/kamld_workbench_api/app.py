@@ -104,7 +104,13 @@ def install_limits(app: FastAPI, settings: Settings, tokens: TokenService) -> No
             settings.rate_limit_per_s, settings.rate_limit_burst, path=settings.data_dir / "rate-limits"
         )
     metrics_token = settings.metrics_token.get_secret_value() if settings.metrics_token else None
-    app.add_middleware(AuthenticationGate, tokens=tokens, rate=rate, metrics_token=metrics_token)
+    app.add_middleware(
+        AuthenticationGate,
+        tokens=tokens,
+        rate=rate,
+        metrics_token=metrics_token,
+        internal_token=settings.internal_token,
+    )
 
 
 def _healthz_of(client):

@@ -35,22 +35,19 @@ log = structlog.get_logger("kamld.outbox")
 
 LEASE_NAME = "relay"
 
+# No service label of their own: the scrape's target labels say which service a sample is from.
 BACKLOG = Gauge(
     "kamld_outbox_backlog",
     "Events committed but not yet delivered to observation-hub",
-    ["service"],
     multiprocess_mode="max",
 )
 OLDEST_AGE = Gauge(
     "kamld_outbox_oldest_age_seconds",
     "Age of the oldest event waiting for delivery (0 when none waits)",
-    ["service"],
     multiprocess_mode="max",
 )
-DELIVERED = Counter("kamld_outbox_delivered_total", "Events delivered to observation-hub", ["service"])
-FAILURES = Counter(
-    "kamld_outbox_delivery_failures_total", "Failed attempts to deliver a batch of events", ["service"]
-)
+DELIVERED = Counter("kamld_outbox_delivered_total", "Events delivered to observation-hub")
+FAILURES = Counter("kamld_outbox_delivery_failures_total", "Failed attempts to deliver a batch of events")
 
 
 class OutboxSettings(ServiceSettings):
@@ -184,7 +181,7 @@ class OutboxRelay:
         await self.sink.deliver([as_event(row, self.source) for row in rows])
         async with self.database.unit_of_work() as session:
             await session.execute(delete(records).where(records.seq.in_([row.seq for row in rows])))
-        DELIVERED.labels(self.source).inc(len(rows))
+        DELIVERED.inc(len(rows))
         return len(rows)
 
     async def run(self) -> None:
@@ -194,8 +191,8 @@ class OutboxRelay:
             try:
                 delivered = await self.run_once()
                 count, age = await self.backlog()
-                BACKLOG.labels(self.source).set(count)
-                OLDEST_AGE.labels(self.source).set(age)
+                BACKLOG.set(count)
+                OLDEST_AGE.set(age)
                 failures = 0
                 if delivered == self.batch_size:
                     continue
@@ -204,7 +201,7 @@ class OutboxRelay:
                 raise
             except Exception as exc:  # noqa: BLE001 - any failure is retried; the loop must survive it
                 failures += 1
-                FAILURES.labels(self.source).inc()
+                FAILURES.inc()
                 delay = self.backoff(failures)
                 log.warning(
                     "outbox_delivery_failed", error=str(exc)[:300], attempt=failures, retry_in_s=delay

@@ -16,10 +16,11 @@ from __future__ import annotations
 import hmac
 import math
 
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from kamld_common.errors import Forbidden, KamldError, TooManyRequests, Unauthorized
-from kamld_common.http import current_caller
+from kamld_common.http import INTERNAL_TOKEN_HEADER, current_caller
 from kamld_workbench_api.auth.schemas import Caller, Role
 from kamld_workbench_api.auth.service import TokenService
 from kamld_workbench_api.limits.rate import RateLimiter
@@ -60,14 +61,19 @@ class AuthenticationGate:
         tokens: TokenService,
         rate: RateLimiter | None = None,
         metrics_token: str | None = None,
+        internal_token: str | None = None,
     ) -> None:
         self.app = app
         self.tokens = tokens
         self.rate = rate
         self.metrics_token = metrics_token.encode() if metrics_token else None
+        self.internal_token = internal_token.encode() if internal_token else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in OPEN_PATHS or scope["method"] == "OPTIONS":
+            await self.app(scope, receive, send)
+            return
+        if scope["path"] == METRICS_PATH and self._is_internal(scope):
             await self.app(scope, receive, send)
             return
         secret = bearer_secret(scope)
@@ -103,6 +109,13 @@ class AuthenticationGate:
             return
         scope.setdefault("state", {})[CALLER_STATE] = caller
         await self.app(scope, receive, send)
+
+    def _is_internal(self, scope: Scope) -> bool:
+        """A platform service (observation-hub's status) reading /metrics with the internal token."""
+        if self.internal_token is None:
+            return False
+        offered = Headers(scope=scope).get(INTERNAL_TOKEN_HEADER, "")
+        return hmac.compare_digest(offered.encode(), self.internal_token)
 
     def _is_metrics_token(self, secret: str) -> bool:
         return self.metrics_token is not None and hmac.compare_digest(secret.encode(), self.metrics_token)
