@@ -11,7 +11,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 # start-up then skips compiling them (about a second each), also where bytecode is never written.
 export UV_COMPILE_BYTECODE := 1
 
-.PHONY: install up test test-unit test-integration bench lint lock clean dist
+.PHONY: install prometheus up test test-unit test-integration bench lint lock clean dist
 
 $(UV):
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,15 @@ $(VENV)/.installed: $(UV) uv.lock pyproject.toml $(wildcard libs/*/pyproject.tom
 	$(VENV)/bin/python -m compileall -q libs services >/dev/null
 	@touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed prometheus
+
+# A real Prometheus (Debian's package) for the tests of the alert rules and dashboards; it starts no
+# service by itself. Skipped where it is installed already or apt-get is not available.
+prometheus:
+	@command -v prometheus >/dev/null && command -v promtool >/dev/null || \
+		{ command -v apt-get >/dev/null && apt-get update -qq && \
+		  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null; } || \
+		echo "warning: Prometheus is not installed; its tests will be skipped"
 
 up: install
 	$(VENV)/bin/kamld up
