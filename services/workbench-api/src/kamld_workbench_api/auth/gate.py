@@ -16,6 +16,7 @@ from __future__ import annotations
 import hmac
 import math
 
+from prometheus_client import Counter
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -50,6 +51,13 @@ def bearer_secret(scope: Scope) -> str | None:
                 return secret.strip()
             return None
     return None
+
+
+AUTH_REFUSALS = Counter(
+    "kamld_auth_refusals_total",
+    "Requests the gateway refused before any handler: 401, 403 or 429",
+    ["status"],
+)
 
 
 class AuthenticationGate:
@@ -132,6 +140,7 @@ class AuthenticationGate:
         self, error: KamldError, scope: Scope, receive: Receive, send: Send, retry_after: float | None = None
     ) -> None:
         """Answer ``error``; a request that announced a body gets its connection closed unread."""
+        AUTH_REFUSALS.labels(str(error.status)).inc()
         has_body, _ = announced_body(scope)
         headers = {"retry-after": str(math.ceil(retry_after))} if retry_after is not None else None
         await refuse(error, scope, receive, send, close=has_body, headers=headers)
