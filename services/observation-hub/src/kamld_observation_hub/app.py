@@ -14,6 +14,8 @@ from kamld_observation_hub.events.endpoints import router as events_router
 from kamld_observation_hub.retention import retention_hooks
 from kamld_observation_hub.status.endpoints import router as status_router
 from kamld_observation_hub.status.service import StatusCollector
+from kamld_observation_hub.webhooks.endpoints import router as webhooks_router
+from kamld_observation_hub.webhooks.hooks import dispatcher_hooks
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -23,6 +25,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     database = Database(settings.database_url, MIGRATIONS)
     start_retention, stop_retention = retention_hooks(settings, database)
     collector = StatusCollector(settings)
+    start_dispatcher, stop_dispatcher = dispatcher_hooks(settings, database)
 
     async def close_status(app: FastAPI) -> None:
         await collector.aclose()
@@ -37,10 +40,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "first and `GET /events/stream` follows it live (server-sent events). `GET /status` "
             "reports every service's readiness and key figures."
         ),
-        routers=[events_router, status_router],
+        routers=[events_router, status_router, webhooks_router],
         database=database,
-        on_startup=[start_retention],
-        on_shutdown=[stop_retention, close_status],
+        on_startup=[start_retention, start_dispatcher],
+        on_shutdown=[stop_retention, close_status, stop_dispatcher],
     )
     app.state.status = collector
     return app

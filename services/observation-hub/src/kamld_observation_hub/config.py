@@ -28,4 +28,11 @@ class Settings(ServiceSettings):
     prometheus_url: str | None = Field(
         None, description="Take the status figures from this Prometheus instead of each service's /metrics"
     )
+    webhook_timeout_s: float = Field(5.0, gt=0, description="How long a webhook receiver may take to answer")
+    webhook_max_attempts: int = Field(
+        12, ge=1, le=100, description="Attempts at one delivery before it is dead-lettered"
+    )
+    webhook_max_backoff_s: float = Field(
+        10.0, gt=0, description="Longest wait between attempts at one delivery (exponential, with jitter)"
+    )
     stream_poll_s: float = Field(0.5, gt=0, description="How often a live event stream looks for new events")

@@ -8,6 +8,7 @@ duplicates by event id.
 """
 
 from kamld_common.outbox.events import EVENT_TYPES, EventDraft, check_event_type
+from kamld_common.outbox.lease import Lease
 from kamld_common.outbox.model import OutboxLeaseMixin, OutboxRecordMixin, create_outbox_tables
 from kamld_common.outbox.record import record_event
 from kamld_common.outbox.relay import HttpEventSink, OutboxRelay, OutboxSettings, install_outbox
@@ -16,6 +17,7 @@ __all__ = [
     "EVENT_TYPES",
     "EventDraft",
     "HttpEventSink",
+    "Lease",
     "OutboxLeaseMixin",
     "OutboxRecordMixin",
     "OutboxRelay",

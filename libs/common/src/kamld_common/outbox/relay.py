@@ -11,23 +11,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import random
-import socket
-import uuid
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import structlog
 from fastapi import FastAPI
 from prometheus_client import Counter, Gauge
 from pydantic import Field
-from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, func, select
 
 from kamld_common.db import Database
 from kamld_common.http import ServiceClient
+from kamld_common.outbox.lease import Lease
 from kamld_common.outbox.model import OutboxLeaseMixin, OutboxRecordMixin
 from kamld_common.settings import ServiceSettings
 
@@ -117,15 +114,13 @@ class OutboxRelay:
     ) -> None:
         self.database = database
         self.records = records
-        self.lease = lease
+        self.lease = Lease(database, lease, LEASE_NAME, ttl_s=lease_s, clock=clock)
         self.sink = sink
         self.source = source
         self.batch_size = batch_size
         self.poll_s = poll_s
         self.max_backoff_s = max_backoff_s
-        self.lease_s = lease_s
         self.clock = clock
-        self.holder = f"{socket.gethostname()[:32]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._wake = asyncio.Event()
 
     def wake(self) -> None:
@@ -140,39 +135,16 @@ class OutboxRelay:
         age = (self.clock() - _aware(oldest)).total_seconds() if oldest is not None else 0.0
         return int(count), max(age, 0.0)
 
-    async def _take_lease(self) -> bool:
-        lease: Any = self.lease
-        now = self.clock()
-        until = now + timedelta(seconds=self.lease_s)
-        async with self.database.unit_of_work() as session:
-            taken = await session.execute(
-                update(lease)
-                .where(lease.name == LEASE_NAME, (lease.holder == self.holder) | (lease.expires_at < now))
-                .values(holder=self.holder, expires_at=until)
-            )
-            if taken.rowcount:  # type: ignore[attr-defined]
-                return True
-        try:
-            async with self.database.unit_of_work() as session:
-                await session.execute(
-                    insert(lease).values(name=LEASE_NAME, holder=self.holder, expires_at=until)
-                )
-            return True
-        except IntegrityError:
-            return False
-
     async def release(self) -> None:
         """Give the lease up (on shutdown), so another relay need not wait for it to expire."""
-        lease: Any = self.lease
-        async with self.database.unit_of_work() as session:
-            await session.execute(delete(lease).where(lease.name == LEASE_NAME, lease.holder == self.holder))
+        await self.lease.release()
 
     async def run_once(self) -> int:
         """Deliver the oldest batch if this relay holds (or can take) the lease; how many were delivered."""
         records: Any = self.records
         async with self.database.unit_of_work() as session:
             waiting = await session.scalar(select(records.seq).order_by(records.seq).limit(1))
-        if waiting is None or not await self._take_lease():
+        if waiting is None or not await self.lease.take():
             return 0
         async with self.database.unit_of_work() as session:
             rows = (await session.scalars(select(records).order_by(records.seq).limit(self.batch_size))).all()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamld_observation_hub.events.models import EventRecord
@@ -35,6 +35,8 @@ class EventRepository(Protocol):
 
     async def serialise_ingestion(self) -> None: ...
 
+    async def add_many(self, rows: list[dict[str, Any]]) -> None: ...
+
     async def known_ids(self, event_ids: Iterable[str]) -> set[str]: ...
 
     async def by_event_id(self, event_id: str) -> EventRecord | None: ...
@@ -56,6 +58,11 @@ class SqlEventRepository:
         self.session.add(record)
         await self.session.flush()
         return record
+
+    async def add_many(self, rows: list[dict[str, Any]]) -> None:
+        """Insert rows in list order (one statement, executed for many rows: ids follow the order)."""
+        if rows:
+            await self.session.execute(insert(EventRecord), rows)
 
     async def serialise_ingestion(self) -> None:
         """Hold the ingestion lock to the end of the transaction (SQLite serialises writers anyway)."""

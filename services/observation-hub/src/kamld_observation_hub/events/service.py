@@ -12,6 +12,7 @@ import random
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import structlog
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -20,7 +21,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kamld_common.db import Database
 from kamld_common.errors import Unavailable
 from kamld_common.paging import Page, page_of
-from kamld_observation_hub.events.models import EventRecord
 from kamld_observation_hub.events.repository import EventFilter, EventRepository, SqlEventRepository
 from kamld_observation_hub.events.schemas import Event, EventIn, Ingested
 
@@ -46,21 +46,21 @@ class EventService:
         self.repository = repository
         self.clock = clock
 
-    def _record(self, event: EventIn, now: datetime) -> EventRecord:
-        return EventRecord(
-            event_id=event.id or str(uuid.uuid4()),
-            type=event.type,
-            actor=event.actor,
-            subject=event.subject,
-            artifact=event.artifact,
-            before=event.before,
-            after=event.after,
-            data=event.data,
-            trace_id=event.trace_id,
-            source=event.source,
-            occurred_at=event.occurred_at or now,
-            recorded_at=now,
-        )
+    def _row(self, event: EventIn, now: datetime) -> dict[str, Any]:
+        return {
+            "event_id": event.id or str(uuid.uuid4()),
+            "type": event.type,
+            "actor": event.actor,
+            "subject": event.subject,
+            "artifact": event.artifact,
+            "before": event.before,
+            "after": event.after,
+            "data": event.data,
+            "trace_id": event.trace_id,
+            "source": event.source,
+            "occurred_at": event.occurred_at or now,
+            "recorded_at": now,
+        }
 
     async def record(self, event: EventIn) -> Event:
         """Append one event (or return the one already recorded under its id)."""
@@ -91,16 +91,15 @@ class EventService:
             repository = self.repository(session)
             await repository.serialise_ingestion()
             seen = await repository.known_ids(event.id for event in events if event.id)
-            recorded = 0
+            rows = []
             for event in events:
-                record = self._record(event, now)
-                if record.event_id in seen:
+                row = self._row(event, now)
+                if row["event_id"] in seen:
                     continue
-                seen.add(str(record.event_id))
-                session.add(record)
-                recorded += 1
-            await session.flush()
-        return Ingested(recorded=recorded, duplicates=len(events) - recorded)
+                seen.add(row["event_id"])
+                rows.append(row)
+            await repository.add_many(rows)
+        return Ingested(recorded=len(rows), duplicates=len(events) - len(rows))
 
     async def page(self, where: EventFilter, limit: int) -> Page[Event]:
         """Newest first; fetches one extra row to know whether an older page exists."""
