@@ -220,3 +220,64 @@ def test_observation_hub_killed_during_mutations_loses_and_doubles_nothing(kamld
     for name in names:
         moved = [e["after"]["version"] for e in events if e["artifact"] == name and e["type"] == "alias.set"]
         assert moved == done[name]
+
+
+def test_webhook_receiver_down_blocks_nothing_and_gets_every_event_in_order_when_back(
+    platform, kamld_cli, unused_ports
+) -> None:
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from kamld_testing.loopback import serving
+
+    name = "hook-" + secrets.token_hex(4)
+    (port,) = unused_ports(1)
+    added = kamld_cli(
+        "webhook", "add", f"http://127.0.0.1:{port}/in", "--artifact", name, "--json", home=platform.home
+    )
+    assert added.returncode == 0, added.stderr
+    hook = json.loads(added.stdout)
+    assert hook["secret"].startswith("whsec_")
+    hub = httpx.Client(base_url=platform.urls["metadata-hub"], headers=platform.internal_auth, timeout=30)
+    for _ in range(3):
+        assert hub.post(f"/artifacts/{name}/versions", json=_version(kind="dataset")).status_code == 201
+    moves = [f"v{n % 3 + 1}" for n in range(12)]
+    for version in moves:  # the receiver is down: every change still goes through
+        assert hub.put(f"/artifacts/{name}/aliases/prod", json={"version": version}).status_code == 200
+    assert len(wait_for_feed(platform, 16, artifact=name)) == 16
+    time.sleep(2.0)  # the dispatcher tries the receiver, which is still down
+    received: list[dict] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - the http.server API
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            from kamld_observation_hub.webhooks.signing import verify
+
+            assert verify(hook["secret"], self.headers["X-Kamld-Signature"], body, int(time.time()))
+            received.append(json.loads(body))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    with serving(ThreadingHTTPServer(("127.0.0.1", port), Handler)):
+        deadline = time.monotonic() + DEADLINE_S
+        while len(received) < 3 + 1 + len(moves) and time.monotonic() < deadline:
+            time.sleep(0.3)
+    assert [e["type"] for e in received[:4]] == ["artifact.created"] + ["version.committed"] * 3
+    assert [e["after"]["version"] for e in received[4:]] == [f"{name}:{v}" for v in moves]
+    log = kamld_cli("webhook", "deliveries", str(hook["id"]), "--json", "-n", "100", home=platform.home)
+    assert log.returncode == 0, log.stderr
+    deliveries = json.loads(log.stdout)
+    assert len(deliveries) == 16 and {d["status"] for d in deliveries} == {"delivered"}
+    assert max(d["attempts"] for d in deliveries) > 1  # the first one was retried while the receiver was down
+    listed = kamld_cli("webhook", "ls", "--json", home=platform.home)
+    assert hook["id"] in [h["id"] for h in json.loads(listed.stdout)]
+    assert kamld_cli("webhook", "rm", str(hook["id"]), home=platform.home).returncode == 0
+
+
+def test_bad_webhooks_are_refused_naming_the_field(platform) -> None:
+    for body, field in (({"url": "ftp://x"}, "url"), ({"url": "http://x", "types": ["nope"]}, "types")):
+        answer = httpx.post(platform.gateway + "/api/v1/webhooks", json=body, headers=platform.auth)
+        assert answer.status_code == 422, answer.text
+        assert field in answer.text

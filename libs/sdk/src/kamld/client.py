@@ -40,6 +40,8 @@ from kamld.models import (
     PushedVersion,
     Token,
     Version,
+    Webhook,
+    WebhookDelivery,
     decode,
     page_type,
 )
@@ -589,6 +591,28 @@ class Client:
                 pass
             finally:
                 response.close()
+
+    # webhooks -----------------------------------------------------------------------------------
+
+    def webhook_add(self, url: str, *, types: Sequence[str] = (), artifacts: Sequence[str] = ()) -> Webhook:
+        """Subscribe ``url`` to events (admin); the answer's ``secret`` signs every delivery."""
+        body = {"url": url, "types": list(types), "artifacts": list(artifacts)}
+        return self._get_post(Webhook, f"{API}/webhooks", body)
+
+    def webhooks(self) -> list[Webhook]:
+        return decode(list[Webhook], self.call("GET", f"{API}/webhooks"))
+
+    def webhook_remove(self, webhook_id: int) -> None:
+        self.request("DELETE", f"{API}/webhooks/{int(webhook_id)}")
+
+    def webhook_deliveries(self, webhook_id: int, *, status: str | None = None) -> Iterator[WebhookDelivery]:
+        """A webhook's delivery log, newest first, paged lazily."""
+        return self._pages(
+            WebhookDelivery, f"{API}/webhooks/{int(webhook_id)}/deliveries", _given(status=status)
+        )
+
+    def _get_post(self, model: type[M], path: str, body: Any) -> M:
+        return decode(model, self.call("POST", path, json=body))
 
     # tokens -------------------------------------------------------------------------------------
 

@@ -165,6 +165,34 @@ class Event(ApiModel, frozen=True, kw_only=True):
     recorded_at: datetime
 
 
+class Webhook(ApiModel, frozen=True, kw_only=True):
+    """A subscription of a URL to events; ``secret`` is only in the answer that created it."""
+
+    id: int
+    url: str
+    types: list[str] = msgspec.field(default_factory=list)
+    artifacts: list[str] = msgspec.field(default_factory=list)
+    position: int = 0
+    created_by: str
+    created_at: datetime
+    secret: str | None = None
+
+
+class WebhookDelivery(ApiModel, frozen=True, kw_only=True):
+    """One event sent (or being sent) to a webhook."""
+
+    id: int
+    webhook_id: int
+    event_id: int
+    event_type: str
+    status: Literal["pending", "delivered", "dead"]
+    attempts: int
+    response_status: int | None = None
+    error: str | None = None
+    next_attempt_at: datetime | None = None
+    updated_at: datetime
+
+
 class FileChange(ApiModel, frozen=True, kw_only=True):
     """One changed path, with the old and new sizes and digests where they exist."""
 

@@ -1,0 +1,51 @@
+"""The public shapes of webhooks (observation-hub's)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class WebhookCreate(BaseModel):
+    """Subscribe ``url`` to events of ``types`` about ``artifacts`` (an empty list: all)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str = Field(
+        max_length=2048,
+        description="http(s) URL the events are POSTed to",
+        examples=["https://ci.example.com/hook"],
+    )
+    types: list[str] = Field(default_factory=list, max_length=64, description="Event types; empty: all")
+    artifacts: list[str] = Field(
+        default_factory=list, max_length=256, description="Artifact names; empty: all"
+    )
+
+
+class Webhook(BaseModel):
+    id: int
+    url: str
+    types: list[str]
+    artifacts: list[str]
+    position: int = Field(description="Feed id of the last event handled (delivered or dead-lettered)")
+    created_by: str
+    created_at: datetime
+
+
+class WebhookCreated(Webhook):
+    secret: str = Field(description="The signing secret (HMAC-SHA256); shown only in this answer")
+
+
+class WebhookDelivery(BaseModel):
+    id: int
+    webhook_id: int
+    event_id: int = Field(description="The event's feed id")
+    event_type: str
+    status: Literal["pending", "delivered", "dead"]
+    attempts: int
+    response_status: int | None
+    error: str | None
+    next_attempt_at: datetime | None
+    updated_at: datetime
