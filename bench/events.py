@@ -7,7 +7,9 @@ with observation-hub SIGKILLed under them.
 2. **Outbox cost**: metadata-hub's push commit (``VersionService.create``) run in-process on a
    SQLite database, alternately with the outbox and with event recording left out, 300 times
    each; the difference of the medians is what the outbox adds to a commit.
-3. **Kill**: 10,000 alias moves over 24 artifacts from 8 writers straight to metadata-hub while
+3. **Webhook**: a receiver down for 60 s while 1,000 alias moves happen; the time from its return
+   until it has every one, and whether each artifact's arrived in order.
+4. **Kill**: 10,000 alias moves over 24 artifacts from 8 writers straight to metadata-hub while
    observation-hub is SIGKILLed three times; then the time until the feed holds every event, and
    a check that it holds each exactly once, in each artifact's order.
 """
@@ -15,6 +17,7 @@ with observation-hub SIGKILLed under them.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import secrets
 import signal
@@ -185,6 +188,72 @@ def bench_kill(
     )
 
 
+def bench_webhook(platform, mutations: int = 1000, artifacts: int = 4, down_s: float = 60.0) -> None:
+    """A webhook receiver down for ``down_s`` while ``mutations`` alias moves happen; then the time
+    from its return until it has them all, and whether each artifact's came in order."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from kamld_testing.loopback import serving
+    from kamld_testing.processes import free_ports
+
+    (port,) = free_ports(1)
+    names = [f"hook-{secrets.token_hex(3)}-{n}" for n in range(artifacts)]
+    hook = httpx.post(
+        platform.gateway + "/api/v1/webhooks",
+        json={"url": f"http://127.0.0.1:{port}/", "types": ["alias.set"], "artifacts": names},
+        headers=platform.auth,
+    )
+    hook.raise_for_status()
+    meta = httpx.Client(base_url=platform.urls["metadata-hub"], headers=platform.internal_auth, timeout=60)
+    for name in names:
+        for _ in range(3):
+            body = {"digest": "blake3:" + secrets.token_hex(32), "file_count": 1, "total_bytes": 1}
+            meta.post(f"/artifacts/{name}/versions", json={**body, "kind": "dataset"}).raise_for_status()
+    done: dict[str, list[str]] = defaultdict(list)
+    received: list[dict] = []
+    started = time.perf_counter()
+
+    def write(name: str) -> None:
+        with httpx.Client(
+            base_url=platform.urls["metadata-hub"], headers=platform.internal_auth, timeout=60
+        ) as c:
+            for n in range(mutations // artifacts):
+                version = f"v{n % 3 + 1}"
+                c.put(f"/artifacts/{name}/aliases/prod", json={"version": version}).raise_for_status()
+                done[name].append(f"{name}:{version}")
+
+    writers = [threading.Thread(target=write, args=(name,)) for name in names]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join()
+    mutated = time.perf_counter() - started
+    time.sleep(max(0.0, down_s - (time.perf_counter() - started)))
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - the http.server API
+            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    expected = sum(len(v) for v in done.values())
+    with serving(ThreadingHTTPServer(("127.0.0.1", port), Handler)):
+        back = time.perf_counter()
+        while len(received) < expected and time.perf_counter() - back < 300:
+            time.sleep(0.2)
+        caught_up = time.perf_counter() - back
+    ordered = all([e["after"]["version"] for e in received if e["artifact"] == n] == done[n] for n in names)
+    print(
+        f"[events] webhook receiver down {down_s:.0f} s while {expected:,} alias moves happened "
+        f"(in {mutated:.1f} s): all {len(received):,} delivered {caught_up:.1f} s after it came back "
+        f"(target: within 30 s); in each artifact's order: {ordered}",
+        flush=True,
+    )
+
+
 def bench_events(work: Path, mutations: int) -> None:
     work.mkdir(parents=True, exist_ok=True)
     bench_outbox_cost(work)
@@ -194,6 +263,7 @@ def bench_events(work: Path, mutations: int) -> None:
             base_url=platform.urls["observation-hub"], headers=platform.internal_auth, timeout=120
         )
         bench_ingest(hub)
+        bench_webhook(platform)
         bench_kill(platform, mutations=mutations)
     finally:
         stop_platform(platform.process)
