@@ -578,7 +578,7 @@ class Client:
         params = _given(type=type, artifact=artifact, actor=actor)
         position = after
         while True:
-            query = {**params, **({"after": position} if position is not None else {})}
+            query = {**params, **({"start_after": position} if position is not None else {})}
             response = self.stream(
                 "GET", f"{API}/events/stream", params=query, timeout=httpx.Timeout(10.0, read=None)
             )

@@ -39,7 +39,14 @@ def _known_type(value: str | None) -> str | None:
 
 
 async def event_filter(
-    type: Annotated[str | None, Query(max_length=128, description="Only events of this type")] = None,
+    type: Annotated[
+        str | None,
+        Query(
+            max_length=128,
+            description="Only events of this type",
+            json_schema_extra={"enum": sorted(EVENT_TYPES)},
+        ),
+    ] = None,
     subject: Annotated[
         str | None, Query(max_length=1024, description="Only events about this subject")
     ] = None,
@@ -56,6 +63,15 @@ async def event_filter(
 
 
 Filter = Annotated[EventFilter, Depends(event_filter)]
+
+
+def _position(value: str | None) -> int | None:
+    """A feed id to start after; a 422 naming ``start_after`` when it is not one."""
+    if value is None or value == "":
+        return None
+    if not (value.isascii() and value.isdigit()):
+        raise Invalid(f"{value!r} is not a feed id", field=["query", "start_after"], code="unknown_cursor")
+    return int(value)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Record an event")
@@ -91,13 +107,13 @@ async def stream_events(
     request: Request,
     events: Events,
     where: Filter,
-    after: Annotated[
+    start_after: Annotated[
         str | None, Query(max_length=18, description="Start after this feed id (default: only new events)")
     ] = None,
     last_event_id: Annotated[str | None, Header(max_length=18, include_in_schema=False)] = None,
 ) -> StreamingResponse:
-    """Every event after ``after`` (or ``Last-Event-ID``), then each new one as it is recorded."""
-    position = int_cursor(last_event_id or after, minimum=0)
+    """Every event after ``start_after`` (or ``Last-Event-ID``), then each new one as it is recorded."""
+    position = _position(last_event_id or start_after)
     if position is None:
         newest = await events.page(EventFilter(), 1)
         position = newest.items[0].id if newest.items else 0

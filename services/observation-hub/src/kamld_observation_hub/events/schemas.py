@@ -21,6 +21,7 @@ EventType = Annotated[
         max_length=128,
         description="What happened; one of: " + ", ".join(f"`{name}`" for name in sorted(EVENT_TYPES)),
         examples=["version.committed"],
+        json_schema_extra={"enum": sorted(EVENT_TYPES)},
     ),
 ]
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from kamld_common.outbox import check_event_type
+from kamld_common.outbox import EVENT_TYPES, check_event_type
 
 ARTIFACT_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,127}$"
+
+# Every event type, for the JSON Schema of a subscription's `types`.
+TYPE_NAMES: Any = sorted(EVENT_TYPES)
 
 
 class WebhookCreate(BaseModel):
@@ -18,8 +21,17 @@ class WebhookCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    url: str = Field(max_length=2048, description="http(s) URL the events are POSTed to")
-    types: list[str] = Field(default_factory=list, max_length=64, description="Event types; empty: all")
+    url: str = Field(
+        max_length=2048,
+        pattern=r"^https?://[^/?#\s]+(?:[/?#]\S*)?$",
+        description="http(s) URL the events are POSTed to",
+    )
+    types: list[str] = Field(
+        default_factory=list,
+        max_length=64,
+        json_schema_extra={"items": {"type": "string", "enum": TYPE_NAMES}},
+        description="Event types; empty: all",
+    )
     artifacts: list[str] = Field(
         default_factory=list,
         max_length=256,

@@ -75,7 +75,7 @@ async def stream_events(
     artifact: Artifact = None,
     actor: Actor = None,
     since: Since = None,
-    after: Annotated[
+    start_after: Annotated[
         str | None,
         Query(
             max_length=18,
@@ -85,10 +85,11 @@ async def stream_events(
     ] = None,
     last_event_id: Annotated[str | None, Header(max_length=18, include_in_schema=False)] = None,
 ) -> StreamingResponse:
-    """Every event after `after` (or the `Last-Event-ID` a reconnecting client sends), then each new one."""
+    """Every event after `start_after` (or the `Last-Event-ID` a reconnecting client sends), then each new
+    one."""
     params = _filters(type, artifact, actor, since)
-    if after:
-        params["after"] = after
+    if start_after:
+        params["start_after"] = start_after
     headers = {"Last-Event-ID": last_event_id} if last_event_id else {}
     upstream = await open_stream(
         upstreams.observation_hub, "GET", "/events/stream", params=params, headers=headers, timeout=None

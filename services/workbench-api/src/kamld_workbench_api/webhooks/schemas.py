@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from kamld_common.outbox import EVENT_TYPES
+
+# Every event type, for the JSON Schema of a subscription's `types`.
+TYPE_NAMES: Any = sorted(EVENT_TYPES)
 
 
 class WebhookCreate(BaseModel):
@@ -15,12 +20,21 @@ class WebhookCreate(BaseModel):
 
     url: str = Field(
         max_length=2048,
+        pattern=r"^https?://[^/?#\s]+(?:[/?#]\S*)?$",
         description="http(s) URL the events are POSTed to",
         examples=["https://ci.example.com/hook"],
     )
-    types: list[str] = Field(default_factory=list, max_length=64, description="Event types; empty: all")
+    types: list[str] = Field(
+        default_factory=list,
+        max_length=64,
+        json_schema_extra={"items": {"type": "string", "enum": TYPE_NAMES}},
+        description="Event types; empty: all",
+    )
     artifacts: list[str] = Field(
-        default_factory=list, max_length=256, description="Artifact names; empty: all"
+        default_factory=list,
+        max_length=256,
+        json_schema_extra={"items": {"type": "string", "pattern": "^[a-z0-9][a-z0-9._-]{0,127}$"}},
+        description="Artifact names; empty: all",
     )
 
 
