@@ -106,6 +106,24 @@ def test_every_kind_of_change_is_in_the_feed_with_actor_before_after_and_trace(
     assert [e["after"]["version"] for e in only_moves] == [f"{name}:v1", f"{name}:v2"]
 
 
+def test_kamld_events_lists_an_artifacts_history(platform, kamld_cli) -> None:
+    name = "cli-" + secrets.token_hex(4)
+    hub = httpx.Client(base_url=platform.urls["metadata-hub"], headers=platform.internal_auth, timeout=30)
+    assert hub.post(f"/artifacts/{name}/versions", json=_version(kind="dataset")).status_code == 201
+    wait_for_feed(platform, 2, artifact=name)
+    listed = kamld_cli("events", "--artifact", name, "--json", home=platform.home)
+    assert listed.returncode == 0, listed.stderr
+    assert [e["type"] for e in json.loads(listed.stdout)] == ["version.committed", "artifact.created"]
+    table = kamld_cli("events", "--artifact", name, "--type", "artifact.created", home=platform.home)
+    assert (
+        table.returncode == 0
+        and "artifact.created" in table.stdout
+        and "version.committed" not in table.stdout
+    )
+    bad = kamld_cli("events", "--type", "nope", home=platform.home)
+    assert bad.returncode != 0 and "type" in bad.stderr
+
+
 def test_token_changes_are_recorded(platform) -> None:
     token = "feed-" + secrets.token_hex(4)
     created = httpx.post(

@@ -18,8 +18,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kamld_common.http import CALLER_HEADER, current_caller
 
-log = structlog.get_logger("kamld.access")
-
 QUIET_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 
 ActorOf = Callable[[Scope], str | None]
@@ -50,6 +48,9 @@ class AccessLogMiddleware:
     def __init__(self, app: ASGIApp, actor_of: ActorOf = caller_of) -> None:
         self.app = app
         self.actor_of = actor_of
+        # Taken here, after the app configured logging (a module-level logger would keep the
+        # configuration of the first app of the process).
+        self.log = structlog.get_logger("kamld.access")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in QUIET_PATHS:
@@ -69,7 +70,7 @@ class AccessLogMiddleware:
         try:
             await self.app(scope, receive, sending)
         finally:
-            log.info(
+            self.log.info(
                 "request",
                 method=scope["method"],
                 route=route_of(scope),
