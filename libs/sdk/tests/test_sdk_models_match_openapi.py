@@ -41,6 +41,12 @@ DECODES = {
     models.Page[models.Version]: "Page_VersionView_",
     models.Page[models.FileInfo]: "Page_FileView_",
     models.Page[models.AliasEvent]: "Page_AliasEventView_",
+    models.Event: "Event",
+    models.Page[models.Event]: "Page_Event_",
+    # A listed webhook is a created one without its secret (the model's secret defaults to None).
+    models.Webhook: "WebhookCreated",
+    models.WebhookDelivery: "WebhookDelivery",
+    models.Page[models.WebhookDelivery]: "Page_WebhookDelivery_",
 }
 
 
