@@ -30,7 +30,7 @@ class Settings(ServiceSettings):
     )
     webhook_timeout_s: float = Field(5.0, gt=0, description="How long a webhook receiver may take to answer")
     webhook_max_attempts: int = Field(
-        12, ge=1, le=100, description="Attempts at one delivery before it is dead-lettered"
+        30, ge=1, le=1000, description="Attempts at one delivery before it is dead-lettered"
     )
     webhook_max_backoff_s: float = Field(
         10.0, gt=0, description="Longest wait between attempts at one delivery (exponential, with jitter)"

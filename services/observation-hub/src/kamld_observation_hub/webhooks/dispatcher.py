@@ -41,7 +41,7 @@ class Dispatcher:
         database: Database,
         *,
         timeout_s: float = 5.0,
-        max_attempts: int = 12,
+        max_attempts: int = 30,
         base_backoff_s: float = 0.5,
         max_backoff_s: float = 10.0,
         poll_s: float = 0.5,
