@@ -367,8 +367,8 @@ def main() -> int:
     parser.add_argument("--skip-mixed", action="store_true", help="leave the mixed-reads load test out")
     parser.add_argument(
         "--only",
-        choices=["storage", "resolution", "mixed-reads", "metadata"],
-        help="run this part alone (the same as skipping the others); metadata runs only this way",
+        choices=["storage", "resolution", "mixed-reads", "metadata", "events"],
+        help="run this part alone (the same as skipping the others); metadata and events run only this way",
     )
     parser.add_argument(
         "--metadata-scale",
@@ -377,7 +377,15 @@ def main() -> int:
         help="size of the metadata part: 1 = 100,000 artifacts, 1,000,000 paths and recall entries, "
         "the 500 MB CSV (the targets' sizes); default a tenth",
     )
+    parser.add_argument(
+        "--event-mutations", type=int, default=10_000, help="alias moves of the observation-hub kill test"
+    )
     args = parser.parse_args()
+    if args.only == "events":
+        from bench.events import bench_events
+
+        bench_events(args.work, args.event_mutations)
+        return 0
     if args.only == "metadata":
         from bench.metadata import run as run_metadata
 

@@ -19,9 +19,11 @@ SERVICES = ["workbench_api", "metadata_hub", "storage_gateway", "observation_hub
 SCHEMA_REF = "#/components/schemas/"
 # The public diff names its array `changes` beside `from_version` and `to_version` (the SDK reads it).
 ITEMS_FIELD = {("workbench_api", "/api/v1/artifacts/{name}/diff"): "changes"}
-# Small collections answered whole, as a JSON array: an artifact's aliases, the API tokens.
+# Small collections answered whole, as a JSON array: an artifact's aliases, the API tokens, webhooks.
 UNPAGED = {
     ("workbench_api", "/api/v1/tokens"),
+    ("workbench_api", "/api/v1/webhooks"),
+    ("observation_hub", "/webhooks"),
     ("workbench_api", "/api/v1/artifacts/{name}/aliases"),
     ("metadata_hub", "/artifacts/{name}/aliases"),
 }

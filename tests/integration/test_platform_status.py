@@ -76,3 +76,27 @@ def test_one_request_is_one_trace_across_processes(platform, otlp_receiver) -> N
         readyz = [s for s in in_trace if s.service == upstream and s.name == "GET /readyz"]
         assert readyz, f"{upstream} exported no server span for the gateway's /readyz call"
         assert all(s.parent_span_id in own_spans for s in readyz)
+
+
+def test_status_comes_from_observation_hub_with_key_figures(platform) -> None:
+    auth = platform.auth
+    httpx.get(platform.gateway + "/api/v1/status", headers=auth)  # the first scrape opens a window
+    for _ in range(5):
+        httpx.get(platform.gateway + "/api/v1/artifacts", headers=auth)
+    report = httpx.get(platform.gateway + "/api/v1/status", headers=auth).json()
+    assert report["figures_source"] == "metrics"
+    by_name = {entry["name"]: entry for entry in report["services"]}
+    for name in SERVICES:
+        figures = by_name[name]["figures"]
+        assert {"requests_per_s", "latency_p50_ms", "latency_p99_ms", "error_ratio"} <= set(figures), name
+    assert by_name["workbench-api"]["figures"]["requests_per_s"] > 0
+    assert by_name["metadata-hub"]["figures"]["latency_p99_ms"] is not None
+    for producer in ("workbench-api", "metadata-hub", "storage-gateway"):
+        assert by_name[producer]["figures"]["outbox_backlog"] is not None
+    assert "dedup_ratio" in by_name["storage-gateway"]["figures"]
+
+
+def test_kamld_status_shows_the_figures(platform, kamld_cli) -> None:
+    done = kamld_cli("status", home=platform.home)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "p99 ms" in done.stdout and "backlog" in done.stdout

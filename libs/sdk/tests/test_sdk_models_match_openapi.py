@@ -60,6 +60,12 @@ DECODES = {
     models.RowCounts: "RowCounts",
     models.RowChange: "RowChange",
     models.RowDiff: "RowDiffView",
+    models.Event: "Event",
+    models.Page[models.Event]: "EventPage",
+    # A listed webhook is a created one without its secret (the model's secret defaults to None).
+    models.Webhook: "WebhookCreated",
+    models.WebhookDelivery: "WebhookDelivery",
+    models.Page[models.WebhookDelivery]: "WebhookDeliveryPage",
 }
 
 

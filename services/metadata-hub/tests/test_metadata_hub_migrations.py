@@ -11,7 +11,7 @@ from kamld_common.db import alembic_config
 from kamld_metadata_hub.app import MIGRATIONS
 from kamld_metadata_hub.db import Base
 
-HEAD = "0004_profiles"
+HEAD = "0005_outbox"
 
 
 def test_single_head():

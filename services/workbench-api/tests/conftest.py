@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -12,7 +13,7 @@ import pytest
 
 from kamld_testing.processes import ServiceProcess, env_prefix, free_ports, launch_service, stop_services
 
-BACKENDS = ("metadata-hub", "storage-gateway")
+BACKENDS = ("metadata-hub", "storage-gateway", "observation-hub")
 
 
 @dataclass
@@ -54,6 +55,13 @@ def start_services(home: Path, extra_env: dict[str, str] | None = None) -> Gatew
         **{env_prefix(name) + "LOG_FORMAT": "console" for name in names},
         gateway_prefix + "METADATA_HUB_URL": f"http://127.0.0.1:{ports['metadata-hub']}",
         gateway_prefix + "STORAGE_GATEWAY_URL": f"http://127.0.0.1:{ports['storage-gateway']}",
+        **{
+            env_prefix(name) + "OBSERVATION_HUB_URL": f"http://127.0.0.1:{ports['observation-hub']}"
+            for name in ("workbench-api", "metadata-hub", "storage-gateway")
+        },
+        env_prefix("observation-hub") + "SERVICE_URLS": json.dumps(
+            {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+        ),
         env_prefix("storage-gateway") + "METADATA_HUB_URL": f"http://127.0.0.1:{ports['metadata-hub']}",
         env_prefix("metadata-hub") + "STORAGE_GATEWAY_URL": f"http://127.0.0.1:{ports['storage-gateway']}",
         gateway_prefix + "BOOTSTRAP_ADMIN_TOKEN": admin_token,

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from kamld_metadata_hub.app import create_app as create_metadata_hub
+from kamld_observation_hub.app import create_app as create_observation_hub
 from kamld_storage_gateway.app import create_app as create_storage_gateway
 from kamld_testing.schemas import shape
 from kamld_workbench_api import __version__
@@ -75,6 +76,13 @@ OWNED = {
     "ChunkReadList": ("storage-gateway", "ChunkReadRequest"),
     "ChunkDeltaList": ("storage-gateway", "ChunkDeltaRequest"),
     "ChunkDeltaWanted": ("storage-gateway", "ChunkDeltaWanted"),
+    "Event": ("observation-hub", "Event"),
+    "Page_Event_": ("observation-hub", "Page_Event_"),
+    "WebhookCreate": ("observation-hub", "WebhookCreate"),
+    "WebhookCreated": ("observation-hub", "WebhookCreated"),
+    "Webhook": ("observation-hub", "WebhookView"),
+    "WebhookDelivery": ("observation-hub", "DeliveryView"),
+    "Page_WebhookDelivery_": ("observation-hub", "Page_DeliveryView_"),
 }
 
 # Fields the gateway fills in itself before passing a body on (it reads them from the manifest).
@@ -96,6 +104,7 @@ def documents() -> dict[str, dict[str, Any]]:
         "workbench-api": public_openapi(create_app(), __version__),
         "metadata-hub": create_metadata_hub().openapi(),
         "storage-gateway": create_storage_gateway().openapi(),
+        "observation-hub": create_observation_hub().openapi(),
     }
 
 

@@ -19,6 +19,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from kamld_common import health
+from kamld_common.access_log import AccessLogMiddleware, ActorOf, caller_of
 from kamld_common.db import Database
 from kamld_common.errors import KamldError, Unauthorized, install_error_handlers, problem_response
 from kamld_common.http import CALLER_HEADER, INTERNAL_TOKEN_HEADER, current_caller
@@ -51,6 +52,7 @@ def create_service_app(
     database: Database | None = None,
     admit: Admit | None = None,
     error_statuses: StatusRule | None = None,
+    actor_of: ActorOf = caller_of,
 ) -> FastAPI:
     """Build a service app; ``public`` apps skip the internal-token check (they authenticate users).
 
@@ -61,7 +63,8 @@ def create_service_app(
 
     Its OpenAPI document names operations verbNoun and declares every error as problem+json:
     ``error_statuses(route, method)`` says which statuses (default: those the shared plumbing sends,
-    and 401 for the internal token). A path with a trailing slash is a 404, never a redirect: a
+    and 401 for the internal token). ``actor_of(scope)`` names the caller in the access log.
+    A path with a trailing slash is a 404, never a redirect: a
     redirect would have to name a host, and the request's ``Host`` header is not to be trusted.
     """
     configure_logging(settings.service_name, settings.log_level, settings.log_format)
@@ -125,8 +128,20 @@ def create_service_app(
             token_header=INTERNAL_TOKEN_HEADER if settings.internal_token else None,
             open_paths=OPEN_PATHS,
         )
+    log_access(app, actor_of)
     instrument_app(app, settings.service_name, version)
     return app
+
+
+def log_access(app: FastAPI, actor_of: ActorOf) -> None:
+    """Wrap the app's whole middleware stack (built on first request, so middleware added later is
+    inside) in the access log; tracing, installed after, wraps the log so its span is current."""
+    build = app.build_middleware_stack
+
+    def build_with_access_log() -> ASGIApp:
+        return AccessLogMiddleware(build(), actor_of)
+
+    app.build_middleware_stack = build_with_access_log  # type: ignore[method-assign]
 
 
 def _internal_error_statuses(route: APIRoute, method: str) -> set[int]:

@@ -1,8 +1,12 @@
 """OpenTelemetry tracing and Prometheus metrics for one service.
 
 Spans are exported over OTLP/HTTP only when ``OTEL_EXPORTER_OTLP_ENDPOINT`` (or the traces-specific
-variable) is set; propagation is W3C ``traceparent`` both on incoming FastAPI requests and on outgoing
-httpx calls, so one user request forms one trace across every service it touches.
+variable) is set and ``OTEL_TRACES_EXPORTER`` is not ``none``; propagation is W3C ``traceparent`` both
+on incoming FastAPI requests and on outgoing httpx calls, so one user request forms one trace across
+every service it touches. The standard variables are honoured: ``OTEL_TRACES_SAMPLER`` (and
+``OTEL_TRACES_SAMPLER_ARG``) choose the sampler, ``OTEL_SERVICE_NAME`` and
+``OTEL_RESOURCE_ATTRIBUTES`` the resource, ``OTEL_EXPORTER_OTLP_*`` the exporter, and
+``OTEL_SDK_DISABLED=true`` turns tracing off. Whatever the sampler, probes and scrapes start no trace.
 """
 
 from __future__ import annotations
@@ -18,7 +22,14 @@ from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
-from opentelemetry.sdk.trace.sampling import ALWAYS_OFF, ALWAYS_ON, ParentBased, Sampler, SamplingResult
+from opentelemetry.sdk.trace.sampling import (
+    ALWAYS_OFF,
+    ALWAYS_ON,
+    ParentBased,
+    Sampler,
+    SamplingResult,
+    _get_from_env_or_default,
+)
 from opentelemetry.trace import Link, SpanKind, TraceState
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 from opentelemetry.util.types import Attributes
@@ -35,8 +46,12 @@ class SkipProbeRoots(Sampler):
 
     Kubernetes probes and Prometheus scrapes would otherwise flood the trace store, while a
     ``/readyz`` called by the gateway's status view is part of the user's request and must show
-    up in its trace. Wrapped in :class:`ParentBased`, this decides only for spans without a parent.
+    up in its trace. Every other span is decided by ``delegate`` (by default: sampled; wrapped in
+    :class:`ParentBased` it decides only for spans without a parent).
     """
+
+    def __init__(self, delegate: Sampler = ALWAYS_ON) -> None:
+        self.delegate = delegate
 
     def should_sample(
         self,
@@ -55,14 +70,24 @@ class SkipProbeRoots(Sampler):
             attributes.get("http.target"),
             name.partition(" ")[2],
         }
-        sampler = ALWAYS_OFF if paths & PROBE_PATHS else ALWAYS_ON
+        root = not trace.get_current_span(parent_context).get_span_context().is_valid
+        sampler = ALWAYS_OFF if root and paths & PROBE_PATHS else self.delegate
         return sampler.should_sample(parent_context, trace_id, name, kind, attributes, links, trace_state)
 
     def get_description(self) -> str:
-        return "SkipProbeRoots"
+        return f"SkipProbeRoots{{{self.delegate.get_description()}}}"
+
+
+def configured_sampler() -> Sampler:
+    """``OTEL_TRACES_SAMPLER`` when set (probes still skipped), else every trace a caller starts."""
+    if os.environ.get("OTEL_TRACES_SAMPLER"):
+        return SkipProbeRoots(_get_from_env_or_default())
+    return ParentBased(root=SkipProbeRoots())
 
 
 def exporter_configured() -> bool:
+    if os.environ.get("OTEL_TRACES_EXPORTER", "").strip().lower() == "none":
+        return False
     return bool(
         os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT") or os.environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
     )
@@ -73,8 +98,10 @@ def setup_tracing(service: str, version: str) -> TracerProvider:
     global _provider
     if _provider is not None:
         return _provider
-    resource = Resource.create({"service.name": service, "service.version": version})
-    provider = TracerProvider(resource=resource, sampler=ParentBased(root=SkipProbeRoots()))
+    attributes = {"service.version": version}
+    if not os.environ.get("OTEL_SERVICE_NAME"):
+        attributes["service.name"] = service
+    provider = TracerProvider(resource=Resource.create(attributes), sampler=configured_sampler())
     if exporter_configured():
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 

@@ -18,7 +18,7 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     from kamld import errors
     from kamld.client import Client
-    from kamld.models import Alias, AliasEvent, Artifact, Diff, FileInfo, Lineage, Version
+    from kamld.models import Alias, AliasEvent, Artifact, Diff, Event, FileInfo, Lineage, Version
 
 # Loaded on first use (PEP 562), so that ``import kamld.cli`` decides what the command line
 # imports before the client's libraries (httpx, msgspec) are loaded.
@@ -26,7 +26,7 @@ _EXPORTS = {
     "errors": "kamld.errors",
     "Client": "kamld.client",
     **dict.fromkeys(
-        ["Alias", "AliasEvent", "Artifact", "Diff", "FileInfo", "Lineage", "Version"], "kamld.models"
+        ["Alias", "AliasEvent", "Artifact", "Diff", "Event", "FileInfo", "Lineage", "Version"], "kamld.models"
     ),
 }
 
@@ -66,6 +66,7 @@ __all__ = [
     "Artifact",
     "Client",
     "Diff",
+    "Event",
     "FileInfo",
     "Lineage",
     "Version",

@@ -16,10 +16,12 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from urllib.parse import quote, urlsplit
 
 import httpx
+import msgspec
 
 from kamld import __version__
 from kamld.config import load_config
 from kamld.errors import InvalidInput, KamldClientError, NotFound, error_from_response, json_of
+from kamld.events import sse_frames
 from kamld.models import (
     Alias,
     AliasEvent,
@@ -28,6 +30,7 @@ from kamld.models import (
     CreatedToken,
     Diff,
     DiffPage,
+    Event,
     FileChange,
     FileInfo,
     FileProfile,
@@ -43,6 +46,8 @@ from kamld.models import (
     Token,
     Version,
     VersionProfile,
+    Webhook,
+    WebhookDelivery,
     decode,
     page_type,
 )
@@ -76,6 +81,11 @@ def _input(spec: InputSpec) -> dict[str, str]:
 def _naming(error: KamldClientError, what: str) -> KamldClientError:
     """The same error, its message led by the option or reference it is about."""
     return type(error)(f"{what}: {error.detail}", status=error.status, code=error.code, problem=error.problem)
+
+
+def _given(**params: Any) -> dict[str, Any]:
+    """Query parameters that were given (None leaves one out)."""
+    return {key: value for key, value in params.items() if value is not None}
 
 
 def _segment(value: str) -> str:
@@ -583,6 +593,70 @@ class Client:
         """Every move of an alias, newest first, paged lazily."""
         path = f"{API}/artifacts/{_segment(name)}/aliases/{_segment(alias)}/history"
         return self._pages(AliasEvent, path)
+
+    # events -------------------------------------------------------------------------------------
+
+    def events(
+        self,
+        *,
+        type: str | None = None,
+        artifact: str | None = None,
+        actor: str | None = None,
+        since: str | None = None,
+        limit: int = 100,
+    ) -> Iterator[Event]:
+        """The activity feed, newest first, filtered, paged lazily."""
+        params = _given(type=type, artifact=artifact, actor=actor, since=since, limit=limit)
+        return self._pages(Event, f"{API}/events", params)
+
+    def follow_events(
+        self,
+        *,
+        type: str | None = None,
+        artifact: str | None = None,
+        actor: str | None = None,
+        after: int | None = None,
+    ) -> Iterator[Event]:
+        """Each new event as it is recorded (after ``after`` when given), reconnecting where the
+        stream stopped if the connection drops; iterate while the client is open."""
+        params = _given(type=type, artifact=artifact, actor=actor)
+        position = after
+        while True:
+            query = {**params, **({"start_after": position} if position is not None else {})}
+            response = self.stream(
+                "GET", f"{API}/events/stream", params=query, timeout=httpx.Timeout(10.0, read=None)
+            )
+            try:
+                for event_id, data in sse_frames(response.iter_lines()):
+                    event = decode(Event, msgspec.json.decode(data))
+                    position = int(event_id) if event_id else event.id
+                    yield event
+            except httpx.TransportError:
+                pass
+            finally:
+                response.close()
+
+    # webhooks -----------------------------------------------------------------------------------
+
+    def webhook_add(self, url: str, *, types: Sequence[str] = (), artifacts: Sequence[str] = ()) -> Webhook:
+        """Subscribe ``url`` to events (admin); the answer's ``secret`` signs every delivery."""
+        body = {"url": url, "types": list(types), "artifacts": list(artifacts)}
+        return self._get_post(Webhook, f"{API}/webhooks", body)
+
+    def webhooks(self) -> list[Webhook]:
+        return decode(list[Webhook], self.call("GET", f"{API}/webhooks"))
+
+    def webhook_remove(self, webhook_id: int) -> None:
+        self.request("DELETE", f"{API}/webhooks/{int(webhook_id)}")
+
+    def webhook_deliveries(self, webhook_id: int, *, status: str | None = None) -> Iterator[WebhookDelivery]:
+        """A webhook's delivery log, newest first, paged lazily."""
+        return self._pages(
+            WebhookDelivery, f"{API}/webhooks/{int(webhook_id)}/deliveries", _given(status=status)
+        )
+
+    def _get_post(self, model: type[M], path: str, body: Any) -> M:
+        return decode(model, self.call("POST", path, json=body))
 
     # tokens -------------------------------------------------------------------------------------
 

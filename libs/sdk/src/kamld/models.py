@@ -147,6 +147,52 @@ class AliasEvent(ApiModel, frozen=True, kw_only=True):
     at: datetime
 
 
+class Event(ApiModel, frozen=True, kw_only=True):
+    """One entry of the activity feed: who changed what, with the state before and after."""
+
+    id: int
+    event_id: str | None = None
+    type: str
+    actor: str
+    subject: str
+    artifact: str | None = None
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    data: dict[str, Any] = msgspec.field(default_factory=dict)
+    trace_id: str | None = None
+    source: str | None = None
+    occurred_at: datetime
+    recorded_at: datetime
+
+
+class Webhook(ApiModel, frozen=True, kw_only=True):
+    """A subscription of a URL to events; ``secret`` is only in the answer that created it."""
+
+    id: int
+    url: str
+    types: list[str] = msgspec.field(default_factory=list)
+    artifacts: list[str] = msgspec.field(default_factory=list)
+    position: int = 0
+    created_by: str
+    created_at: datetime
+    secret: str | None = None
+
+
+class WebhookDelivery(ApiModel, frozen=True, kw_only=True):
+    """One event sent (or being sent) to a webhook."""
+
+    id: int
+    webhook_id: int
+    event_id: int
+    event_type: str
+    status: Literal["pending", "delivered", "dead"]
+    attempts: int
+    response_status: int | None = None
+    error: str | None = None
+    next_attempt_at: datetime | None = None
+    updated_at: datetime
+
+
 class FileChange(ApiModel, frozen=True, kw_only=True):
     """One changed path, with the old and new sizes and digests where they exist."""
 

@@ -29,6 +29,8 @@ import httpx
 HOST = "127.0.0.1"
 DEFAULT_PORT_BASE = 8080
 SERVICES: tuple[str, ...] = ("workbench-api", "metadata-hub", "storage-gateway", "trainer", "observation-hub")
+# Services whose outbox relays deliver events to observation-hub (the gateway has its URL anyway).
+EVENT_PRODUCERS = frozenset({"metadata-hub", "storage-gateway", "trainer"})
 GATEWAY = "workbench-api"
 STATE_FILE = "services.json"
 GROUP_EXIT_WAIT_S = 5.0
@@ -122,6 +124,10 @@ def plan(
             env[prefix + "METADATA_HUB_URL"] = urls["metadata-hub"]
         if name == "metadata-hub":
             env[prefix + "STORAGE_GATEWAY_URL"] = urls["storage-gateway"]
+        if name in EVENT_PRODUCERS:
+            env[prefix + "OBSERVATION_HUB_URL"] = urls["observation-hub"]
+        if name == "observation-hub":
+            env[prefix + "SERVICE_URLS"] = json.dumps(urls)
         if name in granting:
             env[prefix + "TRANSFER_KEY"] = environ.get(prefix + "TRANSFER_KEY") or transfer_key
         specs.append(ServiceSpec(name=name, port=ports[name], env=env))

@@ -11,6 +11,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from kamld_common.app import create_service_app
 from kamld_common.db import Database
 from kamld_common.http import ServiceClient
+from kamld_common.outbox import install_outbox
 from kamld_metadata_hub import __version__
 from kamld_metadata_hub.aliases.endpoints import router as aliases_router
 from kamld_metadata_hub.artifacts.endpoints import router as artifacts_router
@@ -18,6 +19,7 @@ from kamld_metadata_hub.config import Settings
 from kamld_metadata_hub.indexing.jobs import JobQueue
 from kamld_metadata_hub.indexing.manifests import ManifestReader
 from kamld_metadata_hub.indexing.worker import Indexer, IndexWorkers
+from kamld_metadata_hub.events import OutboxLease, OutboxRecord
 from kamld_metadata_hub.lineage.endpoints import router as lineage_router
 from kamld_metadata_hub.profiles.endpoints import router as profiles_router
 from kamld_metadata_hub.profiles.profiler import Profiler
@@ -52,6 +54,8 @@ class WakeIndexerOnWrite:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     database = Database(settings.database_url, MIGRATIONS)
+    start_outbox, stop_outbox = install_outbox(settings, database, OutboxRecord, OutboxLease, __version__)
+
     search_index = create_search_index(settings)
     queue = JobQueue(
         database,
@@ -92,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
 
     async def start(app: FastAPI) -> None:
+        await start_outbox(app)
         try:
             await search_index.start()
         except Exception as exc:  # noqa: BLE001 - an engine that is down must not stop the catalog
@@ -99,6 +104,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         workers.start()
 
     async def stop(app: FastAPI) -> None:
+        await stop_outbox(app)
         await workers.stop()
         await search_index.close()
         await storage.aclose()

@@ -5,10 +5,10 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from kamld_common.settings import ServiceSettings
+from kamld_common.outbox import OutboxSettings
 
 
-class Settings(ServiceSettings):
+class Settings(OutboxSettings):
     model_config = SettingsConfigDict(env_prefix="KAMLD_METADATA_HUB_", extra="ignore")
 
     service_name: str = "metadata-hub"

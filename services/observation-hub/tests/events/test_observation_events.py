@@ -16,7 +16,13 @@ def unique_subject() -> str:
 
 
 def event(subject: str, **overrides: object) -> dict[str, object]:
-    return {"type": "version.created", "actor": "ann", "subject": subject, "data": {"files": 3}, **overrides}
+    return {
+        "type": "version.committed",
+        "actor": "ann",
+        "subject": subject,
+        "data": {"files": 3},
+        **overrides,
+    }
 
 
 def error_locations(response: httpx.Response) -> list[list[object]]:
@@ -31,7 +37,7 @@ async def test_record_returns_the_stored_event(client: httpx.AsyncClient) -> Non
     body = response.json()
     assert body["id"] >= 1
     assert (body["type"], body["actor"], body["subject"], body["data"]) == (
-        "version.created",
+        "version.committed",
         "ann",
         subject,
         {"files": 3},
@@ -83,7 +89,7 @@ async def test_a_body_that_is_not_json_is_refused(client: httpx.AsyncClient) -> 
 
 async def test_listing_is_newest_first_and_filtered(client: httpx.AsyncClient) -> None:
     subject, other = unique_subject(), unique_subject()
-    for kind in ("version.created", "alias.moved", "version.created"):
+    for kind in ("version.committed", "alias.set", "artifact.created"):
         assert (await client.post("/events", json=event(subject, type=kind))).status_code == 201
     assert (await client.post("/events", json=event(other))).status_code == 201
 
@@ -93,8 +99,8 @@ async def test_listing_is_newest_first_and_filtered(client: httpx.AsyncClient) -
     assert {item["subject"] for item in everything["items"]} == {subject}
     assert everything["next"] is None
 
-    moved = (await client.get("/events", params={"subject": subject, "type": "alias.moved"})).json()["items"]
-    assert [item["type"] for item in moved] == ["alias.moved"]
+    moved = (await client.get("/events", params={"subject": subject, "type": "alias.set"})).json()["items"]
+    assert [item["type"] for item in moved] == ["alias.set"]
 
 
 async def test_paging_walks_the_whole_feed_once(client: httpx.AsyncClient) -> None:
@@ -131,3 +137,47 @@ async def test_events_outlive_a_restart(start_app) -> None:  # noqa: ANN001 - fi
     async with start_app() as second:
         listed = (await second.get("/events", params={"subject": subject})).json()["items"]
     assert listed == [recorded]
+
+
+async def test_a_batch_delivered_twice_is_recorded_once_in_its_order(client: httpx.AsyncClient) -> None:
+    import uuid
+
+    subject = unique_subject()
+    batch = [{**event(subject, data={"n": n}), "id": str(uuid.uuid4())} for n in range(6)]
+    first = await client.post("/events/batch", json={"events": batch[:4]})
+    assert first.json() == {"recorded": 4, "duplicates": 0}
+    again = await client.post("/events/batch", json={"events": batch})
+    assert again.json() == {"recorded": 2, "duplicates": 4}
+    listed = (await client.get("/events", params={"subject": subject})).json()["items"]
+    assert [item["data"]["n"] for item in reversed(listed)] == list(range(6))
+
+
+async def test_unknown_event_types_are_refused_when_recorded_and_when_filtered(
+    client: httpx.AsyncClient,
+) -> None:
+    response = await client.post("/events/batch", json={"events": [event(unique_subject(), type="foo.bar")]})
+    assert response.status_code == 422 and "unknown event type" in response.text
+    response = await client.get("/events", params={"type": "foo.bar"})
+    assert response.status_code == 422 and "type" in str(error_locations(response))
+
+
+async def test_retention_deletes_only_what_is_older(settings) -> None:  # noqa: ANN001 - fixture
+    from datetime import UTC, datetime, timedelta
+
+    from kamld_common.db import Database
+    from kamld_observation_hub.app import MIGRATIONS
+    from kamld_observation_hub.events.repository import EventFilter
+    from kamld_observation_hub.events.schemas import EventIn
+    from kamld_observation_hub.events.service import EventService
+
+    database = Database(settings.database_url, MIGRATIONS)
+    await database.migrate()
+    subject = unique_subject()
+    old = EventService(database, clock=lambda: datetime.now(UTC) - timedelta(days=40))
+    await old.record(EventIn(type="alias.set", actor="ann", subject=subject))
+    current = EventService(database)
+    await current.record(EventIn(type="alias.removed", actor="ann", subject=subject))
+    await current.prune(retention_days=30)
+    kept = await current.page(EventFilter(subject=subject), 10)
+    assert [e.type for e in kept.items] == ["alias.removed"]
+    await database.dispose()

@@ -9,12 +9,14 @@ from fastapi import FastAPI
 from kamld_common.app import add_readiness_check, create_service_app
 from kamld_common.db import Database
 from kamld_common.http import ServiceClient
+from kamld_common.outbox import install_outbox
 from kamld_storage_gateway import __version__
 from kamld_storage_gateway.chunks import ChunkStore
 from kamld_storage_gateway.config import Settings
 from kamld_storage_gateway.dependencies import Services
 from kamld_storage_gateway.downloads.endpoints import router as downloads_router
 from kamld_storage_gateway.downloads.service import DownloadService
+from kamld_storage_gateway.events import OutboxLease, OutboxRecord
 from kamld_storage_gateway.gc.catalog import MetadataHubDigests
 from kamld_storage_gateway.gc.endpoints import router as gc_router
 from kamld_storage_gateway.gc.guard import WriteGuard
@@ -36,6 +38,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     chunks = ChunkStore(objects, cache_bytes=64 << 20)
     manifests = ManifestService(ManifestRepository(objects), rename_limit=settings.diff_rename_limit)
     guard = WriteGuard(database)
+    start_outbox, stop_outbox = install_outbox(settings, database, OutboxRecord, OutboxLease, __version__)
     metadata_hub = ServiceClient(
         settings.metadata_hub_url,
         service="metadata-hub",
@@ -75,8 +78,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "Content: chunks, manifests, upload sessions, downloads, diffs of manifests, garbage collection."
         ),
         routers=[uploads_router, downloads_router, gc_router],
-        on_startup=[start],
-        on_shutdown=[stop],
+        on_startup=[start, start_outbox],
+        on_shutdown=[stop, stop_outbox],
         database=database,
         admit=GrantGate(settings.transfer_key),
     )

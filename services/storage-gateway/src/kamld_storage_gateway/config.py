@@ -6,10 +6,10 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from kamld_common.grants import check_transfer_key
-from kamld_common.settings import ServiceSettings
+from kamld_common.outbox import OutboxSettings
 
 
-class Settings(ServiceSettings):
+class Settings(OutboxSettings):
     model_config = SettingsConfigDict(env_prefix="KAMLD_STORAGE_GATEWAY_", extra="ignore")
 
     service_name: str = "storage-gateway"

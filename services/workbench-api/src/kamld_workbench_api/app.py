@@ -9,9 +9,10 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from kamld_common.app import add_readiness_check, create_service_app
 from kamld_common.db import Database
+from kamld_common.outbox import install_outbox
 from kamld_workbench_api import __version__
 from kamld_workbench_api.api import public_router
-from kamld_workbench_api.auth.gate import AuthenticationGate
+from kamld_workbench_api.auth.gate import AuthenticationGate, gateway_caller
 from kamld_workbench_api.auth.schemas import Role
 from kamld_workbench_api.auth.service import TokenService
 from kamld_workbench_api.auth.sessions import SessionSigner
@@ -21,6 +22,7 @@ from kamld_workbench_api.coalescing import ReadCoalescer
 from kamld_workbench_api.config import Settings
 from kamld_workbench_api.content.grants import GrantIssuer
 from kamld_workbench_api.epochs import open_write_epochs
+from kamld_workbench_api.events import OutboxLease, OutboxRecord
 from kamld_workbench_api.limits.body import BodyLimitMiddleware, BodyLimits
 from kamld_workbench_api.limits.rate import RateLimiter
 from kamld_workbench_api.openapi import install_public_openapi
@@ -39,6 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     epochs = open_write_epochs(settings.data_dir / "write-epochs")
     tokens = TokenService(database, epochs=epochs)
     routers: list = [public_router, status_router]
+    start_outbox, stop_outbox = install_outbox(settings, database, OutboxRecord, OutboxLease, __version__)
 
     async def start(app: FastAPI) -> None:
         if settings.bootstrap_admin_token:
@@ -56,10 +59,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="KAML-D workbench-api",
         description="The public API of KAML-D.",
         routers=routers,
-        on_startup=[start],
-        on_shutdown=[stop],
+        on_startup=[start, start_outbox],
+        on_shutdown=[stop, stop_outbox],
         public=True,
         database=database,
+        actor_of=gateway_caller,
     )
     app.state.tokens = tokens
     app.state.grants = GrantIssuer.from_settings(settings)
@@ -110,7 +114,12 @@ def install_limits(
         )
     metrics_token = settings.metrics_token.get_secret_value() if settings.metrics_token else None
     app.add_middleware(
-        AuthenticationGate, tokens=tokens, rate=rate, metrics_token=metrics_token, sessions=sessions
+        AuthenticationGate,
+        tokens=tokens,
+        rate=rate,
+        metrics_token=metrics_token,
+        internal_token=settings.internal_token,
+        sessions=sessions,
     )
 
 

@@ -6,10 +6,10 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from kamld_common.grants import check_transfer_key
-from kamld_common.settings import ServiceSettings
+from kamld_common.outbox import OutboxSettings
 
 
-class Settings(ServiceSettings):
+class Settings(OutboxSettings):
     model_config = SettingsConfigDict(env_prefix="KAMLD_WORKBENCH_API_", extra="ignore")
 
     service_name: str = "workbench-api"
@@ -24,7 +24,6 @@ class Settings(ServiceSettings):
     metadata_hub_url: str = Field("http://127.0.0.1:8081", description="Base URL of metadata-hub")
     storage_gateway_url: str = Field("http://127.0.0.1:8082", description="Base URL of storage-gateway")
     trainer_url: str = Field("http://127.0.0.1:8083", description="Base URL of trainer")
-    observation_hub_url: str = Field("http://127.0.0.1:8084", description="Base URL of observation-hub")
     resolution_cache_ttl_s: float = Field(
         1.0,
         ge=0,

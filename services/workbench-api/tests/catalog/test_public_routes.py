@@ -256,6 +256,27 @@ def route_table(seeded: dict[str, Any]) -> list[Route]:
             {"name": n, "params": {"from": "v1", "to": "v2", "path": "data.csv", "key": "id"}},
             {"name": n, "params": {"from": "v1", "to": "v999", "path": "data.csv"}},
         ),
+        Route("GET", "/api/v1/events", "viewer", {"params": {"artifact": n}}, None),
+        # The live stream never ends, so its call here is one the gateway refuses before opening it
+        # (tests/integration/test_event_feed.py follows it for real); the role checks still apply.
+        Route("GET", "/api/v1/events/stream", "viewer", {"params": {"start_after": "x"}}, None, 422),
+        Route("GET", "/api/v1/webhooks", "admin", {}, None),
+        Route("POST", "/api/v1/webhooks", "admin", {"json": {"url": "http://127.0.0.1:9/hook"}}, None, 201),
+        Route(
+            "GET",
+            "/api/v1/webhooks/{webhook_id}/deliveries",
+            "admin",
+            {"webhook_id": "@webhook"},
+            {"webhook_id": "999999"},
+        ),
+        Route(
+            "DELETE",
+            "/api/v1/webhooks/{webhook_id}",
+            "admin",
+            {"webhook_id": "@webhook"},
+            {"webhook_id": "999999"},
+            204,
+        ),
         Route("GET", "/api/v1/me", "viewer", {}, None),
         Route("POST", "/api/v1/session", None, {"json": {"token": "@viewer-token"}}, None),
         Route("DELETE", "/api/v1/session", None, {}, None, 204),
@@ -277,6 +298,10 @@ def _call(gateway, tokens, client: httpx.Client, route: Route, values: dict[str,
             from kamld_content import digest_bytes
 
             values[key] = digest_bytes(b"hello")
+        elif value == "@webhook":
+            values[key] = client.post(
+                "/api/v1/webhooks", json={"url": "http://127.0.0.1:9/hook"}, headers=_auth(tokens["admin"])
+            ).json()["id"]
         elif value == "@throwaway-token":
             values[key] = f"gone-{secrets.token_hex(3)}"
             client.post(

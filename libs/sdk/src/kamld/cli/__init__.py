@@ -81,7 +81,16 @@ def _root(
 
 
 def _register() -> None:
-    from kamld.cli import aliases, artifacts, catalog, files, platform, search  # noqa: F401 - they add commands
+    from kamld.cli import (  # noqa: F401 - they add commands
+        aliases,
+        artifacts,
+        catalog,
+        events,
+        files,
+        platform,
+        search,
+        webhooks,
+    )
 
 
 def _print_retry(attempt: int, wait_s: float, cause: BaseException) -> None:

@@ -255,6 +255,20 @@ def _collect_status(timeout_s: float) -> dict[str, Any]:
     return {"status": overall, "services": services, "source": "direct", "note": reason, "config": source}
 
 
+# The key figures observation-hub reports, as the status table shows them.
+FIGURE_COLUMNS = (
+    ("requests_per_s", ".1f"),
+    ("latency_p50_ms", ".1f"),
+    ("latency_p99_ms", ".1f"),
+    ("error_ratio", ".1%"),
+    ("outbox_backlog", ".0f"),
+)
+
+
+def _figure(value: Any, spec: str) -> str:
+    return "-" if not isinstance(value, int | float) else format(value, spec)
+
+
 @app.command()
 def status(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
@@ -280,16 +294,27 @@ def status(
         from rich.text import Text
 
         table = Table(title=Text(f"KAML-D: {report['status']}"))
-        for column in ("service", "status", "version", "url", "detail"):
+        for column in (
+            "service",
+            "status",
+            "version",
+            "req/s",
+            "p50 ms",
+            "p99 ms",
+            "5xx",
+            "backlog",
+            "detail",
+        ):
             table.add_column(column)
         colours = {"ok": "green", "not_ready": "yellow", "down": "red"}
         for entry in report["services"]:
             state = entry["status"]
+            figures = entry.get("figures") or {}
             table.add_row(
                 Text(entry["name"]),
                 Text(state, style=colours.get(state, "red")),
                 Text(entry.get("version") or "-"),
-                Text(entry.get("url") or "-"),
+                *(Text(_figure(figures.get(key), spec)) for key, spec in FIGURE_COLUMNS),
                 Text(entry.get("detail") or ""),
             )
         out().print(table)

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kamld_common.db import Database
 from kamld_common.errors import Conflict, Invalid, NotFound
 from kamld_common.paging import Page, int_cursor, page_of
+from kamld_metadata_hub import events
 from kamld_metadata_hub.aliases.repository import AliasRepository
 from kamld_metadata_hub.aliases.schemas import AliasEventView, AliasSet, AliasView
 from kamld_metadata_hub.artifacts.repository import ArtifactRepository
@@ -92,7 +93,12 @@ class AliasService:
                             "expected": version_ref(artifact.name, expected.number),
                         },
                     )
+            before = await aliases.get(artifact.id, alias)
+            before_version = await session.get(Version, before.version_id) if before else None
             moved = await aliases.point(artifact.id, alias, target.id, actor, utcnow())
+            if before_version is None or before_version.id != target.id:
+                previous = before_version.number if before_version else None
+                await events.emit(session, events.alias_moved(name, alias, previous, target.number, actor))
             return _view(artifact, moved, target)
 
         return await in_transaction(self.database, work)
@@ -111,7 +117,11 @@ class AliasService:
                     code="alias_not_found",
                     extra={"artifact": name, "alias": alias, "suggestions": suggestions},
                 )
+            pointed = await session.get(Version, current.version_id)
             await aliases.remove(current, actor, utcnow())
+            await events.emit(
+                session, events.alias_moved(name, alias, pointed.number if pointed else None, None, actor)
+            )
 
         await in_transaction(self.database, work)
 

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kamld_common.db import Database
 from kamld_common.errors import Conflict, Invalid, NotFound
 from kamld_common.paging import Page, page_of
+from kamld_metadata_hub import events
 from kamld_metadata_hub.artifacts.repository import ArtifactRepository
 from kamld_metadata_hub.artifacts.schemas import ArtifactCreate, ArtifactUpdate, ArtifactView
 from kamld_metadata_hub.db import in_transaction
@@ -124,6 +125,12 @@ async def apply_artifact_changes(
     enqueue(repository.session, JobKind.ARTIFACT, artifact.id)
 
 
+async def _editable_state(repository: ArtifactRepository, artifact: Artifact) -> dict[str, object]:
+    """What an edit can change, as an event's before/after."""
+    labels = (await repository.labels_of([artifact.id]))[artifact.id]
+    return {"description": artifact.description, "labels": dict(labels)}
+
+
 class ArtifactService:
     def __init__(self, database: Database, cache: ResolutionCache | None = None) -> None:
         self.database = database
@@ -145,6 +152,9 @@ class ArtifactService:
                 description=data.description,
                 labels=data.labels,
                 actor=actor,
+            )
+            await events.emit(
+                session, events.artifact_created(data.name, data.kind, data.description, data.labels, actor)
             )
             return (await artifact_views(repository, [artifact]))[0]
 
@@ -189,9 +199,13 @@ class ArtifactService:
         async def work(session: AsyncSession) -> ArtifactView:
             repository = ArtifactRepository(session)
             artifact = await existing_artifact(repository, name, lock=True)
+            before = await _editable_state(repository, artifact)
             await apply_artifact_changes(
                 repository, artifact, description=patch.description, labels=patch.labels
             )
+            after = await _editable_state(repository, artifact)
+            if after != before:
+                await events.emit(session, events.artifact_edited(name, before, after, actor))
             return (await artifact_views(repository, [artifact]))[0]
 
         return await in_transaction(self.database, work)
@@ -209,6 +223,7 @@ class ArtifactService:
                 artifact.archived_by = actor if archived else None
                 await repository.touch(artifact, now)
                 enqueue(session, JobKind.ARTIFACT, artifact.id)
+                await events.emit(session, events.artifact_archived(name, archived, actor))
             return (await artifact_views(repository, [artifact]))[0]
 
         return await in_transaction(self.database, work)

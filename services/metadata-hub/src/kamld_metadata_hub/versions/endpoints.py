@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response, status
+from prometheus_client import Counter
 
 from kamld_common import patterns
 from kamld_common.paging import DEFAULT_LIMIT, Limit, Page, cursor_query, limit_query
@@ -16,6 +17,10 @@ from kamld_metadata_hub.versions.schemas import (
     VersionView,
 )
 from kamld_metadata_hub.versions.service import VersionService
+
+VERSIONS_COMMITTED = Counter(
+    "kamld_catalog_versions_committed_total", "Versions committed (pushes that recorded one)"
+)
 
 router = APIRouter(tags=["versions"])
 
@@ -56,6 +61,8 @@ async def create(
     pushed = await VersionService(database).create(name, body, actor)
     if pushed.unchanged:
         response.status_code = status.HTTP_200_OK
+    else:
+        VERSIONS_COMMITTED.inc()
     return pushed
 
 

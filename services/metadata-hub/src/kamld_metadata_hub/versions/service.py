@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kamld_common.db import Database
 from kamld_common.errors import Conflict, Invalid, NotFound
 from kamld_common.paging import Page, page_of
+from kamld_metadata_hub import events
 from kamld_metadata_hub.aliases.repository import AliasRepository
 from kamld_metadata_hub.artifacts.repository import ArtifactRepository
 from kamld_metadata_hub.artifacts.service import (
@@ -175,9 +176,12 @@ def parse_number_cursor(after: str | None) -> int | None:
 
 
 class VersionService:
-    def __init__(self, database: Database, cache: ResolutionCache | None = None) -> None:
+    def __init__(
+        self, database: Database, cache: ResolutionCache | None = None, emit: events.Emit = events.emit
+    ) -> None:
         self.database = database
         self.cache = cache
+        self.emit = emit
 
     async def create(self, name: str, body: VersionCreate, actor: str) -> PushedVersionView:
         """Record a pushed version: the next number, its edges, and `latest` moved onto it.
@@ -203,6 +207,12 @@ class VersionService:
                     description=body.description or "",
                     labels=body.labels or {},
                     actor=actor,
+                )
+                await self.emit(
+                    session,
+                    events.artifact_created(
+                        name, body.kind, body.description or "", body.labels or {}, actor
+                    ),
                 )
                 artifact = await artifacts.lock(name)
                 assert artifact is not None
@@ -243,6 +253,18 @@ class VersionService:
             await AliasRepository(session).point(artifact.id, LATEST, version.id, actor, now)
             await artifacts.touch(artifact, now)
             enqueue(session, JobKind.MANIFEST, version.id)
+            await self.emit(
+                session,
+                events.version_committed(
+                    name,
+                    version.number,
+                    version.digest,
+                    [parent.number for parent in parents],
+                    newest.number if newest else None,
+                    actor,
+                    body.message,
+                ),
+            )
             view = (await version_views(session, artifact, [version]))[0]
             return PushedVersionView(**view.model_dump())
 

@@ -5,12 +5,16 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
+from prometheus_client import Counter
 
+from kamld_common.http import current_caller
 from kamld_storage_gateway.dependencies import Services, services
 from kamld_storage_gateway.gc.schemas import GcResult
 
 MAX_GRACE_S = 100 * 365 * 86_400
 """A longer grace period would put the cutoff before the calendar's start (an overflow, not a rule)."""
+
+RECLAIMED = Counter("kamld_storage_gc_reclaimed_bytes_total", "Bytes garbage collection deleted")
 
 router = APIRouter(tags=["gc"])
 
@@ -26,5 +30,8 @@ async def collect(
 ) -> GcResult:
     """Delete objects that no catalog version and no open upload references, older than the grace period."""
     grace = svc.settings.gc_grace_s if grace_s is None else grace_s
-    report = await svc.collector.run(dry_run=dry_run, grace_s=grace)
+    actor = (current_caller.get() or "").strip()[:256] or "anonymous"
+    report = await svc.collector.run(dry_run=dry_run, grace_s=grace, actor=actor)
+    if not report.dry_run:
+        RECLAIMED.inc(report.bytes)
     return GcResult(objects=report.objects, bytes=report.bytes, dry_run=report.dry_run, marked=report.marked)

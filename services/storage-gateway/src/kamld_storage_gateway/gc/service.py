@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 import structlog
 
 from kamld_content.hashing import digest_from_key, is_digest, object_key
+from kamld_storage_gateway import events
 from kamld_storage_gateway.chunks import ChunkStore
 from kamld_storage_gateway.gc.catalog import CatalogDigests
 from kamld_storage_gateway.gc.guard import WriteGuard
@@ -55,7 +56,7 @@ class GarbageCollector:
         self.catalog = catalog
         self.clock = clock
 
-    async def run(self, *, dry_run: bool, grace_s: int) -> GcReport:
+    async def run(self, *, dry_run: bool, grace_s: int, actor: str = "system") -> GcReport:
         started = self.clock()
         cutoff = started - timedelta(seconds=grace_s)
         marked: set[str] = set()
@@ -112,6 +113,7 @@ class GarbageCollector:
         if not dry_run:
             async with self.guard.database.unit_of_work() as session:
                 await UploadRepository(session).delete_expired(started)
+                await events.emit(session, events.gc_completed(objects, freed, len(marked), actor))
         log.info("gc_swept", objects=objects, bytes=freed, dry_run=dry_run, marked=len(marked))
         return GcReport(objects, freed, dry_run, len(marked))
 

@@ -18,6 +18,8 @@ from collections.abc import AsyncIterable, AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from prometheus_client import Counter
+
 from kamld_common.errors import Conflict, Invalid, KamldError, NotFound, PayloadTooLarge
 from kamld_content.chunking import DEFAULT_PARAMS, iter_file_chunks
 from kamld_content.framing import Chunk, ChunkPieces
@@ -37,6 +39,14 @@ MAX_MISSING_QUERY = 10_000
 MISSING_CHECK_BATCH = 5_000
 MISSING_REPORT_LIMIT = 1_000
 _CHUNKS_PER_WRITE = 16
+
+# Deduplication: of the chunks pushes asked about, how many had to be sent (the rest were stored).
+CHUNKS_OFFERED = Counter(
+    "kamld_storage_chunks_offered_total", "Distinct chunks pushes asked the store about (before sending)"
+)
+CHUNKS_MISSING = Counter(
+    "kamld_storage_chunks_missing_total", "Of the chunks offered, those the store lacked and the push sent"
+)
 
 
 class UploadExpired(KamldError):
@@ -138,6 +148,8 @@ class UploadService:
         await self.check_open(upload_id)
         unique = list(dict.fromkeys(digests))
         absent = set(await self.chunks.missing(unique))
+        CHUNKS_OFFERED.inc(len(unique))
+        CHUNKS_MISSING.inc(len(absent))
         return [digest for digest in unique if digest in absent]
 
     async def put_chunks(

@@ -56,9 +56,9 @@ async def list_tokens(_: AdminCaller, tokens: Tokens) -> list[TokenInfo]:
 @router.delete(
     "/{name}", status_code=status.HTTP_204_NO_CONTENT, summary="Revoke a token", operation_id="revokeToken"
 )
-async def revoke(name: str, _: AdminCaller, tokens: Tokens) -> Response:
+async def revoke(name: str, caller: AdminCaller, tokens: Tokens) -> Response:
     """Revoke a token at once; requests carrying it are refused from now on."""
-    await tokens.revoke(name)
+    await tokens.revoke(name, actor=caller.name)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

@@ -21,9 +21,12 @@ from __future__ import annotations
 import hmac
 import math
 
+from prometheus_client import Counter
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from kamld_common.errors import Forbidden, KamldError, TooManyRequests, Unauthorized
+from kamld_common.http import INTERNAL_TOKEN_HEADER, current_caller
 from kamld_workbench_api.auth.schemas import Caller, Role
 from kamld_workbench_api.auth.service import TokenService
 from kamld_workbench_api.auth.sessions import (
@@ -79,6 +82,13 @@ def bearer_secret(scope: Scope) -> str | None:
     return None
 
 
+AUTH_REFUSALS = Counter(
+    "kamld_auth_refusals_total",
+    "Requests the gateway refused before any handler: 401, 403 or 429",
+    ["status"],
+)
+
+
 class AuthenticationGate:
     """A pure ASGI middleware admitting only requests with a valid token (see the module's doc)."""
 
@@ -89,12 +99,14 @@ class AuthenticationGate:
         rate: RateLimiter | None = None,
         metrics_token: str | None = None,
         sessions: SessionSigner | None = None,
+        internal_token: str | None = None,
     ) -> None:
         self.app = app
         self.sessions = sessions
         self.tokens = tokens
         self.rate = rate
         self.metrics_token = metrics_token.encode() if metrics_token else None
+        self.internal_token = internal_token.encode() if internal_token else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
@@ -103,6 +115,9 @@ class AuthenticationGate:
             or scope["method"] == "OPTIONS"
             or is_web_path(scope)
         ):
+            await self.app(scope, receive, send)
+            return
+        if scope["path"] == METRICS_PATH and self._is_internal(scope):
             await self.app(scope, receive, send)
             return
         secret = bearer_secret(scope)
@@ -158,6 +173,13 @@ class AuthenticationGate:
                 )
         return caller
 
+    def _is_internal(self, scope: Scope) -> bool:
+        """A platform service (observation-hub's status) reading /metrics with the internal token."""
+        if self.internal_token is None:
+            return False
+        offered = Headers(scope=scope).get(INTERNAL_TOKEN_HEADER, "")
+        return hmac.compare_digest(offered.encode(), self.internal_token)
+
     def _is_metrics_token(self, secret: str) -> bool:
         return self.metrics_token is not None and hmac.compare_digest(secret.encode(), self.metrics_token)
 
@@ -173,6 +195,14 @@ class AuthenticationGate:
         self, error: KamldError, scope: Scope, receive: Receive, send: Send, retry_after: float | None = None
     ) -> None:
         """Answer ``error``; a request that announced a body gets its connection closed unread."""
+        AUTH_REFUSALS.labels(str(error.status)).inc()
         has_body, _ = announced_body(scope)
         headers = {"retry-after": str(math.ceil(retry_after))} if retry_after is not None else None
         await refuse(error, scope, receive, send, close=has_body, headers=headers)
+
+
+def gateway_caller(scope: Scope) -> str | None:
+    """The token name the request was admitted with (for the access log); a caller header sent
+    from outside the platform is never believed."""
+    caller = scope.get("state", {}).get(CALLER_STATE)
+    return caller.name if caller is not None else current_caller.get()

@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 
 from kamld_common.db import Database
 from kamld_common.errors import Conflict, NotFound
+from kamld_workbench_api import events
 from kamld_workbench_api.auth.models import ApiToken
 from kamld_workbench_api.auth.repository import TokenRepository
 from kamld_workbench_api.auth.schemas import Caller, Role
@@ -109,6 +110,7 @@ class TokenService:
                 if await repo.by_name(name) is not None:
                     raise Conflict(f"a token named {name!r} already exists", code="token_exists")
                 await repo.add(token)
+                await events.emit(session, events.token_created(name, role.value, created_by or "system"))
         except IntegrityError as exc:
             raise Conflict(f"a token named {name!r} already exists", code="token_exists") from exc
         return token, secret
@@ -117,12 +119,15 @@ class TokenService:
         async with self.database.unit_of_work() as session:
             return await TokenRepository(session).all()
 
-    async def revoke(self, name: str) -> None:
+    async def revoke(self, name: str, actor: str = "system") -> None:
         self._forget(name)
         try:
             async with self.database.unit_of_work() as session:
-                if not await TokenRepository(session).delete(name):
+                repo = TokenRepository(session)
+                token = await repo.by_name(name)
+                if token is None or not await repo.delete(name):
                     raise NotFound(f"no token named {name!r}", code="token_not_found")
+                await events.emit(session, events.token_revoked(name, token.role, actor))
         finally:
             self._forget(name)
 

@@ -1,4 +1,5 @@
-"""Asking every service whether it is ready, all at once, and summing the answers up.
+"""Platform status, one implementation: asking every service whether it is ready, all at once,
+and summing the answers up (observation-hub's ``/status``; the gateway when observation-hub is down).
 
 A service is probed through its ``/readyz`` (no retries: a status page must answer quickly and
 show what is down now); one that is not ready is asked ``/healthz`` too, to tell "alive but a
@@ -9,12 +10,44 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, Protocol
+from enum import StrEnum
+from typing import Any, Literal, Protocol
+
+from pydantic import BaseModel, Field
 
 from kamld_common.errors import KamldError
-from kamld_workbench_api.status.schemas import PlatformStatus, ServiceState, ServiceStatus
 
 PROBE_TIMEOUT_S = 3.0
+
+
+class ServiceState(StrEnum):
+    """``ok``: ready; ``not_ready``: alive but a dependency is down; ``down``: no answer."""
+
+    ok = "ok"
+    not_ready = "not_ready"
+    down = "down"
+
+
+class ServiceStatus(BaseModel):
+    name: str = Field(description="The service, e.g. metadata-hub")
+    url: str = Field(description="Where the gateway reaches it")
+    status: ServiceState
+    version: str | None = Field(None, description="The version it reports; unknown when it does not answer")
+    checks: dict[str, str] = Field(default_factory=dict, description="Each dependency: 'ok' or 'down: <why>'")
+    detail: str | None = Field(None, description="Why it is not ok")
+    figures: dict[str, float | None] = Field(
+        default_factory=dict,
+        description="Key figures from its metrics: request rate, latency, error ratio and the "
+        "service's own (see docs/observability.md); null where there is no data yet",
+    )
+
+
+class PlatformStatus(BaseModel):
+    status: Literal["ok", "degraded"] = Field(description="'ok' when every service is ready")
+    services: list[ServiceStatus]
+    figures_source: str | None = Field(
+        None, description="Where the figures come from: `metrics` (each service's /metrics) or `prometheus`"
+    )
 
 
 class Probe(Protocol):

@@ -1,0 +1,1 @@
+"""Platform status: every service probed, with key figures from its metrics."""

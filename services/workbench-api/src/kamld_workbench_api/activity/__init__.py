@@ -1,0 +1,1 @@
+"""The activity and audit feed, served from observation-hub."""

@@ -1,0 +1,26 @@
+"""outbox: token events (and read audit) committed with the changes they describe, until delivered
+
+Revision ID: 0002_outbox
+Revises: 0001_tokens
+Create Date: 2026-12-07
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+from kamld_common.outbox import create_outbox_tables
+
+revision: str = "0002_outbox"
+down_revision: str | None = "0001_tokens"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    create_outbox_tables(op)
+
+
+def downgrade() -> None:
+    op.drop_table("outbox_lease")
+    op.drop_table("outbox")

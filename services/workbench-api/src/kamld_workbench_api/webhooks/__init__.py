@@ -1,0 +1,1 @@
+"""Webhooks, served from observation-hub to admins."""
