@@ -126,7 +126,8 @@ def test_every_public_model_is_owned_or_composed(documents: dict[str, dict[str, 
     """A new public model must be added to OWNED, or to the models the gateway composes itself."""
     composed = {
         "Caller", "DiffView", "FileChange", "FileView", "FileViewPage", "PlatformStatus",
-        "ProblemFieldError", "Role", "ServiceState", "ServiceStatus", "TokenCreate", "TokenCreated",
+        "ProblemFieldError", "Role", "ServiceState", "ServiceStatus", "SessionCreate", "SessionView",
+        "TokenCreate", "TokenCreated",
         "TokenInfo", "TransferGrant",
     }  # fmt: skip
     assert set(schemas_of(documents["workbench-api"])) - composed == set(OWNED)
