@@ -16,7 +16,8 @@ class Settings(ServiceSettings):
     service_name: str = "trainer"
     port: int = 8083
     gateway_url: str = Field(
-        "http://127.0.0.1:8080", description="The platform's public API, where runs pull inputs and push models"
+        "http://127.0.0.1:8080",
+        description="The public API, where runs pull inputs and push models",
     )
     gateway_token: SecretStr | None = Field(
         None, description="API token (editor or above) the trainer pulls and pushes with; `kamld up` sets it"
@@ -27,11 +28,11 @@ class Settings(ServiceSettings):
     cancel_grace_s: float = Field(10.0, ge=0, description="Seconds between SIGTERM and SIGKILL on cancel")
     poll_interval_s: float = Field(0.5, gt=0, le=60, description="How often the executor looks for work")
     default_timeout_s: int = Field(6 * 3600, ge=1, description="Timeout of a run that names none")
-    envs_dir: Path | None = Field(None, description="Virtualenvs, one per requirements hash; default data_dir/envs")
+    envs_dir: Path | None = Field(None, description="Virtualenvs by requirements hash; default data_dir/envs")
     cache_dir: Path | None = Field(
         None, description="Input versions by digest, shared by runs; default data_dir/cache"
     )
-    runs_dir: Path | None = Field(None, description="Working directories and logs of runs; default data_dir/runs")
+    runs_dir: Path | None = Field(None, description="Run directories and logs; default data_dir/runs")
 
     @model_validator(mode="after")
     def _fill_dirs(self) -> Settings:

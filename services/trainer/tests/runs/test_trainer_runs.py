@@ -7,7 +7,7 @@ import uuid
 import httpx
 import pytest
 
-DIGEST = "ab" * 32
+DIGEST = "blake3:" + "ab" * 32
 
 
 def unique_artifact() -> str:
@@ -88,13 +88,21 @@ async def test_an_unknown_run_is_a_404_problem(client: httpx.AsyncClient, run_id
     [
         ({"recipe": "alchemy"}, ["body", "recipe"], "unknown_recipe"),
         ({"params": {"n_estimators": 3}}, ["body", "params", "target"], "missing_param"),
-        ({"params": {"target": "y", "n_estimators": "many"}}, ["body", "params", "n_estimators"], "invalid_param"),
+        (
+            {"params": {"target": "y", "n_estimators": "many"}},
+            ["body", "params", "n_estimators"],
+            "invalid_param",
+        ),
         ({"params": {"target": "y", "task": "clustering"}}, ["body", "params", "task"], "invalid_param"),
         ({"params": {"target": "y", "epochs": 3}}, ["body", "params", "epochs"], "unknown_param"),
         ({"inputs": []}, ["body", "inputs"], "missing_input"),
         ({"executor": "kubernetes"}, ["body", "executor"], "executor_unavailable"),
         ({"output": "Bad Name"}, ["body", "output"], None),
-        ({"inputs": [{"ref": "faces:latest", "digest": DIGEST, "role": "x"}]}, ["body", "inputs", 0, "ref"], None),
+        (
+            {"inputs": [{"ref": "faces:latest", "digest": DIGEST, "role": "x"}]},
+            ["body", "inputs", 0, "ref"],
+            None,
+        ),
         ({"entrypoint": ["python", "x.py"]}, ["body"], None),
         ({"params": {"blob": "x" * 70_000}}, ["body", "params"], None),
         ({"status": "succeeded"}, ["body", "status"], None),
@@ -134,9 +142,15 @@ async def test_listing_filters_and_pages_through_every_run(client: httpx.AsyncCl
 
     by_creator = (await client.get("/runs", params={"creator": creator})).json()["items"]
     assert [run["id"] for run in by_creator] == list(reversed(created))
-    assert [r["id"] for r in (await client.get("/runs", params={"input": "cats:v1"})).json()["items"]][0] == other_id
-    assert other_id in [r["id"] for r in (await client.get("/runs", params={"input": "cats"})).json()["items"]]
-    assert other_id not in [r["id"] for r in (await client.get("/runs", params={"input": "faces"})).json()["items"]]
+    assert [r["id"] for r in (await client.get("/runs", params={"input": "cats:v1"})).json()["items"]][
+        0
+    ] == other_id
+    assert other_id in [
+        r["id"] for r in (await client.get("/runs", params={"input": "cats"})).json()["items"]
+    ]
+    assert other_id not in [
+        r["id"] for r in (await client.get("/runs", params={"input": "faces"})).json()["items"]
+    ]
     none_running = (await client.get("/runs", params={"artifact": output, "status": "running"})).json()
     assert none_running["items"] == []
 
@@ -169,7 +183,11 @@ async def test_a_queued_run_is_cancelled_at_once_and_can_be_retried(client: http
     assert retry["retry_of"] == run["id"]
     assert retry["status"] == "queued"
     assert retry["creator"] == "bob"
-    assert (retry["inputs"], retry["params"], retry["output"]) == (run["inputs"], run["params"], run["output"])
+    assert (retry["inputs"], retry["params"], retry["output"]) == (
+        run["inputs"],
+        run["params"],
+        run["output"],
+    )
 
 
 async def test_a_run_tracked_by_hand_logs_metrics_and_finishes(client: httpx.AsyncClient) -> None:

@@ -63,7 +63,12 @@ class SdkCatalog:
         def push() -> str:
             with self._client() as client:
                 version = client.push(
-                    directory, name, message, kind="model", inputs=list(inputs), metadata=dict(metadata),
+                    directory,
+                    name,
+                    message,
+                    kind="model",
+                    inputs=list(inputs),
+                    metadata=dict(metadata),
                     allow_empty=True,
                 )
             return f"{version.artifact}:{version.name}"

@@ -21,13 +21,13 @@ class ContentCache:
 
     async def materialize(self, ref: str, digest: str) -> tuple[Path, int]:
         """The directory holding version ``ref`` (content ``digest``) and the bytes downloaded for it."""
-        target = self.root / digest
+        target = self.root / digest.replace(":", "-")
         if target.is_dir():
             return target, 0
-        async with file_lock(self.root / f"{digest}.lock"):
+        async with file_lock(target.with_name(target.name + ".lock")):
             if target.is_dir():
                 return target, 0
-            scratch = self.root / f"{digest}.partial"
+            scratch = target.with_name(target.name + ".partial")
             if scratch.exists():
                 shutil.rmtree(scratch)
             pulled = await self.catalog.pull(ref, scratch)

@@ -25,7 +25,9 @@ class EnvironmentFailed(Exception):
 
 
 def requirements_hash(requirements: Sequence[str]) -> str:
-    lines = sorted({line.strip() for line in requirements if line.strip() and not line.strip().startswith("#")})
+    lines = sorted(
+        {line.strip() for line in requirements if line.strip() and not line.strip().startswith("#")}
+    )
     text = f"python {sys.version_info.major}.{sys.version_info.minor}\n" + "\n".join(lines)
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
@@ -53,13 +55,23 @@ class EnvironmentCache:
                 shutil.rmtree(target)
             log.write(f"building environment {target.name}: {' '.join(requirements) or '(empty)'}\n".encode())
             log.flush()
-            await self._run(log, self.base_python, "-m", "venv", str(target))
+            bare = () if requirements else ("--without-pip",)
+            await self._run(log, self.base_python, "-m", "venv", *bare, str(target))
             if requirements:
                 listing = target / "requirements.txt"
                 listing.write_text("\n".join(requirements) + "\n")
                 await self._run(
-                    log, str(target / "bin" / "python"), "-m", "pip", "install",
-                    "--disable-pip-version-check", "--no-input", "--progress-bar", "off", "-r", str(listing),
+                    log,
+                    str(target / "bin" / "python"),
+                    "-m",
+                    "pip",
+                    "install",
+                    "--disable-pip-version-check",
+                    "--no-input",
+                    "--progress-bar",
+                    "off",
+                    "-r",
+                    str(listing),
                 )
             (target / READY).write_text("\n".join(requirements) + "\n")
             log.write(b"environment ready\n")

@@ -40,6 +40,7 @@ log = structlog.get_logger("kamld_trainer.executor")
 TAIL_LINES = 30
 INTERRUPTED = "interrupted: the trainer stopped while the run was running"
 RUNNING = [RunStatus.running.value]
+NO_OUTPUT = "no output: the run wrote nothing to $KAMLD_OUTPUT_DIR"
 
 
 def now() -> datetime:
@@ -116,8 +117,12 @@ class LocalWorker:
                 if pgid is not None:
                     kill_leftover_group(pgid, str(record.id))
                 await repository.change(
-                    record.id, RUNNING, status=RunStatus.failed.value, error=INTERRUPTED,
-                    finished_at=now(), updated_at=now(),
+                    record.id,
+                    RUNNING,
+                    status=RunStatus.failed.value,
+                    error=INTERRUPTED,
+                    finished_at=now(),
+                    updated_at=now(),
                 )
                 self.files.clean_work(record.id)
                 log.warning("run interrupted", run_id=str(record.id))
@@ -143,8 +148,11 @@ class LocalWorker:
             for record in candidates:
                 started = now()
                 if await repository.change(
-                    record.id, [RunStatus.queued.value], status=RunStatus.running.value,
-                    started_at=started, updated_at=started,
+                    record.id,
+                    [RunStatus.queued.value],
+                    status=RunStatus.running.value,
+                    started_at=started,
+                    updated_at=started,
                 ):
                     claimed.append(record)
         for record in claimed:
@@ -288,7 +296,10 @@ class LocalWorker:
         if code != 0:
             return RunStatus.failed, {"error": f"{describe_exit(code)}\n{tail}", "exit_code": code}
         if not any(output_dir.iterdir()):
-            return RunStatus.failed, {"error": "no output: the run wrote nothing to $KAMLD_OUTPUT_DIR", "exit_code": 0}
+            return RunStatus.failed, {
+                "error": "no output: the run wrote nothing to $KAMLD_OUTPUT_DIR",
+                "exit_code": 0,
+            }
 
         out.write(f"pushing the output as a new version of {record.artifact}\n".encode())
         async with self.database.unit_of_work() as session:
@@ -372,7 +383,9 @@ class TrackingReader:
             try:
                 record = json.loads(line)
                 if record.get("type") == "metric":
-                    metrics.append(MetricIn(key=record["key"], value=record["value"], step=record.get("step", 0)))
+                    metrics.append(
+                        MetricIn(key=record["key"], value=record["value"], step=record.get("step", 0))
+                    )
                 elif record.get("type") == "param":
                     params[str(record["key"])] = record["value"]
             except (ValueError, KeyError, TypeError):

@@ -50,12 +50,13 @@ RECIPES: dict[str, Recipe] = {
     for recipe in (
         Recipe(
             name="sklearn-tabular",
-            description="A CSV/Parquet table with a target column -> classifier or regressor, exported to ONNX",
+            description="A CSV/Parquet table with a target column -> classifier or regressor, with ONNX",
             script="sklearn_tabular.py",
             requirements=(
                 "numpy==2.3.5",
                 "pandas==2.3.3",
-                "pyarrow==22.0.0",
+                "pyarrow==26.0.1",
+                "joblib==1.6.0",
                 "scikit-learn==1.9.1",
                 "onnx==1.23.1",
                 "skl2onnx==1.20.0",
@@ -63,7 +64,9 @@ RECIPES: dict[str, Recipe] = {
             params={
                 "target": Param(str, "The column to predict", required=True),
                 "task": Param(
-                    str, "auto, classification or regression", default="auto",
+                    str,
+                    "auto, classification or regression",
+                    default="auto",
                     choices=("auto", "classification", "regression"),
                 ),
                 "file": Param(str, "The table's path inside the input (default: the only table)", default=""),
@@ -74,7 +77,7 @@ RECIPES: dict[str, Recipe] = {
         ),
         Recipe(
             name="pytorch-image",
-            description="A folder of images + labels.csv (file,label) -> a small CNN (PyTorch), exported to ONNX",
+            description="Images + labels.csv (file,label) -> a small CNN (PyTorch), exported to ONNX",
             script="pytorch_image.py",
             requirements=("torch==2.13.0", "numpy==2.3.5", "pillow==12.0.0", "onnx==1.23.1"),
             params={
@@ -87,7 +90,7 @@ RECIPES: dict[str, Recipe] = {
         ),
         Recipe(
             name="keras-image",
-            description="A folder of images + labels.csv (file,label) -> a small CNN (Keras), saved as .keras",
+            description="Images + labels.csv (file,label) -> a small CNN (Keras), saved as .keras",
             script="keras_image.py",
             requirements=("tensorflow-cpu==2.21.0", "pillow==12.0.0"),
             params={

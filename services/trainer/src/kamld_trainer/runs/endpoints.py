@@ -100,7 +100,9 @@ async def cancel_run(run_id: str, runs: Runs) -> Run:
     return await runs.cancel(run_id)
 
 
-@router.post("/{run_id}/retry", status_code=status.HTTP_201_CREATED, summary="Retry a run", responses=NOT_FOUND)
+@router.post(
+    "/{run_id}/retry", status_code=status.HTTP_201_CREATED, summary="Retry a run", responses=NOT_FOUND
+)
 async def retry_run(
     run_id: str,
     runs: Runs,

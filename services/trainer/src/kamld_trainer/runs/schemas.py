@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from datetime import datetime
 from enum import StrEnum
@@ -10,11 +11,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-ARTIFACT_NAME = r"^[a-z0-9][a-z0-9._-]{0,127}$"
+from kamld_common import patterns
+
+ARTIFACT_NAME = patterns.NAME
 # NAME:vN, as the gateway resolved it.
 EXACT_REFERENCE = r"^[a-z0-9][a-z0-9._-]{0,127}:v[1-9][0-9]{0,11}$"
-ROLE = r"^[a-z][a-z0-9_-]{0,63}$"
-DIGEST = r"^[0-9a-f]{16,128}$"
+ROLE = patterns.ROLE
+DIGEST = patterns.DIGEST
 MAX_PARAMS_BYTES = 64 * 1024
 
 CommandWord = Annotated[str, Field(min_length=1, max_length=4096)]
@@ -45,7 +48,19 @@ class PinnedVersion(BaseModel):
 
 
 class RunInput(PinnedVersion):
-    role: str = Field(pattern=ROLE, description="Name of the input's directory in the run", examples=["train"])
+    role: str = Field(
+        max_length=32,
+        description="Name of the input's directory in the run",
+        examples=["train"],
+        json_schema_extra={"pattern": ROLE},
+    )
+
+    @field_validator("role")
+    @classmethod
+    def _role(cls, value: str) -> str:
+        if not re.fullmatch(ROLE, value):
+            raise ValueError("a role is 1-32 of a-z, 0-9, '_', starting with a letter, not 'parent'")
+        return value
 
     @property
     def artifact(self) -> str:

@@ -188,7 +188,9 @@ class RunService:
         async with self.database.unit_of_work() as session:
             record = await self._record(session, run_id)
         if not RunStatus(record.status).finished or record.executor == "external":
-            raise Conflict(f"run {run_id} is {record.status}; only a finished run is retried", code="run_active")
+            raise Conflict(
+                f"run {run_id} is {record.status}; only a finished run is retried", code="run_active"
+            )
         spec = RunIn(
             name=record.name,
             recipe=record.recipe,
@@ -213,9 +215,14 @@ class RunService:
             await self._add_tracking(session, record, body, now)
             return Run.of(record)
 
-    async def _add_tracking(self, session: AsyncSession, record: RunRecord, body: TrackIn, now: datetime) -> None:
+    async def _add_tracking(
+        self, session: AsyncSession, record: RunRecord, body: TrackIn, now: datetime
+    ) -> None:
         runs = self.repository(session)
-        points = [MetricRecord(run_id=record.id, key=m.key, step=m.step, value=m.value, at=now) for m in body.metrics]
+        points = [
+            MetricRecord(run_id=record.id, key=m.key, step=m.step, value=m.value, at=now)
+            for m in body.metrics
+        ]
         if points:
             await runs.add_metrics(points)
             record.final_metrics = last_values(await runs.metrics(record.id))
@@ -230,7 +237,9 @@ class RunService:
         async with self.database.unit_of_work() as session:
             record = await self._record(session, run_id)
             if record.executor != "external":
-                raise Conflict("only a run tracked by hand is finished by its caller", code="run_not_external")
+                raise Conflict(
+                    "only a run tracked by hand is finished by its caller", code="run_not_external"
+                )
             changed = await self.repository(session).change(
                 record.id,
                 [RunStatus.running.value],
@@ -251,5 +260,7 @@ class RunService:
             points = await self.repository(session).metrics(record.id)
         series: dict[str, list[MetricPoint]] = {}
         for point in points:
-            series.setdefault(point.key, []).append(MetricPoint(step=point.step, value=point.value, at=point.at))
+            series.setdefault(point.key, []).append(
+                MetricPoint(step=point.step, value=point.value, at=point.at)
+            )
         return Metrics(run_id=record.id, series=series)

@@ -71,8 +71,21 @@ def downgrade() -> None:
     op.drop_index("ix_runs_creator_seq", table_name="runs")
     with op.batch_alter_table("runs") as batch:
         for column in (
-            "finished_at", "command_started_at", "started_at", "retry_of", "cancel_requested",
-            "final_metrics", "logged_params", "bytes_downloaded", "output_version", "exit_code",
-            "error", "creator", "executor", "resources", "code", "recipe",
+            "finished_at",
+            "command_started_at",
+            "started_at",
+            "retry_of",
+            "cancel_requested",
+            "final_metrics",
+            "logged_params",
+            "bytes_downloaded",
+            "output_version",
+            "exit_code",
+            "error",
+            "creator",
+            "executor",
+            "resources",
+            "code",
+            "recipe",
         ):
             batch.drop_column(column)

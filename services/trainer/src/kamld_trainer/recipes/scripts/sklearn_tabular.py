@@ -6,14 +6,13 @@ import sys
 from pathlib import Path
 
 import joblib
+import kamld_tracking as tracking
 import numpy as np
 import pandas as pd
+from skl2onnx import to_onnx
 from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
 from sklearn.metrics import accuracy_score, f1_score, mean_squared_error, r2_score
 from sklearn.model_selection import train_test_split
-from skl2onnx import to_onnx
-
-import kamld_tracking as tracking
 
 TABLES = (".csv", ".parquet", ".pq")
 
@@ -29,7 +28,9 @@ def find_table(roots, name):
     if not found:
         sys.exit(f"no table {name!r} in the inputs" if name else "no CSV or Parquet file in the inputs")
     if len(found) > 1:
-        sys.exit(f"several tables in the inputs ({', '.join(p.name for p in found)}): choose one with param file")
+        sys.exit(
+            f"several tables in the inputs ({', '.join(p.name for p in found)}): choose one with param file"
+        )
     return found[0]
 
 
@@ -39,7 +40,9 @@ def main():
     table = pd.read_parquet(path) if path.suffix.lower() != ".csv" else pd.read_csv(path)
     target = params["target"]
     if target not in table.columns:
-        sys.exit(f"target column {target!r} is not in {path.name} (columns: {', '.join(map(str, table.columns))})")
+        sys.exit(
+            f"target column {target!r} is not in {path.name} (columns: {', '.join(map(str, table.columns))})"
+        )
     features = table.drop(columns=[target]).select_dtypes(include="number")
     if features.shape[1] == 0:
         sys.exit("the table has no numeric feature column")
@@ -49,7 +52,10 @@ def main():
         task = "regression" if labels.dtype.kind == "f" and labels.nunique() > 20 else "classification"
     print(f"training a {task} model on {len(table)} rows, {features.shape[1]} features from {path.name}")
     x_train, x_test, y_train, y_test = train_test_split(
-        features.to_numpy(np.float32), labels.to_numpy(), test_size=params["test_size"], random_state=params["seed"]
+        features.to_numpy(np.float32),
+        labels.to_numpy(),
+        test_size=params["test_size"],
+        random_state=params["seed"],
     )
     model_type = RandomForestClassifier if task == "classification" else RandomForestRegressor
     model = model_type(n_estimators=params["n_estimators"], random_state=params["seed"], n_jobs=1)
@@ -61,17 +67,23 @@ def main():
             "f1": f1_score(y_test, predicted, average="macro"),
         }
     else:
-        metrics = {"rmse": float(np.sqrt(mean_squared_error(y_test, predicted))), "r2": r2_score(y_test, predicted)}
+        metrics = {
+            "rmse": float(np.sqrt(mean_squared_error(y_test, predicted))),
+            "r2": r2_score(y_test, predicted),
+        }
     for key, value in metrics.items():
         tracking.log_metric(key, value)
         print(f"{key} = {value:.4f}")
     tracking.log_param("task", task)
     out = Path(tracking.output_dir())
     joblib.dump(model, out / "model.joblib")
-    onnx_model = to_onnx(model, x_train[:1], options={id(model): {"zipmap": False}} if task == "classification" else None)
+    onnx_model = to_onnx(
+        model, x_train[:1], options={id(model): {"zipmap": False}} if task == "classification" else None
+    )
     (out / "model.onnx").write_bytes(onnx_model.SerializeToString())
     (out / "model.json").write_text(
-        json.dumps({"task": task, "features": list(map(str, features.columns)), "target": target}, indent=2) + "\n"
+        json.dumps({"task": task, "features": list(map(str, features.columns)), "target": target}, indent=2)
+        + "\n"
     )
     print("wrote model.joblib and model.onnx")
 
