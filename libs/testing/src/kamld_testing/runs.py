@@ -26,7 +26,11 @@ def wait_for_run(
     from hanging the suite; it is no timing check)."""
     end = time.monotonic() + deadline_s
     while True:
-        run = api.get(f"/runs/{run_id}").raise_for_status().json()
+        response = api.get(f"/runs/{run_id}")
+        if response.status_code == 503 and time.monotonic() < end:  # trainer restarting
+            time.sleep(0.2)
+            continue
+        run = response.raise_for_status().json()
         if run["status"] in statuses:
             return run
         if time.monotonic() > end:
