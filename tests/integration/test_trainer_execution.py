@@ -11,6 +11,7 @@ import os
 import signal
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -23,7 +24,7 @@ from kamld_testing.runs import run_processes, shared_envs_dir, wait_for_run, wai
 
 pytestmark = pytest.mark.integration
 
-TRAIN = '''\
+TRAIN = """\
 import os, pathlib, sys, time
 import kamld_tracking as tracking
 
@@ -48,7 +49,7 @@ elif mode == "sleep":
     (out / "partial.txt").write_text("not done")
     print("sleeping", flush=True)
     time.sleep(600)
-'''
+"""
 
 
 @pytest.fixture(scope="module")
@@ -128,7 +129,10 @@ def test_a_code_run_registers_its_output_with_lineage_params_and_metrics(
 
     version = sdk.show("rows-model:v1")
     assert version.kind == "model"
-    assert {(link.ref, link.role) for link in version.inputs} == {(pushed["data"], "train"), (pushed["code"], "code")}
+    assert {(link.ref, link.role) for link in version.inputs} == {
+        (pushed["data"], "train"),
+        (pushed["code"], "code"),
+    }
     assert version.metadata["run"]["id"] == run["id"]
     assert version.metadata["run"]["params"] == {"mode": "ok", "rows": 51}
     assert version.metadata["run"]["metrics"] == {"loss": pytest.approx(1 / 3)}
@@ -241,7 +245,12 @@ def test_a_trainer_killed_mid_run_leaves_no_running_run_and_runs_what_was_queued
         ({"code": None, "entrypoint": None, "recipe": "alchemy"}, ["body", "recipe"], "unknown_recipe"),
         ({"code": None, "entrypoint": None, "recipe": "sklearn-tabular"}, ["body", "params", "target"], None),
         (
-            {"code": None, "entrypoint": None, "recipe": "sklearn-tabular", "params": {"target": "a", "seed": "x"}},
+            {
+                "code": None,
+                "entrypoint": None,
+                "recipe": "sklearn-tabular",
+                "params": {"target": "a", "seed": "x"},
+            },
             ["body", "params", "seed"],
             "invalid_param",
         ),
@@ -277,3 +286,36 @@ def test_viewers_read_runs_and_editors_start_them(platform: Platform, api: httpx
         assert reader.post(f"/runs/{'0' * 8}-0000-0000-0000-{'0' * 12}/cancel").status_code == 403
     with httpx.Client(base_url=api.base_url) as anonymous:
         assert anonymous.get("/runs").status_code == 401
+
+
+def test_a_run_tracked_by_hand_records_the_same_lineage_params_and_metrics(
+    api: httpx.Client, sdk: kamld.Client, pushed: dict[str, str], tmp_path: Path
+) -> None:
+    (tmp_path / "model.bin").write_bytes(b"weights")
+    with kamld.start_run(inputs=[f"{pushed['data']}=train"], params={"lr": 0.1}, client=sdk) as run:
+        assert not run.inside_trainer
+        run.log_metric("acc", 0.5, step=0)
+        run.log_metric("acc", 0.93, step=3)
+        run.log_param("optimizer", "sgd")
+        version = run.push_model(tmp_path, "notebook-model")
+    assert version == "notebook-model:v1"
+    recorded = api.get(f"/runs/{run.id}").json()
+    assert recorded["status"] == "succeeded"
+    assert recorded["executor"] == "external"
+    assert recorded["output_version"] == "notebook-model:v1"
+    assert recorded["output"] == "notebook-model"
+    assert recorded["metrics"] == {"acc": 0.93}
+    assert recorded["inputs"][0]["ref"] == pushed["data"]
+    shown = sdk.show("notebook-model:v1")
+    assert [(link.ref, link.role) for link in shown.inputs] == [(pushed["data"], "train")]
+    assert shown.metadata["run"] == {
+        "id": run.id,
+        "params": {"lr": 0.1, "optimizer": "sgd"},
+        "metrics": {"acc": 0.93},
+    }
+
+    with pytest.raises(RuntimeError), kamld.start_run(inputs=[pushed["data"]], client=sdk) as failing:
+        raise RuntimeError("diverged")
+    failed = api.get(f"/runs/{failing.id}").json()
+    assert failed["status"] == "failed"
+    assert failed["error"] == "RuntimeError: diverged"

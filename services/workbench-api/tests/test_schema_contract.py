@@ -1,7 +1,7 @@
 """The gateway's public models have the wire shape of the models of the service that owns them.
 
 workbench-api declares the bodies it passes through so its document describes every field; this
-test keeps those declarations from drifting from metadata-hub's and storage-gateway's own documents
+test keeps those declarations from drifting from the owning services' own documents
 (field names, types, required fields: see :func:`kamld_testing.schemas.shape`).
 """
 
@@ -14,6 +14,7 @@ import pytest
 from kamld_metadata_hub.app import create_app as create_metadata_hub
 from kamld_storage_gateway.app import create_app as create_storage_gateway
 from kamld_testing.schemas import shape
+from kamld_trainer.app import create_app as create_trainer
 from kamld_workbench_api import __version__
 from kamld_workbench_api.app import create_app
 from kamld_workbench_api.openapi import public_openapi
@@ -55,6 +56,17 @@ OWNED = {
     "ChunkReadList": ("storage-gateway", "ChunkReadRequest"),
     "ChunkDeltaList": ("storage-gateway", "ChunkDeltaRequest"),
     "ChunkDeltaWanted": ("storage-gateway", "ChunkDeltaWanted"),
+    "RunView": ("trainer", "Run"),
+    "Page_RunView_": ("trainer", "Page_Run_"),
+    "RunInputView": ("trainer", "RunInput"),
+    "PinnedVersionView": ("trainer", "PinnedVersion"),
+    "RunStatus": ("trainer", "RunStatus"),
+    "Resources": ("trainer", "Resources"),
+    "MetricsView": ("trainer", "Metrics"),
+    "MetricPoint": ("trainer", "MetricPoint"),
+    "MetricIn": ("trainer", "MetricIn"),
+    "TrackIn": ("trainer", "TrackIn"),
+    "FinishIn": ("trainer", "FinishIn"),
 }
 
 # Fields the gateway fills in itself before passing a body on (it reads them from the manifest).
@@ -76,6 +88,7 @@ def documents() -> dict[str, dict[str, Any]]:
         "workbench-api": public_openapi(create_app(), __version__),
         "metadata-hub": create_metadata_hub().openapi(),
         "storage-gateway": create_storage_gateway().openapi(),
+        "trainer": create_trainer().openapi(),
     }
 
 
@@ -97,7 +110,7 @@ def test_every_public_model_is_owned_or_composed(documents: dict[str, dict[str, 
     """A new public model must be added to OWNED, or to the models the gateway composes itself."""
     composed = {
         "Caller", "DiffView", "FileChange", "FileView", "Page_FileView_", "PlatformStatus",
-        "ProblemFieldError", "Role", "ServiceState", "ServiceStatus", "TokenCreate", "TokenCreated",
-        "TokenInfo", "TransferGrant",
+        "ProblemFieldError", "Role", "RunCreate", "ServiceState", "ServiceStatus", "TokenCreate",
+        "TokenCreated", "TokenInfo", "TransferGrant",
     }  # fmt: skip
     assert set(schemas_of(documents["workbench-api"])) - composed == set(OWNED)

@@ -28,7 +28,7 @@ from kamld_trainer.executor.catalog import Catalog
 from kamld_trainer.executor.content import ContentCache
 from kamld_trainer.executor.environments import EnvironmentCache, EnvironmentFailed
 from kamld_trainer.executor.process import RunProcess, describe_exit, kill_leftover_group
-from kamld_trainer.recipes import TRACKING_HELPER, get_recipe
+from kamld_trainer.recipes import SCRIPTS, TRACKING_HELPER, get_recipe
 from kamld_trainer.runs.logs import RunFiles
 from kamld_trainer.runs.models import RunRecord
 from kamld_trainer.runs.repository import SqlRunRepository
@@ -232,8 +232,10 @@ class LocalWorker:
         if record.recipe:
             recipe = get_recipe(record.recipe)
             requirements: list[str] = list(recipe.requirements)
-            shutil.copy(recipe.script_path, code_dir / recipe.script_path.name)
-            shutil.copy(TRACKING_HELPER, code_dir / TRACKING_HELPER.name)
+            # the recipe's script and the helpers it imports
+            shutil.copytree(
+                SCRIPTS, code_dir, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__")
+            )
             command = ["python", recipe.script_path.name]
         else:
             listing = code_dir / "requirements.txt"

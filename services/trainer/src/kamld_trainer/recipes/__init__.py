@@ -79,7 +79,7 @@ RECIPES: dict[str, Recipe] = {
             name="pytorch-image",
             description="Images + labels.csv (file,label) -> a small CNN (PyTorch), exported to ONNX",
             script="pytorch_image.py",
-            requirements=("torch==2.13.0", "numpy==2.3.5", "pillow==12.0.0", "onnx==1.23.1"),
+            requirements=("torch==2.13.0", "numpy==2.3.5", "pillow==12.3.0", "onnx==1.23.1"),
             params={
                 "epochs": Param(int, "Passes over the training images", default=2),
                 "lr": Param(float, "Learning rate", default=0.01),
@@ -92,7 +92,7 @@ RECIPES: dict[str, Recipe] = {
             name="keras-image",
             description="Images + labels.csv (file,label) -> a small CNN (Keras), saved as .keras",
             script="keras_image.py",
-            requirements=("tensorflow-cpu==2.21.0", "pillow==12.0.0"),
+            requirements=("tensorflow-cpu==2.21.0", "pillow==12.3.0"),
             params={
                 "epochs": Param(int, "Passes over the training images", default=2),
                 "lr": Param(float, "Learning rate", default=0.01),

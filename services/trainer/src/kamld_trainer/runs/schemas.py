@@ -91,7 +91,9 @@ class RunIn(BaseModel):
     params: dict[str, Any] = Field(
         default_factory=dict, description=f"Parameters, at most {MAX_PARAMS_BYTES} bytes as JSON"
     )
-    output: str = Field(pattern=ARTIFACT_NAME, description="The model artifact the run produces")
+    output: str | None = Field(
+        None, pattern=ARTIFACT_NAME, description="The model artifact the run produces (later for `external`)"
+    )
     resources: Resources = Field(default_factory=Resources)
     executor: Executor = "local"
     creator: str = Field("", max_length=200, description="Who asked for the run (the gateway sets it)")
@@ -108,6 +110,8 @@ class RunIn(BaseModel):
     def _one_kind_of_code(self) -> RunIn:
         if self.executor == "external":
             return self
+        if self.output is None:
+            raise ValueError("a run needs an output artifact")
         if (self.recipe is None) == (self.code is None):
             raise ValueError("give either a recipe or a code version with an entrypoint")
         if self.code is not None and not self.entrypoint:
@@ -132,7 +136,7 @@ class Run(BaseModel):
     inputs: list[RunInput]
     params: dict[str, Any]
     logged_params: dict[str, Any]
-    output: str
+    output: str | None
     output_version: str | None = Field(description="`NAME:vN` the run registered, once it succeeded")
     resources: Resources
     executor: Executor
@@ -160,7 +164,7 @@ class Run(BaseModel):
             inputs=record.inputs,
             params=record.params,
             logged_params=record.logged_params or {},
-            output=record.artifact,
+            output=record.artifact or None,
             output_version=record.output_version,
             resources=record.resources or {},
             executor=record.executor,

@@ -89,7 +89,7 @@ class RunService:
         record = RunRecord(
             id=uuid.uuid4(),
             name=spec.name or (spec.recipe or (spec.entrypoint or ["run"])[0])[:200],
-            artifact=spec.output,
+            artifact=spec.output or "",
             inputs=[item.model_dump() for item in spec.inputs],
             command=list(spec.entrypoint or []),
             params=params,
@@ -198,7 +198,7 @@ class RunService:
             entrypoint=record.command or None,
             inputs=record.inputs,
             params=record.params,
-            output=record.artifact,
+            output=record.artifact or None,
             resources=record.resources,
             executor=record.executor,  # type: ignore[arg-type]
             creator=creator or record.creator,
@@ -245,6 +245,7 @@ class RunService:
                 [RunStatus.running.value],
                 status=body.status,
                 output_version=body.output_version,
+                artifact=body.output_version.split(":", 1)[0] if body.output_version else record.artifact,
                 error=body.error,
                 finished_at=now,
                 updated_at=now,

@@ -58,9 +58,10 @@ class RunCreate(BaseModel):
         json_schema_extra={"items": {"type": "string", "pattern": INPUT_PATTERN, "maxLength": 230}},
     )
     params: dict[str, Any] = Field(default_factory=dict, description="Parameters (typed by the recipe)")
-    output: str = Field(
+    output: str | None = Field(
+        None,
         max_length=128,
-        description="The model artifact the run produces",
+        description="The model artifact the run produces (for `external`, it may come with the push)",
         json_schema_extra={"pattern": patterns.NAME},
     )
     resources: Resources = Field(default_factory=Resources)
@@ -86,7 +87,7 @@ class RunView(BaseModel):
     inputs: list[RunInputView]
     params: dict[str, Any]
     logged_params: dict[str, Any]
-    output: str
+    output: str | None
     output_version: str | None = Field(description="`NAME:vN` the run registered, once it succeeded")
     resources: Resources
     executor: Executor
