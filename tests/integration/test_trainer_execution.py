@@ -7,9 +7,11 @@ is a bare virtualenv (built once, kept across test sessions with the others).
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,7 +19,9 @@ import httpx
 import pytest
 
 import kamld
+from kamld.cli.exits import ExitCode
 from kamld.errors import NotFound
+from kamld_testing.cli import run_cli
 from kamld_testing.platform import Platform, clean_environment, running_platform
 from kamld_testing.processes import env_prefix
 from kamld_testing.runs import run_processes, shared_envs_dir, wait_for_run, wait_until
@@ -319,3 +323,39 @@ def test_a_run_tracked_by_hand_records_the_same_lineage_params_and_metrics(
     failed = api.get(f"/runs/{failing.id}").json()
     assert failed["status"] == "failed"
     assert failed["error"] == "RuntimeError: diverged"
+
+
+def test_the_command_line_trains_lists_shows_logs_and_retries(
+    platform: Platform, pushed: dict[str, str], tmp_path: Path
+) -> None:
+    env = {"KAMLD_URL": platform.gateway, "KAMLD_TOKEN": platform.token, "KAMLD_HOME": str(tmp_path)}
+    code = ["--code", pushed["code"], "--entrypoint", "python train.py", "--input", f"{pushed['data']}=train"]
+    trained = run_cli(
+        "train", *code, "--param", "mode=ok", "--output", "cli-model", "--wait", "--json", env=env
+    )
+    assert trained.exit_code == 0, trained.output
+    run = json.loads(trained.stdout)
+    assert run["status"] == "succeeded"
+    assert run["output_version"] == "cli-model:v1"
+
+    listed = json.loads(run_cli("runs", "ls", "--output", "cli-model", "--json", env=env).stdout)
+    assert [item["id"] for item in listed] == [run["id"]]
+    shown = run_cli("runs", "show", run["id"], env=env)
+    assert "cli-model:v1" in shown.stdout
+    assert "loss=0.3333" in shown.stdout
+    assert "read 51 rows" in run_cli("runs", "logs", run["id"], env=env).stdout
+
+    crashed = run_cli(
+        "train", *code, "--param", "mode=crash", "--output", "cli-crash-model", "--follow", env=env
+    )
+    assert crashed.exit_code == int(ExitCode.ERROR)
+    assert "about to fail" in crashed.stdout  # the followed log
+    assert "boom: the data is bad" in crashed.stdout  # and the run's error
+
+    retried = run_cli("runs", "retry", run["id"], "--wait", "--json", env=env)
+    assert json.loads(retried.stdout)["output_version"] == "cli-model:v2"
+    unknown = run_cli("runs", "show", str(uuid.uuid4()), env=env)
+    assert unknown.exit_code == int(ExitCode.NOT_FOUND)
+    refused = run_cli("train", "alchemy", "--input", pushed["data"], "--output", "x", env=env)
+    assert refused.exit_code == int(ExitCode.USAGE)
+    assert "no recipe 'alchemy'" in refused.output
