@@ -359,3 +359,44 @@ def test_the_command_line_trains_lists_shows_logs_and_retries(
     refused = run_cli("train", "alchemy", "--input", pushed["data"], "--output", "x", env=env)
     assert refused.exit_code == int(ExitCode.USAGE)
     assert "no recipe 'alchemy'" in refused.output
+
+
+def test_diff_of_two_models_explains_the_change(
+    platform: Platform, sdk: kamld.Client, api: httpx.Client, pushed: dict[str, str], tmp_path: Path
+) -> None:
+    env = {"KAMLD_URL": platform.gateway, "KAMLD_TOKEN": platform.token, "KAMLD_HOME": str(tmp_path)}
+    data = tmp_path / "rows"
+    data.mkdir()
+    (data / "rows.csv").write_text("a,b\n" + "".join(f"{n},{n * 3}\n" for n in range(80)))
+    newer = sdk.push(data, "rows", kind="dataset")
+    older_run = start(api, pushed, "why-model", "ok")
+    assert wait_for_run(api, older_run["id"])["status"] == "succeeded"
+    body = {
+        "code": pushed["code"],
+        "entrypoint": ["python", "train.py"],
+        "inputs": [f"rows:{newer.name}=train"],
+        "params": {"mode": "ok", "lr": 0.5},
+        "output": "why-model",
+    }
+    newer_run = api.post("/runs", json=body).json()
+    assert wait_for_run(api, newer_run["id"])["status"] == "succeeded"
+
+    explained = run_cli("diff", "why-model:v1", "why-model:v2", "--json", env=env)
+    assert explained.exit_code == 0, explained.output
+    training = json.loads(explained.stdout)["training"]
+    assert training["runs"] == {"from": older_run["id"], "to": newer_run["id"]}
+    assert {"key": "lr", "from": None, "to": 0.5} in training["params"]
+    assert {"key": "rows", "from": 51, "to": 81} in training["params"]
+    assert training["metrics"] == [{"key": "loss", "from": pytest.approx(1 / 3), "to": pytest.approx(1 / 3)}]
+    (changed,) = training["inputs"]
+    assert (changed["role"], changed["from"], changed["to"]) == (
+        "train",
+        pushed["data"],
+        f"rows:{newer.name}",
+    )
+    assert [(c["change"], c["path"]) for c in changed["changes"]] == [("modified", "rows.csv")]
+    assert training["code"] == {"from": pushed["code"], "to": pushed["code"], "changed": False}
+    shown = run_cli("diff", "why-model:v1", "why-model:v2", env=env).stdout
+    assert f"input train: {pushed['data']} -> rows:{newer.name}" in shown
+    assert "rows.csv" in shown
+    assert "lr" in shown

@@ -113,6 +113,10 @@ def test_sklearn_tabular_trains_a_classifier_with_onnx_and_lineage(
     assert version.metadata["run"]["recipe"] == "sklearn-tabular"
     assert version.metadata["run"]["params"]["target"] == "label"
     assert version.metadata["run"]["metrics"]["accuracy"] == run["metrics"]["accuracy"]
+    model = version.metadata["model"]
+    assert model["formats"] == ["joblib", "onnx"]
+    assert model["signature"]["inputs"] == [{"name": "X", "type": "float32", "shape": [None, 3]}]
+    assert [output["name"] for output in model["signature"]["outputs"]] == ["label", "probabilities"]
 
 
 def test_sklearn_tabular_fails_naming_a_missing_target_column(
@@ -137,6 +141,9 @@ def test_pytorch_image_trains_a_cnn_and_exports_onnx(
     assert [p["step"] for p in api.get(f"/runs/{run['id']}/metrics").json()["series"]["loss"]] == [0, 1, 2]
     assert "accuracy" in run["metrics"]
     assert {f.path for f in sdk.ls(run["output_version"])} == {"model.pt", "model.onnx", "classes.json"}
+    signature = sdk.show(run["output_version"]).metadata["model"]["signature"]
+    assert signature["inputs"] == [{"name": "image", "type": "float32", "shape": ["batch", 3, 16, 16]}]
+    assert signature["outputs"] == [{"name": "logits", "type": "float32", "shape": ["batch", 2]}]
 
 
 def test_keras_image_trains_a_cnn_and_saves_keras(

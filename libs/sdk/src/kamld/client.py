@@ -343,7 +343,9 @@ class Client:
 
         Every reference and option is checked before anything is uploaded. Content equal to the
         newest version's records nothing: the answer is that version with ``unchanged`` true,
-        unless ``allow_empty`` asks for a new version anyway.
+        unless ``allow_empty`` asks for a new version anyway. A ``model`` version records the
+        formats of its model files and an ONNX signature in ``metadata.model`` (see
+        :mod:`kamld.model_formats`) unless ``metadata`` has a ``model`` key already.
         """
         from kamld.push_options import check_kind, check_labels, check_metadata, check_text
         from kamld.transfer import Source, WorkingCopy, push_directory
@@ -377,6 +379,13 @@ class Client:
         if expected_parent:
             body["expected_parent"] = expected_parent
         body["inputs"] = [self._resolved_input(spec, name) for spec in inputs]
+        is_model = (artifact.kind if artifact is not None else body.get("kind")) == "model"
+        if is_model and "model" not in body["metadata"]:
+            from kamld.model_formats import detect
+
+            detected = detect(directory)
+            if detected is not None:
+                body["metadata"] = {**body["metadata"], "model": detected}
         with self._transport_errors():
             known = WorkingCopy.load(directory).files
             commit = push_directory(self.http, API, directory, progress=progress, known=known)

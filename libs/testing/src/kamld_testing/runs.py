@@ -30,7 +30,7 @@ def wait_for_run(
         if response.status_code == 503 and time.monotonic() < end:  # trainer restarting
             time.sleep(0.2)
             continue
-        run = response.raise_for_status().json()
+        run: dict[str, Any] = response.raise_for_status().json()
         if run["status"] in statuses:
             return run
         if time.monotonic() > end:
@@ -42,7 +42,7 @@ def wait_until(api: httpx.Client, run_id: str, field: str, deadline_s: float = 9
     """Poll the run until ``field`` is set (e.g. ``command_started_at``)."""
     end = time.monotonic() + deadline_s
     while True:
-        run = api.get(f"/runs/{run_id}").raise_for_status().json()
+        run: dict[str, Any] = api.get(f"/runs/{run_id}").raise_for_status().json()
         if run.get(field) or run["status"] in FINISHED:
             return run
         if time.monotonic() > end:
