@@ -13,6 +13,8 @@ from kamld_trainer.config import Settings
 from kamld_trainer.executor.catalog import SdkCatalog
 from kamld_trainer.executor.content import ContentCache
 from kamld_trainer.executor.environments import EnvironmentCache
+from kamld_trainer.executor.kubernetes import JobConfig, KubernetesJobs
+from kamld_trainer.executor.kubernetes_worker import KubernetesWorker
 from kamld_trainer.executor.worker import LocalWorker
 from kamld_trainer.runs.endpoints import router as runs_router
 from kamld_trainer.runs.logs import RunFiles
@@ -49,11 +51,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         app.state.worker = worker
         await worker.start()
+        if settings.kubernetes_namespace:
+            app.state.kubernetes_worker = kubernetes_worker(settings, database, files)
+            await app.state.kubernetes_worker.start()
 
     async def stop(app: FastAPI) -> None:
-        worker = getattr(app.state, "worker", None)
-        if worker is not None:
-            await worker.stop()
+        for name in ("kubernetes_worker", "worker"):
+            worker = getattr(app.state, name, None)
+            if worker is not None:
+                await worker.stop()
 
     app = create_service_app(
         settings=settings,
@@ -70,6 +76,32 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         on_shutdown=[stop],
     )
     app.state.run_files = files
-    app.state.executors = ("local", "external")
+    app.state.executors = (
+        ("local", "external", "kubernetes") if settings.kubernetes_namespace else ("local", "external")
+    )
     app.state.worker = None
     return app
+
+
+def job_config(settings: Settings) -> JobConfig:
+    assert settings.kubernetes_namespace
+    return JobConfig(
+        namespace=settings.kubernetes_namespace,
+        image=settings.kubernetes_image,
+        train_image=settings.kubernetes_train_image,
+        gateway_url=settings.kubernetes_gateway_url,
+        token_secret=settings.kubernetes_token_secret,
+        service_account=settings.kubernetes_service_account,
+    )
+
+
+def kubernetes_worker(settings: Settings, database: Database, files: RunFiles) -> KubernetesWorker:
+    config = job_config(settings)
+    return KubernetesWorker(
+        database,
+        files,
+        KubernetesJobs(config, settings.kubernetes_kubeconfig),
+        config,
+        poll_interval_s=max(settings.poll_interval_s, 2.0),
+        default_timeout_s=settings.default_timeout_s,
+    )

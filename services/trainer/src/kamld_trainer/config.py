@@ -34,6 +34,20 @@ class Settings(ServiceSettings):
     )
     runs_dir: Path | None = Field(None, description="Run directories and logs; default data_dir/runs")
 
+    kubernetes_namespace: str | None = Field(
+        None, description="Namespace of run Jobs; set, it enables `executor: kubernetes`"
+    )
+    kubernetes_kubeconfig: str | None = Field(None, description="Kubeconfig file; unset: in-cluster config")
+    kubernetes_image: str = Field(
+        "kamld/trainer:dev", description="Image with kamld that pulls and publishes"
+    )
+    kubernetes_train_image: str = Field("python:3.11-slim", description="Image runs train in (Python + venv)")
+    kubernetes_gateway_url: str = Field(
+        "http://workbench-api:8080", description="The public API as pods reach it"
+    )
+    kubernetes_token_secret: str = Field("kamld-runner-token", description="Secret (key `token`) pods use")
+    kubernetes_service_account: str = Field("kamld-runner", description="Service account of run pods")
+
     @model_validator(mode="after")
     def _fill_dirs(self) -> Settings:
         self.envs_dir = (self.envs_dir or self.data_dir / "envs").expanduser()

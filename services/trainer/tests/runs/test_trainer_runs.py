@@ -231,3 +231,14 @@ async def test_runs_outlive_a_restart(start_app) -> None:  # noqa: ANN001 - fixt
         run = (await first.post("/runs", json=run_spec(unique_artifact()))).json()
     async with start_app() as second:
         assert (await second.get(f"/runs/{run['id']}")).json() == run
+
+
+async def test_kubernetes_runs_are_queued_when_a_namespace_is_configured(settings) -> None:  # noqa: ANN001
+    from kamld_testing.asgi import asgi_client
+    from kamld_trainer.app import create_app
+
+    configured = settings.model_copy(update={"kubernetes_namespace": "kamld"})
+    async with asgi_client(create_app(configured), "http://trainer") as client:
+        response = await client.post("/runs", json=run_spec(unique_artifact(), executor="kubernetes"))
+    assert response.status_code == 201
+    assert response.json()["executor"] == "kubernetes"

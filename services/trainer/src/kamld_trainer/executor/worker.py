@@ -27,6 +27,7 @@ from kamld_common.db import Database
 from kamld_trainer.executor.catalog import Catalog
 from kamld_trainer.executor.content import ContentCache
 from kamld_trainer.executor.environments import EnvironmentCache, EnvironmentFailed
+from kamld_trainer.executor.outputs import run_metadata, version_links
 from kamld_trainer.executor.process import RunProcess, describe_exit, kill_leftover_group
 from kamld_trainer.recipes import SCRIPTS, TRACKING_HELPER, get_recipe
 from kamld_trainer.runs.logs import RunFiles
@@ -307,19 +308,16 @@ class LocalWorker:
         async with self.database.unit_of_work() as session:
             latest = await SqlRunRepository(session).get(run_id)
         assert latest is not None
-        metadata = {
-            "run": {
-                "id": str(run_id),
-                "recipe": record.recipe,
-                "code": record.code["ref"] if record.code else None,
-                "entrypoint": record.command or None,
-                "params": {**record.params, **(latest.logged_params or {})},
-                "metrics": latest.final_metrics or {},
-            }
-        }
-        links = [(item["ref"], item["role"]) for item in record.inputs]
-        if record.code:
-            links.append((record.code["ref"], "code"))
+        metadata = run_metadata(
+            str(run_id),
+            recipe=record.recipe,
+            code=record.code,
+            entrypoint=record.command,
+            params=record.params,
+            logged_params=latest.logged_params or {},
+            metrics=latest.final_metrics or {},
+        )
+        links = version_links(record.inputs, record.code)
         try:
             version = await self.catalog.push(
                 output_dir, record.artifact, message=f"run {run_id}", inputs=links, metadata=metadata
