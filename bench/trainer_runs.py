@@ -18,6 +18,7 @@ In one run, against a ``kamld up`` of its own (SQLite, local files), it measures
 from __future__ import annotations
 
 import argparse
+import os
 import asyncio
 import statistics
 import subprocess
@@ -143,7 +144,8 @@ def main() -> None:
             sdk.close()
             api.close()
 
-    print("trainer executor (one platform, SQLite, local files; machine shared with other jobs)")
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"trainer executor (one platform, SQLite, local files; load average {load} on {os.cpu_count()} CPUs)")
     print(f"  python -c pass in the run environment (baseline): {floor * 1000:.0f} ms")
     print(
         f"  queue -> claimed, idle pool: median {statistics.median(claims) * 1000:.0f} ms, "

@@ -69,7 +69,12 @@ async def get_run(run_id: str, runs: Runs) -> Run:
     return await runs.get(run_id)
 
 
-@router.get("/{run_id}/logs", summary="Read a run's log", responses=NOT_FOUND)
+@router.get(
+    "/{run_id}/logs",
+    summary="Read a run's log",
+    response_class=StreamingResponse,
+    responses={**NOT_FOUND, 200: {"content": {"text/plain": {}}, "description": "The log from `offset`"}},
+)
 async def get_run_logs(
     run_id: str,
     runs: Runs,
@@ -79,6 +84,8 @@ async def get_run_logs(
 ) -> StreamingResponse:
     """The run's output (stdout and stderr, and the executor's own lines) as plain text."""
     run = await runs.get(run_id)
+    # a run tracked by hand writes no log here: following it would never end
+    follow = follow and run.executor != "external"
 
     async def finished() -> bool:
         return (await runs.status(run_id)).finished

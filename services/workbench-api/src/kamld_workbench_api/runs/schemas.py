@@ -13,6 +13,8 @@ from kamld_common import patterns
 
 INPUT_PATTERN = patterns.NAME_REF[:-1] + r"(?:=[a-z][a-z0-9_]{0,31})?$"
 """``NAME[:REF][=ROLE]``."""
+EXACT_REFERENCE = r"^[a-z0-9][a-z0-9._-]{0,127}:v[1-9][0-9]{0,11}$"
+"""``NAME:vN``."""
 
 
 class RunStatus(StrEnum):
@@ -123,7 +125,9 @@ class FinishIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     status: Literal["succeeded", "failed"]
-    output_version: str | None = Field(None, max_length=140, description="`NAME:vN` the run pushed")
+    output_version: str | None = Field(
+        None, max_length=140, pattern=EXACT_REFERENCE, description="`NAME:vN` the run pushed"
+    )
     error: str | None = Field(None, max_length=8192)
 
 
