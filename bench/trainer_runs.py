@@ -18,8 +18,8 @@ In one run, against a ``kamld up`` of its own (SQLite, local files), it measures
 from __future__ import annotations
 
 import argparse
-import os
 import asyncio
+import os
 import statistics
 import subprocess
 import sys
@@ -145,7 +145,9 @@ def main() -> None:
             api.close()
 
     load = " ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"trainer executor (one platform, SQLite, local files; load average {load} on {os.cpu_count()} CPUs)")
+    print(
+        f"trainer executor (one platform, SQLite, local files; load average {load} on {os.cpu_count()} CPUs)"
+    )
     print(f"  python -c pass in the run environment (baseline): {floor * 1000:.0f} ms")
     print(
         f"  queue -> claimed, idle pool: median {statistics.median(claims) * 1000:.0f} ms, "
