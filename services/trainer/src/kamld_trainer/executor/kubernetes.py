@@ -178,7 +178,7 @@ class KubernetesJobs:
         self.core = client.CoreV1Api()
 
     def submit(self, manifest: dict[str, Any]) -> None:
-        self.batch.create_namespaced_job(self.config.namespace, manifest)
+        self.batch.create_namespaced_job(self.config.namespace, manifest)  # type: ignore[arg-type]
 
     def _pod(self, run_id: str) -> Any:
         pods = self.core.list_namespaced_pod(self.config.namespace, label_selector=f"{LABEL_RUN}={run_id}")
@@ -193,7 +193,8 @@ class KubernetesJobs:
             if exc.status == 404:
                 return JobState("failed", error="the Job is gone (deleted, or removed after its TTL)")
             raise
-        conditions = {c.type: c for c in (job.status.conditions or []) if c.status == "True"}
+        found = (job.status.conditions if job.status else None) or []
+        conditions = {c.type: c for c in found if c.status == "True"}
         if "Complete" not in conditions and "Failed" not in conditions:
             return JobState("running")
         pod = self._pod(run_id)

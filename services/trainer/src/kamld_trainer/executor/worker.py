@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import os
 import shutil
@@ -159,7 +160,10 @@ class LocalWorker:
         for record in claimed:
             task = asyncio.create_task(self._execute(record), name=f"run-{record.id}")
             self.active[record.id] = task
-            task.add_done_callback(lambda _, run_id=record.id: self._done(run_id))
+            task.add_done_callback(functools.partial(self._finished_task, record.id))
+
+    def _finished_task(self, run_id: uuid.UUID, _: asyncio.Task[None]) -> None:
+        self._done(run_id)
 
     def _done(self, run_id: uuid.UUID) -> None:
         self.active.pop(run_id, None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query, Request, status
 from fastapi.responses import StreamingResponse
@@ -32,7 +32,7 @@ def _wake(request: Request) -> None:
 
 Runs = Annotated[RunService, Depends(_runs)]
 Files = Annotated[RunFiles, Depends(_files)]
-NOT_FOUND = {404: {"description": "No such run"}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such run"}}
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Queue a run")

@@ -200,7 +200,7 @@ class RunService:
             params=record.params,
             output=record.artifact or None,
             resources=record.resources,
-            executor=record.executor,  # type: ignore[arg-type]
+            executor=record.executor,
             creator=creator or record.creator,
         )
         return await self.queue(spec, retry_of=record.id)
