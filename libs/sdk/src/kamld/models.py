@@ -282,6 +282,7 @@ class Run(ApiModel, frozen=True, kw_only=True):
     logged_params: dict[str, Any]
     output: str | None
     output_version: str | None
+    resources: dict[str, Any]
     executor: str
     creator: str
     error: str | None
