@@ -66,6 +66,10 @@ DECODES = {
     models.Webhook: "WebhookCreated",
     models.WebhookDelivery: "WebhookDelivery",
     models.Page[models.WebhookDelivery]: "WebhookDeliveryPage",
+    models.Run: "RunView",
+    models.RunInput: "RunInputView",
+    models.PinnedCode: "PinnedVersionView",
+    models.Page[models.Run]: "RunViewPage",
 }
 
 

@@ -18,8 +18,13 @@ ClientFactory = Callable[[], AbstractAsyncContextManager[httpx.AsyncClient]]
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    """On each database of ``database_url`` (the ``kamld`` pytest plugin): SQLite, then PostgreSQL."""
-    return Settings(database_url=database_url, data_dir=tmp_path / "data", log_level="warning")
+    """On each database of ``database_url`` (the ``kamld`` pytest plugin): SQLite, then PostgreSQL.
+
+    The executor is off: these tests are about what is recorded; runs execute in ``tests/integration``.
+    """
+    return Settings(
+        database_url=database_url, data_dir=tmp_path / "data", log_level="warning", executor=False
+    )
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import pytest
 
 from kamld_testing.processes import ServiceProcess, env_prefix, free_ports, launch_service, stop_services
 
-BACKENDS = ("metadata-hub", "storage-gateway", "observation-hub")
+BACKENDS = ("metadata-hub", "storage-gateway", "observation-hub", "trainer")
 
 
 @dataclass
@@ -62,6 +62,9 @@ def start_services(home: Path, extra_env: dict[str, str] | None = None) -> Gatew
         env_prefix("observation-hub") + "SERVICE_URLS": json.dumps(
             {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
         ),
+        gateway_prefix + "TRAINER_URL": f"http://127.0.0.1:{ports['trainer']}",
+        # runs are recorded, not executed, here (tests/integration executes them)
+        env_prefix("trainer") + "EXECUTOR": "false",
         env_prefix("storage-gateway") + "METADATA_HUB_URL": f"http://127.0.0.1:{ports['metadata-hub']}",
         env_prefix("metadata-hub") + "STORAGE_GATEWAY_URL": f"http://127.0.0.1:{ports['storage-gateway']}",
         gateway_prefix + "BOOTSTRAP_ADMIN_TOKEN": admin_token,
@@ -82,7 +85,7 @@ def start_services(home: Path, extra_env: dict[str, str] | None = None) -> Gatew
                 name, home=home, port=ports[name], env=env, log_level=None
             )
         for service in gateway.services.values():
-            # workbench-api is ready only with every backend; trainer and observation-hub are not run here.
+            # workbench-api is ready only with every backend; observation-hub is not run here.
             service.wait_ready(probe="/healthz" if service.service == "workbench-api" else "/readyz")
     except BaseException:
         stop_services(*gateway.services.values())

@@ -1,7 +1,7 @@
 """The gateway's public models have the wire shape of the models of the service that owns them.
 
 workbench-api declares the bodies it passes through so its document describes every field; this
-test keeps those declarations from drifting from metadata-hub's and storage-gateway's own documents
+test keeps those declarations from drifting from the owning services' own documents
 (field names, types, required fields: see :func:`kamld_testing.schemas.shape`).
 """
 
@@ -15,6 +15,7 @@ from kamld_metadata_hub.app import create_app as create_metadata_hub
 from kamld_observation_hub.app import create_app as create_observation_hub
 from kamld_storage_gateway.app import create_app as create_storage_gateway
 from kamld_testing.schemas import shape
+from kamld_trainer.app import create_app as create_trainer
 from kamld_workbench_api import __version__
 from kamld_workbench_api.app import create_app
 from kamld_workbench_api.openapi import public_openapi
@@ -77,12 +78,23 @@ OWNED = {
     "ChunkDeltaList": ("storage-gateway", "ChunkDeltaRequest"),
     "ChunkDeltaWanted": ("storage-gateway", "ChunkDeltaWanted"),
     "Event": ("observation-hub", "Event"),
-    "Page_Event_": ("observation-hub", "Page_Event_"),
+    "EventPage": ("observation-hub", "Page_Event_"),
     "WebhookCreate": ("observation-hub", "WebhookCreate"),
     "WebhookCreated": ("observation-hub", "WebhookCreated"),
     "Webhook": ("observation-hub", "WebhookView"),
     "WebhookDelivery": ("observation-hub", "DeliveryView"),
-    "Page_WebhookDelivery_": ("observation-hub", "Page_DeliveryView_"),
+    "WebhookDeliveryPage": ("observation-hub", "Page_DeliveryView_"),
+    "RunView": ("trainer", "Run"),
+    "RunViewPage": ("trainer", "Page_Run_"),
+    "RunInputView": ("trainer", "RunInput"),
+    "PinnedVersionView": ("trainer", "PinnedVersion"),
+    "RunStatus": ("trainer", "RunStatus"),
+    "Resources": ("trainer", "Resources"),
+    "MetricsView": ("trainer", "Metrics"),
+    "MetricPoint": ("trainer", "MetricPoint"),
+    "MetricIn": ("trainer", "MetricIn"),
+    "TrackIn": ("trainer", "TrackIn"),
+    "FinishIn": ("trainer", "FinishIn"),
 }
 
 # Fields the gateway fills in itself before passing a body on (it reads them from the manifest).
@@ -105,6 +117,7 @@ def documents() -> dict[str, dict[str, Any]]:
         "metadata-hub": create_metadata_hub().openapi(),
         "storage-gateway": create_storage_gateway().openapi(),
         "observation-hub": create_observation_hub().openapi(),
+        "trainer": create_trainer().openapi(),
     }
 
 
@@ -127,7 +140,7 @@ def test_every_public_model_is_owned_or_composed(documents: dict[str, dict[str, 
     composed = {
         "Caller", "DiffView", "FileChange", "FileView", "FileViewPage", "PlatformStatus",
         "ProblemFieldError", "Role", "ServiceState", "ServiceStatus", "SessionCreate", "SessionView",
-        "TokenCreate", "TokenCreated",
+        "RunCreate", "TokenCreate", "TokenCreated",
         "TokenInfo", "TransferGrant",
     }  # fmt: skip
     assert set(schemas_of(documents["workbench-api"])) - composed == set(OWNED)

@@ -5,6 +5,9 @@ client = kamld.Client()                      # KAMLD_URL / KAMLD_TOKEN or $KAMLD
 version = client.push("./faces", "faces", message="more images", kind="dataset")
 with kamld.open("faces:v3/train.csv") as f:
     header = f.readline()
+with kamld.start_run(inputs=["faces:v3=train"], params={"lr": 0.1}) as run:
+    run.log_metric("acc", 0.93, step=3)
+    run.push_model("./out", "faces-model")
 """
 
 from __future__ import annotations
@@ -19,12 +22,15 @@ if TYPE_CHECKING:
     from kamld import errors
     from kamld.client import Client
     from kamld.models import Alias, AliasEvent, Artifact, Diff, Event, FileInfo, Lineage, Version
+    from kamld.tracking import TrackedRun, start_run
 
 # Loaded on first use (PEP 562), so that ``import kamld.cli`` decides what the command line
 # imports before the client's libraries (httpx, msgspec) are loaded.
 _EXPORTS = {
     "errors": "kamld.errors",
     "Client": "kamld.client",
+    "start_run": "kamld.tracking",
+    "TrackedRun": "kamld.tracking",
     **dict.fromkeys(
         ["Alias", "AliasEvent", "Artifact", "Diff", "Event", "FileInfo", "Lineage", "Version"], "kamld.models"
     ),
@@ -69,7 +75,9 @@ __all__ = [
     "Event",
     "FileInfo",
     "Lineage",
+    "TrackedRun",
     "Version",
     "errors",
     "open",
+    "start_run",
 ]

@@ -43,6 +43,7 @@ from kamld.models import (
     Reindex,
     RowDiff,
     SearchResults,
+    Run,
     Token,
     Version,
     VersionProfile,
@@ -396,7 +397,9 @@ class Client:
 
         Every reference and option is checked before anything is uploaded. Content equal to the
         newest version's records nothing: the answer is that version with ``unchanged`` true,
-        unless ``allow_empty`` asks for a new version anyway.
+        unless ``allow_empty`` asks for a new version anyway. A ``model`` version records the
+        formats of its model files and an ONNX signature in ``metadata.model`` (see
+        :mod:`kamld.model_formats`) unless ``metadata`` has a ``model`` key already.
         """
         from kamld.push_options import check_kind, check_labels, check_metadata, check_text
         from kamld.transfer import Source, WorkingCopy, push_directory
@@ -430,6 +433,13 @@ class Client:
         if expected_parent:
             body["expected_parent"] = expected_parent
         body["inputs"] = [self._resolved_input(spec, name) for spec in inputs]
+        is_model = (artifact.kind if artifact is not None else body.get("kind")) == "model"
+        if is_model and "model" not in body["metadata"]:
+            from kamld.model_formats import detect
+
+            detected = detect(directory)
+            if detected is not None:
+                body["metadata"] = {**body["metadata"], "model": detected}
         with self._transport_errors():
             known = WorkingCopy.load(directory).files
             commit = push_directory(self.http, API, directory, progress=progress, known=known)
@@ -570,6 +580,74 @@ class Client:
         except httpx.TransportError as exc:
             hint = " (is `kamld up` running? is KAMLD_URL right?)"
             raise connection_failed(self.url, exc, hint=hint) from exc
+
+    # runs ---------------------------------------------------------------------------------------
+
+    def train(
+        self,
+        *,
+        output: str | None,
+        recipe: str | None = None,
+        code: str | None = None,
+        entrypoint: Sequence[str] | None = None,
+        inputs: Sequence[str] = (),
+        params: Mapping[str, Any] | None = None,
+        name: str | None = None,
+        executor: str = "local",
+        resources: Mapping[str, Any] | None = None,
+    ) -> Run:
+        """Start a run: a built-in ``recipe``, or a ``code`` version with its ``entrypoint``. Each
+        input (``NAME[:REF][=ROLE]``) is pinned to the exact version it names now."""
+        body: dict[str, Any] = {"inputs": list(inputs), "params": dict(params or {}), "executor": executor}
+        for key, value in (
+            ("output", output), ("recipe", recipe), ("code", code), ("name", name),
+            ("entrypoint", list(entrypoint) if entrypoint else None),
+            ("resources", dict(resources) if resources else None),
+        ):  # fmt: skip
+            if value is not None:
+                body[key] = value
+        return Run.from_api(self.call("POST", f"{API}/runs", json=body))
+
+    def runs(
+        self,
+        *,
+        status: str | None = None,
+        output: str | None = None,
+        input: str | None = None,  # noqa: A002 - the API's name of the filter
+        creator: str | None = None,
+        limit: int | None = None,
+    ) -> Iterator[Run]:
+        """Runs, newest first, paged lazily."""
+        query = {"status": status, "output": output, "input": input, "creator": creator}
+        params = {key: value for key, value in query.items() if value is not None}
+        found = self._pages(Run, f"{API}/runs", params)
+        return found if limit is None else itertools.islice(found, max(limit, 0))
+
+    def run(self, run_id: str) -> Run:
+        return self._get(Run, f"{API}/runs/{_segment(run_id)}")
+
+    def run_metrics(self, run_id: str) -> dict[str, list[dict[str, Any]]]:
+        """Each metric's points (``step``, ``value``, ``at``), ordered by step."""
+        answer = self.call("GET", f"{API}/runs/{_segment(run_id)}/metrics")
+        return dict(answer["series"])
+
+    def run_logs(self, run_id: str, *, follow: bool = False, offset: int = 0) -> Iterator[bytes]:
+        """The run's log from byte ``offset``; with ``follow``, until the run ends."""
+        params = {"offset": offset, "follow": "true" if follow else "false"}
+        timeout = httpx.Timeout(60.0, read=None) if follow else None
+        extra = {"timeout": timeout} if timeout else {}
+        response = self.stream("GET", f"{API}/runs/{_segment(run_id)}/logs", params=params, **extra)
+        try:
+            with self._transport_errors():
+                yield from response.iter_raw()
+        finally:
+            response.close()
+
+    def cancel_run(self, run_id: str) -> Run:
+        return Run.from_api(self.call("POST", f"{API}/runs/{_segment(run_id)}/cancel"))
+
+    def retry_run(self, run_id: str) -> Run:
+        return Run.from_api(self.call("POST", f"{API}/runs/{_segment(run_id)}/retry"))
 
     # aliases ------------------------------------------------------------------------------------
 

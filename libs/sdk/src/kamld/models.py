@@ -454,3 +454,47 @@ class RowDiff(ApiModel, frozen=True, kw_only=True):
     counts: RowCounts
     items: list[RowChange] = []
     next: str | None = None
+
+
+class RunInput(ApiModel, frozen=True, kw_only=True):
+    ref: str
+    digest: str
+    role: str
+
+
+class PinnedCode(ApiModel, frozen=True, kw_only=True):
+    ref: str
+    digest: str
+
+
+class Run(ApiModel, frozen=True, kw_only=True):
+    """A training run: what it trains on (inputs pinned to exact versions) and how it went."""
+
+    id: str
+    name: str
+    status: Literal["queued", "running", "succeeded", "failed", "cancelled"]
+    recipe: str | None
+    code: PinnedCode | None
+    entrypoint: list[str] | None
+    inputs: list[RunInput]
+    params: dict[str, Any]
+    logged_params: dict[str, Any]
+    output: str | None
+    output_version: str | None
+    resources: dict[str, Any]
+    executor: str
+    creator: str
+    error: str | None
+    exit_code: int | None
+    metrics: dict[str, float]
+    bytes_downloaded: int
+    retry_of: str | None
+    created_at: datetime
+    updated_at: datetime
+    started_at: datetime | None
+    command_started_at: datetime | None
+    finished_at: datetime | None
+
+    @property
+    def finished(self) -> bool:
+        return self.status in ("succeeded", "failed", "cancelled")

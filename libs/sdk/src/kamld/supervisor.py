@@ -128,6 +128,11 @@ def plan(
             env[prefix + "OBSERVATION_HUB_URL"] = urls["observation-hub"]
         if name == "observation-hub":
             env[prefix + "SERVICE_URLS"] = json.dumps(urls)
+        if name == "trainer":
+            # runs pull their inputs and push their models through the public API
+            env[prefix + "GATEWAY_URL"] = urls[GATEWAY]
+            if bootstrap_admin_token:
+                env[prefix + "GATEWAY_TOKEN"] = bootstrap_admin_token
         if name in granting:
             env[prefix + "TRANSFER_KEY"] = environ.get(prefix + "TRANSFER_KEY") or transfer_key
         specs.append(ServiceSpec(name=name, port=ports[name], env=env))

@@ -1,5 +1,5 @@
 """trainer's ORM models."""
 
-from kamld_trainer.runs.models import RunRecord
+from kamld_trainer.runs.models import MetricRecord, RunInputRecord, RunRecord
 
-__all__ = ["RunRecord"]
+__all__ = ["MetricRecord", "RunInputRecord", "RunRecord"]

@@ -18,6 +18,7 @@ from kamld_workbench_api.recall.endpoints import router as recall_router
 from kamld_workbench_api.rowdiff.endpoints import router as rowdiff_router
 from kamld_workbench_api.search.endpoints import router as search_router
 from kamld_workbench_api.webhooks.endpoints import router as webhooks_router
+from kamld_workbench_api.runs.endpoints import router as runs_router
 
 public_router = APIRouter(prefix="/api/v1")
 public_router.include_router(me_router)
@@ -31,3 +32,4 @@ public_router.include_router(recall_router)
 public_router.include_router(profiles_router)
 public_router.include_router(events_router)
 public_router.include_router(webhooks_router)
+public_router.include_router(runs_router)

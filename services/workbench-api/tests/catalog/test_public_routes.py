@@ -17,6 +17,7 @@ from kamld_workbench_api.app import create_app
 from kamld_workbench_api.openapi import public_openapi
 
 ZERO = "blake3:" + "0" * 64
+NO_RUN = "00000000-0000-4000-8000-000000000000"
 CSV = b"id,label\n1,cat\n2,dog\n"
 
 
@@ -281,6 +282,41 @@ def route_table(seeded: dict[str, Any]) -> list[Route]:
         Route("POST", "/api/v1/session", None, {"json": {"token": "@viewer-token"}}, None),
         Route("DELETE", "/api/v1/session", None, {}, None, 204),
         Route("POST", "/api/v1/gc", "admin", {"params": {"dry_run": "true"}}, None),
+        Route("GET", "/api/v1/runs", "viewer", {}, None),
+        Route(
+            "POST",
+            "/api/v1/runs",
+            "editor",
+            {"json": {"executor": "external", "inputs": [f"{n}:v1=train"], "output": "routes-model"}},
+            None,
+            201,
+        ),
+        Route("GET", "/api/v1/runs/{run_id}", "viewer", {"run_id": "@run"}, {"run_id": NO_RUN}),
+        Route("GET", "/api/v1/runs/{run_id}/logs", "viewer", {"run_id": "@run"}, {"run_id": NO_RUN}),
+        Route("GET", "/api/v1/runs/{run_id}/metrics", "viewer", {"run_id": "@run"}, {"run_id": NO_RUN}),
+        Route("POST", "/api/v1/runs/{run_id}/cancel", "editor", {"run_id": "@run"}, {"run_id": NO_RUN}),
+        Route(
+            "POST",
+            "/api/v1/runs/{run_id}/retry",
+            "editor",
+            {"run_id": f"@cancelled-run:{n}"},
+            {"run_id": NO_RUN},
+            201,
+        ),
+        Route(
+            "POST",
+            "/api/v1/runs/{run_id}/track",
+            "editor",
+            {"run_id": "@run", "json": {"metrics": [{"key": "acc", "value": 0.5}]}},
+            {"run_id": NO_RUN, "json": {"metrics": []}},
+        ),
+        Route(
+            "POST",
+            "/api/v1/runs/{run_id}/finish",
+            "editor",
+            {"run_id": "@run", "json": {"status": "failed", "error": "diverged"}},
+            {"run_id": NO_RUN, "json": {"status": "failed"}},
+        ),
     ]
 
 
@@ -302,6 +338,18 @@ def _call(gateway, tokens, client: httpx.Client, route: Route, values: dict[str,
             values[key] = client.post(
                 "/api/v1/webhooks", json={"url": "http://127.0.0.1:9/hook"}, headers=_auth(tokens["admin"])
             ).json()["id"]
+        elif value == "@run" or str(value).startswith("@cancelled-run:"):
+            # a run tracked by hand, or a queued recipe run cancelled at once (nothing executes here)
+            body: dict[str, Any] = {"executor": "external", "output": "routes-model"}
+            if value != "@run":
+                data = value.split(":", 1)[1]
+                body = {"recipe": "sklearn-tabular", "inputs": [f"{data}:v1"], "params": {"target": "label"}}
+                body["output"] = "routes-model"
+            editor = _auth(tokens["editor"])
+            created = client.post("/api/v1/runs", json=body, headers=editor).raise_for_status()
+            values[key] = created.json()["id"]
+            if value != "@run":
+                client.post(f"/api/v1/runs/{values[key]}/cancel", headers=editor).raise_for_status()
         elif value == "@throwaway-token":
             values[key] = f"gone-{secrets.token_hex(3)}"
             client.post(

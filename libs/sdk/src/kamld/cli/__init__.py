@@ -88,6 +88,7 @@ def _register() -> None:
         events,
         files,
         platform,
+        runs,
         search,
         webhooks,
     )

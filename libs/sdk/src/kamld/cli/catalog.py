@@ -323,12 +323,51 @@ def show_version(client: Client, version: Version) -> None:
     for link in version.inputs:
         out().print(f"  input    {literal(link.ref)} ({literal(link.role)})")
     for key, value in version.metadata.items():
+        if key == "model" and isinstance(value, dict):
+            _print_model(value)
+            continue
+        if key == "run" and isinstance(value, dict):
+            _print_training(value)
+            continue
         shown = value if isinstance(value, str) else json.dumps(value)
         out().print(f"  metadata {key} = {shown}", markup=False, highlight=False)
     for line in profile_lines(client, version.ref):
         out().print(f"  {line}", markup=False, highlight=False)
     if version.message:
         out().print(f"\n    {literal(version.message)}")
+
+
+def _tensor(item: dict[str, Any]) -> str:
+    shape = item.get("shape")
+    dims = "?" if shape is None else ", ".join("?" if d is None else str(d) for d in shape)
+    return f"{item.get('name', '')}: {item.get('type', '?')}[{dims}]"
+
+
+def _print_model(model: dict[str, Any]) -> None:
+    """A model version's formats and signature (``metadata.model``, recorded by the push)."""
+    console = out()
+    formats = ", ".join(f"{f.get('path')} ({f.get('format')})" for f in model.get("files", []))
+    console.print(f"  model    {formats}", markup=False, highlight=False)
+    signature = model.get("signature") or {}
+    for item in signature.get("inputs", []):
+        console.print(f"    input  {_tensor(item)}", markup=False, highlight=False)
+    for item in signature.get("outputs", []):
+        console.print(f"    output {_tensor(item)}", markup=False, highlight=False)
+
+
+def _print_training(run: dict[str, Any]) -> None:
+    """The run that produced a version (``metadata.run``): id, what ran, params and metrics."""
+    console = out()
+    what = run.get("recipe") or run.get("code") or "by hand"
+    console.print(f"  run      {run.get('id')} ({what})", markup=False, highlight=False)
+    params = ", ".join(f"{k}={v}" for k, v in (run.get("params") or {}).items())
+    metrics = ", ".join(
+        f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in (run.get("metrics") or {}).items()
+    )
+    if params:
+        console.print(f"    params  {params}", markup=False, highlight=False)
+    if metrics:
+        console.print(f"    metrics {metrics}", markup=False, highlight=False)
 
 
 @app.command("ls")
@@ -442,14 +481,56 @@ def diff(
             )
         _diff_with_directory(ref_a, ref_b, as_json)
         return
+    from kamld.model_diff import explain
+
     with Client() as client:
         result = client.diff(ref_a, ref_b)
+        training = None
+        if result.from_version.artifact == result.to_version.artifact:
+            versions = client.show(result.from_version.ref), client.show(result.to_version.ref)
+            if versions[0].kind == "model":
+                training = explain(client, *versions)
     if as_json:
-        emit_json(result)
+        emit_json(result if training is None else {**result.to_dict(), "training": training})
         return
     span = f"{result.from_version.ref} -> {result.to_version.ref}"
     out().print(f"{literal(span)}: {len(result.changes)} changes")
     _print_changes(result.changes)
+    if training is not None:
+        _print_training_diff(training)
+
+
+def _print_training_diff(training: dict[str, Any]) -> None:
+    """Why the model changed: params and metrics side by side, code and inputs that differ."""
+    console = out()
+    console.print(f"\ntraining: run {training['runs']['from']} -> run {training['runs']['to']}", markup=False)
+    for title in ("params", "metrics"):
+        rows = training[title]
+        if not rows:
+            continue
+        table = new_table(title[:-1], "from", "to", "")
+        for row in rows:
+            changed = "*" if row["from"] != row["to"] else ""
+            table.add_row(row["key"], _cell(row["from"]), _cell(row["to"]), changed)
+        console.print(table)
+    code = training["code"]
+    if code["changed"]:
+        console.print(f"code: {code['from']} -> {code['to']}", markup=False)
+        if code.get("changes"):
+            _print_changes([FileChange(**c) for c in code["changes"]])
+    for item in training["inputs"]:
+        if item["changed"]:
+            console.print(f"input {item['role']}: {item['from']} -> {item['to']}", markup=False)
+            if item.get("changes"):
+                _print_changes([FileChange(**c) for c in item["changes"]])
+        else:
+            console.print(f"input {item['role']}: {item['from']} (same)", markup=False)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
 
 
 def _print_changes(changes: list[FileChange]) -> None:

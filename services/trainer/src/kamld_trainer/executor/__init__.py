@@ -1,0 +1,1 @@
+"""Executing runs: environments, inputs, processes, and the worker that drives them."""
