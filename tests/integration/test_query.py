@@ -206,3 +206,31 @@ def test_the_time_limit_interrupts_a_long_query(platform: Platform, faces: str) 
 def test_anonymous_callers_are_refused(platform: Platform) -> None:
     answer = httpx.post(f"{platform.gateway}/api/v1/query", json={"sql": "SELECT 1"}, timeout=30)
     assert answer.status_code == 401
+
+
+def test_the_cli_prints_writes_and_saves_results(platform: Platform, faces: str, tmp_path: Path) -> None:
+    sql = f"SELECT label, count(*) AS n FROM '{faces}:v1/labels.csv' GROUP BY 1 ORDER BY 1"
+    shown = cli(platform, "query", sql)
+    assert shown.returncode == 0, shown.stderr
+    assert [line.split() for line in shown.stdout.splitlines() if "cat" in line or "owl" in line] == [
+        ["cat", "2"],
+        ["owl", "1"],
+    ]
+    assert f"= {faces}:v1" in shown.stderr
+    as_json = cli(platform, "query", sql, "--format", "json")
+    assert [json.loads(line) for line in as_json.stdout.splitlines()][0] == {"label": "cat", "n": 2}
+    target = tmp_path / "out.parquet"
+    assert cli(platform, "query", sql, "--format", "parquet", "--output", str(target)).returncode == 0
+    assert pq.read_table(target).column("n").to_pylist() == [2, 1, 1]
+
+    saved_name = f"counts-{secrets.token_hex(3)}"
+    saved = cli(platform, "query", sql, "--save", saved_name)
+    assert saved.returncode == 0, saved.stderr
+    lineage = httpx.get(
+        f"{platform.gateway}/api/v1/artifacts/{saved_name}/versions/v1", headers=platform.auth, timeout=30
+    ).json()
+    assert [(i["ref"], i["role"]) for i in lineage["inputs"]] == [(f"{faces}:v1", "queried")]
+    assert lineage["metadata"] == {"query": sql}
+
+    refused = cli(platform, "query", "DELETE FROM t")
+    assert refused.returncode != 0 and "read-only SELECT" in refused.stderr

@@ -8,6 +8,7 @@ file that ``kamld up`` writes.
 from __future__ import annotations
 
 import itertools
+import json
 import ssl
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -586,6 +587,29 @@ class Client:
     def unarchive(self, name: str) -> Artifact:
         """Undo :meth:`archive` (admin)."""
         return Artifact.from_api(self.call("POST", f"{API}/artifacts/{_segment(name)}/unarchive"))
+
+    def query(self, sql: str, *, limit: int = 100, after: str | None = None) -> dict[str, Any]:
+        """One page of a query's rows: ``{"engine", "versions", "columns", "items", "next"}``; pass
+        ``next`` back as ``after`` (with the same SQL) for the following page, which reads the same
+        versions."""
+        body = {"sql": sql, "format": "json", "limit": limit, "after": after}
+        answer: dict[str, Any] = self.call("POST", f"{API}/query", json=body)
+        return answer
+
+    def query_rows(self, sql: str, *, page_size: int = 1000) -> Iterator[dict[str, Any]]:
+        """Every row of a query, a page at a time."""
+        after: str | None = None
+        while True:
+            page = self.query(sql, limit=page_size, after=after)
+            yield from page["items"]
+            if not (after := page["next"]):
+                return
+
+    def query_file(self, sql: str, format: Literal["arrow", "csv", "parquet"]) -> tuple[bytes, list[dict[str, Any]]]:
+        """Every row of a query (up to the platform's row limit) as Arrow IPC, CSV or Parquet bytes,
+        and the versions it read."""
+        response = self.request("POST", f"{API}/query", json={"sql": sql, "format": format})
+        return response.content, json.loads(response.headers.get("x-kamld-query-versions", "[]"))
 
     @contextmanager
     def read_file(self, reference: str, chunk_size: int = 1 << 20) -> Iterator[Iterator[bytes]]:

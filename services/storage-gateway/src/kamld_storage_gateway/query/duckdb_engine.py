@@ -40,7 +40,7 @@ class DuckDBEngine:
             con.execute("SET enable_external_access = false")
             con.execute("SET lock_configuration = true")
             timer.start()
-            reader = con.execute(sql).fetch_record_batch(64_000)
+            reader = con.execute(sql).to_arrow_reader(64_000)
             batches: list[pa.RecordBatch] = []
             rows = 0
             for batch in reader:
