@@ -87,7 +87,9 @@ def query(platform: Platform, **body: object) -> httpx.Response:
 
 
 def test_a_group_by_reads_the_pinned_version_and_says_which(platform: Platform, faces: str) -> None:
-    answer = query(platform, sql=f"SELECT label, count(*) AS n FROM '{faces}:v1/labels.csv' GROUP BY 1 ORDER BY 1")
+    answer = query(
+        platform, sql=f"SELECT label, count(*) AS n FROM '{faces}:v1/labels.csv' GROUP BY 1 ORDER BY 1"
+    )
     assert answer.status_code == 200, answer.text
     body = answer.json()
     assert body["items"] == [{"label": "cat", "n": 2}, {"label": "dog", "n": 1}, {"label": "owl", "n": 1}]
@@ -169,8 +171,8 @@ def test_sql_that_is_not_a_read_is_refused_unrun(platform: Platform, sql: str, c
     answer = query(platform, sql=sql)
     assert answer.status_code == 422, answer.text
     problem = answer.json()
-    assert problem["code"] == code and problem["errors"][0]["loc"] == ["body", "sql"] if "errors" in problem else True
     assert problem["code"] == code
+    assert problem["errors"][0]["loc"] == ["body", "sql"]
 
 
 def test_references_that_do_not_resolve_or_are_not_tables(platform: Platform, faces: str) -> None:
@@ -200,7 +202,9 @@ def test_the_time_limit_interrupts_a_long_query(platform: Platform, faces: str) 
     answer = query(platform, sql=sql)
     assert (answer.status_code, answer.json()["code"]) == (422, "query_time_limit"), answer.text
     # the engine is free again
-    assert query(platform, sql=f"SELECT count(*) AS n FROM '{faces}:v1/labels.csv'").json()["items"] == [{"n": 4}]
+    assert query(platform, sql=f"SELECT count(*) AS n FROM '{faces}:v1/labels.csv'").json()["items"] == [
+        {"n": 4}
+    ]
 
 
 def test_anonymous_callers_are_refused(platform: Platform) -> None:

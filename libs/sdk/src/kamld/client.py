@@ -605,7 +605,9 @@ class Client:
             if not (after := page["next"]):
                 return
 
-    def query_file(self, sql: str, format: Literal["arrow", "csv", "parquet"]) -> tuple[bytes, list[dict[str, Any]]]:
+    def query_file(
+        self, sql: str, format: Literal["arrow", "csv", "parquet"]
+    ) -> tuple[bytes, list[dict[str, Any]]]:
         """Every row of a query (up to the platform's row limit) as Arrow IPC, CSV or Parquet bytes,
         and the versions it read."""
         response = self.request("POST", f"{API}/query", json={"sql": sql, "format": format})

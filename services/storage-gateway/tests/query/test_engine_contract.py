@@ -18,7 +18,13 @@ from kamld_content.hashing import digest_bytes as hash_bytes
 from kamld_content.manifest import FileEntry
 from kamld_storage_gateway.query.datasets import open_dataset
 from kamld_storage_gateway.query.duckdb_engine import DuckDBEngine
-from kamld_storage_gateway.query.engine import Limits, QueryEngine, QueryFailed, QueryLimitReached, TableSource
+from kamld_storage_gateway.query.engine import (
+    Limits,
+    QueryEngine,
+    QueryFailed,
+    QueryLimitReached,
+    TableSource,
+)
 from kamld_storage_gateway.query.references import ResolvedTable
 from kamld_storage_gateway.query.sql import parse_reference
 
@@ -90,7 +96,10 @@ def test_rows_of_a_join_over_the_named_tables(engine: QueryEngine, tables: list[
         "GROUP BY 1 ORDER BY 1"
     )
     rows = engine.run(sql, tables, LIMITS)
-    assert rows.to_pylist() == [{"label": "cat", "total": 4.5, "notes": 1}, {"label": "dog", "total": 1.5, "notes": 0}]
+    assert rows.to_pylist() == [
+        {"label": "cat", "total": 4.5, "notes": 1},
+        {"label": "dog", "total": 1.5, "notes": 0},
+    ]
 
 
 def test_at_most_one_row_past_the_row_limit(engine: QueryEngine, tables: list[TableSource]) -> None:
@@ -98,7 +107,9 @@ def test_at_most_one_row_past_the_row_limit(engine: QueryEngine, tables: list[Ta
     assert rows.num_rows == LIMITS.max_rows + 1
 
 
-def test_a_bad_query_is_refused_with_the_engines_reason(engine: QueryEngine, tables: list[TableSource]) -> None:
+def test_a_bad_query_is_refused_with_the_engines_reason(
+    engine: QueryEngine, tables: list[TableSource]
+) -> None:
     with pytest.raises(QueryFailed) as failed:
         engine.run("SELECT no_such_column FROM 'faces:v1/labels.csv'", tables, LIMITS)
     assert "no_such_column" in failed.value.detail and failed.value.status == 422
@@ -109,7 +120,9 @@ def test_a_query_past_its_time_limit_is_stopped(engine: QueryEngine, tables: lis
     with pytest.raises(QueryLimitReached) as stopped:
         engine.run("SELECT count(*) FROM range(1000000000000) a", tables, limits)
     assert stopped.value.code == "query_time_limit"
-    assert engine.run("SELECT count(*) AS n FROM 'faces:v1/labels.csv'", tables, LIMITS).to_pylist() == [{"n": 3}]
+    assert engine.run("SELECT count(*) AS n FROM 'faces:v1/labels.csv'", tables, LIMITS).to_pylist() == [
+        {"n": 3}
+    ]
 
 
 def test_a_query_past_its_memory_limit_is_stopped(engine: QueryEngine, tables: list[TableSource]) -> None:

@@ -17,7 +17,7 @@ def refs(sql: str) -> list[tuple[str, str, str]]:
 def test_references_are_found_wherever_they_are_written() -> None:
     sql = (
         "WITH recent AS (SELECT * FROM 'faces:v2/labels.csv') "
-        "SELECT * FROM recent JOIN \"faces:production/parts/*.parquet\" p USING (id) "
+        'SELECT * FROM recent JOIN "faces:production/parts/*.parquet" p USING (id) '
         "WHERE id IN (SELECT id FROM 'other/x.jsonl') UNION ALL SELECT * FROM 'faces:v2/labels.csv'"
     )
     assert refs(sql) == [
@@ -50,7 +50,10 @@ def test_references_are_found_wherever_they_are_written() -> None:
         ("SELECT * FROM query('SELECT 1')", "function_not_allowed"),
         ("SELECT getenv('HOME')", "function_not_allowed"),
         ("SELECT current_setting('memory_limit')", "function_not_allowed"),
-        ("SELECT * FROM 'faces:v1/a.csv' WHERE x IN (SELECT * FROM read_blob('/etc/shadow'))", "function_not_allowed"),
+        (
+            "SELECT * FROM 'faces:v1/a.csv' WHERE x IN (SELECT * FROM read_blob('/etc/shadow'))",
+            "function_not_allowed",
+        ),
         ("SELECT * FROM '/etc/passwd'", "table_not_a_reference"),
         ("SELECT * FROM 'https://example.com/x.csv'", "table_not_a_reference"),
         ("SELECT * FROM pg_catalog.pg_class", "table_not_a_reference"),
@@ -79,8 +82,12 @@ def test_globs_match_within_and_across_segments() -> None:
     star = glob_pattern("parts/*.parquet")
     assert star.fullmatch("parts/a.parquet") and not star.fullmatch("parts/x/a.parquet")
     deep = glob_pattern("img/**/*.csv")
-    assert deep.fullmatch("img/a.csv") and deep.fullmatch("img/x/y/a.csv") and not deep.fullmatch("imgx/a.csv")
-    assert glob_pattern("p/[ab].csv").fullmatch("p/a.csv") and not glob_pattern("p/[!ab].csv").fullmatch("p/a.csv")
+    assert (
+        deep.fullmatch("img/a.csv") and deep.fullmatch("img/x/y/a.csv") and not deep.fullmatch("imgx/a.csv")
+    )
+    assert glob_pattern("p/[ab].csv").fullmatch("p/a.csv") and not glob_pattern("p/[!ab].csv").fullmatch(
+        "p/a.csv"
+    )
     assert glob_pattern("a.c?v").fullmatch("a.csv") and not glob_pattern("a+b.csv").fullmatch("aab.csv")
 
 

@@ -38,14 +38,18 @@ def _write(data: bytes, output: Path | None) -> None:
 @app.command("query")
 @reports_errors
 def query(
-    sql: Annotated[str, typer.Argument(help="One SELECT; tables are 'NAME:REF/PATH' in quotes", show_default=False)],
+    sql: Annotated[
+        str, typer.Argument(help="One SELECT; tables are 'NAME:REF/PATH' in quotes", show_default=False)
+    ],
     fmt: Annotated[Format, typer.Option("--format", "-f", help="table, csv, json or parquet")] = Format.table,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file instead of standard output")
     ] = None,
     save: Annotated[
         str | None,
-        typer.Option("--save", help="Store the result (Parquet) as a new version of this dataset", show_default=False),
+        typer.Option(
+            "--save", help="Store the result (Parquet) as a new version of this dataset", show_default=False
+        ),
     ] = None,
     limit: Annotated[int, typer.Option("--limit", help="Most rows a table shows", min=1)] = 100,
 ) -> None:
@@ -106,4 +110,6 @@ def _save(client: Client, sql: str, name: str) -> None:
             inputs=[(ref, "queried") for ref in inputs],
             metadata={"query": sql},
         )
-    out().print(f"saved {literal(pushed.ref)}/result.parquet from {literal(', '.join(inputs) or 'no versions')}")
+    out().print(
+        f"saved {literal(pushed.ref)}/result.parquet from {literal(', '.join(inputs) or 'no versions')}"
+    )

@@ -21,7 +21,7 @@ ReadRange = Callable[[FileEntry, int, int], bytes]
 """``read(entry, start, end)``: the bytes ``[start, end)`` of a file."""
 
 
-class _File(AbstractBufferedFile):  # type: ignore[misc]
+class _File(AbstractBufferedFile):
     def __init__(self, fs: ContentFileSystem, path: str, entry: FileEntry) -> None:
         self.entry = entry
         super().__init__(fs, path, mode="rb", block_size=BLOCK_BYTES, cache_type="readahead", size=entry.size)
@@ -34,7 +34,7 @@ class _File(AbstractBufferedFile):  # type: ignore[misc]
         return data
 
 
-class ContentFileSystem(AbstractFileSystem):  # type: ignore[misc]
+class ContentFileSystem(AbstractFileSystem):
     """Exactly the files a query resolved, each under the name its engine was given."""
 
     protocol = PROTOCOL

@@ -23,8 +23,10 @@ MEDIA_TYPES = {
     ResultFormat.parquet: "application/vnd.apache.parquet",
 }
 PROBLEMS: dict[int | str, dict[str, Any]] = {
-    422: {"description": "SQL refused (not a read-only SELECT, a reference that does not resolve, a file "
-          "that is not a table) or stopped at a limit; `code` names which"},
+    422: {
+        "description": "SQL refused (not a read-only SELECT, a reference that does not resolve, a file "
+        "that is not a table) or stopped at a limit; `code` names which"
+    },
 }
 
 

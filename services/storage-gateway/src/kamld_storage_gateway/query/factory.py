@@ -17,7 +17,9 @@ ENGINES = {"duckdb": DuckDBEngine}
 
 def create_engine(name: str) -> QueryEngine:
     if name not in ENGINES:
-        raise Invalid(f"unknown query engine {name!r}; valid: {', '.join(sorted(ENGINES))}", field="query_engine")
+        raise Invalid(
+            f"unknown query engine {name!r}; valid: {', '.join(sorted(ENGINES))}", field="query_engine"
+        )
     engine: QueryEngine = ENGINES[name]()
     return engine
 

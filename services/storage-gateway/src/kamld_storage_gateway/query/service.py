@@ -50,7 +50,9 @@ def decode_cursor(after: str) -> tuple[dict[str, str], int]:
             raise ValueError("offset")
     except (ValueError, KeyError, TypeError):
         raise Invalid(
-            f"cursor {after[:100]!r} is not one this query answered", field=["body", "after"], code="unknown_cursor"
+            f"cursor {after[:100]!r} is not one this query answered",
+            field=["body", "after"],
+            code="unknown_cursor",
         ) from None
     return pins, offset
 
@@ -74,14 +76,14 @@ class QueryService:
         parts = [part async for part in self.downloads.iter_content(entry, ByteRange(start, end - 1))]
         return b"".join(parts)
 
-    async def resolve(self, sql: str, pins: Mapping[str, str] | None = None) -> tuple[str, list[ResolvedTable]]:
+    async def resolve(
+        self, sql: str, pins: Mapping[str, str] | None = None
+    ) -> tuple[str, list[ResolvedTable]]:
         checked = check_query(sql)
         tables = [await self.resolver.resolve(reference, pins) for reference in checked.references]
         return checked.sql, tables
 
-    async def run(
-        self, sql: str, *, limit: int | None = None, after: str | None = None
-    ) -> Answer:
+    async def run(self, sql: str, *, limit: int | None = None, after: str | None = None) -> Answer:
         """Rows of ``sql``: a page of ``limit`` rows from the cursor ``after``, or (``limit`` None)
         every row up to the row limit, beyond which the query is refused."""
         pins, offset = decode_cursor(after) if after else ({}, 0)
@@ -109,7 +111,8 @@ class QueryService:
     async def _execute(self, sql: str, tables: list[ResolvedTable]) -> pa.Table:
         read_range = loop_reader(asyncio.get_running_loop(), self._read)
         sources = [
-            TableSource(table, partial(open_dataset, index, table, read_range)) for index, table in enumerate(tables)
+            TableSource(table, partial(open_dataset, index, table, read_range))
+            for index, table in enumerate(tables)
         ]
         async with self.slots:
             return await asyncio.to_thread(self.engine.run, sql, sources, self.limits)

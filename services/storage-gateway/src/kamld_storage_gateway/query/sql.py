@@ -151,7 +151,9 @@ def _check_table(node: dict[str, Any], ctes: set[str], references: dict[str, Tab
         return
     reference = None if qualified else parse_reference(table)
     if reference is None:
-        shown = ".".join(str(part) for part in (node.get("catalog_name"), node.get("schema_name"), table) if part)
+        shown = ".".join(
+            str(part) for part in (node.get("catalog_name"), node.get("schema_name"), table) if part
+        )
         raise _refuse(
             f"table {shown!r} is not a version reference: write FROM 'NAME:REF/PATH' "
             "(for example 'faces:v2/labels.csv')",

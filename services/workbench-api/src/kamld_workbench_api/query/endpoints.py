@@ -89,5 +89,5 @@ def get_storage(upstreams: Annotated[Upstreams, Depends(get_upstreams)]) -> Serv
 async def run_query(
     body: QueryRequest, request: Request, storage: Annotated[ServiceClient, Depends(get_storage)]
 ) -> StreamingResponse:
-    """Resolve the query's references to exact versions, then run it read-only within row, time and memory limits."""
+    """Pin the references to exact versions, then run the query read-only within its limits."""
     return await forward(storage, request, "/query")
