@@ -546,8 +546,12 @@ class Client:
     def tokens(self) -> list[Token]:
         return decode(list[Token], self.call("GET", f"{API}/tokens"))
 
-    def token_create(self, name: str, role: Literal["viewer", "editor", "admin"]) -> CreatedToken:
-        answer = self.request("POST", f"{API}/tokens", json={"name": name, "role": role})
+    def token_create(
+        self, name: str, role: Literal["viewer", "editor", "admin"], *, s3: bool = False
+    ) -> CreatedToken:
+        """A new token; with ``s3`` it also gets an S3 access key (``s3_access_key_id``,
+        ``s3_secret_access_key``) for the S3-compatible endpoint."""
+        answer = self.request("POST", f"{API}/tokens", json={"name": name, "role": role, "s3": s3})
         return CreatedToken.from_api(json_of(answer))
 
     def token_revoke(self, name: str) -> None:
