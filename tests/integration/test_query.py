@@ -10,7 +10,6 @@ import json
 import os
 import secrets
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -18,22 +17,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from kamld_testing.platform import Platform, clean_environment, kamld_command, running_platform
+from kamld_testing.platform import Platform, kamld_command
 
 pytestmark = pytest.mark.integration
-ROW_LIMIT = 1000
-TIME_LIMIT_S = 2
 
 
 @pytest.fixture(scope="module")
-def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
-    """One platform for this module, with small query limits so reaching them is quick."""
-    env = clean_environment() | {
-        "KAMLD_STORAGE_GATEWAY_QUERY_MAX_ROWS": str(ROW_LIMIT),
-        "KAMLD_STORAGE_GATEWAY_QUERY_TIME_LIMIT_S": str(TIME_LIMIT_S),
-    }
-    with running_platform(tmp_path_factory.mktemp("query-platform"), env, database="sqlite") as started:
-        yield started
+def platform(limited_platform: Platform) -> Platform:
+    return limited_platform
 
 
 def cli(platform: Platform, *args: str, home: Path | None = None) -> subprocess.CompletedProcess[str]:

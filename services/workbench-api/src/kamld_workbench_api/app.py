@@ -86,7 +86,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             expose_headers=["ETag", "Age", "Content-Range", "Accept-Ranges", "Retry-After"],
         )
     if settings.s3_port:
-        app.add_middleware(S3PortDispatch, port=settings.s3_port, s3_app=create_s3_app(app, settings.s3_region))
+        app.add_middleware(
+            S3PortDispatch, port=settings.s3_port, s3_app=create_s3_app(app, settings.s3_region)
+        )
     return app
 
 

@@ -161,7 +161,9 @@ def create_s3_app(api: Any, region: str) -> Starlette:
             try:
                 start = base64.urlsafe_b64decode(token.encode()).decode()
             except ValueError:
-                raise S3Error(400, "InvalidArgument", "the continuation token is not one this endpoint gave") from None
+                raise S3Error(
+                    400, "InvalidArgument", "the continuation token is not one this endpoint gave"
+                ) from None
         listing = await list_keys(
             catalog, bucket, prefix=prefix, delimiter=delimiter, start_after=start, max_keys=max_keys
         )
@@ -171,7 +173,9 @@ def create_s3_app(api: Any, region: str) -> Starlette:
             "<StorageClass>STANDARD</StorageClass></Contents>"
             for k in listing.keys
         )
-        prefixes = "".join(f"<CommonPrefixes><Prefix>{escape(p)}</Prefix></CommonPrefixes>" for p in listing.prefixes)
+        prefixes = "".join(
+            f"<CommonPrefixes><Prefix>{escape(p)}</Prefix></CommonPrefixes>" for p in listing.prefixes
+        )
         count = len(listing.keys) + len(listing.prefixes)
         parts = [
             f"<Name>{escape(bucket)}</Name><Prefix>{escape(prefix)}</Prefix>",
@@ -219,7 +223,10 @@ def create_s3_app(api: Any, region: str) -> Starlette:
             await download.close()
             return Response(status_code=download.status, headers=headers)
         return StreamingResponse(
-            download.chunks(), status_code=download.status, headers=headers, background=BackgroundTask(download.close)
+            download.chunks(),
+            status_code=download.status,
+            headers=headers,
+            background=BackgroundTask(download.close),
         )
 
     return Starlette(routes=[Route("/{path:path}", handle, methods=["GET", "HEAD", "PUT", "POST", "DELETE"])])
@@ -228,4 +235,3 @@ def create_s3_app(api: Any, region: str) -> Starlette:
 def _about_key(exc: NotFound, key: str) -> bool:
     """Whether a NotFound is about the key (a version or file) rather than the bucket (the artifact)."""
     return bool(key) and exc.code != "artifact_not_found"
-

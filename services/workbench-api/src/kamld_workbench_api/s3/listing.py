@@ -34,7 +34,9 @@ async def references(catalog: Catalog, bucket: str) -> list[str]:
     return sorted(refs)
 
 
-async def _files(catalog: Catalog, bucket: str, ref: str, prefix: str, after: str | None) -> AsyncIterator[dict[str, Any]]:
+async def _files(
+    catalog: Catalog, bucket: str, ref: str, prefix: str, after: str | None
+) -> AsyncIterator[dict[str, Any]]:
     while True:
         body = await catalog.list_files_body(bucket, ref, prefix=prefix or None, after=after, limit=PAGE)
         page = json.loads(body)
@@ -51,7 +53,9 @@ async def list_keys(
     """Up to ``max_keys`` keys and common prefixes after ``start_after`` that start with ``prefix``."""
     out = Listing()
     ref_part, slash, _ = prefix.partition("/")
-    refs = [ref_part] if slash else [ref for ref in await references(catalog, bucket) if ref.startswith(prefix)]
+    refs = (
+        [ref_part] if slash else [ref for ref in await references(catalog, bucket) if ref.startswith(prefix)]
+    )
     versions: dict[str, Any] = {}
     for ref in refs:
         if (ref + "/" + HIGHEST) <= start_after:
@@ -76,13 +80,20 @@ async def list_keys(
                     if not _add(out, prefix=common, max_keys=max_keys):
                         return out
                     continue
-            entry = {"key": key, "size": item["size"], "digest": item["digest"], "modified": versions[ref]["created_at"]}
+            entry = {
+                "key": key,
+                "size": item["size"],
+                "digest": item["digest"],
+                "modified": versions[ref]["created_at"],
+            }
             if not _add(out, key=entry, max_keys=max_keys):
                 return out
     return out
 
 
-def _add(out: Listing, *, max_keys: int, prefix: str | None = None, key: dict[str, Any] | None = None) -> bool:
+def _add(
+    out: Listing, *, max_keys: int, prefix: str | None = None, key: dict[str, Any] | None = None
+) -> bool:
     """Add one entry; False (and ``truncated``) when the page is already full."""
     if len(out.keys) + len(out.prefixes) >= max_keys:
         out.truncated = True

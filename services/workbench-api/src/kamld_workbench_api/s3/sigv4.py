@@ -60,7 +60,9 @@ def _uri_encode(value: str, safe: str) -> str:
 
 
 def canonical_query(query: Sequence[tuple[str, str]]) -> str:
-    pairs = sorted((_uri_encode(k, "-_.~"), _uri_encode(v, "-_.~")) for k, v in query if k != "X-Amz-Signature")
+    pairs = sorted(
+        (_uri_encode(k, "-_.~"), _uri_encode(v, "-_.~")) for k, v in query if k != "X-Amz-Signature"
+    )
     return "&".join(f"{k}={v}" for k, v in pairs)
 
 
@@ -131,7 +133,12 @@ def _parse_presigned(query: Mapping[str, str]) -> Signed:
 
 def _split_credential(credential: str) -> tuple[str, str]:
     parts = credential.split("/")
-    if len(parts) != 5 or parts[3] != "s3" or parts[4] != "aws4_request" or not re.fullmatch(r"\d{8}", parts[1]):
+    if (
+        len(parts) != 5
+        or parts[3] != "s3"
+        or parts[4] != "aws4_request"
+        or not re.fullmatch(r"\d{8}", parts[1])
+    ):
         raise _malformed(f"the credential {credential!r} is not KEY/DATE/REGION/s3/aws4_request")
     return parts[0], "/".join(parts[1:])
 
@@ -155,7 +162,9 @@ def _check_time(signed: Signed, query: Mapping[str, str], now: datetime) -> None
         if when - now > MAX_SKEW:
             raise S3Error(403, "RequestTimeTooSkewed", "the request's time is too far in the future")
     elif abs(now - when) > MAX_SKEW:
-        raise S3Error(403, "RequestTimeTooSkewed", "the request's time differs from the server's by over 15 minutes")
+        raise S3Error(
+            403, "RequestTimeTooSkewed", "the request's time differs from the server's by over 15 minutes"
+        )
 
 
 async def verify(request: Request, secret_of: SecretLookup, now: datetime | None = None) -> str:
