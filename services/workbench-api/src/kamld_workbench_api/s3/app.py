@@ -131,7 +131,8 @@ def create_s3_app(api: Any, region: str) -> Starlette:
             for a in rows
         )
         return _xml(
-            f'<ListAllMyBucketsResult xmlns="{NS}"><Owner><ID>kamld</ID><DisplayName>kamld</DisplayName></Owner>'
+            f'<ListAllMyBucketsResult xmlns="{NS}">'
+            "<Owner><ID>kamld</ID><DisplayName>kamld</DisplayName></Owner>"
             f"<Buckets>{buckets}</Buckets></ListAllMyBucketsResult>"
         )
 
