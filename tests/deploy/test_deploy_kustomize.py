@@ -60,7 +60,8 @@ EXTRA_PORTS = {"workbench-api": [("s3", 8085)]}
 
 def config_of(objects, container) -> dict:  # noqa: ANN001
     return next(
-        by_kind(objects, "ConfigMap")[source["configMapRef"]["name"]]["data"] for source in container["envFrom"]
+        by_kind(objects, "ConfigMap")[source["configMapRef"]["name"]]["data"]
+        for source in container["envFrom"]
     )
 
 

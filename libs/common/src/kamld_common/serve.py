@@ -75,6 +75,9 @@ def serve(
         "log_config": None,
         "access_log": False,
         "timeout_graceful_shutdown": 10,
+        # A worker answers the parent's health pings only once it has imported the app's modules:
+        # on a busy machine that takes longer than uvicorn's 5 s, and the parent kills it as hung.
+        "timeout_worker_healthcheck": 30,
         "timeout_keep_alive": settings.keep_alive_timeout_s,
         "proxy_headers": True,
         "http": GuardedHttpToolsProtocol,

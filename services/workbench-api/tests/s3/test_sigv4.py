@@ -83,7 +83,10 @@ def test_any_change_after_signing_breaks_the_signature() -> None:
 
 def test_unknown_keys_anonymous_and_malformed_requests() -> None:
     good = header_signed("/faces/v3/a.csv")
-    unknown = {**good.headers, "authorization": good.headers["authorization"].replace(KEY_ID, "AKIAUNKNOWN000000000")}
+    unknown = {
+        **good.headers,
+        "authorization": good.headers["authorization"].replace(KEY_ID, "AKIAUNKNOWN000000000"),
+    }
     assert error_of(sigv4.Request("GET", good.raw_path, [], unknown)) == "InvalidAccessKeyId"
     assert error_of(sigv4.Request("GET", "/faces/v3/a.csv", [], {"host": "x"})) == "AccessDenied"
     for header in ("Bearer abc", "AWS4-HMAC-SHA256 Credential=x", "AWS KEY:signature"):
