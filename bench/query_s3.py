@@ -107,7 +107,8 @@ def bench_s3_get(platform: Platform, data: Path, scale: float, work: Path) -> li
     s3_mbs, pull_mbs = mb(size) / s3_s, mb(size) / pull.seconds
     return [
         f"s3: GetObject of {mb(size):.0f} MB {s3_mbs:.0f} MB/s ({s3_s:.2f} s, complete: {ok}), "
-        f"kamld pull {pull_mbs:.0f} MB/s ({pull.seconds:.2f} s): {s3_mbs / pull_mbs:.0%} of pull (target >= 70%)"
+        f"kamld pull {pull_mbs:.0f} MB/s ({pull.seconds:.2f} s): "
+        f"{s3_mbs / pull_mbs:.0%} of pull (target >= 70%)"
     ]
 
 
