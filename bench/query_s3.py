@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import time
@@ -73,7 +74,11 @@ def bench_s3_get(platform: Platform, data: Path, scale: float, work: Path) -> li
     profile = GENERATORS["few-large"](data, scale)
     name = "large-0.bin"
     size = (profile.v1 / name).stat().st_size
-    platform.kamld("push", str(profile.v1), "bench-large", "-m", "bench")
+    one = work / "s3-source"  # only the one file, linked (not copied) from the profile's data
+    shutil.rmtree(one, ignore_errors=True)
+    one.mkdir(parents=True)
+    os.link(profile.v1 / name, one / name)
+    platform.kamld("push", str(one), "bench-large", "-m", "bench")
     created = platform.kamld(
         "token", "create", f"bench-s3-{int(time.time())}", "--role", "viewer", "--s3"
     ).stdout

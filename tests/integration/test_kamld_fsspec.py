@@ -20,6 +20,7 @@ import pytest
 from kamld_testing.platform import Platform, kamld_command
 
 pytestmark = pytest.mark.integration
+LABELS = b"id,label\n1,cat\n2,dog\n3,cat\n"
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +65,7 @@ def name(platform: Platform, env: None, tmp_path_factory: pytest.TempPathFactory
         tmp_path_factory.mktemp("fs") / "v1",
         artifact,
         {
-            "labels.csv": b"id,label\n1,cat\n2,dog\n3,cat\n",
+            "labels.csv": LABELS,
             "parts/a.parquet": parquet(pa.table({"id": [1, 2], "score": [0.5, 1.5]})),
             "parts/b.parquet": parquet(pa.table({"id": [3], "score": [4.0]})),
             "img/x/1.png": b"0123456789",
@@ -81,7 +82,7 @@ def test_the_entry_point_registers_the_protocol(name: str) -> None:
         f"{name}:v1/labels.csv",
         f"{name}:v1/parts",
     ]
-    assert fs.info(f"kamld://{name}/labels.csv")["size"] == 28
+    assert fs.info(f"kamld://{name}/labels.csv")["size"] == len(LABELS)
     assert fs.info(f"{name}:v1/img")["type"] == "directory"
     assert fs.glob(f"{name}:v1/**/*.parquet") == [f"{name}:v1/parts/a.parquet", f"{name}:v1/parts/b.parquet"]
     assert fs.cat_file(f"{name}:v1/img/x/1.png", start=3, end=6) == b"345"
@@ -109,7 +110,8 @@ def test_pandas_pyarrow_and_polars_read_by_url(name: str) -> None:
     with fsspec.open(f"kamld://{name}:v1/labels.csv", "rb") as handle:
         polars_frame = pl.read_csv(handle.read())
     assert polars_frame["label"].to_list() == ["cat", "dog", "cat"]
-    assert pl.read_parquet(f"kamld://{name}:v1/parts/b.parquet")["score"].to_list() == [4.0]
+    with fsspec.open(f"kamld://{name}:v1/parts/b.parquet", "rb") as handle:
+        assert pl.read_parquet(handle)["score"].to_list() == [4.0]
 
 
 def test_a_reference_is_pinned_when_first_met(platform: Platform, name: str, tmp_path: Path) -> None:
