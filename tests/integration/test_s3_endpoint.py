@@ -289,10 +289,3 @@ def test_s3fs_and_pyarrow(platform: Platform, keys: tuple[str, str], bucket: str
         f"{bucket}/v2/img/deep/c.png",
     ]
 
-
-def test_trino_hive_connector_reads_through_the_endpoint() -> None:
-    if not os.environ.get("KAMLD_TEST_TRINO_URL"):
-        pytest.skip("KAMLD_TEST_TRINO_URL is not set: no Trino server to test against")
-    pytest.skip(
-        "the Trino Hive check needs a Trino catalog pointed at this platform's S3 endpoint (deploy/trino)"
-    )

@@ -1,12 +1,9 @@
 """One contract for every query engine: rows of a SELECT over tables named as the query wrote
-them, a clear refusal of a bad query, and queries stopped at their time and memory limits.
-
-DuckDB runs here; Trino runs when ``KAMLD_TEST_TRINO_URL`` is set (skipped otherwise)."""
+them, a clear refusal of a bad query, and queries stopped at their time and memory limits."""
 
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Callable
 
 import pyarrow as pa
@@ -55,16 +52,8 @@ def parquet(table: pa.Table) -> bytes:
     return sink.getvalue()
 
 
-def trino_engine() -> QueryEngine:
-    url = os.environ.get("KAMLD_TEST_TRINO_URL")
-    if not url:
-        pytest.skip("KAMLD_TEST_TRINO_URL is not set: no Trino server to test against")
-    from kamld_storage_gateway.query.trino_engine import TrinoEngine
-
-    return TrinoEngine(url)
-
-
-ENGINES: dict[str, Callable[[], QueryEngine]] = {"duckdb": DuckDBEngine, "trino": trino_engine}
+ENGINES: dict[str, Callable[[], QueryEngine]] = {"duckdb": DuckDBEngine}
+"""Every engine of :mod:`kamld_storage_gateway.query.factory`; each must pass this whole suite."""
 
 
 @pytest.fixture(params=sorted(ENGINES))
