@@ -81,7 +81,7 @@ def _root(
 
 
 def _register() -> None:
-    from kamld.cli import aliases, artifacts, catalog, files, platform, query  # noqa: F401 - they add commands
+    from kamld.cli import aliases, artifacts, catalog, derive, files, platform, query  # noqa: F401 - they add commands
 
 
 def _print_retry(attempt: int, wait_s: float, cause: BaseException) -> None:
