@@ -368,9 +368,10 @@ def main() -> int:
     parser.add_argument(
         "--skip-query", action="store_true", help="leave out SQL over versions and the S3 endpoint"
     )
+    parser.add_argument("--skip-split", action="store_true", help="leave out the zero-copy split")
     parser.add_argument(
         "--only",
-        choices=["storage", "resolution", "mixed-reads", "query"],
+        choices=["storage", "resolution", "mixed-reads", "query", "split"],
         help="run this part alone (the same as skipping the other two)",
     )
     args = parser.parse_args()
@@ -379,6 +380,7 @@ def main() -> int:
         args.skip_resolution = args.only != "resolution"
         args.skip_mixed = args.only != "mixed-reads"
         args.skip_query = args.only != "query"
+        args.skip_split = args.only != "split"
     args.work.mkdir(parents=True, exist_ok=True)
 
     if not args.skip_storage:
@@ -408,11 +410,12 @@ def main() -> int:
         bench_resolution(args.work, args.port_base, args.duration, args.concurrency, args.rate)
     if not args.skip_mixed:
         bench_mixed_reads(args.work, args.port_base, args.duration, args.concurrency, args.mixed_rate)
-    if not args.skip_query:
+    parts = tuple(part for part, skip in (("query", args.skip_query), ("split", args.skip_split)) if not skip)
+    if parts:
         from bench import query_s3
 
         with Platform(args.work / "query-home", args.port_base + 20) as platform:
-            query_s3.run(platform, args.work / "data", args.scale, args.work)
+            query_s3.run(platform, args.work / "data", args.scale, args.work, parts)
     return 0
 
 

@@ -3,7 +3,8 @@
 - a GROUP BY over the tabular profile's CSV (about 500 MB) through ``POST /api/v1/query``,
   against DuckDB reading the same file from local disk;
 - GetObject of one 256 MiB file of the few-large profile through the S3 endpoint (boto3, to a
-  file), against ``kamld pull`` of that file into an empty directory.
+  file), against ``kamld pull`` of that file into an empty directory;
+- (part ``split``) ``kamld split`` of the many-small profile's 20,000 files.
 """
 
 from __future__ import annotations
@@ -124,7 +125,29 @@ def _token(platform: Platform) -> str:
     return found[1]
 
 
-def run(platform: Platform, data: Path, scale: float, work: Path) -> None:
-    for bench in (bench_query, bench_s3_get):
-        for line in bench(platform, data, scale, work):
-            print(line, flush=True)
+def run(platform: Platform, data: Path, scale: float, work: Path, parts: tuple[str, ...]) -> None:
+    benches = {"query": (bench_query, bench_s3_get), "split": (bench_split,)}
+    for part in parts:
+        for bench in benches[part]:
+            for line in bench(platform, data, scale, work):
+                print(line, flush=True)
+
+
+def bench_split(platform: Platform, data: Path, scale: float, work: Path) -> list[str]:
+    """``kamld split`` of the many-small profile (20,000 files): seconds, and chunk bytes uploaded
+    (counted by storage-gateway itself)."""
+    from kamld_testing.processes import requests_served
+
+    profile = GENERATORS["many-small"](data, scale)
+    files = sum(1 for path in profile.v1.rglob("*") if path.is_file())
+    platform.kamld("push", str(profile.v1), "bench-small", "-m", "bench")
+    storage = f"http://127.0.0.1:{platform.port_base + 2}"
+    uploads = requests_served(storage, "/uploads/{upload_id}/chunks", "POST")
+    stored = platform.stored_bytes()
+    split = platform.kamld("split", "bench-small:v1", "--test", "0.3", "--val", "0.1", "--seed", "1")
+    sent = requests_served(storage, "/uploads/{upload_id}/chunks", "POST") - uploads
+    return [
+        f"split: {files} files in {split.seconds:.2f} s (target < 2 s, the CLI's start included); "
+        f"chunk uploads during the split: {sent:.0f}; "
+        f"object store grew by {platform.stored_bytes() - stored} B (the new manifest only)"
+    ]
