@@ -22,7 +22,7 @@ from kamld.references import parse_reference
 BLOCK_BYTES = 4 << 20
 
 
-class _RangedFile(AbstractBufferedFile):
+class _RangedFile(AbstractBufferedFile):  # type: ignore[misc]
     def _fetch_range(self, start: int, end: int) -> bytes:
         if start >= end:
             return b""
@@ -33,7 +33,7 @@ class _RangedFile(AbstractBufferedFile):
         return response.content
 
 
-class KamldFileSystem(AbstractFileSystem):
+class KamldFileSystem(AbstractFileSystem):  # type: ignore[misc]
     """Read-only: every version is immutable, so listings and file sizes are cached for good."""
 
     protocol = "kamld"
@@ -50,7 +50,7 @@ class KamldFileSystem(AbstractFileSystem):
     @classmethod
     def _strip_protocol(cls, path: str) -> str:
         if isinstance(path, list):
-            return [cls._strip_protocol(p) for p in path]  # type: ignore[return-value]
+            return [cls._strip_protocol(p) for p in path]
         text = str(path)
         if text.startswith("kamld://"):
             text = text[len("kamld://") :]
