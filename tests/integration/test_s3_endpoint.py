@@ -288,4 +288,3 @@ def test_s3fs_and_pyarrow(platform: Platform, keys: tuple[str, str], bucket: str
         f"{bucket}/v2/img/b.png",
         f"{bucket}/v2/img/deep/c.png",
     ]
-

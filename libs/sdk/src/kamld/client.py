@@ -635,7 +635,8 @@ class Client:
             for entry in matched:
                 if entry.path in chosen and chosen[entry.path][1].fields["digest"] != entry.fields["digest"]:
                     raise InvalidInput(
-                        f"{entry.path!r} is in both {chosen[entry.path][0]} and {version.ref} with different content",
+                        f"{entry.path!r} is in both {chosen[entry.path][0]} and {version.ref} "
+                        "with different content",
                         code="path_clash",
                     )
                 chosen[entry.path] = (version.ref, entry)
