@@ -366,8 +366,12 @@ def main() -> int:
     )
     parser.add_argument("--skip-mixed", action="store_true", help="leave the mixed-reads load test out")
     parser.add_argument(
+        "--skip-query", action="store_true", help="leave out SQL over versions and the S3 endpoint"
+    )
+    parser.add_argument("--skip-split", action="store_true", help="leave out the zero-copy split")
+    parser.add_argument(
         "--only",
-        choices=["storage", "resolution", "mixed-reads", "metadata", "events"],
+        choices=["storage", "resolution", "mixed-reads", "metadata", "events", "query", "split"],
         help="run this part alone (the same as skipping the others); metadata and events run only this way",
     )
     parser.add_argument(
@@ -404,6 +408,8 @@ def main() -> int:
         args.skip_storage = args.only != "storage"
         args.skip_resolution = args.only != "resolution"
         args.skip_mixed = args.only != "mixed-reads"
+        args.skip_query = args.only != "query"
+        args.skip_split = args.only != "split"
     args.work.mkdir(parents=True, exist_ok=True)
 
     if not args.skip_storage:
@@ -433,6 +439,12 @@ def main() -> int:
         bench_resolution(args.work, args.port_base, args.duration, args.concurrency, args.rate)
     if not args.skip_mixed:
         bench_mixed_reads(args.work, args.port_base, args.duration, args.concurrency, args.mixed_rate)
+    parts = tuple(part for part, skip in (("query", args.skip_query), ("split", args.skip_split)) if not skip)
+    if parts:
+        from bench import query_s3
+
+        with Platform(args.work / "query-home", args.port_base + 20) as platform:
+            query_s3.run(platform, args.work / "data", args.scale, args.work, parts)
     return 0
 
 

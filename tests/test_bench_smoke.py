@@ -26,6 +26,8 @@ def test_the_benchmark_runs_end_to_end_at_a_small_scale(tmp_path: Path) -> None:
             "--no-dvc",
             "--skip-resolution",
             "--skip-mixed",
+            "--skip-query",
+            "--skip-split",
             "--settle-limit",
             "0",
             "--work",

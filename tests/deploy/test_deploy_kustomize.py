@@ -54,11 +54,28 @@ def test_env_names_are_real_settings(rendered, service, env_names, target: str) 
     assert service.unknown_env(names) == []
 
 
+EXTRA_PORTS = {"workbench-api": [("s3", 8085)]}
+"""Ports a service serves besides its API: workbench-api's read-only S3 endpoint."""
+
+
+def config_of(objects, container) -> dict:  # noqa: ANN001
+    return next(
+        by_kind(objects, "ConfigMap")[source["configMapRef"]["name"]]["data"]
+        for source in container["envFrom"]
+    )
+
+
 @pytest.mark.parametrize("target", TARGETS)
 def test_ports_and_probes_match_the_service(rendered, service, tmp_path: Path, target: str) -> None:  # noqa: ANN001
     objects = rendered(target)
     container = container_of(objects, service)
-    assert container["ports"] == [{"name": "http", "containerPort": service.default_port, "protocol": "TCP"}]
+    extra = EXTRA_PORTS.get(service.name, [])
+    assert container["ports"] == [
+        {"name": "http", "containerPort": service.default_port, "protocol": "TCP"},
+        *({"name": name, "containerPort": port, "protocol": "TCP"} for name, port in extra),
+    ]
+    for name, port in extra:
+        assert int(config_of(objects, container)[f"{service.env_prefix}{name.upper()}_PORT"]) == port
     config = next(
         by_kind(objects, "ConfigMap")[source["configMapRef"]["name"]]["data"]
         for source in container["envFrom"]
@@ -72,7 +89,8 @@ def test_ports_and_probes_match_the_service(rendered, service, tmp_path: Path, t
         assert container[probe]["httpGet"]["path"] in served
     kube_service = by_kind(objects, "Service")[service.name]
     assert kube_service["spec"]["ports"] == [
-        {"name": "http", "port": service.default_port, "targetPort": "http", "protocol": "TCP"}
+        {"name": "http", "port": service.default_port, "targetPort": "http", "protocol": "TCP"},
+        *({"name": name, "port": port, "targetPort": name, "protocol": "TCP"} for name, port in extra),
     ]
 
 

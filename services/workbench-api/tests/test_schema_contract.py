@@ -23,6 +23,11 @@ from kamld_workbench_api.openapi import public_openapi
 # Public model -> (owning service, its name there). Models the gateway composes itself (diffs and
 # file lists of versions, tokens, status) have no owner to compare with.
 OWNED = {
+    "QueryAnswer": ("storage-gateway", "QueryOut"),
+    "QueryRequest": ("storage-gateway", "QueryIn"),
+    "QueryColumn": ("storage-gateway", "Column"),
+    "QueriedVersion": ("storage-gateway", "QueriedVersion"),
+    "ResultFormat": ("storage-gateway", "ResultFormat"),
     "AliasEventView": ("metadata-hub", "AliasEventView"),
     "AliasSet": ("metadata-hub", "AliasSet"),
     "AliasView": ("metadata-hub", "AliasView"),

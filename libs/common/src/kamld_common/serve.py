@@ -10,7 +10,7 @@ import shutil
 import socket
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import uvicorn
@@ -39,7 +39,12 @@ async def _start_and_stop(app: FastAPI) -> None:
         pass
 
 
-def serve(factory: Callable[[], FastAPI], settings: ServiceSettings, import_path: str) -> None:
+def serve(
+    factory: Callable[[], FastAPI],
+    settings: ServiceSettings,
+    import_path: str,
+    extra_ports: Sequence[int] = (),
+) -> None:
     """Serve ``factory()`` on the configured host and port; a taken port is a one-line error.
 
     With ``settings.workers`` above one, uvicorn runs that many processes of ``import_path`` (a
@@ -47,17 +52,22 @@ def serve(factory: Callable[[], FastAPI], settings: ServiceSettings, import_path
     records) first runs once in this parent process, so workers starting together find it done
     instead of racing each other through it.
 
+    ``extra_ports`` are served too, by the same processes and app (which can tell them apart by
+    the ``server`` of a request's scope).
+
     Every process serves with an internal token (see :mod:`kamld_common.internal_token`).
     Every connection is served by :class:`~kamld_common.connections.GuardedHttpToolsProtocol`, held
     to the settings' header size, header and body timeouts before the app sees a request.
     """
-    if not port_is_free(settings.host, settings.port):
-        print(
-            f"kamld {settings.service_name}: port {settings.port} on {settings.host} is already in use; "
-            f"set KAMLD_{settings.service_name.upper().replace('-', '_')}_PORT to another port",
-            file=sys.stderr,
-        )
-        raise SystemExit(2)
+    for port in (settings.port, *extra_ports):
+        if not port_is_free(settings.host, port):
+            print(
+                f"kamld {settings.service_name}: port {port} on {settings.host} is already in use; "
+                f"set KAMLD_{settings.service_name.upper().replace('-', '_')}_PORT (or the setting "
+                "naming that port) to another port",
+                file=sys.stderr,
+            )
+            raise SystemExit(2)
     ensure_internal_token(settings)
     options: dict[str, Any] = {
         "host": settings.host,
@@ -65,6 +75,9 @@ def serve(factory: Callable[[], FastAPI], settings: ServiceSettings, import_path
         "log_config": None,
         "access_log": False,
         "timeout_graceful_shutdown": 10,
+        # A worker answers the parent's health pings only once it has imported the app's modules:
+        # on a busy machine that takes longer than uvicorn's 5 s, and the parent kills it as hung.
+        "timeout_worker_healthcheck": 30,
         "timeout_keep_alive": settings.keep_alive_timeout_s,
         "proxy_headers": True,
         "http": GuardedHttpToolsProtocol,
@@ -76,13 +89,25 @@ def serve(factory: Callable[[], FastAPI], settings: ServiceSettings, import_path
         config = LimitedConfig(
             import_path, connection_limits=limits, factory=True, workers=settings.workers, **options
         )
-        Multiprocess(config, sockets=[config.bind_socket()]).run()
+        Multiprocess(config, sockets=[config.bind_socket(), *_bind(config, extra_ports)]).run()
     else:
         config = LimitedConfig(factory(), connection_limits=limits, **options)
         server = uvicorn.Server(config)
-        server.run()
+        server.run(sockets=[config.bind_socket(), *_bind(config, extra_ports)] if extra_ports else None)
         if not server.started:
             raise SystemExit(3)
+
+
+def _bind(config: uvicorn.Config, ports: Sequence[int]) -> list[socket.socket]:
+    """Listening sockets on ``config``'s host for each of ``ports``."""
+    sockets, main = [], config.port
+    try:
+        for port in ports:
+            config.port = port
+            sockets.append(config.bind_socket())
+    finally:
+        config.port = main
+    return sockets
 
 
 class LimitedConfig(uvicorn.Config):

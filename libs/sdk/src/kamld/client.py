@@ -8,6 +8,7 @@ file that ``kamld up`` writes.
 from __future__ import annotations
 
 import itertools
+import json
 import ssl
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -741,8 +742,12 @@ class Client:
     def tokens(self) -> list[Token]:
         return decode(list[Token], self.call("GET", f"{API}/tokens"))
 
-    def token_create(self, name: str, role: Literal["viewer", "editor", "admin"]) -> CreatedToken:
-        answer = self.request("POST", f"{API}/tokens", json={"name": name, "role": role})
+    def token_create(
+        self, name: str, role: Literal["viewer", "editor", "admin"], *, s3: bool = False
+    ) -> CreatedToken:
+        """A new token; with ``s3`` it also gets an S3 access key (``s3_access_key_id``,
+        ``s3_secret_access_key``) for the S3-compatible endpoint."""
+        answer = self.request("POST", f"{API}/tokens", json={"name": name, "role": role, "s3": s3})
         return CreatedToken.from_api(json_of(answer))
 
     def token_revoke(self, name: str) -> None:
@@ -816,6 +821,106 @@ class Client:
     def unarchive(self, name: str) -> Artifact:
         """Undo :meth:`archive` (admin)."""
         return Artifact.from_api(self.call("POST", f"{API}/artifacts/{_segment(name)}/unarchive"))
+
+    def split(
+        self, ref: str, *, test: float, val: float = 0.0, seed: int = 0, output: str | None = None
+    ) -> PushedVersion:
+        """A version of ``output`` (default ``NAME-split``) with ``train/``, ``test/`` (and ``val/``)
+        holding the files of ``ref`` split by a seeded shuffle; its manifest names the existing
+        chunks, so no byte is uploaded. The source version is its input, role ``split_of``."""
+        from kamld import derive
+
+        source = self.show(ref)
+        parts = derive.split_entries(
+            list(derive.manifest_entries(self, source.digest)), test=test, val=val, seed=seed
+        )
+        entries = [entry.moved(f"{part}/{entry.path}") for part, chosen in parts.items() for entry in chosen]
+        counts = {part: len(chosen) for part, chosen in parts.items()}
+        target = output or f"{source.artifact}-split"
+        message = (
+            f"split of {source.ref}: " + ", ".join(f"{k} {v}" for k, v in counts.items()) + f" (seed {seed})"
+        )
+        metadata = {"split": {"source": source.ref, "seed": seed, "test": test, "val": val, "counts": counts}}
+        return self._record(
+            target, derive.commit(self, entries), message, metadata, [(source.ref, "split_of")]
+        )
+
+    def compose(self, name: str, sources: Sequence[str], message: str = "") -> PushedVersion:
+        """A version of ``name`` made of the files matching each ``NAME[:REF]/GLOB`` of ``sources``
+        (paths kept), without uploading a byte; the versions read are its inputs (``composed_from``)."""
+        from kamld import derive
+        from kamld.errors import InvalidInput
+
+        chosen: dict[str, tuple[str, derive.Entry]] = {}
+        inputs: list[tuple[str, str]] = []
+        for spec in sources:
+            parsed = parse_reference(spec, allow_path=True)
+            version = self.show(f"{parsed.artifact}:{parsed.ref}")
+            pattern = derive.glob_pattern(parsed.path or "**")
+            matched = [e for e in derive.manifest_entries(self, version.digest) if pattern.fullmatch(e.path)]
+            if not matched:
+                raise InvalidInput(
+                    f"--from {spec!r} matches no file of {version.ref}", code="no_files_matched"
+                )
+            for entry in matched:
+                if entry.path in chosen and chosen[entry.path][1].fields["digest"] != entry.fields["digest"]:
+                    raise InvalidInput(
+                        f"{entry.path!r} is in both {chosen[entry.path][0]} and {version.ref} "
+                        "with different content",
+                        code="path_clash",
+                    )
+                chosen[entry.path] = (version.ref, entry)
+            if version.ref not in [ref for ref, _ in inputs]:
+                inputs.append((version.ref, derive.COMPOSE_ROLE))
+        digest = derive.commit(self, [entry for _, entry in chosen.values()])
+        text = message or "composed from " + ", ".join(sources)
+        return self._record(name, digest, text, {"composed_from": list(sources)}, inputs)
+
+    def _record(
+        self,
+        name: str,
+        digest: str,
+        message: str,
+        metadata: dict[str, Any],
+        inputs: Sequence[tuple[str, str]],
+    ) -> PushedVersion:
+        """Record a committed manifest as ``name``'s next version (creating a dataset artifact)."""
+        check_artifact_name(name)
+        body: dict[str, Any] = {
+            "digest": digest,
+            "message": message,
+            "metadata": metadata,
+            "inputs": [self._resolved_input(spec, name) for spec in inputs],
+        }
+        if self._push_target(name, None, None) is None:
+            body["kind"] = DEFAULT_KIND
+        answer = self.call("POST", f"{API}/artifacts/{_segment(name)}/versions", json=body)
+        return PushedVersion.from_api({**answer, "bytes_sent": 0, "bytes_deduplicated": 0})
+
+    def query(self, sql: str, *, limit: int = 100, after: str | None = None) -> dict[str, Any]:
+        """One page of a query's rows: ``{"engine", "versions", "columns", "items", "next"}``; pass
+        ``next`` back as ``after`` (with the same SQL) for the following page, which reads the same
+        versions."""
+        body = {"sql": sql, "format": "json", "limit": limit, "after": after}
+        answer: dict[str, Any] = self.call("POST", f"{API}/query", json=body)
+        return answer
+
+    def query_rows(self, sql: str, *, page_size: int = 1000) -> Iterator[dict[str, Any]]:
+        """Every row of a query, a page at a time."""
+        after: str | None = None
+        while True:
+            page = self.query(sql, limit=page_size, after=after)
+            yield from page["items"]
+            if not (after := page["next"]):
+                return
+
+    def query_file(
+        self, sql: str, format: Literal["arrow", "csv", "parquet"]
+    ) -> tuple[bytes, list[dict[str, Any]]]:
+        """Every row of a query (up to the platform's row limit) as Arrow IPC, CSV or Parquet bytes,
+        and the versions it read."""
+        response = self.request("POST", f"{API}/query", json={"sql": sql, "format": format})
+        return response.content, json.loads(response.headers.get("x-kamld-query-versions", "[]"))
 
     @contextmanager
     def read_file(self, reference: str, chunk_size: int = 1 << 20) -> Iterator[Iterator[bytes]]:

@@ -282,10 +282,12 @@ class Token(ApiModel, frozen=True, kw_only=True):
     created_at: datetime
     created_by: str | None = None
     last_used_at: datetime | None = None
+    s3_access_key_id: str | None = None
 
 
 class CreatedToken(Token, frozen=True, kw_only=True):
     token: str  # the secret: shown once
+    s3_secret_access_key: str | None = None  # shown once too
 
 
 class PullResult(ApiModel, frozen=True, kw_only=True):

@@ -114,6 +114,7 @@ def plan(
         }
         env[prefix + "INTERNAL_TOKEN"] = internal_token
         if name == GATEWAY:
+            env[prefix + "S3_PORT"] = environ.get(prefix + "S3_PORT") or str(port_base + len(SERVICES))
             for upstream in SERVICES[1:]:
                 env[prefix + upstream.upper().replace("-", "_") + "_URL"] = urls[upstream]
             if bootstrap_admin_token:

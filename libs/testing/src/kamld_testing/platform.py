@@ -108,9 +108,11 @@ def stop_platform(process: subprocess.Popen[bytes], timeout_s: float = 30.0) -> 
 
 def launch_platform(home: Path, env: Mapping[str, str], database: str) -> Platform:
     """``kamld up`` on free ports, returned once ready; the caller stops it with :func:`stop_platform`."""
-    ports = free_ports(len(SERVICES))
+    *ports, s3_port = free_ports(len(SERVICES) + 1)
+    env = {**env, "KAMLD_WORKBENCH_API_S3_PORT": env.get("KAMLD_WORKBENCH_API_S3_PORT") or str(s3_port)}
     process, config = start_platform(home, env, ports)
     urls = {service: f"http://127.0.0.1:{port}" for service, port in zip(SERVICES, ports, strict=True)}
+    urls["s3"] = f"http://127.0.0.1:{env['KAMLD_WORKBENCH_API_S3_PORT']}"
     return Platform(database=database, home=home, urls=urls, token=config["token"], process=process)
 
 

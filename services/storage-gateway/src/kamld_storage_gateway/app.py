@@ -25,6 +25,8 @@ from kamld_storage_gateway.grants import GrantGate
 from kamld_storage_gateway.manifests.repository import ManifestRepository
 from kamld_storage_gateway.manifests.service import ManifestService
 from kamld_storage_gateway.objectstore import create_object_store
+from kamld_storage_gateway.query.endpoints import router as query_router
+from kamld_storage_gateway.query.factory import create_query_service
 from kamld_storage_gateway.uploads.endpoints import router as uploads_router
 from kamld_storage_gateway.uploads.service import UploadService, utcnow
 
@@ -77,7 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=(
             "Content: chunks, manifests, upload sessions, downloads, diffs of manifests, garbage collection."
         ),
-        routers=[uploads_router, downloads_router, gc_router],
+        routers=[uploads_router, downloads_router, gc_router, query_router],
         on_startup=[start, start_outbox],
         on_shutdown=[stop, stop_outbox],
         database=database,
@@ -85,4 +87,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.object_store = objects
     app.state.services = services
+    app.state.queries = create_query_service(settings, metadata_hub, manifests, services.downloads)
     return app

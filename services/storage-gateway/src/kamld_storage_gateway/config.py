@@ -62,6 +62,13 @@ class Settings(OutboxSettings):
         description="Renames are looked for only when a diff adds and removes at most this many files",
     )
 
+    query_engine: str = Field("duckdb", description="SQL engine of POST /query: 'duckdb' (embedded)")
+    query_max_rows: int = Field(1_000_000, gt=0, description="Most rows one query may answer")
+    query_time_limit_s: float = Field(30.0, gt=0, description="A query running longer is interrupted")
+    query_memory_limit: str = Field("1GB", description="DuckDB memory_limit of each query")
+    query_threads: int = Field(2, gt=0, description="Threads of each query")
+    query_concurrency: int = Field(2, gt=0, description="Queries run at once; more wait their turn")
+
     transfer_key: SecretStr | None = Field(
         None,
         description="Key verifying direct transfer grants (the workbench-api's transfer_key); unset "

@@ -7,7 +7,8 @@ from kamld_workbench_api.config import Settings
 
 def main() -> None:
     settings = Settings()
-    serve(lambda: create_app(settings), settings, "kamld_workbench_api.app:create_app")
+    extra = [settings.s3_port] if settings.s3_port else []
+    serve(lambda: create_app(settings), settings, "kamld_workbench_api.app:create_app", extra_ports=extra)
 
 
 if __name__ == "__main__":

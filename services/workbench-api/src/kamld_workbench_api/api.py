@@ -14,11 +14,12 @@ from kamld_workbench_api.auth.endpoints import router as tokens_router
 from kamld_workbench_api.catalog.endpoints import router as catalog_router
 from kamld_workbench_api.content.endpoints import router as content_router
 from kamld_workbench_api.profiles.endpoints import router as profiles_router
+from kamld_workbench_api.query.endpoints import router as query_router
 from kamld_workbench_api.recall.endpoints import router as recall_router
 from kamld_workbench_api.rowdiff.endpoints import router as rowdiff_router
+from kamld_workbench_api.runs.endpoints import router as runs_router
 from kamld_workbench_api.search.endpoints import router as search_router
 from kamld_workbench_api.webhooks.endpoints import router as webhooks_router
-from kamld_workbench_api.runs.endpoints import router as runs_router
 
 public_router = APIRouter(prefix="/api/v1")
 public_router.include_router(me_router)
@@ -33,3 +34,4 @@ public_router.include_router(profiles_router)
 public_router.include_router(events_router)
 public_router.include_router(webhooks_router)
 public_router.include_router(runs_router)
+public_router.include_router(query_router)

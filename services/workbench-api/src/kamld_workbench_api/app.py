@@ -26,6 +26,8 @@ from kamld_workbench_api.events import OutboxLease, OutboxRecord
 from kamld_workbench_api.limits.body import BodyLimitMiddleware, BodyLimits
 from kamld_workbench_api.limits.rate import RateLimiter
 from kamld_workbench_api.openapi import install_public_openapi
+from kamld_workbench_api.s3.app import create_s3_app
+from kamld_workbench_api.s3.dispatch import S3PortDispatch
 from kamld_workbench_api.status.endpoints import router as status_router
 from kamld_workbench_api.upstreams import install_upstreams
 from kamld_workbench_api.web.endpoints import router as web_router
@@ -93,6 +95,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 "Cache-Control",
             ],
             expose_headers=["ETag", "Age", "Content-Range", "Accept-Ranges", "Retry-After"],
+        )
+    if settings.s3_port:
+        app.add_middleware(
+            S3PortDispatch, port=settings.s3_port, s3_app=create_s3_app(app, settings.s3_region)
         )
     return app
 

@@ -22,6 +22,14 @@ class Settings(OutboxSettings):
         "cache invalidation through a file in data_dir)",
     )
     metadata_hub_url: str = Field("http://127.0.0.1:8081", description="Base URL of metadata-hub")
+    s3_port: int | None = Field(
+        None,
+        ge=1,
+        le=65535,
+        description="Port of the read-only S3-compatible endpoint (8085 under kamld up and in the "
+        "deployments); unset: not served",
+    )
+    s3_region: str = Field("us-east-1", description="Region the S3 endpoint reports for every bucket")
     storage_gateway_url: str = Field("http://127.0.0.1:8082", description="Base URL of storage-gateway")
     trainer_url: str = Field("http://127.0.0.1:8083", description="Base URL of trainer")
     resolution_cache_ttl_s: float = Field(

@@ -232,6 +232,13 @@ def route_table(seeded: dict[str, Any]) -> list[Route]:
             {"name": "no-such-token"},
             204,
         ),
+        Route(
+            "POST",
+            "/api/v1/query",
+            "viewer",
+            {"json": {"sql": f"SELECT count(*) FROM '{n}:v1/data.csv'"}},
+            None,
+        ),
         Route("GET", "/api/v1/status", "viewer", {}, None),
         Route("GET", "/api/v1/search", "viewer", {"params": {"q": n}}, None),
         Route("POST", "/api/v1/search/reindex", "admin", {}, None, 202),

@@ -603,14 +603,15 @@ def lineage(
 def token_create(
     name: Annotated[str, typer.Argument(help="Token name")],
     role: Annotated[str, typer.Option(help="viewer, editor or admin")] = "viewer",
+    s3: Annotated[bool, typer.Option("--s3", help="Also issue an S3 access key for the S3 endpoint")] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Create a token; its secret is printed once."""
+    """Create a token; its secret (and with --s3 its S3 secret key) is printed once."""
     checked = ROLES.get(role)
     if checked is None:
         raise typer.BadParameter("role must be viewer, editor or admin", param_hint="--role")
     with Client() as client:
-        created = client.token_create(name, checked)
+        created = client.token_create(name, checked, s3=s3)
     if as_json:
         emit_json(created)
         return
@@ -619,6 +620,9 @@ def token_create(
         "store it now, it is not shown again:"
     )
     out().print(created.token, highlight=False, markup=False)
+    if created.s3_access_key_id:
+        out().print(f"aws_access_key_id = {created.s3_access_key_id}", highlight=False, markup=False)
+        out().print(f"aws_secret_access_key = {created.s3_secret_access_key}", highlight=False, markup=False)
 
 
 @token_app.command("ls")

@@ -177,6 +177,12 @@ def _print_services(supervisor: Supervisor, config_file: Path) -> None:
             Text(str(service.log_path)),
         )
     out().print(table)
+    gateway = next((s for s in supervisor.services if s.spec.name == "workbench-api"), None)
+    if gateway is not None and gateway.spec.env.get("KAMLD_WORKBENCH_API_S3_PORT"):
+        s3_url = f"http://{gateway.spec.host}:{gateway.spec.env['KAMLD_WORKBENCH_API_S3_PORT']}"
+        out().print(
+            f"S3 endpoint (read-only; keys from kamld token create NAME --s3): {s3_url}", markup=False
+        )
     out().print(f"CLI config (URL and admin token): {config_file}", markup=False)
     out().print("Press Ctrl-C to stop.")
 

@@ -43,8 +43,8 @@ async def me(caller: Annotated[Caller, Depends(require_viewer)]) -> Caller:
 )
 async def create(body: TokenCreate, caller: AdminCaller, tokens: Tokens) -> TokenCreated:
     """Issue a token; its secret appears in this answer only."""
-    token, secret = await tokens.create(body.name, body.role, created_by=caller.name)
-    return TokenCreated(**token_info(token), token=secret)
+    token, secret = await tokens.create(body.name, body.role, created_by=caller.name, s3=body.s3)
+    return TokenCreated(**token_info(token), token=secret, s3_secret_access_key=token.s3_secret_key)
 
 
 @router.get("", summary="List tokens", response_model=list[TokenInfo], operation_id="listTokens")

@@ -1,4 +1,9 @@
-"""The API token table: only a hash of each secret is stored."""
+"""The API token table: only a hash of each secret is stored.
+
+A token may also have an S3 access key (for the S3-compatible endpoint). Its secret key is
+stored as issued: SigV4 signs with the secret itself, so checking a signature needs it, as in
+every S3 service. It goes with the token when the token is revoked.
+"""
 
 from __future__ import annotations
 
@@ -21,3 +26,5 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     created_by: Mapped[str | None] = mapped_column(String(128), nullable=True)
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    s3_access_key_id: Mapped[str | None] = mapped_column(String(32), unique=True, nullable=True)
+    s3_secret_key: Mapped[str | None] = mapped_column(String(64), nullable=True)

@@ -25,6 +25,9 @@ class TokenRepository:
         query = select(ApiToken).where(ApiToken.secret_sha256 == secret_sha256)
         return (await self.session.execute(query)).scalar_one_or_none()
 
+    async def by_s3_access_key(self, access_key_id: str) -> ApiToken | None:
+        return await self.session.scalar(select(ApiToken).where(ApiToken.s3_access_key_id == access_key_id))
+
     async def all(self) -> list[ApiToken]:
         return list((await self.session.execute(select(ApiToken).order_by(ApiToken.name))).scalars())
 

@@ -31,6 +31,7 @@ class TokenCreate(BaseModel):
 
     name: str = Field(pattern=TOKEN_NAME_PATTERN, description="Unique name; it identifies the caller in logs")
     role: Role
+    s3: bool = Field(False, description="Also issue an S3 access key for the S3-compatible endpoint")
 
 
 class TokenInfo(BaseModel):
@@ -40,10 +41,14 @@ class TokenInfo(BaseModel):
     created_at: datetime
     created_by: str | None = None
     last_used_at: datetime | None = None
+    s3_access_key_id: str | None = Field(None, description="The token's S3 access key id, if it has one")
 
 
 class TokenCreated(TokenInfo):
     token: str = Field(description="The secret; shown only in this answer, store it now")
+    s3_secret_access_key: str | None = Field(
+        None, description="The S3 secret key (with `s3`); shown only in this answer, store it now"
+    )
 
 
 class Caller(BaseModel):

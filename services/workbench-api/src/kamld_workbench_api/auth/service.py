@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import string
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -46,6 +47,12 @@ REVOCATIONS = "\x00token-revocations"
 
 def new_secret() -> str:
     return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+def new_s3_key() -> tuple[str, str]:
+    """An S3 access key id (20 upper-case characters, as AWS's) and a 40-character secret key."""
+    key_id = "KAMLD" + "".join(secrets.choice(string.ascii_uppercase + string.digits) for _ in range(15))
+    return key_id, secrets.token_urlsafe(30)[:40]
 
 
 def secret_hash(secret: str) -> str:
@@ -93,10 +100,16 @@ class TokenService:
         for known in stale:
             self._recent.pop(known, None)
 
-    async def create(self, name: str, role: Role, created_by: str | None) -> tuple[ApiToken, str]:
-        """A new token; the secret is returned once and never stored."""
+    async def create(
+        self, name: str, role: Role, created_by: str | None, *, s3: bool = False
+    ) -> tuple[ApiToken, str]:
+        """A new token; the secret is returned once and never stored. With ``s3``, the token also
+        gets an S3 access key id and secret key (``token.s3_*``)."""
         secret = new_secret()
+        access_key_id, secret_key = new_s3_key() if s3 else (None, None)
         token = ApiToken(
+            s3_access_key_id=access_key_id,
+            s3_secret_key=secret_key,
             name=name,
             role=role.value,
             secret_sha256=secret_hash(secret),
@@ -118,6 +131,14 @@ class TokenService:
     async def list(self) -> list[ApiToken]:
         async with self.database.unit_of_work() as session:
             return await TokenRepository(session).all()
+
+    async def s3_credentials(self, access_key_id: str) -> tuple[Caller, str] | None:
+        """The caller and secret key of an S3 access key id; None for an unknown or revoked one."""
+        async with self.database.unit_of_work() as session:
+            token = await TokenRepository(session).by_s3_access_key(access_key_id)
+            if token is None or token.s3_secret_key is None:
+                return None
+            return Caller(name=token.name, role=Role(token.role)), token.s3_secret_key
 
     async def revoke(self, name: str, actor: str = "system") -> None:
         self._forget(name)
@@ -216,4 +237,5 @@ def token_info(token: ApiToken) -> dict:
         "created_at": _aware(token.created_at),
         "created_by": token.created_by,
         "last_used_at": _aware(token.last_used_at),
+        "s3_access_key_id": token.s3_access_key_id,
     }

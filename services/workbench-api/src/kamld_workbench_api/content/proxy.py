@@ -11,7 +11,14 @@ from kamld_workbench_api.catalog.service import open_stream
 
 REQUEST_HEADERS = ("content-type", "content-length", "range", "if-range", "if-none-match")
 BODY_FREE_HEADERS = tuple(h for h in REQUEST_HEADERS if h not in ("content-type", "content-length"))
-RESPONSE_HEADERS = ("content-type", "content-length", "content-range", "accept-ranges", "etag")
+RESPONSE_HEADERS = (
+    "content-type",
+    "content-length",
+    "content-range",
+    "accept-ranges",
+    "etag",
+    "x-kamld-query-versions",
+)
 BODYLESS = frozenset({"GET", "HEAD", "DELETE"})
 
 

@@ -1,0 +1,108 @@
+"""Zero-copy split and compose: new versions whose manifests name chunks the store already holds.
+
+A split or a composition lists the source versions' manifests (paths with their chunk lists),
+chooses entries, and commits them as a new manifest: storage-gateway checks every chunk is
+stored and records the manifest, and no file byte crosses the network. A split is deterministic:
+the files are ordered by path and shuffled by ``random.Random(seed)``, so one seed always gives
+the same versions and digests.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from kamld.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from kamld.client import Client
+
+PAGE = 10_000
+SPLIT_ROLE = "split_of"
+COMPOSE_ROLE = "composed_from"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A file of a manifest: its path and its canonical fields (size, mode, digest, chunks)."""
+
+    path: str
+    fields: dict[str, Any]
+
+    def moved(self, path: str) -> Entry:
+        return Entry(path, self.fields)
+
+    def line(self) -> str:
+        return json.dumps({**self.fields, "path": self.path}, separators=(",", ":"), ensure_ascii=False)
+
+
+def manifest_entries(client: Client, digest: str) -> Iterator[Entry]:
+    from kamld.client import API
+
+    after: str | None = None
+    while True:
+        params: dict[str, Any] = {"limit": PAGE, **({"after": after} if after else {})}
+        page = client.call("GET", f"{API}/manifests/{digest}/files", params=params)
+        for item in page["items"]:
+            fields = {key: item[key] for key in ("size", "mode", "digest", "chunks")}
+            yield Entry(item["path"], fields)
+        if not (after := page.get("next")):
+            return
+
+
+def split_entries(entries: Sequence[Entry], *, test: float, val: float, seed: int) -> dict[str, list[Entry]]:
+    """``train``, ``test`` (and ``val`` when asked) parts: fractions of the files, by seeded shuffle."""
+    if not (0 < test < 1) or not (0 <= val < 1) or test + val >= 1:
+        raise InvalidInput(
+            "--test and --val are fractions with test > 0 and test + val < 1", code="invalid_split"
+        )
+    ordered = sorted(entries, key=lambda entry: entry.path)
+    random.Random(seed).shuffle(ordered)
+    n_test = math.floor(len(ordered) * test + 0.5)
+    n_val = math.floor(len(ordered) * val + 0.5)
+    parts = {
+        "test": ordered[:n_test],
+        "val": ordered[n_test : n_test + n_val],
+        "train": ordered[n_test + n_val :],
+    }
+    if not val:
+        del parts["val"]
+    return parts
+
+
+def glob_pattern(glob: str) -> re.Pattern[str]:
+    """``*``/``?`` within a path segment, ``**`` across segments."""
+    out, index = [], 0
+    while index < len(glob):
+        if glob.startswith("**/", index):
+            out.append("(?:[^/]+/)*")
+            index += 3
+        elif glob.startswith("**", index):
+            out.append(".*")
+            index += 2
+        else:
+            out.append({"*": "[^/]*", "?": "[^/]"}.get(glob[index], re.escape(glob[index])))
+            index += 1
+    return re.compile("".join(out))
+
+
+def commit(client: Client, entries: Sequence[Entry]) -> str:
+    """The digest of a manifest of ``entries`` (sorted by path), committed without any upload."""
+    from kamld.client import API
+
+    session = client.call("POST", f"{API}/uploads")
+    ordered = sorted(entries, key=lambda entry: entry.path.encode())
+    body = "".join(entry.line() + "\n" for entry in ordered).encode()
+    answer = client.call(
+        "POST",
+        f"{API}/uploads/{session['id']}/commit",
+        content=body,
+        headers={"Content-Type": "application/x-ndjson"},
+    )
+    digest: str = answer["digest"]
+    return digest

@@ -1,0 +1,76 @@
+"""``POST /query``: a checked, read-only SELECT over version references."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Annotated, Any
+
+import orjson
+import pyarrow as pa
+import pyarrow.csv as pcsv
+import pyarrow.parquet as pq
+from fastapi import APIRouter, Depends, Request, Response
+
+from kamld_storage_gateway.query.schemas import Column, QueryIn, QueryOut, ResultFormat, queried_version
+from kamld_storage_gateway.query.service import Answer, QueryService
+
+router = APIRouter(tags=["query"])
+VERSIONS_HEADER = "X-Kamld-Query-Versions"
+MEDIA_TYPES = {
+    ResultFormat.arrow: "application/vnd.apache.arrow.stream",
+    ResultFormat.csv: "text/csv; charset=utf-8",
+    ResultFormat.parquet: "application/vnd.apache.parquet",
+}
+PROBLEMS: dict[int | str, dict[str, Any]] = {
+    422: {
+        "description": "SQL refused (not a read-only SELECT, a reference that does not resolve, a file "
+        "that is not a table) or stopped at a limit; `code` names which"
+    },
+}
+
+
+async def get_queries(request: Request) -> QueryService:
+    service: QueryService = request.app.state.queries
+    return service
+
+
+Queries = Annotated[QueryService, Depends(get_queries)]
+
+
+@router.post("/query", summary="Run a query", response_model=QueryOut, responses=PROBLEMS)
+async def run_query(body: QueryIn, queries: Queries) -> Response:
+    """Run one read-only SELECT over version references; JSON pages, or every row as Arrow, CSV or Parquet."""
+    paged = body.format is ResultFormat.json
+    answer = await queries.run(body.sql, limit=body.limit if paged else None, after=body.after)
+    if paged:
+        return Response(_page(answer, queries.engine.name), media_type="application/json")
+    versions = json.dumps([queried_version(t).model_dump() for t in answer.tables], separators=(",", ":"))
+    return Response(
+        _encode(answer.rows, body.format),
+        media_type=MEDIA_TYPES[body.format],
+        headers={VERSIONS_HEADER: versions},
+    )
+
+
+def _page(answer: Answer, engine: str) -> bytes:
+    out = {
+        "engine": engine,
+        "versions": [queried_version(t).model_dump() for t in answer.tables],
+        "columns": [Column(name=f.name, type=str(f.type)).model_dump() for f in answer.rows.schema],
+        "items": answer.rows.to_pylist(),
+        "next": answer.next,
+    }
+    return orjson.dumps(out, default=str, option=orjson.OPT_NON_STR_KEYS)
+
+
+def _encode(rows: pa.Table, fmt: ResultFormat) -> bytes:
+    sink = io.BytesIO()
+    if fmt is ResultFormat.arrow:
+        with pa.ipc.new_stream(sink, rows.schema) as writer:
+            writer.write_table(rows)
+    elif fmt is ResultFormat.csv:
+        pcsv.write_csv(rows, sink)
+    else:
+        pq.write_table(rows, sink)
+    return sink.getvalue()

@@ -1,0 +1,61 @@
+"""Wire shapes of ``POST /query``."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from kamld_storage_gateway.query.references import ResolvedTable
+
+MAX_LISTED_FILES = 100
+
+
+class ResultFormat(StrEnum):
+    json = "json"
+    arrow = "arrow"
+    csv = "csv"
+    parquet = "parquet"
+
+
+class QueryIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    sql: str = Field(max_length=100_000, description="One SELECT; tables are written 'NAME:REF/PATH'")
+    format: ResultFormat = Field(ResultFormat.json, description="`json`: a page of rows; others: every row")
+    limit: int = Field(100, ge=1, le=1000, description="Rows per page (`json` only)")
+    after: str | None = Field(None, max_length=4096, description="Cursor: the `next` of the previous page")
+
+
+class QueriedVersion(BaseModel):
+    reference: str = Field(description="The table reference as the query wrote it")
+    version: str = Field(description="The exact version it resolved to, `NAME:vN`")
+    digest: str
+    format: str = Field(description="csv, tsv, parquet or json (JSON Lines)")
+    file_count: int
+    files: list[str] = Field(description=f"The files read (the first {MAX_LISTED_FILES})")
+
+
+class Column(BaseModel):
+    name: str
+    type: str
+
+
+class QueryOut(BaseModel):
+    engine: str
+    versions: list[QueriedVersion]
+    columns: list[Column]
+    items: list[dict[str, Any]]
+    next: str | None = Field(description="Pass as `after` (with the same SQL) for the following page")
+
+
+def queried_version(table: ResolvedTable) -> QueriedVersion:
+    return QueriedVersion(
+        reference=table.reference.text,
+        version=table.version,
+        digest=table.digest,
+        format=table.format,
+        file_count=len(table.files),
+        files=[entry.path for entry in table.files[:MAX_LISTED_FILES]],
+    )

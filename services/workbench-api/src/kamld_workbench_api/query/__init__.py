@@ -1,0 +1,1 @@
+"""``/query``: SQL over versions, run by storage-gateway next to the content."""
