@@ -16,10 +16,10 @@ from kamld_metadata_hub import __version__
 from kamld_metadata_hub.aliases.endpoints import router as aliases_router
 from kamld_metadata_hub.artifacts.endpoints import router as artifacts_router
 from kamld_metadata_hub.config import Settings
+from kamld_metadata_hub.events import OutboxLease, OutboxRecord
 from kamld_metadata_hub.indexing.jobs import JobQueue
 from kamld_metadata_hub.indexing.manifests import ManifestReader
 from kamld_metadata_hub.indexing.worker import Indexer, IndexWorkers
-from kamld_metadata_hub.events import OutboxLease, OutboxRecord
 from kamld_metadata_hub.lineage.endpoints import router as lineage_router
 from kamld_metadata_hub.profiles.endpoints import router as profiles_router
 from kamld_metadata_hub.profiles.profiler import Profiler
