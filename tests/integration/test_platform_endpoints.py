@@ -14,7 +14,7 @@ JSON_POST_ROUTES = {
     "workbench-api": ("/api/v1/tokens", "/api/v1/tokens"),
     "metadata-hub": ("/artifacts", "/artifacts"),
     "storage-gateway": ("/uploads/{upload_id}/missing", f"/uploads/{uuid.uuid4().hex}/missing"),
-    "trainer": ("/runs", "/runs"),
+    "trainer": ("/runs/{run_id}/finish", f"/runs/{uuid.uuid4()}/finish"),
     "observation-hub": ("/events", "/events"),
 }
 
@@ -104,3 +104,11 @@ def test_body_that_is_not_json_is_422(platform, service: str) -> None:
     )
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_a_get_on_a_post_only_api_path_is_405_naming_only_api_methods(platform) -> None:
+    """The web UI's catch-all answers page paths only: an API path keeps its own ``Allow``."""
+    answer = httpx.get(platform.gateway + "/api/v1/gc", headers=platform.auth)
+    assert answer.status_code == 405, answer.text
+    assert answer.headers["allow"] == "POST"
+    assert answer.headers["content-type"] == "application/problem+json"

@@ -1879,6 +1879,7 @@ export interface components {
             key: string;
             /**
              * Step
+             * @description Training step; at most 2^53
              * @default 0
              */
             step?: number;
@@ -3027,8 +3028,6 @@ export interface operations {
                 label?: string[];
                 /** @description Page size, 1 to 1000 */
                 limit?: number;
-                /** @description Not a filter of this list: refused (422); search with `GET /api/v1/search?type=artifact` */
-                q?: string | null;
             };
             header?: never;
             path?: never;
@@ -6758,6 +6757,15 @@ export interface operations {
             };
             /** @description Missing or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `ref` names an artifact, version or file that does not exist */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -27,7 +27,9 @@ def test_single_head():
 
 async def test_migrated_schema_matches_models(database):
     def differences(connection):
-        context = MigrationContext.configure(connection, opts={"compare_type": True, "include_object": _alembic_owned})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_object": _alembic_owned}
+        )
         return compare_metadata(context, Base.metadata), context.get_current_revision()
 
     async with database.engine.connect() as connection:

@@ -45,6 +45,12 @@ PATH = rf"^(?!\.\.(?:/|$))(?!.*/\.\.(?:/|$)){_SEGMENT}(?:/{_SEGMENT})*$"
 
 VERSION_CURSOR = r"^(?:v?[0-9]{1,9})?$"
 EVENT_CURSOR = r"^[0-9]{0,18}$"
+WEBHOOK_URL = (
+    r"^https?://(?:[A-Za-z0-9._~%!$&'()*+,;=:-]*@)?[A-Za-z0-9._~%!$&'()*+,;=-]+(?::[0-9]{1,5})?"
+    r"(?:[/?#]\S*)?$"
+)
+"""An http(s) URL with a host name or IPv4 address in ASCII (an IDN as punycode), then anything."""
+
 POSITIVE_ID_CURSOR = r"^(?:[1-9][0-9]{0,17})?$"
 """A cursor of ids that start at 1 (observation-hub's events)."""
 UUID_CURSOR = r"^(?:[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12})?$"

@@ -64,6 +64,7 @@ class VersionCreate(StrictModel):
     )
     allow_empty: bool = Field(
         False,
+        strict=True,
         description="Record a new version even when `digest` equals the newest version's "
         "(otherwise such a push records nothing and answers that version with `unchanged`)",
     )

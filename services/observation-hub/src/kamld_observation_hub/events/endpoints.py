@@ -7,12 +7,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request, status
 from fastapi.responses import StreamingResponse
-from pydantic import AwareDatetime
 
 from kamld_common import patterns
 from kamld_common.errors import Invalid
 from kamld_common.outbox import EVENT_TYPES
 from kamld_common.paging import Page, cursor_query, int_cursor, limit_query
+from kamld_common.timestamps import IsoDateTime
 from kamld_observation_hub.events.repository import EventFilter
 from kamld_observation_hub.events.schemas import Event, EventBatch, EventIn, Ingested
 from kamld_observation_hub.events.service import EventService
@@ -55,7 +55,7 @@ async def event_filter(
         str | None, Query(max_length=256, description="Only events caused by this actor")
     ] = None,
     since: Annotated[
-        AwareDatetime | None, Query(description="Only events that happened at or after this time (ISO 8601)")
+        IsoDateTime | None, Query(description="Only events that happened at or after this time (ISO 8601)")
     ] = None,
 ) -> EventFilter:
     """The filters the listing and the live stream share."""

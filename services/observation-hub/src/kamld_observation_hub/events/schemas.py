@@ -6,9 +6,10 @@ import json
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from kamld_common.outbox import EVENT_TYPES, check_event_type
+from kamld_common.timestamps import IsoDateTime
 
 MAX_DATA_BYTES = 64 * 1024
 MAX_BATCH = 5000
@@ -49,7 +50,7 @@ class EventIn(BaseModel):
     )
     trace_id: str | None = Field(None, pattern=r"^[0-9a-f]{32}$", description="W3C trace id of the change")
     source: str | None = Field(None, max_length=64, description="The service that recorded it")
-    occurred_at: AwareDatetime | None = Field(
+    occurred_at: IsoDateTime | None = Field(
         None, description="When it happened (with a time zone); default: when it is recorded"
     )
 

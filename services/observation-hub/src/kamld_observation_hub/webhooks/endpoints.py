@@ -6,9 +6,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 
+from kamld_common import patterns
 from kamld_common.http import current_caller
 from kamld_common.paging import Page, cursor_query, int_cursor, limit_query
-from kamld_observation_hub.webhooks.schemas import DeliveryView, WebhookCreate, WebhookCreated, WebhookView
+from kamld_observation_hub.webhooks.schemas import (
+    DeliveryStatus,
+    DeliveryView,
+    WebhookCreate,
+    WebhookCreated,
+    WebhookView,
+)
 from kamld_observation_hub.webhooks.service import WebhookService
 
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])
@@ -46,9 +53,9 @@ async def list_deliveries(
     webhook_id: WebhookId,
     webhooks: Service,
     status_filter: Annotated[
-        str | None, Query(alias="status", max_length=16, description="pending, delivered or dead")
+        DeliveryStatus | None, Query(alias="status", description="Only deliveries in this state")
     ] = None,
-    after: Annotated[str | None, cursor_query(18)] = None,
+    after: Annotated[str | None, cursor_query(18, patterns.POSITIVE_ID_CURSOR)] = None,
     limit: Annotated[int, limit_query(500)] = 50,
 ) -> Page[DeliveryView]:
     """Each event sent to the webhook: attempts, the last answer or error, and its state."""

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from kamld_common import patterns
 from kamld_common.outbox import EVENT_TYPES, check_event_type
 
-ARTIFACT_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,127}$"
+DeliveryStatus = Literal["pending", "delivered", "dead"]
 
 # Every event type, for the JSON Schema of a subscription's `types`.
 TYPE_NAMES: Any = sorted(EVENT_TYPES)
@@ -23,7 +25,7 @@ class WebhookCreate(BaseModel):
 
     url: str = Field(
         max_length=2048,
-        pattern=r"^https?://[^/?#\s]+(?:[/?#]\S*)?$",
+        pattern=patterns.WEBHOOK_URL,
         description="http(s) URL the events are POSTed to",
     )
     types: list[str] = Field(
@@ -35,13 +37,17 @@ class WebhookCreate(BaseModel):
     artifacts: list[str] = Field(
         default_factory=list,
         max_length=256,
+        json_schema_extra={"items": {"type": "string", "pattern": patterns.NAME}},
         description="Artifact names; empty: events of any artifact and none",
     )
 
     @field_validator("url")
     @classmethod
     def _http_url(cls, value: str) -> str:
-        parts = urlsplit(value)
+        try:
+            parts = urlsplit(value)
+        except ValueError as exc:
+            raise ValueError(f"is not a URL ({exc})") from None
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError("must be an http:// or https:// URL with a host")
         return value
@@ -54,10 +60,8 @@ class WebhookCreate(BaseModel):
     @field_validator("artifacts")
     @classmethod
     def _artifact_names(cls, value: list[str]) -> list[str]:
-        import re
-
         for name in value:
-            if not re.fullmatch(ARTIFACT_PATTERN, name):
+            if not re.fullmatch(patterns.NAME, name):
                 raise ValueError(f"{name!r} is not an artifact name")
         return value
 
@@ -85,7 +89,7 @@ class DeliveryView(BaseModel):
     webhook_id: int
     event_id: int = Field(description="The event's feed id")
     event_type: str
-    status: Literal["pending", "delivered", "dead"]
+    status: DeliveryStatus
     attempts: int
     response_status: int | None
     error: str | None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime
+from typing import get_args
 
 from sqlalchemy import func, select
 
@@ -12,9 +13,15 @@ from kamld_common.errors import Invalid, NotFound
 from kamld_common.paging import Page, page_of
 from kamld_observation_hub.events.models import EventRecord
 from kamld_observation_hub.webhooks.models import Webhook, WebhookDelivery
-from kamld_observation_hub.webhooks.schemas import DeliveryView, WebhookCreate, WebhookCreated, WebhookView
+from kamld_observation_hub.webhooks.schemas import (
+    DeliveryStatus,
+    DeliveryView,
+    WebhookCreate,
+    WebhookCreated,
+    WebhookView,
+)
 
-STATUSES = ("pending", "delivered", "dead")
+STATUSES = get_args(DeliveryStatus)
 
 
 class WebhookService:

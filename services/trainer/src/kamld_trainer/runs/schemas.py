@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from kamld_common import patterns
+from kamld_common.json_numbers import JsonInt
 
 ARTIFACT_NAME = patterns.NAME
 # NAME:vN, as the gateway resolved it.
@@ -182,12 +183,16 @@ class Run(BaseModel):
         )
 
 
+MAX_STEP = 2**53
+"""The largest step every client (JavaScript's numbers included) and the database hold exactly."""
+
+
 class MetricIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     key: str = Field(min_length=1, max_length=128)
-    value: float = Field(allow_inf_nan=False)
-    step: int = Field(0, ge=0)
+    value: float = Field(allow_inf_nan=False, strict=True)
+    step: JsonInt = Field(0, ge=0, le=MAX_STEP, description="Training step; at most 2^53")
 
 
 class TrackIn(BaseModel):

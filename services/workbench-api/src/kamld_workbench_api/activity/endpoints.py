@@ -6,12 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query
 from fastapi.responses import StreamingResponse
-from pydantic import AwareDatetime
 from starlette.background import BackgroundTask
 
 from kamld_common import patterns
 from kamld_common.outbox import EVENT_TYPES
 from kamld_common.paging import Page, cursor_query, limit_query
+from kamld_common.timestamps import IsoDateTime
 from kamld_workbench_api.activity.schemas import Event
 from kamld_workbench_api.auth.dependencies import require_viewer
 from kamld_workbench_api.catalog.service import open_stream
@@ -31,11 +31,11 @@ Artifact = Annotated[str | None, Query(max_length=128, description="Only events 
 Actor = Annotated[
     str | None, Query(max_length=256, description="Only events caused by this actor (token name)")
 ]
-Since = Annotated[AwareDatetime | None, Query(description="Only events that happened at or after this time")]
+Since = Annotated[IsoDateTime | None, Query(description="Only events that happened at or after this time")]
 UpstreamsDep = Annotated[Upstreams, Depends(get_upstreams)]
 
 
-def _filters(type: str | None, artifact: str | None, actor: str | None, since: AwareDatetime | None) -> dict:
+def _filters(type: str | None, artifact: str | None, actor: str | None, since: IsoDateTime | None) -> dict:
     given = {
         "type": type,
         "artifact": artifact,

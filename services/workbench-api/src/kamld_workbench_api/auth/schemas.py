@@ -31,7 +31,9 @@ class TokenCreate(BaseModel):
 
     name: str = Field(pattern=TOKEN_NAME_PATTERN, description="Unique name; it identifies the caller in logs")
     role: Role
-    s3: bool = Field(False, description="Also issue an S3 access key for the S3-compatible endpoint")
+    s3: bool = Field(
+        False, strict=True, description="Also issue an S3 access key for the S3-compatible endpoint"
+    )
 
 
 class TokenInfo(BaseModel):

@@ -130,8 +130,9 @@ async def list_artifacts(
     q: Annotated[
         str | None,
         Query(
-            description="Not a filter of this list: refused (422); search with "
-            "`GET /api/v1/search?type=artifact`"
+            include_in_schema=False,
+            description="Not a filter of this list: refused (422) with a pointer to "
+            "`GET /api/v1/search?type=artifact`, the search people mean",
         ),
     ] = None,
 ) -> Page[ArtifactView]:

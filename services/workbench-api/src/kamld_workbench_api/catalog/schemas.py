@@ -143,6 +143,7 @@ class VersionCreate(Request):
     )
     allow_empty: bool = Field(
         False,
+        strict=True,
         description="Record a new version even when `digest` equals the newest version's; otherwise "
         "such a push records nothing and answers 200 with that version and `unchanged: true`",
     )

@@ -17,7 +17,11 @@ router = APIRouter(prefix="/recall", tags=["recall"])
 
 
 @router.get(
-    "", summary="Recall content", dependencies=[Depends(require_viewer)], operation_id="recallContent"
+    "",
+    summary="Recall content",
+    dependencies=[Depends(require_viewer)],
+    operation_id="recallContent",
+    responses={404: {"description": "`ref` names an artifact, version or file that does not exist"}},
 )
 async def recall(
     request: Request,

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from kamld_common import patterns
+from kamld_common.json_numbers import JsonInt
 
 INPUT_PATTERN = patterns.NAME_REF[:-1] + r"(?:=[a-z][a-z0-9_]{0,31})?$"
 """``NAME[:REF][=ROLE]``."""
@@ -110,8 +111,8 @@ class MetricIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     key: str = Field(min_length=1, max_length=128)
-    value: float = Field(allow_inf_nan=False)
-    step: int = Field(0, ge=0)
+    value: float = Field(allow_inf_nan=False, strict=True)
+    step: JsonInt = Field(0, ge=0, le=2**53, description="Training step; at most 2^53")
 
 
 class TrackIn(BaseModel):

@@ -1,7 +1,8 @@
 """Serve the Workbench's built assets at ``/``: hashed files under ``/assets/`` cached for a year,
 any other page path answered with ``index.html`` (the single-page app routes it), never cached.
 
-Unknown ``/api/`` paths stay 404 problems; nothing here needs a token (the pages hold no data).
+The catch-all never matches ``/api/`` paths, so an API path keeps its 404 or its 405 with the
+``Allow`` of the API routes alone; nothing here needs a token (the pages hold no data).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse
+from starlette.convertors import PathConvertor, register_url_convertor
 
 from kamld_common.errors import NotFound
 
@@ -29,6 +31,15 @@ PAGE_HEADERS = {
     "X-Frame-Options": "DENY",
 }
 
+
+class PagePathConvertor(PathConvertor):
+    """Any path but ``api`` and what lies under it."""
+
+    regex = r"(?!api(?:/|$)).*"
+
+
+register_url_convertor("page", PagePathConvertor())
+
 router = APIRouter(include_in_schema=False)
 
 
@@ -37,11 +48,9 @@ def web_root(request: Request) -> Path:
     return Path(configured) if configured else BUILT
 
 
-@router.get("/{path:path}")
+@router.get("/{path:page}")
 async def serve_web(path: str, request: Request) -> FileResponse:
     """A built file, or the app's ``index.html`` for a page path."""
-    if path.startswith("api/") or path == "api":
-        raise NotFound(f"no API route {request.url.path!r}", code="route_not_found")
     root = web_root(request).resolve()
     index = root / "index.html"
     if not index.is_file():

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kamld_common import patterns
 from kamld_common.outbox import EVENT_TYPES
 
 # Every event type, for the JSON Schema of a subscription's `types`.
@@ -20,7 +21,7 @@ class WebhookCreate(BaseModel):
 
     url: str = Field(
         max_length=2048,
-        pattern=r"^https?://[^/?#\s]+(?:[/?#]\S*)?$",
+        pattern=patterns.WEBHOOK_URL,
         description="http(s) URL the events are POSTed to",
         examples=["https://ci.example.com/hook"],
     )
@@ -33,7 +34,7 @@ class WebhookCreate(BaseModel):
     artifacts: list[str] = Field(
         default_factory=list,
         max_length=256,
-        json_schema_extra={"items": {"type": "string", "pattern": "^[a-z0-9][a-z0-9._-]{0,127}$"}},
+        json_schema_extra={"items": {"type": "string", "pattern": patterns.NAME}},
         description="Artifact names; empty: all",
     )
 
