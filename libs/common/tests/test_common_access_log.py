@@ -60,3 +60,35 @@ async def test_each_request_is_one_line_with_route_status_actor_and_duration(
     assert missing["status"] == 404
     assert refused["status"] == 401 and refused["route"] == "unmatched" and refused["actor"] == "anonymous"
     assert "kamld_hidden" not in text and "s3cret-internal" not in text
+
+
+async def test_the_access_log_line_is_written_inside_the_requests_server_span(
+    capsys, restore_logging, tmp_path
+) -> None:
+    """Tracing wraps the access log: the line names the server span of its request (not merely a
+    caller's span of the same trace), and the instrumentation is not skipped."""
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+    from opentelemetry.trace import SpanKind
+
+    from kamld_common.telemetry import setup_tracing
+
+    settings = ServiceSettings(service_name="demo", data_dir=tmp_path, internal_token="s3cret-internal")
+    app = create_service_app(settings=settings, version="1", title="demo", description="", routers=[router])
+    exporter = InMemorySpanExporter()
+    setup_tracing("demo", "1").add_span_processor(SimpleSpanProcessor(exporter))
+    async with asgi_client(app, "http://demo") as client:
+        answer = await client.get("/things/faces", headers={"X-Kamld-Internal-Token": "s3cret-internal"})
+        assert answer.status_code == 200
+    [server] = [
+        span
+        for span in exporter.get_finished_spans()
+        if span.kind is SpanKind.SERVER and span.attributes.get("http.route") == "/things/{name}"
+    ]
+    text = capsys.readouterr().err
+    [line] = access_lines(text)
+    assert (line["trace_id"], line["span_id"]) == (
+        format(server.context.trace_id, "032x"),
+        format(server.context.span_id, "016x"),
+    )
+    assert "Skipping FastAPI instrumentation" not in text

@@ -16,6 +16,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 from starlette.datastructures import Headers
+from starlette.middleware.errors import ServerErrorMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from kamld_common import health
@@ -134,12 +135,18 @@ def create_service_app(
 
 
 def log_access(app: FastAPI, actor_of: ActorOf) -> None:
-    """Wrap the app's whole middleware stack (built on first request, so middleware added later is
-    inside) in the access log; tracing, installed after, wraps the log so its span is current."""
+    """Put the access log around every middleware of the app (the stack is built on the first
+    request, so middleware added later is inside), just within Starlette's outermost
+    ``ServerErrorMiddleware``. Tracing, installed after, expects that middleware outermost and wraps
+    what it holds, so the request's span is current when the log line is written."""
     build = app.build_middleware_stack
 
     def build_with_access_log() -> ASGIApp:
-        return AccessLogMiddleware(build(), actor_of)
+        stack = build()
+        if isinstance(stack, ServerErrorMiddleware):
+            stack.app = AccessLogMiddleware(stack.app, actor_of)
+            return stack
+        return AccessLogMiddleware(stack, actor_of)
 
     app.build_middleware_stack = build_with_access_log  # type: ignore[method-assign]
 
