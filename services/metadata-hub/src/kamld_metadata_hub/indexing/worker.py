@@ -156,8 +156,14 @@ class Indexer:
         if found is None:
             await self.queue.finish(job)
             return
-        artifact, version = found
-        cursor = job.cursor
+        await self._index_files(job, *found, job.cursor, own_job=True)
+
+    async def _index_files(
+        self, job: ClaimedJob, artifact: Artifact, version: Version, cursor: str | None, *, own_job: bool
+    ) -> None:
+        """Index the version's files after ``cursor``, a page at a time. With ``own_job`` (the
+        version's own job) each page records its cursor and the last page finishes the job;
+        otherwise (a rebuild, whose job outlives this version) each page only renews the lease."""
         while True:
             async with self.database.unit_of_work() as session:
                 query = select(VersionFile.path).where(VersionFile.version_id == version.id)
@@ -165,12 +171,15 @@ class Indexer:
                     query = query.where(VersionFile.path > cursor)
                 paths = list(await session.scalars(query.order_by(VersionFile.path).limit(FILE_BATCH)))
             await self.engine.upsert([file_document(artifact, version, path) for path in paths])
+            last_page = len(paths) < FILE_BATCH
+            if last_page and not own_job:
+                return
             async with self.database.unit_of_work() as session:
-                if len(paths) < FILE_BATCH:
+                if last_page:
                     await self.queue.finish(job, session)
                     return
                 cursor = paths[-1]
-                await self.queue.progress(job, cursor, session)
+                await self.queue.progress(job, cursor if own_job else None, session)
 
     async def _profile(self, job: ClaimedJob) -> None:
         """Profile the version's tables one by one (resuming after the last one done), then its
@@ -231,7 +240,13 @@ class Indexer:
                 await self._index_artifact(session, artifact)
             version_ids = list(await session.scalars(select(Version.id).order_by(Version.id)))
         for version_id in version_ids:
-            await self._version(ClaimedJob(job.id, JobKind.VERSION, version_id, None, job.attempts))
+            async with self.database.unit_of_work() as session:
+                found = await self._version_row(session, version_id)
+                if found is not None:
+                    await self._index_version_doc(session, *found)
+                    await self._index_columns(session, *found)
+            if found is not None:
+                await self._index_files(job, *found, None, own_job=False)
             async with self.database.unit_of_work() as session:
                 await self.queue.progress(job, None, session)
         await self.engine.publish()
