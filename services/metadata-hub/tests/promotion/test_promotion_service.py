@@ -174,7 +174,8 @@ async def test_signature_matches_the_training_columns(database, unique, make_dig
     assert (await aliases.set(name, "production", AliasSet(version="v4"), "erik")).version.number == 4
     narrow = await _refusal(aliases, name, "production", "v5")
     assert narrow["reasons"][0]["message"] == (
-        f"the input 'X' of {name}:v5 takes 3 features, but {data}:v1/train.csv has 2 numeric columns (age, income)"
+        f"the input 'X' of {name}:v5 takes 3 features, "
+        f"but {data}:v1/train.csv has 2 numeric columns (age, income)"
     )
     untrained = await _refusal(aliases, name, "production", "v6")
     assert "records no training input" in untrained["reasons"][0]["message"]

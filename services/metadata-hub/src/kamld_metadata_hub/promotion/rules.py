@@ -114,10 +114,11 @@ def metric_threshold(rule: MetricThreshold, facts: Facts) -> str | None:
     value = metric(facts.candidate.metadata, rule.metric)
     if value is None:
         return f"{facts.candidate.ref} records no metric {rule.metric!r}"
+    measured = f"{rule.metric} of {facts.candidate.ref} is {_number(value)}"
     if rule.min is not None and value < rule.min:
-        return f"{rule.metric} of {facts.candidate.ref} is {_number(value)}, below the minimum {_number(rule.min)}"
+        return f"{measured}, below the minimum {_number(rule.min)}"
     if rule.max is not None and value > rule.max:
-        return f"{rule.metric} of {facts.candidate.ref} is {_number(value)}, above the maximum {_number(rule.max)}"
+        return f"{measured}, above the maximum {_number(rule.max)}"
     return None
 
 

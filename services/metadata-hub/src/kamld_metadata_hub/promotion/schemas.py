@@ -19,7 +19,8 @@ Metric = Annotated[
     str,
     Field(
         pattern=METRIC_PATTERN,
-        description="A metric of the version's metadata: `run.metrics.NAME`, else `metrics.NAME`, else `NAME`",
+        description="A metric of the version's metadata: `run.metrics.NAME`, else `metrics.NAME`, "
+        "else `NAME`",
         examples=["accuracy"],
     ),
 ]
