@@ -3,11 +3,12 @@ the refusal with every reason, the override kept in the alias history."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from pydantic import ValidationError
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from kamld_common.errors import Conflict, NotFound
 from kamld_metadata_hub.aliases.schemas import AliasSet
@@ -19,6 +20,17 @@ from kamld_metadata_hub.versions.schemas import VersionCreate
 from kamld_metadata_hub.versions.service import VersionService
 
 COLUMNS = [("age", "BIGINT"), ("income", "DOUBLE"), ("city", "VARCHAR"), ("label", "VARCHAR")]
+
+
+@pytest.fixture(autouse=True)
+async def _no_leftover_jobs(database) -> AsyncIterator[None]:
+    """These pushes have no storage-gateway to index them: drop the jobs they queue, so that later
+    tests sharing the database do not wait behind them."""
+    async with database.unit_of_work() as session:
+        first = (await session.scalar(select(func.max(IndexJob.id)))) or 0
+    yield
+    async with database.unit_of_work() as session:
+        await session.execute(delete(IndexJob).where(IndexJob.id > first))
 
 
 def _draft(make_digest, **fields: Any) -> VersionCreate:
