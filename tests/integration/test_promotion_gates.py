@@ -100,7 +100,8 @@ def test_a_gated_promotion_is_refused_with_every_reason_and_an_admin_override_is
     assert refused.returncode == CONFLICT, refused.stdout + refused.stderr
     reasons = [line.strip() for line in refused.stderr.splitlines() if line.startswith("  - ")]
     assert reasons == [
-        f"- metric_not_worse: accuracy of {model}:v2 is 0.84, lower than 0.91 of {model}:v1, the current production",
+        f"- metric_not_worse: accuracy of {model}:v2 is 0.84, lower than 0.91 of {model}:v1, "
+        "the current production",
         f"- signature_matches_inputs: the signature of {model}:v2 does not match the columns of "
         f"{pushed.ref}/train.csv: columns the model does not take: city; "
         "model inputs the data has no column for: height",
