@@ -77,7 +77,7 @@ class AliasService:
                     )
             before = await aliases.get(artifact.id, alias)
             before_version = await session.get(Version, before.version_id) if before else None
-            if before_version is not None and before_version.id == target.id:
+            if before is not None and before.version_id == target.id:
                 return _view(artifact, before, target)  # no move: nothing to check or record
             verdict = await PromotionGate(session).check(artifact, alias, before_version, target)
             override = None
