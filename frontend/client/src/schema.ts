@@ -80,6 +80,8 @@ export interface paths {
         /**
          * Set or move an alias
          * @description Point the alias at a version; `expected_version` makes the move compare-and-set (409 when lost).
+         *     When the alias has a promotion policy the version must pass it (409 `promotion_refused` lists every
+         *     reason); an admin may move anyway with `override_reason`, which the alias history keeps.
          */
         put: operations["setAlias"];
         post?: never;
@@ -108,6 +110,34 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/artifacts/{name}/aliases/{alias}/policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an alias's promotion policy
+         * @description The rules every move of the alias must pass (404 `policy_not_found` when it has none).
+         */
+        get: operations["getAliasPolicy"];
+        /**
+         * Set an alias's promotion policy
+         * @description Replace the rules every later move of the alias must pass; the alias need not exist yet.
+         */
+        put: operations["setAliasPolicy"];
+        post?: never;
+        /**
+         * Delete an alias's promotion policy
+         * @description Let the alias move freely again.
+         */
+        delete: operations["deleteAliasPolicy"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1139,6 +1169,16 @@ export interface components {
             from_version: number | null;
             /** Id */
             id: number;
+            /**
+             * Overridden
+             * @description The policy's refusals the override set aside
+             */
+            overridden?: components["schemas"]["GateReason"][];
+            /**
+             * Override Reason
+             * @description Why the move went past the alias's promotion policy (`actor` overrode it)
+             */
+            override_reason?: string | null;
             /** To Version */
             to_version: number | null;
         };
@@ -1164,6 +1204,27 @@ export interface components {
              */
             ref: string;
         };
+        /** AliasPolicySet */
+        AliasPolicySet: {
+            /** Rules */
+            rules: (components["schemas"]["MetricNotWorse"] | components["schemas"]["MetricThreshold"] | components["schemas"]["SignatureMatchesInputs"] | components["schemas"]["RequiresMetadata"])[];
+        };
+        /** AliasPolicyView */
+        AliasPolicyView: {
+            /** Alias */
+            alias: string;
+            /** Artifact */
+            artifact: string;
+            /** Rules */
+            rules: (components["schemas"]["MetricNotWorse"] | components["schemas"]["MetricThreshold"] | components["schemas"]["SignatureMatchesInputs"] | components["schemas"]["RequiresMetadata"])[];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Updated By */
+            updated_by: string;
+        };
         /** AliasSet */
         AliasSet: {
             /**
@@ -1171,6 +1232,11 @@ export interface components {
              * @description Compare-and-set: refuse (409) unless the alias points at this version now
              */
             expected_version?: string | null;
+            /**
+             * Override Reason
+             * @description Admins only: move even though the alias's promotion policy refuses the version; the reason is kept in the alias history (a non-admin sending it gets 403)
+             */
+            override_reason?: string | null;
             /**
              * Version
              * @description `v3`, `3`, another alias, or a digest prefix (empty: `latest`)
@@ -1630,6 +1696,19 @@ export interface components {
              */
             status: "succeeded" | "failed";
         };
+        /**
+         * GateReason
+         * @description Why one rule of a promotion policy refuses a version.
+         */
+        GateReason: {
+            /** Message */
+            message: string;
+            /**
+             * Rule
+             * @description The rule's name, e.g. `metric_not_worse`
+             */
+            rule: string;
+        };
         /** GcReport */
         GcReport: {
             /**
@@ -1886,6 +1965,37 @@ export interface components {
             /** Value */
             value: number;
         };
+        /**
+         * MetricNotWorse
+         * @description The candidate's metric is at least as good as the current holder's; a candidate without the
+         *     metric fails; with no holder (or a holder without the metric) the rule passes.
+         */
+        MetricNotWorse: {
+            /**
+             * Direction
+             * @description max: higher is better (accuracy); min: lower is better (loss)
+             * @default max
+             * @enum {string}
+             */
+            direction?: "max" | "min";
+            /**
+             * Metric
+             * @description A metric of the version's metadata: `run.metrics.NAME` (what runs record), else `metrics.NAME`, else `NAME`
+             * @example accuracy
+             */
+            metric: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            rule: "metric_not_worse";
+            /**
+             * Tolerance
+             * @description How much worse the candidate may be
+             * @default 0
+             */
+            tolerance?: number;
+        };
         /** MetricPoint */
         MetricPoint: {
             /**
@@ -1912,6 +2022,27 @@ export interface components {
             series: {
                 [key: string]: components["schemas"]["MetricPoint"][];
             };
+        };
+        /**
+         * MetricThreshold
+         * @description The candidate's metric lies within `min` and/or `max` (inclusive; at least one is given).
+         */
+        MetricThreshold: {
+            /** Max */
+            max?: number | null;
+            /**
+             * Metric
+             * @description A metric of the version's metadata: `run.metrics.NAME` (what runs record), else `metrics.NAME`, else `NAME`
+             * @example accuracy
+             */
+            metric: string;
+            /** Min */
+            min?: number | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            rule: "metric_threshold";
         };
         /** MissingChunks */
         MissingChunks: {
@@ -2177,6 +2308,27 @@ export interface components {
              * @description A rebuild was queued; indexing workers carry it out
              */
             queued: boolean;
+        };
+        /**
+         * RequiresMetadata
+         * @description The candidate's metadata has `key` (a dotted path), equal to `value` when one is given.
+         */
+        RequiresMetadata: {
+            /**
+             * Key
+             * @example review.approved
+             */
+            key: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            rule: "requires_metadata";
+            /**
+             * Value
+             * @description The value required (default: any)
+             */
+            value?: string | number | boolean | null;
         };
         /** Resources */
         Resources: {
@@ -2596,6 +2748,29 @@ export interface components {
             /** Name */
             name: string;
             role: components["schemas"]["Role"];
+        };
+        /**
+         * SignatureMatchesInputs
+         * @description The candidate's ONNX signature (`metadata.model.signature`) takes the columns of the profiled
+         *     tables of the versions it was trained on: inputs named like columns must be exactly the columns;
+         *     one tensor input of shape [batch, N] must have N equal to the number of (numeric) columns.
+         */
+        SignatureMatchesInputs: {
+            /**
+             * Ignore Columns
+             * @description Columns of the data that are no model input (the run's `target` param is always one)
+             */
+            ignore_columns?: string[];
+            /**
+             * Role
+             * @description Only inputs in this role (default: every input but the code)
+             */
+            role?: string | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            rule: "signature_matches_inputs";
         };
         /** TableSummary */
         TableSummary: {
@@ -3602,7 +3777,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The credentials do not allow this */
+            /** @description Below the editor role, or `override_reason` sent without the admin role */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3629,7 +3804,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with the current state (a lost compare-and-set, a name taken) */
+            /** @description `alias_mismatch` (compare-and-set lost), `artifact_archived`, or `promotion_refused`: the alias's policy refuses the version; `reasons` lists every failing rule as `{rule, message}` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3855,6 +4030,353 @@ export interface operations {
             };
             /** @description The request's headers or body stopped arriving within the server's timeout */
             408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; `Retry-After` says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line and headers are over the limit */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service behind this one answered with an error */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service behind this one is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAliasPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Alias name, e.g. `production` */
+                alias: string;
+                /** @description Artifact name */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AliasPolicyView"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found; `code` says what */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request's headers or body stopped arriving within the server's timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; `Retry-After` says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line and headers are over the limit */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service behind this one answered with an error */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service behind this one is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    setAliasPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Alias name, e.g. `production` (not `latest`, which every push moves) */
+                alias: string;
+                /** @description Artifact name */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AliasPolicySet"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AliasPolicyView"];
+                };
+            };
+            /** @description The request is malformed (e.g. a bad chunk frame) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found; `code` says what */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request's headers or body stopped arriving within the server's timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (a lost compare-and-set, a name taken) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body or one of its parts is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; `Retry-After` says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line and headers are over the limit */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service behind this one answered with an error */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service behind this one is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteAliasPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Alias name, e.g. `production` (not `latest`, which every push moves) */
+                alias: string;
+                /** @description Artifact name */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found; `code` says what */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request's headers or body stopped arriving within the server's timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (a lost compare-and-set, a name taken) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -233,3 +233,52 @@ def test_output_to_a_pipe_keeps_each_line_and_table_row_whole(capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == f"pulled pets:v1 into {long_path}: 2 written"
     assert any(line.split() == ["2", "B", long_path] for line in lines[1:]), lines
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["--require-metric", "accuracy"], "METRIC:max|min"),
+        (["--require-metric", "accuracy:up"], "METRIC:max|min"),
+        (["--require-metric", "accuracy:max:lots"], "is not a number"),
+        (["--min-metric", "f1"], "METRIC=VALUE"),
+        (["--max-metric", "loss=inf"], "is not a number"),
+        (["--ignore-column", "label"], "go with --signature-matches-inputs"),
+        ([], "no rule given"),
+    ],
+)
+def test_alias_policy_set_checks_its_rules_before_sending(args: list[str], named: str, tmp_path: Path):
+    result = run_cli(
+        "alias",
+        "policy",
+        "set",
+        "faces-model",
+        "production",
+        *args,
+        "--json",
+        env={"KAMLD_HOME": str(tmp_path)},
+    )
+    assert result.exit_code == 2, result.stdout
+    assert named in json.loads(result.stdout)["detail"]
+
+
+def test_alias_policy_options_become_rules():
+    from kamld.cli.aliases import _bounds, _metadata_rule, _metric_rule, describe
+
+    assert _metric_rule("accuracy:max") == {
+        "rule": "metric_not_worse",
+        "metric": "accuracy",
+        "direction": "max",
+    }
+    assert _metric_rule("loss:min:0.05")["tolerance"] == 0.05
+    thresholds: dict = {}
+    _bounds(["f1=0.8"], "min", "--min-metric", thresholds)
+    _bounds(["f1=0.99"], "max", "--max-metric", thresholds)
+    assert thresholds == {"f1": {"rule": "metric_threshold", "metric": "f1", "min": 0.8, "max": 0.99}}
+    assert _metadata_rule("review.approved=true")["value"] is True
+    assert _metadata_rule("owner=ml-team")["value"] == "ml-team"
+    assert "value" not in _metadata_rule("review.ticket")
+    assert describe(thresholds["f1"]) == "f1 >= 0.8 and <= 0.99"
+    assert describe(_metric_rule("loss:min:0.05")) == (
+        "loss not worse than the current holder's (lower is better) within 0.05"
+    )

@@ -29,6 +29,8 @@ DECODES = {
     models.FileInfo: "FileView",
     models.Alias: "AliasView",
     models.AliasEvent: "AliasEventView",
+    models.AliasPolicy: "AliasPolicyView",
+    models.GateReason: "GateReason",
     models.FileChange: "FileChange",
     models.DiffPage: "DiffView",
     models.LineageNode: "LineageNode",

@@ -11,7 +11,7 @@ from kamld_common.db import alembic_config
 from kamld_metadata_hub.app import MIGRATIONS
 from kamld_metadata_hub.db import Base
 
-HEAD = "0005_outbox"
+HEAD = "0006_alias_policies"
 
 
 def _alembic_owned(obj, name, type_, reflected, compare_to) -> bool:

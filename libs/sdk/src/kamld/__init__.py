@@ -21,7 +21,7 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     from kamld import errors
     from kamld.client import Client
-    from kamld.models import Alias, AliasEvent, Artifact, Diff, Event, FileInfo, Lineage, Version
+    from kamld.models import Alias, AliasEvent, AliasPolicy, Artifact, Diff, Event, FileInfo, Lineage, Version
     from kamld.tracking import TrackedRun, start_run
 
 # Loaded on first use (PEP 562), so that ``import kamld.cli`` decides what the command line
@@ -32,7 +32,8 @@ _EXPORTS = {
     "start_run": "kamld.tracking",
     "TrackedRun": "kamld.tracking",
     **dict.fromkeys(
-        ["Alias", "AliasEvent", "Artifact", "Diff", "Event", "FileInfo", "Lineage", "Version"], "kamld.models"
+        ["Alias", "AliasEvent", "AliasPolicy", "Artifact", "Diff", "Event", "FileInfo", "Lineage", "Version"],
+        "kamld.models",
     ),
 }
 
@@ -69,6 +70,7 @@ def open(reference: str, *, client: Client | None = None) -> io.BufferedReader: 
 __all__ = [
     "Alias",
     "AliasEvent",
+    "AliasPolicy",
     "Artifact",
     "Client",
     "Diff",

@@ -26,6 +26,7 @@ from kamld.events import sse_frames
 from kamld.models import (
     Alias,
     AliasEvent,
+    AliasPolicy,
     ApiModel,
     Artifact,
     CreatedToken,
@@ -656,17 +657,47 @@ class Client:
         answer = self.call("GET", f"{API}/artifacts/{_segment(name)}/aliases")
         return decode(list[Alias], answer)
 
-    def alias_set(self, name: str, alias: str, ref: str, *, expected_version: str | None = None) -> Alias:
-        """Point ``alias`` at ``ref``; with ``expected_version`` only if it still points there."""
+    def alias_set(
+        self,
+        name: str,
+        alias: str,
+        ref: str,
+        *,
+        expected_version: str | None = None,
+        override_reason: str | None = None,
+    ) -> Alias:
+        """Point ``alias`` at ``ref``; with ``expected_version`` only if it still points there.
+
+        When the alias has a promotion policy the version must pass it, else :class:`Conflict`
+        with code ``promotion_refused`` and every reason in ``problem["reasons"]``; an admin may
+        move anyway with ``override_reason``, which the alias history keeps.
+        """
         target = parse_reference(ref) if ":" in ref else Reference(artifact=name, ref=ref)
         body: dict[str, Any] = {"version": target.ref}
         if expected_version is not None:
             body["expected_version"] = expected_version
+        if override_reason is not None:
+            body["override_reason"] = override_reason
         path = f"{API}/artifacts/{_segment(name)}/aliases/{_segment(alias)}"
         return Alias.from_api(self.call("PUT", path, json=body))
 
     def alias_delete(self, name: str, alias: str) -> None:
         self.request("DELETE", f"{API}/artifacts/{_segment(name)}/aliases/{_segment(alias)}")
+
+    def alias_policy(self, name: str, alias: str) -> AliasPolicy:
+        """The promotion policy of ``alias`` (:class:`NotFound` ``policy_not_found`` when it has none)."""
+        path = f"{API}/artifacts/{_segment(name)}/aliases/{_segment(alias)}/policy"
+        return decode(AliasPolicy, self.call("GET", path))
+
+    def alias_policy_set(self, name: str, alias: str, rules: Sequence[Mapping[str, Any]]) -> AliasPolicy:
+        """Replace the rules every later move of ``alias`` must pass (admin), e.g.
+        ``[{"rule": "metric_not_worse", "metric": "accuracy"}, {"rule": "signature_matches_inputs"}]``."""
+        path = f"{API}/artifacts/{_segment(name)}/aliases/{_segment(alias)}/policy"
+        return decode(AliasPolicy, self.call("PUT", path, json={"rules": [dict(rule) for rule in rules]}))
+
+    def alias_policy_delete(self, name: str, alias: str) -> None:
+        """Remove the promotion policy of ``alias`` (admin): it moves freely again."""
+        self.request("DELETE", f"{API}/artifacts/{_segment(name)}/aliases/{_segment(alias)}/policy")
 
     def alias_history(self, name: str, alias: str) -> Iterator[AliasEvent]:
         """Every move of an alias, newest first, paged lazily."""

@@ -134,6 +134,13 @@ class Alias(ApiModel, frozen=True, kw_only=True):
     updated_by: str
 
 
+class GateReason(ApiModel, frozen=True, kw_only=True):
+    """Why one rule of a promotion policy refuses a version."""
+
+    rule: str
+    message: str
+
+
 class AliasEvent(ApiModel, frozen=True, kw_only=True):
     """One move of an alias: version numbers before and after (null when set, or when deleted)."""
 
@@ -145,6 +152,25 @@ class AliasEvent(ApiModel, frozen=True, kw_only=True):
     to_version: int | None = None
     actor: str
     at: datetime
+    override_reason: str | None = None
+    """Why an admin moved the alias past its promotion policy (``actor`` is who); None otherwise."""
+    overridden: list[GateReason] = msgspec.field(default_factory=list)
+    """The policy's refusals the override set aside."""
+
+
+class AliasPolicy(ApiModel, frozen=True, kw_only=True):
+    """The promotion policy of an alias: the rules every move of it must pass.
+
+    Each rule is a dict with ``rule`` naming its kind: ``metric_not_worse`` (``metric``,
+    ``direction`` max|min, ``tolerance``), ``metric_threshold`` (``metric``, ``min``, ``max``),
+    ``signature_matches_inputs`` (``role``, ``ignore_columns``), ``requires_metadata`` (``key``, ``value``).
+    """
+
+    artifact: str
+    alias: str
+    rules: list[dict[str, Any]]
+    updated_at: datetime
+    updated_by: str
 
 
 class Event(ApiModel, frozen=True, kw_only=True):

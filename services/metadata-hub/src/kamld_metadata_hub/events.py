@@ -8,13 +8,16 @@ artifact's lock), so the event commits with the change or not at all; the relay
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamld_common.outbox import EventDraft, OutboxLeaseMixin, OutboxRecordMixin, record_event
 from kamld_metadata_hub.db import Base
 from kamld_metadata_hub.references import version_ref
+
+if TYPE_CHECKING:
+    from kamld_metadata_hub.aliases.repository import Override
 
 
 class OutboxRecord(OutboxRecordMixin, Base):
@@ -82,7 +85,14 @@ def version_committed(
     )
 
 
-def alias_moved(name: str, alias: str, before: int | None, after: int | None, actor: str) -> EventDraft:
+def alias_moved(
+    name: str,
+    alias: str,
+    before: int | None,
+    after: int | None,
+    actor: str,
+    override: Override | None = None,
+) -> EventDraft:
     return EventDraft(
         type="alias.set" if after is not None else "alias.removed",
         actor=actor,
@@ -90,4 +100,5 @@ def alias_moved(name: str, alias: str, before: int | None, after: int | None, ac
         artifact=name,
         before={"alias": alias, "version": version_ref(name, before) if before else None},
         after={"alias": alias, "version": version_ref(name, after)} if after is not None else None,
+        data=override.recorded() if override is not None else {},
     )

@@ -132,8 +132,24 @@ class AliasEvent(Base):
     )
     actor: Mapped[str] = mapped_column(String(256))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    override_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    """Why an admin moved the alias past its promotion policy (``actor`` is who); null otherwise."""
+    overridden: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONDocument, nullable=True)
+    """The policy's refusals the override set aside (``rule``, ``message`` each)."""
 
     __table_args__ = (Index("ix_alias_events_artifact_id_alias_id", "artifact_id", "alias", "id"),)
+
+
+class AliasPolicy(Base):
+    """The promotion policy of one alias: rules every move of the alias must pass."""
+
+    __tablename__ = "alias_policies"
+
+    artifact_id: Mapped[int] = mapped_column(ForeignKey("artifacts.id", ondelete="CASCADE"), primary_key=True)
+    alias: Mapped[str] = mapped_column(String(63), primary_key=True)
+    rules: Mapped[list[dict[str, Any]]] = mapped_column(JSONDocument)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(256))
 
 
 class IndexJob(Base):

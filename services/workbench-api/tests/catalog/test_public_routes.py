@@ -121,6 +121,36 @@ def route_table(seeded: dict[str, Any]) -> list[Route]:
             {"name": n, "alias": "production", "json": {"version": "v999"}},
         ),
         Route(
+            "PUT",
+            "/api/v1/artifacts/{name}/aliases/{alias}/policy",
+            "admin",
+            {
+                "name": n,
+                "alias": "canary",
+                "json": {"rules": [{"rule": "metric_threshold", "metric": "f1", "min": 0}]},
+            },
+            {
+                "name": "no-such-thing",
+                "alias": "canary",
+                "json": {"rules": [{"rule": "signature_matches_inputs"}]},
+            },
+        ),
+        Route(
+            "GET",
+            "/api/v1/artifacts/{name}/aliases/{alias}/policy",
+            "viewer",
+            {"name": n, "alias": "canary"},
+            {"name": n, "alias": "never-set"},
+        ),
+        Route(
+            "DELETE",
+            "/api/v1/artifacts/{name}/aliases/{alias}/policy",
+            "admin",
+            {"name": n, "alias": "canary"},
+            {"name": n, "alias": "never-set"},
+            204,
+        ),
+        Route(
             "GET",
             "/api/v1/artifacts/{name}/aliases/{alias}/history",
             "viewer",

@@ -11,6 +11,8 @@ from kamld_common.paging import DEFAULT_LIMIT, Limit, Page, cursor_query
 from kamld_metadata_hub.aliases.schemas import AliasEventView, AliasSet, AliasView
 from kamld_metadata_hub.aliases.service import AliasService
 from kamld_metadata_hub.dependencies import ActorDep, ArtifactName, DatabaseDep
+from kamld_metadata_hub.promotion.schemas import AliasPolicySet, AliasPolicyView
+from kamld_metadata_hub.promotion.service import PolicyService
 
 router = APIRouter(prefix="/artifacts/{name}/aliases", tags=["aliases"])
 
@@ -45,7 +47,11 @@ async def list_aliases(name: ArtifactName, database: DatabaseDep) -> list[AliasV
     summary="Set or move an alias",
     responses={
         **NOT_FOUND,
-        409: {"description": "`alias_mismatch` (compare-and-set lost) or `artifact_archived`"},
+        409: {
+            "description": "`alias_mismatch` (compare-and-set lost), `artifact_archived`, or "
+            "`promotion_refused` (the alias's policy refuses the version; `reasons` lists every "
+            "failing rule as `{rule, message}`)"
+        },
         422: {"description": "Invalid or reserved alias (`latest`)"},
     },
 )
@@ -77,3 +83,40 @@ async def history(
 ) -> Page[AliasEventView]:
     """Every move of the alias (who, when, from which version to which), newest first."""
     return await AliasService(database).history(name, alias, after, limit)
+
+
+@router.get(
+    "/{alias}/policy",
+    summary="Get an alias's promotion policy",
+    responses={404: {"description": "Unknown artifact, or the alias has no policy (`policy_not_found`)"}},
+    operation_id="getAliasPolicy",
+)
+async def get_policy(name: ArtifactName, alias: AliasName, database: DatabaseDep) -> AliasPolicyView:
+    """The rules every move of the alias must pass."""
+    return await PolicyService(database).get(name, alias)
+
+
+@router.put(
+    "/{alias}/policy",
+    summary="Set an alias's promotion policy",
+    responses={**NOT_FOUND, 409: {"description": "`artifact_archived`"}},
+    operation_id="setAliasPolicy",
+)
+async def set_policy(
+    name: ArtifactName, alias: SettableAlias, body: AliasPolicySet, database: DatabaseDep, actor: ActorDep
+) -> AliasPolicyView:
+    """Replace the rules every later move of the alias must pass; the alias need not exist yet."""
+    return await PolicyService(database).put(name, alias, body, actor)
+
+
+@router.delete(
+    "/{alias}/policy",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete an alias's promotion policy",
+    responses={404: {"description": "Unknown artifact, or the alias has no policy (`policy_not_found`)"}},
+    operation_id="deleteAliasPolicy",
+)
+async def delete_policy(name: ArtifactName, alias: SettableAlias, database: DatabaseDep) -> Response:
+    """Let the alias move freely again."""
+    await PolicyService(database).delete(name, alias)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
@@ -11,6 +12,21 @@ from sqlalchemy.orm import aliased
 
 from kamld_metadata_hub.indexing.jobs import JobKind, enqueue
 from kamld_metadata_hub.models import Alias, AliasEvent, Version
+from kamld_metadata_hub.promotion.schemas import GateReason
+
+
+@dataclass(frozen=True)
+class Override:
+    """An admin's move past the alias's promotion policy: why, and the refusals it set aside."""
+
+    reason: str
+    refusals: list[GateReason] = field(default_factory=list)
+
+    def recorded(self) -> dict[str, object]:
+        return {
+            "override_reason": self.reason,
+            "overridden": [reason.model_dump() for reason in self.refusals],
+        }
 
 
 class AliasRepository:
@@ -44,8 +60,18 @@ class AliasRepository:
                 names[version_id].append(name)
         return names
 
-    async def point(self, artifact_id: int, alias: str, version_id: int, actor: str, now: datetime) -> Alias:
-        """Set or move ``alias`` to ``version_id`` and record the move (no record when it stays put)."""
+    async def point(
+        self,
+        artifact_id: int,
+        alias: str,
+        version_id: int,
+        actor: str,
+        now: datetime,
+        override: Override | None = None,
+    ) -> Alias:
+        """Set or move ``alias`` to ``version_id`` and record the move (no record when it stays put),
+        with the ``override`` of its promotion policy when there was one."""
+        recorded = override.recorded() if override is not None else {}
         current = await self.get(artifact_id, alias)
         if current is None:
             current = Alias(
@@ -60,6 +86,7 @@ class AliasRepository:
                     to_version_id=version_id,
                     actor=actor,
                     at=now,
+                    **recorded,
                 )
             )
         elif current.version_id != version_id:
@@ -71,6 +98,7 @@ class AliasRepository:
                     to_version_id=version_id,
                     actor=actor,
                     at=now,
+                    **recorded,
                 )
             )
             enqueue(self.session, JobKind.VERSION_DOC, current.version_id)

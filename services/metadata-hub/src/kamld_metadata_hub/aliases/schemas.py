@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from kamld_common import patterns
+from kamld_metadata_hub.promotion.schemas import GateReason
 from kamld_metadata_hub.schemas import StrictModel, VersionLink
 
 
@@ -23,6 +24,14 @@ class AliasSet(StrictModel):
         max_length=100,
         json_schema_extra={"pattern": patterns.REF},
         description="Compare-and-set: refuse (409) unless the alias points at this version now",
+    )
+    override_reason: str | None = Field(
+        None,
+        min_length=1,
+        max_length=1000,
+        json_schema_extra={"pattern": r"^[^\x00]*\S[^\x00]*$"},
+        description="Move even though the alias's promotion policy refuses the version (admins only); "
+        "the reason is kept in the alias history",
     )
 
 
@@ -43,3 +52,9 @@ class AliasEventView(BaseModel):
     to_version: int | None = Field(description="Number the alias points at after; null when deleted")
     actor: str
     at: datetime
+    override_reason: str | None = Field(
+        None, description="Why the move went past the alias's promotion policy (`actor` overrode it)"
+    )
+    overridden: list[GateReason] = Field(
+        default_factory=list, description="The policy's refusals the override set aside"
+    )

@@ -5,16 +5,19 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamld_common.db import Database
-from kamld_common.errors import Conflict, Invalid, NotFound
+from kamld_common.errors import Conflict, NotFound
 from kamld_common.paging import Page, int_cursor, page_of
 from kamld_metadata_hub import events
-from kamld_metadata_hub.aliases.repository import AliasRepository
+from kamld_metadata_hub.aliases.names import movable_alias, writable
+from kamld_metadata_hub.aliases.repository import AliasRepository, Override
 from kamld_metadata_hub.aliases.schemas import AliasEventView, AliasSet, AliasView
 from kamld_metadata_hub.artifacts.repository import ArtifactRepository
 from kamld_metadata_hub.artifacts.service import existing_artifact
 from kamld_metadata_hub.db import in_transaction
 from kamld_metadata_hub.models import Alias, Artifact, Version, utcnow
-from kamld_metadata_hub.references import LATEST, check_alias_name, parse_version_selector, version_ref
+from kamld_metadata_hub.promotion.schemas import GateReason
+from kamld_metadata_hub.promotion.service import PromotionGate, refusal
+from kamld_metadata_hub.references import check_alias_name, parse_version_selector, version_ref
 from kamld_metadata_hub.schemas import as_utc
 from kamld_metadata_hub.suggestions import close_names, did_you_mean
 from kamld_metadata_hub.versions.service import VersionResolver, link
@@ -30,27 +33,6 @@ def _view(artifact: Artifact, alias: Alias, version: Version) -> AliasView:
     )
 
 
-def _movable(alias: str) -> str:
-    check_alias_name(alias, ["path", "alias"])
-    if alias == LATEST:
-        raise Invalid(
-            "`latest` is moved by every push and cannot be set by hand",
-            field=["path", "alias"],
-            code="alias_reserved",
-        )
-    return alias
-
-
-def _writable(artifact: Artifact) -> Artifact:
-    if artifact.archived:
-        raise Conflict(
-            f"artifact {artifact.name!r} is archived",
-            code="artifact_archived",
-            extra={"artifact": artifact.name},
-        )
-    return artifact
-
-
 class AliasService:
     def __init__(self, database: Database) -> None:
         self.database = database
@@ -63,7 +45,7 @@ class AliasService:
 
     async def set(self, name: str, alias: str, body: AliasSet, actor: str) -> AliasView:
         """Point ``alias`` at a version; with ``expected_version`` only if it points there now."""
-        _movable(alias)
+        movable_alias(alias)
         target_selector = parse_version_selector(body.version, ["body", "version"])
         expected_selector = (
             parse_version_selector(body.expected_version, ["body", "expected_version"])
@@ -72,7 +54,7 @@ class AliasService:
         )
 
         async def work(session: AsyncSession) -> AliasView:
-            artifact = _writable(await existing_artifact(ArtifactRepository(session), name, lock=True))
+            artifact = writable(await existing_artifact(ArtifactRepository(session), name, lock=True))
             resolver = VersionResolver(session)
             target = await resolver.version(artifact, target_selector, ["body", "version"])
             aliases = AliasRepository(session)
@@ -95,19 +77,34 @@ class AliasService:
                     )
             before = await aliases.get(artifact.id, alias)
             before_version = await session.get(Version, before.version_id) if before else None
-            moved = await aliases.point(artifact.id, alias, target.id, actor, utcnow())
-            if before_version is None or before_version.id != target.id:
-                previous = before_version.number if before_version else None
-                await events.emit(session, events.alias_moved(name, alias, previous, target.number, actor))
+            if before is not None and before.version_id == target.id:
+                return _view(artifact, before, target)  # no move: nothing to check or record
+            verdict = await PromotionGate(session).check(artifact, alias, before_version, target)
+            override = None
+            if body.override_reason is not None:
+                override = Override(reason=body.override_reason, refusals=verdict.reasons)
+            elif verdict.reasons:
+                raise refusal(
+                    artifact.name,
+                    alias,
+                    version_ref(artifact.name, target.number),
+                    version_ref(artifact.name, before_version.number) if before_version else None,
+                    verdict.reasons,
+                )
+            moved = await aliases.point(artifact.id, alias, target.id, actor, utcnow(), override)
+            previous = before_version.number if before_version else None
+            await events.emit(
+                session, events.alias_moved(name, alias, previous, target.number, actor, override)
+            )
             return _view(artifact, moved, target)
 
         return await in_transaction(self.database, work)
 
     async def delete(self, name: str, alias: str, actor: str) -> None:
-        _movable(alias)
+        movable_alias(alias)
 
         async def work(session: AsyncSession) -> None:
-            artifact = _writable(await existing_artifact(ArtifactRepository(session), name, lock=True))
+            artifact = writable(await existing_artifact(ArtifactRepository(session), name, lock=True))
             aliases = AliasRepository(session)
             current = await aliases.get(artifact.id, alias)
             if current is None:
@@ -141,6 +138,8 @@ class AliasService:
                 to_version=target,
                 actor=event.actor,
                 at=as_utc(event.at),
+                override_reason=event.override_reason,
+                overridden=[GateReason.model_validate(item) for item in event.overridden or []],
             )
             for event, source, target in rows
         ]

@@ -8,9 +8,10 @@ from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response, 
 from fastapi.responses import StreamingResponse
 
 from kamld_common import patterns
-from kamld_common.errors import Invalid
+from kamld_common.errors import Forbidden, Invalid
 from kamld_common.paging import Limit, Page, cursor_query
 from kamld_workbench_api.auth.dependencies import require_admin, require_editor, require_viewer
+from kamld_workbench_api.auth.schemas import Caller, Role
 from kamld_workbench_api.catalog.schemas import (
     ALIAS_PATTERN,
     LABEL_FILTER_PATTERN,
@@ -19,6 +20,8 @@ from kamld_workbench_api.catalog.schemas import (
     REF_PATTERN,
     SETTABLE_ALIAS_PATTERN,
     AliasEventView,
+    AliasPolicySet,
+    AliasPolicyView,
     AliasSet,
     AliasView,
     ArtifactCreate,
@@ -445,11 +448,36 @@ async def list_aliases(name: Name, catalog: CatalogDep) -> list[AliasView]:
     "/{name}/aliases/{alias}",
     tags=["aliases"],
     summary="Set or move an alias",
-    dependencies=Editor,
     operation_id="setAlias",
+    responses={
+        403: {"description": "Below the editor role, or `override_reason` sent without the admin role"},
+        409: {
+            "description": "`alias_mismatch` (compare-and-set lost), `artifact_archived`, or "
+            "`promotion_refused`: the alias's policy refuses the version; `reasons` lists every "
+            "failing rule as `{rule, message}`"
+        },
+    },
 )
-async def set_alias(name: Name, alias: SettableAlias, body: AliasSet, catalog: CatalogDep) -> AliasView:
-    """Point the alias at a version; `expected_version` makes the move compare-and-set (409 when lost)."""
+async def set_alias(
+    name: Name,
+    alias: SettableAlias,
+    body: AliasSet,
+    catalog: CatalogDep,
+    caller: Annotated[Caller, Depends(require_editor)],
+) -> AliasView:
+    """Point the alias at a version; `expected_version` makes the move compare-and-set (409 when lost).
+    When the alias has a promotion policy the version must pass it (409 `promotion_refused` lists every
+    reason); an admin may move anyway with `override_reason`, which the alias history keeps."""
+    if body.override_reason is not None and not caller.role.allows(Role.admin):
+        raise Forbidden(
+            f"only an admin may override a promotion policy; token {caller.name!r} has {caller.role.value}",
+            code="override_requires_admin",
+            extra={
+                "required_role": Role.admin.value,
+                "role": caller.role.value,
+                "field": ["body", "override_reason"],
+            },
+        )
     return await catalog.set_alias(name, alias, body.model_dump(exclude_unset=True))
 
 
@@ -464,6 +492,46 @@ async def set_alias(name: Name, alias: SettableAlias, body: AliasSet, catalog: C
 async def delete_alias(name: Name, alias: SettableAlias, catalog: CatalogDep) -> Response:
     """Remove the alias; the deletion stays in its history."""
     await catalog.delete_alias(name, alias)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get(
+    "/{name}/aliases/{alias}/policy",
+    tags=["aliases"],
+    summary="Get an alias's promotion policy",
+    dependencies=Viewer,
+    operation_id="getAliasPolicy",
+)
+async def get_alias_policy(name: Name, alias: AliasName, catalog: CatalogDep) -> AliasPolicyView:
+    """The rules every move of the alias must pass (404 `policy_not_found` when it has none)."""
+    return await catalog.alias_policy(name, alias)
+
+
+@router.put(
+    "/{name}/aliases/{alias}/policy",
+    tags=["aliases"],
+    summary="Set an alias's promotion policy",
+    dependencies=Admin,
+    operation_id="setAliasPolicy",
+)
+async def set_alias_policy(
+    name: Name, alias: SettableAlias, body: AliasPolicySet, catalog: CatalogDep
+) -> AliasPolicyView:
+    """Replace the rules every later move of the alias must pass; the alias need not exist yet."""
+    return await catalog.set_alias_policy(name, alias, body.model_dump(exclude_unset=True))
+
+
+@router.delete(
+    "/{name}/aliases/{alias}/policy",
+    tags=["aliases"],
+    summary="Delete an alias's promotion policy",
+    dependencies=Admin,
+    status_code=status.HTTP_204_NO_CONTENT,
+    operation_id="deleteAliasPolicy",
+)
+async def delete_alias_policy(name: Name, alias: SettableAlias, catalog: CatalogDep) -> Response:
+    """Let the alias move freely again."""
+    await catalog.delete_alias_policy(name, alias)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

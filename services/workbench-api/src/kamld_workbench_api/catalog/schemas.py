@@ -181,6 +181,89 @@ class FileView(BaseModel):
     digest: str
 
 
+class GateReason(BaseModel):
+    """Why one rule of a promotion policy refuses a version."""
+
+    rule: str = Field(description="The rule's name, e.g. `metric_not_worse`")
+    message: str
+
+
+Metric = Annotated[
+    str,
+    Field(
+        pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.:/-]{0,127}$",
+        description="A metric of the version's metadata: `run.metrics.NAME` (what runs record), "
+        "else `metrics.NAME`, else `NAME`",
+        examples=["accuracy"],
+    ),
+]
+
+
+class MetricNotWorse(Request):
+    """The candidate's metric is at least as good as the current holder's; a candidate without the
+    metric fails; with no holder (or a holder without the metric) the rule passes."""
+
+    rule: Literal["metric_not_worse"]
+    metric: Metric
+    direction: Literal["max", "min"] = Field(
+        "max", description="max: higher is better (accuracy); min: lower is better (loss)"
+    )
+    tolerance: float = Field(0.0, ge=0, le=1e12, description="How much worse the candidate may be")
+
+
+class MetricThreshold(Request):
+    """The candidate's metric lies within `min` and/or `max` (inclusive; at least one is given)."""
+
+    rule: Literal["metric_threshold"]
+    metric: Metric
+    min: float | None = Field(None, ge=-1e300, le=1e300)
+    max: float | None = Field(None, ge=-1e300, le=1e300)
+
+
+class SignatureMatchesInputs(Request):
+    """The candidate's ONNX signature (`metadata.model.signature`) takes the columns of the profiled
+    tables of the versions it was trained on: inputs named like columns must be exactly the columns;
+    one tensor input of shape [batch, N] must have N equal to the number of (numeric) columns."""
+
+    rule: Literal["signature_matches_inputs"]
+    role: str | None = Field(
+        None,
+        pattern=r"^[a-z][a-z0-9_]{0,31}$",
+        description="Only inputs in this role (default: every input but the code)",
+    )
+    ignore_columns: list[Annotated[str, Field(pattern=r"^[^\x00]{1,256}$")]] = Field(
+        default_factory=list,
+        max_length=200,
+        description="Columns of the data that are no model input (the run's `target` param is always one)",
+    )
+
+
+class RequiresMetadata(Request):
+    """The candidate's metadata has `key` (a dotted path), equal to `value` when one is given."""
+
+    rule: Literal["requires_metadata"]
+    key: str = Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,255}$", examples=["review.approved"])
+    value: str | float | bool | None = Field(None, description="The value required (default: any)")
+
+
+PolicyRule = Annotated[
+    MetricNotWorse | MetricThreshold | SignatureMatchesInputs | RequiresMetadata,
+    Field(discriminator="rule"),
+]
+
+
+class AliasPolicySet(Request):
+    rules: list[PolicyRule] = Field(min_length=1, max_length=20)
+
+
+class AliasPolicyView(BaseModel):
+    artifact: str
+    alias: str
+    rules: list[PolicyRule]
+    updated_at: datetime
+    updated_by: str
+
+
 class AliasSet(Request):
     version: str = Field(
         max_length=100,
@@ -193,6 +276,14 @@ class AliasSet(Request):
         max_length=100,
         json_schema_extra={"pattern": REF_PATTERN},
         description="Compare-and-set: refuse (409) unless the alias points at this version now",
+    )
+    override_reason: str | None = Field(
+        None,
+        min_length=1,
+        max_length=1000,
+        json_schema_extra={"pattern": r"^[^\x00]*\S[^\x00]*$"},
+        description="Admins only: move even though the alias's promotion policy refuses the version; "
+        "the reason is kept in the alias history (a non-admin sending it gets 403)",
     )
 
 
@@ -213,6 +304,12 @@ class AliasEventView(BaseModel):
     to_version: int | None
     actor: str
     at: datetime
+    override_reason: str | None = Field(
+        None, description="Why the move went past the alias's promotion policy (`actor` overrode it)"
+    )
+    overridden: list[GateReason] = Field(
+        default_factory=list, description="The policy's refusals the override set aside"
+    )
 
 
 class FileChange(BaseModel):

@@ -258,6 +258,16 @@ class Catalog:
         async with self._writing(name):
             await self.metadata.delete(f"/artifacts/{segment(name)}/aliases/{segment(alias)}")
 
+    async def alias_policy(self, name: str, alias: str) -> JSON:
+        return (await self.metadata.get(f"/artifacts/{segment(name)}/aliases/{segment(alias)}/policy")).json()
+
+    async def set_alias_policy(self, name: str, alias: str, body: JSON) -> JSON:
+        url = f"/artifacts/{segment(name)}/aliases/{segment(alias)}/policy"
+        return (await self.metadata.put(url, json=body)).json()
+
+    async def delete_alias_policy(self, name: str, alias: str) -> None:
+        await self.metadata.delete(f"/artifacts/{segment(name)}/aliases/{segment(alias)}/policy")
+
     async def alias_history(self, name: str, alias: str, **query: Any) -> JSON:
         url = f"/artifacts/{segment(name)}/aliases/{segment(alias)}/history"
         return (await self.metadata.get(url, params=_params(query))).json()
