@@ -43,6 +43,8 @@ def test_an_integer_is_a_number_without_fraction_and_never_a_boolean() -> None:
         ("http://user:secret@10.0.0.7:8080/", True),
         ("http://xn--bcher-kva.example/", True),
         ("http://bücher.example/", False),
+        ("http://example.com/caf\u00e9", False),
+        ("http://example.com/caf%C3%A9", True),
         ("http://[::1]/", False),
         ("http://:80/", False),
         ("ftp://example.com/", False),

@@ -1,4 +1,5 @@
-"""An integer as JSON Schema means it: a number with no fraction (``3`` or ``3.0``), never a boolean.
+"""Numbers as JSON Schema means them: never a boolean; an integer is a number with no fraction
+(``3`` or ``3.0``).
 
 Pydantic's strict mode refuses ``3.0``, which JSON Schema counts as an integer; its lax mode takes
 ``false`` as 0, which JSON Schema does not. This is the rule in between.
@@ -18,3 +19,4 @@ def _not_a_boolean(value: Any) -> Any:
 
 
 JsonInt = Annotated[int, BeforeValidator(_not_a_boolean)]
+JsonNumber = Annotated[float, BeforeValidator(_not_a_boolean)]

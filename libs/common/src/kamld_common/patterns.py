@@ -47,9 +47,10 @@ VERSION_CURSOR = r"^(?:v?[0-9]{1,9})?$"
 EVENT_CURSOR = r"^[0-9]{0,18}$"
 WEBHOOK_URL = (
     r"^https?://(?:[A-Za-z0-9._~%!$&'()*+,;=:-]*@)?[A-Za-z0-9._~%!$&'()*+,;=-]+(?::[0-9]{1,5})?"
-    r"(?:[/?#]\S*)?$"
+    r"(?:[/?#][!-~]*)?$"
 )
-"""An http(s) URL with a host name or IPv4 address in ASCII (an IDN as punycode), then anything."""
+"""An http(s) URL in printable ASCII (an IDN as punycode, other characters percent-encoded) with a
+host name or IPv4 address."""
 
 POSITIVE_ID_CURSOR = r"^(?:[1-9][0-9]{0,17})?$"
 """A cursor of ids that start at 1 (observation-hub's events)."""

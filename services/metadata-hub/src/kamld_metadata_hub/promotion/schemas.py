@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from kamld_common.json_numbers import JsonNumber
 from kamld_metadata_hub.schemas import StrictModel
 
 METRIC_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_.:/-]{0,127}$"
@@ -34,7 +35,7 @@ class MetricNotWorse(StrictModel):
     direction: Literal["max", "min"] = Field(
         "max", description="max: higher is better (accuracy); min: lower is better (loss)"
     )
-    tolerance: float = Field(0.0, ge=0, le=1e12, description="How much worse the candidate may be")
+    tolerance: JsonNumber = Field(0.0, ge=0, le=1e12, description="How much worse the candidate may be")
 
 
 class MetricThreshold(StrictModel):
@@ -42,8 +43,8 @@ class MetricThreshold(StrictModel):
 
     rule: Literal["metric_threshold"]
     metric: Metric
-    min: float | None = Field(None, ge=-1e300, le=1e300)
-    max: float | None = Field(None, ge=-1e300, le=1e300)
+    min: JsonNumber | None = Field(None, ge=-1e300, le=1e300)
+    max: JsonNumber | None = Field(None, ge=-1e300, le=1e300)
 
     @model_validator(mode="after")
     def _bounded(self) -> MetricThreshold:

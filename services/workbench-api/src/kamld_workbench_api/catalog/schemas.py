@@ -15,6 +15,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic.json_schema import JsonDict
 
 from kamld_common import patterns
+from kamld_common.json_numbers import JsonNumber
 
 Kind = Literal["dataset", "model", "code"]
 DIGEST_PATTERN = patterns.DIGEST
@@ -208,7 +209,7 @@ class MetricNotWorse(Request):
     direction: Literal["max", "min"] = Field(
         "max", description="max: higher is better (accuracy); min: lower is better (loss)"
     )
-    tolerance: float = Field(0.0, ge=0, le=1e12, description="How much worse the candidate may be")
+    tolerance: JsonNumber = Field(0.0, ge=0, le=1e12, description="How much worse the candidate may be")
 
 
 class MetricThreshold(Request):
@@ -216,8 +217,8 @@ class MetricThreshold(Request):
 
     rule: Literal["metric_threshold"]
     metric: Metric
-    min: float | None = Field(None, ge=-1e300, le=1e300)
-    max: float | None = Field(None, ge=-1e300, le=1e300)
+    min: JsonNumber | None = Field(None, ge=-1e300, le=1e300)
+    max: JsonNumber | None = Field(None, ge=-1e300, le=1e300)
 
 
 class SignatureMatchesInputs(Request):
