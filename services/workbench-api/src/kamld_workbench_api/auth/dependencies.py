@@ -22,6 +22,19 @@ async def get_token_service(request: Request) -> TokenService:
     return request.app.state.tokens
 
 
+def check_role(
+    caller: Caller, role: Role, what: str, *, code: str = "role_required", field: list[str] | None = None
+) -> None:
+    """403 naming the role ``what`` needs (and the request ``field`` that needs it) when ``caller``
+    has less: the one refusal of every role check, whole routes and single fields alike."""
+    if caller.role.allows(role):
+        return
+    extra: dict[str, object] = {"required_role": role.value, "role": caller.role.value}
+    if field is not None:
+        extra["field"] = field
+    raise Forbidden(f"{what}; token {caller.name!r} has {caller.role.value}", code=code, extra=extra)
+
+
 def require(role: Role) -> Callable[..., Awaitable[Caller]]:
     """A dependency admitting callers whose token has at least ``role``: 401 without one, 403 below it."""
 
@@ -34,12 +47,7 @@ def require(role: Role) -> Callable[..., Awaitable[Caller]]:
         if caller is None:
             caller = await _authenticate(credentials, tokens)
         current_caller.set(caller.name)
-        if not caller.role.allows(role):
-            raise Forbidden(
-                f"this needs the {role.value} role; token {caller.name!r} has {caller.role.value}",
-                code="role_required",
-                extra={"required_role": role.value, "role": caller.role.value},
-            )
+        check_role(caller, role, f"this needs the {role.value} role")
         return caller
 
     dependency.__name__ = f"require_{role.value}"

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response, 
 from fastapi.responses import StreamingResponse
 
 from kamld_common import patterns
-from kamld_common.errors import Forbidden, Invalid
+from kamld_common.errors import Invalid
 from kamld_common.paging import Limit, Page, cursor_query
-from kamld_workbench_api.auth.dependencies import require_admin, require_editor, require_viewer
+from kamld_workbench_api.auth.dependencies import check_role, require_admin, require_editor, require_viewer
 from kamld_workbench_api.auth.schemas import Caller, Role
 from kamld_workbench_api.catalog.schemas import (
     ALIAS_PATTERN,
@@ -468,15 +468,13 @@ async def set_alias(
     """Point the alias at a version; `expected_version` makes the move compare-and-set (409 when lost).
     When the alias has a promotion policy the version must pass it (409 `promotion_refused` lists every
     reason); an admin may move anyway with `override_reason`, which the alias history keeps."""
-    if body.override_reason is not None and not caller.role.allows(Role.admin):
-        raise Forbidden(
-            f"only an admin may override a promotion policy; token {caller.name!r} has {caller.role.value}",
+    if body.override_reason is not None:
+        check_role(
+            caller,
+            Role.admin,
+            "only an admin may override a promotion policy",
             code="override_requires_admin",
-            extra={
-                "required_role": Role.admin.value,
-                "role": caller.role.value,
-                "field": ["body", "override_reason"],
-            },
+            field=["body", "override_reason"],
         )
     return await catalog.set_alias(name, alias, body.model_dump(exclude_unset=True))
 
