@@ -13,6 +13,7 @@ from sqlalchemy import delete, func, select
 from kamld_common.errors import Conflict, NotFound
 from kamld_metadata_hub.aliases.schemas import AliasSet
 from kamld_metadata_hub.aliases.service import AliasService
+from kamld_metadata_hub.events import OutboxRecord
 from kamld_metadata_hub.models import Artifact, IndexJob, Version, VersionProfile, utcnow
 from kamld_metadata_hub.promotion.schemas import AliasPolicySet
 from kamld_metadata_hub.promotion.service import PolicyService
@@ -255,6 +256,16 @@ async def test_override_is_recorded_and_policy_can_be_removed(database, unique, 
     newest = (await aliases.history(name, "production", None, 10)).items[0]
     assert (newest.actor, newest.override_reason, newest.to_version) == ("root", "hotfix for incident 7", 2)
     assert [reason.rule for reason in newest.overridden] == ["metric_not_worse", "metric_threshold"]
+    async with database.unit_of_work() as session:
+        event = await session.scalar(
+            select(OutboxRecord)
+            .where(OutboxRecord.artifact == name, OutboxRecord.type == "alias.set")
+            .order_by(OutboxRecord.seq.desc())
+            .limit(1)
+        )
+    assert event is not None and event.actor == "root"
+    assert event.data["override_reason"] == "hotfix for incident 7"
+    assert [item["rule"] for item in event.data["overridden"]] == ["metric_not_worse", "metric_threshold"]
     assert (await aliases.history(name, "production", None, 10)).items[1].override_reason is None
 
     await policies.delete(name, "production")
