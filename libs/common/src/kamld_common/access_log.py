@@ -43,7 +43,8 @@ def route_of(scope: Scope) -> str:
 
 
 class AccessLogMiddleware:
-    """Log every request when its answer has been sent (or the client went away)."""
+    """Log every request just before the last part of its answer goes out (or when the client
+    went away or the app failed), so a client holding a complete answer finds its line logged."""
 
     def __init__(self, app: ASGIApp, actor_of: ActorOf = caller_of) -> None:
         self.app = app
@@ -59,17 +60,11 @@ class AccessLogMiddleware:
         started = time.perf_counter()
         status = 500
         actor: str | None = None
+        logged = False
 
-        async def sending(message: Message) -> None:
-            nonlocal status, actor
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                actor = self.actor_of(scope)
-            await send(message)
-
-        try:
-            await self.app(scope, receive, sending)
-        finally:
+        def write_line() -> None:
+            nonlocal logged
+            logged = True
             self.log.info(
                 "request",
                 method=scope["method"],
@@ -78,3 +73,18 @@ class AccessLogMiddleware:
                 duration_ms=round((time.perf_counter() - started) * 1000, 3),
                 actor=actor or self.actor_of(scope) or "anonymous",
             )
+
+        async def sending(message: Message) -> None:
+            nonlocal status, actor
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                actor = self.actor_of(scope)
+            elif message["type"] == "http.response.body" and not message.get("more_body", False):
+                write_line()
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        finally:
+            if not logged:
+                write_line()
