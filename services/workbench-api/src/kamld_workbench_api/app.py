@@ -13,6 +13,7 @@ from kamld_common.outbox import install_outbox
 from kamld_workbench_api import __version__
 from kamld_workbench_api.api import public_router
 from kamld_workbench_api.auth.gate import AuthenticationGate, gateway_caller
+from kamld_workbench_api.auth.oidc import OidcVerifier
 from kamld_workbench_api.auth.schemas import Role
 from kamld_workbench_api.auth.service import TokenService
 from kamld_workbench_api.auth.sessions import SessionSigner
@@ -54,6 +55,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     async def stop(app: FastAPI) -> None:
         await app.state.upstreams.aclose()
+        if app.state.oidc is not None:
+            await app.state.oidc.aclose()
 
     app = create_service_app(
         settings=settings,
@@ -119,6 +122,8 @@ def install_limits(
             settings.rate_limit_per_s, settings.rate_limit_burst, path=settings.data_dir / "rate-limits"
         )
     metrics_token = settings.metrics_token.get_secret_value() if settings.metrics_token else None
+    oidc_config = settings.oidc_config()
+    app.state.oidc = OidcVerifier(oidc_config) if oidc_config else None
     app.add_middleware(
         AuthenticationGate,
         tokens=tokens,
@@ -126,6 +131,7 @@ def install_limits(
         metrics_token=metrics_token,
         internal_token=settings.internal_token,
         sessions=sessions,
+        oidc=app.state.oidc,
     )
 
 

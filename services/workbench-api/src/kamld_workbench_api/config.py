@@ -7,6 +7,8 @@ from pydantic_settings import SettingsConfigDict
 
 from kamld_common.grants import check_transfer_key
 from kamld_common.outbox import OutboxSettings
+from kamld_workbench_api.auth.oidc import OidcConfig
+from kamld_workbench_api.auth.schemas import Role
 
 
 class Settings(OutboxSettings):
@@ -115,6 +117,41 @@ class Settings(OutboxSettings):
         description="How long a Workbench sign-in (the browser's session cookie) lasts before the user "
         "signs in again; revoking the API token it was made with ends it at once",
     )
+    oidc_issuer: str | None = Field(
+        None,
+        description="OpenID Connect issuer whose bearer JWTs the API accepts (its discovery document "
+        "and keys are read from it); unset: only API tokens",
+    )
+    oidc_audience: str = Field(
+        "kamld", description="The `aud` a JWT must carry to be accepted (the client id registered for KAML-D)"
+    )
+    oidc_user_claim: str = Field(
+        "preferred_username",
+        description="Claim naming the user (falls back to `sub`); the actor in the audit feed",
+    )
+    oidc_roles_claim: str = Field(
+        "groups", description="Claim holding the user's groups (a list or a string)"
+    )
+    oidc_role_map: dict[str, Role] = Field(
+        default_factory=dict,
+        description='Groups of `oidc_roles_claim` to roles, e.g. `{"ml-admins": "admin", "ml": "editor"}`; '
+        "the highest mapped role wins",
+    )
+    oidc_default_role: Role | None = Field(
+        None, description="Role of a signed-in user whose groups map to none; unset: such users get 403"
+    )
+    oidc_leeway_s: float = Field(
+        60.0, ge=0, le=600, description="Clock skew allowed on `exp`, `nbf` and `iat`"
+    )
+    oidc_jwks_cache_s: float = Field(
+        300.0, ge=0, description="How long the issuer's signing keys are kept before they are read again"
+    )
+    oidc_jwks_min_refresh_s: float = Field(
+        30.0,
+        ge=0,
+        description="Shortest time between two reads of the keys caused by an unknown key id (a rotation)",
+    )
+
     web_dir: Path | None = Field(
         None,
         description="The Workbench web UI's built assets, served at /; unset: the ones built into this "
@@ -122,6 +159,33 @@ class Settings(OutboxSettings):
     )
 
     _check_transfer_key = field_validator("transfer_key")(check_transfer_key)
+
+    @field_validator("oidc_issuer")
+    @classmethod
+    def _issuer_is_https(cls, issuer: str | None) -> str | None:
+        """The issuer's keys decide who is admin: they must not travel over plain HTTP elsewhere."""
+        if not issuer:
+            return None
+        if not issuer.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+            raise ValueError(
+                f"oidc_issuer must be an https:// URL (plain http only on loopback), not {issuer!r}"
+            )
+        return issuer
+
+    def oidc_config(self) -> OidcConfig | None:
+        if self.oidc_issuer is None:
+            return None
+        return OidcConfig(
+            issuer=self.oidc_issuer,
+            audience=self.oidc_audience,
+            user_claim=self.oidc_user_claim,
+            roles_claim=self.oidc_roles_claim,
+            role_map=self.oidc_role_map,
+            default_role=self.oidc_default_role,
+            leeway_s=self.oidc_leeway_s,
+            jwks_cache_s=self.oidc_jwks_cache_s,
+            jwks_min_refresh_s=self.oidc_jwks_min_refresh_s,
+        )
 
     @field_validator("storage_public_url")
     @classmethod

@@ -14,7 +14,11 @@ from kamld_workbench_api.auth.gate import CALLER_STATE
 from kamld_workbench_api.auth.schemas import Caller, Role
 from kamld_workbench_api.auth.service import TokenService
 
-bearer = HTTPBearer(auto_error=False, description="An API token: `Authorization: Bearer <token>`")
+bearer = HTTPBearer(
+    auto_error=False,
+    description="An API token, or a JWT of the configured OpenID Connect issuer: "
+    "`Authorization: Bearer <token>`",
+)
 
 
 async def get_token_service(request: Request) -> TokenService:

@@ -7,6 +7,9 @@ alone: a request without a valid token is answered 401 and its body never read. 
 finds is left in the request's state for ``require`` to check the role against. A token over its
 request rate (when one is set) is answered 429 with ``Retry-After``.
 
+With an OpenID Connect issuer configured, a bearer JWT it signed stands for its user
+(:mod:`~kamld_workbench_api.auth.oidc`).
+
 A browser signed in to the Workbench sends no token but the session cookie
 (:mod:`~kamld_workbench_api.auth.sessions`): it stands for its token, and a mutation it
 authenticates must carry the CSRF token in ``X-CSRF-Token`` (403 ``csrf_failed`` otherwise).
@@ -27,6 +30,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from kamld_common.errors import Forbidden, KamldError, TooManyRequests, Unauthorized
 from kamld_common.http import INTERNAL_TOKEN_HEADER, current_caller
+from kamld_workbench_api.auth.oidc import OidcVerifier, looks_like_jwt
 from kamld_workbench_api.auth.schemas import Caller, Role
 from kamld_workbench_api.auth.service import TokenService
 from kamld_workbench_api.auth.sessions import (
@@ -100,8 +104,10 @@ class AuthenticationGate:
         metrics_token: str | None = None,
         sessions: SessionSigner | None = None,
         internal_token: str | None = None,
+        oidc: OidcVerifier | None = None,
     ) -> None:
         self.app = app
+        self.oidc = oidc
         self.sessions = sessions
         self.tokens = tokens
         self.rate = rate
@@ -146,6 +152,8 @@ class AuthenticationGate:
 
     async def _caller(self, scope: Scope, secret: str | None) -> Caller:
         """Who sends the request: by its bearer token, else by its session cookie (and CSRF token)."""
+        if secret is not None and self.oidc is not None and looks_like_jwt(secret):
+            return await self.oidc.caller(secret)
         if secret is not None:
             caller = await self.tokens.authenticate(secret)
             if caller is None:
