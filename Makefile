@@ -13,7 +13,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 # start-up then skips compiling them (about a second each), also where bytecode is never written.
 export UV_COMPILE_BYTECODE := 1
 
-.PHONY: install prometheus up test test-unit test-integration bench lint lock clean dist frontend chromium
+.PHONY: install prometheus up test test-unit test-integration bench lint lock clean dist frontend chromium slapd
 
 $(UV):
 	$(PYTHON) -m venv $(VENV)
@@ -53,7 +53,7 @@ $(LABEXT_OUT): $(LABEXT)/js/node_modules/.package-lock.json $(WEB_DIST)/index.ht
 chromium:
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium)
 
-install: $(VENV)/.installed frontend chromium prometheus
+install: $(VENV)/.installed frontend chromium prometheus slapd
 
 # A real Prometheus (Debian's package) for the tests of the alert rules and dashboards; it starts no
 # service by itself. Skipped where it is installed already or apt-get is not available.
@@ -62,6 +62,14 @@ prometheus:
 		{ command -v apt-get >/dev/null && apt-get update -qq && \
 		  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null; } || \
 		echo "warning: Prometheus is not installed; its tests will be skipped"
+
+# A real OpenLDAP server (Debian's slapd) for the directory sign-in tests, which start their own
+# throw-away one; the package's own service is not used.
+slapd:
+	@test -x /usr/sbin/slapd || \
+		{ command -v apt-get >/dev/null && apt-get update -qq && \
+		  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends slapd >/dev/null; } || \
+		echo "warning: slapd is not installed; the directory sign-in tests will be skipped"
 
 up: install
 	$(VENV)/bin/kamld up

@@ -880,7 +880,8 @@ export interface paths {
         put?: never;
         /**
          * Sign in (browser)
-         * @description Exchange an API token for a session cookie (HttpOnly, SameSite=Strict) and a CSRF token.
+         * @description Exchange an API token, or a directory user name and password, for a session cookie
+         *     (HttpOnly, SameSite=Strict) and a CSRF token.
          */
         post: operations["createSession"];
         /**
@@ -2722,13 +2723,26 @@ export interface components {
              */
             version?: string | null;
         };
-        /** SessionCreate */
+        /**
+         * SessionCreate
+         * @description Sign in with an API token, or with a directory user name and password (when LDAP is set up).
+         */
         SessionCreate: {
+            /**
+             * Password
+             * @description The directory user's password (with `username`)
+             */
+            password?: string | null;
             /**
              * Token
              * @description The API token to sign in with
              */
-            token: string;
+            token?: string | null;
+            /**
+             * Username
+             * @description A directory user name (with `password`)
+             */
+            username?: string | null;
         };
         /**
          * SessionView
@@ -8668,6 +8682,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The request's headers or body stopped arriving within the server's timeout */
             408: {
                 headers: {
@@ -8731,7 +8754,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A service behind this one is unavailable */
+            /** @description Service Unavailable */
             503: {
                 headers: {
                     [name: string]: unknown;

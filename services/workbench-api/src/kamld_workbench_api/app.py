@@ -12,6 +12,7 @@ from kamld_common.db import Database
 from kamld_common.outbox import install_outbox
 from kamld_workbench_api import __version__
 from kamld_workbench_api.api import public_router
+from kamld_workbench_api.auth.directory import LdapDirectory
 from kamld_workbench_api.auth.gate import AuthenticationGate, gateway_caller
 from kamld_workbench_api.auth.oidc import OidcVerifier
 from kamld_workbench_api.auth.schemas import Role
@@ -124,6 +125,8 @@ def install_limits(
     metrics_token = settings.metrics_token.get_secret_value() if settings.metrics_token else None
     oidc_config = settings.oidc_config()
     app.state.oidc = OidcVerifier(oidc_config) if oidc_config else None
+    ldap_config = settings.ldap_config()
+    app.state.directory = LdapDirectory(ldap_config) if ldap_config else None
     app.add_middleware(
         AuthenticationGate,
         tokens=tokens,
@@ -132,6 +135,7 @@ def install_limits(
         internal_token=settings.internal_token,
         sessions=sessions,
         oidc=app.state.oidc,
+        directory=app.state.directory,
     )
 
 

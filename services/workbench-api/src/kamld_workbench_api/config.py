@@ -7,6 +7,7 @@ from pydantic_settings import SettingsConfigDict
 
 from kamld_common.grants import check_transfer_key
 from kamld_common.outbox import OutboxSettings
+from kamld_workbench_api.auth.directory import LdapConfig
 from kamld_workbench_api.auth.oidc import OidcConfig
 from kamld_workbench_api.auth.schemas import Role
 
@@ -152,6 +153,44 @@ class Settings(OutboxSettings):
         description="Shortest time between two reads of the keys caused by an unknown key id (a rotation)",
     )
 
+    ldap_url: str | None = Field(
+        None,
+        description="LDAP directory people sign in to the Workbench with (`ldap://` or `ldaps://`); "
+        "unset: sign-in with API tokens only",
+    )
+    ldap_user_dn_template: str = Field(
+        "uid={user},ou=people,dc=example,dc=org",
+        description="A user's DN, `{user}` standing for the (escaped) user name",
+    )
+    ldap_group_base: str = Field("ou=groups,dc=example,dc=org", description="Where the groups are searched")
+    ldap_group_filter: str = Field(
+        "(&(objectClass=groupOfNames)(member={dn}))",
+        description="The groups a user is in; `{dn}` and `{user}` are replaced (escaped)",
+    )
+    ldap_group_name_attribute: str = Field(
+        "cn", description="The attribute naming a group in `ldap_role_map`"
+    )
+    ldap_role_map: dict[str, Role] = Field(
+        default_factory=dict,
+        description='Directory groups to roles, e.g. `{"ml-admins": "admin", "ml": "editor"}`; the highest '
+        "mapped role wins",
+    )
+    ldap_default_role: Role | None = Field(
+        None, description="Role of a directory user whose groups map to none; unset: such users get 403"
+    )
+    ldap_bind_dn: str | None = Field(
+        None, description="Service account that reads a signed-in user's groups again (unset: anonymous)"
+    )
+    ldap_bind_password: SecretStr | None = Field(None, description="The service account's password")
+    ldap_cache_s: float = Field(
+        60.0,
+        ge=0,
+        le=86400,
+        description="How long a directory user's role is kept before it is read again: the longest a "
+        "user removed from a group keeps its role",
+    )
+    ldap_timeout_s: float = Field(5.0, gt=0, le=60, description="Connect and read timeout of each LDAP call")
+
     web_dir: Path | None = Field(
         None,
         description="The Workbench web UI's built assets, served at /; unset: the ones built into this "
@@ -185,6 +224,23 @@ class Settings(OutboxSettings):
             leeway_s=self.oidc_leeway_s,
             jwks_cache_s=self.oidc_jwks_cache_s,
             jwks_min_refresh_s=self.oidc_jwks_min_refresh_s,
+        )
+
+    def ldap_config(self) -> LdapConfig | None:
+        if self.ldap_url is None:
+            return None
+        return LdapConfig(
+            url=self.ldap_url,
+            user_dn_template=self.ldap_user_dn_template,
+            group_base=self.ldap_group_base,
+            group_filter=self.ldap_group_filter,
+            group_name_attribute=self.ldap_group_name_attribute,
+            role_map=self.ldap_role_map,
+            default_role=self.ldap_default_role,
+            bind_dn=self.ldap_bind_dn,
+            bind_password=self.ldap_bind_password.get_secret_value() if self.ldap_bind_password else None,
+            cache_s=self.ldap_cache_s,
+            timeout_s=self.ldap_timeout_s,
         )
 
     @field_validator("storage_public_url")

@@ -7,8 +7,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response, status
 
-from kamld_common.errors import Unauthorized
+from kamld_common.errors import Invalid, Unauthorized
 from kamld_workbench_api.auth.dependencies import get_token_service, require_admin, require_viewer
+from kamld_workbench_api.auth.directory import LdapDirectory
 from kamld_workbench_api.auth.schemas import (
     Caller,
     SessionCreate,
@@ -18,7 +19,7 @@ from kamld_workbench_api.auth.schemas import (
     TokenInfo,
 )
 from kamld_workbench_api.auth.service import TokenService, secret_hash, token_info
-from kamld_workbench_api.auth.sessions import CSRF_COOKIE, SESSION_COOKIE, SessionSigner
+from kamld_workbench_api.auth.sessions import CSRF_COOKIE, SESSION_COOKIE, SessionSigner, user_subject
 
 router = APIRouter(prefix="/tokens", tags=["tokens"])
 me_router = APIRouter(tags=["me"])
@@ -67,15 +68,29 @@ async def revoke(name: str, caller: AdminCaller, tokens: Tokens) -> Response:
     summary="Sign in (browser)",
     response_model=SessionView,
     operation_id="createSession",
-    responses={401: {}},
+    responses={401: {}, 403: {}, 503: {}},
 )
 async def sign_in(body: SessionCreate, request: Request, response: Response, tokens: Tokens) -> SessionView:
-    """Exchange an API token for a session cookie (HttpOnly, SameSite=Strict) and a CSRF token."""
-    caller = await tokens.authenticate(body.token)
-    if caller is None:
-        raise Unauthorized("the API token is unknown or was revoked", code="token_invalid")
+    """Exchange an API token, or a directory user name and password, for a session cookie
+    (HttpOnly, SameSite=Strict) and a CSRF token."""
+    if body.token is not None:
+        caller = await tokens.authenticate(body.token)
+        if caller is None:
+            raise Unauthorized("the API token is unknown or was revoked", code="token_invalid")
+        subject = secret_hash(body.token)
+    else:
+        directory: LdapDirectory | None = request.app.state.directory
+        if directory is None:
+            raise Invalid(
+                "signing in with a user name needs a directory: this platform has none configured",
+                field=["body", "username"],
+                code="directory_not_configured",
+            )
+        assert body.username is not None and body.password is not None
+        caller = await directory.sign_in(body.username, body.password.get_secret_value())
+        subject = user_subject(caller.name)
     signer: SessionSigner = request.app.state.sessions
-    value, session = signer.issue(secret_hash(body.token))
+    value, session = signer.issue(subject)
     secure = request.url.scheme == "https"
     common = {"max_age": signer.lifetime_s, "path": "/", "samesite": "strict", "secure": secure}
     response.set_cookie(SESSION_COOKIE, value, httponly=True, **common)  # type: ignore[arg-type]

@@ -30,6 +30,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from kamld_common.errors import Forbidden, KamldError, TooManyRequests, Unauthorized
 from kamld_common.http import INTERNAL_TOKEN_HEADER, current_caller
+from kamld_workbench_api.auth.directory import LdapDirectory
 from kamld_workbench_api.auth.oidc import OidcVerifier, looks_like_jwt
 from kamld_workbench_api.auth.schemas import Caller, Role
 from kamld_workbench_api.auth.service import TokenService
@@ -40,6 +41,7 @@ from kamld_workbench_api.auth.sessions import (
     SessionSigner,
     cookie_value,
     csrf_matches,
+    subject_user,
 )
 from kamld_workbench_api.limits.rate import RateLimiter
 from kamld_workbench_api.refusals import announced_body, refuse
@@ -105,9 +107,11 @@ class AuthenticationGate:
         sessions: SessionSigner | None = None,
         internal_token: str | None = None,
         oidc: OidcVerifier | None = None,
+        directory: LdapDirectory | None = None,
     ) -> None:
         self.app = app
         self.oidc = oidc
+        self.directory = directory
         self.sessions = sessions
         self.tokens = tokens
         self.rate = rate
@@ -169,9 +173,18 @@ class AuthenticationGate:
         session = self.sessions.verify(value)
         if session is None:
             raise Unauthorized("the session expired or is not valid: sign in again", code="session_invalid")
-        caller = await self.tokens.authenticate_digest(session.digest)
-        if caller is None:
-            raise Unauthorized("the session's API token was revoked: sign in again", code="token_invalid")
+        user = subject_user(session.subject)
+        if user is not None:
+            if self.directory is None:
+                raise Unauthorized(
+                    "directory sign-in is no longer enabled: sign in again", code="session_invalid"
+                )
+            caller = await self.directory.caller(user)
+        else:
+            token_caller = await self.tokens.authenticate_digest(session.subject)
+            if token_caller is None:
+                raise Unauthorized("the session's API token was revoked: sign in again", code="token_invalid")
+            caller = token_caller
         if scope["method"] not in SAFE_METHODS:
             sent = header(scope, CSRF_HEADER.encode())
             if not csrf_matches(session, sent.decode("latin-1") if sent else None):

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
+from pydantic_core import PydanticCustomError
 
 
 class Role(StrEnum):
@@ -61,9 +62,27 @@ class Caller(BaseModel):
 
 
 class SessionCreate(BaseModel):
+    """Sign in with an API token, or with a directory user name and password (when LDAP is set up)."""
+
     model_config = ConfigDict(extra="forbid")
 
-    token: str = Field(min_length=1, max_length=512, description="The API token to sign in with")
+    token: str | None = Field(None, min_length=1, max_length=512, description="The API token to sign in with")
+    username: str | None = Field(
+        None, min_length=1, max_length=128, description="A directory user name (with `password`)"
+    )
+    password: SecretStr | None = Field(
+        None, max_length=1024, description="The directory user's password (with `username`)"
+    )
+
+    @model_validator(mode="after")
+    def _one_way(self) -> SessionCreate:
+        if (self.token is None) == (self.username is None):
+            raise PydanticCustomError("sign_in_way", "give either `token` or `username` and `password`")
+        if self.username is not None and self.password is None:
+            raise PydanticCustomError("password_missing", "`password` is required with `username`")
+        if self.token is not None and self.password is not None:
+            raise PydanticCustomError("password_unexpected", "`password` goes with `username`, not `token`")
+        return self
 
 
 class SessionView(Caller):

@@ -1,11 +1,13 @@
 """Browser sessions: a signed, HttpOnly cookie standing in for the API token, plus a CSRF token.
 
-Signing in with an API token gives the browser two cookies: ``kamld_session`` (HttpOnly,
-SameSite=Strict) holds ``<token digest>.<expiry>.<csrf>`` signed with HMAC-SHA256, and
+Signing in with an API token (or a directory user name and password) gives the browser two
+cookies: ``kamld_session`` (HttpOnly, SameSite=Strict) holds ``<subject>.<expiry>.<csrf>`` signed
+with HMAC-SHA256, the subject being the token's digest or ``u-`` and the directory user's name, and
 ``kamld_csrf`` (readable by the page) holds the same CSRF value, which the page echoes in the
 ``X-CSRF-Token`` header of every mutation (double submit, bound to the signed session). The
 cookie carries the SHA-256 of the token, never the token: a stolen cookie is no API token, and each
-request re-checks the digest against the token table, so revoking the token ends its sessions.
+request re-checks the digest against the token table, so revoking the token ends its sessions (a
+directory user's role is read again from the directory as its cache ages).
 
 The key is derived from the platform's internal token (shared by every worker and replica), or
 kept in ``data_dir/session-key`` when the service has none.
@@ -30,9 +32,25 @@ CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
+USER_PREFIX = "u-"
+
+
+def user_subject(user: str) -> str:
+    """The session subject of a directory user (base64url, so no '.' reaches the cookie's fields)."""
+    return USER_PREFIX + base64.urlsafe_b64encode(user.encode()).decode().rstrip("=")
+
+
+def subject_user(subject: str) -> str | None:
+    """The directory user a session subject names, or None for a token's digest."""
+    if not subject.startswith(USER_PREFIX):
+        return None
+    encoded = subject[len(USER_PREFIX) :]
+    return base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)).decode()
+
+
 @dataclass(frozen=True)
 class Session:
-    digest: str
+    subject: str
     expires_at: int
     csrf: str
 
@@ -57,10 +75,11 @@ class SessionSigner:
             self._derived = hmac.new(secret, b"kamld-workbench-session-v1", hashlib.sha256).digest()
         return self._derived
 
-    def issue(self, digest: str, now: float | None = None) -> tuple[str, Session]:
-        """A new session for the token with SHA-256 ``digest``: the cookie value and what it holds."""
-        session = Session(digest, int((now or time.time()) + self.lifetime_s), secrets.token_urlsafe(24))
-        payload = f"{session.digest}.{session.expires_at}.{session.csrf}"
+    def issue(self, subject: str, now: float | None = None) -> tuple[str, Session]:
+        """A new session for ``subject`` (a token's SHA-256 digest, or :func:`user_subject`): the
+        cookie value and what it holds."""
+        session = Session(subject, int((now or time.time()) + self.lifetime_s), secrets.token_urlsafe(24))
+        payload = f"{session.subject}.{session.expires_at}.{session.csrf}"
         return f"{payload}.{self._sign(payload)}", session
 
     def verify(self, value: str, now: float | None = None) -> Session | None:
