@@ -52,12 +52,12 @@ directory {home}/data
         self._seed()
 
     def start(self) -> None:
-        log = (self.home / "slapd.log").open("ab")
-        self.process = subprocess.Popen(
-            [SLAPD, "-d", "0", "-h", f"{self.url}/", "-f", str(self.home / "slapd.conf")],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        with (self.home / "slapd.log").open("ab") as log:
+            self.process = subprocess.Popen(
+                [SLAPD, "-d", "0", "-h", f"{self.url}/", "-f", str(self.home / "slapd.conf")],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         deadline = time.monotonic() + 20
         while True:
             try:
@@ -65,8 +65,8 @@ directory {home}/data
                 return
             except ldap3.core.exceptions.LDAPException:
                 if self.process.poll() is not None or time.monotonic() > deadline:
-                    log = (self.home / "slapd.log").read_text()
-                    raise RuntimeError(f"slapd did not start: {log}") from None
+                    printed = (self.home / "slapd.log").read_text()
+                    raise RuntimeError(f"slapd did not start: {printed}") from None
                 time.sleep(0.1)
 
     def stop(self) -> None:
