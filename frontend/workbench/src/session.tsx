@@ -8,10 +8,13 @@ import { ProblemError, api, unwrap } from "./api";
 interface SessionState {
   caller: Caller | null;
   checking: boolean;
-  signIn(token: string): Promise<void>;
+  signIn(credentials: Credentials): Promise<void>;
   signOut(): Promise<void>;
   can(role: Role): boolean;
 }
+
+/** An API token, or a directory user name and password (when the platform has a directory). */
+export type Credentials = { token: string } | { username: string; password: string };
 
 const RANK: Record<Role, number> = { viewer: 0, editor: 1, admin: 2 };
 const SessionContext = createContext<SessionState | null>(null);
@@ -28,8 +31,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       .finally(() => setChecking(false));
   }, []);
 
-  const signIn = useCallback(async (token: string) => {
-    const session = unwrap(await api.POST("/api/v1/session", { body: { token } }));
+  const signIn = useCallback(async (credentials: Credentials) => {
+    const session = unwrap(await api.POST("/api/v1/session", { body: credentials }));
     setCaller({ name: session.name, role: session.role });
   }, []);
 

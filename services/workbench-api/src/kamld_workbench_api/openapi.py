@@ -91,8 +91,9 @@ def public_openapi(app: FastAPI, version: str) -> dict[str, Any]:
         "the `X-CSRF-Token` header",
     }
     document["security"] = [{BEARER_SCHEME: []}, {COOKIE_SCHEME: []}]
-    for operation in document["paths"].get(SESSION_PATH, {}).values():
-        operation["security"] = []
+    for path in (SESSION_PATH, SESSION_PATH + "/methods"):
+        for operation in document["paths"].get(path, {}).values():
+            operation["security"] = []
     complete_openapi(document, app, public_error_statuses)
     components = document.get("components", {})
     schemas = components.get("schemas", {})

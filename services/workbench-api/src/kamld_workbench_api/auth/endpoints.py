@@ -10,10 +10,12 @@ from fastapi import APIRouter, Depends, Request, Response, status
 from kamld_common.errors import Invalid, Unauthorized
 from kamld_workbench_api.auth.dependencies import get_token_service, require_admin, require_viewer
 from kamld_workbench_api.auth.directory import LdapDirectory
+from kamld_workbench_api.auth.oidc import OidcVerifier
 from kamld_workbench_api.auth.schemas import (
     Caller,
     SessionCreate,
     SessionView,
+    SignInMethods,
     TokenCreate,
     TokenCreated,
     TokenInfo,
@@ -98,6 +100,18 @@ async def sign_in(body: SessionCreate, request: Request, response: Response, tok
     response.headers["Cache-Control"] = "no-store"
     expires = datetime.fromtimestamp(session.expires_at, UTC)
     return SessionView(name=caller.name, role=caller.role, expires_at=expires, csrf_token=session.csrf)
+
+
+@session_router.get(
+    "/methods", summary="How one may sign in", response_model=SignInMethods, operation_id="getSignInMethods"
+)
+async def sign_in_methods(request: Request) -> SignInMethods:
+    """Open without a token, for the sign-in page: which ways of signing in this platform offers."""
+    oidc: OidcVerifier | None = request.app.state.oidc
+    return SignInMethods(
+        directory=request.app.state.directory is not None,
+        oidc_issuer=oidc.config.issuer if oidc is not None else None,
+    )
 
 
 @session_router.delete(

@@ -59,6 +59,7 @@ OPEN_PATHS = frozenset(
         "/openapi.json",
         "/api/v1/openapi.json",
         SESSION_PATH,
+        SESSION_PATH + "/methods",
     }
 )
 CALLER_STATE = "kamld_caller"

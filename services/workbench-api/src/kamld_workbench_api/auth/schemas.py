@@ -90,3 +90,13 @@ class SessionView(Caller):
 
     expires_at: datetime
     csrf_token: str = Field(description="Send it in `X-CSRF-Token` with every POST, PUT, PATCH and DELETE")
+
+
+class SignInMethods(BaseModel):
+    """The ways of signing in a platform offers (API tokens always)."""
+
+    token: bool = Field(True, description="Signing in with an API token")
+    directory: bool = Field(description="Signing in with a directory (LDAP) user name and password")
+    oidc_issuer: str | None = Field(
+        None, description="The OpenID Connect issuer whose bearer JWTs the API accepts, if any"
+    )
