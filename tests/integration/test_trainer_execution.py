@@ -200,6 +200,42 @@ def test_a_run_records_created_started_succeeded_in_the_feed_and_in_kamld_events
     assert "run.succeeded" in table.stdout and "run.started" not in table.stdout
 
 
+def test_a_webhook_filtered_on_run_types_receives_a_runs_events(
+    api: httpx.Client, pushed: dict[str, str]
+) -> None:
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from kamld_testing.loopback import serving
+
+    received: list[dict] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - the http.server API
+            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    with serving(ThreadingHTTPServer(("127.0.0.1", 0), Handler)) as url:
+        hook = api.post(
+            "/webhooks",
+            json={"url": url + "/in", "types": ["run.created", "run.succeeded"], "artifacts": ["hook-model"]},
+        )
+        assert hook.status_code == 201, hook.text
+        run = start(api, pushed, "hook-model", "ok")
+        assert wait_for_run(api, run["id"])["status"] == "succeeded"
+        deadline = time.monotonic() + 90
+        while len(received) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+    assert api.delete(f"/webhooks/{hook.json()['id']}").status_code == 204
+    assert [(e["type"], e["subject"]) for e in received] == [
+        ("run.created", f"run:{run['id']}"),
+        ("run.succeeded", f"run:{run['id']}"),
+    ]
+
+
 def test_observation_hub_killed_during_runs_loses_and_doubles_no_run_event(
     platform: Platform, api: httpx.Client, pushed: dict[str, str]
 ) -> None:
