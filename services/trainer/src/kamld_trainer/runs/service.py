@@ -17,8 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kamld_common.db import Database
 from kamld_common.errors import Conflict, Invalid, NotFound
 from kamld_common.http import ANONYMOUS
-from kamld_common.outbox import record_event
-from kamld_common.outbox.record import current_trace_id
+from kamld_common.outbox import current_trace_id, record_event
 from kamld_common.paging import Page, page_of
 from kamld_trainer.recipes import check_params, get_recipe
 from kamld_trainer.runs import events
