@@ -15,47 +15,9 @@ import httpx
 import pytest
 
 import kamld
+from kamld_testing.events import DEADLINE_S, feed, wait_for_feed, wait_restarted
 
 pytestmark = pytest.mark.integration
-
-DEADLINE_S = 90.0
-
-
-def feed(platform, **params: object) -> list[dict]:
-    """Every event matching ``params``, oldest first (walking the newest-first pages)."""
-    items: list[dict] = []
-    query: dict[str, object] = {**params, "limit": 500}
-    while True:
-        page = httpx.get(platform.gateway + "/api/v1/events", params=query, headers=platform.auth, timeout=30)
-        assert page.status_code == 200, page.text
-        body = page.json()
-        items.extend(body["items"])
-        if not body["next"]:
-            return list(reversed(items))
-        query["after"] = body["next"]
-
-
-def wait_for_feed(platform, count: int, **params: object) -> list[dict]:
-    deadline = time.monotonic() + DEADLINE_S
-    while True:
-        events = feed(platform, **params)
-        if len(events) >= count or time.monotonic() > deadline:
-            return events
-        time.sleep(0.3)
-
-
-def wait_restarted(platform, service: str, old_pid: int) -> None:
-    """Until ``kamld up`` has started ``service`` again and it answers."""
-    deadline = time.monotonic() + DEADLINE_S
-    while time.monotonic() < deadline:
-        if platform.pids().get(service) != old_pid:
-            try:
-                if httpx.get(platform.urls[service] + "/healthz", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-        time.sleep(0.2)
-    raise AssertionError(f"{service} was not restarted")
 
 
 def digest() -> str:

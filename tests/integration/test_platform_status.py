@@ -91,7 +91,7 @@ def test_status_comes_from_observation_hub_with_key_figures(platform) -> None:
         assert {"requests_per_s", "latency_p50_ms", "latency_p99_ms", "error_ratio"} <= set(figures), name
     assert by_name["workbench-api"]["figures"]["requests_per_s"] > 0
     assert by_name["metadata-hub"]["figures"]["latency_p99_ms"] is not None
-    for producer in ("workbench-api", "metadata-hub", "storage-gateway"):
+    for producer in ("workbench-api", "metadata-hub", "storage-gateway", "trainer"):
         assert by_name[producer]["figures"]["outbox_backlog"] is not None
     assert "dedup_ratio" in by_name["storage-gateway"]["figures"]
 

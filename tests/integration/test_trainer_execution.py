@@ -14,6 +14,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -22,6 +23,7 @@ import kamld
 from kamld.cli.exits import ExitCode
 from kamld.errors import NotFound
 from kamld_testing.cli import run_cli
+from kamld_testing.events import wait_for_feed, wait_restarted
 from kamld_testing.platform import Platform, clean_environment, running_platform
 from kamld_testing.processes import env_prefix
 from kamld_testing.runs import run_processes, shared_envs_dir, wait_for_run, wait_until
@@ -103,6 +105,11 @@ def start(api: httpx.Client, pushed: dict[str, str], output: str, mode: str) -> 
     return response.json()
 
 
+def of_run(run: dict) -> Any:
+    """Selects the trainer's events about ``run`` (its output artifact's history has the catalog's too)."""
+    return lambda event: event["subject"] == f"run:{run['id']}"
+
+
 def no_versions(sdk: kamld.Client, name: str) -> bool:
     try:
         return list(sdk.log(name)) == []
@@ -163,6 +170,108 @@ def test_a_code_run_registers_its_output_with_lineage_params_and_metrics(
     }
 
 
+def test_a_run_records_created_started_succeeded_in_the_feed_and_in_kamld_events(
+    platform: Platform, api: httpx.Client, pushed: dict[str, str], tmp_path: Path
+) -> None:
+    run = start(api, pushed, "feed-model", "ok")
+    assert wait_for_run(api, run["id"])["status"] == "succeeded"
+    events = wait_for_feed(platform, 3, of_run(run), artifact="feed-model")
+    assert [e["type"] for e in events] == ["run.created", "run.started", "run.succeeded"]
+    assert [(e["before"], e["after"]["status"]) for e in events] == [
+        (None, "queued"),
+        ({"status": "queued"}, "running"),
+        ({"status": "running"}, "succeeded"),
+    ]
+    assert events[-1]["after"]["output_version"] == "feed-model:v1"
+    assert events[0]["after"]["inputs"] == [pushed["data"]]
+    assert {(e["actor"], e["source"], e["artifact"]) for e in events} == {
+        (run["creator"], "trainer", "feed-model")
+    }
+    # the executor's changes carry the trace of the request that queued the run
+    assert len(events[0]["trace_id"]) == 32 and {e["trace_id"] for e in events} == {events[0]["trace_id"]}
+    assert len({e["event_id"] for e in events}) == 3
+
+    env = {"KAMLD_URL": platform.gateway, "KAMLD_TOKEN": platform.token, "KAMLD_HOME": str(tmp_path)}
+    listed = run_cli("events", "--artifact", "feed-model", "--json", env=env)
+    assert listed.exit_code == 0, listed.output
+    mine = [e for e in json.loads(listed.stdout) if e["subject"] == f"run:{run['id']}"]
+    assert [e["type"] for e in mine] == ["run.succeeded", "run.started", "run.created"]  # newest first
+    table = run_cli("events", "--artifact", "feed-model", "--type", "run.succeeded", env=env)
+    assert "run.succeeded" in table.stdout and "run.started" not in table.stdout
+
+
+def test_a_webhook_filtered_on_run_types_receives_a_runs_events(
+    api: httpx.Client, pushed: dict[str, str]
+) -> None:
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from kamld_testing.loopback import serving
+
+    received: list[dict] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - the http.server API
+            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    with serving(ThreadingHTTPServer(("127.0.0.1", 0), Handler)) as url:
+        hook = api.post(
+            "/webhooks",
+            json={"url": url + "/in", "types": ["run.created", "run.succeeded"], "artifacts": ["hook-model"]},
+        )
+        assert hook.status_code == 201, hook.text
+        run = start(api, pushed, "hook-model", "ok")
+        assert wait_for_run(api, run["id"])["status"] == "succeeded"
+        deadline = time.monotonic() + 90
+        while len(received) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+    assert api.delete(f"/webhooks/{hook.json()['id']}").status_code == 204
+    assert [(e["type"], e["subject"]) for e in received] == [
+        ("run.created", f"run:{run['id']}"),
+        ("run.succeeded", f"run:{run['id']}"),
+    ]
+
+
+def test_observation_hub_killed_during_runs_loses_and_doubles_no_run_event(
+    platform: Platform, api: httpx.Client, pushed: dict[str, str]
+) -> None:
+    """observation-hub is SIGKILLed while runs are queued and executed (one at a time, so the order
+    of their changes is known); once it is back, each change is in the feed exactly once, in order."""
+    runs = [start(api, pushed, "hub-killed-model", "ok") for _ in range(3)]
+    wait_until(api, runs[0]["id"], "command_started_at")
+    killed = platform.pids()["observation-hub"]
+    os.kill(killed, signal.SIGKILL)
+    wait_restarted(platform, "observation-hub", killed)
+    assert wait_for_run(api, runs[0]["id"])["status"] == "succeeded"
+    killed = platform.pids()["observation-hub"]
+    os.kill(killed, signal.SIGKILL)  # while the next run executes
+    wait_restarted(platform, "observation-hub", killed)
+    assert [wait_for_run(api, run["id"])["status"] for run in runs] == ["succeeded"] * 3
+
+    ids = {f"run:{run['id']}" for run in runs}
+    events = wait_for_feed(platform, 9, lambda e: e["subject"] in ids, artifact="hub-killed-model")
+    assert len(events) == 9
+    assert len({e["event_id"] for e in events}) == 9
+    seen = [(e["type"], e["subject"].removeprefix("run:")) for e in events]
+    for run in runs:
+        assert [kind for kind, run_id in seen if run_id == run["id"]] == [
+            "run.created",
+            "run.started",
+            "run.succeeded",
+        ]
+    assert [run_id for kind, run_id in seen if kind == "run.created"] == [run["id"] for run in runs]
+    assert [(kind, run_id) for kind, run_id in seen if kind != "run.created"] == [
+        (kind, run["id"]) for run in runs for kind in ("run.started", "run.succeeded")
+    ]
+    assert [e["after"]["output_version"] for e in events if e["type"] == "run.succeeded"] == [
+        f"hub-killed-model:v{n}" for n in (1, 2, 3)
+    ]
+
+
 def test_a_crashing_run_fails_with_the_tail_of_its_log(
     api: httpx.Client, sdk: kamld.Client, pushed: dict[str, str]
 ) -> None:
@@ -194,15 +303,17 @@ def test_a_run_without_output_fails_with_no_output(
 
 
 def test_cancelling_a_running_run_ends_its_processes_and_registers_nothing(
-    api: httpx.Client, sdk: kamld.Client, pushed: dict[str, str]
+    platform: Platform, api: httpx.Client, sdk: kamld.Client, pushed: dict[str, str]
 ) -> None:
     run = start(api, pushed, "sleepy-model", "sleep")
     wait_until(api, run["id"], "command_started_at")
+    canceller = sdk.token_create("run-canceller", "editor").token
     with httpx.Client(base_url=api.base_url, headers=api.headers, timeout=60) as follower:
         with follower.stream("GET", f"/runs/{run['id']}/logs", params={"follow": "true"}) as stream:
             lines = stream.iter_lines()
             assert any("sleeping" in line for line in lines)
-            assert api.post(f"/runs/{run['id']}/cancel").status_code == 200
+            by_other = {"Authorization": f"Bearer {canceller}"}
+            assert api.post(f"/runs/{run['id']}/cancel", headers=by_other).status_code == 200
             rest = list(lines)  # the stream ends when the run does
     assert any("cancelled: stopping the run" in line for line in rest)
     done = wait_for_run(api, run["id"])
@@ -211,6 +322,16 @@ def test_cancelling_a_running_run_ends_its_processes_and_registers_nothing(
     assert no_versions(sdk, "sleepy-model")
     refused = api.post(f"/runs/{run['id']}/cancel")
     assert refused.status_code == 409
+
+    events = wait_for_feed(platform, 3, of_run(run), artifact="sleepy-model")
+    assert [e["type"] for e in events] == ["run.created", "run.started", "run.cancelled"]
+    cancel = events[-1]
+    assert (cancel["actor"], cancel["before"], cancel["after"]["status"]) == (
+        "run-canceller",  # who cancelled it, not who started it
+        {"status": "running"},
+        "cancelled",
+    )
+    assert events[0]["actor"] == run["creator"] != "run-canceller"
 
 
 def test_a_trainer_killed_mid_run_leaves_no_running_run_and_runs_what_was_queued(
@@ -232,6 +353,10 @@ def test_a_trainer_killed_mid_run_leaves_no_running_run_and_runs_what_was_queued
     assert run_processes(sleeper["id"]) == []
     assert no_versions(sdk, "killed-model")
     assert platform.pids()["trainer"] != trainer
+    events = wait_for_feed(platform, 3, of_run(sleeper), artifact="killed-model")
+    assert [e["type"] for e in events] == ["run.created", "run.started", "run.failed"]
+    assert events[-1]["data"]["interrupted"] is True
+    assert events[-1]["after"]["error"].startswith("interrupted")
 
     after = wait_for_run(api, waiting["id"])
     assert after["status"] == "succeeded", after["error"]

@@ -3161,7 +3161,7 @@ export interface components {
              * Types
              * @description Event types; empty: all
              */
-            types?: ("alias.removed" | "alias.set" | "artifact.archived" | "artifact.created" | "artifact.edited" | "artifact.unarchived" | "gc.completed" | "run.canceled" | "run.failed" | "run.queued" | "run.started" | "run.succeeded" | "token.created" | "token.revoked" | "version.committed" | "version.read")[];
+            types?: ("alias.removed" | "alias.set" | "artifact.archived" | "artifact.created" | "artifact.edited" | "artifact.unarchived" | "gc.completed" | "run.cancelled" | "run.created" | "run.failed" | "run.retried" | "run.started" | "run.succeeded" | "token.created" | "token.revoked" | "version.committed" | "version.read")[];
             /**
              * Url
              * @description http(s) URL the events are POSTed to

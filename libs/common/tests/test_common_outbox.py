@@ -160,3 +160,17 @@ def test_unknown_event_types_are_refused() -> None:
     assert check_event_type("version.committed") == "version.committed"
     with pytest.raises(ValueError, match="unknown event type"):
         EventDraft(type="version.created", actor="ann", subject="x")
+
+
+async def test_an_event_carries_the_requests_trace_else_the_one_it_is_given(database: Database) -> None:
+    from opentelemetry.sdk.trace import TracerProvider
+
+    given = "4bf92f3577b34da6a3ce929d0e0e4736"
+    async with database.unit_of_work() as session:
+        await record_event(session, Outbox, draft("faces", 1), trace_id=given)  # no request: the given one
+        with TracerProvider().get_tracer("test").start_as_current_span("request") as span:
+            await record_event(session, Outbox, draft("faces", 2), trace_id=given)
+            served = format(span.get_span_context().trace_id, "032x")
+    async with database.unit_of_work() as session:
+        traces = (await session.scalars(select(Outbox.trace_id).order_by(Outbox.seq))).all()
+    assert traces == [given, served] and served != given

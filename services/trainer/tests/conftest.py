@@ -21,9 +21,14 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
     """On each database of ``database_url`` (the ``kamld`` pytest plugin): SQLite, then PostgreSQL.
 
     The executor is off: these tests are about what is recorded; runs execute in ``tests/integration``.
+    The outbox relay delivers nowhere (the discard port refuses), so recorded events stay in the outbox.
     """
     return Settings(
-        database_url=database_url, data_dir=tmp_path / "data", log_level="warning", executor=False
+        database_url=database_url,
+        data_dir=tmp_path / "data",
+        log_level="warning",
+        executor=False,
+        observation_hub_url="http://127.0.0.1:9",
     )
 
 

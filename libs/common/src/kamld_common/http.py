@@ -47,6 +47,14 @@ def pooled_transport(limits: httpx.Limits, *, bulk: bool = False) -> httpx.Async
 
 current_caller: contextvars.ContextVar[str | None] = contextvars.ContextVar("kamld_caller", default=None)
 
+ANONYMOUS = "anonymous"
+
+
+def current_actor() -> str:
+    """Who acts in the request being served, as events and records name them: the user the gateway
+    authenticated (``X-Kamld-Caller``), else ``anonymous``."""
+    return (current_caller.get() or "").strip()[:256] or ANONYMOUS
+
 
 def _with_caller(kwargs: dict[str, Any]) -> None:
     """Forward the identity of the caller this request serves (set by the identity middleware)."""

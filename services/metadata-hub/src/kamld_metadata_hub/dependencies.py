@@ -7,10 +7,8 @@ from typing import Annotated
 from fastapi import Depends, Path, Request
 
 from kamld_common.db import Database
-from kamld_common.http import current_caller
+from kamld_common.http import current_actor
 from kamld_metadata_hub.versions.cache import ResolutionCache
-
-ANONYMOUS = "anonymous"
 
 
 # Both are async so FastAPI calls them inline: a plain ``def`` dependency costs a thread-pool hop.
@@ -24,7 +22,7 @@ async def get_resolution_cache(request: Request) -> ResolutionCache:
 
 async def get_actor() -> str:
     """Who acts: the user workbench-api authenticated (``X-Kamld-Caller``), else ``anonymous``."""
-    return (current_caller.get() or "").strip()[:256] or ANONYMOUS
+    return current_actor()
 
 
 DatabaseDep = Annotated[Database, Depends(get_database)]

@@ -8,6 +8,7 @@ from fastapi import FastAPI
 
 from kamld_common.app import create_service_app
 from kamld_common.db import Database
+from kamld_common.outbox import install_outbox
 from kamld_trainer import __version__
 from kamld_trainer.config import Settings
 from kamld_trainer.executor.catalog import SdkCatalog
@@ -17,6 +18,7 @@ from kamld_trainer.executor.kubernetes import JobConfig, KubernetesJobs
 from kamld_trainer.executor.kubernetes_worker import KubernetesWorker
 from kamld_trainer.executor.worker import LocalWorker
 from kamld_trainer.runs.endpoints import router as runs_router
+from kamld_trainer.runs.events import OutboxLease, OutboxRecord
 from kamld_trainer.runs.logs import RunFiles
 from kamld_trainer.runs.service import RunService
 
@@ -28,6 +30,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     database = Database(settings.database_url, MIGRATIONS)
     assert settings.runs_dir and settings.envs_dir and settings.cache_dir
     files = RunFiles(settings.runs_dir)
+    start_outbox, stop_outbox = install_outbox(settings, database, OutboxRecord, OutboxLease, __version__)
 
     async def start(app: FastAPI) -> None:
         if not settings.executor:
@@ -68,12 +71,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=(
             "Training runs: `POST /runs` queues a run (a built-in recipe or a code version and its "
             "entrypoint, on pinned input versions); the local executor runs it in its own process "
-            "group and virtualenv and pushes its output as a new model version."
+            "group and virtualenv and pushes its output as a new model version. Every change of a "
+            "run's status is recorded as an event (`run.created`, `run.started`, ...) for the activity feed."
         ),
         routers=[runs_router],
         database=database,
-        on_startup=[start],
-        on_shutdown=[stop],
+        on_startup=[start_outbox, start],
+        on_shutdown=[stop_outbox, stop],  # run in reverse: the executor stops (recording), then the relay
     )
     app.state.run_files = files
     app.state.executors = (

@@ -7,10 +7,10 @@ from pathlib import Path
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from kamld_common.settings import ServiceSettings
+from kamld_common.outbox import OutboxSettings
 
 
-class Settings(ServiceSettings):
+class Settings(OutboxSettings):
     model_config = SettingsConfigDict(env_prefix="KAMLD_TRAINER_", extra="ignore")
 
     service_name: str = "trainer"

@@ -10,7 +10,7 @@ duplicates by event id.
 from kamld_common.outbox.events import EVENT_TYPES, EventDraft, check_event_type
 from kamld_common.outbox.lease import Lease
 from kamld_common.outbox.model import OutboxLeaseMixin, OutboxRecordMixin, create_outbox_tables
-from kamld_common.outbox.record import record_event
+from kamld_common.outbox.record import current_trace_id, record_event
 from kamld_common.outbox.relay import HttpEventSink, OutboxRelay, OutboxSettings, install_outbox
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "OutboxSettings",
     "check_event_type",
     "create_outbox_tables",
+    "current_trace_id",
     "install_outbox",
     "record_event",
 ]

@@ -19,9 +19,17 @@ def current_trace_id() -> str | None:
 
 
 async def record_event(
-    session: AsyncSession, model: type[OutboxRecordMixin], draft: EventDraft, *, now: datetime | None = None
+    session: AsyncSession,
+    model: type[OutboxRecordMixin],
+    draft: EventDraft,
+    *,
+    now: datetime | None = None,
+    trace_id: str | None = None,
 ) -> str:
     """Add ``draft`` to the outbox in ``session``'s transaction and return its event id.
+
+    The event carries the trace id of the request being served; ``trace_id`` is used when none is
+    (work a background task does for an earlier request, such as a run the trainer executes).
 
     Flushed at once, so the row takes its ``seq`` while the producer still holds its lock on the
     artifact (which is what keeps one artifact's events in commit order).
@@ -37,7 +45,7 @@ async def record_event(
             before=draft.before,
             after=draft.after,
             data=draft.data,
-            trace_id=current_trace_id(),
+            trace_id=current_trace_id() or trace_id,
             occurred_at=now or datetime.now(UTC),
         )
     )

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 
 from kamld_common import patterns
-from kamld_common.http import current_caller
+from kamld_common.http import current_actor
 from kamld_common.paging import Page, cursor_query, int_cursor, limit_query
 from kamld_observation_hub.webhooks.schemas import (
     DeliveryStatus,
@@ -32,7 +32,7 @@ WebhookId = Annotated[int, Path(ge=1, le=2**62, description="The webhook's id")]
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Subscribe a URL to events")
 async def create_webhook(body: WebhookCreate, webhooks: Service) -> WebhookCreated:
     """A new subscription for events recorded from now on; its signing secret is in this answer only."""
-    return await webhooks.create(body, (current_caller.get() or "").strip()[:256] or "anonymous")
+    return await webhooks.create(body, current_actor())
 
 
 @router.get("", summary="List webhooks")

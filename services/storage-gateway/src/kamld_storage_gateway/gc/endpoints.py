@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from prometheus_client import Counter
 
-from kamld_common.http import current_caller
+from kamld_common.http import current_actor
 from kamld_storage_gateway.dependencies import Services, services
 from kamld_storage_gateway.gc.schemas import GcResult
 
@@ -30,7 +30,7 @@ async def collect(
 ) -> GcResult:
     """Delete objects that no catalog version and no open upload references, older than the grace period."""
     grace = svc.settings.gc_grace_s if grace_s is None else grace_s
-    actor = (current_caller.get() or "").strip()[:256] or "anonymous"
+    actor = current_actor()
     report = await svc.collector.run(dry_run=dry_run, grace_s=grace, actor=actor)
     if not report.dry_run:
         RECLAIMED.inc(report.bytes)

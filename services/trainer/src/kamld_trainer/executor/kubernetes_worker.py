@@ -17,8 +17,10 @@ import structlog
 from kamld_common.db import Database
 from kamld_trainer.executor.kubernetes import JobConfig, KubernetesJobs, render_job
 from kamld_trainer.runs.logs import RunFiles
+from kamld_trainer.runs.models import RunRecord
 from kamld_trainer.runs.repository import SqlRunRepository
 from kamld_trainer.runs.schemas import Run, RunStatus
+from kamld_trainer.runs.service import move
 
 log = structlog.get_logger("kamld_trainer.kubernetes")
 EXECUTOR = "kubernetes"
@@ -73,23 +75,28 @@ class KubernetesWorker:
         async with self.database.unit_of_work() as session:
             return await SqlRunRepository(session).change(run_id, from_status, updated_at=now(), **values)
 
+    async def _move(self, record: RunRecord, before: RunStatus, after: RunStatus, **values: Any) -> bool:
+        """Change the run's status and record the event, in one transaction."""
+        async with self.database.unit_of_work() as session:
+            return await move(
+                session, SqlRunRepository(session), record, before, after, updated_at=now(), **values
+            )
+
     async def _submit_queued(self) -> None:
         async with self.database.unit_of_work() as session:
             queued = await SqlRunRepository(session).in_status(RunStatus.queued.value, EXECUTOR, 100)
         for record in queued:
             started = now()
-            if not await self._change(
-                record.id, [RunStatus.queued.value], status="running", started_at=started
-            ):
+            if not await self._move(record, RunStatus.queued, RunStatus.running, started_at=started):
                 continue
             manifest = render_job(Run.of(record).model_dump(mode="json"), self.config, self.default_timeout_s)
             try:
                 await asyncio.to_thread(self.jobs.submit, manifest)
             except Exception as exc:  # noqa: BLE001 - any refusal by the API server fails the run, named
-                await self._change(
-                    record.id,
-                    RUNNING,
-                    status="failed",
+                await self._move(
+                    record,
+                    RunStatus.running,
+                    RunStatus.failed,
                     error=f"creating the Job failed: {exc}",
                     finished_at=now(),
                 )
@@ -103,8 +110,8 @@ class KubernetesWorker:
             run_id = str(record.id)
             if record.cancel_requested:
                 await asyncio.to_thread(self.jobs.cancel, run_id)
-                await self._change(
-                    record.id, RUNNING, status="cancelled", error="cancelled", finished_at=now()
+                await self._move(
+                    record, RunStatus.running, RunStatus.cancelled, error="cancelled", finished_at=now()
                 )
                 continue
             text = await asyncio.to_thread(self.jobs.logs, run_id)
@@ -112,12 +119,14 @@ class KubernetesWorker:
                 self.files.log_path(record.id).write_text(text)
             state = await asyncio.to_thread(self.jobs.state, run_id)
             if state.status == "succeeded":
-                await self._change(
-                    record.id,
-                    RUNNING,
-                    status="succeeded",
+                await self._move(
+                    record,
+                    RunStatus.running,
+                    RunStatus.succeeded,
                     output_version=state.output_version,
                     finished_at=now(),
                 )
             elif state.status == "failed":
-                await self._change(record.id, RUNNING, status="failed", error=state.error, finished_at=now())
+                await self._move(
+                    record, RunStatus.running, RunStatus.failed, error=state.error, finished_at=now()
+                )

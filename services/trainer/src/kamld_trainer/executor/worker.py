@@ -2,10 +2,11 @@
 
 environment -> inputs -> command -> output pushed as a model version -> final status.
 
-A run changes status only by an atomic ``change`` from the status it is expected to be in, so a
-cancel that lands while a run is being claimed or finished is never lost or applied twice. On
-start-up, runs a previous trainer left ``running`` end as failed ("interrupted"): their process
-died with it (see :mod:`.process`), and their partial output was never pushed.
+A run changes status only by an atomic ``move`` from the status it is expected to be in (which
+records the change's event in the same transaction), so a cancel that lands while a run is being
+claimed or finished is never lost or applied twice. On start-up, runs a previous trainer left
+``running`` end as failed ("interrupted"): their process died with it (see :mod:`.process`), and
+their partial output was never pushed.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from kamld_trainer.runs.logs import RunFiles
 from kamld_trainer.runs.models import RunRecord
 from kamld_trainer.runs.repository import SqlRunRepository
 from kamld_trainer.runs.schemas import MetricIn, RunStatus, TrackIn
-from kamld_trainer.runs.service import RunService
+from kamld_trainer.runs.service import RunService, move
 
 log = structlog.get_logger("kamld_trainer.executor")
 
@@ -118,10 +119,13 @@ class LocalWorker:
                 pgid = self.files.read_pgid(record.id)
                 if pgid is not None:
                     kill_leftover_group(pgid, str(record.id))
-                await repository.change(
-                    record.id,
-                    RUNNING,
-                    status=RunStatus.failed.value,
+                await move(
+                    session,
+                    repository,
+                    record,
+                    RunStatus.running,
+                    RunStatus.failed,
+                    details={"interrupted": True},
                     error=INTERRUPTED,
                     finished_at=now(),
                     updated_at=now(),
@@ -149,10 +153,12 @@ class LocalWorker:
             claimed = []
             for record in candidates:
                 started = now()
-                if await repository.change(
-                    record.id,
-                    [RunStatus.queued.value],
-                    status=RunStatus.running.value,
+                if await move(
+                    session,
+                    repository,
+                    record,
+                    RunStatus.queued,
+                    RunStatus.running,
                     started_at=started,
                     updated_at=started,
                 ):
@@ -171,11 +177,24 @@ class LocalWorker:
 
     # one run -----------------------------------------------------------------------------------
 
-    async def _finish(self, run_id: uuid.UUID, status: RunStatus, **values: Any) -> None:
+    async def _finish(
+        self, run_id: uuid.UUID, status: RunStatus, details: dict[str, Any] | None = None, **values: Any
+    ) -> None:
         async with self.database.unit_of_work() as session:
-            await SqlRunRepository(session).change(
-                run_id, RUNNING, status=status.value, finished_at=now(), updated_at=now(), **values
-            )
+            repository = SqlRunRepository(session)
+            record = await repository.get(run_id)  # read again: who asked to cancel it, if anyone
+            if record is not None:
+                await move(
+                    session,
+                    repository,
+                    record,
+                    RunStatus.running,
+                    status,
+                    details=details,
+                    finished_at=now(),
+                    updated_at=now(),
+                    **values,
+                )
 
     async def _set(self, run_id: uuid.UUID, **values: Any) -> None:
         async with self.database.unit_of_work() as session:
@@ -197,7 +216,9 @@ class LocalWorker:
                 status, values = outcome
                 await self._finish(run_id, status, **values)
         except asyncio.CancelledError:
-            await asyncio.shield(self._finish(run_id, RunStatus.failed, error=INTERRUPTED))
+            await asyncio.shield(
+                self._finish(run_id, RunStatus.failed, {"interrupted": True}, error=INTERRUPTED)
+            )
             raise
         except RunFailed as exc:
             await self._finish(run_id, RunStatus.failed, error=str(exc))

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Body, Depends, Query, Request, status
 from fastapi.responses import StreamingResponse
 
 from kamld_common import patterns
+from kamld_common.http import current_actor
 from kamld_common.paging import Page, cursor_query, limit_query
 from kamld_trainer.runs.logs import RunFiles
 from kamld_trainer.runs.schemas import FinishIn, Metrics, Run, RunIn, RunStatus, TrackIn
@@ -30,7 +31,12 @@ def _wake(request: Request) -> None:
         worker.wake.set()
 
 
+async def _actor() -> str:
+    return current_actor()
+
+
 Runs = Annotated[RunService, Depends(_runs)]
+Actor = Annotated[str, Depends(_actor)]
 Files = Annotated[RunFiles, Depends(_files)]
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such run"}}
 
@@ -102,9 +108,9 @@ async def get_run_metrics(run_id: str, runs: Runs) -> Metrics:
 
 
 @router.post("/{run_id}/cancel", summary="Cancel a run", responses=NOT_FOUND)
-async def cancel_run(run_id: str, runs: Runs) -> Run:
+async def cancel_run(run_id: str, runs: Runs, actor: Actor) -> Run:
     """A queued run ends at once; a running one is stopped (SIGTERM, then SIGKILL)."""
-    return await runs.cancel(run_id)
+    return await runs.cancel(run_id, actor)
 
 
 @router.post(
@@ -114,10 +120,11 @@ async def retry_run(
     run_id: str,
     runs: Runs,
     request: Request,
+    actor: Actor,
     creator: Annotated[str, Body(embed=True, max_length=200)] = "",
 ) -> Run:
-    """Queue a new run with a finished run's spec and pinned inputs."""
-    run = await runs.retry(run_id, creator)
+    """Queue a new run with a finished run's spec and pinned inputs (for `creator`, default the caller)."""
+    run = await runs.retry(run_id, creator or actor)
     _wake(request)
     return run
 

@@ -20,6 +20,8 @@ class RunRecord(Base):
     """A run as stored; ``seq`` orders runs by creation, ``id`` is the public name.
 
     ``artifact`` is the output artifact; ``command`` the entrypoint of a code run (empty for a recipe).
+    ``trace_id`` is the trace of the request that queued it (its events carry it when the executor,
+    serving no request, changes its status); ``cancelled_by`` who asked a running run to stop.
     """
 
     __tablename__ = "runs"
@@ -47,6 +49,8 @@ class RunRecord(Base):
     final_metrics: Mapped[dict[str, float]] = mapped_column(JSON, nullable=False, default=dict)
     cancel_requested: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     retry_of: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
+    trace_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    cancelled_by: Mapped[str | None] = mapped_column(String(256), nullable=True)
     started_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     command_started_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)

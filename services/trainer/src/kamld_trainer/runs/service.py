@@ -1,7 +1,8 @@
 """Queuing, reading, cancelling and tracking runs; knows nothing of HTTP.
 
 Executing runs is the executor's (:mod:`kamld_trainer.executor`); this module records what was
-asked and what happened.
+asked and what happened. Every change of a run's status goes through :func:`move` (or, for a new
+run, :meth:`RunService.queue`), which records its event in the same transaction.
 """
 
 from __future__ import annotations
@@ -15,13 +16,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamld_common.db import Database
 from kamld_common.errors import Conflict, Invalid, NotFound
+from kamld_common.http import ANONYMOUS
+from kamld_common.outbox import current_trace_id, record_event
 from kamld_common.paging import Page, page_of
 from kamld_trainer.recipes import check_params, get_recipe
+from kamld_trainer.runs import events
 from kamld_trainer.runs.models import MetricRecord, RunRecord
 from kamld_trainer.runs.repository import RunFilter, RunRepository, SqlRunRepository
 from kamld_trainer.runs.schemas import FinishIn, MetricPoint, Metrics, Run, RunIn, RunStatus, TrackIn
 
-ACTIVE = (RunStatus.queued.value, RunStatus.running.value)
+CANCEL_ATTEMPTS = 5
 EXECUTORS_HERE = ("local", "external")
 
 
@@ -35,6 +39,32 @@ def _run_id(text: str) -> uuid.UUID | None:
         return uuid.UUID(text)
     except ValueError:
         return None
+
+
+async def move(
+    session: AsyncSession,
+    runs: RunRepository,
+    record: RunRecord,
+    before: RunStatus,
+    after: RunStatus,
+    *,
+    actor: str | None = None,
+    details: dict[str, Any] | None = None,
+    **values: Any,
+) -> bool:
+    """Move the run from ``before`` to ``after`` setting ``values``, and record its event, in
+    ``session``'s transaction; False (and nothing recorded) when the run is no longer ``before``.
+
+    The event's actor is ``actor``, else who asked to cancel it (for ``cancelled``), else its
+    creator; its trace is the request's, else the one that queued the run.
+    """
+    if not await runs.change(record.id, [before.value], status=after.value, **values):
+        return False
+    if actor is None and after is RunStatus.cancelled:
+        actor = record.cancelled_by
+    draft = events.run_changed(record, before, after, actor or record.creator or ANONYMOUS, values, details)
+    await record_event(session, events.OutboxRecord, draft, trace_id=record.trace_id)
+    return True
 
 
 def last_values(points: Iterable[MetricRecord]) -> dict[str, float]:
@@ -74,8 +104,9 @@ class RunService:
             )
         return check_params(recipe, spec.params)
 
-    async def queue(self, spec: RunIn, retry_of: uuid.UUID | None = None) -> Run:
-        """Record a new run, waiting to be executed (a run tracked by hand starts ``running``)."""
+    async def queue(self, spec: RunIn, retry_of: RunRecord | None = None, actor: str = "") -> Run:
+        """Record a new run, waiting to be executed (a run tracked by hand starts ``running``), and
+        its ``run.created`` event (after ``run.retried`` of ``retry_of``, by ``actor``, for a retry)."""
         if spec.executor not in self.executors:
             raise Invalid(
                 f"executor {spec.executor!r} is not configured on this trainer "
@@ -103,13 +134,19 @@ class RunService:
             final_metrics={},
             bytes_downloaded=0,
             cancel_requested=False,
-            retry_of=retry_of,
+            retry_of=retry_of.id if retry_of is not None else None,
+            trace_id=current_trace_id(),
             created_at=now,
             updated_at=now,
             started_at=now if external else None,
         )
         async with self.database.unit_of_work() as session:
-            return Run.of(await self.repository(session).add(record))
+            await self.repository(session).add(record)
+            if retry_of is not None:
+                retried = events.run_retried(retry_of, record, actor or record.creator or ANONYMOUS)
+                await record_event(session, events.OutboxRecord, retried)
+            await record_event(session, events.OutboxRecord, events.run_created(record))
+            return Run.of(record)
 
     async def _record(self, session: AsyncSession, run_id: str) -> RunRecord:
         parsed = _run_id(run_id)
@@ -159,32 +196,44 @@ class RunService:
             rows = await runs.newest(where, limit + 1)
         return page_of([Run.of(row) for row in rows], limit, lambda run: str(run.id))
 
-    async def cancel(self, run_id: str) -> Run:
-        """A queued run is cancelled at once; a running one is asked to stop (its executor ends it)."""
-        now = self.clock()
-        async with self.database.unit_of_work() as session:
-            record = await self._record(session, run_id)
-            runs = self.repository(session)
-            if record.status == RunStatus.queued.value or (
-                record.executor == "external" and record.status == RunStatus.running.value
-            ):
-                await runs.change(
-                    record.id,
-                    ACTIVE,
-                    status=RunStatus.cancelled.value,
-                    error="cancelled",
-                    finished_at=now,
-                    updated_at=now,
-                )
-            elif record.status == RunStatus.running.value:
-                await runs.change(record.id, ACTIVE, cancel_requested=True, updated_at=now)
-            else:
-                raise Conflict(f"run {run_id} already {record.status}", code="run_finished")
-            await session.refresh(record)
-            return Run.of(record)
+    async def cancel(self, run_id: str, actor: str) -> Run:
+        """A queued run is cancelled at once; a running one is asked to stop (its executor ends it).
+
+        Each attempt moves the run from the status it was read in, so a run the executor claims or
+        finishes meanwhile is read again rather than changed on a stale view.
+        """
+        for _ in range(CANCEL_ATTEMPTS):
+            now = self.clock()
+            async with self.database.unit_of_work() as session:
+                record = await self._record(session, run_id)
+                runs = self.repository(session)
+                status = RunStatus(record.status)
+                if status.finished:
+                    raise Conflict(f"run {run_id} already {record.status}", code="run_finished")
+                if status is RunStatus.queued or record.executor == "external":
+                    done = await move(
+                        session,
+                        runs,
+                        record,
+                        status,
+                        RunStatus.cancelled,
+                        actor=actor,
+                        error="cancelled",
+                        finished_at=now,
+                        updated_at=now,
+                    )
+                else:
+                    done = await runs.change(
+                        record.id, [status.value], cancel_requested=True, cancelled_by=actor, updated_at=now
+                    )
+                if done:
+                    await session.refresh(record)
+                    return Run.of(record)
+        raise Conflict(f"run {run_id} kept changing; cancel it again", code="run_busy")
 
     async def retry(self, run_id: str, creator: str) -> Run:
-        """A new run with the same spec (the same pinned inputs) as a finished one."""
+        """A new run with the same spec (the same pinned inputs) as a finished one, asked for by
+        ``creator`` (the original's creator when empty)."""
         async with self.database.unit_of_work() as session:
             record = await self._record(session, run_id)
         if not RunStatus(record.status).finished or record.executor == "external":
@@ -203,7 +252,7 @@ class RunService:
             executor=record.executor,
             creator=creator or record.creator,
         )
-        return await self.queue(spec, retry_of=record.id)
+        return await self.queue(spec, retry_of=record, actor=creator)
 
     async def track(self, run_id: str, body: TrackIn) -> Run:
         """Add metrics and params to a running run."""
@@ -240,10 +289,12 @@ class RunService:
                 raise Conflict(
                     "only a run tracked by hand is finished by its caller", code="run_not_external"
                 )
-            changed = await self.repository(session).change(
-                record.id,
-                [RunStatus.running.value],
-                status=body.status,
+            changed = await move(
+                session,
+                self.repository(session),
+                record,
+                RunStatus.running,
+                RunStatus(body.status),
                 output_version=body.output_version,
                 artifact=body.output_version.split(":", 1)[0] if body.output_version else record.artifact,
                 error=body.error,
