@@ -143,7 +143,8 @@ def test_a_run_followed_live_from_the_list_to_its_model(chromium: Any, story: St
     # The list shows it: status, code, input, output, creator.
     page.get_by_role("link", name="Runs", exact=True).click()
     table = page.get_by_role("table", name="Runs")
-    row = table.locator("tbody tr", has=page.locator(f"a[href='/runs/{run['id']}']"))
+    link = page.locator(f"a[href='/runs/{run['id']}']")
+    row = table.locator("tbody tr", has=link)
     row.wait_for()
     cells = row.locator("td").all_inner_texts()
     assert cells[1] in ("queued", "running")
@@ -159,7 +160,7 @@ def test_a_run_followed_live_from_the_list_to_its_model(chromium: Any, story: St
     check_accessible(page, "runs")
 
     # Its page follows the log while it runs (it waits for the gate), and draws its metrics.
-    row.get_by_role("link").click()
+    row.locator(f"a[href='/runs/{run['id']}']").click()
     page.get_by_role("heading", name="Spec").wait_for()
     page.get_by_text("Following the log while the run is live").wait_for()
     page.wait_for_function(
@@ -259,15 +260,14 @@ def test_a_refused_action_shows_the_problem_detail(chromium: Any, story: Story) 
     button.wait_for()
     with kamld.Client(story.platform.gateway, story.admin) as admin:
         admin.token_revoke("carol")
-    refused = httpx.post(
-        f"{story.platform.gateway}/api/v1/runs/{run['id']}/cancel",
-        headers={"Authorization": f"Bearer {carol}"},
-    )
-    assert refused.status_code == 401
-    button.click()
+    with page.expect_response(lambda r: r.url.endswith("/cancel")) as answered:
+        button.click()
+    refused = answered.value
+    assert refused.status == 401
     alert = page.locator(".stack").get_by_role("alert")
     alert.wait_for()
-    assert refused.json()["detail"] in alert.inner_text()
+    detail = refused.json()["detail"]
+    assert detail and detail in alert.inner_text()
     assert story.api.get(f"/runs/{run['id']}").json()["status"] in ("queued", "running")
     assert story.api.post(f"/runs/{run['id']}/cancel").status_code == 200
     wait_for_run(story.api, run["id"])
@@ -282,7 +282,7 @@ def test_the_activity_feed_updates_live(chromium: Any, story: Story, shots: Path
     pushed.wait_for(timeout=60_000)
     assert "alice" in pushed.inner_text() and "latest: v1 → v2" in pushed.inner_text()
     assert pushed.get_by_role("link", name="rows:v2").get_attribute("href") == "/artifacts/rows/versions/v2"
-    alias = events.locator("tbody tr", has_text="alias.set").filter(has_text="rows@production")
+    alias = events.locator("tbody tr", has_text="alias.set").filter(has_text="production set to v1")
     alias.wait_for()
     assert "production set to v1" in alias.inner_text()
     page.get_by_text("Live: new events appear at the top.").wait_for()
@@ -292,12 +292,14 @@ def test_the_activity_feed_updates_live(chromium: Any, story: Story, shots: Path
     page.evaluate("window.kamldSamePage = true")
     with kamld.Client(story.platform.gateway, story.editor) as editor:
         editor.alias_set("rows", "production", "v2")
-    moved = events.locator("tbody tr").first
-    page.wait_for_function(
-        "() => document.querySelector('table[aria-label=Events] tbody tr')?.textContent.includes('production: v1 → v2')",
-        timeout=60_000,
-    )
+    moved = events.locator("tbody tr", has_text="production: v1 → v2")
+    moved.wait_for(timeout=60_000)
     assert "alias.set" in moved.inner_text()
+    order = [int(i) for i in events.locator("tbody tr").evaluate_all("rows => rows.map(r => r.dataset.eventId)")]
+    assert order == sorted(order, reverse=True)  # newest first, the new one above the older move
+    assert order.index(int(moved.get_attribute("data-event-id"))) < order.index(
+        int(alias.get_attribute("data-event-id"))
+    )
     assert moved.get_by_role("link", name="rows:v2").get_attribute("href") == "/artifacts/rows/versions/v2"
     assert page.evaluate("window.kamldSamePage") is True
     page.screenshot(path=shots / "workbench-activity.png", full_page=True)
@@ -325,15 +327,17 @@ def test_the_activity_feed_updates_live(chromium: Any, story: Story, shots: Path
 
 def test_the_new_pages_work_in_a_narrow_window(chromium: Any, story: Story) -> None:
     page = signed_in(chromium, story, story.editor, viewport={"width": 390, "height": 800})
-    run_id = story.api.get("/runs", params={"output": "rows-model"}).json()["items"][0]["id"]
-    for path, ready in (
-        ("/runs", "Runs"),
-        (f"/runs/{run_id}", "Spec"),
-        ("/activity", "Activity"),
+    gate = story.root / "gate-narrow"
+    gate.write_text("open")
+    run_id = wait_for_run(story.api, story.start(gate, "narrow-model")["id"])["id"]
+    for path, heading, ready in (
+        ("/runs", "Runs", "table[aria-label=Runs] tbody tr"),
+        (f"/runs/{run_id}", "Spec", "figure.chart canvas"),
+        ("/activity", "Activity", "table[aria-label=Events] tbody tr"),
     ):
         page.goto(path)
-        page.get_by_role("heading", name=ready, exact=True).wait_for()
-        page.locator("table").first.wait_for()
+        page.get_by_role("heading", name=heading, exact=True).wait_for()
+        page.locator(ready).first.wait_for()
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{path} is wider than the window by {overflow} px"
     # Keyboard only: the run log can take focus (it scrolls).

@@ -67,6 +67,7 @@ export default function Run() {
       <h1>
         Run {r.name || r.id} <StatusBadge status={r.status} />
       </h1>
+      <ErrorBox error={run.error} />
       <RunActions run={r} onChanged={reloadRun} />
       <Outcome run={r} />
       <div className="columns">
@@ -392,6 +393,7 @@ function RunLog({ id, status, onEnded }: { id: string; status: RunView["status"]
         ref={pre}
         className="log"
         tabIndex={0}
+        role="region"
         aria-label="Run log"
         data-testid="run-log"
         onScroll={(event) => {

@@ -120,7 +120,7 @@ function RunTable({ runs }: { runs: Run[] }) {
             <tr key={run.id}>
               <td>
                 <Link to={runPath(run.id)} title={run.id}>
-                  {run.name || run.id.slice(0, 8)}
+                  {run.name} <span className="run-id">{run.id.slice(0, 8)}</span>
                 </Link>
               </td>
               <td>
