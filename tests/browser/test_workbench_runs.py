@@ -128,6 +128,15 @@ def check_accessible(page: Any, where: str) -> None:
     assert not violations, f"{where}:\n{describe_violations(violations)}"
 
 
+def wait_for_log(page: Any, line: str, timeout: float = 30_000) -> None:
+    """Until the run page's log holds ``line`` (the page reads it as a stream)."""
+    page.wait_for_function(
+        "line => document.querySelector('[data-testid=run-log]').textContent.includes(line)",
+        arg=line,
+        timeout=timeout,
+    )
+
+
 def log_text(page: Any) -> str:
     text: str = page.get_by_test_id("run-log").inner_text()
     return text
@@ -163,10 +172,8 @@ def test_a_run_followed_live_from_the_list_to_its_model(chromium: Any, story: St
     row.locator(f"a[href='/runs/{run['id']}']").click()
     page.get_by_role("heading", name="Spec").wait_for()
     page.get_by_text("Following the log while the run is live").wait_for()
-    page.wait_for_function(
-        "() => document.querySelector('[data-testid=run-log]').textContent.includes('waiting for the gate')",
-        timeout=300_000,  # the first run on a machine builds its environment
-    )
+    # (a generous deadline: the first run on a machine builds its environment)
+    wait_for_log(page, "waiting for the gate", timeout=300_000)
     assert "gate opened" not in log_text(page)
     assert page.get_by_role("button", name="Cancel run").is_visible()
     charts = page.get_by_role("list", name="Metric charts")
@@ -185,11 +192,12 @@ def test_a_run_followed_live_from_the_list_to_its_model(chromium: Any, story: St
     page.evaluate("window.kamldSamePage = true")
     gate.write_text("open")
     page.get_by_text("Succeeded and registered").wait_for(timeout=120_000)
-    page.wait_for_function(
-        "() => document.querySelector('[data-testid=run-log]').textContent.includes('gate opened')"
-    )
+    # the end of the log, to the line the trainer writes last
+    wait_for_log(page, "registered rows-model:v1")
     assert page.evaluate("window.kamldSamePage") is True
-    assert "registered rows-model:v1" in log_text(page)
+    text = log_text(page)
+    assert text.count("waiting for the gate") == 1  # read on from where it was, nothing twice
+    assert text.index("step 3 done") < text.index("gate opened") < text.index("registered rows-model:v1")
     assert page.get_by_role("button", name="Cancel run").count() == 0
     assert page.get_by_role("button", name="Retry run").count() == 0  # a success is not retried
     page.get_by_text("Following the log").wait_for(state="detached")
@@ -202,9 +210,6 @@ def test_a_run_followed_live_from_the_list_to_its_model(chromium: Any, story: St
     page.get_by_role("heading", name="Spec").wait_for()
     assert page.url.endswith(f"/runs/{run['id']}")
 
-    page.goto("/runs")
-    page.get_by_role("table", name="Runs").locator("tbody tr").first.wait_for()
-    page.screenshot(path=shots / "workbench-runs.png", full_page=True)
     assert not page_errors(page)
     page.context.close()
 
@@ -217,9 +222,7 @@ def test_only_editors_cancel_and_retry(chromium: Any, story: Story) -> None:
     viewer = signed_in(chromium, story, story.viewer)
     viewer.goto(f"/runs/{run['id']}")
     viewer.get_by_text("Following the log while the run is live").wait_for()
-    viewer.wait_for_function(
-        "() => document.querySelector('[data-testid=run-log]').textContent.includes('waiting for the gate')"
-    )
+    wait_for_log(viewer, "waiting for the gate")
     assert viewer.get_by_role("button", name="Cancel run").count() == 0
     assert viewer.get_by_role("button", name="Retry run").count() == 0
 
@@ -295,7 +298,9 @@ def test_the_activity_feed_updates_live(chromium: Any, story: Story, shots: Path
     moved = events.locator("tbody tr", has_text="production: v1 → v2")
     moved.wait_for(timeout=60_000)
     assert "alias.set" in moved.inner_text()
-    order = [int(i) for i in events.locator("tbody tr").evaluate_all("rows => rows.map(r => r.dataset.eventId)")]
+    order = [
+        int(i) for i in events.locator("tbody tr").evaluate_all("rows => rows.map(r => r.dataset.eventId)")
+    ]
     assert order == sorted(order, reverse=True)  # newest first, the new one above the older move
     assert order.index(int(moved.get_attribute("data-event-id"))) < order.index(
         int(alias.get_attribute("data-event-id"))
@@ -338,7 +343,9 @@ def test_the_new_pages_work_in_a_narrow_window(chromium: Any, story: Story) -> N
         page.goto(path)
         page.get_by_role("heading", name=heading, exact=True).wait_for()
         page.locator(ready).first.wait_for()
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
         assert overflow <= 0, f"{path} is wider than the window by {overflow} px"
     # Keyboard only: the run log can take focus (it scrolls).
     page.goto(f"/runs/{run_id}")
@@ -347,7 +354,7 @@ def test_the_new_pages_work_in_a_narrow_window(chromium: Any, story: Story) -> N
     page.context.close()
 
 
-def test_the_chart_library_is_not_in_the_initial_javascript(chromium: Any, story: Story) -> None:
+def test_the_chart_library_is_not_in_the_initial_javascript(chromium: Any, story: Story, shots: Path) -> None:
     page = signed_in(chromium, story, story.viewer)
     bodies: dict[str, bytes] = {}
     page.on("response", lambda r: r.url.endswith(".js") and bodies.setdefault(r.url, r.body()))
@@ -356,4 +363,5 @@ def test_the_chart_library_is_not_in_the_initial_javascript(chromium: Any, story
     page.wait_for_load_state("networkidle")
     assert not [url for url in bodies if "MetricCharts" in url]
     assert sum(len(gzip.compress(body, 9)) for body in bodies.values()) < 400 * 1024
+    page.screenshot(path=shots / "workbench-runs.png", full_page=True)  # the runs of the whole module
     page.context.close()

@@ -6,6 +6,7 @@ import "uplot/dist/uPlot.min.css";
 import { formatMetric, type ChartSeries } from "../runs";
 
 const HEIGHT = 200;
+const STEP_INCREMENTS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000, 1e6, 1e7];
 
 export default function MetricCharts({ series }: { series: ChartSeries[] }) {
   return (
@@ -34,7 +35,8 @@ function MetricChart({ series }: { series: ChartSeries }) {
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: false } },
       axes: [
-        { label: "step", stroke: "#57606a" },
+        // steps are whole numbers: no ticks between them
+        { label: "step", stroke: "#57606a", incrs: STEP_INCREMENTS },
         { stroke: "#57606a", values: (_u, ticks) => ticks.map((t) => formatMetric(t)) },
       ],
       series: [{ label: "step" }, { label: series.name, stroke: "#0a58ca", width: 2, points: { show: true, size: 5 } }],
