@@ -39,6 +39,8 @@ import kamld_tracking as tracking
 params = tracking.params()
 gate = pathlib.Path(params["gate"])
 print("reading the rows", flush=True)
+if params.get("fail"):
+    raise SystemExit("boom: the data is bad")
 for step in range(4):
     tracking.log_metric("loss", 1.0 / (step + 1), step=step)
     tracking.log_metric("accuracy", 0.5 + step / 10, step=step)
@@ -79,12 +81,12 @@ class Story:
             timeout=60,
         )
 
-    def start(self, gate: Path, output: str) -> dict[str, Any]:
+    def start(self, gate: Path, output: str, fail: bool = False) -> dict[str, Any]:
         body = {
             "code": "train-code",
             "entrypoint": ["python", "train.py"],
             "inputs": ["rows:v2=train"],
-            "params": {"gate": str(gate)},
+            "params": {"gate": str(gate), "fail": fail},
             "output": output,
         }
         response = self.api.post("/runs", json=body)
@@ -249,6 +251,28 @@ def test_only_editors_cancel_and_retry(chromium: Any, story: Story) -> None:
     assert not page_errors(editor) and not page_errors(viewer)
     viewer.context.close()
     editor.context.close()
+
+
+def test_a_failed_run_shows_why_and_editors_may_retry_it(chromium: Any, story: Story) -> None:
+    run = wait_for_run(story.api, story.start(story.root / "gate-unused", "failed-model", fail=True)["id"])
+    assert run["status"] == "failed"
+    page = signed_in(chromium, story, story.editor)
+    page.goto(f"/runs/{run['id']}")
+    why = page.get_by_role("region", name="Why it ended")
+    why.wait_for()
+    assert "Failed" in why.inner_text() and "exit code 1" in why.inner_text()
+    assert "boom: the data is bad" in why.inner_text()
+    wait_for_log(page, "boom: the data is bad")
+    assert page.get_by_role("button", name="Retry run").is_visible()
+    assert page.get_by_role("button", name="Cancel run").count() == 0
+    assert page.get_by_text("No metrics logged.").is_visible()
+    check_accessible(page, "run (failed)")
+    page.goto("/runs?status=failed")
+    rows = page.get_by_role("table", name="Runs").locator("tbody tr")
+    rows.first.wait_for()
+    assert rows.count() == 1 and "failed-model" in rows.first.inner_text()
+    assert page.get_by_label("Status").input_value() == "failed"
+    page.context.close()
 
 
 def test_a_refused_action_shows_the_problem_detail(chromium: Any, story: Story) -> None:

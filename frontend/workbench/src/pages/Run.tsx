@@ -98,13 +98,15 @@ function Outcome({ run }: { run: RunView }) {
   }
   if ((run.status === "failed" || run.status === "cancelled") && run.error) {
     return (
-      <div className="card failure" aria-label="Why it ended">
+      <section className="card failure" aria-label="Why it ended">
         <h2>{run.status === "failed" ? "Failed" : "Cancelled"}</h2>
         {run.exit_code !== null && run.exit_code !== undefined ? (
           <p className="muted">exit code {run.exit_code}</p>
         ) : null}
-        <pre className="log error-text">{run.error}</pre>
-      </div>
+        <pre className="log error-text" tabIndex={0}>
+          {run.error}
+        </pre>
+      </section>
     );
   }
   if (run.status === "cancelled") return <p role="status">Cancelled.</p>;
