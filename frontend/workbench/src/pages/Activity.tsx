@@ -19,7 +19,7 @@ import { useLoad } from "../hooks";
 import { refPath } from "../runs";
 
 const PAGE = 50;
-type Live = "connecting" | "live" | "reconnecting" | "off";
+type Live = "connecting" | "live" | "reconnecting" | "closed" | "off";
 
 export default function Activity() {
   const [params, setParams] = useSearchParams();
@@ -63,7 +63,8 @@ export default function Activity() {
       }
     };
     source.onopen = () => setLive("live");
-    source.onerror = () => setLive(source.readyState === EventSource.CLOSED ? "off" : "reconnecting");
+    // the browser reconnects by itself after a dropped connection, but not after an error answer
+    source.onerror = () => setLive(source.readyState === EventSource.CLOSED ? "closed" : "reconnecting");
     source.onmessage = receive;
     for (const type of EVENT_TYPES) source.addEventListener(type, receive);
     return () => {
@@ -101,7 +102,9 @@ export default function Activity() {
             ? "Reconnecting to the live feed…"
             : live === "connecting"
               ? "Connecting to the live feed…"
-              : ""}
+              : live === "closed"
+                ? "The live feed was refused or stopped: reload the page to follow new events again."
+                : ""}
       </p>
       <ErrorBox error={first.error} />
       {first.loading && !events.length ? <Loading /> : null}
