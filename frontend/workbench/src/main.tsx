@@ -3,9 +3,12 @@ import { createRoot } from "react-dom/client";
 import { BrowserRouter, Link, NavLink, Route, Routes } from "react-router-dom";
 
 import { ErrorBox, Loading } from "./components";
+import Activity from "./pages/Activity";
 import Artifact from "./pages/Artifact";
 import Catalog from "./pages/Catalog";
 import Diff from "./pages/Diff";
+import Run from "./pages/Run";
+import Runs from "./pages/Runs";
 import SignIn from "./pages/SignIn";
 import Status from "./pages/Status";
 import Tokens from "./pages/Tokens";
@@ -33,6 +36,8 @@ function Shell() {
           <NavLink to="/" end>
             Catalog
           </NavLink>
+          <NavLink to="/runs">Runs</NavLink>
+          <NavLink to="/activity">Activity</NavLink>
           <NavLink to="/status">Status</NavLink>
           {can("admin") ? <NavLink to="/tokens">Tokens</NavLink> : null}
         </nav>
@@ -51,6 +56,9 @@ function Shell() {
             <Route path="/artifacts/:name/diff" element={<Diff />} />
             <Route path="/artifacts/:name/versions/:ref" element={<Version />} />
             <Route path="/artifacts/:name/versions/:ref/lineage" element={<Lineage />} />
+            <Route path="/runs" element={<Runs />} />
+            <Route path="/runs/:id" element={<Run />} />
+            <Route path="/activity" element={<Activity />} />
             <Route path="/status" element={<Status />} />
             <Route
               path="/tokens"

@@ -60,6 +60,16 @@ export default function Artifact() {
       <h1>
         {name} <span className="badge">{artifact.data.kind}</span>
       </h1>
+      <div className="row wrap">
+        <Link className="button secondary" to={`/activity?artifact=${encodeURIComponent(name)}`}>
+          Activity of {name}
+        </Link>
+        {artifact.data.kind === "model" ? (
+          <Link className="button secondary" to={`/runs?output=${encodeURIComponent(name)}`}>
+            Runs producing {name}
+          </Link>
+        ) : null}
+      </div>
       <About artifact={artifact.data} onSaved={artifact.reload} />
       <div className="columns">
         <Section title="Versions">

@@ -8,6 +8,7 @@ import { allPagesOf, api, artifactPath, filePath, formatBytes, formatTime, unwra
 import { CopyButton, ErrorBox, Loading, Section } from "../components";
 import { useLoad } from "../hooks";
 import { isImage, previewKind } from "../preview/kinds";
+import { runIdOf, runPath } from "../runs";
 
 const Preview = lazy(() => import("../preview/Preview"));
 const MAX_FILES = 20000;
@@ -37,6 +38,7 @@ export default function VersionPage() {
   const pinned = `${name}:${v.name}`;
   const images = (files.data ?? []).filter((f) => isImage(f.path)).slice(0, 24);
   const firstFile = files.data?.[0]?.path ?? "FILE";
+  const runId = runIdOf(v.metadata);
 
   return (
     <div className="page">
@@ -98,6 +100,14 @@ export default function VersionPage() {
                       {p.ref}
                     </Link>
                   ))}
+                </dd>
+              </>
+            ) : null}
+            {runId ? (
+              <>
+                <dt>Run</dt>
+                <dd>
+                  <Link to={runPath(runId)}>Run that produced it</Link>
                 </dd>
               </>
             ) : null}
