@@ -2,6 +2,8 @@ import { lazy, StrictMode, Suspense } from "react";
 import { createRoot } from "react-dom/client";
 import { BrowserRouter, Link, NavLink, Route, Routes } from "react-router-dom";
 
+import { NavSearch } from "./components";
+
 import { ErrorBox, Loading } from "./components";
 import Artifact from "./pages/Artifact";
 import Catalog from "./pages/Catalog";
@@ -15,6 +17,8 @@ import "./style.css";
 
 // The graph libraries are loaded only when a lineage page opens.
 const Lineage = lazy(() => import("./pages/Lineage"));
+const Search = lazy(() => import("./pages/Search"));
+const Query = lazy(() => import("./pages/Query"));
 
 function Shell() {
   const { caller, checking, signOut, can } = useSession();
@@ -33,9 +37,11 @@ function Shell() {
           <NavLink to="/" end>
             Catalog
           </NavLink>
+          <NavLink to="/query">Query</NavLink>
           <NavLink to="/status">Status</NavLink>
           {can("admin") ? <NavLink to="/tokens">Tokens</NavLink> : null}
         </nav>
+        <NavSearch />
         <span className="who">
           {caller.name} <span className="badge">{caller.role}</span>
         </span>
@@ -51,6 +57,8 @@ function Shell() {
             <Route path="/artifacts/:name/diff" element={<Diff />} />
             <Route path="/artifacts/:name/versions/:ref" element={<Version />} />
             <Route path="/artifacts/:name/versions/:ref/lineage" element={<Lineage />} />
+            <Route path="/search" element={<Search />} />
+            <Route path="/query" element={<Query />} />
             <Route path="/status" element={<Status />} />
             <Route
               path="/tokens"
