@@ -56,9 +56,9 @@ export default function Query() {
         quoted reference: <code>'NAME:vN/PATH'</code>, where the path may be a glob.
       </p>
       <form onSubmit={submit} className="stack" aria-label="SQL query">
-        <label>
-          SQL
-          <textarea
+        <label htmlFor="query-sql">SQL</label>
+        <textarea
+            id="query-sql"
             className="sql"
             value={sql}
             rows={6}
@@ -73,7 +73,6 @@ export default function Query() {
               }
             }}
           />
-        </label>
         <div className="row wrap">
           <button type="submit" disabled={running || !sql.trim()}>
             Run

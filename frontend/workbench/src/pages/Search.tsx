@@ -198,7 +198,7 @@ function Facets({
   const kindEntries = Object.entries(kinds);
   if (!kindEntries.length && !labels.length) return null;
   return (
-    <div className="row wrap facets" aria-label="Narrow the results">
+    <div className="row wrap facets" role="group" aria-label="Narrow the results">
       {kindEntries.map(([kind, count]) => (
         <button key={kind} type="button" className="secondary" onClick={() => onKind(kind)}>
           {kind} ({count})
