@@ -237,7 +237,7 @@ def test_a_viewer_queries_a_version_table(chromium: Any, data: Data, shots: Path
     got = [r.locator("td").all_inner_texts() for r in rows.locator("tbody tr").all()]
     assert got == [[shape, str(expected[shape]), str(totals[shape])] for shape in sorted(SHAPES)]
     read = page.get_by_test_id("query-versions")
-    assert "shapes:v1" in read.inner_text() and "'shapes:v1/measurements.csv'" in read.inner_text()
+    assert "shapes:v1/measurements.csv as shapes:v1 (csv, 1 file)" in read.inner_text()
     check_accessible(page, "query")
     page.screenshot(path=shots / "workbench-query.png", full_page=True)
 
@@ -313,10 +313,11 @@ def test_a_narrow_window_keeps_search_and_query_usable(chromium: Any, data: Data
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, path
     page.goto("/query")
+    sql = page.get_by_label("SQL", exact=True)
+    sql.wait_for()
     # Keyboard only: the skip link first, then the query box, run with Ctrl+Enter.
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Skip to content"
-    sql = page.get_by_label("SQL", exact=True)
     sql.focus()
     page.keyboard.type("SELECT count(*) AS n FROM 'shapes:v1/measurements.csv'")
     page.keyboard.press("Control+Enter")
