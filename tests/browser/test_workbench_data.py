@@ -21,14 +21,24 @@ import httpx
 import pytest
 
 import kamld
-from kamld_testing.browser import REPOSITORY, accessibility_violations, describe_violations, new_page, page_errors
+from kamld_testing.browser import (
+    REPOSITORY,
+    accessibility_violations,
+    describe_violations,
+    new_page,
+    page_errors,
+)
 from kamld_testing.platform import Platform, clean_environment, running_platform
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
 SHAPES = ["square", "circle", "triangle"]
 ROWS = [(SHAPES[i % 3], i * 3, i * 0.5) for i in range(12)]
-IMAGES = {"images/square-01.png": (16, 16), "images/square-02.png": (32, 16), "images/circle-01.png": (48, 48)}
+IMAGES = {
+    "images/square-01.png": (16, 16),
+    "images/square-02.png": (32, 16),
+    "images/circle-01.png": (48, 48),
+}
 
 
 def png(width: int, height: int) -> bytes:
@@ -39,7 +49,12 @@ def png(width: int, height: int) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
 def measurements_csv() -> bytes:
@@ -206,7 +221,10 @@ def test_the_profile_shows_the_columns_rows_and_images(chromium: Any, data: Data
     assert set(shape.get_by_role("list").locator("li").all_inner_texts()) == set(SHAPES)
     images = page.get_by_role("region", name="Image statistics")
     assert "3 images" in images.get_by_test_id("profile-images").inner_text()
-    assert images.get_by_role("table", name="Images by format").locator("tbody td").all_inner_texts() == ["png", "3"]
+    assert images.get_by_role("table", name="Images by format").locator("tbody td").all_inner_texts() == [
+        "png",
+        "3",
+    ]
     widths = images.get_by_role("table", name="Image dimensions").locator("tbody tr").first
     assert widths.locator("td").all_inner_texts() == ["16", "32", "32", "48"]
     check_accessible(page, "profile")
@@ -287,7 +305,9 @@ def test_a_refused_promotion_lists_every_reason_and_an_admin_overrides_it(chromi
     form.get_by_label("To version").select_option("v2")
     form.get_by_role("button", name="Move production").click()
     form.get_by_role("list", name="Reasons").wait_for()
-    form.get_by_label("Override with reason (kept in the alias history)").fill("hotfix approved by the on-call lead")
+    form.get_by_label("Override with reason (kept in the alias history)").fill(
+        "hotfix approved by the on-call lead"
+    )
     form.get_by_role("button", name="Override and move").click()
     page.get_by_text("production now points at v2 (the promotion policy was overridden)").wait_for()
     page.get_by_text("History of production").click()
@@ -310,7 +330,9 @@ def test_a_narrow_window_keeps_search_and_query_usable(chromium: Any, data: Data
     ]:
         page.goto(path)
         page.get_by_label(ready).first.wait_for()
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
         assert overflow <= 0, path
     page.goto("/query")
     sql = page.get_by_label("SQL", exact=True)
