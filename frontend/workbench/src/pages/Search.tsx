@@ -117,7 +117,9 @@ export default function Search() {
         }}
       >
         <label>
-          Label (<code>key=value</code> or <code>key</code>)
+          <span>
+            Label (<code>key=value</code> or <code>key</code>)
+          </span>
           <input value={labelDraft} onChange={(e) => setLabelDraft(e.target.value)} />
         </label>
         <button type="submit" className="secondary">
