@@ -34,6 +34,8 @@ pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
 SHAPES = ["square", "circle", "triangle"]
 ROWS = [(SHAPES[i % 3], i * 3, i * 0.5) for i in range(12)]
+# metadata-hub profiles a table over SAMPLE_BYTES on its first SAMPLE_ROWS rows (readings.csv).
+SAMPLE_BYTES, SAMPLE_ROWS = 4096, 50
 IMAGES = {
     "images/square-01.png": (16, 16),
     "images/square-02.png": (32, 16),
@@ -59,6 +61,12 @@ def png(width: int, height: int) -> bytes:
 
 def measurements_csv() -> bytes:
     lines = ["shape,wingspan,weight"] + [f"{shape},{span},{weight}" for shape, span, weight in ROWS]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def readings_csv() -> bytes:
+    """A table over the module's profile size limit (SAMPLE_BYTES), so it is profiled on a sample."""
+    lines = ["reading,value"] + [f"{i},{i * 1.5}" for i in range(600)]
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -90,7 +98,8 @@ class Data:
         with kamld.Client(platform.gateway, platform.token) as admin:
             self.editor = admin.token_create("alice", "editor").token
             self.viewer = admin.token_create("bob", "viewer").token
-            files = {"measurements.csv": measurements_csv()} | {p: png(w, h) for p, (w, h) in IMAGES.items()}
+            files = {"measurements.csv": measurements_csv(), "readings.csv": readings_csv()}
+            files |= {p: png(w, h) for p, (w, h) in IMAGES.items()}
             admin.push(write_tree(root / "shapes", files), "shapes", "three shapes", kind="dataset")
             admin.push(
                 write_tree(root / "m1", {"model.json": b'{"depth": 1}'}),
@@ -136,7 +145,11 @@ class Data:
 @pytest.fixture(scope="module")
 def data(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Data]:
     home = tmp_path_factory.mktemp("workbench-data-home")
-    with running_platform(home, clean_environment(), database="sqlite") as platform:
+    env = clean_environment() | {
+        "KAMLD_METADATA_HUB_PROFILE_MAX_BYTES": str(SAMPLE_BYTES),
+        "KAMLD_METADATA_HUB_PROFILE_SAMPLE_ROWS": str(SAMPLE_ROWS),
+    }
+    with running_platform(home, env, database="sqlite") as platform:
         story = Data(platform, tmp_path_factory.mktemp("workbench-data-files"))
         try:
             yield story
@@ -219,6 +232,11 @@ def test_the_profile_shows_the_columns_rows_and_images(chromium: Any, data: Data
     assert wingspan.get_by_role("img", name="Histogram of wingspan").locator("rect").count() == 10
     shape = columns.locator("tbody tr", has=page.locator("th", has_text="shape"))
     assert set(shape.get_by_role("list").locator("li").all_inner_texts()) == set(SHAPES)
+    # A table over the size limit is marked as profiled on a sample, with the reason.
+    sampled = page.get_by_role("region", name="Profile of readings.csv")
+    sampled.get_by_text("profiled on a sample").wait_for()
+    assert f"{SAMPLE_ROWS} rows · 2 columns" in sampled.get_by_test_id("profile-rows").inner_text()
+    assert f"profiled on its first {SAMPLE_ROWS} rows" in sampled.inner_text()
     images = page.get_by_role("region", name="Image statistics")
     assert "3 images" in images.get_by_test_id("profile-images").inner_text()
     assert images.get_by_role("table", name="Images by format").locator("tbody td").all_inner_texts() == [
