@@ -238,7 +238,7 @@ function AliasList({
                 by {alias.updated_by}, {formatTime(alias.updated_at)}
               </span>
             </div>
-            <AliasPolicy name={name} alias={alias.alias} />
+            {alias.alias === "latest" ? null : <AliasPolicy name={name} alias={alias.alias} />}
             <AliasHistory name={name} alias={alias.alias} stamp={alias.updated_at} />
           </li>
         ))}
