@@ -277,6 +277,23 @@ def test_a_viewer_queries_a_version_table(chromium: Any, data: Data, shots: Path
     check_accessible(page, "query")
     page.screenshot(path=shots / "workbench-query.png", full_page=True)
 
+    # The answer comes a page of 100 rows at a time.
+    sql.fill("SELECT range AS n FROM range(250) ORDER BY n")
+    page.get_by_role("button", name="Run").click()
+    count = page.get_by_test_id("query-count")
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=query-count]')?.textContent.startsWith('Rows 1–100')"
+    )
+    assert "more follow" in count.inner_text()
+    page.get_by_role("button", name="Next page").click()
+    page.get_by_text("Rows 101–200, more follow").wait_for()
+    assert rows.locator("tbody tr").first.locator("td").inner_text() == "100"
+    page.get_by_role("button", name="Next page").click()
+    page.get_by_text("Rows 201–250").wait_for()
+    assert page.get_by_role("button", name="Next page").is_disabled()
+    page.get_by_role("button", name="Previous page").click()
+    page.get_by_text("Rows 101–200, more follow").wait_for()
+
     # SQL that writes is refused before anything runs; the page shows the problem's detail.
     writes = "CREATE TABLE copy AS SELECT * FROM 'shapes:v1/measurements.csv'"
     refused = data.http.post("/api/v1/query", json={"sql": writes})
