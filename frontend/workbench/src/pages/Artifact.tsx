@@ -468,20 +468,20 @@ function Refusal({
   const { candidate } = problem.problem as { candidate?: string };
   return (
     <>
-    <div className="error" role="alert" data-testid="promotion-refused">
-      <strong>Refused by the promotion policy{candidate ? ` (candidate ${candidate})` : ""}:</strong>
-      {reasons.length ? (
-        <ul className="reasons" aria-label="Reasons">
-          {reasons.map((r, i) => (
-            <li key={i}>
-              {r.message} <span className="muted">({r.rule})</span>
-            </li>
-          ))}
-        </ul>
-      ) : (
-        <p>{errorText(problem)}</p>
-      )}
-    </div>
+      <div className="error" role="alert" data-testid="promotion-refused">
+        <strong>Refused by the promotion policy{candidate ? ` (candidate ${candidate})` : ""}:</strong>
+        {reasons.length ? (
+          <ul className="reasons" aria-label="Reasons">
+            {reasons.map((r, i) => (
+              <li key={i}>
+                {r.message} <span className="muted">({r.rule})</span>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p>{errorText(problem)}</p>
+        )}
+      </div>
       {admin ? (
         <div className="stack">
           <label>

@@ -58,21 +58,21 @@ export default function Query() {
       <form onSubmit={submit} className="stack" aria-label="SQL query">
         <label htmlFor="query-sql">SQL</label>
         <textarea
-            id="query-sql"
-            className="sql"
-            value={sql}
-            rows={6}
-            spellCheck={false}
-            placeholder={EXAMPLE}
-            aria-describedby="query-keys"
-            onChange={(e) => setSql(e.target.value)}
-            onKeyDown={(e) => {
-              if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
-                e.preventDefault();
-                submit();
-              }
-            }}
-          />
+          id="query-sql"
+          className="sql"
+          value={sql}
+          rows={6}
+          spellCheck={false}
+          placeholder={EXAMPLE}
+          aria-describedby="query-keys"
+          onChange={(e) => setSql(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+              e.preventDefault();
+              submit();
+            }
+          }}
+        />
         <div className="row wrap">
           <button type="submit" disabled={running || !sql.trim()}>
             Run
