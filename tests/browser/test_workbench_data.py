@@ -36,6 +36,15 @@ SHAPES = ["square", "circle", "triangle"]
 ROWS = [(SHAPES[i % 3], i * 3, i * 0.5) for i in range(12)]
 # metadata-hub profiles a table over SAMPLE_BYTES on its first SAMPLE_ROWS rows (readings.csv).
 SAMPLE_BYTES, SAMPLE_ROWS = 4096, 50
+# A model's files and ONNX signature as a push records them (`metadata.model`, docs/trainer.md).
+MODEL = {
+    "formats": ["onnx"],
+    "files": [{"path": "model.onnx", "format": "onnx"}],
+    "signature": {
+        "inputs": [{"name": "X", "type": "float", "shape": ["batch", 2]}],
+        "outputs": [{"name": "label", "type": "int64", "shape": [None]}],
+    },
+}
 IMAGES = {
     "images/square-01.png": (16, 16),
     "images/square-02.png": (32, 16),
@@ -106,7 +115,7 @@ class Data:
                 "shape-model",
                 "baseline",
                 kind="model",
-                metadata={"metrics": {"accuracy": 0.9}, "review": {"approved": True}},
+                metadata={"metrics": {"accuracy": 0.9}, "review": {"approved": True}, "model": MODEL},
             )
             admin.push(
                 write_tree(root / "m2", {"model.json": b'{"depth": 2}'}),
@@ -330,6 +339,15 @@ def test_a_refused_promotion_lists_every_reason_and_an_admin_overrides_it(chromi
     assert "review.approved" in messages[1] and "(requires_metadata)" in messages[1]
     assert form.get_by_label("Override with reason (kept in the alias history)").count() == 0
     check_accessible(page, "promotion refused")
+
+    # The version page shows the model's signature.
+    page.goto("/artifacts/shape-model/versions/v1")
+    signature = page.get_by_role("table", name="Model signature")
+    signature.wait_for()
+    assert [r.locator("td").all_inner_texts() for r in signature.locator("tbody tr").all()] == [
+        ["input", "X", "float", "[batch, 2]"],
+        ["output", "label", "int64", "[?]"],
+    ]
     page.context.close()
 
     # An admin overrides it with a reason, which the alias history keeps.
