@@ -1,4 +1,5 @@
-import { useState, type ReactNode } from "react";
+import { useEffect, useState, type ReactNode } from "react";
+import { useLocation, useNavigate } from "react-router-dom";
 
 import { errorText } from "./api";
 
@@ -62,5 +63,33 @@ export function Section({ title, children, actions }: { title: string; children:
       </div>
       {children}
     </section>
+  );
+}
+
+/** The search box of the top bar: opens `/search?q=…`. */
+export function NavSearch() {
+  const navigate = useNavigate();
+  const location = useLocation();
+  const current = location.pathname === "/search" ? (new URLSearchParams(location.search).get("q") ?? "") : "";
+  const [text, setText] = useState(current);
+  useEffect(() => setText(current), [current]);
+  return (
+    <form
+      role="search"
+      aria-label="Search everywhere"
+      className="nav-search"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (text.trim()) navigate(`/search?q=${encodeURIComponent(text.trim())}`);
+      }}
+    >
+      <input
+        type="search"
+        aria-label="Search artifacts, versions, files and columns"
+        placeholder="Search"
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+      />
+    </form>
   );
 }

@@ -2,6 +2,8 @@ import { lazy, StrictMode, Suspense } from "react";
 import { createRoot } from "react-dom/client";
 import { BrowserRouter, Link, NavLink, Route, Routes } from "react-router-dom";
 
+import { NavSearch } from "./components";
+
 import { ErrorBox, Loading } from "./components";
 import Activity from "./pages/Activity";
 import Artifact from "./pages/Artifact";
@@ -18,6 +20,8 @@ import "./style.css";
 
 // The graph libraries are loaded only when a lineage page opens.
 const Lineage = lazy(() => import("./pages/Lineage"));
+const Search = lazy(() => import("./pages/Search"));
+const Query = lazy(() => import("./pages/Query"));
 
 function Shell() {
   const { caller, checking, signOut, can } = useSession();
@@ -38,9 +42,11 @@ function Shell() {
           </NavLink>
           <NavLink to="/runs">Runs</NavLink>
           <NavLink to="/activity">Activity</NavLink>
+          <NavLink to="/query">Query</NavLink>
           <NavLink to="/status">Status</NavLink>
           {can("admin") ? <NavLink to="/tokens">Tokens</NavLink> : null}
         </nav>
+        <NavSearch />
         <span className="who">
           {caller.name} <span className="badge">{caller.role}</span>
         </span>
@@ -59,6 +65,8 @@ function Shell() {
             <Route path="/runs" element={<Runs />} />
             <Route path="/runs/:id" element={<Run />} />
             <Route path="/activity" element={<Activity />} />
+            <Route path="/search" element={<Search />} />
+            <Route path="/query" element={<Query />} />
             <Route path="/status" element={<Status />} />
             <Route
               path="/tokens"

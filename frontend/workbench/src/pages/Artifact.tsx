@@ -6,6 +6,7 @@ import type { Alias, AliasEvent, Artifact as ArtifactView, Version } from "@kaml
 
 import { ProblemError, api, artifactPath, errorText, formatBytes, formatTime, unwrap, versionPath } from "../api";
 import { ErrorBox, Labels, Loading, Section } from "../components";
+import { describeRule } from "../data/format";
 import { useLoad } from "../hooks";
 import { useSession } from "../session";
 
@@ -247,6 +248,7 @@ function AliasList({
                 by {alias.updated_by}, {formatTime(alias.updated_at)}
               </span>
             </div>
+            {alias.alias === "latest" ? null : <AliasPolicy name={name} alias={alias.alias} />}
             <AliasHistory name={name} alias={alias.alias} stamp={alias.updated_at} />
           </li>
         ))}
@@ -275,10 +277,47 @@ function AliasHistory({ name, alias, stamp }: { name: string; alias: string; sta
         {history.data.map((event: AliasEvent) => (
           <li key={event.id}>
             <time dateTime={event.at}>{formatTime(event.at)}</time> {event.actor} {describeEvent(event)}
+            {event.override_reason ? (
+              <div className="override">
+                overrode the promotion policy: “{event.override_reason}”
+                {event.overridden?.length ? (
+                  <ul className="reasons" aria-label="Refusals set aside">
+                    {event.overridden.map((reason, i) => (
+                      <li key={i}>{reason.message}</li>
+                    ))}
+                  </ul>
+                ) : null}
+              </div>
+            ) : null}
           </li>
         ))}
       </ol>
     </details>
+  );
+}
+
+/** The alias's promotion policy, when it has one (404 `policy_not_found` means none). */
+function AliasPolicy({ name, alias }: { name: string; alias: string }) {
+  const policy = useLoad(async () => {
+    const result = await api.GET("/api/v1/artifacts/{name}/aliases/{alias}/policy", {
+      params: { path: { name, alias } },
+    });
+    if (result.response.status === 404) return null;
+    return unwrap(result);
+  }, [name, alias]);
+  if (policy.error) return <ErrorBox error={policy.error} />;
+  if (!policy.data) return null;
+  return (
+    <div className="policy">
+      <span className="muted">
+        Promotion policy (set by {policy.data.updated_by}, {formatTime(policy.data.updated_at)}): a version must pass
+      </span>
+      <ul className="reasons" aria-label={`Promotion policy of ${alias}`}>
+        {policy.data.rules.map((rule, i) => (
+          <li key={i}>{describeRule(rule as unknown as Record<string, unknown>)}</li>
+        ))}
+      </ul>
+    </div>
   );
 }
 
@@ -301,14 +340,18 @@ function MoveAlias({
   versions: Version[];
   onMoved: () => void;
 }) {
+  const { can } = useSession();
   const movable = aliases.filter((a) => a.alias !== "latest");
   const [alias, setAlias] = useState(movable[0]?.alias ?? "");
   const [target, setTarget] = useState(versions[0]?.name ?? "");
   const [error, setError] = useState<unknown>();
   const [done, setDone] = useState("");
+  // A move refused by the alias's promotion policy: its problem, and an admin's reason to override.
+  const [refused, setRefused] = useState<ProblemError | null>(null);
+  const [reason, setReason] = useState("");
   const current = aliases.find((a) => a.alias === alias);
 
-  const move = async (event: FormEvent) => {
+  const move = async (event: FormEvent, override?: string) => {
     event.preventDefault();
     setError(undefined);
     setDone("");
@@ -317,12 +360,25 @@ function MoveAlias({
       const moved = unwrap(
         await api.PUT("/api/v1/artifacts/{name}/aliases/{alias}", {
           params: { path: { name, alias } },
-          body: { version: target || versions[0]!.name, expected_version: expected ?? null },
+          body: {
+            version: target || versions[0]!.name,
+            expected_version: expected ?? null,
+            ...(override ? { override_reason: override } : {}),
+          },
         }),
       );
-      setDone(`${alias} now points at ${moved.version.name}`);
+      setRefused(null);
+      setReason("");
+      setDone(
+        `${alias} now points at ${moved.version.name}${override ? " (the promotion policy was overridden)" : ""}`,
+      );
       onMoved();
     } catch (problem) {
+      if (problem instanceof ProblemError && problem.code === "promotion_refused") {
+        setRefused(problem);
+        return;
+      }
+      setRefused(null);
       if (problem instanceof ProblemError && problem.code === "alias_mismatch") {
         const now = (problem.problem as { current?: string }).current;
         setError(
@@ -386,7 +442,68 @@ function MoveAlias({
           {errorText(error)}
         </div>
       ) : null}
+      {refused ? (
+        <Refusal
+          problem={refused}
+          admin={can("admin")}
+          reason={reason}
+          onReason={setReason}
+          onOverride={(event) => void move(event, reason.trim())}
+        />
+      ) : null}
     </form>
+  );
+}
+
+interface GateReason {
+  rule: string;
+  message: string;
+}
+
+/** A move the promotion policy refused: every reason it gave, and for admins an override. */
+function Refusal({
+  problem,
+  admin,
+  reason,
+  onReason,
+  onOverride,
+}: {
+  problem: ProblemError;
+  admin: boolean;
+  reason: string;
+  onReason: (reason: string) => void;
+  onOverride: (event: FormEvent) => void;
+}) {
+  const reasons = ((problem.problem as { reasons?: GateReason[] }).reasons ?? []) as GateReason[];
+  const { candidate } = problem.problem as { candidate?: string };
+  return (
+    <>
+      <div className="error" role="alert" data-testid="promotion-refused">
+        <strong>Refused by the promotion policy{candidate ? ` (candidate ${candidate})` : ""}:</strong>
+        {reasons.length ? (
+          <ul className="reasons" aria-label="Reasons">
+            {reasons.map((r, i) => (
+              <li key={i}>
+                {r.message} <span className="muted">({r.rule})</span>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p>{errorText(problem)}</p>
+        )}
+      </div>
+      {admin ? (
+        <div className="stack">
+          <label>
+            Override with reason (kept in the alias history)
+            <textarea value={reason} rows={2} maxLength={1000} onChange={(e) => onReason(e.target.value)} />
+          </label>
+          <button type="button" className="danger" disabled={!reason.trim()} onClick={onOverride}>
+            Override and move
+          </button>
+        </div>
+      ) : null}
+    </>
   );
 }
 

@@ -7,10 +7,13 @@ import type { FileEntry } from "@kamld/client";
 import { allPagesOf, api, artifactPath, filePath, formatBytes, formatTime, unwrap, versionPath } from "../api";
 import { CopyButton, ErrorBox, Loading, Section } from "../components";
 import { useLoad } from "../hooks";
+import { defaultQuery, isQueryable } from "../data/format";
 import { isImage, previewKind } from "../preview/kinds";
 import { runIdOf, runPath } from "../runs";
 
 const Preview = lazy(() => import("../preview/Preview"));
+// The profile (tables, histograms, images) is loaded with its own code, after the page.
+const Profile = lazy(() => import("../data/Profile"));
 const MAX_FILES = 20000;
 
 export default function VersionPage() {
@@ -125,6 +128,7 @@ export default function VersionPage() {
               </>
             ) : null}
           </dl>
+          <ModelSignature metadata={v.metadata as Record<string, unknown>} />
           {Object.keys(v.metadata).length ? (
             <details>
               <summary>Version metadata</summary>
@@ -140,6 +144,7 @@ export default function VersionPage() {
               selected={selected?.path}
               onSelect={setSelected}
               href={(path) => filePath(name, v.name, path)}
+              query={(path) => `/query?sql=${encodeURIComponent(defaultQuery(name, v.name, path))}`}
             />
           ) : (
             <Loading what="Loading files" />
@@ -149,6 +154,11 @@ export default function VersionPage() {
           ) : null}
         </Section>
       </div>
+      <Section title="Profile">
+        <Suspense fallback={<Loading what="Loading the profile" />}>
+          <Profile name={name} refName={v.name} />
+        </Suspense>
+      </Section>
       {selected ? (
         <Section title={`Preview: ${selected.path}`}>
           <Suspense fallback={<Loading what="Loading preview" />}>
@@ -207,16 +217,18 @@ function FileTree({
   selected,
   onSelect,
   href,
+  query,
 }: {
   files: FileEntry[];
   selected?: string;
   onSelect: (file: FileEntry) => void;
   href: (path: string) => string;
+  query: (path: string) => string;
 }) {
   const tree = useMemo(() => buildTree(files), [files]);
   return (
     <ul className="tree" aria-label="File tree">
-      <FolderItems folder={tree} selected={selected} onSelect={onSelect} href={href} depth={0} />
+      <FolderItems folder={tree} selected={selected} onSelect={onSelect} href={href} query={query} depth={0} />
     </ul>
   );
 }
@@ -226,12 +238,14 @@ function FolderItems({
   selected,
   onSelect,
   href,
+  query,
   depth,
 }: {
   folder: Folder;
   selected?: string;
   onSelect: (file: FileEntry) => void;
   href: (path: string) => string;
+  query: (path: string) => string;
   depth: number;
 }) {
   return (
@@ -243,7 +257,14 @@ function FolderItems({
               {child.name}/ <span className="muted">{formatBytes(child.bytes)}</span>
             </summary>
             <ul>
-              <FolderItems folder={child} selected={selected} onSelect={onSelect} href={href} depth={depth + 1} />
+              <FolderItems
+                folder={child}
+                selected={selected}
+                onSelect={onSelect}
+                href={href}
+                query={query}
+                depth={depth + 1}
+              />
             </ul>
           </details>
         </li>
@@ -260,11 +281,80 @@ function FolderItems({
             {file.path.split("/").pop()}
           </button>
           <span className="muted size">{formatBytes(file.size)}</span>
+          {isQueryable(file.path) ? (
+            <Link to={query(file.path)} aria-label={`Query ${file.path}`}>
+              Query
+            </Link>
+          ) : null}
           <a href={href(file.path)} download aria-label={`Download ${file.path}`}>
             Download
           </a>
         </li>
       ))}
     </>
+  );
+}
+
+interface Tensor {
+  name?: string;
+  type?: string;
+  shape?: (number | string | null)[] | null;
+}
+
+/** `metadata.model.signature` (docs/trainer.md): each input and output with its type and shape. */
+function ModelSignature({ metadata }: { metadata: Record<string, unknown> }) {
+  const model = metadata.model as { files?: { path?: string; format?: string }[]; signature?: unknown } | undefined;
+  if (!model || typeof model !== "object") return null;
+  const signature = (model.signature ?? null) as { inputs?: Tensor[]; outputs?: Tensor[] } | null;
+  const rows = [
+    ...(signature?.inputs ?? []).map((t) => ["input", t] as const),
+    ...(signature?.outputs ?? []).map((t) => ["output", t] as const),
+  ];
+  return (
+    <div className="stack model">
+      <h3>Model</h3>
+      {model.files?.length ? (
+        <p>
+          {model.files.map((f, i) => (
+            <span key={f.path ?? i}>
+              {i ? ", " : ""}
+              <code>{f.path}</code> ({f.format})
+            </span>
+          ))}
+        </p>
+      ) : null}
+      {rows.length ? (
+        <div className="scroll-x">
+          <table aria-label="Model signature">
+            <thead>
+              <tr>
+                <th scope="col">Role</th>
+                <th scope="col">Name</th>
+                <th scope="col">Type</th>
+                <th scope="col">Shape</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map(([role, tensor], i) => (
+                <tr key={i}>
+                  <td>{role}</td>
+                  <td>{tensor.name}</td>
+                  <td>
+                    <code>{tensor.type ?? "?"}</code>
+                  </td>
+                  <td>
+                    <code>
+                      [{tensor.shape ? tensor.shape.map((d) => (d === null ? "?" : String(d))).join(", ") : "?"}]
+                    </code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : (
+        <p className="muted">No signature recorded.</p>
+      )}
+    </div>
   );
 }
