@@ -48,7 +48,7 @@ def hive_catalog(s3_url: str, key_id: str, secret: str, *, user: str = "kamld-te
         "hive.non-managed-table-writes-enabled": "false",
     }
     with_clause = ", ".join(f"\"{key}\" = '{value}'" for key, value in properties.items())
-    connection = trino.dbapi.connect(host=url, user=user)
+    connection = trino.dbapi.connect(host=url, user=user)  # type: ignore[no-untyped-call]
     try:
         cursor = connection.cursor()
         cursor.execute(f"CREATE CATALOG {catalog} USING hive WITH ({with_clause})")
