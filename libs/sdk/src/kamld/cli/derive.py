@@ -31,11 +31,29 @@ def split(
         str | None,
         typer.Option("--output", help="Artifact of the split (default NAME-split)", show_default=False),
     ] = None,
+    tables: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--table",
+            help="A table file (CSV, TSV, Parquet, JSON Lines) to split by rows (repeat); "
+            "default: the one file of a single-table version",
+            show_default=False,
+        ),
+    ] = None,
+    stratify: Annotated[
+        str | None,
+        typer.Option(
+            "--stratify", help="Split each value of this column alike (row splits)", show_default=False
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Split a version's files into train/, test/ (and val/) of a new version, moving no bytes."""
+    """Split a version into train/, test/ (and val/) of a new version: files whole, moving no bytes;
+    tables by rows."""
     with Client() as client:
-        version = client.split(ref, test=test, val=val, seed=seed, output=output)
+        version = client.split(
+            ref, test=test, val=val, seed=seed, output=output, tables=tables or None, stratify=stratify
+        )
     if as_json:
         emit_json(version)
         return
