@@ -2231,7 +2231,7 @@ export interface components {
             columns: components["schemas"]["QueryColumn"][];
             /**
              * Engine
-             * @description The engine that ran the query (`duckdb`)
+             * @description The engine that ran the query (`duckdb` or `trino`)
              */
             engine: string;
             /**

@@ -24,8 +24,10 @@ def _print(version: PushedVersion, what: str) -> None:
 @reports_errors
 def split(
     ref: Annotated[str, typer.Argument(help="The version to split, NAME[:REF]", show_default=False)],
-    test: Annotated[float, typer.Option("--test", help="Fraction of the files for test/")] = 0.3,
-    val: Annotated[float, typer.Option("--val", help="Fraction of the files for val/ (0: none)")] = 0.0,
+    test: Annotated[
+        float, typer.Option("--test", help="Fraction of the files (of the rows, for tables) for test/")
+    ] = 0.3,
+    val: Annotated[float, typer.Option("--val", help="Fraction for val/ (0: none)")] = 0.0,
     seed: Annotated[int, typer.Option("--seed", help="The same seed gives the same split")] = 0,
     output: Annotated[
         str | None,
