@@ -183,3 +183,14 @@ def test_the_trino_engine_needs_its_url() -> None:
         create_engine(Settings(query_engine="trino"))
     assert refused.value.extra["errors"][0]["loc"] == ["query_trino_url"]
     assert create_engine(Settings(query_engine="trino", query_trino_url="http://trino:8080")).name == "trino"
+
+
+def test_a_memory_limit_trino_cannot_read_is_refused_at_start() -> None:
+    from kamld_common.errors import Invalid
+    from kamld_storage_gateway.config import Settings
+    from kamld_storage_gateway.query.factory import create_engine
+
+    settings = Settings(query_engine="trino", query_trino_url="http://trino:8080", query_memory_limit="lots")
+    with pytest.raises(Invalid) as refused:
+        create_engine(settings)
+    assert refused.value.extra["errors"][0]["loc"] == ["query_memory_limit"]

@@ -24,6 +24,12 @@ def create_engine(settings: Settings) -> QueryEngine:
         if not settings.query_trino_url:
             raise Invalid("the trino query engine needs query_trino_url", field="query_trino_url")
         from kamld_storage_gateway.query.trino_engine import TrinoEngine  # only where it is used
+        from kamld_storage_gateway.query.trino_sql import data_size
+
+        try:
+            data_size(settings.query_memory_limit)
+        except ValueError as exc:
+            raise Invalid(str(exc), field="query_memory_limit") from None
 
         return TrinoEngine(
             settings.query_trino_url, user=settings.query_trino_user, catalog=settings.query_trino_catalog
