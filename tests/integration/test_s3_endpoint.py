@@ -21,6 +21,7 @@ from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
 from kamld_testing.platform import Platform, kamld_command
+from kamld_testing.trino import SKIP_REASON, hive_catalog, trino_url
 
 pytestmark = pytest.mark.integration
 
@@ -288,3 +289,38 @@ def test_s3fs_and_pyarrow(platform: Platform, keys: tuple[str, str], bucket: str
         f"{bucket}/v2/img/b.png",
         f"{bucket}/v2/img/deep/c.png",
     ]
+
+
+@pytest.mark.skipif(not trino_url(), reason=SKIP_REASON)
+def test_trinos_hive_connector(platform: Platform, keys: tuple[str, str], bucket: str) -> None:
+    """A Hive catalog with this endpoint as its S3 file system reads a version's folder as an
+    external table, an alias's folder as the version it names, and lists the files it read."""
+    import trino
+
+    with hive_catalog(platform.urls["s3"], *keys) as catalog:
+        connection = trino.dbapi.connect(host=trino_url(), user="kamld-test", catalog=catalog)
+        cursor = connection.cursor()
+        statements = [
+            "CREATE SCHEMA s",
+            "CREATE TABLE s.parts (x varchar) WITH "
+            f"(external_location = 's3://{bucket}/v2/parts/', format = 'CSV', skip_header_line_count = 1)",
+            "CREATE TABLE s.production (id varchar, label varchar) WITH "
+            f"(external_location = 's3://{bucket}/production/', format = 'CSV', skip_header_line_count = 1)",
+        ]
+        try:
+            for statement in statements:
+                cursor.execute(statement)
+                cursor.fetchall()
+            cursor.execute('SELECT x, "$path" FROM s.parts')
+            assert cursor.fetchall() == [["1", f"s3://{bucket}/v2/parts/p.csv"]]
+            cursor.execute("SELECT label FROM s.production ORDER BY id")
+            assert cursor.fetchall() == [["cat"], ["dog"]]  # production -> v1 (2 rows; v2 has 3)
+        finally:
+            for statement in (
+                "DROP TABLE IF EXISTS s.parts",
+                "DROP TABLE IF EXISTS s.production",
+                "DROP SCHEMA IF EXISTS s",
+            ):
+                cursor.execute(statement)
+                cursor.fetchall()
+            connection.close()

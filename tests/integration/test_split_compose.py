@@ -150,3 +150,140 @@ def test_compose_takes_files_of_several_versions(platform: Platform, images: str
     bad = cli(platform, "split", f"{images}:v1", "--test", "1.5")
     assert bad.returncode != 0 and "fractions" in bad.stderr
     assert version(platform, f"{target}:v2").get("code") == "version_not_found"
+
+
+# Row-level splits of tables ------------------------------------------------------------------------
+
+
+def content(platform: Platform, ref: str, path: str) -> bytes:
+    name, _, number = ref.partition(":")
+    url = f"{platform.gateway}/api/v1/artifacts/{name}/versions/{number}/files/{path}"
+    answer = httpx.get(url, headers=platform.auth, timeout=30)
+    assert answer.status_code == 200, answer.text
+    return answer.content
+
+
+def split_json(platform: Platform, *args: str) -> dict:
+    done = cli(platform, "split", *args, "--json")
+    assert done.returncode == 0, done.stderr
+    made: dict = json.loads(done.stdout)
+    return made
+
+
+@pytest.fixture(scope="module")
+def table(platform: Platform, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """v1: rows.csv alone, 100 rows: 60 labelled a, 40 b; ids written as text ("007") and an empty
+    field, which must come back as written."""
+    name = f"rows-{secrets.token_hex(3)}"
+    root = tmp_path_factory.mktemp("rows")
+    lines = ["id,label,note"] + [
+        f"{i:03d},{'a' if i % 5 < 3 else 'b'},{'' if i == 7 else f'n {i}'}" for i in range(100)
+    ]
+    (root / "rows.csv").write_text("\n".join(lines) + "\n")
+    assert cli(platform, "push", str(root), name).returncode == 0
+    return name
+
+
+def test_a_table_is_split_by_rows_stratified_and_deterministic(platform: Platform, table: str) -> None:
+    uploads = chunk_uploads(platform)
+    args = ("--test", "0.3", "--val", "0.1", "--seed", "7", "--stratify", "label")
+    made = split_json(platform, f"{table}:v1", *args)
+    assert sorted(files(platform, made["ref"])) == ["test/rows.csv", "train/rows.csv", "val/rows.csv"]
+    source = content(platform, f"{table}:v1", "rows.csv").decode().splitlines()
+    parts = {
+        p: content(platform, made["ref"], f"{p}/rows.csv").decode().splitlines()
+        for p in ("train", "test", "val")
+    }
+    assert all(lines[0] == "id,label,note" for lines in parts.values())  # the header is kept
+    rows = {p: lines[1:] for p, lines in parts.items()}
+    # every row lands in exactly one part, written as it was
+    assert sorted(rows["train"] + rows["test"] + rows["val"]) == sorted(source[1:])
+    assert "007,a," in rows["train"] + rows["test"] + rows["val"]
+    # stratified: each label is split alike (a: 18 test, 6 val of 60; b: 12 test, 4 val of 40)
+    for part, (a, b) in {"test": (18, 12), "val": (6, 4), "train": (36, 24)}.items():
+        labels = [row.split(",")[1] for row in rows[part]]
+        assert (labels.count("a"), labels.count("b")) == (a, b), part
+    # each part keeps the file's order
+    assert all(lines == sorted(lines) for lines in rows.values())
+    recorded = version(platform, made["ref"])
+    assert [(i["ref"], i["role"]) for i in recorded["inputs"]] == [(f"{table}:v1", "split_of")]
+    assert recorded["metadata"]["split"]["rows"] == {"rows.csv": {"train": 60, "test": 30, "val": 10}}
+
+    again = split_json(platform, f"{table}:v1", *args, "--output", f"{table}-again")
+    assert again["digest"] == made["digest"]
+    other = split_json(platform, f"{table}:v1", *args[:-2], "--seed", "8", "--output", f"{table}-other")
+    assert other["digest"] != made["digest"]
+    assert chunk_uploads(platform) == uploads  # the client uploaded nothing
+
+
+def test_named_tables_by_rows_and_the_other_files_whole(
+    platform: Platform, images: str, tmp_path: Path
+) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    name = f"mixed-{secrets.token_hex(3)}"
+    for i in range(10):
+        (tmp_path / "img" / f"{i}.png").parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "img" / f"{i}.png").write_bytes(f"png {i}".encode())
+    pq.write_table(
+        pa.table({"id": list(range(40)), "score": [i / 2 for i in range(40)]}), tmp_path / "scores.parquet"
+    )
+    assert cli(platform, "push", str(tmp_path), name).returncode == 0
+    made = split_json(platform, f"{name}:v1", "--test", "0.25", "--seed", "1", "--table", "scores.parquet")
+    paths = files(platform, made["ref"])
+    assert {p for p in paths if p.endswith(".parquet")} == {"train/scores.parquet", "test/scores.parquet"}
+    assert (
+        sum(p.endswith(".png") for p in paths) == 10 and sum(p.startswith("test/img/") for p in paths) == 3
+    )  # round(2.5) half up
+    import io
+
+    read = {
+        p: pq.read_table(io.BytesIO(content(platform, made["ref"], f"{p}/scores.parquet")))
+        for p in ("train", "test")
+    }
+    assert read["test"].num_rows == 10 and read["train"].num_rows == 30
+    assert sorted(read["train"]["id"].to_pylist() + read["test"]["id"].to_pylist()) == list(range(40))
+    assert read["test"].schema.field("score").type == pa.float64()
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "code"),
+    [
+        ({"test": 0.3, "stratify": "colour"}, ["body", "stratify"], "column_not_found"),
+        ({"test": 0.6, "val": 0.5}, ["body", "val"], "invalid_split"),
+        ({"test": 1.5}, ["body", "test"], None),
+        ({"test": 0.3, "table": "{images}:v1/img/000.png"}, ["body", "table"], "not_a_table"),
+        ({"test": 0.3, "table": "{images}:v1/nothing.csv"}, ["body", "table"], "file_not_found"),
+        ({"test": 0.3, "table": "{images}:v1/img/*.png"}, ["body", "table"], "invalid_reference"),
+        ({"test": 0.3, "table": "{images}:v9/labels.csv"}, ["body", "table"], "reference_not_found"),
+    ],
+)
+def test_bad_row_splits_are_4xx_naming_the_field(
+    platform: Platform, table: str, images: str, body: dict, field: list[str], code: str | None
+) -> None:
+    session = httpx.post(f"{platform.gateway}/api/v1/uploads", headers=platform.auth, timeout=30).json()["id"]
+    sent = {"table": f"{table}:v1/rows.csv", **body}
+    sent["table"] = sent["table"].format(images=images)
+    answer = httpx.post(
+        f"{platform.gateway}/api/v1/uploads/{session}/split-table",
+        json=sent,
+        headers=platform.auth,
+        timeout=30,
+    )
+    assert answer.status_code == 422, answer.text
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    problem = answer.json()
+    assert field in [error["loc"] for error in problem["errors"]]
+    if code:
+        assert problem["code"] == code
+
+
+def test_a_refused_row_split_records_nothing(platform: Platform, table: str) -> None:
+    target = f"{table}-refused"
+    refused = cli(
+        platform, "split", f"{table}:v1", "--test", "0.3", "--stratify", "colour", "--output", target
+    )
+    assert refused.returncode != 0 and "colour" in refused.stderr
+    missing = httpx.get(f"{platform.gateway}/api/v1/artifacts/{target}", headers=platform.auth, timeout=30)
+    assert missing.status_code == 404

@@ -1100,6 +1100,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/uploads/{upload_id}/split-table": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Split a table by rows
+         * @description Write the rows of one table file of a version (CSV, TSV, Parquet, JSON Lines) as
+         *     `train/PATH`, `test/PATH` (and `val/PATH`) of this session, chosen by a seeded hash per row
+         *     (per value of `stratify` when given); commit the session to record them.
+         */
+        post: operations["splitTable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/webhooks": {
         parameters: {
             query?: never;
@@ -2230,7 +2252,7 @@ export interface components {
             columns: components["schemas"]["QueryColumn"][];
             /**
              * Engine
-             * @description The engine that ran the query (`duckdb`)
+             * @description The engine that ran the query (`duckdb` or `trino`)
              */
             engine: string;
             /**
@@ -2827,6 +2849,72 @@ export interface components {
              * @default true
              */
             token?: boolean;
+        };
+        /** TableSplitAnswer */
+        TableSplitAnswer: {
+            /**
+             * Digest
+             * @description That version's manifest digest
+             */
+            digest: string;
+            /** Parts */
+            parts: components["schemas"]["TableSplitPart"][];
+            /** Path */
+            path: string;
+            /**
+             * Version
+             * @description The exact version the table was read from, `NAME:vN`
+             */
+            version: string;
+        };
+        /** TableSplitPart */
+        TableSplitPart: {
+            /** Digest */
+            digest: string;
+            /**
+             * Part
+             * @description train, test or val
+             */
+            part: string;
+            /**
+             * Path
+             * @description The part's file in the upload session, `PART/PATH`
+             */
+            path: string;
+            /** Rows */
+            rows: number;
+            /** Size */
+            size: number;
+        };
+        /** TableSplitRequest */
+        TableSplitRequest: {
+            /**
+             * Seed
+             * @description The same seed gives the same parts
+             * @default 0
+             */
+            seed?: number;
+            /**
+             * Stratify
+             * @description A column: each of its values is split alike
+             */
+            stratify?: string | null;
+            /**
+             * Table
+             * @description One table file of a version, `NAME:REF/PATH`
+             */
+            table: string;
+            /**
+             * Test
+             * @description Fraction of the rows for `test/`
+             */
+            test: number;
+            /**
+             * Val
+             * @description Fraction of the rows for `val/` (0: no `val/`)
+             * @default 0
+             */
+            val?: number;
         };
         /** TableSummary */
         TableSummary: {
@@ -10074,6 +10162,150 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MissingChunks"];
+                };
+            };
+            /** @description The request is malformed (e.g. a bad chunk frame) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found; `code` says what */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request's headers or body stopped arriving within the server's timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (a lost compare-and-set, a name taken) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The upload session expired */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body or one of its parts is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; `Retry-After` says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line and headers are over the limit */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service behind this one answered with an error */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service behind this one is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    splitTable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Upload session id */
+                upload_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TableSplitRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TableSplitAnswer"];
                 };
             };
             /** @description The request is malformed (e.g. a bad chunk frame) */

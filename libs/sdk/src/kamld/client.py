@@ -854,26 +854,65 @@ class Client:
         return Artifact.from_api(self.call("POST", f"{API}/artifacts/{_segment(name)}/unarchive"))
 
     def split(
-        self, ref: str, *, test: float, val: float = 0.0, seed: int = 0, output: str | None = None
+        self,
+        ref: str,
+        *,
+        test: float,
+        val: float = 0.0,
+        seed: int = 0,
+        output: str | None = None,
+        tables: Sequence[str] | None = None,
+        stratify: str | None = None,
     ) -> PushedVersion:
-        """A version of ``output`` (default ``NAME-split``) with ``train/``, ``test/`` (and ``val/``)
-        holding the files of ``ref`` split by a seeded shuffle; its manifest names the existing
-        chunks, so no byte is uploaded. The source version is its input, role ``split_of``."""
+        """A version of ``output`` (default ``NAME-split``) with ``train/``, ``test/`` (and ``val/``).
+
+        Files are split whole by a seeded shuffle; their manifest entries name the existing chunks,
+        so no byte is uploaded. The files of ``tables`` (paths of table files; by default the one
+        file of a version holding a single table) are split by rows instead: storage-gateway
+        writes each part (``PART/PATH``), stratified by the column ``stratify`` when given. The
+        source version is the input, role ``split_of``."""
         from kamld import derive
+        from kamld.errors import InvalidInput
 
         source = self.show(ref)
-        parts = derive.split_entries(
-            list(derive.manifest_entries(self, source.digest)), test=test, val=val, seed=seed
-        )
+        all_entries = list(derive.manifest_entries(self, source.digest))
+        by_path = {entry.path: entry for entry in all_entries}
+        if tables is None:
+            tables = (
+                [all_entries[0].path]
+                if len(all_entries) == 1 and derive.is_table(all_entries[0].path)
+                else []
+            )
+        for path in tables:
+            if path not in by_path:
+                raise InvalidInput(f"--table {path!r}: no such file in {source.ref}", code="file_not_found")
+        if stratify is not None and not tables:
+            raise InvalidInput("--stratify needs a table split by rows (--table PATH)", code="invalid_split")
+        rest = [entry for entry in all_entries if entry.path not in set(tables)]
+        parts = derive.split_entries(rest, test=test, val=val, seed=seed)
         entries = [entry.moved(f"{part}/{entry.path}") for part, chosen in parts.items() for entry in chosen]
         counts = {part: len(chosen) for part, chosen in parts.items()}
+        session = derive.open_session(self)
+        rows: dict[str, dict[str, int]] = {}
+        for path in tables:
+            answer = derive.split_table(
+                self, session, f"{source.ref}/{path}", test=test, val=val, seed=seed, stratify=stratify
+            )
+            rows[path] = {part["part"]: part["rows"] for part in answer["parts"]}
         target = output or f"{source.artifact}-split"
-        message = (
-            f"split of {source.ref}: " + ", ".join(f"{k} {v}" for k, v in counts.items()) + f" (seed {seed})"
-        )
-        metadata = {"split": {"source": source.ref, "seed": seed, "test": test, "val": val, "counts": counts}}
+        described = [f"{k} {v}" for k, v in counts.items()] + [
+            f"{path} rows " + "/".join(str(n) for n in split.values()) for path, split in rows.items()
+        ]
+        message = f"split of {source.ref}: " + ", ".join(described) + f" (seed {seed})"
+        metadata: dict[str, Any] = {
+            "split": {"source": source.ref, "seed": seed, "test": test, "val": val, "counts": counts}
+        }
+        if rows:
+            metadata["split"]["rows"] = rows
+            if stratify is not None:
+                metadata["split"]["stratify"] = stratify
         return self._record(
-            target, derive.commit(self, entries), message, metadata, [(source.ref, "split_of")]
+            target, derive.commit(self, entries, session), message, metadata, [(source.ref, "split_of")]
         )
 
     def compose(self, name: str, sources: Sequence[str], message: str = "") -> PushedVersion:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 PAGE = 10_000
 SPLIT_ROLE = "split_of"
 COMPOSE_ROLE = "composed_from"
+TABLE_SUFFIXES = (".csv", ".tsv", ".parquet", ".pq", ".jsonl", ".ndjson", ".json")
 
 
 @dataclass(frozen=True)
@@ -91,16 +92,42 @@ def glob_pattern(glob: str) -> re.Pattern[str]:
     return re.compile("".join(out))
 
 
-def commit(client: Client, entries: Sequence[Entry]) -> str:
-    """The digest of a manifest of ``entries`` (sorted by path), committed without any upload."""
+def open_session(client: Client) -> str:
     from kamld.client import API
 
-    session = client.call("POST", f"{API}/uploads")
+    session_id: str = client.call("POST", f"{API}/uploads")["id"]
+    return session_id
+
+
+def split_table(
+    client: Client, session: str, table: str, *, test: float, val: float, seed: int, stratify: str | None
+) -> dict[str, Any]:
+    """Have storage-gateway write the rows of ``table`` (``NAME:vN/PATH``) as ``PART/PATH`` files of
+    the upload ``session``; the answer names each part's path, rows, size and digest."""
+    from kamld.client import API
+
+    body: dict[str, Any] = {"table": table, "test": test, "val": val, "seed": seed}
+    if stratify is not None:
+        body["stratify"] = stratify
+    answer: dict[str, Any] = client.call("POST", f"{API}/uploads/{session}/split-table", json=body)
+    return answer
+
+
+def is_table(path: str) -> bool:
+    return path.lower().endswith(TABLE_SUFFIXES)
+
+
+def commit(client: Client, entries: Sequence[Entry], session: str | None = None) -> str:
+    """The digest of a manifest of ``entries`` (sorted by path) and of the files already in the
+    upload ``session`` (a new one when None), committed without uploading any file byte."""
+    from kamld.client import API
+
+    session_id = session or open_session(client)
     ordered = sorted(entries, key=lambda entry: entry.path.encode())
     body = "".join(entry.line() + "\n" for entry in ordered).encode()
     answer = client.call(
         "POST",
-        f"{API}/uploads/{session['id']}/commit",
+        f"{API}/uploads/{session_id}/commit",
         content=body,
         headers={"Content-Type": "application/x-ndjson"},
     )

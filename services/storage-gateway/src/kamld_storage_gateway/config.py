@@ -62,10 +62,21 @@ class Settings(OutboxSettings):
         description="Renames are looked for only when a diff adds and removes at most this many files",
     )
 
-    query_engine: str = Field("duckdb", description="SQL engine of POST /query: 'duckdb' (embedded)")
+    query_engine: str = Field(
+        "duckdb", description="SQL engine of POST /query: 'duckdb' (embedded) or 'trino' (QUERY_TRINO_URL)"
+    )
+    query_trino_url: str | None = Field(
+        None, description="Trino coordinator of the 'trino' engine, e.g. http://trino:8080"
+    )
+    query_trino_user: str = Field("kamld", description="Trino user the 'trino' engine runs queries as")
+    query_trino_catalog: str = Field(
+        "kamld", description="Trino Hive catalog reading KAML-D's S3 endpoint (deploy/trino/catalog)"
+    )
     query_max_rows: int = Field(1_000_000, gt=0, description="Most rows one query may answer")
     query_time_limit_s: float = Field(30.0, gt=0, description="A query running longer is interrupted")
-    query_memory_limit: str = Field("1GB", description="DuckDB memory_limit of each query")
+    query_memory_limit: str = Field(
+        "1GB", description="Memory limit of each query (DuckDB memory_limit, Trino query_max_memory)"
+    )
     query_threads: int = Field(2, gt=0, description="Threads of each query")
     query_concurrency: int = Field(2, gt=0, description="Queries run at once; more wait their turn")
 

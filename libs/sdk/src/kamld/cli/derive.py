@@ -24,18 +24,38 @@ def _print(version: PushedVersion, what: str) -> None:
 @reports_errors
 def split(
     ref: Annotated[str, typer.Argument(help="The version to split, NAME[:REF]", show_default=False)],
-    test: Annotated[float, typer.Option("--test", help="Fraction of the files for test/")] = 0.3,
-    val: Annotated[float, typer.Option("--val", help="Fraction of the files for val/ (0: none)")] = 0.0,
+    test: Annotated[
+        float, typer.Option("--test", help="Fraction of the files (of the rows, for tables) for test/")
+    ] = 0.3,
+    val: Annotated[float, typer.Option("--val", help="Fraction for val/ (0: none)")] = 0.0,
     seed: Annotated[int, typer.Option("--seed", help="The same seed gives the same split")] = 0,
     output: Annotated[
         str | None,
         typer.Option("--output", help="Artifact of the split (default NAME-split)", show_default=False),
     ] = None,
+    tables: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--table",
+            help="A table file (CSV, TSV, Parquet, JSON Lines) to split by rows (repeat); "
+            "default: the one file of a single-table version",
+            show_default=False,
+        ),
+    ] = None,
+    stratify: Annotated[
+        str | None,
+        typer.Option(
+            "--stratify", help="Split each value of this column alike (row splits)", show_default=False
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Split a version's files into train/, test/ (and val/) of a new version, moving no bytes."""
+    """Split a version into train/, test/ (and val/) of a new version: files whole, moving no bytes;
+    tables by rows."""
     with Client() as client:
-        version = client.split(ref, test=test, val=val, seed=seed, output=output)
+        version = client.split(
+            ref, test=test, val=val, seed=seed, output=output, tables=tables or None, stratify=stratify
+        )
     if as_json:
         emit_json(version)
         return

@@ -12,8 +12,19 @@ import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 from fastapi import APIRouter, Depends, Request, Response
 
-from kamld_storage_gateway.query.schemas import Column, QueryIn, QueryOut, ResultFormat, queried_version
+from kamld_storage_gateway.query.schemas import (
+    Column,
+    QueryIn,
+    QueryOut,
+    ResultFormat,
+    TableSplitIn,
+    TableSplitOut,
+    TableSplitPart,
+    queried_version,
+)
 from kamld_storage_gateway.query.service import Answer, QueryService
+from kamld_storage_gateway.query.table_split import TableSplitter
+from kamld_storage_gateway.uploads.endpoints import UploadId
 
 router = APIRouter(tags=["query"])
 VERSIONS_HEADER = "X-Kamld-Query-Versions"
@@ -36,6 +47,14 @@ async def get_queries(request: Request) -> QueryService:
 
 
 Queries = Annotated[QueryService, Depends(get_queries)]
+
+
+async def get_splitter(request: Request) -> TableSplitter:
+    splitter: TableSplitter = request.app.state.table_splitter
+    return splitter
+
+
+Splitter = Annotated[TableSplitter, Depends(get_splitter)]
 
 
 @router.post("/query", summary="Run a query", response_model=QueryOut, responses=PROBLEMS)
@@ -74,3 +93,35 @@ def _encode(rows: pa.Table, fmt: ResultFormat) -> bytes:
     else:
         pq.write_table(rows, sink)
     return sink.getvalue()
+
+
+@router.post(
+    "/uploads/{upload_id}/split-table",
+    summary="Split a table by rows into an upload",
+    response_model=TableSplitOut,
+    responses={
+        **PROBLEMS,
+        404: {"description": "No such upload session"},
+        422: {
+            "description": "A bad fraction, a missing column, a table that does not resolve or is not a table"
+        },
+    },
+)
+async def split_table(
+    upload_id: UploadId,
+    body: TableSplitIn,
+    splitter: Splitter,
+) -> TableSplitOut:
+    """Write the rows of one table file as `train/PATH`, `test/PATH` (and `val/PATH`) of the session."""
+    split = await splitter.split(
+        upload_id, body.table, test=body.test, val=body.val, seed=body.seed, stratify=body.stratify
+    )
+    return TableSplitOut(
+        version=split.table.version,
+        digest=split.table.digest,
+        path=split.path,
+        parts=[
+            TableSplitPart(part=p.part, path=p.path, rows=p.rows, size=p.size, digest=p.digest)
+            for p in split.parts
+        ],
+    )

@@ -12,16 +12,29 @@ from kamld_storage_gateway.query.engine import Limits, QueryEngine
 from kamld_storage_gateway.query.references import ReferenceResolver
 from kamld_storage_gateway.query.service import QueryService
 
-ENGINES = {"duckdb": DuckDBEngine}
+ENGINES = ("duckdb", "trino")
 
 
-def create_engine(name: str) -> QueryEngine:
-    if name not in ENGINES:
-        raise Invalid(
-            f"unknown query engine {name!r}; valid: {', '.join(sorted(ENGINES))}", field="query_engine"
+def create_engine(settings: Settings) -> QueryEngine:
+    """The engine ``settings.query_engine`` names: ``duckdb`` (embedded) or ``trino``."""
+    name = settings.query_engine
+    if name == "duckdb":
+        return DuckDBEngine()
+    if name == "trino":
+        if not settings.query_trino_url:
+            raise Invalid("the trino query engine needs query_trino_url", field="query_trino_url")
+        from kamld_storage_gateway.query.trino_engine import TrinoEngine  # only where it is used
+        from kamld_storage_gateway.query.trino_sql import data_size
+
+        try:
+            data_size(settings.query_memory_limit)
+        except ValueError as exc:
+            raise Invalid(str(exc), field="query_memory_limit") from None
+
+        return TrinoEngine(
+            settings.query_trino_url, user=settings.query_trino_user, catalog=settings.query_trino_catalog
         )
-    engine: QueryEngine = ENGINES[name]()
-    return engine
+    raise Invalid(f"unknown query engine {name!r}; valid: {', '.join(ENGINES)}", field="query_engine")
 
 
 def create_query_service(
@@ -36,7 +49,7 @@ def create_query_service(
     return QueryService(
         ReferenceResolver(metadata_hub, manifests),
         downloads,
-        create_engine(settings.query_engine),
+        create_engine(settings),
         limits,
         settings.query_concurrency,
     )

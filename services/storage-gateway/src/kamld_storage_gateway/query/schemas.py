@@ -59,3 +59,30 @@ def queried_version(table: ResolvedTable) -> QueriedVersion:
         file_count=len(table.files),
         files=[entry.path for entry in table.files[:MAX_LISTED_FILES]],
     )
+
+
+class TableSplitIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    table: str = Field(max_length=2000, description="One table file of a version, `NAME:REF/PATH`")
+    test: float = Field(gt=0, lt=1, description="Fraction of the rows for `test/`")
+    val: float = Field(0.0, ge=0, lt=1, description="Fraction of the rows for `val/` (0: no `val/`)")
+    seed: int = Field(0, ge=-(2**63), lt=2**63, description="The same seed gives the same parts")
+    stratify: str | None = Field(
+        None, min_length=1, max_length=1000, description="A column: each of its values is split alike"
+    )
+
+
+class TableSplitPart(BaseModel):
+    part: str = Field(description="train, test or val")
+    path: str = Field(description="The part's file in the upload session, `PART/PATH`")
+    rows: int
+    size: int
+    digest: str
+
+
+class TableSplitOut(BaseModel):
+    version: str = Field(description="The exact version the table was read from, `NAME:vN`")
+    digest: str = Field(description="That version's manifest digest")
+    path: str
+    parts: list[TableSplitPart]

@@ -90,7 +90,8 @@ class QueryService:
         query, tables = await self.resolve(sql, pins)
         body = query.strip().rstrip(";")
         if limit is not None:
-            wrapped = f"SELECT * FROM (\n{body}\n) AS kamld_page LIMIT {limit + 1} OFFSET {offset}"
+            # OFFSET before LIMIT: the order both DuckDB and Trino parse
+            wrapped = f"SELECT * FROM (\n{body}\n) AS kamld_page OFFSET {offset} LIMIT {limit + 1}"
         else:
             wrapped = f"SELECT * FROM (\n{body}\n) AS kamld_rows LIMIT {self.limits.max_rows + 1}"
         rows = await self._execute(wrapped, tables)

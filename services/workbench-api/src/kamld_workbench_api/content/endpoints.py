@@ -237,6 +237,50 @@ async def upload_file(
     return await forward(storage, request, f"/uploads/{segment(upload_id)}/files/{file_path(path)}")
 
 
+class TableSplitRequest(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    table: str = Field(max_length=2000, description="One table file of a version, `NAME:REF/PATH`")
+    test: float = Field(gt=0, lt=1, description="Fraction of the rows for `test/`")
+    val: float = Field(0.0, ge=0, lt=1, description="Fraction of the rows for `val/` (0: no `val/`)")
+    seed: int = Field(0, ge=-(2**63), lt=2**63, description="The same seed gives the same parts")
+    stratify: str | None = Field(
+        None, min_length=1, max_length=1000, description="A column: each of its values is split alike"
+    )
+
+
+class TableSplitPart(BaseModel):
+    part: str = Field(description="train, test or val")
+    path: str = Field(description="The part's file in the upload session, `PART/PATH`")
+    rows: int
+    size: int
+    digest: str
+
+
+class TableSplitAnswer(BaseModel):
+    version: str = Field(description="The exact version the table was read from, `NAME:vN`")
+    digest: str = Field(description="That version's manifest digest")
+    path: str
+    parts: list[TableSplitPart]
+
+
+@router.post(
+    "/uploads/{upload_id}/split-table",
+    summary="Split a table by rows",
+    dependencies=Editor,
+    response_model=TableSplitAnswer,
+    tags=["uploads"],
+    operation_id="splitTable",
+)
+async def split_table(
+    upload_id: UploadId, body: TableSplitRequest, request: Request, storage: Storage
+) -> StreamingResponse:
+    """Write the rows of one table file of a version (CSV, TSV, Parquet, JSON Lines) as
+    `train/PATH`, `test/PATH` (and `val/PATH`) of this session, chosen by a seeded hash per row
+    (per value of `stratify` when given); commit the session to record them."""
+    return await forward(storage, request, f"/uploads/{segment(upload_id)}/split-table")
+
+
 @router.post(
     "/uploads/{upload_id}/grant",
     summary="Grant direct chunk uploads",

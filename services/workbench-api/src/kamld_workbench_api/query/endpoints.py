@@ -58,7 +58,7 @@ class QueryColumn(BaseModel):
 
 
 class QueryAnswer(BaseModel):
-    engine: str = Field(description="The engine that ran the query (`duckdb`)")
+    engine: str = Field(description="The engine that ran the query (`duckdb` or `trino`)")
     versions: list[QueriedVersion]
     columns: list[QueryColumn]
     items: list[dict[str, Any]] = Field(description="The rows of this page, one object per row")
