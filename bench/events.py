@@ -7,8 +7,9 @@ with observation-hub SIGKILLed under them.
 2. **Outbox cost**: metadata-hub's push commit (``VersionService.create``) run in-process on a
    SQLite database, alternately with the outbox and with event recording left out, 300 times
    each; the difference of the medians is what the outbox adds to a commit.
-3. **Webhook**: a receiver down for 60 s while 1,000 alias moves happen; the time from its return
-   until it has every one, and whether each artifact's arrived in order.
+3. **Webhook**: a receiver (HTTP/1.1, keeping connections open) down for 60 s while 1,000 alias
+   moves happen; the time from its return until it has every one, and whether each artifact's
+   arrived in order.
 4. **Idle**: observation-hub's CPU while idle, first with no webhook, then with 100 webhooks whose
    receivers are unreachable (refused connections and a non-routable address), each holding
    undelivered events, after they have failed long enough to settle into their retry schedule.
@@ -235,6 +236,8 @@ def bench_webhook(platform, mutations: int = 1000, artifacts: int = 4, down_s: f
     time.sleep(max(0.0, down_s - (time.perf_counter() - started)))
 
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keeps connections open, as most receivers do
+
         def do_POST(self) -> None:  # noqa: N802 - the http.server API
             received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
             self.send_response(204)

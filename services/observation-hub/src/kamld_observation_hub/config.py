@@ -36,7 +36,10 @@ class Settings(ServiceSettings):
         10.0, gt=0, description="Longest wait between attempts at one delivery (exponential, with jitter)"
     )
     webhook_failing_after: int = Field(
-        5, ge=1, le=1000, description="Failed attempts in a row after which a webhook is failing and only probed"
+        5,
+        ge=1,
+        le=1000,
+        description="Failed attempts in a row after which a webhook is failing and only probed",
     )
     webhook_probe_interval_s: float = Field(
         5.0, gt=0, description="How often a failing webhook is probed (give or take a fifth, at random)"

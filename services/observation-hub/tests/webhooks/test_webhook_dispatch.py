@@ -228,7 +228,9 @@ async def test_a_failing_webhook_is_only_probed_then_drains_every_lane_in_order(
     assert listed.position == max(d.event_id for d in log.items)  # every event up to it handled
 
 
-async def test_lanes_of_different_artifacts_are_sent_concurrently_within_the_bound(database, receiver) -> None:
+async def test_lanes_of_different_artifacts_are_sent_concurrently_within_the_bound(
+    database, receiver
+) -> None:
     state, url = receiver
     hooks = WebhookService(database)
     await hooks.create(WebhookCreate(url=url, artifacts=["a", "b", "c", "d"]), "admin")

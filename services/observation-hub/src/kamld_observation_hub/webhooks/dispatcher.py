@@ -111,6 +111,7 @@ class _Pass:
     resumed: bool = False
     stop: bool = False
     progressed: bool = False
+    scanned: bool = False
     later: list[datetime] = field(default_factory=list)
     flushing: asyncio.Lock = field(default_factory=asyncio.Lock)
 
@@ -214,18 +215,17 @@ class Dispatcher:
             probing = self.schedule.failing(hook.failures)
             if probing and hook.probe_at is not None and hook.probe_at > now:
                 return self._monotonic(hook.probe_at), False
-            await self._queue(session, hook)
             limit = 1 if probing else self.window
-            rows = (
-                await session.execute(
-                    select(WebhookDelivery, EventRecord)
-                    .outerjoin(EventRecord, EventRecord.id == WebhookDelivery.event_id)
-                    .where(WebhookDelivery.webhook_id == webhook_id, WebhookDelivery.status == "pending")
-                    .order_by(WebhookDelivery.event_id)
-                    .limit(limit)
-                )
-            ).all()
+            scanned = not probing  # a failing webhook's queue grows once it is back
+            if scanned:
+                await self._queue(session, hook)
+            rows = await self._pending(session, webhook_id, limit)
+            if not rows and probing:
+                scanned = True
+                await self._queue(session, hook)
+                rows = await self._pending(session, webhook_id, limit)
             state = _Pass(webhook_id, hook.url, hook.secret, hook.failures, probing, probe_at=hook.probe_at)
+            state.scanned = scanned
             lanes: dict[str | None, list[_Delivery]] = {}
             for delivery, record in rows:
                 lanes.setdefault(delivery.artifact, []).append(
@@ -248,6 +248,17 @@ class Dispatcher:
         if state.later:
             return self._monotonic(min(state.later)), True
         return math.inf, True
+
+    async def _pending(self, session: Any, webhook_id: int, limit: int) -> list[Any]:
+        """The webhook's oldest ``limit`` pending deliveries, each with its event (None if removed)."""
+        query = (
+            select(WebhookDelivery, EventRecord)
+            .outerjoin(EventRecord, EventRecord.id == WebhookDelivery.event_id)
+            .where(WebhookDelivery.webhook_id == webhook_id, WebhookDelivery.status == "pending")
+            .order_by(WebhookDelivery.event_id)
+            .limit(limit)
+        )
+        return list((await session.execute(query)).all())
 
     async def _queue(self, session: Any, hook: Webhook) -> None:
         """Pending delivery rows for the webhook's events after ``queued_through``, up to the window."""
@@ -324,13 +335,18 @@ class Dispatcher:
             else:
                 state.failures += 1
                 failing = self.schedule.failing(state.failures)
-                retry_at = now + timedelta(seconds=self.schedule.retry_delay(delivery.attempts, state.failures))
+                retry_at = now + timedelta(
+                    seconds=self.schedule.retry_delay(delivery.attempts, state.failures)
+                )
                 if delivery.attempts >= self.max_attempts:
                     self._outcome(state, delivery, "dead", status, error)
                     DELIVERIES.labels("dead").inc()
                     state.progressed = True
                     log.warning(
-                        "webhook_dead_letter", webhook=state.webhook_id, event_id=delivery.event_id, error=error
+                        "webhook_dead_letter",
+                        webhook=state.webhook_id,
+                        event_id=delivery.event_id,
+                        error=error,
                     )
                 else:
                     DELIVERIES.labels("failed").inc()
@@ -421,13 +437,14 @@ class Dispatcher:
                         )
                         .values(next_attempt_at=None)
                     )
-                oldest = await session.scalar(
-                    select(func.min(WebhookDelivery.event_id)).where(
-                        WebhookDelivery.webhook_id == state.webhook_id, WebhookDelivery.status == "pending"
+                if state.progressed or state.scanned:  # the position may have moved
+                    oldest = await session.scalar(
+                        select(func.min(WebhookDelivery.event_id)).where(
+                            WebhookDelivery.webhook_id == state.webhook_id, WebhookDelivery.status == "pending"
+                        )
                     )
-                )
-                handled = hook.queued_through if oldest is None else oldest - 1
-                hook.position = max(hook.position, handled)
+                    handled = hook.queued_through if oldest is None else oldest - 1
+                    hook.position = max(hook.position, handled)
             if not final and not await self.lease.take():
                 state.stop = True  # another replica took over
 
