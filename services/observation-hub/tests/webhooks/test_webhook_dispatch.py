@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import random
 import threading
@@ -246,3 +247,42 @@ async def test_lanes_of_different_artifacts_are_sent_concurrently_within_the_bou
     for artifact in ("a", "b", "c", "d"):
         assert [b["after"]["n"] for b in bodies if b["artifact"] == artifact] == list(range(5))
     assert state.most_in_flight == 2
+
+
+async def test_the_running_dispatcher_delivers_to_a_healthy_webhook_while_another_hangs(
+    database, receiver
+) -> None:
+    """Each webhook's pass runs on its own: one whose receiver never answers (each attempt waits
+    for the timeout) does not hold up another's deliveries."""
+    import socket
+
+    state, url = receiver
+    hooks = WebhookService(database)
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(100)  # accepts connections and never answers
+    try:
+        await hooks.create(WebhookCreate(url=f"http://127.0.0.1:{silent.getsockname()[1]}/"), "admin")
+        await hooks.create(WebhookCreate(url=url), "admin")
+        sender = dispatcher(database, timeout_s=30.0, poll_s=0.05)
+        running = asyncio.create_task(sender.run())
+        try:
+            for n in range(6):
+                await record(database, f"a{n % 2}", n)
+                sender.wake()
+            for _ in range(500):
+                if len(state.received) >= 6:
+                    break
+                await asyncio.sleep(0.02)
+        finally:
+            running.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await running
+            await sender.aclose()
+    finally:
+        silent.close()
+    bodies = [json.loads(body) for _, body in state.received]
+    assert sorted(b["after"]["n"] for b in bodies) == list(range(6))
+    for artifact in ("a0", "a1"):
+        ns = [b["after"]["n"] for b in bodies if b["artifact"] == artifact]
+        assert ns == sorted(ns)

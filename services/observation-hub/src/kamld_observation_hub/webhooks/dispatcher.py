@@ -150,6 +150,7 @@ class Dispatcher:
         # events make it due sooner. A webhook not in here is looked at in the next pass.
         self._due: dict[int, tuple[float, bool]] = {}
         self._wakeup: asyncio.Event | None = None
+        self._running: dict[int, asyncio.Task[None]] = {}
 
     def backoff(self, attempts: int) -> float:
         return self.schedule.backoff(attempts)
@@ -159,9 +160,8 @@ class Dispatcher:
         if self._wakeup is not None:
             self._wakeup.set()
 
-    async def run_once(self) -> float | None:
-        """One pass over the webhooks with work due; seconds until the next one is due (None: none
-        is, until new events are recorded)."""
+    async def _due_now(self) -> list[int]:
+        """The webhooks whose pass is due and not running, with the lease taken (none without it)."""
         async with self.database.unit_of_work() as session:
             hooks = (await session.execute(select(Webhook.id, Webhook.queued_through))).all()
             newest = await session.scalar(select(func.max(EventRecord.id))) or 0
@@ -172,35 +172,65 @@ class Dispatcher:
         due = []
         for row in hooks:
             when, hungry = self._due.get(row.id, (now, True))
-            if when <= now or (hungry and row.queued_through < newest):
+            if row.id not in self._running and (when <= now or (hungry and row.queued_through < newest)):
                 due.append(row.id)
-        if due:
-            if not await self.lease.take():
-                self._due.clear()  # another replica dispatches; look again at the next poll
-                return self.poll_s
-            results = await asyncio.gather(*(self._pass(webhook_id) for webhook_id in due))
-            for webhook_id, result in zip(due, results, strict=True):
-                self._due[webhook_id] = result
+        if due and not await self.lease.take():
+            self._due.clear()  # another replica dispatches; look again at the next poll
+            return []
+        return due
+
+    def _next_wait(self) -> float | None:
         waits = [when for when, _ in self._due.values() if when < math.inf]
         return max(0.0, min(waits) - time.monotonic()) if waits else None
 
+    async def run_once(self) -> float | None:
+        """One pass over the webhooks with work due, awaited; seconds until the next one is due
+        (None: none is, until new events are recorded)."""
+        due = await self._due_now()
+        results = await asyncio.gather(*(self._pass(webhook_id) for webhook_id in due))
+        for webhook_id, result in zip(due, results, strict=True):
+            self._due[webhook_id] = result
+        return self._next_wait()
+
+    async def _run_pass(self, webhook_id: int) -> None:
+        """One webhook's pass on its own: a slow receiver holds up no other webhook's."""
+        try:
+            when, hungry = await self._pass(webhook_id)
+        except Exception as exc:  # noqa: BLE001 - its next pass tries again
+            log.warning("webhook_pass_failed", webhook=webhook_id, error=str(exc)[:300])
+            when, hungry = time.monotonic() + self.poll_s, True
+        finally:
+            self._running.pop(webhook_id, None)
+        self._due[webhook_id] = (when, hungry)
+        if when <= time.monotonic():
+            self.wake()
+
     async def run(self) -> None:
         self._wakeup = asyncio.Event()
-        while True:
-            try:
-                wait = await self.run_once()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # noqa: BLE001 - the next round tries again
-                log.warning("webhook_round_failed", error=str(exc)[:300])
-                self._due.clear()
-                wait = self.poll_s
-            if wait is None or wait > self.poll_s:
-                wait = self.poll_s
-            if wait > 0:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wakeup.wait(), wait)
-            self._wakeup.clear()
+        try:
+            while True:
+                wait: float | None
+                try:
+                    for webhook_id in await self._due_now():
+                        self._running[webhook_id] = asyncio.create_task(self._run_pass(webhook_id))
+                    wait = self._next_wait()
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - the next round tries again
+                    log.warning("webhook_round_failed", error=str(exc)[:300])
+                    wait = self.poll_s
+                if wait is None or wait > self.poll_s:
+                    wait = self.poll_s
+                if wait > 0:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._wakeup.wait(), wait)
+                self._wakeup.clear()
+        finally:
+            for task in list(self._running.values()):
+                task.cancel()
+            for task in list(self._running.values()):
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
 
     def _monotonic(self, moment: datetime) -> float:
         return time.monotonic() + (moment - self.clock()).total_seconds()
@@ -440,7 +470,8 @@ class Dispatcher:
                 if state.progressed or state.scanned:  # the position may have moved
                     oldest = await session.scalar(
                         select(func.min(WebhookDelivery.event_id)).where(
-                            WebhookDelivery.webhook_id == state.webhook_id, WebhookDelivery.status == "pending"
+                            WebhookDelivery.webhook_id == state.webhook_id,
+                            WebhookDelivery.status == "pending",
                         )
                     )
                     handled = hook.queued_through if oldest is None else oldest - 1
