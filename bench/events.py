@@ -294,14 +294,14 @@ def bench_idle(platform, hooks: int = 100, settle_s: float = 60.0, window_s: flo
     ).raise_for_status()
     time.sleep(settle_s)
     busy = share()
-    for webhook_id in ids:
-        httpx.delete(f"{platform.gateway}/api/v1/webhooks/{webhook_id}", headers=platform.auth)
     print(
         f"[events] observation-hub idle CPU over {window_s:.0f} s: {quiet:.1f}% of a core with no "
         f"webhook (baseline), {busy:.1f}% with {hooks} unreachable webhooks holding undelivered "
         f"events ({settle_s:.0f} s after they were added)",
         flush=True,
     )
+    for webhook_id in ids:
+        httpx.delete(f"{platform.gateway}/api/v1/webhooks/{webhook_id}", headers=platform.auth, timeout=120)
 
 
 ALL_PARTS = ("outbox", "ingest", "webhook", "idle", "kill")
