@@ -106,13 +106,12 @@ class _Pass:
     secret: str
     failures: int
     probing: bool
-    probe_at: datetime | None = None
     outcomes: list[dict[str, Any]] = field(default_factory=list)
+    probe_at: datetime | None = None
     resumed: bool = False
     stop: bool = False
     progressed: bool = False
     scanned: bool = False
-    deleted: bool = False
     later: list[datetime] = field(default_factory=list)
     flushing: asyncio.Lock = field(default_factory=asyncio.Lock)
 
@@ -152,9 +151,6 @@ class Dispatcher:
         self._due: dict[int, tuple[float, bool]] = {}
         self._wakeup: asyncio.Event | None = None
         self._running: dict[int, asyncio.Task[None]] = {}
-        # Failing webhooks whose last probe failed: what the next probe sends (this dispatcher
-        # holds the lease, so nothing else changes those deliveries).
-        self._probes: dict[int, tuple[_Pass, _Delivery]] = {}
 
     def backoff(self, attempts: int) -> float:
         return self.schedule.backoff(attempts)
@@ -173,8 +169,6 @@ class Dispatcher:
         present = {row.id for row in hooks}
         for gone in set(self._due) - present:
             del self._due[gone]
-        for gone in set(self._probes) - present:
-            del self._probes[gone]
         due = []
         for row in hooks:
             when, hungry = self._due.get(row.id, (now, True))
@@ -182,7 +176,6 @@ class Dispatcher:
                 due.append(row.id)
         if due and not await self.lease.take():
             self._due.clear()  # another replica dispatches; look again at the next poll
-            self._probes.clear()
             return []
         return due
 
@@ -205,7 +198,6 @@ class Dispatcher:
             when, hungry = await self._pass(webhook_id)
         except Exception as exc:  # noqa: BLE001 - its next pass tries again
             log.warning("webhook_pass_failed", webhook=webhook_id, error=str(exc)[:300])
-            self._probes.pop(webhook_id, None)
             when, hungry = time.monotonic() + self.poll_s, True
         finally:
             self._running.pop(webhook_id, None)
@@ -226,7 +218,6 @@ class Dispatcher:
                     raise
                 except Exception as exc:  # noqa: BLE001 - the next round tries again
                     log.warning("webhook_round_failed", error=str(exc)[:300])
-                    self._probes.clear()
                     wait = self.poll_s
                 if wait is None or wait > self.poll_s:
                     wait = self.poll_s
@@ -247,57 +238,42 @@ class Dispatcher:
     async def _pass(self, webhook_id: int) -> tuple[float, bool]:
         """Queue the webhook's new events and send what is due; when its next pass is due."""
         now = self.clock()
-        probe = self._probes.pop(webhook_id, None)
-        if probe is not None:  # failing: the delivery its last probe tried, read no more
-            state, delivery = probe
-            if state.probe_at is not None and state.probe_at > now:
-                self._probes[webhook_id] = probe
-                return self._monotonic(state.probe_at), False
-            state = _Pass(webhook_id, state.url, state.secret, state.failures, True, probe_at=state.probe_at)
-            lanes: dict[str | None, list[_Delivery]] = {None: [delivery]}
-            limit, count = 1, 1
-        else:
-            async with self.database.unit_of_work() as session:
-                hook = await session.get(Webhook, webhook_id)
-                if hook is None:
-                    return math.inf, False
-                probing = self.schedule.failing(hook.failures)
-                if probing and hook.probe_at is not None and hook.probe_at > now:
-                    return self._monotonic(hook.probe_at), False
-                limit = 1 if probing else self.window
-                scanned = not probing  # a failing webhook's queue grows once it is back
-                if scanned:
-                    await self._queue(session, hook)
+        async with self.database.unit_of_work() as session:
+            hook = await session.get(Webhook, webhook_id)
+            if hook is None:
+                return math.inf, False
+            probing = self.schedule.failing(hook.failures)
+            if probing and hook.probe_at is not None and hook.probe_at > now:
+                return self._monotonic(hook.probe_at), False
+            limit = 1 if probing else self.window
+            scanned = not probing  # a failing webhook's queue grows once it is back
+            if scanned:
+                await self._queue(session, hook)
+            rows = await self._pending(session, webhook_id, limit)
+            if not rows and probing:
+                scanned = True
+                await self._queue(session, hook)
                 rows = await self._pending(session, webhook_id, limit)
-                if not rows and probing:
-                    scanned = True
-                    await self._queue(session, hook)
-                    rows = await self._pending(session, webhook_id, limit)
-                state = _Pass(webhook_id, hook.url, hook.secret, hook.failures, probing, hook.probe_at)
-                state.scanned = scanned
-                lanes = {}
-                for delivery_row, record in rows:
-                    lanes.setdefault(delivery_row.artifact, []).append(
-                        _Delivery(
-                            delivery_row.id,
-                            delivery_row.event_id,
-                            delivery_row.attempts,
-                            delivery_row.next_attempt_at,
-                            Event.model_validate(record) if record is not None else None,
-                        )
+            state = _Pass(webhook_id, hook.url, hook.secret, hook.failures, probing, probe_at=hook.probe_at)
+            state.scanned = scanned
+            lanes: dict[str | None, list[_Delivery]] = {}
+            for delivery, record in rows:
+                lanes.setdefault(delivery.artifact, []).append(
+                    _Delivery(
+                        delivery.id,
+                        delivery.event_id,
+                        delivery.attempts,
+                        delivery.next_attempt_at,
+                        Event.model_validate(record) if record is not None else None,
                     )
-                count = len(rows)
-        if count:
+                )
+        if rows:
             gate = asyncio.Semaphore(self.concurrency)
             await asyncio.gather(*(self._lane(state, lane, gate, now) for lane in lanes.values()))
         await self._flush(state, final=True)
         if state.stop and state.probe_at is not None and self.schedule.failing(state.failures):
-            if state.probing and not state.progressed and not state.deleted and count == 1:
-                # The probe failed and its delivery is still pending: the next probe sends it again.
-                (tried,) = [lane[0] for lane in lanes.values()]
-                self._probes[webhook_id] = (state, tried)
             return self._monotonic(state.probe_at), False
-        if state.resumed or (count == limit and state.progressed):
+        if state.resumed or (len(rows) == limit and state.progressed):
             return time.monotonic(), True
         if state.later:
             return self._monotonic(min(state.later)), True
@@ -476,18 +452,9 @@ class Dispatcher:
                         ),
                         outcomes,
                     )
-                if not (state.resumed or state.progressed or state.scanned):
-                    kept = await session.execute(
-                        update(Webhook)
-                        .where(Webhook.id == state.webhook_id)
-                        .values(failures=state.failures, probe_at=state.probe_at)
-                    )
-                    if not kept.rowcount:  # type: ignore[attr-defined]
-                        state.stop = state.deleted = True
-                    return
                 hook = await session.get(Webhook, state.webhook_id)
                 if hook is None:
-                    state.stop = state.deleted = True
+                    state.stop = True
                     return
                 hook.failures, hook.probe_at = state.failures, state.probe_at
                 if state.resumed:  # the receiver is back: every lane is due now
