@@ -1517,6 +1517,23 @@ export interface components {
              */
             digests: string[];
         };
+        /**
+         * DirectorySignIn
+         * @description Sign in with a directory (LDAP) user name and password, where the platform has a directory.
+         */
+        DirectorySignIn: {
+            /**
+             * Password
+             * Format: password
+             * @description The user's password
+             */
+            password: string;
+            /**
+             * Username
+             * @description The directory user name
+             */
+            username: string;
+        };
         /** DownstreamVersion */
         DownstreamVersion: {
             /**
@@ -2766,27 +2783,6 @@ export interface components {
             version?: string | null;
         };
         /**
-         * SessionCreate
-         * @description Sign in with an API token, or with a directory user name and password (when LDAP is set up).
-         */
-        SessionCreate: {
-            /**
-             * Password
-             * @description The directory user's password (with `username`)
-             */
-            password?: string | null;
-            /**
-             * Token
-             * @description The API token to sign in with
-             */
-            token?: string | null;
-            /**
-             * Username
-             * @description A directory user name (with `password`)
-             */
-            username?: string | null;
-        };
-        /**
          * SessionView
          * @description A browser session: who it is, until when, and the CSRF token its mutations must send.
          */
@@ -2901,7 +2897,7 @@ export interface components {
             stratify?: string | null;
             /**
              * Table
-             * @description One table file of a version, `NAME:REF/PATH`
+             * @description One table file of a version, `NAME:REF/PATH` (checked when the split runs)
              */
             table: string;
             /**
@@ -3015,6 +3011,17 @@ export interface components {
              * @description The token's S3 access key id, if it has one
              */
             s3_access_key_id?: string | null;
+        };
+        /**
+         * TokenSignIn
+         * @description Sign in with an API token.
+         */
+        TokenSignIn: {
+            /**
+             * Token
+             * @description The API token to sign in with
+             */
+            token: string;
         };
         /** TrackIn */
         TrackIn: {
@@ -8781,7 +8788,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["SessionCreate"];
+                "application/json": components["schemas"]["TokenSignIn"] | components["schemas"]["DirectorySignIn"];
             };
         };
         responses: {

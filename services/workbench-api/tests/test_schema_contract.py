@@ -26,6 +26,9 @@ OWNED = {
     "QueryAnswer": ("storage-gateway", "QueryOut"),
     "QueryRequest": ("storage-gateway", "QueryIn"),
     "QueryColumn": ("storage-gateway", "Column"),
+    "TableSplitRequest": ("storage-gateway", "TableSplitIn"),
+    "TableSplitAnswer": ("storage-gateway", "TableSplitOut"),
+    "TableSplitPart": ("storage-gateway", "TableSplitPart"),
     "QueriedVersion": ("storage-gateway", "QueriedVersion"),
     "ResultFormat": ("storage-gateway", "ResultFormat"),
     "AliasEventView": ("metadata-hub", "AliasEventView"),
@@ -151,7 +154,8 @@ def test_every_public_model_is_owned_or_composed(documents: dict[str, dict[str, 
     """A new public model must be added to OWNED, or to the models the gateway composes itself."""
     composed = {
         "Caller", "DiffView", "FileChange", "FileView", "FileViewPage", "PlatformStatus",
-        "ProblemFieldError", "Role", "ServiceState", "ServiceStatus", "SessionCreate", "SessionView",
+        "ProblemFieldError", "Role", "ServiceState", "ServiceStatus", "SessionView", "SignInMethods",
+        "TokenSignIn", "DirectorySignIn",
         "RunCreate", "TokenCreate", "TokenCreated",
         "TokenInfo", "TransferGrant",
     }  # fmt: skip

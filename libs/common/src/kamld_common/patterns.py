@@ -28,6 +28,9 @@ REF_OR_LATEST = "^(?:" + REF[1:-1] + ")?$"
 NAME_REF = NAME[:-1] + "(?::" + REF[1:-1] + ")?$"
 """``NAME[:REF]``."""
 
+FILE_REF = NAME[:-1] + "(?::" + REF[1:-1] + ")?/[^\x00]+$"
+"""``NAME[:REF]/PATH``: one file of a version (the path is checked as a path where it is used)."""
+
 DIGEST = r"^blake3:[0-9a-f]{64}$"
 UPLOAD_ID = r"^[0-9a-f]{32}$"
 ROLE = r"^(?!parent$)[a-z][a-z0-9_]{0,31}$"

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kamld_common import patterns
 from kamld_storage_gateway.query.references import ResolvedTable
 
 MAX_LISTED_FILES = 100
@@ -64,7 +65,11 @@ def queried_version(table: ResolvedTable) -> QueriedVersion:
 class TableSplitIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    table: str = Field(max_length=2000, description="One table file of a version, `NAME:REF/PATH`")
+    table: str = Field(
+        max_length=2000,
+        json_schema_extra={"pattern": patterns.FILE_REF},
+        description="One table file of a version, `NAME:REF/PATH` (checked when the split runs)",
+    )
     test: float = Field(gt=0, lt=1, description="Fraction of the rows for `test/`")
     val: float = Field(0.0, ge=0, lt=1, description="Fraction of the rows for `val/` (0: no `val/`)")
     seed: int = Field(0, ge=-(2**63), lt=2**63, description="The same seed gives the same parts")

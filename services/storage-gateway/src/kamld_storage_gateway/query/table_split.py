@@ -77,6 +77,7 @@ class TableSplitter:
     async def split(
         self, upload_id: str, table: str, *, test: float, val: float, seed: int, stratify: str | None
     ) -> TableSplit:
+        await self.uploads.check_open(upload_id)
         check_fractions(test, val)
         reference = parse_reference(table)
         if reference is None or _GLOB.search(reference.path):
@@ -85,7 +86,6 @@ class TableSplitter:
                 field=["body", "table"],
                 code="invalid_reference",
             )
-        await self.uploads.check_open(upload_id)
         try:
             resolved = await self.queries.resolver.resolve(reference)
         except Invalid as exc:

@@ -19,6 +19,7 @@ from kamld_workbench_api.auth.schemas import (
     TokenCreate,
     TokenCreated,
     TokenInfo,
+    TokenSignIn,
 )
 from kamld_workbench_api.auth.service import TokenService, secret_hash, token_info
 from kamld_workbench_api.auth.sessions import CSRF_COOKIE, SESSION_COOKIE, SessionSigner, user_subject
@@ -75,7 +76,7 @@ async def revoke(name: str, caller: AdminCaller, tokens: Tokens) -> Response:
 async def sign_in(body: SessionCreate, request: Request, response: Response, tokens: Tokens) -> SessionView:
     """Exchange an API token, or a directory user name and password, for a session cookie
     (HttpOnly, SameSite=Strict) and a CSRF token."""
-    if body.token is not None:
+    if isinstance(body, TokenSignIn):
         caller = await tokens.authenticate(body.token)
         if caller is None:
             raise Unauthorized("the API token is unknown or was revoked", code="token_invalid")
@@ -88,7 +89,6 @@ async def sign_in(body: SessionCreate, request: Request, response: Response, tok
                 field=["body", "username"],
                 code="directory_not_configured",
             )
-        assert body.username is not None and body.password is not None
         caller = await directory.sign_in(body.username, body.password.get_secret_value())
         subject = user_subject(caller.name)
     signer: SessionSigner = request.app.state.sessions

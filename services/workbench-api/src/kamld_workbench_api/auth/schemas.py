@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 
 class Role(StrEnum):
@@ -61,28 +60,25 @@ class Caller(BaseModel):
     role: Role
 
 
-class SessionCreate(BaseModel):
-    """Sign in with an API token, or with a directory user name and password (when LDAP is set up)."""
+class TokenSignIn(BaseModel):
+    """Sign in with an API token."""
 
     model_config = ConfigDict(extra="forbid")
 
-    token: str | None = Field(None, min_length=1, max_length=512, description="The API token to sign in with")
-    username: str | None = Field(
-        None, min_length=1, max_length=128, description="A directory user name (with `password`)"
-    )
-    password: SecretStr | None = Field(
-        None, max_length=1024, description="The directory user's password (with `username`)"
-    )
+    token: str = Field(min_length=1, max_length=512, description="The API token to sign in with")
 
-    @model_validator(mode="after")
-    def _one_way(self) -> SessionCreate:
-        if (self.token is None) == (self.username is None):
-            raise PydanticCustomError("sign_in_way", "give either `token` or `username` and `password`")
-        if self.username is not None and self.password is None:
-            raise PydanticCustomError("password_missing", "`password` is required with `username`")
-        if self.token is not None and self.password is not None:
-            raise PydanticCustomError("password_unexpected", "`password` goes with `username`, not `token`")
-        return self
+
+class DirectorySignIn(BaseModel):
+    """Sign in with a directory (LDAP) user name and password, where the platform has a directory."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    username: str = Field(min_length=1, max_length=128, description="The directory user name")
+    password: SecretStr = Field(max_length=1024, description="The user's password")
+
+
+SessionCreate = TokenSignIn | DirectorySignIn
+"""The body of ``POST /api/v1/session``: one way of signing in or the other."""
 
 
 class SessionView(Caller):

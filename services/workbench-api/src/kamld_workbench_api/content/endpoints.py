@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
+from kamld_common import patterns
 from kamld_common.http import ServiceClient
 from kamld_common.paging import After, Page, limit_query
 from kamld_content.framing import MEDIA_TYPE
@@ -240,7 +241,11 @@ async def upload_file(
 class TableSplitRequest(BaseModel):
     model_config = {"extra": "forbid"}
 
-    table: str = Field(max_length=2000, description="One table file of a version, `NAME:REF/PATH`")
+    table: str = Field(
+        max_length=2000,
+        json_schema_extra={"pattern": patterns.FILE_REF},
+        description="One table file of a version, `NAME:REF/PATH` (checked when the split runs)",
+    )
     test: float = Field(gt=0, lt=1, description="Fraction of the rows for `test/`")
     val: float = Field(0.0, ge=0, lt=1, description="Fraction of the rows for `val/` (0: no `val/`)")
     seed: int = Field(0, ge=-(2**63), lt=2**63, description="The same seed gives the same parts")
