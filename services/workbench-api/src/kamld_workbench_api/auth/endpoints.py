@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response, status
 
-from kamld_common.errors import Invalid, Unauthorized
+from kamld_common.errors import Unauthorized
 from kamld_workbench_api.auth.dependencies import get_token_service, require_admin, require_viewer
 from kamld_workbench_api.auth.directory import LdapDirectory
 from kamld_workbench_api.auth.oidc import OidcVerifier
@@ -84,9 +84,9 @@ async def sign_in(body: SessionCreate, request: Request, response: Response, tok
     else:
         directory: LdapDirectory | None = request.app.state.directory
         if directory is None:
-            raise Invalid(
-                "signing in with a user name needs a directory: this platform has none configured",
-                field=["body", "username"],
+            raise Unauthorized(
+                "signing in with a user name needs a directory: this platform has none configured, "
+                "sign in with an API token",
                 code="directory_not_configured",
             )
         caller = await directory.sign_in(body.username, body.password.get_secret_value())
