@@ -8,7 +8,6 @@ One platform and one browser for the module. Screenshots go to the test's tempor
 
 from __future__ import annotations
 
-import os
 import struct
 import time
 import zlib
@@ -22,11 +21,9 @@ import pytest
 
 import kamld
 from kamld_testing.browser import (
-    REPOSITORY,
-    accessibility_violations,
-    describe_violations,
-    new_page,
+    check_accessible,
     page_errors,
+    signed_in,
 )
 from kamld_testing.platform import Platform, clean_environment, running_platform
 
@@ -166,31 +163,10 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Data]:
             story.http.close()
 
 
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if os.environ.get("KAMLD_UPDATE_SCREENSHOTS") == "1":
-        return REPOSITORY / "docs" / "images"
-    return tmp_path_factory.mktemp("screenshots")
-
-
-def signed_in(chromium: Any, data: Data, token: str, **options: Any) -> Any:
-    page = new_page(chromium, data.platform.gateway, **options)
-    page.goto("/")
-    page.get_by_label("API token").fill(token)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("button", name="Sign out").wait_for()
-    return page
-
-
-def check_accessible(page: Any, where: str) -> None:
-    violations = accessibility_violations(page)
-    assert not violations, f"{where}:\n{describe_violations(violations)}"
-
-
 def test_search_finds_a_column_and_a_file_path_and_opens_the_version(
     chromium: Any, data: Data, shots: Path
 ) -> None:
-    page = signed_in(chromium, data, data.viewer)
+    page = signed_in(chromium, data.platform.gateway, data.viewer)
     box = page.get_by_label("Search artifacts, versions, files and columns")
     box.fill("wingspan")
     box.press("Enter")
@@ -228,7 +204,7 @@ def test_search_finds_a_column_and_a_file_path_and_opens_the_version(
 
 
 def test_the_profile_shows_the_columns_rows_and_images(chromium: Any, data: Data, shots: Path) -> None:
-    page = signed_in(chromium, data, data.viewer)
+    page = signed_in(chromium, data.platform.gateway, data.viewer)
     page.goto("/artifacts/shapes/versions/v1")
     columns = page.get_by_role("table", name="Columns of measurements.csv")
     columns.wait_for()
@@ -261,7 +237,7 @@ def test_the_profile_shows_the_columns_rows_and_images(chromium: Any, data: Data
 
 
 def test_a_viewer_queries_a_version_table(chromium: Any, data: Data, shots: Path) -> None:
-    page = signed_in(chromium, data, data.viewer)
+    page = signed_in(chromium, data.platform.gateway, data.viewer)
     page.goto("/artifacts/shapes/versions/v1")
     page.get_by_role("link", name="Query measurements.csv", exact=True).click()
     sql = page.get_by_label("SQL", exact=True)
@@ -319,7 +295,7 @@ def test_a_viewer_queries_a_version_table(chromium: Any, data: Data, shots: Path
 
 def test_a_refused_promotion_lists_every_reason_and_an_admin_overrides_it(chromium: Any, data: Data) -> None:
     # An editor: the policy and every reason of the refusal, but no override.
-    page = signed_in(chromium, data, data.editor)
+    page = signed_in(chromium, data.platform.gateway, data.editor)
     page.goto("/artifacts/shape-model")
     policy = page.get_by_role("list", name="Promotion policy of production")
     policy.wait_for()
@@ -351,7 +327,7 @@ def test_a_refused_promotion_lists_every_reason_and_an_admin_overrides_it(chromi
     page.context.close()
 
     # An admin overrides it with a reason, which the alias history keeps.
-    page = signed_in(chromium, data, data.admin)
+    page = signed_in(chromium, data.platform.gateway, data.admin)
     page.goto("/artifacts/shape-model")
     form = page.get_by_role("form", name="Move an alias")
     form.get_by_label("Alias").fill("production")
@@ -376,7 +352,7 @@ def test_a_refused_promotion_lists_every_reason_and_an_admin_overrides_it(chromi
 
 
 def test_a_narrow_window_keeps_search_and_query_usable(chromium: Any, data: Data) -> None:
-    page = signed_in(chromium, data, data.viewer, viewport={"width": 390, "height": 800})
+    page = signed_in(chromium, data.platform.gateway, data.viewer, viewport={"width": 390, "height": 800})
     for path, ready in [
         ("/search?q=wingspan", "Search results"),
         ("/artifacts/shapes/versions/v1", "Columns of measurements.csv"),

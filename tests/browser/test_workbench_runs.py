@@ -9,7 +9,6 @@ to ``docs/images/`` with ``KAMLD_UPDATE_SCREENSHOTS=1``.
 from __future__ import annotations
 
 import gzip
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,11 +18,9 @@ import pytest
 
 import kamld
 from kamld_testing.browser import (
-    REPOSITORY,
-    accessibility_violations,
-    describe_violations,
-    new_page,
+    check_accessible,
     page_errors,
+    signed_in,
 )
 from kamld_testing.platform import Platform, clean_environment, running_platform
 from kamld_testing.processes import env_prefix
@@ -109,27 +106,6 @@ def story(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Story]:
             story.api.close()
 
 
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if os.environ.get("KAMLD_UPDATE_SCREENSHOTS") == "1":
-        return REPOSITORY / "docs" / "images"
-    return tmp_path_factory.mktemp("screenshots")
-
-
-def signed_in(chromium: Any, story: Story, token: str, **options: Any) -> Any:
-    page = new_page(chromium, story.platform.gateway, **options)
-    page.goto("/")
-    page.get_by_label("API token").fill(token)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("button", name="Sign out").wait_for()
-    return page
-
-
-def check_accessible(page: Any, where: str) -> None:
-    violations = accessibility_violations(page)
-    assert not violations, f"{where}:\n{describe_violations(violations)}"
-
-
 def wait_for_log(page: Any, line: str, timeout: float = 30_000) -> None:
     """Until the run page's log holds ``line`` (the page reads it as a stream)."""
     page.wait_for_function(
@@ -147,7 +123,7 @@ def log_text(page: Any) -> str:
 def test_a_run_followed_live_from_the_list_to_its_model(chromium: Any, story: Story, shots: Path) -> None:
     gate = story.root / "gate-live"
     run = story.start(gate, "rows-model")
-    page = signed_in(chromium, story, story.editor)
+    page = signed_in(chromium, story.platform.gateway, story.editor)
     scripts: list[str] = []
     page.on("response", lambda r: r.url.endswith(".js") and scripts.append(r.url))
 
@@ -221,14 +197,14 @@ def test_only_editors_cancel_and_retry(chromium: Any, story: Story) -> None:
     run = story.start(gate, "cancelled-model")
     wait_until(story.api, run["id"], "command_started_at")
 
-    viewer = signed_in(chromium, story, story.viewer)
+    viewer = signed_in(chromium, story.platform.gateway, story.viewer)
     viewer.goto(f"/runs/{run['id']}")
     viewer.get_by_text("Following the log while the run is live").wait_for()
     wait_for_log(viewer, "waiting for the gate")
     assert viewer.get_by_role("button", name="Cancel run").count() == 0
     assert viewer.get_by_role("button", name="Retry run").count() == 0
 
-    editor = signed_in(chromium, story, story.editor)
+    editor = signed_in(chromium, story.platform.gateway, story.editor)
     editor.goto(f"/runs/{run['id']}")
     editor.get_by_role("button", name="Cancel run").click()
     editor.locator("h1 .badge", has_text="cancelled").wait_for(timeout=60_000)
@@ -256,7 +232,7 @@ def test_only_editors_cancel_and_retry(chromium: Any, story: Story) -> None:
 def test_a_failed_run_shows_why_and_editors_may_retry_it(chromium: Any, story: Story) -> None:
     run = wait_for_run(story.api, story.start(story.root / "gate-unused", "failed-model", fail=True)["id"])
     assert run["status"] == "failed"
-    page = signed_in(chromium, story, story.editor)
+    page = signed_in(chromium, story.platform.gateway, story.editor)
     page.goto(f"/runs/{run['id']}")
     why = page.get_by_role("region", name="Why it ended")
     why.wait_for()
@@ -281,7 +257,7 @@ def test_a_refused_action_shows_the_problem_detail(chromium: Any, story: Story) 
     with kamld.Client(story.platform.gateway, story.admin) as admin:
         carol = admin.token_create("carol", "editor").token
     run = story.start(story.root / "gate-refused", "refused-model")
-    page = signed_in(chromium, story, carol)
+    page = signed_in(chromium, story.platform.gateway, carol)
     page.goto(f"/runs/{run['id']}")
     button = page.get_by_role("button", name="Cancel run")
     button.wait_for()
@@ -302,7 +278,7 @@ def test_a_refused_action_shows_the_problem_detail(chromium: Any, story: Story) 
 
 
 def test_the_activity_feed_updates_live(chromium: Any, story: Story, shots: Path) -> None:
-    page = signed_in(chromium, story, story.viewer)
+    page = signed_in(chromium, story.platform.gateway, story.viewer)
     page.get_by_role("link", name="Activity", exact=True).click()
     events = page.get_by_role("table", name="Events")
     pushed = events.locator("tbody tr", has_text="version.committed").filter(has_text="rows:v2")
@@ -355,7 +331,7 @@ def test_the_activity_feed_updates_live(chromium: Any, story: Story, shots: Path
 
 
 def test_the_new_pages_work_in_a_narrow_window(chromium: Any, story: Story) -> None:
-    page = signed_in(chromium, story, story.editor, viewport={"width": 390, "height": 800})
+    page = signed_in(chromium, story.platform.gateway, story.editor, viewport={"width": 390, "height": 800})
     gate = story.root / "gate-narrow"
     gate.write_text("open")
     run_id = wait_for_run(story.api, story.start(gate, "narrow-model")["id"])["id"]
@@ -379,7 +355,7 @@ def test_the_new_pages_work_in_a_narrow_window(chromium: Any, story: Story) -> N
 
 
 def test_the_chart_library_is_not_in_the_initial_javascript(chromium: Any, story: Story, shots: Path) -> None:
-    page = signed_in(chromium, story, story.viewer)
+    page = signed_in(chromium, story.platform.gateway, story.viewer)
     bodies: dict[str, bytes] = {}
     page.on("response", lambda r: r.url.endswith(".js") and bodies.setdefault(r.url, r.body()))
     page.goto("/runs")

@@ -9,7 +9,6 @@ ones were made).
 from __future__ import annotations
 
 import gzip
-import os
 import sqlite3
 import struct
 import subprocess
@@ -26,10 +25,10 @@ import pytest
 import kamld
 from kamld_testing.browser import (
     REPOSITORY,
-    accessibility_violations,
-    describe_violations,
+    check_accessible,
     new_page,
     page_errors,
+    signed_in,
 )
 from kamld_testing.platform import Platform, clean_environment, running_platform
 
@@ -134,27 +133,6 @@ def story(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Story]:
         yield Story(platform, tmp_path_factory.mktemp("workbench-data"))
 
 
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if os.environ.get("KAMLD_UPDATE_SCREENSHOTS") == "1":
-        return REPOSITORY / "docs" / "images"
-    return tmp_path_factory.mktemp("screenshots")
-
-
-def signed_in(chromium: Any, story: Story, token: str, **options: Any) -> Any:
-    page = new_page(chromium, story.platform.gateway, **options)
-    page.goto("/")
-    page.get_by_label("API token").fill(token)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("button", name="Sign out").wait_for()
-    return page
-
-
-def check_accessible(page: Any, where: str) -> None:
-    violations = accessibility_violations(page)
-    assert not violations, f"{where}:\n{describe_violations(violations)}"
-
-
 def test_editor_story_from_catalog_to_moving_production(chromium: Any, story: Story, shots: Path) -> None:
     page = new_page(chromium, story.platform.gateway)
     page.goto("/")
@@ -256,7 +234,7 @@ def test_editor_story_from_catalog_to_moving_production(chromium: Any, story: St
 
 
 def test_viewer_sees_no_mutation_buttons(chromium: Any, story: Story) -> None:
-    page = signed_in(chromium, story, story.viewer)
+    page = signed_in(chromium, story.platform.gateway, story.viewer)
     page.goto("/artifacts/faces-model")
     page.get_by_role("heading", name="Aliases").wait_for()
     page.get_by_text("production →").wait_for()
@@ -280,7 +258,7 @@ def test_a_wrong_token_is_refused_with_the_problem_detail(chromium: Any, story: 
 
 
 def test_admin_pages_status_and_tokens(chromium: Any, story: Story, shots: Path) -> None:
-    page = signed_in(chromium, story, story.admin)
+    page = signed_in(chromium, story.platform.gateway, story.admin)
     page.get_by_role("link", name="Status").click()
     services = page.get_by_role("table", name="Services")
     services.wait_for()
@@ -305,7 +283,7 @@ def test_admin_pages_status_and_tokens(chromium: Any, story: Story, shots: Path)
 
 
 def test_a_narrow_window_keeps_the_pages_usable(chromium: Any, story: Story) -> None:
-    page = signed_in(chromium, story, story.editor, viewport={"width": 390, "height": 800})
+    page = signed_in(chromium, story.platform.gateway, story.editor, viewport={"width": 390, "height": 800})
     page.goto("/artifacts/myawesomedata/versions/v2")
     page.get_by_role("heading", name="myawesomedata:v2").wait_for()
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
@@ -321,7 +299,7 @@ def test_a_narrow_window_keeps_the_pages_usable(chromium: Any, story: Story) -> 
 
 def initial_javascript_gzip_bytes(chromium: Any, story: Story) -> tuple[int, list[str]]:
     """The gzipped bytes of every script the catalog loads, signed in, on a first visit."""
-    page = signed_in(chromium, story, story.viewer)
+    page = signed_in(chromium, story.platform.gateway, story.viewer)
     scripts: dict[str, bytes] = {}
     page.on("response", lambda r: r.url.endswith(".js") and scripts.setdefault(r.url, r.body()))
     page.goto("/")
@@ -363,7 +341,7 @@ def test_a_catalog_of_ten_thousand_artifacts_stays_interactive(
     chromium: Any, story: Story, shots: Path
 ) -> None:
     seed_artifacts(story.platform, CATALOG_SIZE)
-    page = signed_in(chromium, story, story.viewer)
+    page = signed_in(chromium, story.platform.gateway, story.viewer)
     page.goto("/status")
     page.get_by_role("table", name="Services").wait_for()
 

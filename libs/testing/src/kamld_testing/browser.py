@@ -110,3 +110,19 @@ def describe_violations(violations: list[Any]) -> str:
         targets = [", ".join(node["target"]) for node in violation["nodes"][:3]]
         lines.append(f"{violation['impact']}: {violation['id']} ({violation['help']}) at {targets}")
     return "\n".join(lines)
+
+
+def signed_in(browser: Browser, base_url: str, token: str, **context_options: Any) -> Page:
+    """A fresh page signed in to the Workbench at ``base_url`` with an API token, as a person would."""
+    page = new_page(browser, base_url, **context_options)
+    page.goto("/")
+    page.get_by_label("API token").fill(token)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    page.get_by_role("button", name="Sign out").wait_for()
+    return page
+
+
+def check_accessible(page: Page, where: str) -> None:
+    """Fail naming ``where`` when axe-core finds serious or critical violations on the page."""
+    violations = accessibility_violations(page)
+    assert not violations, f"{where}:\n{describe_violations(violations)}"
