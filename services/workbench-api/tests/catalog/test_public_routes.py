@@ -206,6 +206,13 @@ def route_table(seeded: dict[str, Any]) -> list[Route]:
             {"upload_id": "no-such-upload", "content": b""},
         ),
         Route("POST", "/api/v1/uploads/{upload_id}/grant", "editor", {"upload_id": "@upload"}, None),
+        Route(
+            "POST",
+            "/api/v1/uploads/{upload_id}/split-table",
+            "editor",
+            {"upload_id": "@upload", "json": {"table": f"{n}:v2/data.csv", "test": 0.3, "seed": 1}},
+            None,
+        ),
         Route("POST", "/api/v1/chunks/grant", "viewer", {}, None),
         Route(
             "PUT",
@@ -318,6 +325,7 @@ def route_table(seeded: dict[str, Any]) -> list[Route]:
         Route("GET", "/api/v1/me", "viewer", {}, None),
         Route("POST", "/api/v1/session", None, {"json": {"token": "@viewer-token"}}, None),
         Route("DELETE", "/api/v1/session", None, {}, None, 204),
+        Route("GET", "/api/v1/session/methods", None, {}, None),
         Route("POST", "/api/v1/gc", "admin", {"params": {"dry_run": "true"}}, None),
         Route("GET", "/api/v1/runs", "viewer", {}, None),
         Route(
