@@ -384,18 +384,11 @@ def main() -> int:
     parser.add_argument(
         "--event-mutations", type=int, default=10_000, help="alias moves of the observation-hub kill test"
     )
-    parser.add_argument(
-        "--event-parts",
-        nargs="+",
-        choices=["outbox", "ingest", "webhook", "idle", "kill"],
-        default=["outbox", "ingest", "webhook", "idle", "kill"],
-        help="with --only events: run only these of its parts",
-    )
     args = parser.parse_args()
     if args.only == "events":
         from bench.events import bench_events
 
-        bench_events(args.work, args.event_mutations, args.event_parts)
+        bench_events(args.work, args.event_mutations)
         return 0
     if args.only == "metadata":
         from bench.metadata import run as run_metadata

@@ -1,19 +1,15 @@
 """The activity feed: ingestion rate, the outbox's cost on a push commit, and 10,000 mutations
 with observation-hub SIGKILLed under them.
 
-1. **Ingestion**: observation-hub of a fresh ``kamld up`` (SQLite, then PostgreSQL) is sent
-   10,000 events in batches of 500 (as a producer's relay sends them); the baseline, in the same
-   run, is 500 events sent one request each.
+1. **Ingestion**: observation-hub of a fresh ``kamld up`` (SQLite) is sent 10,000 events in
+   batches of 500 (as a producer's relay sends them); the baseline, in the same run, is 500 events
+   sent one request each.
 2. **Outbox cost**: metadata-hub's push commit (``VersionService.create``) run in-process on a
    SQLite database, alternately with the outbox and with event recording left out, 300 times
    each; the difference of the medians is what the outbox adds to a commit.
-3. **Webhook**: a receiver (HTTP/1.1, keeping connections open) down for 60 s while 1,000 alias
-   moves happen; the time from its return until it has every one, and whether each artifact's
-   arrived in order.
-4. **Idle**: observation-hub's CPU while idle, first with no webhook, then with 100 webhooks whose
-   receivers are unreachable (refused connections and a non-routable address), each holding
-   undelivered events, after they have failed long enough to settle into their retry schedule.
-5. **Kill**: 10,000 alias moves over 24 artifacts from 8 writers straight to metadata-hub while
+3. **Webhook**: a receiver down for 60 s while 1,000 alias moves happen; the time from its return
+   until it has every one, and whether each artifact's arrived in order.
+4. **Kill**: 10,000 alias moves over 24 artifacts from 8 writers straight to metadata-hub while
    observation-hub is SIGKILLed three times; then the time until the feed holds every event, and
    a check that it holds each exactly once, in each artifact's order.
 """
@@ -30,7 +26,6 @@ import threading
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -53,7 +48,7 @@ def _event(n: int, artifact: str) -> dict:
     }
 
 
-def bench_ingest(hub: httpx.Client, engine: str, total: int = 10_000) -> None:
+def bench_ingest(hub: httpx.Client, total: int = 10_000) -> None:
     singles = 500
     started = time.perf_counter()
     for n in range(singles):
@@ -66,7 +61,7 @@ def bench_ingest(hub: httpx.Client, engine: str, total: int = 10_000) -> None:
     batch_rate = total / (time.perf_counter() - started)
     again = hub.post("/events/batch", json={"events": events[:BATCH]}).json()
     print(
-        f"[events] ingestion ({engine}): {batch_rate:,.0f} events/s in batches of {BATCH} "
+        f"[events] ingestion: {batch_rate:,.0f} events/s in batches of {BATCH} "
         f"(target >= 1,000/s), {single_rate:,.0f} events/s one per request "
         f"(batches are {batch_rate / single_rate:.1f}x); a batch sent again: {again}",
         flush=True,
@@ -236,8 +231,6 @@ def bench_webhook(platform, mutations: int = 1000, artifacts: int = 4, down_s: f
     time.sleep(max(0.0, down_s - (time.perf_counter() - started)))
 
     class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"  # keeps connections open, as most receivers do
-
         def do_POST(self) -> None:  # noqa: N802 - the http.server API
             received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
             self.send_response(204)
@@ -261,89 +254,16 @@ def bench_webhook(platform, mutations: int = 1000, artifacts: int = 4, down_s: f
     )
 
 
-def _cpu_s(pid: int) -> float:
-    import psutil
-
-    times = psutil.Process(pid).cpu_times()
-    return times.user + times.system
-
-
-def bench_idle(platform, hooks: int = 100, settle_s: float = 60.0, window_s: float = 30.0) -> None:
-    """observation-hub's CPU share while idle: with no webhook, then with ``hooks`` unreachable ones."""
-    from kamld_testing.processes import free_ports
-
-    pid = platform.pids()["observation-hub"]
-    hub = httpx.Client(base_url=platform.urls["observation-hub"], headers=platform.internal_auth, timeout=60)
-
-    def share() -> float:
-        before, started = _cpu_s(pid), time.perf_counter()
-        time.sleep(window_s)
-        return (_cpu_s(pid) - before) / (time.perf_counter() - started) * 100
-
-    quiet = share()
-    refused = free_ports(hooks // 2)
-    urls = [f"http://127.0.0.1:{port}/" for port in refused]
-    urls += [f"http://10.255.255.{n % 250 + 1}:9/" for n in range(hooks - len(urls))]
-    ids = []
-    for url in urls:
-        made = httpx.post(platform.gateway + "/api/v1/webhooks", json={"url": url}, headers=platform.auth)
-        made.raise_for_status()
-        ids.append(made.json()["id"])
-    hub.post(
-        "/events/batch", json={"events": [_event(n, f"idle-{n % 5}") for n in range(20)]}
-    ).raise_for_status()
-    time.sleep(settle_s)
-    busy = share()
-    print(
-        f"[events] observation-hub idle CPU over {window_s:.0f} s: {quiet:.1f}% of a core with no "
-        f"webhook (baseline), {busy:.1f}% with {hooks} unreachable webhooks holding undelivered "
-        f"events ({settle_s:.0f} s after they were added)",
-        flush=True,
-    )
-    for webhook_id in ids:
-        httpx.delete(f"{platform.gateway}/api/v1/webhooks/{webhook_id}", headers=platform.auth, timeout=120)
-
-
-ALL_PARTS = ("outbox", "ingest", "webhook", "idle", "kill")
-
-
-def bench_events(work: Path, mutations: int, parts: Sequence[str] = ALL_PARTS) -> None:
+def bench_events(work: Path, mutations: int) -> None:
     work.mkdir(parents=True, exist_ok=True)
-    if "outbox" in parts:
-        bench_outbox_cost(work)
+    bench_outbox_cost(work)
     platform = launch_platform(work / f"events-home-{secrets.token_hex(3)}", clean_environment(), "sqlite")
     try:
         hub = httpx.Client(
             base_url=platform.urls["observation-hub"], headers=platform.internal_auth, timeout=120
         )
-        if "ingest" in parts:
-            bench_ingest(hub, "sqlite")
-        if "webhook" in parts:
-            bench_webhook(platform)
-        if "idle" in parts:
-            bench_idle(platform)
-        if "kill" in parts:
-            bench_kill(platform, mutations=mutations)
+        bench_ingest(hub)
+        bench_webhook(platform)
+        bench_kill(platform, mutations=mutations)
     finally:
         stop_platform(platform.process)
-    if "ingest" in parts:
-        bench_ingest_postgres(work)
-
-
-def bench_ingest_postgres(work: Path) -> None:
-    """The ingestion part again, with observation-hub on a fresh PostgreSQL database."""
-    from kamld_testing.postgres import PostgresUnavailable, fresh_postgres_database
-
-    try:
-        with fresh_postgres_database() as url:
-            env = {**clean_environment(), "KAMLD_OBSERVATION_HUB_DATABASE_URL": url}
-            platform = launch_platform(work / f"events-pg-{secrets.token_hex(3)}", env, "postgresql")
-            try:
-                hub = httpx.Client(
-                    base_url=platform.urls["observation-hub"], headers=platform.internal_auth, timeout=120
-                )
-                bench_ingest(hub, "postgresql")
-            finally:
-                stop_platform(platform.process)
-    except PostgresUnavailable as exc:
-        print(f"[events] ingestion (postgresql): skipped, {exc}", flush=True)

@@ -35,16 +35,4 @@ class Settings(ServiceSettings):
     webhook_max_backoff_s: float = Field(
         10.0, gt=0, description="Longest wait between attempts at one delivery (exponential, with jitter)"
     )
-    webhook_failing_after: int = Field(
-        5,
-        ge=1,
-        le=1000,
-        description="Failed attempts in a row after which a webhook is failing and only probed",
-    )
-    webhook_probe_interval_s: float = Field(
-        5.0, gt=0, description="How often a failing webhook is probed (give or take a fifth, at random)"
-    )
-    webhook_concurrency: int = Field(
-        8, ge=1, le=256, description="Requests in flight at once per webhook (each for a different artifact)"
-    )
     stream_poll_s: float = Field(0.5, gt=0, description="How often a live event stream looks for new events")

@@ -75,27 +75,15 @@ def _position(value: str | None) -> int | None:
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Record an event")
-async def create_event(body: EventIn, events: Events, request: Request) -> Event:
+async def create_event(body: EventIn, events: Events) -> Event:
     """Append an event to the activity and audit feed (a no-op for an id already recorded)."""
-    recorded = await events.record(body)
-    _wake_dispatcher(request)
-    return recorded
+    return await events.record(body)
 
 
 @router.post("/batch", summary="Record events in order, idempotently")
-async def ingest_events(body: EventBatch, events: Events, request: Request) -> Ingested:
+async def ingest_events(body: EventBatch, events: Events) -> Ingested:
     """Append events in the given order, skipping those whose id is already recorded."""
-    ingested = await events.ingest(body.events)
-    if ingested.recorded:
-        _wake_dispatcher(request)
-    return ingested
-
-
-def _wake_dispatcher(request: Request) -> None:
-    """Webhooks get new events without waiting for the dispatcher's next look."""
-    dispatcher = getattr(request.app.state, "dispatcher", None)
-    if dispatcher is not None:
-        dispatcher.wake()
+    return await events.ingest(body.events)
 
 
 @router.get("", summary="List events, newest first")

@@ -23,11 +23,7 @@ def dispatcher_hooks(settings: Settings, database: Database) -> tuple[Hook, Hook
             timeout_s=settings.webhook_timeout_s,
             max_attempts=settings.webhook_max_attempts,
             max_backoff_s=settings.webhook_max_backoff_s,
-            failing_after=settings.webhook_failing_after,
-            probe_interval_s=settings.webhook_probe_interval_s,
-            concurrency=settings.webhook_concurrency,
         )
-        app.state.dispatcher = dispatcher
         dispatchers.append(dispatcher)
         tasks.append(asyncio.create_task(dispatcher.run(), name="webhook-dispatcher"))
 

@@ -16,9 +16,7 @@ Id = BigInteger().with_variant(Integer(), "sqlite")
 
 class Webhook(Base):
     """A subscription: events of ``types`` about ``artifacts`` (empty: all) go to ``url``, signed
-    with ``secret``. Every matching event up to ``position`` was handled (delivered or dead); those
-    up to ``queued_through`` have a delivery row. ``failures`` counts attempts failed in a row; at
-    the dispatcher's threshold the webhook is failing, and ``probe_at`` is when it is tried next."""
+    with ``secret``; ``position`` is the feed id of the last event handled (delivered or dead)."""
 
     __tablename__ = "webhooks"
 
@@ -28,16 +26,12 @@ class Webhook(Base):
     types: Mapped[list[str]] = mapped_column(JSON, nullable=False)
     artifacts: Mapped[list[str]] = mapped_column(JSON, nullable=False)
     position: Mapped[int] = mapped_column(Id, nullable=False)
-    queued_through: Mapped[int] = mapped_column(Id, nullable=False, server_default="0")
-    failures: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
-    probe_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     created_by: Mapped[str] = mapped_column(String(256), nullable=False)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
 
 
 class WebhookDelivery(Base):
-    """One event for one webhook: ``pending`` while queued or retried, then ``delivered`` or ``dead``.
-    ``artifact`` is the event's: a webhook's deliveries of one artifact go out in ``event_id`` order."""
+    """One event for one webhook: ``pending`` while it is retried, then ``delivered`` or ``dead``."""
 
     __tablename__ = "webhook_deliveries"
 
@@ -45,7 +39,6 @@ class WebhookDelivery(Base):
     webhook_id: Mapped[int] = mapped_column(ForeignKey("webhooks.id", ondelete="CASCADE"), nullable=False)
     event_id: Mapped[int] = mapped_column(Id, nullable=False)
     event_type: Mapped[str] = mapped_column(String(128), nullable=False)
-    artifact: Mapped[str | None] = mapped_column(String(128), nullable=True)
     status: Mapped[str] = mapped_column(String(16), nullable=False)
     attempts: Mapped[int] = mapped_column(Integer, nullable=False)
     response_status: Mapped[int | None] = mapped_column(Integer, nullable=True)
@@ -53,10 +46,7 @@ class WebhookDelivery(Base):
     next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
 
-    __table_args__ = (
-        Index("ix_webhook_deliveries_webhook_id_id", "webhook_id", "id"),
-        Index("ix_webhook_deliveries_webhook_id_status_event_id", "webhook_id", "status", "event_id"),
-    )
+    __table_args__ = (Index("ix_webhook_deliveries_webhook_id_id", "webhook_id", "id"),)
 
 
 class DispatchLease(OutboxLeaseMixin, Base):

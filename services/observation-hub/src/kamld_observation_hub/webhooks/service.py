@@ -39,7 +39,6 @@ class WebhookService:
                 types=body.types,
                 artifacts=body.artifacts,
                 position=newest or 0,
-                queued_through=newest or 0,
                 created_by=actor,
                 created_at=datetime.now(UTC),
             )
