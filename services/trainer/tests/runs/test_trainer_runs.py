@@ -70,7 +70,7 @@ async def test_a_code_run_keeps_its_entrypoint_and_params(client: httpx.AsyncCli
     assert run["params"] == {"lr": 0.001, "layers": [64, 32]}
 
 
-@pytest.mark.parametrize("run_id", [str(uuid.uuid4()), "not-a-uuid"])
+@pytest.mark.parametrize("run_id", ["00000000-0000-4000-8000-00000000f404", "not-a-uuid"])
 async def test_an_unknown_run_is_a_404_problem(client: httpx.AsyncClient, run_id: str) -> None:
     for response in (
         await client.get(f"/runs/{run_id}"),
@@ -156,7 +156,7 @@ async def test_listing_filters_and_pages_through_every_run(client: httpx.AsyncCl
 
 
 @pytest.mark.parametrize(
-    "params", [{"limit": 0}, {"status": "exploded"}, {"after": "nope"}, {"after": str(uuid.uuid4())}]
+    "params", [{"limit": 0}, {"status": "exploded"}, {"after": "nope"}, {"after": "00000000-0000-4000-8000-0000000af7e2"}]
 )
 async def test_bad_listing_parameters_are_refused(
     client: httpx.AsyncClient, params: dict[str, object]
