@@ -156,7 +156,13 @@ async def test_listing_filters_and_pages_through_every_run(client: httpx.AsyncCl
 
 
 @pytest.mark.parametrize(
-    "params", [{"limit": 0}, {"status": "exploded"}, {"after": "nope"}, {"after": "00000000-0000-4000-8000-0000000af7e2"}]
+    "params",
+    [
+        {"limit": 0},
+        {"status": "exploded"},
+        {"after": "nope"},
+        {"after": "00000000-0000-4000-8000-0000000af7e2"},
+    ],
 )
 async def test_bad_listing_parameters_are_refused(
     client: httpx.AsyncClient, params: dict[str, object]
@@ -242,3 +248,23 @@ async def test_kubernetes_runs_are_queued_when_a_namespace_is_configured(setting
         response = await client.post("/runs", json=run_spec(unique_artifact(), executor="kubernetes"))
     assert response.status_code == 201
     assert response.json()["executor"] == "kubernetes"
+
+
+def runs_counted(exposition: str, status: str) -> float:
+    """``kamld_runs_total{status=...}`` from a /metrics answer (0 before the first)."""
+    prefix = f'kamld_runs_total{{status="{status}"}} '
+    return next(
+        (float(line[len(prefix) :]) for line in exposition.splitlines() if line.startswith(prefix)), 0.0
+    )
+
+
+async def test_runs_are_counted_by_the_status_they_reach(client: httpx.AsyncClient) -> None:
+    """The counter the KamldRunFailures alert reads: one more per run queued, cancelled, retried."""
+    before = (await client.get("/metrics")).text
+    run = (await client.post("/runs", json=run_spec(unique_artifact()))).json()
+    await client.post(f"/runs/{run['id']}/cancel")
+    await client.post(f"/runs/{run['id']}/retry", json={})
+    after = (await client.get("/metrics")).text
+    assert runs_counted(after, "queued") - runs_counted(before, "queued") == 2
+    assert runs_counted(after, "cancelled") - runs_counted(before, "cancelled") == 1
+    assert runs_counted(after, "failed") == runs_counted(before, "failed")

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
+from prometheus_client import Counter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamld_common.db import Database
@@ -27,6 +28,8 @@ from kamld_trainer.runs.schemas import FinishIn, MetricPoint, Metrics, Run, RunI
 
 CANCEL_ATTEMPTS = 5
 EXECUTORS_HERE = ("local", "external")
+
+RUNS = Counter("kamld_runs", "Runs that reached each status (queued when created)", ["status"])
 
 
 def utc_now() -> datetime:
@@ -64,6 +67,7 @@ async def move(
         actor = record.cancelled_by
     draft = events.run_changed(record, before, after, actor or record.creator or ANONYMOUS, values, details)
     await record_event(session, events.OutboxRecord, draft, trace_id=record.trace_id)
+    RUNS.labels(status=after.value).inc()
     return True
 
 
@@ -146,7 +150,8 @@ class RunService:
                 retried = events.run_retried(retry_of, record, actor or record.creator or ANONYMOUS)
                 await record_event(session, events.OutboxRecord, retried)
             await record_event(session, events.OutboxRecord, events.run_created(record))
-            return Run.of(record)
+        RUNS.labels(status=RunStatus.queued.value).inc()
+        return Run.of(record)
 
     async def _record(self, session: AsyncSession, run_id: str) -> RunRecord:
         parsed = _run_id(run_id)
