@@ -75,9 +75,14 @@ up: install
 	$(VENV)/bin/kamld up
 
 # The tests start with the lint: a lint or type error fails `make test` (and CI) before any test runs.
+# pytest runs in TEST_WORKERS processes (pytest-xdist), each test module in one of them so its
+# module-scoped platform starts once; most tests wait on real servers, so there are more workers
+# than cores. TEST_WORKERS=0 runs everything in this one process.
+TEST_WORKERS ?= 3
+
 test: lint
 	cd $(FRONTEND) && $(NPM) test --silent
-	$(VENV)/bin/python -m pytest
+	$(VENV)/bin/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 test-unit: install
 	$(VENV)/bin/python -m pytest libs services

@@ -31,7 +31,10 @@ INTERNAL_TOKEN = "kamld-test-" + secrets.token_urlsafe(32)
 """The internal secret of every service this test process launches (so they accept each other);
 a test that wants another sets ``KAMLD_<SERVICE>_INTERNAL_TOKEN`` in ``env``."""
 INTERNAL_TOKEN_HEADER = "X-Kamld-Internal-Token"
-READY_TIMEOUT_S = 60.0
+READY_TIMEOUT_S = 120.0
+PROBE_TIMEOUT_S = 10.0
+"""A probe answered by a service whose readiness checks are slow (a loaded machine, the test
+workers sharing its cores) still counts: the readiness checks themselves take up to 3 s."""
 STOP_TIMEOUT_S = 15.0
 LOG_TAIL_CHARS = 4000
 
@@ -142,7 +145,7 @@ class ServiceProcess:
                     f"{self.service} exited with {self.process.returncode}; its log ends:\n{self.log_tail()}"
                 )
             try:
-                if httpx.get(self.url + probe, timeout=2.0).status_code == 200:
+                if httpx.get(self.url + probe, timeout=PROBE_TIMEOUT_S).status_code == 200:
                     return
             except httpx.TransportError:
                 pass
