@@ -436,6 +436,10 @@ def test_no_secret_is_inline(production: Objects, migrations: Objects) -> None:
     assert not by_kind(objects, "Secret"), "Secrets are created beside the overlay, never rendered by it"
     every_secret = set().union(*(secret_fields(service) for service in SERVICES))
     assert "KAMLD_STORAGE_GATEWAY_S3_SECRET_KEY" in every_secret
+    for config_map in by_kind(objects, "ConfigMap").values():
+        for name, value in config_map["data"].items():
+            assert name not in every_secret and not SECRET_SETTINGS.search(name), f"{name} in a ConfigMap"
+            assert not re.search(r"://[^/@\s]+:[^/@\s]+@", value), f"{name} carries credentials"
     for obj in workloads(objects):
         for container in containers(obj):
             for name, source in environment(objects, container).items():
@@ -488,6 +492,13 @@ def test_every_variable_is_a_setting_its_program_reads(rendered, target: str) ->
     for obj in workloads(objects):
         for container in containers(obj):
             names = list(environment(objects, container))
+            own = [item["name"] for item in container.get("env", [])]
+            loaded = len(names) - len(own)
+            assert loaded == sum(
+                len(by_kind(objects, "ConfigMap")[source["configMapRef"]["name"]]["data"])
+                for source in container.get("envFrom", [])
+            ), f"{obj['metadata']['name']}: env shadows a ConfigMap key"
+            assert len(set(own)) == len(own), own
             if container["command"][0] == "kamld" if "command" in container else False:
                 assert set(names) <= client, names
                 checked += 1
