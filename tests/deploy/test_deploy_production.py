@@ -139,7 +139,10 @@ def selects(selector: dict[str, Any], labels: dict[str, str]) -> bool:
 
 def test_every_deployment_has_exactly_one_budget_that_lets_a_drain_proceed(production: Objects) -> None:
     budgets = by_kind(production, "PodDisruptionBudget")
-    hpas = {hpa["spec"]["scaleTargetRef"]["name"]: hpa for hpa in by_kind(production, "HorizontalPodAutoscaler").values()}
+    hpas = {
+        hpa["spec"]["scaleTargetRef"]["name"]: hpa
+        for hpa in by_kind(production, "HorizontalPodAutoscaler").values()
+    }
     deployments = by_kind(production, "Deployment")
     assert set(deployments) == {service.name for service in SERVICES}
     for name, deployment in deployments.items():
@@ -226,12 +229,16 @@ def pod_names(objects: Objects) -> dict[str, dict[str, str]]:
 
     pods = {}
     for obj in workloads(objects):
-        labels = (obj["spec"]["jobTemplate"]["spec"]["template"] if obj["kind"] == "CronJob" else obj["spec"]["template"])[
-            "metadata"
-        ]["labels"]
+        labels = (
+            obj["spec"]["jobTemplate"]["spec"]["template"]
+            if obj["kind"] == "CronJob"
+            else obj["spec"]["template"]
+        )["metadata"]["labels"]
         pods[labels[NAME]] = labels
     config = JobConfig(namespace="kamld", image="i", train_image="t", gateway_url="u", token_secret="s")
-    run = render_job({"id": "r1", "recipe": "sklearn-tabular", "inputs": [], "params": {}, "output": "m"}, config, 60)
+    run = render_job(
+        {"id": "r1", "recipe": "sklearn-tabular", "inputs": [], "params": {}, "output": "m"}, config, 60
+    )
     labels = run["spec"]["template"]["metadata"]["labels"]
     pods[labels[NAME]] = labels
     return pods
@@ -271,7 +278,9 @@ def allowed_edges(objects: Objects, pods: dict[str, dict[str, str]]) -> tuple[se
                         assert isinstance(port["port"], int), "egress names destination ports by number"
                         destination = peer_name(peer)
                         if "podSelector" in peer and "namespaceSelector" not in peer:
-                            for target in [n for n, labels in pods.items() if selects(peer["podSelector"], labels)]:
+                            for target in [
+                                n for n, labels in pods.items() if selects(peer["podSelector"], labels)
+                            ]:
                                 egress.add((pod, target, port["port"]))
                         else:
                             egress.add((pod, destination, port["port"]))
@@ -348,7 +357,9 @@ def test_every_allow_rule_is_an_edge_the_platform_has(production: Objects, migra
     assert ingress - calls - scraped - public == set()
     # The ingress controller reaches exactly the two ports the Ingress sends it to.
     ingress_ports = {
-        named_ports(production)[(path["backend"]["service"]["name"], path["backend"]["service"]["port"]["name"])]
+        named_ports(production)[
+            (path["backend"]["service"]["name"], path["backend"]["service"]["port"]["name"])
+        ]
         for rule in by_kind(production, "Ingress")["kamld"]["spec"]["rules"]
         for path in rule["http"]["paths"]
     }
@@ -549,7 +560,9 @@ def test_a_migration_job_per_service_runs_the_images_migrate_command(
         (container,) = containers(jobs[f"{service.name}-migrate"])
         assert container["image"] == images[service.name], "the schema of the release it deploys"
         assert container["command"] == ["python", "-m", "kamld_common.container", "migrate"]
-        deployment_env = environment(production, containers(by_kind(production, "Deployment")[service.name])[0])
+        deployment_env = environment(
+            production, containers(by_kind(production, "Deployment")[service.name])[0]
+        )
         job_env = environment(migrations, container)
         url = f"{service.env_prefix}DATABASE_URL"
         assert job_env[url] == deployment_env[url], "the same database as the service"
@@ -644,7 +657,12 @@ def test_the_gc_command_collects_for_real_through_the_gateway_route(
     env["KAMLD_TOKEN"] = "kamld_admin_example"
     program = Path(sys.executable).parent / container["command"][0]
     result = subprocess.run(
-        [str(program), *container["command"][1:]], env=env, capture_output=True, text=True, timeout=120, check=False
+        [str(program), *container["command"][1:]],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert json.loads(result.stdout)["objects"] == 3
@@ -684,7 +702,8 @@ def test_the_ingress_serves_the_api_and_the_s3_endpoint_over_tls(production: Obj
 
 
 def documented_sizing() -> dict[str, dict[str, str]]:
-    """docs/deploy.md's sizing table: | `service` | replicas | CPU request | CPU limit | memory request | memory limit | why |"""
+    """docs/deploy.md's sizing table, by workload: replicas, CPU request and limit, memory request
+    and limit (then a column saying why)."""
     text = DOCS.read_text()
     section = text.split("#### Sizing", 1)[1].split("####", 1)[0]
     sizing = {}
@@ -712,7 +731,10 @@ def test_every_container_has_requests_and_limits(production: Objects, migrations
 def test_the_sizing_table_in_the_docs_is_what_is_deployed(production: Objects) -> None:
     sizing = documented_sizing()
     assert set(sizing) == {service.name for service in SERVICES} | {"kamld-gc", "migration Jobs"}
-    hpas = {hpa["spec"]["scaleTargetRef"]["name"]: hpa["spec"] for hpa in by_kind(production, "HorizontalPodAutoscaler").values()}
+    hpas = {
+        hpa["spec"]["scaleTargetRef"]["name"]: hpa["spec"]
+        for hpa in by_kind(production, "HorizontalPodAutoscaler").values()
+    }
     for obj in workloads(production):
         name = obj["metadata"]["name"]
         (container,) = containers(obj)
@@ -755,7 +777,9 @@ def test_the_cluster_accepts_the_overlay(production: Objects, migrations: Object
 
     namespace = os.environ.get("KAMLD_TEST_KUBE_NAMESPACE", "default")
     client = dynamic.DynamicClient(
-        api_client.ApiClient(configuration=config.new_client_from_config(os.environ["KAMLD_TEST_KUBECONFIG"]).configuration)
+        api_client.ApiClient(
+            configuration=config.new_client_from_config(os.environ["KAMLD_TEST_KUBECONFIG"]).configuration
+        )
     )
     for obj in [*migrations, *production]:
         body = {**obj, "metadata": {**obj["metadata"], "namespace": namespace}}
