@@ -540,6 +540,9 @@ def test_runs_use_the_release_image(production: Objects) -> None:
     trainer = by_kind(production, "Deployment")["trainer"]
     env = environment(production, containers(trainer)[0])
     assert env["KAMLD_TRAINER_KUBERNETES_IMAGE"]["value"] == containers(trainer)[0]["image"]
+    assert env["KAMLD_TRAINER_KUBERNETES_NAMESPACE"]["value"] == trainer["metadata"]["namespace"]
+    (binding,) = by_kind(production, "RoleBinding").values()
+    assert binding["subjects"] == [{"kind": "ServiceAccount", "name": "trainer", "namespace": "kamld"}]
 
 
 # --- migrations and garbage collection ------------------------------------------------------------
@@ -773,13 +776,10 @@ def test_the_cluster_accepts_the_overlay(production: Objects, migrations: Object
     namespace the objects are put in. A server-side dry run: the API server validates and admits
     every object (its own version's schema, admission webhooks) and stores nothing."""
     from kubernetes import config, dynamic
-    from kubernetes.client import api_client
 
     namespace = os.environ.get("KAMLD_TEST_KUBE_NAMESPACE", "default")
     client = dynamic.DynamicClient(
-        api_client.ApiClient(
-            configuration=config.new_client_from_config(os.environ["KAMLD_TEST_KUBECONFIG"]).configuration
-        )
+        config.new_client_from_config(config_file=os.environ["KAMLD_TEST_KUBECONFIG"])
     )
     for obj in [*migrations, *production]:
         body = {**obj, "metadata": {**obj["metadata"], "namespace": namespace}}
