@@ -184,13 +184,6 @@ def test_stateless_services_are_autoscaled_and_trainer_is_one_replaced_pod(produ
     assert trainer["strategy"] == {"type": "Recreate"}
 
 
-def test_trainer_is_not_safe_to_run_twice() -> None:
-    """Why trainer is not scaled: a starting trainer fails every local run left ``running``."""
-    from kamld_trainer.executor.worker import LocalWorker
-
-    assert "failed as interrupted" in (LocalWorker.recover.__doc__ or "")
-
-
 # --- network --------------------------------------------------------------------------------------
 
 PROMETHEUS = "prometheus (any namespace)"
@@ -222,6 +215,15 @@ def peer_name(peer: dict[str, Any]) -> str:
     raise AssertionError(f"a peer nobody expects: {peer}")
 
 
+def pod_labels(obj: dict[str, Any]) -> dict[str, str]:
+    template = (
+        obj["spec"]["jobTemplate"]["spec"]["template"]
+        if obj["kind"] == "CronJob"
+        else obj["spec"]["template"]
+    )
+    return template["metadata"]["labels"]
+
+
 def pod_names(objects: Objects) -> dict[str, dict[str, str]]:
     """Every kind of pod the namespace runs, by its name label: the workloads, and the run pods
     trainer creates (their labels come from trainer's own Job template)."""
@@ -229,11 +231,7 @@ def pod_names(objects: Objects) -> dict[str, dict[str, str]]:
 
     pods = {}
     for obj in workloads(objects):
-        labels = (
-            obj["spec"]["jobTemplate"]["spec"]["template"]
-            if obj["kind"] == "CronJob"
-            else obj["spec"]["template"]
-        )["metadata"]["labels"]
+        labels = pod_labels(obj)
         pods[labels[NAME]] = labels
     config = JobConfig(namespace="kamld", image="i", train_image="t", gateway_url="u", token_secret="s")
     run = render_job(
@@ -294,22 +292,28 @@ def called_services(objects: Objects) -> set[Edge]:
     """The in-namespace calls the pods are configured to make: every ``http://<Service>:<port>`` in
     a container's environment (observation-hub's ``service_urls`` JSON included), and the run pods'
     gateway (trainer's ``kubernetes_gateway_url``)."""
-    services = {name: obj for name, obj in by_kind(objects, "Service").items()}
+    services = by_kind(objects, "Service")
+    ports = named_ports(objects)
+
+    def pod_port(host: str, port: int) -> int:
+        """The Service's port as the pods behind it listen on it (what a policy sees)."""
+        (entry,) = [p for p in services[host]["spec"]["ports"] if p["port"] == port]
+        return ports[(host, entry["targetPort"])]
+
     calls = set()
     for obj in workloads(objects):
-        source = next(iter(pod_names([obj])))
+        source = pod_labels(obj)[NAME]
         for container in containers(obj):
             for item in environment(objects, container).values():
                 for host, port in URL.findall(item.get("value", "")):
                     if host in services:
-                        assert int(port) in {p["port"] for p in services[host]["spec"]["ports"]}, (host, port)
-                        calls.add((source, host, int(port)))
+                        calls.add((source, host, pod_port(host, int(port))))
     trainer = import_module("kamld_trainer.config").Settings
     gateway = trainer.model_fields["kubernetes_gateway_url"].default
     trainer_env = environment(objects, containers(by_kind(objects, "Deployment")["trainer"])[0])
     gateway = trainer_env.get("KAMLD_TRAINER_KUBERNETES_GATEWAY_URL", {}).get("value", gateway)
     ((host, port),) = URL.findall(gateway)
-    calls.add(("kamld-run", host, int(port)))
+    calls.add(("kamld-run", host, pod_port(host, int(port))))
     return calls
 
 
@@ -345,7 +349,9 @@ def test_every_internal_call_is_allowed_out_of_the_caller_and_into_the_callee(
         assert call in ingress, f"{call} is refused on the way in"
 
 
-def test_every_allow_rule_is_an_edge_the_platform_has(production: Objects, migrations: Objects) -> None:
+def test_every_allow_rule_is_an_edge_the_platform_has(
+    production: Objects, migrations: Objects, tmp_path: Path
+) -> None:
     pods = pod_names([*production, *migrations])
     ingress, egress = allowed_edges(production, pods)
     calls = called_services(production)
@@ -366,7 +372,7 @@ def test_every_allow_rule_is_an_edge_the_platform_has(production: Objects, migra
     assert {port for source, _, port in ingress if source == INGRESS_CONTROLLER} == ingress_ports
 
     outside = {(source, port) for source, destination, port in egress if destination == OUTSIDE}
-    assert outside == expected_external_egress(production), "an egress rule to outside the cluster"
+    assert outside == expected_external_egress(production, tmp_path), "an egress rule to outside the cluster"
     everything_else = {edge for edge in egress if edge[1] not in {OUTSIDE, DNS, ANY_POD}}
     assert everything_else - calls == set()
     assert {edge[0] for edge in egress if edge[1] == DNS} == set(pods), "every pod resolves names"
@@ -384,7 +390,7 @@ def expected_traces(objects: Objects) -> set[tuple[str, int]]:
     return expected
 
 
-def expected_external_egress(objects: Objects) -> set[tuple[str, int]]:
+def expected_external_egress(objects: Objects, data_dir: Path) -> set[tuple[str, int]]:
     """What the pods reach outside the cluster, each edge tied to what makes the service call it."""
     deployments = by_kind(objects, "Deployment")
     env = {name: environment(objects, containers(obj)[0]) for name, obj in deployments.items()}
@@ -415,7 +421,7 @@ def expected_external_egress(objects: Objects) -> set[tuple[str, int]]:
 
     if "pip install" in TRAIN_SCRIPT:
         expected.add(("kamld-run", 443))
-    if "/webhooks" in ServiceUnderTest("observation-hub").route_paths(Path("/nonexistent-kamld-data")):
+    if "/webhooks" in ServiceUnderTest("observation-hub").route_paths(data_dir):
         expected |= {("observation-hub", 80), ("observation-hub", 443)}
     return expected
 
@@ -510,7 +516,7 @@ def test_every_variable_is_a_setting_its_program_reads(rendered, target: str) ->
                 for source in container.get("envFrom", [])
             ), f"{obj['metadata']['name']}: env shadows a ConfigMap key"
             assert len(set(own)) == len(own), own
-            if container["command"][0] == "kamld" if "command" in container else False:
+            if container.get("command", [""])[0] == "kamld":  # the CLI: the client's variables only
                 assert set(names) <= client, names
                 checked += 1
                 continue
