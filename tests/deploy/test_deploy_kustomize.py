@@ -121,11 +121,30 @@ def test_local_overlay_sets_namespace_tags_and_every_referenced_secret(rendered,
 
 
 INTERNAL_CALLERS = {
-    "metadata-hub": {"workbench-api", "storage-gateway"},
-    "storage-gateway": {"workbench-api"},
-    "trainer": {"workbench-api"},
-    "observation-hub": {"workbench-api"},
+    "metadata-hub": {"workbench-api", "storage-gateway", "observation-hub"},
+    "storage-gateway": {"workbench-api", "metadata-hub", "observation-hub"},
+    "trainer": {"workbench-api", "observation-hub"},
+    "observation-hub": {"workbench-api", "metadata-hub", "storage-gateway", "trainer", "observation-hub"},
 }
+"""Who calls whom: the gateway routes to all four; metadata-hub reads manifests from storage-gateway
+(its ``storage_gateway_url``), storage-gateway asks metadata-hub what GC keeps (``metadata_hub_url``),
+every producer's outbox delivers to observation-hub (``observation_hub_url``), and observation-hub
+probes every service for the platform status (``service_urls``), itself included: through its
+Service, so the probe may land on another replica."""
+
+
+def test_internal_callers_are_the_urls_the_services_are_given(service) -> None:  # noqa: ANN001
+    """Each caller edge above is a URL setting of the calling service, and each such setting is an edge."""
+    fields = service.settings_class.model_fields
+    called = {
+        name.removesuffix("_url").replace("_", "-")
+        for name in fields
+        if name.removesuffix("_url").replace("_", "-") in INTERNAL_CALLERS
+    }
+    if "service_urls" in fields:
+        called |= set(fields["service_urls"].get_default(call_default_factory=True))
+    called &= set(INTERNAL_CALLERS)
+    assert called == {callee for callee, callers in INTERNAL_CALLERS.items() if service.name in callers}
 
 
 @pytest.mark.parametrize("target", TARGETS)

@@ -1,12 +1,17 @@
-"""What the one container image runs: ``python -m kamld_common.container serve|healthcheck``.
+"""What the one container image runs: ``python -m kamld_common.container serve|healthcheck|migrate``.
 
 The image is built once per service with ``--build-arg SERVICE=<name>`` and records that name in
 ``KAMLD_SERVICE``; this module turns it into the service's package, so neither the command nor the
 health check has to spell a service-specific module or variable.
+
+``migrate`` applies the service's Alembic migrations to its database and exits, exactly as the
+service does first thing at start (under the same PostgreSQL advisory lock), so a deployment can
+run them once, as a Job, before it rolls out the new version.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sys
 import urllib.request
@@ -53,7 +58,25 @@ def healthcheck() -> None:
         pass
 
 
-COMMANDS = {"serve": serve, "healthcheck": healthcheck}
+def migrate() -> None:
+    """Bring the service's database to its newest schema (a no-op when it is there already)."""
+    from kamld_common.db import Database  # not for the health check, which runs every few seconds
+
+    service = named_service()
+    settings = service_settings(service)
+    migrations = import_module(f"{service_package(service)}.app").MIGRATIONS
+    database = Database(settings.database_url, migrations)
+
+    async def run() -> None:
+        try:
+            await database.migrate()
+        finally:
+            await database.dispose()
+
+    asyncio.run(run())
+
+
+COMMANDS = {"serve": serve, "healthcheck": healthcheck, "migrate": migrate}
 
 
 def main(argv: list[str]) -> None:
