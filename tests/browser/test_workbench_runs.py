@@ -1,6 +1,6 @@
 """The Workbench's Runs and Activity pages in headless Chromium against a real ``kamld up`` that
-trains: a ``code`` run that logs metrics and then waits for a file the test creates (so its log is
-seen growing while it runs), cancel and retry by role, and the activity feed following the stream.
+trains: a ``code`` run that logs metrics and then waits for a gate the test opens over HTTP (so its
+log is seen growing while it runs), cancel and retry by role, and the activity feed following the stream.
 
 One platform and one browser for the module. Screenshots go to the test's temporary directory, or
 to ``docs/images/`` with ``KAMLD_UPDATE_SCREENSHOTS=1``.
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from kamld_testing.browser import (
     page_errors,
     signed_in,
 )
+from kamld_testing.loopback import serving
 from kamld_testing.platform import Platform, clean_environment, running_platform
 from kamld_testing.processes import env_prefix
 from kamld_testing.runs import shared_envs_dir, wait_for_run, wait_until
@@ -30,11 +32,19 @@ pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
 # Needs no packages (a bare environment, built once and kept with the other tests' environments).
 TRAIN = """\
-import pathlib, time
+import pathlib, time, urllib.error, urllib.request
 import kamld_tracking as tracking
 
+
+def opened(url):
+    try:
+        with urllib.request.urlopen(url, timeout=5):
+            return True
+    except (urllib.error.URLError, OSError):
+        return False
+
+
 params = tracking.params()
-gate = pathlib.Path(params["gate"])
 print("reading the rows", flush=True)
 if params.get("fail"):
     raise SystemExit("boom: the data is bad")
@@ -43,19 +53,51 @@ for step in range(4):
     tracking.log_metric("accuracy", 0.5 + step / 10, step=step)
     print(f"step {step} done", flush=True)
 print("waiting for the gate", flush=True)
-while not gate.exists():
+while not opened(params["gate"]):
     time.sleep(0.1)
 print("gate opened, writing the model", flush=True)
 (pathlib.Path(tracking.output_dir()) / "weights.txt").write_text("4 steps\\n")
 """
 
 
+class Gates:
+    """Gates a run waits on: ``url(name)`` answers 404 until ``open(name)``, then 200."""
+
+    def __init__(self, base_url: str, opened: set[str]) -> None:
+        self.base_url = base_url
+        self.opened = opened
+
+    def url(self, name: str) -> str:
+        return f"{self.base_url}/{name}"
+
+    def open(self, name: str) -> None:
+        self.opened.add(name)
+
+
+@pytest.fixture(scope="module")
+def gates() -> Iterator[Gates]:
+    opened: set[str] = set()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200 if self.path.lstrip("/") in opened else 404)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    with serving(ThreadingHTTPServer(("127.0.0.1", 0), Handler)) as base_url:
+        yield Gates(base_url, opened)
+
+
 class Story:
     """A dataset ``rows`` (v1, v2, ``production`` at v1), the training code, and one token per role."""
 
-    def __init__(self, platform: Platform, root: Path) -> None:
+    def __init__(self, platform: Platform, root: Path, gates: Gates) -> None:
         self.platform = platform
         self.root = root
+        self.gates = gates
         self.admin = platform.token
         with kamld.Client(platform.gateway, platform.token) as admin:
             self.editor = admin.token_create("alice", "editor").token
@@ -78,12 +120,13 @@ class Story:
             timeout=60,
         )
 
-    def start(self, gate: Path, output: str, fail: bool = False) -> dict[str, Any]:
+    def start(self, gate: str, output: str, fail: bool = False) -> dict[str, Any]:
+        """Queue a run of the training code that waits for the gate named ``gate``."""
         body = {
             "code": "train-code",
             "entrypoint": ["python", "train.py"],
             "inputs": ["rows:v2=train"],
-            "params": {"gate": str(gate), "fail": fail},
+            "params": {"gate": self.gates.url(gate), "fail": fail},
             "output": output,
         }
         response = self.api.post("/runs", json=body)
@@ -93,13 +136,13 @@ class Story:
 
 
 @pytest.fixture(scope="module")
-def story(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Story]:
+def story(tmp_path_factory: pytest.TempPathFactory, gates: Gates) -> Iterator[Story]:
     env = clean_environment()
     trainer = env_prefix("trainer")
     env |= {trainer + "ENVS_DIR": str(shared_envs_dir()), trainer + "CANCEL_GRACE_S": "2"}
     home = tmp_path_factory.mktemp("runs-home")
     with running_platform(home, env, database="sqlite") as platform:
-        story = Story(platform, tmp_path_factory.mktemp("runs-data"))
+        story = Story(platform, tmp_path_factory.mktemp("runs-data"), gates)
         try:
             yield story
         finally:
@@ -121,8 +164,7 @@ def log_text(page: Any) -> str:
 
 
 def test_a_run_followed_live_from_the_list_to_its_model(chromium: Any, story: Story, shots: Path) -> None:
-    gate = story.root / "gate-live"
-    run = story.start(gate, "rows-model")
+    run = story.start("gate-live", "rows-model")
     page = signed_in(chromium, story.platform.gateway, story.editor)
     scripts: list[str] = []
     page.on("response", lambda r: r.url.endswith(".js") and scripts.append(r.url))
@@ -163,12 +205,12 @@ def test_a_run_followed_live_from_the_list_to_its_model(chromium: Any, story: St
     assert spec.get_by_role("link", name="rows:v2").get_attribute("href") == "/artifacts/rows/versions/v2"
     assert spec.get_by_role("link", name="train-code:v1").count() == 1
     assert "python train.py" in spec.inner_text()
-    assert str(gate) in spec.inner_text()
+    assert story.gates.url("gate-live") in spec.inner_text()
     check_accessible(page, "run (running)")
 
     # The run goes on: the same page (no reload) shows the rest of the log and the outcome.
     page.evaluate("window.kamldSamePage = true")
-    gate.write_text("open")
+    story.gates.open("gate-live")
     page.get_by_text("Succeeded and registered").wait_for(timeout=120_000)
     # the end of the log, to the line the trainer writes last
     wait_for_log(page, "registered rows-model:v1")
@@ -193,8 +235,7 @@ def test_a_run_followed_live_from_the_list_to_its_model(chromium: Any, story: St
 
 
 def test_only_editors_cancel_and_retry(chromium: Any, story: Story) -> None:
-    gate = story.root / "gate-never"
-    run = story.start(gate, "cancelled-model")
+    run = story.start("gate-never", "cancelled-model")
     wait_until(story.api, run["id"], "command_started_at")
 
     viewer = signed_in(chromium, story.platform.gateway, story.viewer)
@@ -230,7 +271,7 @@ def test_only_editors_cancel_and_retry(chromium: Any, story: Story) -> None:
 
 
 def test_a_failed_run_shows_why_and_editors_may_retry_it(chromium: Any, story: Story) -> None:
-    run = wait_for_run(story.api, story.start(story.root / "gate-unused", "failed-model", fail=True)["id"])
+    run = wait_for_run(story.api, story.start("gate-unused", "failed-model", fail=True)["id"])
     assert run["status"] == "failed"
     page = signed_in(chromium, story.platform.gateway, story.editor)
     page.goto(f"/runs/{run['id']}")
@@ -256,7 +297,7 @@ def test_a_refused_action_shows_the_problem_detail(chromium: Any, story: Story) 
     page shows the problem's detail."""
     with kamld.Client(story.platform.gateway, story.admin) as admin:
         carol = admin.token_create("carol", "editor").token
-    run = story.start(story.root / "gate-refused", "refused-model")
+    run = story.start("gate-refused", "refused-model")
     page = signed_in(chromium, story.platform.gateway, carol)
     page.goto(f"/runs/{run['id']}")
     button = page.get_by_role("button", name="Cancel run")
@@ -332,9 +373,8 @@ def test_the_activity_feed_updates_live(chromium: Any, story: Story, shots: Path
 
 def test_the_new_pages_work_in_a_narrow_window(chromium: Any, story: Story) -> None:
     page = signed_in(chromium, story.platform.gateway, story.editor, viewport={"width": 390, "height": 800})
-    gate = story.root / "gate-narrow"
-    gate.write_text("open")
-    run_id = wait_for_run(story.api, story.start(gate, "narrow-model")["id"])["id"]
+    story.gates.open("gate-narrow")
+    run_id = wait_for_run(story.api, story.start("gate-narrow", "narrow-model")["id"])["id"]
     for path, heading, ready in (
         ("/runs", "Runs", "table[aria-label=Runs] tbody tr"),
         (f"/runs/{run_id}", "Spec", "figure.chart canvas"),

@@ -277,11 +277,13 @@ class LocalWorker:
 
         tracking = work / "tracking.jsonl"
         env = self._environment(record, venv, work, code_dir, output_dir, input_dirs, tracking)
+        shown = f"$ {' '.join(command)}"
         if command[0] == "python":
             command[0] = str(venv / "bin" / "python")
+            shown += f"  (python of environment {venv.name})"
         resources = record.resources or {}
         timeout_s = float(resources.get("timeout_s") or self.default_timeout_s)
-        out.write(f"$ {' '.join(command)}\n".encode())
+        out.write(f"{shown}\n".encode())
         try:
             process = await RunProcess.start(
                 command, cwd=code_dir, env=env, log=out, nice=self.nice, memory_mb=resources.get("memory_mb")
