@@ -53,7 +53,7 @@ def verify(
                 break
             after = page.next
     if as_json:
-        emit_json({"checked": checked, "ok": not damaged, "damaged": damaged})
+        emit_json({"checked": checked, "ok": not damaged, "damaged": [item.to_dict() for item in damaged]})
     else:
         _report(checked, damaged)
     if damaged:

@@ -31,7 +31,7 @@ async def verify(
         Query(
             max_length=100,
             description="Only this version of `artifact` (`v3`, an alias, a digest prefix)",
-            pattern=patterns.REF,
+            json_schema_extra={"pattern": patterns.REF},
         ),
     ] = None,
     after: Annotated[str | None, cursor_query(18, r"^[0-9]*$")] = None,

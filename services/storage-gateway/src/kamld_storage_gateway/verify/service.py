@@ -9,14 +9,17 @@ so a chunk shared by several of them is looked up once.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
+from kamld_common import patterns
 from kamld_common.errors import Invalid, KamldError, NotFound
 from kamld_common.http import ServiceClient
 from kamld_storage_gateway.chunks import ChunkStore
 from kamld_storage_gateway.manifests.repository import CorruptObject, ManifestRepository
 from kamld_storage_gateway.verify.schemas import VerifyPage, VersionCheck
 
+REF = re.compile(patterns.REF)
 PRESENCE_BATCH = 1000
 MAX_LISTED_PATHS = 1000
 PAGES_AT_ONCE = 64
@@ -41,13 +44,24 @@ class Verifier:
         if ref is not None:
             if artifact is None:
                 raise Invalid("ref needs artifact", field=["query", "ref"], code="ref_without_artifact")
+            if not REF.fullmatch(ref):
+                raise Invalid(
+                    f"{ref!r} is not a version reference (v3, 3, an alias or a digest prefix)",
+                    field=["query", "ref"],
+                    code="invalid_ref",
+                )
             if after:
                 raise Invalid(
                     f"cursor {after!r} is not one this list answered",
                     field=["query", "after"],
                     code="unknown_cursor",
                 )
-            response = await self.catalog.get(f"/artifacts/{artifact}/versions/{ref}")
+            try:
+                response = await self.catalog.get(f"/artifacts/{artifact}/versions/{ref}")
+            except NotFound as exc:
+                if exc.code == "artifact_not_found":
+                    exc.extra.setdefault("field", "artifact")
+                raise
             body = response.json()
             versions = [(body["artifact"], int(body["number"]), body["digest"])]
             next_cursor, total = None, 1

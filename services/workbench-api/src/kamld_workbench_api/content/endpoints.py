@@ -572,7 +572,7 @@ async def verify_versions(
         Query(
             max_length=100,
             description="Only this version of `artifact`: `v3`, `3`, an alias or a digest prefix",
-            pattern=patterns.REF,
+            json_schema_extra={"pattern": patterns.REF},
         ),
     ] = None,
     after: Annotated[str | None, cursor_query(18, r"^[0-9]*$")] = None,
