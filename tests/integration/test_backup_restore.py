@@ -207,9 +207,9 @@ def test_backup_restore_verify(kind: str, tmp_path: Path) -> None:
 
             unknown = get({"artifact": "nope"})
             assert unknown.status_code == 404 and unknown.json()["code"] == "artifact_not_found"
-            assert unknown.json()["field"] == "artifact"
+            assert unknown.json()["field"] == ["query", "artifact"]
             missing = get({"artifact": "data", "ref": "v9"})
-            assert missing.status_code == 404 and missing.json()["field"] == "ref"
+            assert missing.status_code == 404 and missing.json()["field"] == ["query", "ref"]
             alone = get({"ref": "v1"})
             assert alone.status_code == 422 and alone.json()["errors"][0]["loc"][-1] == "ref"
             malformed = get({"artifact": "Not A Name"})

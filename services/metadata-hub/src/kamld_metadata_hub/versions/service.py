@@ -400,7 +400,7 @@ class VersionService:
                 found = await repository.get(artifact)
                 if found is None:
                     error = await unknown_artifact(repository, artifact)
-                    error.extra["field"] = "artifact"
+                    error.extra["field"] = ["query", "artifact"]
                     raise error
                 artifact_id = found.id
             versions = VersionRepository(session)

@@ -58,9 +58,12 @@ class Verifier:
                 )
             try:
                 response = await self.catalog.get(f"/artifacts/{artifact}/versions/{ref}")
-            except NotFound as exc:
+            except KamldError as exc:
+                # Name the query parameter at fault (the catalog names its own path's).
                 if exc.code == "artifact_not_found":
-                    exc.extra.setdefault("field", "artifact")
+                    exc.extra["field"] = ["query", "artifact"]
+                elif "field" in exc.extra:
+                    exc.extra["field"] = ["query", "ref"]
                 raise
             body = response.json()
             versions = [(body["artifact"], int(body["number"]), body["digest"])]
