@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-from typing import Annotated
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -13,6 +14,9 @@ from kamld.cli.search import admin_app
 from kamld.client import Client
 from kamld.models import VersionCheck
 from kamld.references import parse_reference
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 PAGE = 20
 
@@ -47,7 +51,7 @@ def verify(
             page = client.verify_page(artifact, version, after=after, limit=PAGE)
             checked += len(page.items)
             damaged.extend(item for item in page.items if not item.ok)
-            if progress is not None:
+            if progress is not None and task is not None:
                 progress.update(task, completed=checked, total=page.total)
             if not page.next:
                 break
@@ -61,10 +65,10 @@ def verify(
 
 
 @contextlib.contextmanager
-def _bar(*, enabled: bool):  # type: ignore[no-untyped-def]
-    """A progress bar of versions checked on standard error (a terminal only), or ``(None, 0)``."""
+def _bar(*, enabled: bool) -> Iterator[tuple[Progress | None, TaskID | None]]:
+    """A progress bar of versions checked on standard error (a terminal only), or ``(None, None)``."""
     if not enabled or not err().is_terminal:
-        yield None, 0
+        yield None, None
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
