@@ -535,6 +535,7 @@ async def diff_manifests(
     summary="Collect garbage",
     dependencies=Admin,
     response_model=GcReport,
+    responses={409: {"description": "`gc_held`: a backup holds deletions off (dry runs still count)"}},
     tags=["gc"],
     operation_id="collectGarbage",
 )
