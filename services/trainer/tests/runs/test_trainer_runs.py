@@ -156,7 +156,13 @@ async def test_listing_filters_and_pages_through_every_run(client: httpx.AsyncCl
 
 
 @pytest.mark.parametrize(
-    "params", [{"limit": 0}, {"status": "exploded"}, {"after": "nope"}, {"after": "00000000-0000-4000-8000-0000000af7e2"}]
+    "params",
+    [
+        {"limit": 0},
+        {"status": "exploded"},
+        {"after": "nope"},
+        {"after": "00000000-0000-4000-8000-0000000af7e2"},
+    ],
 )
 async def test_bad_listing_parameters_are_refused(
     client: httpx.AsyncClient, params: dict[str, object]
