@@ -6,6 +6,7 @@ catalog references nothing, so every object is an orphan GC would delete.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,7 +19,7 @@ from kamld_storage_gateway.app import MIGRATIONS
 from kamld_storage_gateway.chunks import ChunkStore
 from kamld_storage_gateway.gc import service as gc_service
 from kamld_storage_gateway.gc.guard import WriteGuard
-from kamld_storage_gateway.gc.holds import GcHeld, count_holds, release_hold, take_hold
+from kamld_storage_gateway.gc.holds import GcHeld, count_holds, refuse_if_held, release_hold, take_hold
 from kamld_storage_gateway.gc.service import GarbageCollector
 from kamld_storage_gateway.manifests.repository import ManifestRepository
 from kamld_storage_gateway.objectstore import LocalObjectStore, ObjectInfo
@@ -133,3 +134,19 @@ async def test_a_running_collection_stops_at_the_next_batch_once_held(
     assert len(await store.exists_many(keys)) == 4
     await release_hold(database, store.hold)
     assert (await gc.run(dry_run=False, grace_s=0)).objects == 4
+
+
+async def test_taking_a_hold_waits_for_a_deletion_batch_in_flight(database: Database) -> None:
+    """A batch checks for holds under the exclusive guard; a backup taking one waits until it ends."""
+    other = Database(database.url)  # the backup's own connection, as from another process
+    try:
+        async with WriteGuard(database).sweeping() as session:
+            await refuse_if_held(session)  # what a deletion batch does first
+            taking = asyncio.create_task(take_hold(other, "backup under test"))
+            await asyncio.sleep(0.5)
+            assert not taking.done()
+        hold = await asyncio.wait_for(taking, 30)
+        assert await count_holds(database) == 1
+        await release_hold(other, hold)
+    finally:
+        await other.dispose()
