@@ -349,9 +349,19 @@ async def backup(
             "index_sha256": _sha256_file(root / OBJECT_INDEX),
         },
     }
+    # Everything the manifest names is on disk before the manifest, which marks a finished backup.
+    await asyncio.to_thread(os.sync)
     temporary = root / f".{MANIFEST}.tmp"
-    temporary.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    with temporary.open("w", encoding="utf-8") as handle:
+        handle.write(json.dumps(manifest, indent=2) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
     os.replace(temporary, root / MANIFEST)
+    directory = os.open(root, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
     return manifest
 
 
