@@ -1122,6 +1122,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Check versions against the object store
+         * @description Which versions miss chunks or manifest objects in the object store, and the files affected (admin).
+         *
+         *     Pages through the catalog's versions in the order they were recorded (`total` counts them all);
+         *     every item says whether the version is whole (`ok`) and, when not, what is missing.
+         */
+        get: operations["verifyVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/webhooks": {
         parameters: {
             query?: never;
@@ -3067,6 +3090,73 @@ export interface components {
              * @description Upload session id, used in every later call
              */
             id: string;
+        };
+        /** VerifyReport */
+        VerifyReport: {
+            /** Items */
+            items: components["schemas"]["VersionCheck"][];
+            /**
+             * Next
+             * @description Pass as `after` to get the following page; null on the last page
+             */
+            next: string | null;
+            /**
+             * Total
+             * @description Versions the whole check covers (all pages)
+             */
+            total: number;
+        };
+        /** VersionCheck */
+        VersionCheck: {
+            /** Artifact */
+            artifact: string;
+            /**
+             * Chunks
+             * @description Distinct chunks those files name
+             */
+            chunks: number;
+            /**
+             * Damaged File Count
+             * @description Files with at least one missing chunk
+             */
+            damaged_file_count: number;
+            /**
+             * Damaged Files
+             * @description Paths of those files, in path order (at most 1000)
+             */
+            damaged_files: string[];
+            /**
+             * Digest
+             * @description The version's manifest digest
+             */
+            digest: string;
+            /**
+             * Files
+             * @description Files the version's manifest lists (as far as it could be read)
+             */
+            files: number;
+            /**
+             * Missing Chunks
+             * @description Of those, chunks absent from the object store
+             */
+            missing_chunks: number;
+            /**
+             * Missing Manifest Objects
+             * @description Manifest objects (root or pages) absent or unreadable; their files are not listed
+             */
+            missing_manifest_objects: number;
+            /** Number */
+            number: number;
+            /**
+             * Ok
+             * @description Every manifest object and chunk the version needs is stored
+             */
+            ok: boolean;
+            /**
+             * Ref
+             * @description `<artifact>:v<number>`
+             */
+            ref: string;
         };
         /**
          * VersionCreate
@@ -6747,7 +6837,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with the current state (a lost compare-and-set, a name taken) */
+            /** @description `gc_held`: a backup holds deletions off (dry runs still count) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10380,6 +10470,116 @@ export interface operations {
             };
             /** @description The request body or one of its parts is too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; `Retry-After` says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line and headers are over the limit */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service behind this one answered with an error */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service behind this one is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    verifyVersions: {
+        parameters: {
+            query?: {
+                /** @description Cursor: the `next` of the previous page */
+                after?: string | null;
+                /** @description Only this artifact's versions */
+                artifact?: string | null;
+                /** @description Page size, 1 to 200 */
+                limit?: number;
+                /** @description Only this version of `artifact`: `v3`, `3`, an alias or a digest prefix */
+                ref?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerifyReport"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown artifact or version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request's headers or body stopped arriving within the server's timeout */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -37,6 +37,8 @@ DECODES = {
     models.LineageEdge: "LineageEdge",
     models.Lineage: "LineageGraph",
     models.GcReport: "GcReport",
+    models.VersionCheck: "VersionCheck",
+    models.VerifyPage: "VerifyReport",
     models.Token: "TokenInfo",
     models.CreatedToken: "TokenCreated",
     models.Page[models.Artifact]: "ArtifactViewPage",

@@ -47,7 +47,9 @@ from kamld.models import (
     Run,
     SearchResults,
     Token,
+    VerifyPage,
     Version,
+    VersionCheck,
     VersionProfile,
     Webhook,
     WebhookDelivery,
@@ -793,6 +795,37 @@ class Client:
             params["grace_s"] = grace_s
         answer = self.request("POST", f"{API}/gc", params=params, timeout=httpx.Timeout(600.0, connect=10.0))
         return GcReport.from_api(json_of(answer))
+
+    def verify_page(
+        self,
+        artifact: str | None = None,
+        ref: str | None = None,
+        *,
+        after: str | None = None,
+        limit: int = 20,
+    ) -> VerifyPage:
+        """One page of the consistency check (admin): versions whose chunks or manifests are missing."""
+        params: dict[str, Any] = {"limit": limit}
+        if artifact is not None:
+            params["artifact"] = artifact
+        if ref is not None:
+            params["ref"] = ref
+        if after is not None:
+            params["after"] = after
+        answer = self.request(
+            "GET", f"{API}/verify", params=params, timeout=httpx.Timeout(600.0, connect=10.0)
+        )
+        return VerifyPage.from_api(json_of(answer))
+
+    def verify(self, artifact: str | None = None, ref: str | None = None) -> Iterator[VersionCheck]:
+        """Every version the check covers (admin), page by page: all, ``artifact``'s, or one."""
+        after: str | None = None
+        while True:
+            page = self.verify_page(artifact, ref, after=after)
+            yield from page.items
+            if not page.next:
+                return
+            after = page.next
 
     # search ----------------------------------------------------------------------------------------
 

@@ -301,6 +301,30 @@ class GcReport(ApiModel, frozen=True, kw_only=True):
     marked: int
 
 
+class VersionCheck(ApiModel, frozen=True, kw_only=True):
+    """One version checked against the object store: ``ok``, or what is missing and which files it breaks."""
+
+    artifact: str
+    number: int
+    ref: str
+    digest: str
+    ok: bool
+    files: int
+    chunks: int
+    missing_chunks: int
+    missing_manifest_objects: int
+    damaged_file_count: int
+    damaged_files: list[str]
+
+
+class VerifyPage(ApiModel, frozen=True, kw_only=True):
+    """One page of a consistency check; ``total`` counts the versions of every page."""
+
+    items: list[VersionCheck]
+    next: str | None = None
+    total: int
+
+
 class Token(ApiModel, frozen=True, kw_only=True):
     name: str
     role: Literal["viewer", "editor", "admin"]

@@ -244,6 +244,32 @@ async def test_digests_lists_every_digest_sorted_and_paged(client, push, unique)
     assert pushed | {archived["digest"]} <= set(seen)
 
 
+async def test_catalog_versions_lists_every_version_in_order_recorded_and_paged(client, push, unique):
+    name, other = f"check-{unique}", f"check-other-{unique}"
+    mine = [await push(name) for _ in range(3)]
+    await push(other)
+    seen: list[dict] = []
+    after = None
+    while True:
+        params = {"artifact": name, "limit": 2} | ({"after": after} if after else {})
+        page = (await client.get("/catalog-versions", params=params)).json()
+        assert page["total"] == 3
+        seen += page["items"]
+        after = page["next"]
+        if after is None:
+            break
+    assert seen == [{"artifact": name, "number": v["number"], "digest": v["digest"]} for v in mine]
+    everything = (await client.get("/catalog-versions", params={"limit": 1000})).json()
+    assert {(item["artifact"], item["number"]) for item in everything["items"]} >= {(other, 1), (name, 3)}
+    assert everything["total"] >= 4
+
+    unknown = await client.get("/catalog-versions", params={"artifact": f"no-such-{unique}"})
+    assert unknown.status_code == 404
+    assert (unknown.json()["code"], unknown.json()["field"]) == ("artifact_not_found", ["query", "artifact"])
+    bad = await client.get("/catalog-versions", params={"after": "abc"})
+    assert bad.status_code == 422 and bad.json()["errors"][0]["loc"][-1] == "after"
+
+
 async def test_push_of_the_newest_content_records_nothing_unless_allow_empty(client, push, unique):
     name = f"same-{unique}"
     first = await push(name, metadata={"rows": 3})

@@ -30,6 +30,8 @@ from kamld_storage_gateway.query.factory import create_query_service
 from kamld_storage_gateway.query.table_split import TableSplitter
 from kamld_storage_gateway.uploads.endpoints import router as uploads_router
 from kamld_storage_gateway.uploads.service import UploadService, utcnow
+from kamld_storage_gateway.verify.endpoints import router as verify_router
+from kamld_storage_gateway.verify.service import Verifier
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -80,7 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=(
             "Content: chunks, manifests, upload sessions, downloads, diffs of manifests, garbage collection."
         ),
-        routers=[uploads_router, downloads_router, gc_router, query_router],
+        routers=[uploads_router, downloads_router, gc_router, verify_router, query_router],
         on_startup=[start, start_outbox],
         on_shutdown=[stop, stop_outbox],
         database=database,
@@ -88,6 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.object_store = objects
     app.state.services = services
+    app.state.verifier = Verifier(metadata_hub, manifests.repository, chunks)
     app.state.queries = create_query_service(settings, metadata_hub, manifests, services.downloads)
     app.state.table_splitter = TableSplitter(app.state.queries, services.uploads, app.state.queries.limits)
     return app

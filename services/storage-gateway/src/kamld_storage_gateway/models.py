@@ -69,3 +69,14 @@ class PendingChunk(Base):
 
     digest: Mapped[str] = mapped_column(String(DIGEST_LENGTH), primary_key=True)
     stored_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class GcHold(Base):
+    """A hold on garbage collection (taken by a backup): while one is unexpired, GC deletes nothing."""
+
+    __tablename__ = "gc_holds"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(256))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -112,6 +112,7 @@ def problem(response: httpx.Response, status: int, code: str) -> dict:
         ("GET", "/manifests/blake3:00", None),
         ("GET", "/manifests/blake3:00/files/a.txt", None),
         ("POST", "/gc", None),
+        ("GET", "/verify", None),
     ],
 )
 def test_only_the_chunk_routes_take_a_grant(method: str, path: str, expected) -> None:

@@ -327,6 +327,7 @@ def route_table(seeded: dict[str, Any]) -> list[Route]:
         Route("DELETE", "/api/v1/session", None, {}, None, 204),
         Route("GET", "/api/v1/session/methods", None, {}, None),
         Route("POST", "/api/v1/gc", "admin", {"params": {"dry_run": "true"}}, None),
+        Route("GET", "/api/v1/verify", "admin", {"params": {"artifact": n}}, None),
         Route("GET", "/api/v1/runs", "viewer", {}, None),
         Route(
             "POST",

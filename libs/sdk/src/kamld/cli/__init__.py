@@ -82,6 +82,7 @@ def _root(
 
 def _register() -> None:
     from kamld.cli import (  # noqa: F401 - they add commands
+        admin,
         aliases,
         artifacts,
         catalog,

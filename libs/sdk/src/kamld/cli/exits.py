@@ -28,6 +28,8 @@ class ExitCode(IntEnum):
     asks the client to slow down (429)."""
     LOCAL_CHANGES = 7
     """Local changes stand in the way; nothing was written."""
+    DAMAGED = 8
+    """A consistency check (``kamld admin verify``) found versions whose content is missing."""
 
 
 EXIT_CODES: dict[type[errors.KamldClientError], ExitCode] = {

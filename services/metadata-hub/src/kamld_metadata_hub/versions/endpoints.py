@@ -11,6 +11,7 @@ from kamld_common import patterns
 from kamld_common.paging import DEFAULT_LIMIT, Limit, Page, cursor_query, limit_query
 from kamld_metadata_hub.dependencies import ActorDep, ArtifactName, DatabaseDep, ResolutionCacheDep
 from kamld_metadata_hub.versions.schemas import (
+    CatalogVersionPage,
     PushedVersionView,
     ResolvedReference,
     VersionCreate,
@@ -124,3 +125,21 @@ async def digests(
 ) -> Page[str]:
     """Every distinct digest any version references (archived artifacts included), sorted; what GC keeps."""
     return await VersionService(database).digests(after, limit)
+
+
+@router.get(
+    "/catalog-versions",
+    summary="Versions with their digests, for a consistency check",
+    responses={404: {"description": "Unknown artifact"}},
+    operation_id="listCatalogVersions",
+)
+async def catalog_versions(
+    database: DatabaseDep,
+    artifact: Annotated[
+        str | None, Query(max_length=128, description="Only this artifact's versions", pattern=patterns.NAME)
+    ] = None,
+    after: Annotated[str | None, cursor_query(18, r"^[0-9]*$")] = None,
+    limit: Annotated[int, limit_query(1000)] = DEFAULT_LIMIT,
+) -> CatalogVersionPage:
+    """Every version (archived artifacts included) in the order recorded: artifact, number, digest."""
+    return await VersionService(database).catalog_versions(artifact, after, limit)

@@ -128,5 +128,27 @@ class VersionRepository:
             statement = statement.where(Version.digest > after)
         return list(await self.session.scalars(statement))
 
+    async def catalog_page(
+        self, artifact_id: int | None, after: int | None, limit: int
+    ) -> list[tuple[int, str, int, str]]:
+        """``(id, artifact name, number, digest)`` of versions in id order (one artifact's, or all)."""
+        statement = (
+            select(Version.id, Artifact.name, Version.number, Version.digest)
+            .join(Artifact, Artifact.id == Version.artifact_id)
+            .order_by(Version.id)
+            .limit(limit)
+        )
+        if artifact_id is not None:
+            statement = statement.where(Version.artifact_id == artifact_id)
+        if after is not None:
+            statement = statement.where(Version.id > after)
+        return [(row[0], row[1], row[2], row[3]) for row in (await self.session.execute(statement)).all()]
+
+    async def count_of(self, artifact_id: int | None) -> int:
+        statement = select(func.count()).select_from(Version)
+        if artifact_id is not None:
+            statement = statement.where(Version.artifact_id == artifact_id)
+        return int(await self.session.scalar(statement) or 0)
+
     async def count(self) -> int:
         return int(await self.session.scalar(select(func.count()).select_from(Version)) or 0)

@@ -102,3 +102,17 @@ class PushedVersionView(VersionView):
 
 class ResolvedReference(VersionView):
     path: str | None = Field(None, description="The `/PATH` part of the reference, if any")
+
+
+class CatalogVersion(BaseModel):
+    """One version as a consistency check walks the catalog: who it is and which manifest it names."""
+
+    artifact: str
+    number: int
+    digest: str
+
+
+class CatalogVersionPage(BaseModel):
+    items: list[CatalogVersion]
+    next: str | None = Field(description="Pass as `after` to get the following page; null on the last page")
+    total: int = Field(description="Versions in the whole listing (all pages)")

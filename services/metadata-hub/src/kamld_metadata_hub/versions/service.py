@@ -36,6 +36,8 @@ from kamld_metadata_hub.suggestions import close_names, did_you_mean
 from kamld_metadata_hub.versions.cache import ResolutionCache
 from kamld_metadata_hub.versions.repository import VersionRepository
 from kamld_metadata_hub.versions.schemas import (
+    CatalogVersion,
+    CatalogVersionPage,
     InputLink,
     PushedVersionView,
     ResolvedReference,
@@ -377,6 +379,43 @@ class VersionService:
         if self.cache is None:
             return await render()
         return await self.cache.rendered(name, ("log", after, limit), render)
+
+    async def catalog_versions(
+        self, artifact: str | None, after: str | None, limit: int
+    ) -> CatalogVersionPage:
+        """Versions in the order they were recorded (of one artifact, or all), with their digests."""
+        cursor: int | None = None
+        if after:
+            if not (after.isascii() and after.isdigit()) or len(after) > 18:
+                raise Invalid(
+                    f"cursor {after!r} is not one this list answered",
+                    field=["query", "after"],
+                    code="unknown_cursor",
+                )
+            cursor = int(after)
+        async with self.database.unit_of_work() as session:
+            artifact_id: int | None = None
+            if artifact is not None:
+                repository = ArtifactRepository(session)
+                found = await repository.get(artifact)
+                if found is None:
+                    error = await unknown_artifact(repository, artifact)
+                    error.extra["field"] = ["query", "artifact"]
+                    raise error
+                artifact_id = found.id
+            versions = VersionRepository(session)
+            rows = await versions.catalog_page(artifact_id, cursor, limit + 1)
+            total = await versions.count_of(artifact_id)
+        more = len(rows) > limit
+        rows = rows[:limit]
+        return CatalogVersionPage(
+            items=[
+                CatalogVersion(artifact=name, number=number, digest=digest)
+                for _, name, number, digest in rows
+            ],
+            next=str(rows[-1][0]) if more and rows else None,
+            total=total,
+        )
 
     async def digests(self, after: str | None, limit: int) -> Page[str]:
         async with self.database.unit_of_work() as session:

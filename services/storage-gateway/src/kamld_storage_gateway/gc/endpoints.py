@@ -19,7 +19,13 @@ RECLAIMED = Counter("kamld_storage_gc_reclaimed_bytes_total", "Bytes garbage col
 router = APIRouter(tags=["gc"])
 
 
-@router.post("/gc", summary="Collect garbage", response_model=GcResult, operation_id="collectGarbage")
+@router.post(
+    "/gc",
+    summary="Collect garbage",
+    response_model=GcResult,
+    operation_id="collectGarbage",
+    responses={409: {"description": "`gc_held`: a backup holds deletions off (dry runs still count)"}},
+)
 async def collect(
     svc: Annotated[Services, Depends(services)],
     dry_run: Annotated[bool, Query(description="Only count what would be deleted")] = True,

@@ -21,6 +21,7 @@ from kamld_storage_gateway import events
 from kamld_storage_gateway.chunks import ChunkStore
 from kamld_storage_gateway.gc.catalog import CatalogDigests
 from kamld_storage_gateway.gc.guard import WriteGuard
+from kamld_storage_gateway.gc.holds import refuse_if_held
 from kamld_storage_gateway.manifests.repository import MANIFEST_PREFIX, ManifestRepository, page_key, root_key
 from kamld_storage_gateway.objectstore.base import ObjectInfo, ObjectStore
 from kamld_storage_gateway.uploads.repository import UploadRepository
@@ -58,6 +59,9 @@ class GarbageCollector:
 
     async def run(self, *, dry_run: bool, grace_s: int, actor: str = "system") -> GcReport:
         started = self.clock()
+        if not dry_run:
+            async with self.guard.database.unit_of_work() as session:
+                await refuse_if_held(session, started)
         cutoff = started - timedelta(seconds=grace_s)
         marked: set[str] = set()
         walked: set[str] = set()
@@ -80,6 +84,9 @@ class GarbageCollector:
             async with self.guard.sweeping() as session:
                 uploads = UploadRepository(session)
                 now = self.clock()
+                if not dry_run:
+                    # A backup took a hold since this run started: stop before deleting anything more.
+                    await refuse_if_held(session, now)
                 for digest in await uploads.manifests_committed_since(checked_since):
                     await self._mark_manifest(digest, marked, walked)
                 checked_since = now

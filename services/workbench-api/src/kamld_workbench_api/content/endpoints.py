@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from kamld_common import patterns
 from kamld_common.http import ServiceClient
-from kamld_common.paging import After, Page, limit_query
+from kamld_common.paging import After, Page, cursor_query, limit_query
 from kamld_content.framing import MEDIA_TYPE
 from kamld_workbench_api.auth.dependencies import require_admin, require_editor, require_viewer
 from kamld_workbench_api.catalog.schemas import DIGEST_PATTERN, PATH_PATTERN, UPLOAD_ID_PATTERN
@@ -131,6 +131,26 @@ class GcReport(BaseModel):
     bytes: int = Field(description="Their total size")
     dry_run: bool
     marked: int = Field(description="Objects found referenced and kept")
+
+
+class VersionCheck(BaseModel):
+    artifact: str
+    number: int
+    ref: str = Field(description="`<artifact>:v<number>`")
+    digest: str = Field(description="The version's manifest digest")
+    ok: bool = Field(description="Every manifest object and chunk the version needs is stored")
+    files: int = Field(description="Files the version's manifest lists (as far as it could be read)")
+    chunks: int = Field(description="Distinct chunks those files name")
+    missing_chunks: int = Field(description="Of those, chunks absent from the object store")
+    missing_manifest_objects: int = Field(
+        description="Manifest objects (root or pages) absent or unreadable; their files are not listed"
+    )
+    damaged_file_count: int = Field(description="Files with at least one missing chunk")
+    damaged_files: list[str] = Field(description="Paths of those files, in path order (at most 1000)")
+
+
+class VerifyReport(Page[VersionCheck]):
+    total: int = Field(description="Versions the whole check covers (all pages)")
 
 
 class TransferGrant(BaseModel):
@@ -515,6 +535,7 @@ async def diff_manifests(
     summary="Collect garbage",
     dependencies=Admin,
     response_model=GcReport,
+    responses={409: {"description": "`gc_held`: a backup holds deletions off (dry runs still count)"}},
     tags=["gc"],
     operation_id="collectGarbage",
 )
@@ -529,3 +550,37 @@ async def collect_garbage(
 ) -> StreamingResponse:
     """Delete content no version and no open upload references, older than the grace period (admin)."""
     return await forward(storage, request, "/gc")
+
+
+@router.get(
+    "/verify",
+    summary="Check versions against the object store",
+    dependencies=Admin,
+    response_model=VerifyReport,
+    responses={404: {"description": "Unknown artifact or version"}},
+    tags=["gc"],
+    operation_id="verifyVersions",
+)
+async def verify_versions(
+    request: Request,
+    storage: Storage,
+    artifact: Annotated[
+        str | None,
+        Query(max_length=128, description="Only this artifact's versions", pattern=patterns.NAME),
+    ] = None,
+    ref: Annotated[
+        str | None,
+        Query(
+            max_length=100,
+            description="Only this version of `artifact`: `v3`, `3`, an alias or a digest prefix",
+            json_schema_extra={"pattern": patterns.REF},
+        ),
+    ] = None,
+    after: Annotated[str | None, cursor_query(18, r"^[0-9]*$")] = None,
+    limit: Annotated[int, limit_query(200)] = 20,
+) -> StreamingResponse:
+    """Which versions miss chunks or manifest objects in the object store, and the files affected (admin).
+
+    Pages through the catalog's versions in the order they were recorded (`total` counts them all);
+    every item says whether the version is whole (`ok`) and, when not, what is missing."""
+    return await forward(storage, request, "/verify")
