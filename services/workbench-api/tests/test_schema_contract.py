@@ -82,6 +82,8 @@ OWNED = {
     "FileStored": ("storage-gateway", "FileStored"),
     "UploadOpened": ("storage-gateway", "UploadOpened"),
     "GcReport": ("storage-gateway", "GcResult"),
+    "VersionCheck": ("storage-gateway", "VersionCheck"),
+    "VerifyReport": ("storage-gateway", "VerifyPage"),
     "ManifestSummary": ("storage-gateway", "ManifestOut"),
     "ManifestFiles": ("storage-gateway", "FileList"),
     "ManifestFile": ("storage-gateway", "FileOut"),
