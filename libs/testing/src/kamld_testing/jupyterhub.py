@@ -95,7 +95,8 @@ class JupyterHub:
         with the hub's message if the spawn fails."""
         answer = self.api("POST", f"users/{user}/server")
         if answer.status_code not in (201, 202):
-            raise SpawnFailed(f"{answer.status_code} {_message(answer)}")
+            # A spawn that fails at once is a 500 here; what went wrong is in the progress events.
+            raise SpawnFailed(self.spawn_failure(user) or f"{answer.status_code} {_message(answer)}")
         deadline = time.monotonic() + timeout_s
         while True:
             model = self.api("GET", f"users/{user}").json()
