@@ -105,9 +105,11 @@ lock: $(UV)
 	$(UV) lock
 
 # The SDK as a wheel and an sdist in dist/, for `pip install dist/kamld-*.whl` in any environment
-# (they carry kamld_content with them; docs/sdk.md).
-dist: $(UV)
+# (they carry kamld_content with them; docs/sdk.md); the JupyterLab extension's wheel beside them
+# (with its built labextension), for the JupyterHub images (deploy/jupyterhub/, docs/deploy.md).
+dist: $(UV) $(LABEXT_OUT)
 	$(UV) build --quiet --out-dir dist libs/sdk
+	$(UV) build --quiet --wheel --out-dir dist $(LABEXT)
 
 clean:
 	rm -rf $(VENV) dist $(FRONTEND)/node_modules $(FRONTEND)/*/dist $(WEB_DIST)

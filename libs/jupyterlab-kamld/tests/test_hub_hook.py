@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -176,3 +178,11 @@ async def test_the_admin_token_may_come_from_a_file(tmp_path: Any, monkeypatch: 
     missing = HubSettings(gateway_url="http://g", admin_token_file=str(tmp_path / "none"))
     with pytest.raises(KamldHubError, match="cannot read the admin token file"):
         await pre_spawn_hook(missing)(spawner("ada"))
+
+
+def test_the_hook_imports_without_jupyter_server() -> None:
+    """The hub image gets only the hook and httpx/stamina (deploy/jupyterhub/Dockerfile)."""
+    blocked = "import sys; sys.modules['jupyter_server'] = sys.modules['jupyterlab'] = None; "
+    subprocess.run(
+        [sys.executable, "-c", blocked + "import jupyterlab_kamld.hub, jupyterlab_kamld"], check=True
+    )

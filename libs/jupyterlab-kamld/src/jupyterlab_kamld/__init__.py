@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from jupyterlab_kamld.extension import load_extension
-
 __version__ = "0.1.0"
 
 
@@ -26,4 +24,7 @@ def _jupyter_server_extension_points() -> list[dict[str, str]]:
 
 
 def _load_jupyter_server_extension(server_app: Any) -> None:
+    # Imported here: ``jupyterlab_kamld.hub`` runs in JupyterHub, which need not have Jupyter Server.
+    from jupyterlab_kamld.extension import load_extension
+
     load_extension(server_app)
