@@ -95,9 +95,7 @@ def test_token_names_are_valid_and_distinct_for_any_user_name() -> None:
 
 async def test_spawn_sets_url_and_a_fresh_token_of_the_users_role(monkeypatch: pytest.MonkeyPatch) -> None:
     api = TokenApi()
-    settings = settings_for(
-        api, monkeypatch, user_url="https://kamld.example.org/", groups={"ml": "editor"}
-    )
+    settings = settings_for(api, monkeypatch, user_url="https://kamld.example.org/", groups={"ml": "editor"})
     ada = spawner("ada", ["ml"])
     await pre_spawn_hook(settings)(ada)
     assert ada.environment == {
@@ -157,10 +155,14 @@ async def test_a_refused_admin_token_or_none_fails_the_spawn(monkeypatch: pytest
     api = TokenApi()
     settings = settings_for(api, monkeypatch)
     monkeypatch.setenv("KAMLD_HUB_ADMIN_TOKEN", "not-an-admin")
-    with pytest.raises(KamldHubError, match="refused to revoke the token 'jupyterhub-ada' \\(403 needs the admin"):
+    with pytest.raises(
+        KamldHubError, match="refused to revoke the token 'jupyterhub-ada' \\(403 needs the admin"
+    ):
         await pre_spawn_hook(settings)(spawner("ada"))
     monkeypatch.delenv("KAMLD_HUB_ADMIN_TOKEN")
-    with pytest.raises(KamldHubError, match="no admin token in the environment variable KAMLD_HUB_ADMIN_TOKEN"):
+    with pytest.raises(
+        KamldHubError, match="no admin token in the environment variable KAMLD_HUB_ADMIN_TOKEN"
+    ):
         await pre_spawn_hook(settings)(spawner("ada"))
 
 

@@ -56,7 +56,9 @@ def hub(tmp_path_factory: pytest.TempPathFactory, kamld_platform: Platform) -> I
 def hub_tokens(platform: Platform) -> dict[str, str]:
     answer = httpx.get(f"{platform.gateway}/api/v1/tokens", headers=platform.auth)
     answer.raise_for_status()
-    return {token["name"]: token["role"] for token in answer.json() if token["name"].startswith("jupyterhub-")}
+    return {
+        token["name"]: token["role"] for token in answer.json() if token["name"].startswith("jupyterhub-")
+    }
 
 
 def test_each_users_server_acts_as_that_user(hub: JupyterHub, kamld_platform: Platform) -> None:
