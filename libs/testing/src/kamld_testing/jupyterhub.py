@@ -12,6 +12,7 @@ The hub runs from this environment (``python -m jupyterhub``) with a generated
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import secrets
 import shutil
@@ -45,9 +46,7 @@ def find_proxy() -> str | None:
 
 def jupyterhub_missing() -> str | None:
     """Why a JupyterHub cannot be started here (a reason naming what is absent), or None."""
-    try:
-        import jupyterhub  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("jupyterhub") is None:
         return "the jupyterhub package is not installed"
     if find_proxy() is None:
         return f"{PROXY_BINARY} (npm) is not installed: run make install"
