@@ -68,6 +68,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         self._began_in_this_read = False
         self._headers_began = 0.0
         self._last_read = 0.0
+        self._server_was_silent = False
         self._watchdog: asyncio.TimerHandle | None = None
         self._refusal: KamldError | None = None
 
@@ -159,10 +160,15 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
                 )
                 return
         elif self._phase is _Phase.BODY:
-            if self.flow.read_paused or (self.cycle is not None and self.cycle.waiting_for_100_continue):
+            server_silent = self.flow.read_paused or (
+                self.cycle is not None and self.cycle.waiting_for_100_continue
+            )
+            if server_silent or self._server_was_silent:
                 # The server stopped reading, or the client waits for its "100 Continue": the
-                # silence is the server's, not the client's.
+                # silence is the server's, not the client's. Once the server reads again (or has
+                # sent the "100 Continue"), the client gets a whole period from then on.
                 self._last_read = now
+            self._server_was_silent = server_silent
             left = self._last_read + self.limits.body_idle_timeout_s - now
             if left <= 0:
                 self._body_stalled()
