@@ -10,14 +10,13 @@ the same versions and digests.
 from __future__ import annotations
 
 import json
-import math
-import random
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kamld.errors import InvalidInput
+from kamld_content.split import InvalidFractions, partition
 
 if TYPE_CHECKING:
     from kamld.client import Client
@@ -57,23 +56,14 @@ def manifest_entries(client: Client, digest: str) -> Iterator[Entry]:
 
 
 def split_entries(entries: Sequence[Entry], *, test: float, val: float, seed: int) -> dict[str, list[Entry]]:
-    """``train``, ``test`` (and ``val`` when asked) parts: fractions of the files, by seeded shuffle."""
-    if not (0 < test < 1) or not (0 <= val < 1) or test + val >= 1:
+    """``train``, ``test`` (and ``val`` when asked) parts: fractions of the files, by seeded shuffle
+    (:func:`kamld_content.split.partition`, the one storage-gateway's ``split-files`` runs)."""
+    try:
+        return partition(entries, path=lambda entry: entry.path, test=test, val=val, seed=seed)
+    except InvalidFractions:
         raise InvalidInput(
             "--test and --val are fractions with test > 0 and test + val < 1", code="invalid_split"
-        )
-    ordered = sorted(entries, key=lambda entry: entry.path)
-    random.Random(seed).shuffle(ordered)
-    n_test = math.floor(len(ordered) * test + 0.5)
-    n_val = math.floor(len(ordered) * val + 0.5)
-    parts = {
-        "test": ordered[:n_test],
-        "val": ordered[n_test : n_test + n_val],
-        "train": ordered[n_test + n_val :],
-    }
-    if not val:
-        del parts["val"]
-    return parts
+        ) from None
 
 
 def glob_pattern(glob: str) -> re.Pattern[str]:

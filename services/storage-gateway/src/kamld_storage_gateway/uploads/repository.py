@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import datetime
 from typing import Any, cast
 
@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql import ColumnElement
 
+from kamld_content.manifest import FileEntry
 from kamld_storage_gateway.db import Base
 from kamld_storage_gateway.models import PendingChunk, UploadChunk, UploadFile, UploadSession
 
@@ -102,6 +103,30 @@ class UploadRepository:
             set_={"size": size, "mode": mode, "digest": digest, "entry": entry},
         )
         await self.session.execute(statement)
+
+    async def put_files(self, upload_id: str, entries: Sequence[FileEntry]) -> None:
+        """Entries as files of the session (one executemany); a path already there is replaced."""
+        table = _table(UploadFile)
+        rows = [
+            {
+                "session_id": upload_id,
+                "path": entry.path,
+                "size": entry.size,
+                "mode": entry.mode,
+                "digest": entry.digest,
+                "entry": entry.to_canonical(),
+            }
+            for entry in entries
+        ]
+        if rows:
+            statement = _insert(self.session, table)
+            statement = statement.on_conflict_do_update(
+                index_elements=["session_id", "path"],
+                set_={
+                    name: statement.excluded[name] for name in ("size", "mode", "digest", "entry")
+                },
+            )
+            await self.session.execute(statement, rows)
 
     async def iter_file_entries(self, upload_id: str, batch: int = 1000) -> AsyncIterator[str]:
         """Canonical lines of the session's whole-file uploads, in byte order of their paths."""

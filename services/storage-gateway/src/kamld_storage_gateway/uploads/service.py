@@ -5,7 +5,10 @@ Rules that keep a push safe:
 - each stored chunk is recorded in its session, so garbage collection spares it while the
   session is open (the record and the write happen under the GC write guard);
 - a commit writes pages first and the root last, and only after every referenced chunk was
-  found, so a failed or interrupted commit leaves no visible version.
+  found, so a failed or interrupted commit leaves no visible version;
+- every chunk a file of the session names (a whole file it chunked, or an entry staged from a
+  committed manifest) is recorded in the session, so the commit knows those chunks are stored and
+  checks only the chunks of the streamed file list.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from kamld_storage_gateway import background
 from kamld_storage_gateway.admission import ByteBudget
 from kamld_storage_gateway.chunks import ChunkStore
 from kamld_storage_gateway.gc.guard import WriteGuard
+from kamld_storage_gateway.manifests.format import decode_lines
 from kamld_storage_gateway.manifests.service import ManifestService, ManifestSummary
 from kamld_storage_gateway.models import UploadSession
 from kamld_storage_gateway.uploads.ndjson import iter_lines, parse_entry
@@ -212,6 +216,21 @@ class UploadService:
             await repository.put_file(upload_id, path, size, mode, file_digest, entry.to_canonical())
         return entry
 
+    async def stage_entries(self, upload_id: str, entries: Sequence[FileEntry]) -> None:
+        """Add entries taken from a committed manifest as files of the session, unchecked.
+
+        Their chunks are stored (a verified manifest names them); they are recorded in the
+        session in the same transaction, under the GC write guard, so garbage collection spares
+        them until the commit, which then merges the entries without checking them again.
+        """
+        async with self.guard.writing() as session:
+            repository = UploadRepository(session)
+            await self._require_open(repository, upload_id)
+            await repository.record_chunks(
+                upload_id, (chunk.digest for entry in entries for chunk in entry.chunks)
+            )
+            await repository.put_files(upload_id, entries)
+
     async def _spool(self, body: AsyncIterable[bytes], target: str) -> tuple[int, str]:
         hasher = Hasher()
         out = await asyncio.to_thread(open, target, "wb")
@@ -242,9 +261,9 @@ class UploadService:
             checker = _ChunkPresence(self.chunks, repository)
             streamed = _parsed(iter_lines(body, self.max_line_bytes))
             uploaded = _decoded(repository.iter_file_entries(upload_id))
-            async for entry in _merge(streamed, uploaded):
+            async for entry, listed in _merge(streamed, uploaded):
                 await writer.add(entry)
-                await checker.add(entry)
+                await checker.add(entry, check=listed)
             await checker.flush()
             if checker.missing:
                 raise Invalid(
@@ -313,20 +332,25 @@ async def _parsed(lines: AsyncIterator[tuple[int, bytes]]) -> AsyncIterator[File
 
 
 async def _decoded(lines: AsyncIterator[str]) -> AsyncIterator[FileEntry]:
+    """The session's files: canonical lines this service wrote from entries it built or read from
+    a verified manifest, so they are rebuilt without validating them again."""
     async for line in lines:
-        yield FileEntry.from_canonical(line)
+        yield decode_lines([line.encode()])[0]
 
 
-async def _merge(left: AsyncIterator[FileEntry], right: AsyncIterator[FileEntry]) -> AsyncIterator[FileEntry]:
-    """Merge two path-sorted entry streams; a path present in both is a duplicate."""
+async def _merge(
+    left: AsyncIterator[FileEntry], right: AsyncIterator[FileEntry]
+) -> AsyncIterator[tuple[FileEntry, bool]]:
+    """Merge two path-sorted entry streams, each entry with whether it came from ``left`` (the
+    streamed file list); a path present in both is a duplicate."""
     a = await anext(left, None)
     b = await anext(right, None)
     while a is not None or b is not None:
         if a is not None and (b is None or a.path < b.path):
-            yield a
+            yield a, True
             a = await anext(left, None)
         elif b is not None and (a is None or b.path < a.path):
-            yield b
+            yield b, False
             b = await anext(right, None)
         elif a is not None:
             raise Invalid(
@@ -350,25 +374,30 @@ class _ChunkPresence:
         self.chunks = chunks
         self.repository = repository
         self._pending: set[str] = set()
+        self._known: set[str] = set()
         self._checks = background.OneAtATime()
         self.missing: list[str] = []
         self.missing_count = 0
 
-    async def add(self, entry: FileEntry) -> None:
-        self._pending.update([chunk.digest for chunk in entry.chunks])
-        if len(self._pending) >= MISSING_CHECK_BATCH:
+    async def add(self, entry: FileEntry, *, check: bool = True) -> None:
+        """Count ``entry``'s chunks in; ``check=False`` for chunks known stored (recorded in the
+        session): they are only marked no longer pending."""
+        (self._pending if check else self._known).update([chunk.digest for chunk in entry.chunks])
+        if len(self._pending) + len(self._known) >= MISSING_CHECK_BATCH:
             await self._start_check()
 
     async def flush(self) -> None:
-        if self._pending:
+        if self._pending or self._known:
             await self._start_check()
         await self._checks.wait()
 
     async def _start_check(self) -> None:
         batch, self._pending = self._pending, set()
+        known, self._known = self._known, set()
         if self.repository is not None:
-            await self.repository.clear_pending(batch)
-        await self._checks.start(self._check(batch))
+            await self.repository.clear_pending(batch | known)
+        if batch:
+            await self._checks.start(self._check(batch))
 
     async def _check(self, digests: set[str]) -> None:
         absent = sorted(await self.chunks.missing(sorted(digests)))
