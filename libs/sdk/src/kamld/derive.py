@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kamld.errors import InvalidInput
-from kamld_content.split import InvalidFractions, partition
+from kamld_content.split import InvalidFractions, check_fractions, partition
 
 if TYPE_CHECKING:
     from kamld.client import Client
+    from kamld.models import Version
 
 PAGE = 10_000
 SPLIT_ROLE = "split_of"
@@ -64,6 +65,45 @@ def split_entries(entries: Sequence[Entry], *, test: float, val: float, seed: in
         raise InvalidInput(
             "--test and --val are fractions with test > 0 and test + val < 1", code="invalid_split"
         ) from None
+
+
+def check_split(test: float, val: float) -> None:
+    """Refuse fractions that leave a part empty before anything is asked of the server."""
+    try:
+        check_fractions(test, val)
+    except InvalidFractions:
+        raise InvalidInput(
+            "--test and --val are fractions with test > 0 and test + val < 1", code="invalid_split"
+        ) from None
+
+
+def only_file(client: Client, version: Version) -> str | None:
+    """The path of the first file of ``version`` (one entry listed, not the whole manifest)."""
+    from kamld.client import API
+
+    page = client.call("GET", f"{API}/manifests/{version.digest}/files", params={"limit": 1})
+    items = page["items"]
+    return str(items[0]["path"]) if items else None
+
+
+def has_file(client: Client, version: Version, path: str) -> bool:
+    from kamld.client import API
+
+    page = client.call("GET", f"{API}/manifests/{version.digest}/files", params={"prefix": path, "limit": 1})
+    return any(item["path"] == path for item in page["items"])
+
+
+def split_files(
+    client: Client, session: str, source: str, *, test: float, val: float, seed: int, exclude: Sequence[str]
+) -> dict[str, int]:
+    """Have storage-gateway stage the files of ``source`` (``NAME:vN``, less ``exclude``) as
+    ``PART/PATH`` files of the upload ``session``; the files each part got."""
+    from kamld.client import API
+
+    body = {"source": source, "test": test, "val": val, "seed": seed, "exclude": list(exclude)}
+    answer = client.call("POST", f"{API}/uploads/{session}/split-files", json=body)
+    counts: dict[str, int] = answer["counts"]
+    return counts
 
 
 def glob_pattern(glob: str) -> re.Pattern[str]:

@@ -155,4 +155,6 @@ async def split_files(upload_id: UploadId, body: FileSplitIn, splitter: FileSpli
     split = await splitter.split(
         upload_id, body.source, test=body.test, val=body.val, seed=body.seed, exclude=body.exclude
     )
-    return FileSplitOut(version=split.version, digest=split.digest, counts=split.counts, excluded=split.excluded)
+    return FileSplitOut(
+        version=split.version, digest=split.digest, counts=split.counts, excluded=split.excluded
+    )

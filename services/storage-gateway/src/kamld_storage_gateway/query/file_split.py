@@ -37,7 +37,9 @@ class FileSplit:
 
 
 class FileSplitter:
-    def __init__(self, metadata_hub: ServiceClient, manifests: ManifestService, uploads: UploadService) -> None:
+    def __init__(
+        self, metadata_hub: ServiceClient, manifests: ManifestService, uploads: UploadService
+    ) -> None:
         self.metadata_hub = metadata_hub
         self.manifests = manifests
         self.uploads = uploads

@@ -122,9 +122,7 @@ class UploadRepository:
             statement = _insert(self.session, table)
             statement = statement.on_conflict_do_update(
                 index_elements=["session_id", "path"],
-                set_={
-                    name: statement.excluded[name] for name in ("size", "mode", "digest", "entry")
-                },
+                set_={name: statement.excluded[name] for name in ("size", "mode", "digest", "entry")},
             )
             await self.session.execute(statement, rows)
 
