@@ -3,10 +3,10 @@
 The source version (``NAME[:REF]``) is resolved by metadata-hub, its committed manifest is read
 page by page, and its files (less the ``exclude`` paths, which a caller splits by rows or leaves
 out) are partitioned by :func:`kamld_content.split.partition`, the function the SDK used when it
-split on the client, so one seed keeps giving the same parts and digests. The entries come from
-a verified manifest, whose chunks are stored, so they are staged without parsing or checking
-them again: their chunks are recorded in the session (garbage collection spares them while it
-is open) and the entries are merged into the manifest when the session is committed.
+split on the client, so one seed keeps giving the same parts and digests. Only the source
+manifest and the split are recorded in the session: garbage collection keeps the source's chunks
+while the session is open, and the commit derives the entries again from the verified manifest
+and merges them without parsing or checking them.
 """
 
 from __future__ import annotations
@@ -19,10 +19,9 @@ from urllib.parse import quote
 from kamld_common import patterns
 from kamld_common.errors import Invalid, NotFound
 from kamld_common.http import ServiceClient
-from kamld_content.manifest import FileEntry
-from kamld_content.split import InvalidFractions, partition
+from kamld_content.split import InvalidFractions, check_fractions
 from kamld_storage_gateway.manifests.service import ManifestService
-from kamld_storage_gateway.uploads.service import UploadService
+from kamld_storage_gateway.uploads.service import UploadService, split_manifest
 
 _SOURCE = re.compile(patterns.NAME_REF)
 MAX_EXCLUDE = 10_000
@@ -49,33 +48,22 @@ class FileSplitter:
     ) -> FileSplit:
         await self.uploads.check_open(upload_id)
         try:
-            partition([], path=str, test=test, val=val, seed=seed)
+            check_fractions(test, val)
         except InvalidFractions as exc:
             raise Invalid(str(exc), field=["body", exc.field], code="invalid_split") from None
         artifact, number, digest = await self._resolve(source)
-        skipped = set(exclude)
-        kept: list[FileEntry] = []
-        async for entry in self.manifests.iter_entries(digest):
-            if entry.path in skipped:
-                skipped.discard(entry.path)
-            else:
-                kept.append(entry)
-        if skipped:
-            missing = sorted(skipped)
+        parts, absent = await split_manifest(
+            self.manifests, digest, test=test, val=val, seed=seed, exclude=exclude
+        )
+        if absent:
             raise Invalid(
-                f"exclude: {len(missing)} path(s) are not files of {artifact}:v{number}, "
-                f"such as {missing[0]!r}",
+                f"exclude: {len(absent)} path(s) are not files of {artifact}:v{number}, "
+                f"such as {absent[0]!r}",
                 field=["body", "exclude"],
                 code="file_not_found",
-                extra={"paths": missing[:100]},
+                extra={"paths": absent[:100]},
             )
-        parts = partition(kept, path=lambda entry: entry.path, test=test, val=val, seed=seed)
-        staged = [
-            FileEntry.trusted(f"{part}/{entry.path}", entry.size, entry.mode, entry.digest, entry.chunks)
-            for part, chosen in parts.items()
-            for entry in chosen
-        ]
-        await self.uploads.stage_entries(upload_id, staged)
+        await self.uploads.stage_split(upload_id, digest, test=test, val=val, seed=seed, exclude=exclude)
         counts = {part: len(chosen) for part, chosen in parts.items()}
         return FileSplit(f"{artifact}:v{number}", digest, counts, len(set(exclude)))
 

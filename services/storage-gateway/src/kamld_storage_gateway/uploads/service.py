@@ -6,14 +6,15 @@ Rules that keep a push safe:
   session is open (the record and the write happen under the GC write guard);
 - a commit writes pages first and the root last, and only after every referenced chunk was
   found, so a failed or interrupted commit leaves no visible version;
-- every chunk a file of the session names (a whole file it chunked, or an entry staged from a
-  committed manifest) is recorded in the session, so the commit knows those chunks are stored and
-  checks only the chunks of the streamed file list.
+- every chunk a whole file uploaded to the session names is recorded in the session, and the
+  source of every split staged in it is protected while it is open, so the commit knows those
+  chunks are stored and checks only the chunks of the streamed file list.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import tempfile
 import uuid
@@ -21,6 +22,7 @@ from collections.abc import AsyncIterable, AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+import orjson
 from prometheus_client import Counter
 
 from kamld_common.errors import Conflict, Invalid, KamldError, NotFound, PayloadTooLarge
@@ -29,6 +31,7 @@ from kamld_content.framing import Chunk, ChunkPieces
 from kamld_content.hashing import Hasher, digest_bytes, is_digest
 from kamld_content.manifest import REGULAR_MODE, FileEntry
 from kamld_content.paths import InvalidPath, normalize_path
+from kamld_content.split import partition
 from kamld_storage_gateway import background
 from kamld_storage_gateway.admission import ByteBudget
 from kamld_storage_gateway.chunks import ChunkStore
@@ -216,20 +219,35 @@ class UploadService:
             await repository.put_file(upload_id, path, size, mode, file_digest, entry.to_canonical())
         return entry
 
-    async def stage_entries(self, upload_id: str, entries: Sequence[FileEntry]) -> None:
-        """Add entries taken from a committed manifest as files of the session, unchecked.
+    async def stage_split(
+        self,
+        upload_id: str,
+        source_digest: str,
+        *,
+        test: float,
+        val: float,
+        seed: int,
+        exclude: Sequence[str],
+    ) -> None:
+        """Stage the files of the committed manifest ``source_digest`` (less ``exclude``) as
+        ``PART/PATH`` files of the session, split by :func:`kamld_content.split.partition`.
 
-        Their chunks are stored (a verified manifest names them); they are recorded in the
-        session in the same transaction, under the GC write guard, so garbage collection spares
-        them until the commit, which then merges the entries without checking them again.
+        Only the source and the split are recorded, under the GC write guard: garbage collection
+        keeps the source's chunks while the session is open, and the commit derives the entries
+        from the verified source manifest without parsing or checking them again.
         """
         async with self.guard.writing() as session:
             repository = UploadRepository(session)
             await self._require_open(repository, upload_id)
-            await repository.record_chunks(
-                upload_id, (chunk.digest for entry in entries for chunk in entry.chunks)
+            await repository.add_split(
+                upload_id,
+                source_digest,
+                test=test,
+                val=val,
+                seed=seed,
+                exclude=json.dumps(sorted(set(exclude)), ensure_ascii=False),
+                at=self.clock(),
             )
-            await repository.put_files(upload_id, entries)
 
     async def _spool(self, body: AsyncIterable[bytes], target: str) -> tuple[int, str]:
         hasher = Hasher()
@@ -259,11 +277,13 @@ class UploadService:
             await self._require_open(repository, upload_id, for_update=True)
             writer = self.manifests.writer()
             checker = _ChunkPresence(self.chunks, repository)
-            streamed = _parsed(iter_lines(body, self.max_line_bytes))
-            uploaded = _decoded(repository.iter_file_entries(upload_id))
-            async for entry, listed in _merge(streamed, uploaded):
+            staged = await self._staged(repository, upload_id)
+            streamed = _tagged(_parsed(iter_lines(body, self.max_line_bytes)), _LISTED)
+            uploaded = _tagged(_decoded(repository.iter_file_entries(upload_id)), _UPLOADED)
+            async for entry, source in _merge(streamed, _merge(uploaded, _tagged(_each(staged), _STAGED))):
                 await writer.add(entry)
-                await checker.add(entry, check=listed)
+                if source != _STAGED:  # a split's entries name chunks of a committed manifest
+                    await checker.add(entry, check=source == _LISTED)
             await checker.flush()
             if checker.missing:
                 raise Invalid(
@@ -285,6 +305,80 @@ class UploadService:
                 at=self.clock(),
             )
         return summary
+
+    async def _staged(self, repository: UploadRepository, upload_id: str) -> list[FileEntry]:
+        """The entries the session's splits stage, sorted by path."""
+        staged: list[FileEntry] = []
+        for split in await repository.splits(upload_id):
+            parts, _ = await split_manifest(
+                self.manifests,
+                split.source_digest,
+                test=split.test,
+                val=split.val,
+                seed=split.seed,
+                exclude=json.loads(split.exclude),
+            )
+            staged.extend(moved(parts))
+        staged.sort(key=lambda entry: entry.path)
+        return staged
+
+
+SourceFile = tuple[str, bytes]
+"""A file of a committed manifest: its path and canonical line."""
+
+
+async def split_manifest(
+    manifests: ManifestService, digest: str, *, test: float, val: float, seed: int, exclude: Sequence[str]
+) -> tuple[dict[str, list[SourceFile]], list[str]]:
+    """The parts of a committed manifest's files less ``exclude``, by the shared seeded partition,
+    and the ``exclude`` paths that are not files of it (sorted)."""
+    skipped = set(exclude)
+    kept: list[SourceFile] = []
+    async for path, line in manifests.iter_lines(digest):
+        if path in skipped:
+            skipped.discard(path)
+        else:
+            kept.append((path, line))
+    parts = partition(kept, path=lambda file: file[0], test=test, val=val, seed=seed)
+    return parts, sorted(skipped)
+
+
+class StagedEntry(FileEntry):
+    """A file of a committed manifest moved under ``PART/``, kept as its canonical line.
+
+    The line was validated when its manifest was written (the page's digest proves these are its
+    bytes), and moving it only prefixes the path, so it is neither decoded nor checked again; a
+    manifest writer takes its path, size and line. Its chunks are not decoded (``chunks`` is empty).
+    """
+
+    __slots__ = ("line",)
+    line: str
+
+    @classmethod
+    def moved(cls, part: str, line: bytes) -> StagedEntry:
+        fields = orjson.loads(line)
+        # Nothing before the path in a canonical line ({"chunks":…,"digest":…,"mode":…,"path":…,
+        # "size":…}) holds '"path":"', so the first one is the path's.
+        moved_line = line.replace(b'"path":"', b'"path":"' + part.encode() + b"/", 1)
+        entry = object.__new__(cls)
+        for name, value in (
+            ("path", f"{part}/{fields['path']}"),
+            ("size", fields["size"]),
+            ("mode", fields["mode"]),
+            ("digest", fields["digest"]),
+            ("chunks", []),
+            ("line", moved_line.decode("utf-8")),
+        ):
+            object.__setattr__(entry, name, value)
+        return entry
+
+    def to_canonical(self) -> str:
+        return self.line
+
+
+def moved(parts: dict[str, list[SourceFile]]) -> list[FileEntry]:
+    """Each part's files under ``PART/``, as staged entries."""
+    return [StagedEntry.moved(part, line) for part, chosen in parts.items() for _, line in chosen]
 
 
 def _digest_of_pieces(data: ChunkPieces) -> str:
@@ -338,26 +432,46 @@ async def _decoded(lines: AsyncIterator[str]) -> AsyncIterator[FileEntry]:
         yield decode_lines([line.encode()])[0]
 
 
-async def _merge(
-    left: AsyncIterator[FileEntry], right: AsyncIterator[FileEntry]
-) -> AsyncIterator[tuple[FileEntry, bool]]:
-    """Merge two path-sorted entry streams, each entry with whether it came from ``left`` (the
-    streamed file list); a path present in both is a duplicate."""
+_LISTED, _UPLOADED, _STAGED = "listed", "uploaded", "staged"
+Tagged = tuple[FileEntry, str]
+
+
+async def _tagged(entries: AsyncIterator[FileEntry], tag: str) -> AsyncIterator[Tagged]:
+    async for entry in entries:
+        yield entry, tag
+
+
+async def _each(entries: list[FileEntry]) -> AsyncIterator[FileEntry]:
+    for entry in entries:
+        yield entry
+
+
+async def _merge(left: AsyncIterator[Tagged], right: AsyncIterator[Tagged]) -> AsyncIterator[Tagged]:
+    """Merge two path-sorted streams of entries tagged with where they came from (the streamed
+    file list, a file uploaded whole, a split); a path present in both is a duplicate."""
     a = await anext(left, None)
     b = await anext(right, None)
     while a is not None or b is not None:
-        if a is not None and (b is None or a.path < b.path):
-            yield a, True
+        if a is not None and (b is None or a[0].path < b[0].path):
+            yield a
             a = await anext(left, None)
-        elif b is not None and (a is None or b.path < a.path):
-            yield b, False
+        elif b is not None and (a is None or b[0].path < a[0].path):
+            yield b
             b = await anext(right, None)
-        elif a is not None:
+        elif a is not None and b is not None:
+            path = a[0].path
+            where = {
+                _LISTED: "in the file list",
+                _UPLOADED: "uploaded as a whole file",
+                _STAGED: "staged by a split",
+            }
             raise Invalid(
-                f"path {a.path!r} is both in the file list and uploaded as a whole file",
-                field=["files", a.path],
+                f"path {path!r} is both {where[a[1]]} and {where[b[1]]}"
+                if a[1] != b[1]
+                else f"path {path!r} is {where[a[1]]} twice",
+                field=["files", path],
                 code="duplicate_path",
-                extra={"path": a.path},
+                extra={"path": path},
             )
 
 
