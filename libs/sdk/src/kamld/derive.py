@@ -1,11 +1,12 @@
 """Zero-copy split and compose: new versions whose manifests name chunks the store already holds.
 
-A split or a composition lists the source versions' manifests (paths with their chunk lists),
-chooses entries, and commits them as a new manifest: storage-gateway checks every chunk is
-stored and records the manifest, and no file byte crosses the network. A split is deterministic:
-the files are ordered by path and shuffled by ``random.Random(seed)``, so one seed always gives
-the same versions and digests.
-"""
+A split is done by storage-gateway: ``split-files`` stages the source version's files as
+``PART/PATH`` files of an upload session (and ``split-table`` the parts of tables split by rows),
+and the client commits the session with an empty body. A composition lists the source versions'
+manifests, chooses entries, and commits them: storage-gateway checks every chunk is stored and
+records the manifest. No file byte crosses the network. A split is deterministic: the files are
+ordered by path and shuffled by ``random.Random(seed)`` (:func:`kamld_content.split.partition`),
+so one seed always gives the same versions and digests."""
 
 from __future__ import annotations
 

@@ -50,8 +50,9 @@ FRAMING = (
 NDJSON_COMMIT = (
     "`application/x-ndjson`: one `ManifestFile` JSON object per line, sorted by path (byte order): "
     '`{"path": "a/b.csv", "size": 10, "mode": 420, "digest": "blake3:…", "chunks": [["blake3:…", 10]]}`. '
-    "Files uploaded whole to this session are merged in; a path in both is a duplicate (422). "
-    "The body may be empty when every file was uploaded whole."
+    "Files uploaded whole to this session, or staged by `split-table` and `split-files`, are merged "
+    "in; a path in both is a duplicate (422). "
+    "The body may be empty when every file was uploaded whole or staged."
 )
 
 
@@ -366,7 +367,8 @@ async def grant_upload(
     operation_id="commitUpload",
 )
 async def commit(upload_id: UploadId, request: Request, storage: Storage) -> StreamingResponse:
-    """Build the manifest from NDJSON file entries (sorted by path) and files uploaded whole."""
+    """Build the manifest from NDJSON file entries (sorted by path) and the files uploaded whole or
+    staged by a split."""
     return await forward(storage, request, f"/uploads/{segment(upload_id)}/commit")
 
 
