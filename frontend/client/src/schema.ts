@@ -1030,7 +1030,8 @@ export interface paths {
         put?: never;
         /**
          * Commit the manifest
-         * @description Build the manifest from NDJSON file entries (sorted by path) and files uploaded whole.
+         * @description Build the manifest from NDJSON file entries (sorted by path) and the files uploaded whole or
+         *     staged by a split.
          */
         post: operations["commitUpload"];
         delete?: never;
@@ -9817,7 +9818,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description `application/x-ndjson`: one `ManifestFile` JSON object per line, sorted by path (byte order): `{"path": "a/b.csv", "size": 10, "mode": 420, "digest": "blake3:…", "chunks": [["blake3:…", 10]]}`. Files uploaded whole to this session are merged in; a path in both is a duplicate (422). The body may be empty when every file was uploaded whole. */
+        /** @description `application/x-ndjson`: one `ManifestFile` JSON object per line, sorted by path (byte order): `{"path": "a/b.csv", "size": 10, "mode": 420, "digest": "blake3:…", "chunks": [["blake3:…", 10]]}`. Files uploaded whole to this session, or staged by `split-table` and `split-files`, are merged in; a path in both is a duplicate (422). The body may be empty when every file was uploaded whole or staged. */
         requestBody?: {
             content: {
                 "application/x-ndjson": string;
