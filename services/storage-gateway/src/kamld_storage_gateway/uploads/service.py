@@ -26,7 +26,7 @@ import orjson
 from prometheus_client import Counter
 
 from kamld_common.errors import Conflict, Invalid, KamldError, NotFound, PayloadTooLarge
-from kamld_content.chunking import DEFAULT_PARAMS, iter_file_chunks
+from kamld_content.chunking import DEFAULT_PARAMS, ChunkRef, iter_file_chunks
 from kamld_content.framing import Chunk, ChunkPieces
 from kamld_content.hashing import Hasher, digest_bytes, is_digest
 from kamld_content.manifest import REGULAR_MODE, FileEntry
@@ -309,7 +309,8 @@ class UploadService:
     async def _staged(self, repository: UploadRepository, upload_id: str) -> list[FileEntry]:
         """The entries the session's splits stage, sorted by path."""
         staged: list[FileEntry] = []
-        for split in await repository.splits(upload_id):
+        splits = await repository.splits(upload_id)
+        for split in splits:
             parts, _ = await split_manifest(
                 self.manifests,
                 split.source_digest,
@@ -319,7 +320,8 @@ class UploadService:
                 exclude=json.loads(split.exclude),
             )
             staged.extend(moved(parts))
-        staged.sort(key=lambda entry: entry.path)
+        if len(splits) > 1:
+            staged.sort(key=lambda entry: entry.path)
         return staged
 
 
@@ -339,8 +341,13 @@ async def split_manifest(
             skipped.discard(path)
         else:
             kept.append((path, line))
-    parts = partition(kept, path=lambda file: file[0], test=test, val=val, seed=seed)
+    chosen = partition(range(len(kept)), path=lambda index: kept[index][0], test=test, val=val, seed=seed)
+    # Each part in path order (the files' indices sorted), which the new manifest needs.
+    parts = {part: [kept[index] for index in sorted(indices)] for part, indices in chosen.items()}
     return parts, sorted(skipped)
+
+
+_NOT_DECODED: list[ChunkRef] = []  # shared by every staged entry, never changed
 
 
 class StagedEntry(FileEntry):
@@ -366,7 +373,7 @@ class StagedEntry(FileEntry):
             ("size", fields["size"]),
             ("mode", fields["mode"]),
             ("digest", fields["digest"]),
-            ("chunks", []),
+            ("chunks", _NOT_DECODED),
             ("line", moved_line.decode("utf-8")),
         ):
             object.__setattr__(entry, name, value)
@@ -377,8 +384,8 @@ class StagedEntry(FileEntry):
 
 
 def moved(parts: dict[str, list[SourceFile]]) -> list[FileEntry]:
-    """Each part's files under ``PART/``, as staged entries."""
-    return [StagedEntry.moved(part, line) for part, chosen in parts.items() for _, line in chosen]
+    """Each part's files (in path order) under ``PART/``, as staged entries in path order."""
+    return [StagedEntry.moved(part, line) for part in sorted(parts) for _, line in parts[part]]
 
 
 def _digest_of_pieces(data: ChunkPieces) -> str:
