@@ -139,8 +139,10 @@ def bench_split(platform: Platform, data: Path, scale: float, work: Path) -> lis
     from kamld_testing.processes import requests_served
 
     profile = GENERATORS["many-small"](data, scale)
+    shutil.rmtree(profile.v1 / ".kamld", ignore_errors=True)  # a working copy's state from a past run
     files = sum(1 for path in profile.v1.rglob("*") if path.is_file())
     platform.kamld("push", str(profile.v1), "bench-small", "-m", "bench")
+    shutil.rmtree(profile.v1 / ".kamld", ignore_errors=True)
     storage = f"http://127.0.0.1:{platform.port_base + 2}"
     uploads = requests_served(storage, "/uploads/{upload_id}/chunks", "POST")
     stored = platform.stored_bytes()

@@ -116,6 +116,53 @@ def test_a_split_is_zero_copy_deterministic_and_recorded(platform: Platform, ima
     assert chunk_uploads(platform) == uploads
 
 
+def whole_file_uploads(platform: Platform) -> float:
+    return requests_served(platform.urls["storage-gateway"], "/uploads/{upload_id}/files/{path:path}", "PUT")
+
+
+def test_a_split_uploads_nothing_and_gives_the_client_side_split_digest(
+    platform: Platform, images: str
+) -> None:
+    """storage-gateway stages the files (``split-files``): no chunk or file is sent, and the manifest
+    is the one the SDK committed when it split on the client (the shared partition, same seed)."""
+    import kamld
+    from kamld import derive
+
+    sent = chunk_uploads(platform), whole_file_uploads(platform)
+    made = split_json(platform, f"{images}:v1", "--test", "0.2", "--seed", "5", "--output", f"{images}-pin")
+    assert (chunk_uploads(platform), whole_file_uploads(platform)) == sent
+    again = split_json(platform, f"{images}:v1", "--test", "0.2", "--seed", "5", "--output", f"{images}-pin2")
+    assert again["digest"] == made["digest"]
+    with kamld.Client(platform.gateway, platform.token) as client:
+        source = client.show(f"{images}:v1")
+        entries = list(derive.manifest_entries(client, source.digest))
+        parts = derive.split_entries(entries, test=0.2, val=0, seed=5)
+        moved = [entry.moved(f"{part}/{entry.path}") for part, chosen in parts.items() for entry in chosen]
+        assert derive.commit(client, moved) == made["digest"]
+    assert version(platform, made["ref"])["metadata"]["split"]["counts"] == {"test": 10, "train": 41}
+
+
+def test_bad_file_splits_are_4xx_naming_the_source_or_field(platform: Platform, images: str) -> None:
+    session = httpx.post(f"{platform.gateway}/api/v1/uploads", headers=platform.auth, timeout=30).json()["id"]
+    url = f"{platform.gateway}/api/v1/uploads/{session}/split-files"
+
+    def post(body: dict) -> httpx.Response:
+        return httpx.post(url, json=body, headers=platform.auth, timeout=30)
+
+    unknown = post({"source": f"{images}-none:v1", "test": 0.3})
+    assert unknown.status_code == 404 and f"{images}-none:v1" in unknown.json()["detail"]
+    for body, field in [
+        ({"source": images, "test": 1.5}, ["body", "test"]),
+        ({"source": images, "test": 0.5, "val": 0.5}, ["body", "val"]),
+        ({"source": images, "test": 0.3, "exclude": ["absent.csv"]}, ["body", "exclude"]),
+    ]:
+        answer = post(body)
+        assert answer.status_code == 422, answer.text
+        assert field in [error["loc"] for error in answer.json()["errors"]]
+    done = post({"source": f"{images}:v1", "test": 0.3, "exclude": ["labels.csv"]})
+    assert done.status_code == 200 and done.json()["counts"] == {"test": 15, "train": 35}
+
+
 def test_compose_takes_files_of_several_versions(platform: Platform, images: str, tmp_path: Path) -> None:
     extra = f"extra-{secrets.token_hex(3)}"
     (tmp_path / "img").mkdir()

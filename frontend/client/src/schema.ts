@@ -1030,7 +1030,8 @@ export interface paths {
         put?: never;
         /**
          * Commit the manifest
-         * @description Build the manifest from NDJSON file entries (sorted by path) and files uploaded whole.
+         * @description Build the manifest from NDJSON file entries (sorted by path) and the files uploaded whole or
+         *     staged by a split.
          */
         post: operations["commitUpload"];
         delete?: never;
@@ -1094,6 +1095,28 @@ export interface paths {
          * @description Of up to 10,000 chunk digests, those the store lacks (send only these).
          */
         post: operations["findMissingChunks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/uploads/{upload_id}/split-files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Split a version's files
+         * @description Stage the files of a version (less `exclude`) as `train/PATH`, `test/PATH` (and `val/PATH`)
+         *     of this session by a seeded shuffle of the path-sorted files; the files name the chunks already
+         *     stored, so nothing is uploaded. Commit the session (an empty body will do) to record them.
+         */
+        post: operations["splitFiles"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1729,6 +1752,62 @@ export interface components {
              * @enum {string}
              */
             status: "ok" | "sampled" | "unreadable";
+        };
+        /** FileSplitAnswer */
+        FileSplitAnswer: {
+            /**
+             * Counts
+             * @description Files staged per part: `train`, `test` (and `val`)
+             */
+            counts: {
+                [key: string]: number;
+            };
+            /**
+             * Digest
+             * @description That version's manifest digest
+             */
+            digest: string;
+            /**
+             * Excluded
+             * @description Files of the source left out
+             */
+            excluded: number;
+            /**
+             * Version
+             * @description The exact version split, `NAME:vN`
+             */
+            version: string;
+        };
+        /** FileSplitRequest */
+        FileSplitRequest: {
+            /**
+             * Exclude
+             * @description Paths of the source left out (such as tables split by rows); each must be a file of it
+             * @default []
+             */
+            exclude?: string[];
+            /**
+             * Seed
+             * @description The same seed gives the same parts
+             * @default 0
+             */
+            seed?: number;
+            /**
+             * Source
+             * @description The version whose files are split, `NAME[:REF]` (checked when the split runs)
+             */
+            source: string;
+            /**
+             * Test
+             * @description Fraction of the files for `test/`
+             */
+            test: number;
+            /**
+             * Val
+             * @description Fraction of the files for `val/` (0: no `val/`)
+             * @default 0
+             */
+            val?: number;
         };
         /** FileStored */
         FileStored: {
@@ -9829,7 +9908,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description `application/x-ndjson`: one `ManifestFile` JSON object per line, sorted by path (byte order): `{"path": "a/b.csv", "size": 10, "mode": 420, "digest": "blake3:…", "chunks": [["blake3:…", 10]]}`. Files uploaded whole to this session are merged in; a path in both is a duplicate (422). The body may be empty when every file was uploaded whole. */
+        /** @description `application/x-ndjson`: one `ManifestFile` JSON object per line, sorted by path (byte order): `{"path": "a/b.csv", "size": 10, "mode": 420, "digest": "blake3:…", "chunks": [["blake3:…", 10]]}`. Files uploaded whole to this session, or staged by `split-table` and `split-files`, are merged in; a path in both is a duplicate (422). The body may be empty when every file was uploaded whole or staged. */
         requestBody?: {
             content: {
                 "application/x-ndjson": string;
@@ -10259,6 +10338,150 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MissingChunks"];
+                };
+            };
+            /** @description The request is malformed (e.g. a bad chunk frame) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found; `code` says what */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request's headers or body stopped arriving within the server's timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (a lost compare-and-set, a name taken) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The upload session expired */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body or one of its parts is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; `Retry-After` says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line and headers are over the limit */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service behind this one answered with an error */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service behind this one is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    splitFiles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Upload session id */
+                upload_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FileSplitRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileSplitAnswer"];
                 };
             };
             /** @description The request is malformed (e.g. a bad chunk frame) */

@@ -899,32 +899,26 @@ class Client:
     ) -> PushedVersion:
         """A version of ``output`` (default ``NAME-split``) with ``train/``, ``test/`` (and ``val/``).
 
-        Files are split whole by a seeded shuffle; their manifest entries name the existing chunks,
-        so no byte is uploaded. The files of ``tables`` (paths of table files; by default the one
-        file of a version holding a single table) are split by rows instead: storage-gateway
-        writes each part (``PART/PATH``), stratified by the column ``stratify`` when given. The
-        source version is the input, role ``split_of``."""
+        Files are split whole by a seeded shuffle of the path-sorted files: storage-gateway stages
+        their manifest entries, which name the existing chunks, so no byte is uploaded. The files of
+        ``tables`` (paths of table files; by default the one file of a version holding a single
+        table) are split by rows instead: storage-gateway writes each part (``PART/PATH``),
+        stratified by the column ``stratify`` when given. The source version is the input, role
+        ``split_of``."""
         from kamld import derive
         from kamld.errors import InvalidInput
 
+        derive.check_split(test, val)
         source = self.show(ref)
-        all_entries = list(derive.manifest_entries(self, source.digest))
-        by_path = {entry.path: entry for entry in all_entries}
         if tables is None:
-            tables = (
-                [all_entries[0].path]
-                if len(all_entries) == 1 and derive.is_table(all_entries[0].path)
-                else []
-            )
+            only = derive.only_file(self, source) if source.file_count == 1 else None
+            tables = [only] if only is not None and derive.is_table(only) else []
+        tables = list(dict.fromkeys(tables))
         for path in tables:
-            if path not in by_path:
+            if not derive.has_file(self, source, path):
                 raise InvalidInput(f"--table {path!r}: no such file in {source.ref}", code="file_not_found")
         if stratify is not None and not tables:
             raise InvalidInput("--stratify needs a table split by rows (--table PATH)", code="invalid_split")
-        rest = [entry for entry in all_entries if entry.path not in set(tables)]
-        parts = derive.split_entries(rest, test=test, val=val, seed=seed)
-        entries = [entry.moved(f"{part}/{entry.path}") for part, chosen in parts.items() for entry in chosen]
-        counts = {part: len(chosen) for part, chosen in parts.items()}
         session = derive.open_session(self)
         rows: dict[str, dict[str, int]] = {}
         for path in tables:
@@ -932,6 +926,7 @@ class Client:
                 self, session, f"{source.ref}/{path}", test=test, val=val, seed=seed, stratify=stratify
             )
             rows[path] = {part["part"]: part["rows"] for part in answer["parts"]}
+        counts = derive.split_files(self, session, source.ref, test=test, val=val, seed=seed, exclude=tables)
         target = output or f"{source.artifact}-split"
         described = [f"{k} {v}" for k, v in counts.items()] + [
             f"{path} rows " + "/".join(str(n) for n in split.values()) for path, split in rows.items()
@@ -945,7 +940,7 @@ class Client:
             if stratify is not None:
                 metadata["split"]["stratify"] = stratify
         return self._record(
-            target, derive.commit(self, entries, session), message, metadata, [(source.ref, "split_of")]
+            target, derive.commit(self, [], session), message, metadata, [(source.ref, "split_of")]
         )
 
     def compose(self, name: str, sources: Sequence[str], message: str = "") -> PushedVersion:

@@ -1,26 +1,27 @@
 """Zero-copy split and compose: new versions whose manifests name chunks the store already holds.
 
-A split or a composition lists the source versions' manifests (paths with their chunk lists),
-chooses entries, and commits them as a new manifest: storage-gateway checks every chunk is
-stored and records the manifest, and no file byte crosses the network. A split is deterministic:
-the files are ordered by path and shuffled by ``random.Random(seed)``, so one seed always gives
-the same versions and digests.
-"""
+A split is done by storage-gateway: ``split-files`` stages the source version's files as
+``PART/PATH`` files of an upload session (and ``split-table`` the parts of tables split by rows),
+and the client commits the session with an empty body. A composition lists the source versions'
+manifests, chooses entries, and commits them: storage-gateway checks every chunk is stored and
+records the manifest. No file byte crosses the network. A split is deterministic: the files are
+ordered by path and shuffled by ``random.Random(seed)`` (:func:`kamld_content.split.partition`),
+so one seed always gives the same versions and digests."""
 
 from __future__ import annotations
 
 import json
-import math
-import random
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kamld.errors import InvalidInput
+from kamld_content.split import InvalidFractions, check_fractions, partition
 
 if TYPE_CHECKING:
     from kamld.client import Client
+    from kamld.models import Version
 
 PAGE = 10_000
 SPLIT_ROLE = "split_of"
@@ -57,23 +58,53 @@ def manifest_entries(client: Client, digest: str) -> Iterator[Entry]:
 
 
 def split_entries(entries: Sequence[Entry], *, test: float, val: float, seed: int) -> dict[str, list[Entry]]:
-    """``train``, ``test`` (and ``val`` when asked) parts: fractions of the files, by seeded shuffle."""
-    if not (0 < test < 1) or not (0 <= val < 1) or test + val >= 1:
+    """``train``, ``test`` (and ``val`` when asked) parts: fractions of the files, by seeded shuffle
+    (:func:`kamld_content.split.partition`, the one storage-gateway's ``split-files`` runs)."""
+    try:
+        return partition(entries, path=lambda entry: entry.path, test=test, val=val, seed=seed)
+    except InvalidFractions:
         raise InvalidInput(
             "--test and --val are fractions with test > 0 and test + val < 1", code="invalid_split"
-        )
-    ordered = sorted(entries, key=lambda entry: entry.path)
-    random.Random(seed).shuffle(ordered)
-    n_test = math.floor(len(ordered) * test + 0.5)
-    n_val = math.floor(len(ordered) * val + 0.5)
-    parts = {
-        "test": ordered[:n_test],
-        "val": ordered[n_test : n_test + n_val],
-        "train": ordered[n_test + n_val :],
-    }
-    if not val:
-        del parts["val"]
-    return parts
+        ) from None
+
+
+def check_split(test: float, val: float) -> None:
+    """Refuse fractions that leave a part empty before anything is asked of the server."""
+    try:
+        check_fractions(test, val)
+    except InvalidFractions:
+        raise InvalidInput(
+            "--test and --val are fractions with test > 0 and test + val < 1", code="invalid_split"
+        ) from None
+
+
+def only_file(client: Client, version: Version) -> str | None:
+    """The path of the first file of ``version`` (one entry listed, not the whole manifest)."""
+    from kamld.client import API
+
+    page = client.call("GET", f"{API}/manifests/{version.digest}/files", params={"limit": 1})
+    items = page["items"]
+    return str(items[0]["path"]) if items else None
+
+
+def has_file(client: Client, version: Version, path: str) -> bool:
+    from kamld.client import API
+
+    page = client.call("GET", f"{API}/manifests/{version.digest}/files", params={"prefix": path, "limit": 1})
+    return any(item["path"] == path for item in page["items"])
+
+
+def split_files(
+    client: Client, session: str, source: str, *, test: float, val: float, seed: int, exclude: Sequence[str]
+) -> dict[str, int]:
+    """Have storage-gateway stage the files of ``source`` (``NAME:vN``, less ``exclude``) as
+    ``PART/PATH`` files of the upload ``session``; the files each part got."""
+    from kamld.client import API
+
+    body = {"source": source, "test": test, "val": val, "seed": seed, "exclude": list(exclude)}
+    answer = client.call("POST", f"{API}/uploads/{session}/split-files", json=body)
+    counts: dict[str, int] = answer["counts"]
+    return counts
 
 
 def glob_pattern(glob: str) -> re.Pattern[str]:

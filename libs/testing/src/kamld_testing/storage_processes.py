@@ -39,15 +39,19 @@ def gateway(
 
 @pytest.fixture(scope="session")
 def postgres_gateway(
-    tmp_path_factory: pytest.TempPathFactory, postgres_databases: PostgresDatabases
+    tmp_path_factory: pytest.TempPathFactory,
+    postgres_databases: PostgresDatabases,
+    metadata_hub: ServiceProcess,
 ) -> Iterator[ServiceProcess]:
-    """storage-gateway whose upload sessions live in a fresh PostgreSQL database (dropped after)."""
+    """storage-gateway whose upload sessions live in a fresh PostgreSQL database (dropped after),
+    pointed at the real metadata-hub."""
     try:
         url = postgres_databases.url("storage-gateway process")
     except PostgresUnavailable as exc:
         pytest.skip(f"PostgreSQL unavailable: {exc}")
     home = tmp_path_factory.mktemp("gateway-pg-home")
-    with running_service("storage-gateway", home=home, env={f"{GATEWAY_PREFIX}DATABASE_URL": url}) as service:
+    env = {f"{GATEWAY_PREFIX}DATABASE_URL": url, f"{GATEWAY_PREFIX}METADATA_HUB_URL": metadata_hub.url}
+    with running_service("storage-gateway", home=home, env=env) as service:
         yield service
 
 

@@ -27,6 +27,7 @@ from kamld_storage_gateway.manifests.service import ManifestService
 from kamld_storage_gateway.objectstore import create_object_store
 from kamld_storage_gateway.query.endpoints import router as query_router
 from kamld_storage_gateway.query.factory import create_query_service
+from kamld_storage_gateway.query.file_split import FileSplitter
 from kamld_storage_gateway.query.table_split import TableSplitter
 from kamld_storage_gateway.uploads.endpoints import router as uploads_router
 from kamld_storage_gateway.uploads.service import UploadService, utcnow
@@ -93,4 +94,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.verifier = Verifier(metadata_hub, manifests.repository, chunks)
     app.state.queries = create_query_service(settings, metadata_hub, manifests, services.downloads)
     app.state.table_splitter = TableSplitter(app.state.queries, services.uploads, app.state.queries.limits)
+    app.state.file_splitter = FileSplitter(metadata_hub, manifests, services.uploads)
     return app

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kamld_storage_gateway.db import Base
@@ -56,6 +56,25 @@ class UploadFile(Base):
     mode: Mapped[int] = mapped_column(Integer)
     digest: Mapped[str] = mapped_column(String(DIGEST_LENGTH))
     entry: Mapped[str] = mapped_column(Text, doc="the file's canonical manifest line")
+
+
+class UploadSplit(Base):
+    """A version's files staged in a session by a seeded split (``split-files``): the source
+    manifest and the split, from which the commit derives the ``PART/PATH`` entries. Garbage
+    collection keeps the source manifest's chunks while the session is open."""
+
+    __tablename__ = "upload_splits"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    session_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("upload_sessions.id", ondelete="CASCADE"), index=True
+    )
+    source_digest: Mapped[str] = mapped_column(String(DIGEST_LENGTH))
+    test: Mapped[float] = mapped_column(Float)
+    val: Mapped[float] = mapped_column(Float)
+    seed: Mapped[int] = mapped_column(BigInteger)
+    exclude: Mapped[str] = mapped_column(Text, doc="the paths left out, a JSON list")
+    staged_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
 class PendingChunk(Base):

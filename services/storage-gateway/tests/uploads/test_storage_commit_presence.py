@@ -46,3 +46,21 @@ async def test_a_failed_check_fails_the_commit(tmp_path):
         for index in range(3 * upload_service.MISSING_CHECK_BATCH):
             await checker.add(entry(index)[0])
         await checker.flush()
+
+
+async def test_chunks_known_stored_are_only_cleared_from_pending(tmp_path):
+    class Counting(ChunkStore):
+        asked: list[str] = []
+
+        async def missing(self, digests):
+            self.asked.extend(digests)
+            return await super().missing(digests)
+
+    store = Counting(LocalObjectStore(tmp_path / "objects"))
+    checker = upload_service._ChunkPresence(store)
+    known, listed = entry(1)[0], entry(2)[0]
+    await checker.add(known, check=False)
+    await checker.add(listed)
+    await checker.flush()
+    assert store.asked == [listed.chunks[0].digest]
+    assert checker.missing == [listed.chunks[0].digest]

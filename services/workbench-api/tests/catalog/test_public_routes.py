@@ -213,6 +213,13 @@ def route_table(seeded: dict[str, Any]) -> list[Route]:
             {"upload_id": "@upload", "json": {"table": f"{n}:v2/data.csv", "test": 0.3, "seed": 1}},
             None,
         ),
+        Route(
+            "POST",
+            "/api/v1/uploads/{upload_id}/split-files",
+            "editor",
+            {"upload_id": "@upload", "json": {"source": f"{n}:v2", "test": 0.3, "seed": 1}},
+            None,
+        ),
         Route("POST", "/api/v1/chunks/grant", "viewer", {}, None),
         Route(
             "PUT",

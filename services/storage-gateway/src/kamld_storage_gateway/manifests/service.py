@@ -228,10 +228,23 @@ class ManifestService:
         return None
 
     async def iter_entries(self, digest: str) -> AsyncIterator[FileEntry]:
+        """Every entry of a committed manifest in path order, its pages read several at a time."""
         root = await self.repository.get_root(digest)
-        for page in root.pages:
-            for entry in await self.repository.get_page(page.digest):
-                yield entry
+        for start in range(0, len(root.pages), _PAGES_PER_READ):
+            refs = root.pages[start : start + _PAGES_PER_READ]
+            for page in await self.repository.get_pages([ref.digest for ref in refs]):
+                for entry in page.entries:
+                    yield entry
+
+    async def iter_lines(self, digest: str) -> AsyncIterator[tuple[str, bytes]]:
+        """Every file of a committed manifest in path order as its path and canonical line
+        (verified bytes, not decoded into entries), its pages read several at a time."""
+        root = await self.repository.get_root(digest)
+        for start in range(0, len(root.pages), _PAGES_PER_READ):
+            refs = root.pages[start : start + _PAGES_PER_READ]
+            for page in await self.repository.get_pages([ref.digest for ref in refs]):
+                for item in zip(page.paths, page.lines, strict=True):
+                    yield item
 
     async def diff(self, old: str, new: str, *, after: str | None = None, limit: int = 1000) -> DiffPage:
         """Changes from ``old`` to ``new`` with ``path > after``, in path order.

@@ -12,8 +12,11 @@ import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 from fastapi import APIRouter, Depends, Request, Response
 
+from kamld_storage_gateway.query.file_split import FileSplitter
 from kamld_storage_gateway.query.schemas import (
     Column,
+    FileSplitIn,
+    FileSplitOut,
     QueryIn,
     QueryOut,
     ResultFormat,
@@ -55,6 +58,14 @@ async def get_splitter(request: Request) -> TableSplitter:
 
 
 Splitter = Annotated[TableSplitter, Depends(get_splitter)]
+
+
+async def get_file_splitter(request: Request) -> FileSplitter:
+    splitter: FileSplitter = request.app.state.file_splitter
+    return splitter
+
+
+FileSplitterDep = Annotated[FileSplitter, Depends(get_file_splitter)]
 
 
 @router.post("/query", summary="Run a query", response_model=QueryOut, responses=PROBLEMS)
@@ -124,4 +135,26 @@ async def split_table(
             TableSplitPart(part=p.part, path=p.path, rows=p.rows, size=p.size, digest=p.digest)
             for p in split.parts
         ],
+    )
+
+
+@router.post(
+    "/uploads/{upload_id}/split-files",
+    summary="Split a version's files into an upload",
+    response_model=FileSplitOut,
+    responses={
+        404: {"description": "No such upload session, or a source that does not resolve"},
+        409: {"description": "The session is already committed"},
+        410: {"description": "The session expired"},
+        422: {"description": "A bad fraction or source reference, an `exclude` path not in the source"},
+    },
+)
+async def split_files(upload_id: UploadId, body: FileSplitIn, splitter: FileSplitterDep) -> FileSplitOut:
+    """Stage the files of a version (less `exclude`) as `train/PATH`, `test/PATH` (and `val/PATH`)
+    of the session by a seeded shuffle; their chunks are already stored, so nothing is uploaded."""
+    split = await splitter.split(
+        upload_id, body.source, test=body.test, val=body.val, seed=body.seed, exclude=body.exclude
+    )
+    return FileSplitOut(
+        version=split.version, digest=split.digest, counts=split.counts, excluded=split.excluded
     )

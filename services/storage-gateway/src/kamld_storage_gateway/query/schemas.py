@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from kamld_common import patterns
+from kamld_storage_gateway.query.file_split import MAX_EXCLUDE
 from kamld_storage_gateway.query.references import ResolvedTable
 
 MAX_LISTED_FILES = 100
@@ -91,3 +92,28 @@ class TableSplitOut(BaseModel):
     digest: str = Field(description="That version's manifest digest")
     path: str
     parts: list[TableSplitPart]
+
+
+class FileSplitIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    source: str = Field(
+        max_length=300,
+        json_schema_extra={"pattern": patterns.NAME_REF},
+        description="The version whose files are split, `NAME[:REF]` (checked when the split runs)",
+    )
+    test: float = Field(gt=0, lt=1, description="Fraction of the files for `test/`")
+    val: float = Field(0.0, ge=0, lt=1, description="Fraction of the files for `val/` (0: no `val/`)")
+    seed: int = Field(0, ge=-(2**63), lt=2**63, description="The same seed gives the same parts")
+    exclude: list[Annotated[str, Field(max_length=4096)]] = Field(
+        [],
+        max_length=MAX_EXCLUDE,
+        description="Paths of the source left out (such as tables split by rows); each must be a file of it",
+    )
+
+
+class FileSplitOut(BaseModel):
+    version: str = Field(description="The exact version split, `NAME:vN`")
+    digest: str = Field(description="That version's manifest digest")
+    counts: dict[str, int] = Field(description="Files staged per part: `train`, `test` (and `val`)")
+    excluded: int = Field(description="Files of the source left out")

@@ -64,8 +64,9 @@ NDJSON_BODY = {
             "NDJSON, one file per line, sorted by path (byte order): "
             '`{"path": "a/b.csv", "size": 10, "mode": 420, "digest": "blake3:…", '
             '"chunks": [["blake3:…", 10]]}`. '
-            "Files uploaded whole to this session are merged in; a path in both is a duplicate (422). "
-            "The body may be empty when every file was uploaded whole."
+            "Files uploaded whole to this session, or staged by `split-table` and `split-files`, are "
+            "merged in; a path in both is a duplicate (422). "
+            "The body may be empty when every file was uploaded whole or staged."
         ),
         "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
     }

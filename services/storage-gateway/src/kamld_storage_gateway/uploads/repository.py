@@ -16,7 +16,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql import ColumnElement
 
 from kamld_storage_gateway.db import Base
-from kamld_storage_gateway.models import PendingChunk, UploadChunk, UploadFile, UploadSession
+from kamld_storage_gateway.models import PendingChunk, UploadChunk, UploadFile, UploadSession, UploadSplit
 
 
 def _insert(session: AsyncSession, model: type[Base] | Table) -> postgresql.Insert | sqlite.Insert:
@@ -103,6 +103,34 @@ class UploadRepository:
         )
         await self.session.execute(statement)
 
+    async def add_split(
+        self,
+        upload_id: str,
+        source_digest: str,
+        *,
+        test: float,
+        val: float,
+        seed: int,
+        exclude: str,
+        at: datetime,
+    ) -> None:
+        self.session.add(
+            UploadSplit(
+                session_id=upload_id,
+                source_digest=source_digest,
+                test=test,
+                val=val,
+                seed=seed,
+                exclude=exclude,
+                staged_at=at,
+            )
+        )
+        await self.session.flush()
+
+    async def splits(self, upload_id: str) -> list[UploadSplit]:
+        query = select(UploadSplit).where(UploadSplit.session_id == upload_id).order_by(UploadSplit.id)
+        return list((await self.session.execute(query)).scalars())
+
     async def iter_file_entries(self, upload_id: str, batch: int = 1000) -> AsyncIterator[str]:
         """Canonical lines of the session's whole-file uploads, in byte order of their paths."""
         path: ColumnElement[str] | InstrumentedAttribute[str] = UploadFile.path
@@ -138,16 +166,27 @@ class UploadRepository:
     # Garbage collection's view: what open sessions protect.
 
     async def protected_manifests(self, now: datetime) -> list[str]:
+        """Manifests committed by open sessions, and the sources of splits staged in them."""
         query = select(UploadSession.manifest_digest).where(
             UploadSession.expires_at > now, UploadSession.manifest_digest.is_not(None)
         )
-        return [digest for digest in (await self.session.execute(query)).scalars() if digest is not None]
+        digests = [digest for digest in (await self.session.execute(query)).scalars() if digest is not None]
+        sources = (
+            select(UploadSplit.source_digest)
+            .join(UploadSession, UploadSession.id == UploadSplit.session_id)
+            .where(UploadSession.expires_at > now)
+            .distinct()
+        )
+        return digests + list((await self.session.execute(sources)).scalars())
 
     async def manifests_committed_since(self, since: datetime) -> list[str]:
+        """Manifests committed, and split sources staged, at or after ``since``."""
         query = select(UploadSession.manifest_digest).where(
             UploadSession.committed_at >= since, UploadSession.manifest_digest.is_not(None)
         )
-        return [digest for digest in (await self.session.execute(query)).scalars() if digest is not None]
+        digests = [digest for digest in (await self.session.execute(query)).scalars() if digest is not None]
+        sources = select(UploadSplit.source_digest).where(UploadSplit.staged_at >= since).distinct()
+        return digests + list((await self.session.execute(sources)).scalars())
 
     async def iter_protected_chunks(self, now: datetime, batch: int = 10_000) -> AsyncIterator[str]:
         after = ""

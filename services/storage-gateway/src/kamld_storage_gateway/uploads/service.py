@@ -5,12 +5,16 @@ Rules that keep a push safe:
 - each stored chunk is recorded in its session, so garbage collection spares it while the
   session is open (the record and the write happen under the GC write guard);
 - a commit writes pages first and the root last, and only after every referenced chunk was
-  found, so a failed or interrupted commit leaves no visible version.
+  found, so a failed or interrupted commit leaves no visible version;
+- every chunk a whole file uploaded to the session names is recorded in the session, and the
+  source of every split staged in it is protected while it is open, so the commit knows those
+  chunks are stored and checks only the chunks of the streamed file list.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import tempfile
 import uuid
@@ -18,18 +22,21 @@ from collections.abc import AsyncIterable, AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+import orjson
 from prometheus_client import Counter
 
 from kamld_common.errors import Conflict, Invalid, KamldError, NotFound, PayloadTooLarge
-from kamld_content.chunking import DEFAULT_PARAMS, iter_file_chunks
+from kamld_content.chunking import DEFAULT_PARAMS, ChunkRef, iter_file_chunks
 from kamld_content.framing import Chunk, ChunkPieces
 from kamld_content.hashing import Hasher, digest_bytes, is_digest
 from kamld_content.manifest import REGULAR_MODE, FileEntry
 from kamld_content.paths import InvalidPath, normalize_path
+from kamld_content.split import partition
 from kamld_storage_gateway import background
 from kamld_storage_gateway.admission import ByteBudget
 from kamld_storage_gateway.chunks import ChunkStore
 from kamld_storage_gateway.gc.guard import WriteGuard
+from kamld_storage_gateway.manifests.format import decode_lines
 from kamld_storage_gateway.manifests.service import ManifestService, ManifestSummary
 from kamld_storage_gateway.models import UploadSession
 from kamld_storage_gateway.uploads.ndjson import iter_lines, parse_entry
@@ -212,6 +219,36 @@ class UploadService:
             await repository.put_file(upload_id, path, size, mode, file_digest, entry.to_canonical())
         return entry
 
+    async def stage_split(
+        self,
+        upload_id: str,
+        source_digest: str,
+        *,
+        test: float,
+        val: float,
+        seed: int,
+        exclude: Sequence[str],
+    ) -> None:
+        """Stage the files of the committed manifest ``source_digest`` (less ``exclude``) as
+        ``PART/PATH`` files of the session, split by :func:`kamld_content.split.partition`.
+
+        Only the source and the split are recorded, under the GC write guard: garbage collection
+        keeps the source's chunks while the session is open, and the commit derives the entries
+        from the verified source manifest without parsing or checking them again.
+        """
+        async with self.guard.writing() as session:
+            repository = UploadRepository(session)
+            await self._require_open(repository, upload_id)
+            await repository.add_split(
+                upload_id,
+                source_digest,
+                test=test,
+                val=val,
+                seed=seed,
+                exclude=json.dumps(sorted(set(exclude)), ensure_ascii=False),
+                at=self.clock(),
+            )
+
     async def _spool(self, body: AsyncIterable[bytes], target: str) -> tuple[int, str]:
         hasher = Hasher()
         out = await asyncio.to_thread(open, target, "wb")
@@ -240,11 +277,13 @@ class UploadService:
             await self._require_open(repository, upload_id, for_update=True)
             writer = self.manifests.writer()
             checker = _ChunkPresence(self.chunks, repository)
-            streamed = _parsed(iter_lines(body, self.max_line_bytes))
-            uploaded = _decoded(repository.iter_file_entries(upload_id))
-            async for entry in _merge(streamed, uploaded):
+            staged = await self._staged(repository, upload_id)
+            streamed = _tagged(_parsed(iter_lines(body, self.max_line_bytes)), _LISTED)
+            uploaded = _tagged(_decoded(repository.iter_file_entries(upload_id)), _UPLOADED)
+            async for entry, source in _merge(streamed, _merge(uploaded, _tagged(_each(staged), _STAGED))):
                 await writer.add(entry)
-                await checker.add(entry)
+                if source != _STAGED:  # a split's entries name chunks of a committed manifest
+                    await checker.add(entry, check=source == _LISTED)
             await checker.flush()
             if checker.missing:
                 raise Invalid(
@@ -266,6 +305,87 @@ class UploadService:
                 at=self.clock(),
             )
         return summary
+
+    async def _staged(self, repository: UploadRepository, upload_id: str) -> list[FileEntry]:
+        """The entries the session's splits stage, sorted by path."""
+        staged: list[FileEntry] = []
+        splits = await repository.splits(upload_id)
+        for split in splits:
+            parts, _ = await split_manifest(
+                self.manifests,
+                split.source_digest,
+                test=split.test,
+                val=split.val,
+                seed=split.seed,
+                exclude=json.loads(split.exclude),
+            )
+            staged.extend(moved(parts))
+        if len(splits) > 1:
+            staged.sort(key=lambda entry: entry.path)
+        return staged
+
+
+SourceFile = tuple[str, bytes]
+"""A file of a committed manifest: its path and canonical line."""
+
+
+async def split_manifest(
+    manifests: ManifestService, digest: str, *, test: float, val: float, seed: int, exclude: Sequence[str]
+) -> tuple[dict[str, list[SourceFile]], list[str]]:
+    """The parts of a committed manifest's files less ``exclude``, by the shared seeded partition,
+    and the ``exclude`` paths that are not files of it (sorted)."""
+    skipped = set(exclude)
+    kept: list[SourceFile] = []
+    async for path, line in manifests.iter_lines(digest):
+        if path in skipped:
+            skipped.discard(path)
+        else:
+            kept.append((path, line))
+    chosen = partition(range(len(kept)), path=lambda index: kept[index][0], test=test, val=val, seed=seed)
+    # Each part in path order (the files' indices sorted), which the new manifest needs.
+    parts = {part: [kept[index] for index in sorted(indices)] for part, indices in chosen.items()}
+    return parts, sorted(skipped)
+
+
+_NOT_DECODED: list[ChunkRef] = []  # shared by every staged entry, never changed
+
+
+class StagedEntry(FileEntry):
+    """A file of a committed manifest moved under ``PART/``, kept as its canonical line.
+
+    The line was validated when its manifest was written (the page's digest proves these are its
+    bytes), and moving it only prefixes the path, so it is neither decoded nor checked again; a
+    manifest writer takes its path, size and line. Its chunks are not decoded (``chunks`` is empty).
+    """
+
+    __slots__ = ("line",)
+    line: str
+
+    @classmethod
+    def moved(cls, part: str, line: bytes) -> StagedEntry:
+        fields = orjson.loads(line)
+        # Nothing before the path in a canonical line ({"chunks":…,"digest":…,"mode":…,"path":…,
+        # "size":…}) holds '"path":"', so the first one is the path's.
+        moved_line = line.replace(b'"path":"', b'"path":"' + part.encode() + b"/", 1)
+        entry = object.__new__(cls)
+        for name, value in (
+            ("path", f"{part}/{fields['path']}"),
+            ("size", fields["size"]),
+            ("mode", fields["mode"]),
+            ("digest", fields["digest"]),
+            ("chunks", _NOT_DECODED),
+            ("line", moved_line.decode("utf-8")),
+        ):
+            object.__setattr__(entry, name, value)
+        return entry
+
+    def to_canonical(self) -> str:
+        return self.line
+
+
+def moved(parts: dict[str, list[SourceFile]]) -> list[FileEntry]:
+    """Each part's files (in path order) under ``PART/``, as staged entries in path order."""
+    return [StagedEntry.moved(part, line) for part in sorted(parts) for _, line in parts[part]]
 
 
 def _digest_of_pieces(data: ChunkPieces) -> str:
@@ -313,27 +433,52 @@ async def _parsed(lines: AsyncIterator[tuple[int, bytes]]) -> AsyncIterator[File
 
 
 async def _decoded(lines: AsyncIterator[str]) -> AsyncIterator[FileEntry]:
+    """The session's files: canonical lines this service wrote from entries it built or read from
+    a verified manifest, so they are rebuilt without validating them again."""
     async for line in lines:
-        yield FileEntry.from_canonical(line)
+        yield decode_lines([line.encode()])[0]
 
 
-async def _merge(left: AsyncIterator[FileEntry], right: AsyncIterator[FileEntry]) -> AsyncIterator[FileEntry]:
-    """Merge two path-sorted entry streams; a path present in both is a duplicate."""
+_LISTED, _UPLOADED, _STAGED = "listed", "uploaded", "staged"
+Tagged = tuple[FileEntry, str]
+
+
+async def _tagged(entries: AsyncIterator[FileEntry], tag: str) -> AsyncIterator[Tagged]:
+    async for entry in entries:
+        yield entry, tag
+
+
+async def _each(entries: list[FileEntry]) -> AsyncIterator[FileEntry]:
+    for entry in entries:
+        yield entry
+
+
+async def _merge(left: AsyncIterator[Tagged], right: AsyncIterator[Tagged]) -> AsyncIterator[Tagged]:
+    """Merge two path-sorted streams of entries tagged with where they came from (the streamed
+    file list, a file uploaded whole, a split); a path present in both is a duplicate."""
     a = await anext(left, None)
     b = await anext(right, None)
     while a is not None or b is not None:
-        if a is not None and (b is None or a.path < b.path):
+        if a is not None and (b is None or a[0].path < b[0].path):
             yield a
             a = await anext(left, None)
-        elif b is not None and (a is None or b.path < a.path):
+        elif b is not None and (a is None or b[0].path < a[0].path):
             yield b
             b = await anext(right, None)
-        elif a is not None:
+        elif a is not None and b is not None:
+            path = a[0].path
+            where = {
+                _LISTED: "in the file list",
+                _UPLOADED: "uploaded as a whole file",
+                _STAGED: "staged by a split",
+            }
             raise Invalid(
-                f"path {a.path!r} is both in the file list and uploaded as a whole file",
-                field=["files", a.path],
+                f"path {path!r} is both {where[a[1]]} and {where[b[1]]}"
+                if a[1] != b[1]
+                else f"path {path!r} is {where[a[1]]} twice",
+                field=["files", path],
                 code="duplicate_path",
-                extra={"path": a.path},
+                extra={"path": path},
             )
 
 
@@ -350,25 +495,30 @@ class _ChunkPresence:
         self.chunks = chunks
         self.repository = repository
         self._pending: set[str] = set()
+        self._known: set[str] = set()
         self._checks = background.OneAtATime()
         self.missing: list[str] = []
         self.missing_count = 0
 
-    async def add(self, entry: FileEntry) -> None:
-        self._pending.update([chunk.digest for chunk in entry.chunks])
-        if len(self._pending) >= MISSING_CHECK_BATCH:
+    async def add(self, entry: FileEntry, *, check: bool = True) -> None:
+        """Count ``entry``'s chunks in; ``check=False`` for chunks known stored (recorded in the
+        session): they are only marked no longer pending."""
+        (self._pending if check else self._known).update([chunk.digest for chunk in entry.chunks])
+        if len(self._pending) + len(self._known) >= MISSING_CHECK_BATCH:
             await self._start_check()
 
     async def flush(self) -> None:
-        if self._pending:
+        if self._pending or self._known:
             await self._start_check()
         await self._checks.wait()
 
     async def _start_check(self) -> None:
         batch, self._pending = self._pending, set()
+        known, self._known = self._known, set()
         if self.repository is not None:
-            await self.repository.clear_pending(batch)
-        await self._checks.start(self._check(batch))
+            await self.repository.clear_pending(batch | known)
+        if batch:
+            await self._checks.start(self._check(batch))
 
     async def _check(self, digests: set[str]) -> None:
         absent = sorted(await self.chunks.missing(sorted(digests)))

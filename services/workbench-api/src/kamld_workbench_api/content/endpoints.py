@@ -50,8 +50,9 @@ FRAMING = (
 NDJSON_COMMIT = (
     "`application/x-ndjson`: one `ManifestFile` JSON object per line, sorted by path (byte order): "
     '`{"path": "a/b.csv", "size": 10, "mode": 420, "digest": "blake3:…", "chunks": [["blake3:…", 10]]}`. '
-    "Files uploaded whole to this session are merged in; a path in both is a duplicate (422). "
-    "The body may be empty when every file was uploaded whole."
+    "Files uploaded whole to this session, or staged by `split-table` and `split-files`, are merged "
+    "in; a path in both is a duplicate (422). "
+    "The body may be empty when every file was uploaded whole or staged."
 )
 
 
@@ -306,6 +307,48 @@ async def split_table(
     return await forward(storage, request, f"/uploads/{segment(upload_id)}/split-table")
 
 
+class FileSplitRequest(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    source: str = Field(
+        max_length=300,
+        json_schema_extra={"pattern": patterns.NAME_REF},
+        description="The version whose files are split, `NAME[:REF]` (checked when the split runs)",
+    )
+    test: float = Field(gt=0, lt=1, description="Fraction of the files for `test/`")
+    val: float = Field(0.0, ge=0, lt=1, description="Fraction of the files for `val/` (0: no `val/`)")
+    seed: int = Field(0, ge=-(2**63), lt=2**63, description="The same seed gives the same parts")
+    exclude: list[Annotated[str, Field(max_length=4096)]] = Field(
+        [],
+        max_length=10_000,
+        description="Paths of the source left out (such as tables split by rows); each must be a file of it",
+    )
+
+
+class FileSplitAnswer(BaseModel):
+    version: str = Field(description="The exact version split, `NAME:vN`")
+    digest: str = Field(description="That version's manifest digest")
+    counts: dict[str, int] = Field(description="Files staged per part: `train`, `test` (and `val`)")
+    excluded: int = Field(description="Files of the source left out")
+
+
+@router.post(
+    "/uploads/{upload_id}/split-files",
+    summary="Split a version's files",
+    dependencies=Editor,
+    response_model=FileSplitAnswer,
+    tags=["uploads"],
+    operation_id="splitFiles",
+)
+async def split_files(
+    upload_id: UploadId, body: FileSplitRequest, request: Request, storage: Storage
+) -> StreamingResponse:
+    """Stage the files of a version (less `exclude`) as `train/PATH`, `test/PATH` (and `val/PATH`)
+    of this session by a seeded shuffle of the path-sorted files; the files name the chunks already
+    stored, so nothing is uploaded. Commit the session (an empty body will do) to record them."""
+    return await forward(storage, request, f"/uploads/{segment(upload_id)}/split-files")
+
+
 @router.post(
     "/uploads/{upload_id}/grant",
     summary="Grant direct chunk uploads",
@@ -344,7 +387,8 @@ async def grant_upload(
     operation_id="commitUpload",
 )
 async def commit(upload_id: UploadId, request: Request, storage: Storage) -> StreamingResponse:
-    """Build the manifest from NDJSON file entries (sorted by path) and files uploaded whole."""
+    """Build the manifest from NDJSON file entries (sorted by path) and the files uploaded whole or
+    staged by a split."""
     return await forward(storage, request, f"/uploads/{segment(upload_id)}/commit")
 
 
