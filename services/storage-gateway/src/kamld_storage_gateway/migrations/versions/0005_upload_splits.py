@@ -1,7 +1,7 @@
 """upload splits: a version's files staged in an upload session by a seeded split (split-files)
 
-Revision ID: 0004_upload_splits
-Revises: 0003_outbox
+Revision ID: 0005_upload_splits
+Revises: 0004_gc_holds
 Create Date: 2026-12-07
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004_upload_splits"
-down_revision: str | None = "0003_outbox"
+revision: str = "0005_upload_splits"
+down_revision: str | None = "0004_gc_holds"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
