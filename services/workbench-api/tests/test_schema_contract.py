@@ -29,6 +29,8 @@ OWNED = {
     "TableSplitRequest": ("storage-gateway", "TableSplitIn"),
     "TableSplitAnswer": ("storage-gateway", "TableSplitOut"),
     "TableSplitPart": ("storage-gateway", "TableSplitPart"),
+    "FileSplitRequest": ("storage-gateway", "FileSplitIn"),
+    "FileSplitAnswer": ("storage-gateway", "FileSplitOut"),
     "QueriedVersion": ("storage-gateway", "QueriedVersion"),
     "ResultFormat": ("storage-gateway", "ResultFormat"),
     "AliasEventView": ("metadata-hub", "AliasEventView"),
