@@ -22,7 +22,7 @@ from kamld_testing.postgres import async_fresh_postgres_database
 from ..conftest import CALLER, new_digest
 
 
-async def eventually(check: Callable[[], Awaitable[bool]], timeout_s: float = 20.0) -> None:
+async def eventually(check: Callable[[], Awaitable[bool]], timeout_s: float = 60.0) -> None:
     deadline = time.monotonic() + timeout_s
     while not await check():
         if time.monotonic() > deadline:
